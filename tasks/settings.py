@@ -67,7 +67,9 @@ class Settings:
 
     # Jobs, webhooks, Prefect
     prefect_api_url: str = field(default="", metadata={"env": "PREFECT_API_URL"})
+    prefect_port: int = field(default=4200, metadata={"env": "PREFECT_PORT"})
     work_pool: str = field(default="invoice-pool", metadata={"env": "PREFECT_WORK_POOL"})
+    worker_limit: int = field(default=2, metadata={"env": "WORKER_LIMIT"})  # concurrent job runs per worker
     job_result_ttl: int = field(default=86400, metadata={"env": "JOB_RESULT_TTL"})
     reprocess_cron: str = field(default="*/15 * * * *", metadata={"env": "REPROCESS_CRON"})
     reprocess_max_attempts: int = field(default=3, metadata={"env": "REPROCESS_MAX_ATTEMPTS"})
@@ -75,6 +77,9 @@ class Settings:
     webhook_token: str = field(default="", metadata={"env": "WEBHOOK_TOKEN", "secret": True})
     webhook_secret: str = field(default="", metadata={"env": "WEBHOOK_SECRET", "secret": True})
     webhook_timeout: float = field(default=10.0, metadata={"env": "WEBHOOK_TIMEOUT"})
+    # Seconds between delivery attempts within a job run; later ones come from reprocess_failed.
+    webhook_retry_delays: tuple[int, ...] = field(default=(5, 15, 30, 60, 120), metadata={
+        "env": "WEBHOOK_RETRY_DELAYS", "parse": lambda raw: tuple(int(x) for x in _csv(raw))})
     webhook_allowed_hosts: tuple[str, ...] = field(default=(), metadata={"env": "WEBHOOK_ALLOWED_HOSTS", "parse": _csv})
 
     @classmethod

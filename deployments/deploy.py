@@ -1,0 +1,94 @@
+"""Register what the jobs need on a Prefect server: the work pool, both
+deployments of prefect.yaml, and the automation that marks zombie runs
+Crashed. Idempotent: run it again after an upgrade.
+
+    python -m deployments.deploy
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+from deployments.processes import BIN
+from tasks.settings import ROOT, Settings, get_settings
+
+ZOMBIE_AUTOMATION = "Crash zombie flow runs"
+# Worker runs send a heartbeat every HEARTBEAT_SECONDS (Prefect's minimum is
+# 30); a run silent for ZOMBIE_AFTER is taken for dead (worker killed).
+HEARTBEAT_SECONDS = 30
+ZOMBIE_AFTER = timedelta(seconds=90)
+
+
+def ensure_work_pool(name: str) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.create_work_pool(WorkPoolCreate(name=name, type="process"))
+        except ObjectAlreadyExists:
+            pass
+
+
+def deploy_all(settings: Settings, env: dict) -> None:
+    env = {**env, "INVOICE_OCR_ROOT": str(ROOT), "PREFECT_WORK_POOL": settings.work_pool,
+           "REPROCESS_CRON": settings.reprocess_cron}
+    subprocess.run([str(BIN / "prefect"), "--no-prompt", "deploy", "--all"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def ensure_zombie_automation() -> None:
+    """Prefect's documented cure for runs left Running by a dead worker."""
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    try:
+        Automation.read(name=ZOMBIE_AUTOMATION)
+        return
+    except ValueError:
+        pass
+    Automation(
+        name=ZOMBIE_AUTOMATION,
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed", "prefect.flow-run.Failed",
+                    "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=ZOMBIE_AFTER,
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED,
+                                    message=f"No heartbeat for {ZOMBIE_AFTER.seconds} s: the worker died.")],
+    ).create()
+
+
+def worker_argv(settings: Settings, limit: int | None = None) -> list[str]:
+    argv = [str(BIN / "prefect"), "worker", "start", "--pool", settings.work_pool, "--type", "process"]
+    if limit:
+        argv += ["--limit", str(limit)]
+    return argv
+
+
+def worker_env(env: dict) -> dict:
+    return {**env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS)}
+
+
+def main() -> int:
+    settings = get_settings()
+    ensure_work_pool(settings.work_pool)
+    deploy_all(settings, dict(os.environ))
+    ensure_zombie_automation()
+    print(f"Work pool '{settings.work_pool}', deployments and zombie automation are in place.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Start, watch and stop the processes of the stack (Prefect server, worker,
+gunicorn), for `make run` and for the integration tests alike."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from tasks.settings import ROOT
+
+BIN = Path(sys.executable).parent
+
+# Prefect runs offline here: no telemetry, no update checks.
+OFFLINE_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_UI_ENABLED": "true",
+    # Tesseract thrashes with OpenMP threads; pages are parallelised instead.
+    "OMP_THREAD_LIMIT": "1",
+}
+
+
+def wait_http(url: str, *, timeout: float, headers: dict | None = None, process=None) -> None:
+    """Wait until `url` answers 2xx, failing fast if `process` died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with code {process.returncode}")
+        try:
+            if requests.get(url, headers=headers, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@dataclass
+class Stack:
+    """Processes started in order and stopped in reverse order."""
+
+    env: dict
+    log_dir: Path
+    processes: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+
+    def start(self, name: str, argv: list[str], **kwargs) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        process = subprocess.Popen(argv, env=kwargs.pop("env", self.env), cwd=ROOT, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True, **kwargs)
+        self.processes.append((name, process))
+        return process
+
+    def stop(self, name: str, timeout: float = 20) -> None:
+        for index, (candidate, process) in enumerate(self.processes):
+            if candidate == name:
+                _terminate(process, timeout)
+                del self.processes[index]
+                return
+
+    def stop_all(self, timeout: float = 20) -> None:
+        while self.processes:
+            _, process = self.processes.pop()
+            _terminate(process, timeout)
+
+    def dead(self) -> list[str]:
+        return [name for name, process in self.processes if process.poll() is not None]
+
+
+def _terminate(process: subprocess.Popen, timeout: float) -> None:
+    if process.poll() is not None:
+        return
+    # A Prefect worker may need a second SIGINT; then the whole process group goes.
+    for sig in (signal.SIGINT, signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=timeout / 4)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def prefect_server_argv(host: str, port: int) -> list[str]:
+    return [str(BIN / "prefect"), "server", "start", "--host", host, "--port", str(port)]
+
+
+def gunicorn_argv() -> list[str]:
+    return [str(BIN / "gunicorn"), "-c", str(ROOT / "deployments" / "gunicorn.conf.py"), "webapp.wsgi:app"]

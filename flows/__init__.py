@@ -1,0 +1,1 @@
+"""Prefect flows: they compose the stages of `tasks/` and nothing else."""

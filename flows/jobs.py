@@ -1,0 +1,129 @@
+"""Async jobs: submission of a deployment run, the job run's bookkeeping, and
+delivery of its outcome to the webhook. Shared by the API (submission), the
+`analyse_invoice` flow (job runs) and `reprocess_failed`."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flows import stages
+from flows.pipeline import analyse_files
+from tasks import notify as notify_stage
+from tasks.errors import AnalysisError
+from tasks.jobstore import JobStore, now_iso
+from tasks.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "analyse_invoice"
+DEPLOYMENT_NAME = "analyse-invoice"
+INTERNAL_ERROR = {"code": "internal_error",
+                  "detail": "Le traitement de la facture a échoué ; il sera relancé automatiquement."}
+FINAL_INTERNAL_ERROR = {"code": "internal_error",
+                        "detail": "Le traitement de la facture a échoué après plusieurs tentatives."}
+
+
+class QueueUnavailable(Exception):
+    """The Prefect API could not be reached: nothing was queued."""
+
+
+def store_for(settings: Settings) -> JobStore:
+    return JobStore(settings.reports_folder, settings.upload_folder)
+
+
+def job_parameters(record: dict, store: JobStore) -> dict:
+    """The deployment run's parameters: where the upload is, the options, the
+    ids and the webhook (paths, never file contents: Prefect caps parameters)."""
+    return {
+        "files": [str(p) for p in store.upload_files(record["task_id"])],
+        "kind": record["source_kind"],
+        "requested_type": record["type"],
+        "confidence_min": record["confidence_min"],
+        "strict": record["strict"],
+        "task_id": record["task_id"],
+        "user_id": record.get("user_id"),
+        "invoice_id": record.get("invoice_id"),
+        "external_ref": record.get("external_ref"),
+        "webhook_url": record.get("webhook", {}).get("url"),
+    }
+
+
+def submit(record: dict, store: JobStore) -> str:
+    """Create a run of the `analyse_invoice` deployment for this job; its id.
+
+    Raises QueueUnavailable when the Prefect API cannot be reached. The
+    idempotency key makes a repeated submission of the same attempt harmless.
+    """
+    import httpx
+    from prefect.client.orchestration import get_client
+
+    attempt = int(record.get("attempts") or 0) + 1
+    try:
+        with get_client(sync_client=True) as client:
+            deployment = client.read_deployment_by_name(f"{FLOW_NAME}/{DEPLOYMENT_NAME}")
+            run = client.create_flow_run_from_deployment(
+                deployment.id, parameters=job_parameters(record, store),
+                name=f"job-{record['task_id'][:12]}-{attempt}", tags=["job"],
+                idempotency_key=f"{record['task_id']}:{attempt}")
+    except (httpx.TransportError, OSError, RuntimeError) as error:
+        raise QueueUnavailable(str(error)) from error
+    return str(run.id)
+
+
+def run_job(settings: Settings, *, task_id: str, files: list[Path], kind: str, requested_type: str,
+            confidence_min: float, strict: bool, ids: dict, flow_run_id: str | None) -> dict:
+    """One processing attempt of a job, then its webhook once the outcome is final."""
+    store = store_for(settings)
+
+    def start(record):
+        record.update(status="running", started_at=now_iso(), flow_run_id=flow_run_id,
+                      attempts=int(record.get("attempts") or 0) + 1)
+
+    record = store.mutate(task_id, start)
+    unexpected = None
+    try:
+        result = analyse_files(settings, files, kind, requested_type=requested_type,
+                               confidence_min=confidence_min, strict=strict)
+        result.update(ids)
+        store.save_result(task_id, result)
+        record = store.update(task_id, status="succeeded", completed_at=now_iso(), error=None, retryable=False)
+    except AnalysisError as error:  # the user's input: retrying cannot help
+        record = store.update(task_id, status="failed", completed_at=now_iso(), retryable=False,
+                              error={"code": error.code, "detail": error.detail})
+    except Exception as error:  # noqa: BLE001 - recorded, then re-raised for the Prefect UI
+        unexpected = error
+        final = record["attempts"] >= settings.reprocess_max_attempts
+        record = store.update(task_id, status="failed", completed_at=now_iso(), retryable=not final,
+                              error=FINAL_INTERNAL_ERROR if final else INTERNAL_ERROR)
+    if not record.get("retryable"):
+        deliver_outcome(settings, store, record)
+    if unexpected is not None:
+        raise unexpected
+    return {"task_id": task_id, "status": record["status"]}
+
+
+def deliver_outcome(settings: Settings, store: JobStore, record: dict) -> bool:
+    """POST a final outcome to the job's webhook (retried by the notify task);
+    the upload goes once the outcome is delivered, or at once without webhook."""
+    task_id = record["task_id"]
+    url = (record.get("webhook") or {}).get("url")
+    if not url:
+        if record["status"] == "succeeded":
+            store.remove_upload(task_id)
+        return False
+    body = notify_stage.build_payload(
+        task_id=task_id, status=record["status"], source_kind=record["source_kind"], type=record["type"],
+        created_at=record["created_at"], completed_at=record["completed_at"], user_id=record.get("user_id"),
+        invoice_id=record.get("invoice_id"), external_ref=record.get("external_ref"),
+        result=store.load_result(task_id) if record["status"] == "succeeded" else None,
+        error=record.get("error"))
+    webhook_id = notify_stage.webhook_id_for(task_id, record["status"], record["completed_at"])
+    try:
+        delivered = stages.notify.with_options(retry_delay_seconds=list(settings.webhook_retry_delays),
+                                               retries=len(settings.webhook_retry_delays))(
+            url, body, webhook_id=webhook_id, settings=settings, store=store, task_id=task_id)
+    except stages.WebhookNotDelivered:
+        delivered = False
+    if delivered:
+        store.remove_upload(task_id)
+    return delivered

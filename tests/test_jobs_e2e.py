@@ -1,0 +1,142 @@
+"""Async jobs end to end, all real: the session's Prefect server, the
+deployments, a process worker, the API under gunicorn, php-cli serving
+public/invoice_ready.php, MariaDB and PostgreSQL on loopback."""
+from __future__ import annotations
+
+import hashlib
+import time
+
+import pytest
+
+from tests.conftest import CORPUS
+from tests.databases import mysql_database, pgsql_database
+from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack
+from tests.php_server import PhpServer, php_available
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow,
+              pytest.mark.skipif(not php_available(), reason="php-cli is not installed")]
+
+DIGITAL = CORPUS / "dev-010.pdf"
+SCANNED = CORPUS / "dev-014.pdf"
+
+
+@pytest.fixture(scope="module")
+def stack(prefect_server, tmp_path_factory):
+    live = LiveStack(tmp_path_factory.mktemp("stack")).start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def submit(stack, path=DIGITAL, webhook_url=None, key=None, **data):
+    headers = {"Idempotency-Key": key} if key else {}
+    if webhook_url:
+        data["webhook_url"] = webhook_url
+    with open(path, "rb") as handle:
+        response = stack.post("/v1/jobs/pdf", files={"file": (path.name, handle, "application/pdf")},
+                              data=data, headers=headers)
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["status"] == "queued" and body["status_url"] == f"/v1/jobs/{body['task_id']}"
+    return body["task_id"]
+
+
+def wait_for(stack, task_id, done, timeout=240):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = stack.job(task_id)
+        if done(job):
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {task_id} still {job} after {timeout} s")
+
+
+def delivered(job):
+    return job["status"] in ("succeeded", "failed") and job["webhook"]["delivered"]
+
+
+def receiver_for(database):
+    return PhpServer({"WEBHOOK_SECRET": WEBHOOK_SECRET, "WEBHOOK_TOKEN": WEBHOOK_TOKEN, **database.env()})
+
+
+def test_job_reaches_the_php_receiver_in_mariadb_and_postgresql(stack):
+    mysql_gen, pgsql_gen = mysql_database(), pgsql_database()
+    databases = [next(mysql_gen), next(pgsql_gen)]
+    receivers = [receiver_for(db).start() for db in databases]
+    try:
+        tasks = [submit(stack, webhook_url=r.url(), user_id="12", invoice_id=str(900 + i), external_ref=f"REF-{i}")
+                 for i, r in enumerate(receivers)]
+        for task_id, database in zip(tasks, databases):
+            job = wait_for(stack, task_id, delivered)
+            assert job["status"] == "succeeded" and job["webhook"]["attempts"] == 1
+            result = job["result"]
+            assert result["external_ref"] and result["analysis"]["energy"] == "electricite"
+            rows = database.query("SELECT status, non_anonymous_sha256, anonymous_sha256, non_anonymous_size, "
+                                  "anonymous_size, non_anonymous_pdf FROM invoice_jobs WHERE task_id = ?",
+                                  (task_id,))
+            assert len(rows) == 1
+            status, sha_non, sha_anon, size_non, size_anon, pdf = rows[0]
+            assert status == "succeeded"
+            assert (sha_non, sha_anon) == (result["non_anonymous_sha256"], result["anonymous_sha256"])
+            assert (size_non, size_anon) == (result["non_anonymous_size"], result["anonymous_size"])
+            assert hashlib.sha256(pdf).hexdigest() == sha_non
+            assert database.count("reports") == 1
+    finally:
+        for receiver in receivers:
+            receiver.stop()
+        for generator in (mysql_gen, pgsql_gen):
+            generator.close()
+
+
+def test_same_idempotency_key_gives_one_job(stack):
+    first = submit(stack, key="order-42-upload-1")
+    assert submit(stack, key="order-42-upload-1") == first
+    assert submit(stack, key="order-42-upload-2") != first
+    with open(SCANNED, "rb") as handle:  # the same key for another upload is refused
+        response = stack.post("/v1/jobs/pdf", files={"file": ("other.pdf", handle)},
+                              headers={"Idempotency-Key": "order-42-upload-1"})
+    assert response.status_code == 422 and response.json()["code"] == "idempotency_key_reused"
+    job = wait_for(stack, first, lambda j: j["status"] == "succeeded")
+    assert job["webhook"] == {"url": None, "delivered": False, "attempts": 0}
+    # Without a webhook, the upload goes as soon as the result is stored.
+    assert not list((stack.settings.upload_folder / first).glob("*"))
+
+
+def test_receiver_down_for_a_while_then_back_gets_the_outcome(stack, tmp_path):
+    receiver = PhpServer({"WEBHOOK_SECRET": WEBHOOK_SECRET, "WEBHOOK_TOKEN": WEBHOOK_TOKEN,
+                          "INVOICE_STORAGE_DIR": str(tmp_path)})
+    task_id = submit(stack, webhook_url=receiver.url())  # nobody listens yet
+    wait_for(stack, task_id, lambda j: j["webhook"]["attempts"] >= 2)
+    assert (stack.settings.upload_folder / task_id).is_dir()  # kept until delivered
+    receiver.start()
+    try:
+        job = wait_for(stack, task_id, delivered, timeout=120)
+    finally:
+        receiver.stop()
+    assert job["webhook"]["attempts"] >= 3
+    assert (tmp_path / f"{task_id}_anonymous.pdf").read_bytes()[:5] == b"%PDF-"
+    assert not (stack.settings.upload_folder / task_id).exists()
+
+
+def test_worker_killed_mid_run_and_the_job_still_completes(stack):
+    from prefect.client.orchestration import get_client
+
+    task_id = submit(stack, SCANNED)
+    wait_for(stack, task_id, lambda j: j["status"] == "running", timeout=120)
+    stack.kill_worker()
+    # The zombie automation marks the silent run Crashed; reprocess_failed
+    # (run here from its deployment rather than waiting for its schedule)
+    # submits the job again, and a new worker processes it.
+    stack.start_worker("worker-2")
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name("reprocess_failed/reprocess-failed")
+        deadline = time.monotonic() + 240
+        while stack.job(task_id)["status"] not in ("succeeded",) and time.monotonic() < deadline:
+            run = client.read_flow_run(stack.job_record(task_id)["flow_run_id"])
+            if run.state and run.state.is_crashed():
+                client.create_flow_run_from_deployment(deployment.id)
+                break
+            time.sleep(2)
+    job = wait_for(stack, task_id, lambda j: j["status"] == "succeeded", timeout=240)
+    assert job["attempts"] == 2
