@@ -1,0 +1,161 @@
+"""Cross-checks between values that the bill states more than once or that
+are bound by arithmetic. A value that passes gains confidence; a value that
+fails, and that nothing else supports, loses it (and is nulled later if it
+falls under the threshold). Values the bill prints clearly are kept even when
+the bill itself is inconsistent: the analyse stage reports that."""
+from __future__ import annotations
+
+from tasks.extract.energy import KVA_STEPS, Reading
+from tasks.extract.lines import Item, VatRow
+from tasks.extract.store import Candidate, Draft
+
+
+def close(a: float, b: float, *, abs_tol: float = 0.05, rel: float = 0.0) -> bool:
+    return abs(a - b) <= max(abs_tol, rel * abs(b))
+
+
+def _is_ocr(d: Draft, path: str) -> bool:
+    c = d.cand(path)
+    return bool(c and c.source in ("ocr", "llm"))
+
+
+def _blame(d: Draft, paths: tuple[str, ...], factor: float, code: str, *, only_ocr: bool = False) -> None:
+    """A relation between `paths` failed: doubt what is least supported. A
+    value proposed by the LLM is the first suspect and the only one doubted."""
+    llm = [p for p in paths if d.cand(p) is not None and d.cand(p).source == "llm"]
+    if llm:
+        for p in llm:
+            d.drop(p, code)
+        return
+    for p in paths:
+        if d.support.get(p, 0) == 0 and (not only_ocr or _is_ocr(d, p)):
+            d.doubt(p, factor, code)
+
+
+def check_items(items: list[Item]) -> None:
+    for it in items:
+        if it.quantity is not None and it.unit_price is not None and not it.checked:
+            it.conf *= 0.6 if it.ocr else 0.9
+
+
+def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
+    ht, vat, ttc = d.get("total_ht_eur"), d.get("total_vat_eur"), d.get("total_ttc_eur")
+    lines_sum = round(sum(i.amount for i in items if i.amount is not None), 2) if items else None
+    vat_sum = round(sum(r.vat for r in vat_rows), 2) if vat_rows and all(r.vat is not None for r in vat_rows) else None
+    base_sum = round(sum(r.base for r in vat_rows), 2) if vat_rows and all(r.base is not None for r in vat_rows) \
+        else None
+    vat_seen = vat if vat is not None else vat_sum
+    if ht is not None and vat_seen is not None and ttc is not None and lines_sum is not None \
+            and _is_ocr(d, "total_ht_eur") and not close(ht + vat_seen, ttc, abs_tol=0.03) \
+            and not close(lines_sum, ht) and close(lines_sum + vat_seen, ttc, abs_tol=0.03):
+        # The lines and the VAT add up to the TTC, the HT read does not: a misread HT.
+        page = d.cand("total_ht_eur").page
+        d.set("total_ht_eur", Candidate(lines_sum, 0.8, page, "computed", "lines sum"))
+        ht = lines_sum
+    if ht is not None:
+        if lines_sum is not None and close(lines_sum, ht):
+            d.confirm("total_ht_eur")
+        if base_sum is not None and close(base_sum, ht):
+            d.confirm("total_ht_eur")
+    if vat is not None and vat_sum is not None and close(vat_sum, vat, abs_tol=0.03):
+        d.confirm("total_vat_eur")
+    if vat is None and vat_sum is not None:
+        # The VAT total is not printed apart: the rows' sum is the VAT.
+        if ht is not None and ttc is not None and close(ttc - ht, vat_sum):
+            d.set("total_vat_eur", Candidate(vat_sum, 0.85, vat_rows[0].page, "computed", "vat rows"))
+            vat = vat_sum
+    if ht is not None and vat is not None and ttc is not None:
+        if close(ht + vat, ttc, abs_tol=0.03):
+            for p in ("total_ht_eur", "total_vat_eur", "total_ttc_eur"):
+                d.confirm(p)
+        else:
+            # Either the bill is inconsistent (kept as printed) or one value
+            # was misread: doubt only OCR values that nothing confirms.
+            _blame(d, ("total_ht_eur", "total_vat_eur", "total_ttc_eur"), 0.7, "totals", only_ocr=True)
+    elif ttc is None and ht is not None and vat is not None and d.support.get("total_ht_eur", 0) \
+            and d.support.get("total_vat_eur", 0):
+        d.set("total_ttc_eur", Candidate(round(ht + vat, 2), 0.6, None, "computed", "ht+vat"))
+    due, paid, ttc = d.get("amount_due_eur"), d.get("already_paid_eur"), d.get("total_ttc_eur")
+    if ttc is not None and due is not None and paid is not None:
+        if close(ttc - paid, due):
+            for p in ("amount_due_eur", "already_paid_eur", "total_ttc_eur"):
+                d.confirm(p)
+        elif close(due, ttc) and paid > 0:
+            d.doubt("total_ttc_eur", 0.6, "due")
+        else:
+            _blame(d, ("amount_due_eur", "already_paid_eur"), 0.9, "due", only_ocr=True)
+
+
+def check_vat_rows(vat_rows: list[VatRow]) -> None:
+    for r in vat_rows:
+        if r.base is not None and r.vat is not None and not r.checked:
+            r.conf *= 0.6
+
+
+def check_electricity(d: Draft, readings: list[Reading]) -> None:
+    p = "electricity."
+    total, hp, hc = (d.get(p + k) for k in ("consumption_kwh", "consumption_hp_kwh", "consumption_hc_kwh"))
+    if total is not None and hp is not None and hc is not None:
+        if abs(hp + hc - total) <= 1:
+            for k in ("consumption_kwh", "consumption_hp_kwh", "consumption_hc_kwh"):
+                d.confirm(p + k)
+        else:
+            paths = tuple(p + k for k in ("consumption_kwh", "consumption_hp_kwh", "consumption_hc_kwh"))
+            _blame(d, paths, 0.6, "hphc")
+    elec = [r for r in readings if r.energy != "gaz" and r.unit != "m3"]
+    if total is not None and elec:
+        deltas = sum(r.delta for r in elec if r.register in ("base", "hp", "hc") or "_" in r.register)
+        if abs(deltas - total) <= 1:
+            d.confirm(p + "consumption_kwh")
+        elif d.cand(p + "consumption_kwh").source == "llm":
+            d.drop(p + "consumption_kwh", "readings")
+    kva = d.get(p + "subscribed_power_kva")
+    if kva is not None and kva not in KVA_STEPS:
+        d.drop(p + "subscribed_power_kva", "kva")
+    for k, lo, hi in (("unit_price_kwh_ht_eur", 0.03, 0.8), ("unit_price_hc_kwh_ht_eur", 0.03, 0.8)):
+        v = d.get(p + k)
+        if v is not None and not lo <= v <= hi:
+            d.drop(p + k, "price-band")
+    hp_price, hc_price = d.get(p + "unit_price_kwh_ht_eur"), d.get(p + "unit_price_hc_kwh_ht_eur")
+    if hp_price is not None and hc_price is not None and hc_price >= hp_price:
+        d.doubt(p + "unit_price_hc_kwh_ht_eur", 0.5, "hc>hp")
+    for k in ("consumption_kwh", "consumption_hp_kwh", "consumption_hc_kwh"):
+        v = d.get(p + k)
+        if v is not None and not 0 <= v <= 500_000:
+            d.drop(p + k, "range")
+
+
+def check_gas(d: Draft, readings: list[Reading]) -> None:
+    p = "gas."
+    m3, coef, kwh = (d.get(p + k) for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"))
+    if coef is not None and not 8.0 <= coef <= 13.0:
+        d.drop(p + "conversion_coefficient", "coef-range")
+        coef = None
+    if m3 is not None and coef is not None and kwh is not None:
+        if close(m3 * coef, kwh, abs_tol=2, rel=0.012):
+            for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"):
+                d.confirm(p + k)
+        else:
+            _blame(d, tuple(p + k for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh")), 0.6,
+                   "m3xcoef")
+    gas = [r for r in readings if r.energy == "gaz" or r.unit == "m3"]
+    if m3 is not None and gas:
+        if abs(sum(r.delta for r in gas) - m3) <= 1:
+            d.confirm(p + "consumption_m3")
+        elif d.cand(p + "consumption_m3").source == "llm":
+            d.drop(p + "consumption_m3", "readings")
+    v = d.get(p + "unit_price_kwh_ht_eur")
+    if v is not None and not 0.01 <= v <= 0.4:
+        d.drop(p + "unit_price_kwh_ht_eur", "price-band")
+
+
+def check_period(d: Draft) -> None:
+    start, end = d.get("period.start"), d.get("period.end")
+    if start and end:
+        days = (end - start).days
+        if days < 0 or days > 800:
+            d.doubt("period.start", 0.4, "period")
+            d.doubt("period.end", 0.4, "period")
+    inv = d.get("invoice_date")
+    if inv and start and inv < start:
+        d.doubt("invoice_date", 0.7, "date-order")

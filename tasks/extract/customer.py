@@ -1,0 +1,336 @@
+"""The customer: name without civility, postal address, consumption address.
+
+The recipient block is found from its last line ("postcode city") and read
+upwards in the same column up to the civility line. Names and addresses
+printed in capitals are re-cased the French way (`128 boulevard Jean
+Jaurès`), or copied from a mixed-case printing of the same text elsewhere
+on the bill.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tasks.extract.labels import find_labels, value_spots, vocabulary
+from tasks.extract.layout import Document, Segment
+from tasks.extract.numbers import clean, fold
+from tasks.extract.store import Candidate, from_segment, vote
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict:
+    return vocabulary("address")
+
+
+@lru_cache(maxsize=1)
+def _civility_re() -> re.Pattern:
+    v = _vocab()
+    civ = "|".join(sorted(map(re.escape, v["civilities"]), key=len, reverse=True))
+    join = "|".join(map(re.escape, v["civility_joiners"]))
+    return re.compile(rf"^(?:(?:{civ})\.?(?:\s+(?:{join})\s+|\s+|$))+", re.I)
+
+
+_POSTCODE_CITY = re.compile(r"^(?:f-?\s?)?(\d{5})\s+([a-z][a-z' \-]*[a-z])(?:\s+\d{1,2})?$")
+
+
+def strip_civility(name: str) -> tuple[str, bool]:
+    """`M. et Mme Jean-Pierre MEYER` → (`Jean-Pierre MEYER`, True)."""
+    name = clean(name).strip()
+    folded = fold(name)
+    m = _civility_re().match(folded)
+    if m and m.end() > 0:
+        rest = name[m.end():].strip(" ,.-")
+        if rest or folded.strip(" .") in _vocab()["civilities"] or " " in folded.strip():
+            return rest, True
+    return name, False
+
+
+def _is_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def title_word(word: str, *, particles: frozenset[str] = frozenset()) -> str:
+    """`JEAN-PIERRE` → `Jean-Pierre`, `D'ARTAGNAN` → `D'Artagnan`,
+    `CHALON-SUR-SAÔNE` → `Chalon-sur-Saône`."""
+    parts = re.split(r"([-'])", word)
+    out = []
+    for i, p in enumerate(parts):
+        if p in "-'" or not p:
+            out.append(p)
+        elif i > 0 and fold(p) in particles:
+            out.append(p.lower())
+        else:
+            out.append(_cap(p))
+    return "".join(out)
+
+
+_PLACE_PARTICLES = frozenset({"sur", "sous", "le", "la", "les", "de", "du", "des", "en", "et", "lès", "lez",
+                              "aux", "au", "d", "l"})
+
+
+def format_name(raw: str) -> str | None:
+    """First name(s) then surname, without civility, in normal case."""
+    name, _ = strip_civility(raw)
+    name = re.sub(r"\s+", " ", name).strip(" ,.")
+    words = name.split(" ")
+    if not words or not any(c.isalpha() for c in name):
+        return None
+    caps = [_is_caps(w) for w in words]
+    if any(caps) and not all(caps):
+        if caps[0] and not caps[-1]:
+            # `DUPONT Laurent`: the surname in capitals comes first.
+            k = caps.index(False)
+            words = words[k:] + words[:k]
+            caps = caps[k:] + caps[:k]
+    return " ".join(title_word(w, particles=frozenset({"de", "du", "des", "le", "la"})) if c else w
+                    for w, c in zip(words, caps))
+
+
+def format_address_line(line: str, *, first_upper: bool = True) -> str:
+    """Re-case one address line printed in capitals."""
+    v = _vocab()
+    types = set(v["street_types"]) - set(v["street_types_capitalised"])
+    particles = set(v["particles"])
+    place_types = set(v.get("place_name_types", []))
+    words = clean(line).split()
+    out = []
+    for i, w in enumerate(words):
+        if not _is_caps(w) and not w.isupper():
+            out.append(w)
+            continue
+        f = fold(w).strip(",.")
+        after_place_type = i > 0 and fold(words[i - 1]).strip(",.") in place_types
+        if any(c.isdigit() for c in w):
+            out.append(w)
+        elif i == 0 and first_upper and not out:
+            out.append(title_word(w, particles=_PLACE_PARTICLES | {"dit"}))
+        elif after_place_type:
+            out.append(title_word(w, particles=_PLACE_PARTICLES))
+        elif f in types or f in particles:
+            out.append(w.lower())
+        elif re.fullmatch(r"[dl]'.+", f):
+            head, tail = w[:2], w[2:]
+            out.append(head.lower() + title_word(tail, particles=_PLACE_PARTICLES))
+        else:
+            out.append(title_word(w, particles=_PLACE_PARTICLES))
+    return " ".join(out)
+
+
+def format_city_line(line: str) -> str:
+    m = re.match(r"^\s*(?:F-?\s?)?(\d{5})\s+(.*)$", clean(line))
+    if not m:
+        return format_address_line(line)
+    city = m.group(2).strip(" .,")
+    if _is_caps(city.replace(" ", "")):
+        words = city.split()
+        city = " ".join(title_word(w, particles=_PLACE_PARTICLES) if i == 0 or fold(w) not in _PLACE_PARTICLES
+                        else w.lower() for i, w in enumerate(words))
+    return f"{m.group(1)} {city}"
+
+
+@dataclass
+class Block:
+    name_seg: Segment | None
+    lines: list[Segment]  # address lines, top to bottom, ending with postcode + city
+    score: float
+
+
+def _is_postcode_city(seg: Segment) -> bool:
+    text = fold(seg.text).strip(" .,;")
+    if "cedex" in text:
+        return False
+    return bool(_POSTCODE_CITY.match(text))
+
+
+def _supplierish(text: str) -> bool:
+    f = fold(text)
+    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", f) for w in _vocab()["supplier_address_words"])
+
+
+def _looks_like_label(seg: Segment) -> bool:
+    f = fold(seg.text)
+    return ":" in f or bool(re.search(r"\b(?:n°|no|facture|client|reference|date|montant|total|contrat|page)\b", f))
+
+
+def find_blocks(doc: Document) -> list[Block]:
+    blocks = []
+    for seg in doc.segments:
+        if not _is_postcode_city(seg):
+            continue
+        lines = [seg]
+        name_seg = None
+        current = seg
+        for _ in range(5):
+            above = _segment_above(doc, current)
+            if above is None:
+                break
+            stripped, had_civility = strip_civility(above.text)
+            if had_civility:
+                name_seg = above
+                break
+            if _looks_like_label(above) or _supplierish(above.text) or not re.search(r"[A-Za-z]", above.text):
+                break
+            lines.insert(0, above)
+            current = above
+        if name_seg is not None and not strip_civility(name_seg.text)[0]:
+            # The civility alone on its line (OCR split): the name is the next line.
+            if len(lines) >= 3 and not any(c.isdigit() for c in lines[0].text):
+                name_seg = _join(name_seg, lines.pop(0))
+        elif name_seg is None and len(lines) >= 3 and not any(c.isdigit() for c in lines[0].text):
+            name_seg = lines.pop(0)  # a block without civility (company, co-holders)
+        if len(lines) < 2:
+            continue
+        score = 0.0
+        score += 2.0 if name_seg is not None and strip_civility(name_seg.text)[1] else 0.0
+        score += 1.0 if name_seg is not None else 0.0
+        score += 1.0 if seg.page == doc.lines[0].page else 0.0
+        score += 0.5 if seg.y0 < doc.page_height(seg.page) / 2 else 0.0
+        if any(_supplierish(s.text) for s in lines):
+            score -= 3.0
+        blocks.append(Block(name_seg, lines, score))
+    return blocks
+
+
+def _join(a: Segment, b: Segment) -> Segment:
+    from tasks.extract.layout import make_segment
+
+    joined = make_segment(a.words + b.words, a.page, ocr=a.ocr)
+    joined.line, joined.col = b.line, b.col
+    return joined
+
+
+def _segment_above(doc: Document, seg: Segment) -> Segment | None:
+    """The segment right above `seg` in the same column (left edges aligned)."""
+    h = seg.height
+    for line in reversed(doc.lines[:seg.line]):
+        if line.page != seg.page:
+            return None
+        if seg.y0 - line.y1 > 2.2 * h:
+            return None
+        for other in line.segments:
+            if abs(other.x0 - seg.x0) < 1.5 * h or (abs(other.x0 - seg.x0) < 4 * h and
+                                                     min(other.x1, seg.x1) - max(other.x0, seg.x0) > 0):
+                return other
+    return None
+
+
+def _mixed_case_version(doc: Document, text: str) -> str | None:
+    """The same words printed elsewhere in normal case (e.g. the consumption
+    address), which is better than re-casing capitals."""
+    target = re.sub(r"[\s,]+", " ", fold(text)).strip()
+    if len(target) < 6:
+        return None
+    for seg in doc.segments:
+        if _is_caps(seg.text.replace(" ", "")):
+            continue
+        norm, index = [], []
+        prev_space = False
+        for i, c in enumerate(seg.folded):
+            if c in " ,":
+                if prev_space:
+                    continue
+                norm.append(" ")
+                index.append(i)
+                prev_space = True
+            else:
+                norm.append(c)
+                index.append(i)
+                prev_space = False
+        joined = "".join(norm)
+        pos = joined.find(target)
+        if pos < 0:
+            continue
+        start = index[pos]
+        end = index[pos + len(target) - 1] + 1
+        candidate = seg.text[start:end]
+        if any(c.islower() for c in candidate):
+            return candidate
+    return None
+
+
+def _format_block_address(doc: Document, lines: list[Segment]) -> str:
+    parts = []
+    for i, seg in enumerate(lines):
+        text = seg.text.strip(" ,.")
+        mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
+        if mixed:
+            parts.append(mixed)
+        elif i == len(lines) - 1:
+            parts.append(format_city_line(text))
+        else:
+            parts.append(format_address_line(text))
+    return ", ".join(parts)
+
+
+def extract_customer(doc: Document) -> dict[str, Candidate | None]:
+    """`name`, `address` and `delivery_address` candidates."""
+    blocks = sorted(find_blocks(doc), key=lambda b: b.score, reverse=True)
+    names, addresses = [], []
+    if blocks:
+        best = blocks[0]
+        for block in blocks:
+            if block.score < best.score - 2.5:
+                continue
+            base = 0.55 + 0.1 * block.score
+            if block.name_seg is not None:
+                name = format_name(block.name_seg.text)
+                if name:
+                    names.append(from_segment(name, block.name_seg, base, "block"))
+            address = _format_block_address(doc, block.lines)
+            addresses.append(from_segment(address, block.lines[-1], base, "block"))
+    for hit in find_labels(doc, "customer_name"):
+        for spot in value_spots(doc, hit, below_lines=1):
+            name = format_name(spot.text)
+            if name and not any(c.isdigit() for c in name) and 1 < len(name.split()) <= 6:
+                names.append(from_segment(name, spot.seg, 0.8, "label"))
+                break
+    delivery = []
+    for hit in find_labels(doc, "delivery_address"):
+        text = _read_address_spot(doc, hit)
+        if text:
+            delivery.append(from_segment(text, hit.seg, 0.85, "label"))
+    address = vote(addresses, key=lambda v: re.sub(r"[\s,]+", " ", fold(v)))
+    place = vote(delivery, key=lambda v: re.sub(r"[\s,]+", " ", fold(v)))
+    if address and place and address.value != place.value:
+        a, b = (re.sub(r"[\s,]+", " ", fold(x.value)) for x in (address, place))
+        if a.endswith(b) or b.endswith(a) or difflib.SequenceMatcher(None, a, b).ratio() >= 0.9:
+            # Two printings of the same address: they confirm each other, and
+            # the better read one wins a disagreement (OCR misread).
+            if a == b or a.endswith(b):
+                address = address.with_conf(address.conf + 0.1)
+            elif place.conf > address.conf and len(b) >= len(a) - 2:
+                address = place.with_conf(place.conf)
+    return {"name": vote(names, key=lambda v: fold(v)), "address": address, "delivery_address": place}
+
+
+_POSTCODE_INLINE = re.compile(r"(?<!\d)(\d{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' \-]*)$")
+
+
+def _read_address_spot(doc: Document, hit) -> str | None:
+    for spot in value_spots(doc, hit, below_lines=2):
+        text = spot.text.strip(" .")
+        m = _POSTCODE_INLINE.search(text)
+        if not m:
+            # The postcode and city may be on the next line of the same column.
+            nxt = doc.below(spot.seg, max_lines=1)
+            if nxt and _is_postcode_city(nxt[0]) and re.search(r"\d", text):
+                text = f"{text}, {nxt[0].text.strip(' .')}"
+                m = _POSTCODE_INLINE.search(text)
+        if not m:
+            continue
+        street = text[:m.start()].strip(" ,")
+        if not street:
+            continue
+        city_line = f"{m.group(1)} {m.group(2)}"
+        if _is_caps(street.replace(" ", "")):
+            mixed = _mixed_case_version(doc, street)
+            street = mixed or format_address_line(street)
+        return f"{street}, {format_city_line(city_line)}"
+    return None

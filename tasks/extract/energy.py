@@ -1,0 +1,551 @@
+"""Per-energy facts: which energies the bill is for, meter readings,
+consumption, subscribed power, tariff option, gas volume, coefficient,
+tariff band and zone, yearly reference consumption."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from tasks.extract.labels import find_labels, value_spots, vocabulary
+from tasks.extract.layout import Document, Line
+from tasks.extract.lines import Item
+from tasks.extract.sections import Sections
+from tasks.extract.numbers import clean, find_dates, find_numbers, fold
+from tasks.extract.readers import read_kva, read_kwh, read_m3, read_plain_number
+from tasks.extract.store import Candidate, from_segment, vote
+
+KVA_STEPS = (3, 6, 9, 12, 15, 18, 24, 30, 36)
+ENERGIES = ("electricite", "gaz")
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict:
+    return vocabulary("energy")
+
+
+@lru_cache(maxsize=None)
+def _pats(*path: str) -> list[re.Pattern]:
+    node = _vocab()
+    for p in path:
+        node = node[p]
+    return [re.compile(x) for x in node]
+
+
+def _any(patterns: list[re.Pattern], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+# --- sections ------------------------------------------------------------------
+
+
+def line_energy(text: str) -> str | None:
+    f = fold(text)
+    gas = bool(re.search(r"\bgaz\b|\bm3\b|m³|\bpce\b", f))
+    elec = bool(re.search(r"electri|\belec\b|\bkva\b|\bpdl\b|\bprm\b", f))
+    if gas and not elec:
+        return "gaz"
+    if elec and not gas:
+        return "electricite"
+    return None
+
+
+# --- readings ------------------------------------------------------------------
+
+
+@dataclass
+class Point:
+    day: date | None
+    index: float
+    nature: str | None
+    pos: int
+    conf: float = 1.0
+
+
+@dataclass
+class Reading:
+    register: str
+    start_date: date | None
+    end_date: date | None
+    start_index: float | None
+    end_index: float | None
+    start_nature: str | None
+    end_nature: str | None
+    energy: str | None
+    page: int
+    conf: float
+    unit: str | None = None
+
+    @property
+    def delta(self) -> float | None:
+        if self.start_index is None or self.end_index is None:
+            return None
+        return self.end_index - self.start_index
+
+    def as_dict(self) -> dict:
+        def num(v):
+            return int(v) if v is not None and float(v).is_integer() else v
+        return {
+            "register": self.register,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "end_date": self.end_date.isoformat() if self.end_date else None,
+            "start_index": num(self.start_index), "end_index": num(self.end_index),
+            "start_nature": self.start_nature, "end_nature": self.end_nature,
+        }
+
+
+def _nature(word: str) -> str | None:
+    f = fold(word).strip(" ().,;–-")
+    if not f:
+        return None
+    for key in ("estime", "reel"):
+        if _any(_pats("nature", key), f):
+            return key
+    return None
+
+
+_CLAUSE = re.compile(r"\s[·•→;|]\s|\s[–-]\s(?=\D)|\s→|→\s")
+
+
+def _tokens(line: Line) -> list[tuple[str, object]]:
+    """Dates ("D"), index values ("N"), natures ("T") and clause breaks ("|")
+    of a reading line, in reading order."""
+    text = clean(line.text)
+    ocr = any(s.ocr for s in line.segments)
+    out: list[tuple[int, str, object]] = []
+    dates = find_dates(text, ocr=ocr)
+    chars = list(text)
+    for d in dates:
+        out.append((d.start, "D", d.value, line.conf_between(d.start, d.end)))
+        chars[d.start:d.end] = [" "] * (d.end - d.start)
+    blanked = "".join(chars)
+    for m in _CLAUSE.finditer(blanked):
+        out.append((m.start(), "|", None, 1.0))
+    for n in find_numbers(blanked, ocr=ocr):
+        after = blanked[n.end:n.end + 8].lower()
+        if re.match(r"^\s?(?:%|€|mois|jours?|kva|c€)", after):
+            continue
+        if n.decimals == 2 and "€" in after:
+            continue
+        if n.value >= 1e9 or n.value < 0:
+            continue  # a meter serial or an identifier, not an index
+        out.append((n.start, "N", float(n.value), line.conf_between(n.start, n.end)))
+    for m in re.finditer(r"[A-Za-zÀ-ÿ()\-]+", blanked):
+        nat = _nature(m.group(0))
+        if nat:
+            out.append((m.start(), "T", nat, line.conf_between(m.start(), m.end())))
+    out.sort(key=lambda x: x[0])
+    return [(k, v, c) for _, k, v, c in out]
+
+
+def _pair_points(tokens: list[tuple[str, object, float]]) -> list[Point]:
+    """Index values with their date and nature. A value takes the date just
+    before it, or else the date that follows it in the same clause
+    (`5 771 (réel, 31/01/2025)`); a nature goes to the last value before it."""
+    points: list[Point] = []
+    pending_date: date | None = None
+    pending_point: Point | None = None
+    for i, (kind, value, conf) in enumerate(tokens):
+        if kind == "|":
+            pending_date, pending_point = None, None
+        elif kind == "D":
+            if pending_point is not None and pending_point.day is None:
+                pending_point.day = value
+                pending_point = None
+            else:
+                pending_date = value
+        elif kind == "N":
+            p = Point(pending_date, value, None, i, conf)
+            points.append(p)
+            pending_point = p if pending_date is None else None
+            pending_date = None
+        elif kind == "T":
+            target = next((p for p in reversed(points) if p.nature is None), None)
+            if target is not None:
+                target.nature = value
+                target.conf = min(target.conf, conf)
+    return [p for p in points if p.day is not None]
+
+
+def read_readings(doc: Document, sections: Sections) -> list[Reading]:
+    readings: list[Reading] = []
+    pending: dict[tuple[str, str | None], Reading] = {}
+    context_until = -1
+    register_hint: tuple[int, str] | None = None
+    start_re = re.compile(r"\b(?:" + "|".join(_vocab()["start_words"]) + r")")
+    end_re = re.compile(r"\b(?:" + "|".join(_vocab()["end_words"]) + r")")
+    parts = [part for whole in doc.lines for part in _reading_parts(whole)]
+    for line in parts:
+        f = fold(line.text)
+        is_context = _any(_pats("reading_context"), f)
+        if is_context and re.search(r"\bdate\b|\bindex\b", f) and not find_dates(line.text):
+            context_until = line.index + 8  # a readings table header
+        hint = _register_or_none(line.segments[0].text)
+        if hint and not find_dates(line.text):
+            register_hint = (line.index, hint)  # `Compteur – Heures Pleines` above its indexes
+        if not (is_context or line.index <= context_until):
+            continue
+        if re.search(r"\bprochain|\bprevu|legende|sont des index|notes? [re]\b|\br = |= reel", f):
+            continue
+        pts = _pair_points(_tokens(line))
+        if not pts:
+            continue
+        energy = line_energy(line.text) or sections.of(line.segments[0])
+        register = _register_or_none(line.text)
+        if register is None and register_hint and line.index - register_hint[0] <= 2:
+            register = register_hint[1]
+        register = register or ("gaz" if energy == "gaz" else "base")
+        ocr = any(s.ocr for s in line.segments)
+        # OCR specks (`:`, `ë`) around the cells say nothing about the values.
+        conf = min(p.conf for p in pts) if ocr else 1.0
+        unit = "m3" if re.search(r"m\s?[3³°*]", f) else ("kWh" if "kwh" in f else None)
+        if len(pts) >= 2:
+            a, b = pts[0], pts[-1]
+            readings.append(Reading(register, a.day, b.day, a.index, b.index, a.nature, b.nature,
+                                    energy, line.page, conf, unit))
+            continue
+        p = pts[0]
+        is_start = bool(start_re.search(f))
+        is_end = bool(end_re.search(f))
+        key = (register, energy)
+        if is_start and not is_end:
+            pending[key] = Reading(register, p.day, None, p.index, None, p.nature, None, energy, line.page,
+                                   conf, unit)
+        elif is_end and key in pending:
+            r = pending.pop(key)
+            r.end_date, r.end_index, r.end_nature = p.day, p.index, p.nature
+            r.conf = min(r.conf, conf)
+            readings.append(r)
+    return [r for r in readings if r.delta is not None and r.delta >= 0]
+
+
+_PART_START = re.compile(r"^(?:index|releve|compteur|cadran|heures? (?:pleines|creuses)|hp\b|hc\b|base\b|gaz\b)")
+
+
+def _reading_parts(line: Line) -> list[Line]:
+    """A line holding the readings of two side-by-side columns, cut where the
+    second one starts (`Index Base … ‖ Index Gaz …`)."""
+    groups: list[list] = [[line.segments[0]]]
+    for seg in line.segments[1:]:
+        if _PART_START.match(fold(seg.text)) and any(re.search(r"\d", s.text) for s in groups[-1]):
+            groups.append([seg])
+        else:
+            groups[-1].append(seg)
+    if len(groups) == 1:
+        return [line]
+    return [Line(page=line.page, y0=line.y0, y1=line.y1, segments=g, index=line.index) for g in groups]
+
+
+def _register_or_none(label: str) -> str | None:
+    """The register a label names (`Heures Pleines` → hp), base and gas last."""
+    f = fold(label)
+    registers = _vocab()["registers"]
+    for key, pats in registers.items():
+        if key not in ("base", "gaz") and any(re.search(p, f) for p in pats):
+            return key
+    for key in ("base", "gaz"):
+        if any(re.search(p, f) for p in registers[key]):
+            return key
+    return None
+
+
+
+# --- values per energy ---------------------------------------------------------------
+
+
+def _spot_candidates(doc: Document, field: str, reader, *, base: float = 0.9,
+                     below_lines: int = 2) -> list[Candidate]:
+    out = []
+    for hit in find_labels(doc, field):
+        for spot in value_spots(doc, hit, below_lines=below_lines):
+            found = reader(spot.text, ocr=spot.seg.ocr)
+            if not found:
+                continue
+            value, a, b = found
+            out.append(from_segment(value, spot.seg, base - 0.03 * min(hit.rank, 4) - 0.02 * spot.distance,
+                                    field, span=(spot.offset + a, spot.offset + b)))
+            break
+    return out
+
+
+def extract_kva(doc: Document) -> Candidate | None:
+    cands = []
+    max_lines = {h.seg.line for h in find_labels(doc, "max_power")}
+    cands.extend(_spot_candidates(doc, "subscribed_power", _read_kva_value, base=0.92))
+    for seg in doc.segments:
+        if seg.line in max_lines:
+            continue
+        f = fold(seg.text)
+        for m in re.finditer(r"(?<![\d,.])(\d{1,2}(?:[,.]0)?)\s?k\s?k?va\b", f):
+            value = _kva_value(m.group(1))
+            if value is None:
+                continue
+            base = 0.8 if re.search(r"puissance|abonnement|option|offre|souscri", f) else 0.6
+            cands.append(from_segment(value, seg, base, "kva", span=(m.start(), m.end())))
+    return vote(cands)
+
+
+def _kva_value(text: str) -> int | None:
+    try:
+        v = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return int(v) if v in KVA_STEPS else None
+
+
+def _read_kva_value(text: str, *, ocr: bool = False):
+    found = read_kva(text, ocr=ocr) or read_plain_number(text, ocr=ocr)
+    if not found:
+        return None
+    value = _kva_value(str(found[0]))
+    return (value, found[1], found[2]) if value else None
+
+
+def extract_max_power(doc: Document) -> Candidate | None:
+    def reader(text, *, ocr=False):
+        found = read_kva(text, ocr=ocr) or read_plain_number(text, ocr=ocr)
+        if found and 0 < found[0] <= 40:
+            return found
+        return None
+    return vote(_spot_candidates(doc, "max_power", reader, base=0.85))
+
+
+def tariff_option_mentions(doc: Document) -> list[Candidate]:
+    cands = []
+    blocked = _pats("not_tariff_option")
+    for seg in doc.segments:
+        f = fold(seg.text)
+        if _any(blocked, f):
+            continue
+        for key in ("tempo", "ejp", "hphc", "base"):
+            if _any(_pats("tariff_options", key), f):
+                strong = "option" in f or "tarif" in f or "offre" in f or "formule" in f
+                cands.append(from_segment(key, seg, 0.75 if strong else 0.45, "option-text"))
+                break
+    return cands
+
+
+def option_from_items(items: list[Item]) -> Candidate | None:
+    kinds = {i.kind for i in items if i.energy == "electricite"}
+    page = next((i.page for i in items if i.energy == "electricite"), None)
+    src = "ocr" if any(i.ocr for i in items) else "text"
+    if "consumption_tempo" in kinds:
+        return Candidate("tempo", 0.9, page, src, "lines")
+    if "consumption_hp" in kinds and "consumption_hc" in kinds:
+        return Candidate("hphc", 0.9, page, src, "lines")
+    if "consumption" in kinds:
+        labels = " ".join(fold(i.label) for i in items if i.kind == "consumption" and i.energy == "electricite")
+        return Candidate("base", 0.85 if "base" in labels else 0.7, page, src, "lines")
+    return None
+
+
+def option_from_readings(readings: list[Reading]) -> Candidate | None:
+    regs = {r.register for r in readings if r.energy != "gaz"}
+    if not regs:
+        return None
+    page = readings[0].page
+    if any(r.startswith(("bleu", "blanc", "rouge")) for r in regs):
+        return Candidate("tempo", 0.8, page, "text", "readings")
+    if {"hp", "hc"} <= regs:
+        return Candidate("hphc", 0.8, page, "text", "readings")
+    if regs == {"base"}:
+        return Candidate("base", 0.6, page, "text", "readings")
+    return None
+
+
+def labelled_consumption(doc: Document, sections: Sections) -> dict[str, list[Candidate]]:
+    """Totals printed with a label (`Consommation facturée : 4 112 kWh`), by energy."""
+    out: dict[str, list[Candidate]] = {"kwh_electricite": [], "kwh_gaz": [], "m3": []}
+    for hit in find_labels(doc, "consumption_total"):
+        en = line_energy(hit.seg.text) or sections.of(hit.seg)
+        text = hit.seg.text[hit.end:]
+        ocr = hit.seg.ocr
+        m3 = read_m3(text, ocr=ocr)
+        if m3:
+            out["m3"].append(from_segment(m3[0], hit.seg, 0.9, "m3-label", span=(hit.end + m3[1], hit.end + m3[2])))
+            en = "gaz"
+        kwh = _last_kwh(text, ocr) if m3 else read_kwh(text, ocr=ocr)
+        if kwh is None:
+            for spot in value_spots(doc, hit, below_lines=1):
+                if spot.where == "same":
+                    continue
+                kwh = read_kwh(spot.text, ocr=spot.seg.ocr)
+                if kwh:
+                    out_seg, off = spot.seg, spot.offset
+                    break
+            else:
+                continue
+        else:
+            out_seg, off = hit.seg, hit.end
+        if en in ENERGIES:
+            out[f"kwh_{en}"].append(from_segment(kwh[0], out_seg, 0.9, "kwh-label",
+                                                 span=(off + kwh[1], off + kwh[2])))
+    return out
+
+
+def _last_kwh(text: str, ocr: bool):
+    """`866 m³ – coefficient 10,894 – énergie : 9 434 kWh`: the kWh is the last."""
+    t = clean(text)
+    found = None
+    for m in re.finditer(r"k\s?wh", t, re.I):
+        nums = [n for n in find_numbers(t[:m.start()], ocr=ocr) if n.end >= m.start() - 2]
+        if nums:
+            n = nums[-1]
+            found = (n.value, n.start, n.end)
+    return found
+
+
+def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
+    """m³, coefficient and kWh from `Conversion : 129 m³ × 11,16 = 1 440 kWh`
+    style lines and from the coefficient's label."""
+    out: dict[str, list[Candidate]] = {"m3": [], "coef": [], "kwh": []}
+    for hit in find_labels(doc, "conversion_coefficient"):
+        for spot in value_spots(doc, hit, below_lines=1):
+            found = _read_coefficient(spot.text, spot.seg.ocr, integers=spot.where == "same")
+            if found:
+                value, a, b = found
+                out["coef"].append(from_segment(value, spot.seg, 0.9, "coef-label",
+                                                span=(spot.offset + a, spot.offset + b)))
+                break
+    for seg in doc.segments:
+        # `coefficient 10,91 kWh/m3`: the unit says what the number is.
+        for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})\s?k\s?wh\s?/\s?m\s?[3³]", fold(seg.text)):
+            v = _num(m.group(1), seg.ocr)
+            if v is not None and 8.0 <= v <= 13.0:
+                out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(1), m.end(1))))
+    for seg in doc.segments:
+        f = fold(seg.text)
+        m = re.search(r"(\d[\d ]*(?:[,.]\d+)?)\s?m\s?(?:3|³|°|\*)\s*[x×*]\s*(?:coefficient[^\d]*)?(\d{1,2}[,.]\d+)"
+                      r"[^=]*=\s*(\d[\d ]*(?:[,.]\d+)?)\s?k\s?wh", f)
+        if m:
+            vals = [_num(m.group(i), seg.ocr) for i in (1, 2, 3)]
+            if None not in vals:
+                out["m3"].append(from_segment(vals[0], seg, 0.9, "m3xcoef", span=(m.start(1), m.end(1))))
+                out["coef"].append(from_segment(vals[1], seg, 0.9, "m3xcoef", span=(m.start(2), m.end(2))))
+                out["kwh"].append(from_segment(vals[2], seg, 0.9, "m3xcoef", span=(m.start(3), m.end(3))))
+    return out
+
+
+def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int] | None:
+    t = clean(text)
+    for d in find_dates(t, ocr=ocr):
+        t = t[:d.start] + " " * (d.end - d.start) + t[d.end:]
+    for n in find_numbers(t, ocr=ocr):
+        if 8.0 <= n.value <= 13.0 and (n.decimals >= 1 or integers):
+            return n.value, n.start, n.end
+        if n.value > 13.0:
+            return None  # `= 1 440 kWh`: the value of another label
+    return None
+
+
+def _num(text: str, ocr: bool) -> float | None:
+    nums = find_numbers(text, ocr=ocr)
+    return nums[0].value if len(nums) == 1 else None
+
+
+def extract_band_zone(doc: Document) -> tuple[Candidate | None, Candidate | None]:
+    bands, zones = [], []
+    for line in doc.lines:
+        f = fold(line.text)
+        seg = line.segments[0]
+        for m in re.finditer(r"(?:tarif|option tarifaire|acheminement|abonnement gaz|gaz|profil|option)[^\d]{0,20}?"
+                             r"\bt([1-4])\b", f):
+            bands.append(from_segment(f"T{m.group(1)}", seg, 0.85, "band"))
+        for m in re.finditer(r"\bzone(?: tarifaire)?\s*:?\s*(\d)\b", f):
+            zones.append(from_segment(int(m.group(1)), seg, 0.85, "zone"))
+    return vote(bands), vote(zones)
+
+
+def extract_car(doc: Document, sections: Sections) -> dict[str, list[Candidate]]:
+    out: dict[str, list[Candidate]] = {"electricite": [], "gaz": [], None: []}
+    for hit in find_labels(doc, "annual_reference"):
+        en = line_energy(hit.seg.text) or sections.of(hit.seg)
+        for spot in value_spots(doc, hit, below_lines=1):
+            found = read_kwh(spot.text, ocr=spot.seg.ocr)
+            if found and 100 <= found[0] <= 1_000_000:
+                out[en if en in ENERGIES else None].append(
+                    from_segment(found[0], spot.seg, 0.88, "car",
+                                 span=(spot.offset + found[1], spot.offset + found[2])))
+                break
+    return out
+
+
+def extract_meter(doc: Document) -> Candidate | None:
+    cands = []
+    for hit in find_labels(doc, "meter"):
+        for spot in value_spots(doc, hit, below_lines=1):
+            m = re.match(r"\s*([A-Z0-9][A-Z0-9 \-]{4,20}[A-Z0-9])", clean(spot.text))
+            if m and sum(c.isdigit() for c in m.group(1)) >= 5:
+                value = re.sub(r"\s+", "", m.group(1))
+                cands.append(from_segment(value, spot.seg, 0.85, "meter", span=(m.start(1), m.end(1))))
+                break
+    return vote(cands)
+
+
+# --- which energies ---------------------------------------------------------------------
+
+
+def energy_scores(*, pdl: bool, pce: bool, items: list[Item], readings: list[Reading], kva: bool,
+                  gas_volume: bool, labelled_kwh: dict[str, list[Candidate]]) -> dict[str, float]:
+    """Evidence that the bill charges each energy. Mentions alone (an
+    emergency number for gas on an electricity bill) do not count."""
+    score = {"electricite": 0.0, "gaz": 0.0}
+    if pdl:
+        score["electricite"] += 3
+    if pce:
+        score["gaz"] += 3
+    if kva:
+        score["electricite"] += 1
+    if gas_volume:
+        score["gaz"] += 2
+    for e in ENERGIES:
+        energy_items = [i for i in items if i.energy == e and i.kind in
+                        ("consumption", "consumption_hp", "consumption_hc", "consumption_tempo", "subscription")]
+        if any(i.checked for i in energy_items):
+            score[e] += 3
+        elif energy_items:
+            score[e] += 1
+        if labelled_kwh.get(f"kwh_{e}"):
+            score[e] += 1
+        if any(r.energy == e for r in readings):
+            score[e] += 1
+    return score
+
+
+def detect_energy(scores: dict[str, float]) -> tuple[str | None, float]:
+    elec, gas = scores["electricite"] >= 3, scores["gaz"] >= 3
+    if elec and gas:
+        return "dual", min(0.99, 0.6 + 0.05 * min(scores.values()))
+    if elec or gas:
+        key = "electricite" if elec else "gaz"
+        other = scores["gaz" if elec else "electricite"]
+        conf = min(0.99, 0.6 + 0.05 * scores[key]) * (0.8 if other >= 2 else 1.0)
+        return key, conf
+    return None, 0.0
+
+
+_ENERGY_TTC = re.compile(
+    r"^(?:(?:sous-?)?total |montant )?(?:de l'|du |de la |de votre |votre |mon |ma )?"
+    r"(electricite|elec|gaz(?: naturel)?)\s*(?:\(ttc\)|ttc)\s*:?\s*")
+
+
+def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
+    """`Total électricité TTC`, `Gaz naturel (TTC)`: each energy's share of the bill."""
+    from tasks.extract.readers import read_amount
+
+    out: dict[str, list[Candidate]] = {"electricite": [], "gaz": []}
+    for seg in doc.segments:
+        f = fold(seg.text)
+        m = _ENERGY_TTC.match(f)
+        if not m:
+            continue
+        energy = "gaz" if m.group(1).startswith("gaz") else "electricite"
+        spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in doc.right_of(seg)[:1]]
+        for text, where, offset in spots:
+            found = read_amount(text, ocr=where.ocr)
+            if found:
+                out[energy].append(from_segment(found[0], where, 0.88, "energy-ttc",
+                                                span=(offset + found[1], offset + found[2])))
+                break
+    return out

@@ -1,0 +1,228 @@
+"""Bill-level fields read from their labels: invoice date, billed period,
+totals, amount due, instalments already paid, offer, pricing, bill kind."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from tasks.extract.energy import _any, _pats
+from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots
+from tasks.extract.layout import Document
+from tasks.extract.numbers import clean, find_date_ranges, fold
+from tasks.extract.readers import read_amount, read_date, read_range
+from tasks.extract.store import Candidate, from_segment, vote
+
+_BASE = {"same": 0.92, "right": 0.9, "below": 0.85, "above": 0.8}
+
+
+def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_step: float = 0.02,
+              stop_on_other: bool = True) -> list[Candidate]:
+    cands = []
+    for hit in find_labels(doc, field):
+        for spot in value_spots(doc, hit, below_lines=below_lines):
+            found = reader(spot.text, ocr=spot.seg.ocr)
+            if not found:
+                if stop_on_other and spot.where == "same" and re.search(r"[a-z]{3}", fold(spot.text)) \
+                        and not re.match(r"^(?:ttc|ht|\(ttc\)|\(ht\)|€)", fold(spot.text)):
+                    break
+                continue
+            value, a, b = found
+            base = _BASE[spot.where] - rank_step * min(hit.rank, 5) - 0.02 * spot.distance
+            cands.append(from_segment(value, spot.seg, base, f"{field}:{spot.where}",
+                                      span=(spot.offset + a, spot.offset + b)))
+            break
+    return cands
+
+
+def extract_invoice_date(doc: Document) -> Candidate | None:
+    return vote(_labelled(doc, "invoice_date", read_date, below_lines=2))
+
+
+def period_candidates(doc: Document) -> list[Candidate]:
+    """Billed periods printed with a label, or as `du … au …` in a heading."""
+    cands = _labelled(doc, "period", read_range, below_lines=1)
+    labelled_lines = {c.note for c in cands}
+    for seg in doc.segments:
+        f = fold(seg.text)
+        ranges = find_date_ranges(seg.text, ocr=seg.ocr)
+        if not ranges or re.search(r"periode", f):
+            continue
+        start, end, a, b = ranges[0]
+        # `Électricité – du 1er févr. 2024 au 31 janv. 2025` under the title.
+        if re.search(r"(?:electricite|gaz|consommation|facturation|livraison)\b[^\d]{0,12}du", f[:a + 3]):
+            cands.append(from_segment((start, end), seg, 0.7, "period-heading", span=(a, b)))
+    del labelled_lines
+    return cands
+
+
+def _amount_reader(text: str, *, ocr: bool = False):
+    return read_amount(text, ocr=ocr)
+
+
+def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
+    return {
+        "total_ttc": _labelled(doc, "total_ttc", _amount_reader),
+        "total_ht": _labelled(doc, "total_ht", _amount_reader),
+        "total_vat": _labelled(doc, "total_vat", _amount_reader, below_lines=1),
+        "amount_due": _labelled(doc, "amount_due", _amount_reader),
+        "already_paid": _labelled(doc, "already_paid", _amount_reader),
+    }
+
+
+_OFFER_DASH = re.compile(r"\s+[–\-|]\s+")
+_OFFER_STOP = re.compile(r"\s*[(:;]\s*|\s{3,}")
+
+
+def _offer_reader(text: str, *, ocr: bool = False):
+    t = clean(text).strip()
+    quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
+    if quoted:
+        value = quoted.group(1).strip()
+        return (value, 0, len(value)) if re.search(r"[A-Za-zÀ-ÿ]{2}", value) else None
+    m = _OFFER_STOP.search(t)
+    value = t[:m.start()] if m else t
+    # `Essentielle Duo – prix bloqué pendant…` ends at the dash; `Électricité
+    # verte - Prix fixe` is the offer's printed name in full.
+    parts = _OFFER_DASH.split(value)
+    kept = [parts[0]]
+    for part in parts[1:]:
+        words = part.split()
+        if words and words[0][:1].isupper() and len(words) <= 3 and not re.search(r"\d", part) \
+                and re.match(r"(?i)prix|tarif|offre|option|fixe|index|variable|vert|green", words[0]):
+            kept.append(part)
+        else:
+            break
+    value = " - ".join(kept).strip(" .,")
+    words = value.split()
+    if not (1 <= len(words) <= 8) or len(value) > 70 or not re.search(r"[A-Za-zÀ-ÿ]{2}", value):
+        return None
+    if value[0].islower() or re.match(r"(?i)^(?:n°|de |du |la |le |les |des |votre |mon |ma )", value):
+        return None
+    if re.search(r"\d{5,}|€|\d+[,.]\d+", value) or is_label_text(value):
+        return None
+    return value, 0, len(value)
+
+
+def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
+    cands = _labelled(doc, "offer", _offer_reader, below_lines=1)
+    # An offer name of the catalogue supports the reading that spells it in full.
+    known = {fold(o) for o in known_offers if len(o) >= 4}
+    spelled = [c for c in cands if fold(c.value) in known]
+    if spelled:
+        # A reading that is only a piece of the catalogue's name (`Extra Eco
+        # Fixe` for `Offre Extra Eco Fixe`) gives way; a longer printed name
+        # (`… Fixe Duo`) does not.
+        names = [fold(c.value) for c in spelled]
+        cands = [c for c in cands if fold(c.value) in known or not any(fold(c.value) in n for n in names)]
+        cands += [c.with_conf(0.6) for c in spelled]
+    if not cands:
+        folded_known = sorted(((fold(o), o) for o in known_offers if len(o) >= 6), key=lambda x: -len(x[0]))
+        for seg in doc.segments:
+            f = fold(seg.text)
+            for k, _ in folded_known:
+                pos = f.find(k)
+                if pos >= 0 and (pos == 0 or not f[pos - 1].isalnum()):
+                    end = pos + len(k)
+                    if end == len(f) or not f[end].isalnum():
+                        cands.append(from_segment(seg.text[pos:end], seg, 0.6, "offer-known", span=(pos, end)))
+                        break
+    return vote(cands, key=lambda v: fold(v))
+
+
+def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate], list[str]]:
+    """Pricing kind (`fixe`, `indexe`, `reglemente`) and the phrases that say it."""
+    cands: list[Candidate] = []
+    mentions: list[str] = []
+    if offer:
+        f = fold(offer)
+        for key in ("reglemente", "indexe", "fixe"):
+            if _any(_pats("pricing", key), f):
+                cands.append(Candidate(key, 0.85, None, "text", "offer-name"))
+                break
+    for hit in find_labels(doc, "pricing_type"):
+        for spot in value_spots(doc, hit, below_lines=1):
+            f = fold(spot.text)
+            key = next((k for k in ("reglemente", "indexe", "fixe") if _any(_pats("pricing", k), f)), None)
+            if key:
+                cands.append(from_segment(key, spot.seg, 0.9, "pricing-label"))
+                mentions.append(spot.text.strip())
+                break
+    for seg in doc.segments:
+        nxt = _wrapped_next(doc, seg)
+        text = seg.text + (" " + nxt.text if nxt is not None else "")  # a cell wrapped over two lines
+        f = fold(text)
+        if re.search(r"conditions generales|retard de paiement|mediateur|vos donnees|comparateur", f):
+            continue
+        for key in ("indexe", "fixe", "reglemente"):
+            for p in _pats("pricing", key):
+                m = p.search(f)
+                if not m:
+                    continue
+                phrase = _phrase(text, m.start(), m.end())
+                strong = bool(re.search(r"prix|offre|tarif", f))
+                if strong and len(phrase) <= 140:
+                    # `Offre … – prix bloqué pendant …` says it of the bill's own offer.
+                    base = 0.78 if re.search(r"\boffre\b|\bprix\b", fold(phrase)) else 0.6
+                    cands.append(from_segment(key, seg, base, "pricing-text"))
+                    if phrase not in mentions:
+                        mentions.append(phrase)
+                break
+    return cands, mentions
+
+
+def _phrase(text: str, a: int, b: int) -> str:
+    """The clause of `text` around [a, b): between separators."""
+    seps = [m.end() for m in re.finditer(r"[–;.:](?:\s|$)|\s-\s", text[:a])]
+    start = seps[-1] if seps else 0
+    m = re.search(r"\s[–;]\s|[.;](?:\s|$)", text[b:])
+    end = b + m.start() if m else len(text)
+    return text[start:end].strip(" –-:;.")
+
+
+def extract_kind(doc: Document) -> Candidate | None:
+    cands = []
+    first_page = doc.lines[0].page if doc.lines else 1
+    top_limit = doc.page_height(first_page) * 0.35
+    for seg in doc.segments:
+        f = fold(seg.text)
+        if re.search(r"prochaine|precedente|derniere|conditions|si vous|en cas de", f):
+            continue
+        on_top = seg.page == first_page and seg.y0 < top_limit
+        for key in ("regularisation", "echeancier", "facture"):
+            if _any(_pats("kinds", key), f):
+                base = 0.9 if on_top else 0.5
+                if key == "facture":
+                    base = 0.6 if on_top else 0.3
+                cands.append(from_segment(key, seg, base, "kind-top" if on_top else "kind"))
+                break
+    if not cands:
+        return None
+    # A specific kind on top of the first page outweighs the generic word.
+    specific = [c for c in cands if c.value != "facture" and c.note == "kind-top"]
+    if specific:
+        return vote(specific)
+    rivals = [c for c in cands if c.value != "facture"]
+    generic = [c for c in cands if c.value == "facture"]
+    winner = vote(generic) if generic else None
+    if rivals and winner:
+        return winner.with_conf(winner.conf * 0.8)
+    return winner or vote(rivals)
+
+
+def extract_residential(doc: Document, has_civility: bool) -> Candidate | None:
+    for seg in doc.segments:
+        f = fold(seg.text)
+        if re.search(r"pour les clients professionnels|clients? non residentiels? (?:peuvent|doivent)", f):
+            continue
+        if re.search(r"\bnon[- ]residentiel|\bclient professionnel\b|\bsiret du client|\bprofessionnel\b.{0,10}:", f):
+            return from_segment(False, seg, 0.75, "residential")
+    for seg in doc.segments:
+        if re.search(r"(?<!non )\bresidentiel", fold(seg.text)):
+            return from_segment(True, seg, 0.8, "residential")
+    if has_civility:
+        return Candidate(True, 0.6, None, "text", "civility")
+    return None
+
+
+def to_iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None

@@ -1,0 +1,223 @@
+"""Identifiers tied to their label: PDL/PRM, PCE, invoice and client numbers,
+and the numbers that look like them but are not (SIREN/SIRET, meter serials,
+IBAN)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.extract.labels import LabelHit, find_labels, value_spots
+from tasks.extract.layout import Document
+from tasks.extract.numbers import clean, find_dates, fold, repair_ocr_digits
+from tasks.extract.store import Candidate, from_segment, vote
+
+_DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                             "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6",
+                             "b": "6", "g": "9", "q": "9", "T": "7"})
+
+
+def _digit_token(token: str, ocr: bool) -> str | None:
+    """The digits of a token made of digits (and, on OCR pages, of look-alikes)."""
+    token = token.strip(".,;:()[]")
+    if not token:
+        return None
+    if token.isdigit():
+        return token
+    if ocr:
+        digits = sum(c.isdigit() for c in token)
+        if digits >= max(1, len(token) - 1):
+            fixed = token.translate(_DIGIT_LIKE)
+            if fixed.isdigit():
+                return fixed
+    return None
+
+
+def read_digit_run(text: str, length: int, *, ocr: bool = False) -> tuple[str, int, int] | None:
+    """The first run of digit groups in `text` that holds exactly `length`
+    digits (`2442 4190 3581 74`, `224 499 275 908 09`), with its span."""
+    text = clean(text)
+    tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[^\s\-–/.]+|[-–/.]", text)]
+    i = 0
+    while i < len(tokens):
+        digits, start, end, j = "", None, None, i
+        while j < len(tokens):
+            tok, a, b = tokens[j]
+            if tok in "-–/." and digits:
+                j += 1
+                continue
+            d = _digit_token(tok, ocr)
+            if d is None:
+                break
+            if start is None:
+                start = a
+            digits += d
+            end = b
+            j += 1
+            if len(digits) >= length:
+                break
+        if len(digits) == length and start is not None:
+            nxt = tokens[j][0] if j < len(tokens) else ""
+            if not _digit_token(nxt, ocr):
+                return digits, start, end
+        i = max(j, i + 1)
+    return None
+
+
+_GI = re.compile(r"(?<![A-Za-z0-9])G\s?[I1l|i]\s?(\d{3}\s?\d{3}|\d{6})(?!\d)")
+
+
+def read_pce(text: str, *, ocr: bool = False) -> tuple[str, int, int] | None:
+    t = clean(text)
+    m = _GI.search(repair_ocr_digits(t) if ocr else t)
+    if m:
+        return "GI" + m.group(1).replace(" ", ""), m.start(), m.end()
+    return read_digit_run(t, 14, ocr=ocr)
+
+
+def read_pdl(text: str, *, ocr: bool = False) -> tuple[str, int, int] | None:
+    return read_digit_run(text, 14, ocr=ocr)
+
+
+_REF_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-/_.]*[A-Z0-9]|[0-9]")
+
+
+def read_reference(text: str, *, min_len: int = 5, max_len: int = 24,
+                   join_groups: bool = True) -> tuple[str, int, int] | None:
+    """An invoice or client reference: the first token with digits, upper-case
+    letters and `-`/`/` only; digit groups printed apart are joined
+    (`6 866 949 837` → `6866949837`)."""
+    t = clean(text)
+    tokens = [(m.group(0).strip(".,;:()[]«»\"'"), m.start(), m.end()) for m in re.finditer(r"\S+", t)]
+    for i, (tok, start, end) in enumerate(tokens):
+        if not tok or tok.lower() in {"n°", "no", "nº", "numéro", "numero", "-", "–"}:
+            continue
+        if not _REF_TOKEN.fullmatch(tok) or not any(c.isdigit() for c in tok):
+            return None
+        value = tok
+        if join_groups and tok.isdigit() and len(tok) <= 4:
+            for nxt, _, nend in tokens[i + 1:]:
+                if not (nxt.isdigit() and 2 <= len(nxt) <= 4):
+                    break
+                value += nxt
+                end = nend
+        if find_dates(value) or re.fullmatch(r"\d{1,4}(?:[,.]\d+)?", value):
+            return None
+        if min_len <= len(value) <= max_len:
+            return value, start, end
+        return None
+    return None
+
+
+@dataclass
+class Exclusions:
+    """Numbers that must never be taken for a PDL/PCE or a client number."""
+
+    sirens: set[str]
+    long_numbers: set[str]  # SIRET, meter serials, IBAN digit runs
+
+    def excludes(self, digits: str) -> bool:
+        return digits in self.long_numbers or (len(digits) == 14 and digits[:9] in self.sirens)
+
+
+_SIREN_CONTEXT = re.compile(r"rcs|siren|siret|capital|r\.c\.s|tva intra|n° tva|tva fr", re.I)
+
+
+def collect_exclusions(doc: Document) -> Exclusions:
+    sirens: set[str] = set()
+    longs: set[str] = set()
+    for line in doc.lines:
+        text = line.text
+        folded = fold(text)
+        ocr = any(s.ocr for s in line.segments)
+        if _SIREN_CONTEXT.search(folded):
+            t = repair_ocr_digits(clean(text)) if ocr else clean(text)
+            for m in re.finditer(r"(?<!\d)(\d{3}\s?\d{3}\s?\d{3})(?:\s?(\d{5}))?(?!\d)", t):
+                siren = m.group(1).replace(" ", "")
+                sirens.add(siren)
+                if m.group(2):
+                    longs.add(siren + m.group(2))
+        if re.search(r"\biban\b|\bfr\d{2}\b", folded):
+            for m in re.finditer(r"FR\s?\d{2}(?:\s?[\dA-Z*]{4}){4,6}", clean(text)):
+                longs.add(re.sub(r"\D", "", m.group(0)))
+    for hit in find_labels(doc, "meter"):
+        # Only a serial printed beside its label: one under or above it may
+        # belong to the next label (a PDL or PCE).
+        for spot in value_spots(doc, hit, below=False, above=False):
+            found = read_digit_run(spot.text, 14, ocr=spot.seg.ocr) or _any_digits(spot.text)
+            if found:
+                longs.add(found[0])
+                break
+    return Exclusions(sirens, longs)
+
+
+def _any_digits(text: str) -> tuple[str, int, int] | None:
+    m = re.search(r"\d[\d ]{5,}\d", clean(text))
+    if not m:
+        return None
+    return m.group(0).replace(" ", ""), m.start(), m.end()
+
+
+_BASE = {"same": 0.93, "right": 0.9, "below": 0.86, "above": 0.82}
+
+
+def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None = None,
+                 below_lines: int = 2, rank_penalty: float = 0.02) -> list[Candidate]:
+    cands = []
+    for hit in find_labels(doc, field):
+        for spot in value_spots(doc, hit, below_lines=below_lines):
+            found = reader(spot.text, ocr=spot.seg.ocr)
+            if not found:
+                if spot.where == "same" and spot.text and not _only_noise(spot.text):
+                    break  # the label is followed by something else: not this value
+                continue
+            value, a, b = found
+            if excl and excl.excludes(re.sub(r"\D", "", value)):
+                continue
+            base = _BASE[spot.where] - rank_penalty * min(hit.rank, 5) - 0.02 * spot.distance
+            cands.append(from_segment(value, spot.seg, base, f"{field}:{spot.where}",
+                                      span=(spot.offset + a, spot.offset + b)))
+            break
+    return cands
+
+
+def _only_noise(text: str) -> bool:
+    return bool(re.fullmatch(r"[\W_]*|\((?:pdl|prm|pce)\)", fold(text)))
+
+
+def extract_pdl(doc: Document, excl: Exclusions) -> Candidate | None:
+    return vote(_from_labels(doc, "pdl", read_pdl, excl=excl))
+
+
+def extract_pce(doc: Document, excl: Exclusions) -> Candidate | None:
+    return vote(_from_labels(doc, "pce", read_pce, excl=excl))
+
+
+def _read_invoice_number(text: str, *, ocr: bool = False):
+    found = read_reference(text, min_len=5, join_groups=False)
+    if found and sum(c.isdigit() for c in found[0]) >= 4:
+        return found
+    return None
+
+
+def _read_client_number(text: str, *, ocr: bool = False):
+    found = read_reference(text, min_len=5, join_groups=True)
+    if found and sum(c.isdigit() for c in found[0]) >= 3:
+        return found
+    return None
+
+
+def extract_invoice_number(doc: Document) -> Candidate | None:
+    return vote(_from_labels(doc, "invoice_number", _read_invoice_number), key=_ref_key)
+
+
+def extract_client_number(doc: Document) -> Candidate | None:
+    cands = _from_labels(doc, "client_number", _read_client_number, rank_penalty=0.04)
+    return vote(cands, key=_ref_key)
+
+
+def _ref_key(value: str) -> str:
+    return value.upper().replace("O", "0")
+
+
+def label_hits(doc: Document, field: str) -> list[LabelHit]:
+    return find_labels(doc, field)

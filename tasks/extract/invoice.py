@@ -1,0 +1,471 @@
+"""`extract_invoice`: from pages (words with boxes) to the `analysis` dict."""
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from tasks.errors import EnergyTypeMismatch, NotAnEnergyInvoice
+from tasks.extract import checks
+from tasks.extract.customer import extract_customer
+from tasks.extract.energy import (
+    energy_scores, detect_energy, extract_band_zone, extract_car, extract_kva, extract_max_power,
+    extract_meter, gas_conversion, labelled_consumption, option_from_items, option_from_readings,
+    printed_energy_ttc, read_readings, tariff_option_mentions, Reading,
+)
+from tasks.extract.fields import (
+    extract_invoice_date, extract_kind, extract_offer, extract_residential, extract_totals, period_candidates,
+    pricing_candidates,
+)
+from tasks.extract.identifiers import (
+    collect_exclusions, extract_client_number, extract_invoice_number, extract_pce, extract_pdl,
+)
+from tasks.extract.labels import vocabulary
+from tasks.extract.layout import Document, build_document, column_flow
+from tasks.extract.lines import Item, read_items, read_vat_rows
+from tasks.extract.sections import Sections
+from tasks.extract.store import Candidate, Draft, vote
+from tasks.extract.supplier import detect_supplier, offers_of
+from tasks.model import Page
+
+if TYPE_CHECKING:
+    from tasks.extract.llm import LlmConfig
+
+REQUESTED_TYPES = ("auto", "electricite", "gaz", "dual")
+
+# Paths reported in `fields` and in low-confidence warnings, in schema order.
+ELEC_KEYS = ("pdl", "subscribed_power_kva", "tariff_option", "consumption_kwh", "consumption_hp_kwh",
+             "consumption_hc_kwh", "unit_price_kwh_ht_eur", "unit_price_hc_kwh_ht_eur", "subscription_eur",
+             "reading", "amount_ttc_eur", "annual_reference_kwh", "max_power_reached_kva", "meter_number")
+GAS_KEYS = ("pce", "consumption_kwh", "consumption_m3", "conversion_coefficient", "unit_price_kwh_ht_eur",
+            "subscription_eur", "reading", "amount_ttc_eur", "annual_reference_kwh", "tariff_band", "zone")
+TOP_KEYS = ("supplier", "offer_name", "offer_pricing", "invoice_number", "invoice_date", "invoice_kind",
+            "period.start", "period.end", "customer.name", "customer.address", "customer.client_number",
+            "customer.delivery_address", "total_ttc_eur", "total_ht_eur", "total_vat_eur", "amount_due_eur",
+            "already_paid_eur", "residential")
+
+
+def extract_invoice(pages: list[Page], *, requested_type: str = "auto", confidence_min: float = 0.5,
+                    strict: bool = True, llm: "LlmConfig | None" = None) -> dict:
+    """The `analysis` of a bill (without `market` and `issues` filled).
+
+    Raises `NotAnEnergyInvoice` when no electricity or gas bill is recognised
+    and `EnergyTypeMismatch` when `requested_type` differs from the detected
+    energy (both only when `strict`).
+    """
+    started = time.perf_counter()
+    doc = build_document(pages)
+    state = _read(doc, requested_type)
+    if llm is not None and getattr(llm, "api_key", ""):
+        from tasks.extract.llm import merge_llm
+
+        merge_llm(state, doc, llm)
+    _run_checks(state)
+    _reject_failed_llm(state)
+    analysis = _finish(state, doc, requested_type=requested_type, confidence_min=confidence_min, strict=strict)
+    analysis["timings_ms"] = {"extract": round((time.perf_counter() - started) * 1000, 1)}
+    return analysis
+
+
+class State:
+    """Everything read from one bill before it becomes the analysis."""
+
+    def __init__(self) -> None:
+        self.draft = Draft()
+        self.items: list[Item] = []
+        self.vat_rows = []
+        self.readings: list[Reading] = []
+        self.energy: Candidate | None = None
+        self.scores: dict[str, float] = {}
+        self.offer_mentions: list[str] = []
+        self.has_civility = False
+        self.printed_ttc: dict[str, list[Candidate]] = {"electricite": [], "gaz": []}
+        self.warnings: list[str] = []
+        self.llm_paths: set[str] = set()
+        self.warned: set[str] = set()  # paths already explained in `warnings`
+
+
+def _src(items) -> str:
+    return "ocr" if any(getattr(i, "ocr", False) for i in items) else "text"
+
+
+def _read(doc: Document, requested_type: str = "auto") -> State:
+    st = State()
+    d = st.draft
+    excl = collect_exclusions(doc)
+    sections = Sections(doc)
+    # Rows are read on the page re-flowed column by column (side-by-side blocks).
+    flow = column_flow(doc)
+    flow_sections = Sections(flow)
+    items = read_items(flow, flow_sections)
+    st.vat_rows = read_vat_rows(doc)
+    readings = read_readings(flow, flow_sections)
+    pdl, pce = extract_pdl(doc, excl), extract_pce(doc, excl)
+    kva = extract_kva(doc)
+    labelled = labelled_consumption(doc, sections)
+    conversion = gas_conversion(doc)
+    scores = energy_scores(pdl=pdl is not None, pce=pce is not None, items=items, readings=readings,
+                           kva=kva is not None, gas_volume=bool(labelled["m3"] or conversion["m3"]),
+                           labelled_kwh=labelled)
+    energy, energy_conf = detect_energy(scores)
+    if energy is None and requested_type in ("electricite", "gaz", "dual") and \
+            all(scores[e] >= 2 for e in _present(requested_type)):
+        # Some evidence of the energy the user chose, not enough alone: the
+        # choice settles it.
+        energy, energy_conf = requested_type, 0.55
+        st.warnings.append("Le type d'énergie n'a pas pu être reconnu avec certitude : celui choisi a été retenu.")
+    st.scores = scores
+    st.energy = Candidate(energy, energy_conf, None, "ocr" if any(p.source == "ocr" for p in doc.pages) else "text",
+                          "scores") if energy else None
+    present = _present(energy)
+    # On a single-energy bill, lines and readings without a section are of that energy.
+    if len(present) == 1:
+        for it in items:
+            if it.energy is None and it.kind not in ("service", "fee", "discount", "other"):
+                it.energy = present[0]
+        for r in readings:
+            if r.energy is None:
+                r.energy = present[0]
+    st.items, st.readings = items, readings
+
+    # Bill-level fields.
+    supplier = detect_supplier(doc)
+    d.set("supplier", supplier)
+    d.set("invoice_number", extract_invoice_number(doc))
+    d.set("invoice_date", extract_invoice_date(doc))
+    d.set("customer.client_number", extract_client_number(doc))
+    cust = extract_customer(doc)
+    for key in ("name", "address", "delivery_address"):
+        d.set(f"customer.{key}", cust[key])
+    st.has_civility = cust["name"] is not None
+    offer = extract_offer(doc, offers_of(supplier.value if supplier else None))
+    d.set("offer_name", offer)
+    pricing, mentions = pricing_candidates(doc, offer.value if offer else None)
+    d.set("offer_pricing", vote(pricing))
+    st.offer_mentions = mentions
+    d.set("invoice_kind", extract_kind(doc))
+    d.set("residential", extract_residential(doc, st.has_civility))
+    totals = extract_totals(doc)
+    for key, path in (("total_ttc", "total_ttc_eur"), ("total_ht", "total_ht_eur"), ("total_vat", "total_vat_eur"),
+                      ("amount_due", "amount_due_eur"), ("already_paid", "already_paid_eur")):
+        d.set(path, vote(totals[key]))
+    paid = d.cand("already_paid_eur")
+    if paid is not None and paid.value < 0:
+        # Printed as a deduction (`-880,00 €`): the amount already paid is positive.
+        d.set("already_paid_eur", Candidate(-paid.value, paid.conf, paid.page, paid.source, paid.note))
+
+    # Period: labelled, or the consumption lines' and readings' common period.
+    periods = period_candidates(doc)
+    for it in items:
+        if it.period_start and it.kind.startswith("consumption"):
+            periods.append(Candidate((it.period_start, it.period_end), 0.45, it.page, _src([it]), "line"))
+    for r in readings:
+        if r.start_date and r.end_date:
+            periods.append(Candidate((r.start_date, r.end_date), 0.4, r.page, "text", "reading"))
+    period = vote(periods)
+    if period:
+        d.set("period.start", Candidate(period.value[0], period.conf, period.page, period.source, period.note))
+        d.set("period.end", Candidate(period.value[1], period.conf, period.page, period.source, period.note))
+
+    # Per energy.
+    st.printed_ttc = printed_energy_ttc(doc)
+    car = extract_car(doc, sections)
+    if len(present) == 1 and car[None]:
+        car[present[0]].extend(car[None])
+    if "electricite" in present:
+        _electricity(st, doc, pdl, kva, labelled, car["electricite"])
+    if "gaz" in present:
+        _gas(st, doc, pce, labelled, conversion, car["gaz"])
+    return st
+
+
+def _present(energy: str | None) -> list[str]:
+    return {"electricite": ["electricite"], "gaz": ["gaz"], "dual": ["electricite", "gaz"]}.get(energy or "", [])
+
+
+def _sum_candidate(items: list[Item], attr: str, note: str) -> Candidate | None:
+    values = [getattr(i, attr) for i in items]
+    if not items or any(v is None for v in values):
+        return None
+    conf = min(i.conf for i in items) * (0.92 if all(i.checked or i.kind == "subscription" for i in items) else 0.75)
+    if attr == "quantity" and any(not i.checked and i.unit is None for i in items):
+        conf *= 0.6  # a number with no unit and no arithmetic to back it is not a quantity yet
+    source = _src(items) if len(items) == 1 else "computed"
+    total = round(sum(values), 2)
+    return Candidate(int(total) if float(total).is_integer() and attr == "quantity" else total, round(conf, 3),
+                     items[0].page, source, note)
+
+
+def _price_candidate(items: list[Item]) -> Candidate | None:
+    priced = [i for i in items if i.unit_price is not None]
+    if not priced:
+        return None
+    prices = {round(i.unit_price, 6) for i in priced}
+    conf = min(i.conf for i in priced) * (0.95 if all(i.checked for i in priced) else 0.7)
+    if len(prices) == 1:
+        return Candidate(priced[0].unit_price, round(conf, 3), priced[0].page, _src(priced), "line price")
+    # Several prices over sub-periods: the average the bill actually applied.
+    qty = sum(i.quantity or 0 for i in priced)
+    amount = sum(i.amount or 0 for i in priced)
+    if qty <= 0:
+        return None
+    return Candidate(round(amount / qty, 5), round(conf * 0.8, 3), priced[0].page, "computed", "average price")
+
+
+_NOT_ENERGY = ("service", "fee", "discount")
+
+
+def _lines_complete(st: State) -> bool | None:
+    """Whether the lines read add up to the bill's HT total (None: unknown)."""
+    ht = st.draft.get("total_ht_eur")
+    bases = [r.base for r in st.vat_rows]
+    total = sum(i.amount or 0 for i in st.items)
+    if ht is not None:
+        return abs(total - ht) <= 0.05
+    if bases and None not in bases:
+        return abs(total - sum(bases)) <= 0.05
+    return None
+
+
+def _lines_complete_or_doubt(st: State, cand: Candidate | None) -> Candidate | None:
+    """A sum over lines is only as good as the lines read: when some are
+    missing (OCR), the sum may be short."""
+    if cand is None or _lines_complete(st) is not False or not any(i.ocr for i in st.items):
+        return cand
+    return cand.with_conf(cand.conf * 0.8)
+
+
+def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate | None:
+    """The energy's share of the bill, VAT included: printed, else from its
+    lines and their VAT rates, else (one energy, nothing else billed) the
+    bill's total."""
+    cands = list(printed)
+    items = [i for i in st.items if i.energy == energy and i.kind not in _NOT_ENERGY]
+    ht = st.draft.get("total_ht_eur")
+    complete = ht is not None and abs(sum(i.amount or 0 for i in st.items) - ht) <= 0.05
+    bases = [r.base for r in st.vat_rows]
+    if not complete and bases and None not in bases:
+        complete = abs(sum(i.amount or 0 for i in st.items) - sum(bases)) <= 0.05
+    # Only lines known to be all the bill's lines add up to an energy's share.
+    if complete and items and all(i.amount is not None and i.vat_rate is not None for i in items):
+        total = round(sum(i.amount * (1 + i.vat_rate / 100) for i in items), 2)
+        conf = min(i.conf for i in items) * 0.85
+        cands.append(Candidate(total, round(conf, 3), items[0].page, "computed", "lines ttc"))
+    if not cands and complete and len(_present(st.energy.value if st.energy else None)) == 1 \
+            and not any(i.kind in _NOT_ENERGY for i in st.items):
+        ttc = st.draft.cand("total_ttc_eur")
+        if ttc is not None:
+            cands.append(Candidate(ttc.value, round(ttc.conf * 0.85, 3), ttc.page, "computed", "single energy"))
+    return vote(cands, key=lambda v: round(v, 1))
+
+
+def _reading_nature(readings: list[Reading]) -> Candidate | None:
+    natures = [r.end_nature for r in readings if r.end_nature]
+    if not natures:
+        return None
+    value = "estime" if "estime" in natures else "reel"
+    conf = min(r.conf for r in readings) * 0.9
+    return Candidate(value, round(conf, 3), readings[0].page, "text", "readings")
+
+
+def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
+    d, p = st.draft, "electricity."
+    items = [i for i in st.items if i.energy == "electricite"]
+    readings = [r for r in st.readings if r.energy == "electricite" and r.unit != "m3"]
+    d.set(p + "pdl", pdl)
+    d.set(p + "subscribed_power_kva", kva)
+    option = vote([option_from_items(items), option_from_readings(readings)] + tariff_option_mentions(doc))
+    d.set(p + "tariff_option", option)
+    by_kind = {k: [i for i in items if i.kind == k and i.unit in ("kWh", None)] for k in
+               ("consumption", "consumption_hp", "consumption_hc", "consumption_tempo")}
+    energy_lines = [i for k in by_kind for i in by_kind[k]]
+    total_cands = list(labelled["kwh_electricite"])
+    total_cands.append(_sum_candidate(energy_lines, "quantity", "lines"))
+    main = [r for r in readings if r.register in ("base", "hp", "hc") or "_" in r.register]
+    if main:
+        delta = sum(r.delta for r in main)
+        total_cands.append(Candidate(_int(delta), 0.7 * min(r.conf for r in main), main[0].page, "computed",
+                                     "readings"))
+    d.set(p + "consumption_kwh", vote(total_cands))
+    hphc = d.get(p + "tariff_option") in ("hphc", None)
+    for kind, reg, key in (("consumption_hp", "hp", "consumption_hp_kwh"),
+                           ("consumption_hc", "hc", "consumption_hc_kwh")):
+        if not hphc:
+            break  # Tempo and EJP registers are not the HP/HC split
+        cands = [_sum_candidate(by_kind[kind], "quantity", "lines")]
+        regs = [r for r in readings if r.register == reg]
+        if regs:
+            cands.append(Candidate(_int(sum(r.delta for r in regs)), 0.7 * min(r.conf for r in regs), regs[0].page,
+                                   "computed", "readings"))
+        d.set(p + key, vote(cands))
+    opt = d.get(p + "tariff_option")
+    if opt == "hphc":
+        d.set(p + "unit_price_kwh_ht_eur", _price_candidate(by_kind["consumption_hp"]))
+        d.set(p + "unit_price_hc_kwh_ht_eur", _price_candidate(by_kind["consumption_hc"]))
+    elif opt in ("base", None):
+        d.set(p + "unit_price_kwh_ht_eur", _price_candidate(by_kind["consumption"]))
+    d.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
+        [i for i in items if i.kind == "subscription"], "amount", "lines")))
+    d.set(p + "reading", _reading_nature(readings))
+    d.set(p + "amount_ttc_eur", _energy_ttc(st, "electricite", st.printed_ttc["electricite"]))
+    d.set(p + "annual_reference_kwh", vote(car))
+    d.set(p + "max_power_reached_kva", extract_max_power(doc))
+    d.set(p + "meter_number", extract_meter(doc))
+
+
+def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
+    d, p = st.draft, "gas."
+    items = [i for i in st.items if i.energy == "gaz"]
+    readings = [r for r in st.readings if r.energy == "gaz" or r.unit == "m3"]
+    d.set(p + "pce", pce)
+    cons = [i for i in items if i.kind == "consumption" and i.unit in ("kWh", None)]
+    kwh = list(labelled["kwh_gaz"]) + conversion["kwh"] + [_sum_candidate(cons, "quantity", "lines")]
+    d.set(p + "consumption_kwh", vote(kwh))
+    m3 = list(labelled["m3"]) + conversion["m3"]
+    if readings:
+        m3.append(Candidate(_int(sum(r.delta for r in readings)), 0.6 * min(r.conf for r in readings),
+                            readings[0].page, "computed", "readings"))
+    d.set(p + "consumption_m3", vote(m3))
+    d.set(p + "conversion_coefficient", vote(conversion["coef"]))
+    d.set(p + "unit_price_kwh_ht_eur", _price_candidate(cons))
+    d.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
+        [i for i in items if i.kind == "subscription"], "amount", "lines")))
+    d.set(p + "reading", _reading_nature(readings))
+    d.set(p + "amount_ttc_eur", _energy_ttc(st, "gaz", st.printed_ttc["gaz"]))
+    d.set(p + "annual_reference_kwh", vote(car))
+    band, zone = extract_band_zone(doc)
+    d.set(p + "tariff_band", band)
+    d.set(p + "zone", zone)
+
+
+def _int(v: float) -> float | int:
+    return int(v) if float(v).is_integer() else round(v, 3)
+
+
+def _run_checks(st: State) -> None:
+    d = st.draft
+    checks.check_items(st.items)
+    checks.check_vat_rows(st.vat_rows)
+    checks.check_totals(d, st.items, st.vat_rows)
+    if "electricity.consumption_kwh" in d.values:
+        checks.check_electricity(d, st.readings)
+    if "gas.consumption_kwh" in d.values:
+        checks.check_gas(d, st.readings)
+    checks.check_period(d)
+
+
+def _reject_failed_llm(st: State) -> None:
+    names = _names()["names"]
+    for path in sorted(st.llm_paths):
+        if st.draft.failed.get(path):
+            st.draft.drop(path, "llm")
+            st.warned.add(path)
+            st.warnings.append(f"La valeur proposée par l'extraction assistée pour {names.get(path, path)} a été "
+                               "écartée : elle ne concorde pas avec le reste de la facture.")
+
+
+# --- the analysis dict -------------------------------------------------------------
+
+
+def _names() -> dict:
+    return vocabulary("field_names")
+
+
+def _finish(st: State, doc: Document, *, requested_type: str, confidence_min: float, strict: bool) -> dict:
+    d = st.draft
+    energy = st.energy.value if st.energy else None
+    warnings = list(st.warnings)
+    fields: dict[str, dict] = {}
+    names = _names()["names"]
+
+    def value(path: str):
+        c = d.cand(path)
+        if c is None:
+            return None
+        fields[path] = {"confidence": round(c.conf, 3), "source": c.source, "page": c.page}
+        if c.conf < confidence_min:
+            if path in st.warned:
+                return None
+            warnings.append(f"Valeur incertaine écartée : {names.get(path, path)} "
+                            f"(confiance {round(c.conf * 100)} %).")
+            return None
+        v = c.value
+        return v.isoformat() if isinstance(v, date) else v
+
+    present = _present(energy)
+    start, end = value("period.start"), value("period.end")
+    days = None
+    if start and end:
+        a, b = date.fromisoformat(start), date.fromisoformat(end)
+        days = (b - a).days + (0 if a.day == b.day else 1)
+    name = value("customer.name")
+    analysis: dict[str, Any] = {
+        "schema_version": "1",
+        "energy": energy,
+        "requested_type": requested_type if requested_type in REQUESTED_TYPES else "auto",
+        "supplier": value("supplier"),
+        "offer_name": value("offer_name"),
+        "offer_pricing": value("offer_pricing"),
+        "invoice_number": value("invoice_number"),
+        "invoice_date": value("invoice_date"),
+        "invoice_kind": value("invoice_kind"),
+        "period": {"start": start, "end": end, "days": days},
+        "customer": {
+            "name": name,
+            "address": value("customer.address"),
+            "client_number": value("customer.client_number"),
+            "delivery_address": value("customer.delivery_address"),
+        },
+        "total_ttc_eur": value("total_ttc_eur"),
+        "total_ht_eur": value("total_ht_eur"),
+        "total_vat_eur": value("total_vat_eur"),
+        "amount_due_eur": value("amount_due_eur"),
+        "already_paid_eur": value("already_paid_eur"),
+        "residential": value("residential"),
+        "electricity": None,
+        "gas": None,
+        "lines": [i.as_dict() for i in st.items],
+        "vat_breakdown": [{"rate_percent": r.rate, "base_ht_eur": r.base, "vat_eur": r.vat} for r in st.vat_rows],
+        "offer_mentions": st.offer_mentions,
+        "fields": fields,
+        "market": {"reference": None, "gap_percent": None, "estimated_savings_eur_per_year": None},
+        "issues": [],
+        "warnings": warnings,
+        "pages": max(1, len(doc.pages)),
+        "ocr_used": any(p.source == "ocr" for p in doc.pages),
+    }
+    if st.energy:
+        fields["energy"] = {"confidence": round(st.energy.conf, 3), "source": st.energy.source, "page": None}
+    if "electricite" in present:
+        elec = {k: value("electricity." + k) for k in ELEC_KEYS}
+        elec["readings"] = [r.as_dict() for r in st.readings if r.energy == "electricite"]
+        analysis["electricity"] = elec
+    if "gaz" in present:
+        gas = {k: value("gas." + k) for k in GAS_KEYS}
+        gas["readings"] = [r.as_dict() for r in st.readings if r.energy == "gaz"]
+        analysis["gas"] = gas
+    _contract_rules(analysis, st, requested_type=requested_type, strict=strict)
+    return analysis
+
+
+def _energy_fr(value: str | None) -> str:
+    return _names()["energies"].get(value or "", "une énergie inconnue")
+
+
+def _contract_rules(analysis: dict, st: State, *, requested_type: str, strict: bool) -> None:
+    energy = analysis["energy"]
+    if energy is None:
+        if strict:
+            raise NotAnEnergyInvoice(
+                "Ce document n'a pas été reconnu comme une facture d'électricité ou de gaz "
+                "(ni point de livraison, ni consommation facturée n'ont été trouvés).")
+        analysis["warnings"].append(
+            "Aucune facture d'électricité ou de gaz n'a été reconnue dans ce document : "
+            "les valeurs lues sont données à titre indicatif.")
+        return
+    if requested_type not in ("auto", None, "") and requested_type != energy:
+        detail = (f"Le type d'énergie demandé ({_energy_fr(requested_type)}) ne correspond pas à la facture, "
+                  f"qui concerne {_energy_fr(energy)}.")
+        if strict:
+            raise EnergyTypeMismatch(detail)
+        analysis["warnings"].append(detail + " La facture a été analysée telle qu'elle a été lue.")

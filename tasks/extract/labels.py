@@ -1,0 +1,377 @@
+"""Label vocabularies (assets/labels/*.json) and where their labels sit on the page.
+
+A label is matched on a segment's folded text with the spaces removed, so
+letter-spaced words and OCR-joined words still match; the match must begin
+and end on word boundaries of the printed text. Values are then read from
+what follows the label in the same segment, the segments to its right, or
+the segments under it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from tasks.extract.layout import Document, Segment
+from tasks.settings import ASSETS
+
+LABELS_DIR = ASSETS / "labels"
+
+
+@lru_cache(maxsize=None)
+def vocabulary(name: str) -> dict:
+    """The JSON vocabulary `assets/labels/<name>.json`."""
+    return json.loads((LABELS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def compile_pattern(pattern: str, macros: dict[str, str]) -> re.Pattern:
+    for key, value in macros.items():
+        pattern = pattern.replace("{" + key + "}", value)
+    return re.compile(re.sub(r"\s+", "", pattern))
+
+
+@lru_cache(maxsize=None)
+def field_patterns(field: str) -> tuple[re.Pattern, ...]:
+    data = vocabulary("fields")
+    macros = data.get("macros", {})
+    return tuple(compile_pattern(p["re"] if isinstance(p, dict) else p, macros)
+                 for p in data["fields"][field])
+
+
+@lru_cache(maxsize=None)
+def _no_below(field: str) -> frozenset[int]:
+    """Ranks of the patterns of `field` whose value is never read under them."""
+    return frozenset(i for i, p in enumerate(vocabulary("fields")["fields"][field])
+                     if isinstance(p, dict) and p.get("below") is False)
+
+
+@lru_cache(maxsize=None)
+def _below_conditions(field: str) -> dict[int, re.Pattern]:
+    return {i: re.compile(p["below_if_line"]) for i, p in enumerate(vocabulary("fields")["fields"][field])
+            if isinstance(p, dict) and p.get("below_if_line")}
+
+
+@lru_cache(maxsize=None)
+def _exclusions(field: str) -> tuple[str, ...]:
+    words = vocabulary("fields").get("context_exclusions", {}).get(field, [])
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _excluded(hit: "LabelHit") -> bool:
+    before = hit.seg.folded[:hit.start].rstrip(" :-–'’")
+    return any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
+               for w in _exclusions(hit.field))
+
+
+@lru_cache(maxsize=None)
+def term_patterns(vocab: str, key: str) -> tuple[re.Pattern, ...]:
+    """Patterns of a list `key` in another vocabulary file (same syntax)."""
+    data = vocabulary(vocab)
+    macros = data.get("macros", {})
+    section = data
+    for part in key.split("."):
+        section = section[part]
+    return tuple(compile_pattern(p, macros) for p in section)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelHit:
+    seg: Segment
+    start: int  # character span of the label in seg.text
+    end: int
+    rank: int  # index of the matching pattern (lower = more specific)
+    field: str
+
+    @property
+    def below_ok(self) -> bool:
+        return self.rank not in _no_below(self.field) if self.field else True
+
+    @property
+    def rest(self) -> str:
+        """What follows the label in its segment, without the `:` or dash."""
+        return strip_separator(self.seg.text[self.end:])
+
+
+def strip_separator(text: str) -> str:
+    return re.sub(r"^[\s:;.=\-–>|]+", "", text).strip()
+
+
+def _word_start(folded: str, pos: int) -> bool:
+    return pos == 0 or not folded[pos - 1].isalnum()
+
+
+def _word_end(folded: str, pos: int) -> bool:
+    return pos >= len(folded) or not folded[pos].isalpha() or not folded[pos - 1].isalpha()
+
+
+def match_in(seg: Segment, patterns: tuple[re.Pattern, ...], *, field: str = "") -> list[LabelHit]:
+    compact, index = seg.compact
+    if not compact:
+        return []
+    hits = []
+    for rank, pattern in enumerate(patterns):
+        for m in pattern.finditer(compact):
+            if m.end() == m.start():
+                continue
+            start = index[m.start()]
+            end = index[m.end() - 1] + 1
+            if not _word_start(seg.folded, start) or not _word_end(seg.folded, end):
+                continue
+            hits.append(LabelHit(seg, start, end, rank, field))
+            break
+    # Keep the longest hit among those that overlap (a specific label wins).
+    # Keep the longest of overlapping hits: `Sous-total HT` rather than `total HT`.
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start), h.rank))
+    kept: list[LabelHit] = []
+    for h in hits:
+        if kept and h.start < kept[-1].end:
+            continue
+        kept.append(h)
+    return kept
+
+
+def find_labels(doc: Document, field: str) -> list[LabelHit]:
+    """Every place where a label of `field` is printed, in reading order.
+
+    A label wrapped over two lines of its cell (`Point de Comptage et` /
+    `d'Estimation`) is matched on both lines joined; its hit then covers both.
+    """
+    patterns = field_patterns(field)
+    hits = []
+    for seg in doc.segments:
+        own = [h for h in match_in(seg, patterns, field=field) if not _excluded(h)]
+        nxt = _wrapped_next(doc, seg, label_ok=True)
+        if nxt is not None:
+            joined = _join_segments(seg, nxt)
+            for h in match_in(joined, patterns, field=field):
+                if h.start < len(seg.text) <= h.end and not _excluded(h) and \
+                        not any(o.start == h.start and o.end >= h.end for o in own):
+                    own = [o for o in own if not (o.start >= h.start and o.start < h.end)]
+                    own.append(h)
+        hits.extend(own)
+    return hits
+
+
+def _join_segments(a: Segment, b: Segment) -> Segment:
+    from tasks.extract.layout import make_segment
+
+    joined = make_segment(a.words + b.words, a.page, ocr=a.ocr)
+    joined.line, joined.col = a.line, a.col
+    return joined
+
+
+def contains_term(text_folded: str, patterns: tuple[re.Pattern, ...]) -> bool:
+    compact = re.sub(r"\s+", "", text_folded)
+    return any(p.search(compact) for p in patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSpot:
+    """A piece of text where the value of a label may be."""
+
+    text: str
+    seg: Segment
+    offset: int  # where `text` starts in seg.text
+    distance: float  # 0 same segment, then in word heights
+    where: str  # "same" | "right" | "below" | "above"
+
+
+@lru_cache(maxsize=None)
+def _all_label_patterns() -> tuple[re.Pattern, ...]:
+    data = vocabulary("fields")
+    macros = data.get("macros", {})
+    pats = [compile_pattern(p["re"] if isinstance(p, dict) else p, macros)
+            for field, pats in data["fields"].items() for p in pats]
+    pats += [compile_pattern(p, macros) for p in data.get("captions", {}).get("patterns", [])]
+    return tuple(pats)
+
+
+def is_label(seg: Segment) -> bool:
+    """The segment is only a label (a column header, a caption): not a value."""
+    return is_label_text(seg.compact[0])
+
+
+def is_label_text(text: str) -> bool:
+    from tasks.extract.numbers import fold as _fold
+
+    compact = re.sub(r"\s+", "", _fold(text)).strip(":.-–()")
+    if not compact or len(compact) > 60:
+        return False
+    if re.search(r"\d{2}", compact):
+        return False
+    for p in _all_label_patterns():
+        m = p.match(compact)
+        if m and m.end() > 0 and len(compact) - m.end() <= 3:
+            return True
+    return False
+
+
+def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool = True,
+                below_lines: int = 3, max_right_gap: float = 60.0, above: bool = True) -> Iterator[ValueSpot]:
+    """Candidate texts for the value of `hit`, nearest first: after the label
+    in its segment, the next segment on its line (or on a line a little
+    higher or lower, as cells of a row drift), under it, above it (captions
+    printed under their value). Wrapped values spanning two lines of a cell
+    come joined."""
+    seg = hit.seg
+    rest = seg.text[hit.end:]
+    stripped = strip_separator(rest)
+    spots: list[ValueSpot] = []
+    if stripped:
+        offset = hit.end + (len(rest) - len(rest.lstrip(" :;.=-–>|")))
+        nxt = _wrapped_next(doc, seg) if len(seg.text) > 40 else None
+        if nxt is not None and re.search(r"\d$", stripped):
+            # Prose wrapped in the middle of a value (`n° 2460` / `6004 3074 77, …`).
+            spots.append(ValueSpot(stripped + " " + nxt.text, seg, offset, 0.0, "same"))
+        spots.append(ValueSpot(stripped, seg, offset, 0.01, "same"))
+    h = seg.height
+    if right:
+        for other in _right_candidates(doc, seg):
+            if other.line != seg.line and seg.text.startswith(other.text):
+                continue
+            gap = (other.x0 - seg.x1) / h
+            if gap > max_right_gap:
+                break
+            if is_label(other):
+                break
+            drift = abs((other.y0 + other.y1) / 2 - (seg.y0 + seg.y1) / 2) / h
+            dist = 1.0 + min(gap, 40) / 40 + drift
+            nxt = _wrapped_next(doc, other)
+            if nxt is not None:
+                spots.append(ValueSpot(other.text + " " + nxt.text, other, 0, dist - 0.01, "right"))
+            spots.append(ValueSpot(other.text, other, 0, dist, "right"))
+            break  # the nearest segment only: further right is another column
+    label_x = seg.x_at(hit.start)
+    # In a row of captions, the document's habit (values over or under
+    # their captions) settles a value printed both above and below.
+    habit = caption_habit(doc)
+    if not _all_labels(doc.lines[seg.line]):
+        habit = None if habit == "above" else habit
+    penalty = {"above": 2.0 if habit == "below" else 0.0, "below": 2.0 if habit == "above" else 0.0}
+    if habit == "below":
+        above = False  # values sit under their labels on this bill
+    condition = _below_conditions(hit.field).get(hit.rank) if hit.field else None
+    if condition is not None and not condition.search(re.sub(r"\s+", " ", " ".join(
+            s.folded for s in doc.lines[seg.line].segments))):
+        below = False
+    if below and hit.below_ok:
+        found = [o for o in doc.below(seg, max_lines=below_lines, start_x=label_x) if not is_label(o)]
+        for i, other in enumerate(found):
+            dy = (other.y0 - seg.y1) / h
+            dx = abs(other.x0 - label_x) / h
+            dist = 1.5 + max(dy, 0) + dx / 8 + penalty["below"]
+            nxt = _wrapped_next(doc, other)
+            if i == 0 and nxt is not None:
+                spots.append(ValueSpot(other.text + " " + nxt.text, other, 0, dist - 0.01, "below"))
+            spots.append(ValueSpot(other.text, other, 0, dist, "below"))
+    if above and hit.below_ok:
+        found = [o for o in doc.above(seg, max_lines=2, start_x=label_x) if not is_label(o)]
+        if habit != "above":
+            # A value right under another label is that label's value.
+            found = [o for o in found if not _under_a_label(doc, o)]
+        for i, other in enumerate(found):
+            dy = (seg.y0 - other.y1) / h
+            dx = abs(other.x0 - label_x) / h
+            dist = 1.8 + max(dy, 0) + dx / 8 + penalty["above"]
+            prev = _wrapped_prev(doc, other)
+            if i == 0 and prev is not None:
+                spots.append(ValueSpot(prev.text + " " + other.text, prev, 0, dist - 0.01, "above"))
+            spots.append(ValueSpot(other.text, other, 0, dist, "above"))
+    spots.sort(key=lambda s: s.distance)
+    yield from spots
+
+
+def _under_a_label(doc: Document, seg: Segment) -> bool:
+    h = seg.height
+    for line in reversed(doc.lines[max(0, seg.line - 2):seg.line]):
+        if line.page != seg.page or seg.y0 - line.y1 > 1.2 * h:
+            return False
+        for other in line.segments:
+            if abs(other.x0 - seg.x0) < 2 * h and is_label(other):
+                return True
+    return False
+
+
+def _is_caption_row(line) -> bool:
+    return len(line.segments) >= 2 and all(is_label(s) for s in line.segments)
+
+
+def _all_labels(line) -> bool:
+    return all(is_label(s) for s in line.segments)
+
+
+def caption_habit(doc: Document) -> str | None:
+    """"above" when the bill prints values over their labels (lines of
+    labels with values only over them), "below" when under, else None."""
+    cached = getattr(doc, "_caption_habit", False)
+    if cached is not False:
+        return cached
+    heights = sorted(ln.height for ln in doc.lines) or [10.0]
+    pitch = heights[len(heights) // 2]
+    votes = {"above": 0, "below": 0}
+    for line in doc.lines:
+        if not _all_labels(line):
+            continue
+        h = max(line.height, pitch)
+        near = {}
+        for key, idx in (("above", line.index - 1), ("below", line.index + 1)):
+            other = doc.lines[idx] if 0 <= idx < len(doc.lines) else None
+            overlap = other is not None and any(
+                min(o.x1, s.x1) - max(o.x0, s.x0) > 0 for o in other.segments for s in line.segments)
+            near[key] = other is not None and other.page == line.page and overlap and \
+                (line.y0 - other.y1 if key == "above" else other.y0 - line.y1) < 1.2 * h and \
+                not _all_labels(other) and any(re.search(r"\d", s.text) for s in other.segments)
+        if near["above"] and not near["below"]:
+            votes["above"] += 1
+        elif near["below"] and not near["above"]:
+            votes["below"] += 1
+    habit = None
+    if votes["above"] and votes["above"] >= 2 * votes["below"]:
+        habit = "above"
+    elif votes["below"] and votes["below"] >= 2 * votes["above"]:
+        habit = "below"
+    doc._caption_habit = habit
+    return habit
+
+
+def _right_candidates(doc: Document, seg: Segment) -> list[Segment]:
+    """Segments right of `seg` on its line, or on the line just above or
+    below when their middle is level with `seg` (cells drift on photos)."""
+    mid = (seg.y0 + seg.y1) / 2
+    h = seg.height
+    found = list(doc.right_of(seg))
+    for idx in (seg.line - 1, seg.line + 1):
+        if 0 <= idx < len(doc.lines) and doc.lines[idx].page == seg.page:
+            for other in doc.lines[idx].segments:
+                if other.x0 >= seg.x1 - 1 and abs((other.y0 + other.y1) / 2 - mid) < 0.75 * h:
+                    found.append(other)
+    found.sort(key=lambda o: o.x0)
+    return found
+
+
+def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Segment | None:
+    """The continuation of a value (or a label) wrapped onto the next line of its cell."""
+    h = seg.height
+    for line in doc.lines[seg.line + 1:seg.line + 3]:
+        if line.page != seg.page or line.y0 - seg.y1 > 0.35 * h:
+            return None
+        for other in line.segments:
+            aligned = abs(other.x0 - seg.x0) < 1.0 * h or (
+                label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h)  # centred captions
+            if aligned and abs(other.height - h) < 0.3 * h and (label_ok or not is_label(other)):
+                return other
+    return None
+
+
+def _wrapped_prev(doc: Document, seg: Segment) -> Segment | None:
+    if seg.line == 0:
+        return None
+    line = doc.lines[seg.line - 1]
+    if line.page != seg.page or seg.y0 - line.y1 > 0.35 * seg.height:
+        return None
+    for other in line.segments:
+        if abs(other.x0 - seg.x0) < 1.0 * seg.height and not is_label(other):
+            return other
+    return None

@@ -1,0 +1,459 @@
+"""Lines and segments rebuilt from word boxes.
+
+The same code reads a PDF text layer and OCR output: words are grouped into
+lines by vertical overlap, and each line is cut into segments wherever the
+horizontal gap is much wider than a space (table columns, two-column pages,
+a label and a value set apart). Values are then looked for beside or under
+their label, never at a fixed position.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+from tasks.extract.numbers import clean, fold
+from tasks.model import Page, Word
+
+# A gap wider than this many word heights separates two segments; a space is
+# about a third of a height, table and column gaps are two or more.
+SEGMENT_GAP = 1.1
+
+
+@dataclass(eq=False)
+class Segment:
+    text: str
+    words: list[Word]
+    spans: list[tuple[int, int]]  # character span of each word in `text`
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    page: int
+    line: int = -1  # index of its line in `Document.lines`
+    col: int = 0  # position in its line
+    ocr: bool = False
+    folded: str = ""
+    _compact: tuple[str, list[int]] | None = field(default=None, repr=False)
+
+    @property
+    def height(self) -> float:
+        return max(self.y1 - self.y0, 1.0)
+
+    @property
+    def conf(self) -> float:
+        return min((w.conf for w in self.words), default=1.0)
+
+    def conf_between(self, start: int, end: int) -> float:
+        """Lowest word confidence of the words under text[start:end]."""
+        confs = [w.conf for w, (a, b) in zip(self.words, self.spans) if a < end and b > start]
+        return min(confs, default=self.conf)
+
+    def x_at(self, pos: int) -> float:
+        """Left edge of the word holding character `pos`."""
+        for w, (_, b) in zip(self.words, self.spans):
+            if pos < b:
+                return w.x0
+        return self.x1
+
+    @property
+    def compact(self) -> tuple[str, list[int]]:
+        """Folded text without any space, and each character's index in `text`:
+        labels are matched here so that letter-spaced (`Pér i ode`) or
+        OCR-joined words still match."""
+        if self._compact is None:
+            chars, index = [], []
+            for i, c in enumerate(self.folded):
+                if not c.isspace():
+                    chars.append(c)
+                    index.append(i)
+            self._compact = ("".join(chars), index)
+        return self._compact
+
+
+@dataclass(eq=False)
+class Line:
+    page: int
+    y0: float
+    y1: float
+    segments: list[Segment]
+    index: int = -1
+
+    @property
+    def text(self) -> str:
+        # Segments are joined by a double space so that a thousands-grouped
+        # number never spans two table cells.
+        return "   ".join(s.text for s in self.segments)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(s.height for s in self.segments)
+
+    def conf_between(self, start: int, end: int) -> float:
+        """Lowest word confidence under text[start:end] of the joined line text."""
+        pos = 0
+        confs = []
+        for seg in self.segments:
+            a, b = pos, pos + len(seg.text)
+            if a < end and b > start:
+                confs.append(seg.conf_between(max(0, start - a), min(len(seg.text), end - a)))
+            pos = b + 3
+        return min(confs, default=1.0)
+
+
+@dataclass
+class Document:
+    pages: list[Page]
+    lines: list[Line]
+
+    @property
+    def segments(self) -> Iterator[Segment]:
+        for line in self.lines:
+            yield from line.segments
+
+    def page_lines(self, page: int) -> list[Line]:
+        return [ln for ln in self.lines if ln.page == page]
+
+    def is_ocr(self, page: int) -> bool:
+        for p in self.pages:
+            if p.number == page:
+                return p.source == "ocr"
+        return False
+
+    def page_width(self, page: int) -> float:
+        for p in self.pages:
+            if p.number == page:
+                return p.width
+        return 595.0
+
+    def page_height(self, page: int) -> float:
+        for p in self.pages:
+            if p.number == page:
+                return p.height
+        return 842.0
+
+    def right_of(self, seg: Segment) -> list[Segment]:
+        return self.lines[seg.line].segments[seg.col + 1:]
+
+    def below(self, seg: Segment, *, max_lines: int = 3, max_dy: float = 4.0,
+              start_x: float | None = None) -> list[Segment]:
+        """Segments under `seg` (same page, overlapping horizontally), nearest first."""
+        found = []
+        left = seg.x0 if start_x is None else start_x
+        seen_lines = 0
+        for line in self.lines[seg.line + 1:]:
+            if line.page != seg.page:
+                break
+            if line.y0 - seg.y1 > max_dy * seg.height:
+                break
+            hits = [s for s in line.segments if _overlap(left, seg.x1, s.x0, s.x1) > 0
+                    or (abs(s.x0 - left) < 2 * seg.height)]
+            if hits:
+                found.extend(hits)
+                seen_lines += 1
+                if seen_lines >= max_lines:
+                    break
+        return found
+
+    def above(self, seg: Segment, *, max_lines: int = 2, max_dy: float = 3.0,
+              start_x: float | None = None) -> list[Segment]:
+        found = []
+        left = seg.x0 if start_x is None else start_x
+        for line in reversed(self.lines[:seg.line]):
+            if line.page != seg.page or seg.y0 - line.y1 > max_dy * seg.height:
+                break
+            hits = [s for s in line.segments if _overlap(left, seg.x1, s.x0, s.x1) > 0
+                    or abs(s.x0 - left) < 2 * seg.height]
+            if hits:
+                found.extend(hits)
+                if len(found) >= max_lines:
+                    break
+        return found
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def build_document(pages: list[Page]) -> Document:
+    """Lines of every page, in reading order (page, top to bottom, left to right)."""
+    lines: list[Line] = []
+    for page in sorted(pages, key=lambda p: p.number):
+        for line in _page_lines(page):
+            line.index = len(lines)
+            for col, seg in enumerate(line.segments):
+                seg.line, seg.col = line.index, col
+            lines.append(line)
+    return Document(pages=list(pages), lines=lines)
+
+
+def _usable(word: Word) -> bool:
+    return bool(word.text and word.text.strip()) and word.x1 > word.x0 and word.y1 > word.y0
+
+
+class SlopeField:
+    """Local slope (dy/dx) of the text lines over the page, measured on
+    neighbouring words of a line.
+
+    OCR of a photographed page keeps some skew and perspective even after
+    deskewing; a slope of 1 % shifts the right column of an A4 page by a whole
+    line, which would pair labels with the values of the next row. The slope
+    is measured per zone because perspective makes it vary over the page.
+    """
+
+    BAND = 60.0  # points, height of a zone
+    COLUMNS = 4
+
+    def __init__(self, words: list[Word], width: float):
+        self.width = width
+        self.samples = _slope_samples(words)
+        self.overall = statistics.median(s[0] for s in self.samples) if len(self.samples) >= 8 else 0.0
+        self.cells: dict[tuple[int, int], float] = {}
+        self.bands: dict[int, float] = {}
+        by_cell: dict[tuple[int, int], list[float]] = {}
+        by_band: dict[int, list[float]] = {}
+        for slope, y, x in self.samples:
+            if abs(slope - self.overall) > 0.04:
+                continue  # a pair of words from two different lines
+            key = self._key(x, y)
+            by_cell.setdefault(key, []).append(slope)
+            by_band.setdefault(key[0], []).append(slope)
+        self.cells = {k: statistics.median(v) for k, v in by_cell.items() if len(v) >= 5}
+        self.bands = {k: statistics.median(v) for k, v in by_band.items() if len(v) >= 5}
+
+    def _key(self, x: float, y: float) -> tuple[int, int]:
+        col = min(self.COLUMNS - 1, max(0, int(x / max(self.width, 1.0) * self.COLUMNS)))
+        return int(y // self.BAND), col
+
+    @property
+    def flat(self) -> bool:
+        return len(self.samples) < 8 or (abs(self.overall) < 0.001 and
+                                         all(abs(v) < 0.002 for v in self.cells.values()))
+
+    def at(self, x: float, y: float) -> float:
+        key = self._key(x, y)
+        if key in self.cells:
+            return self.cells[key]
+        return self.bands.get(key[0], self.overall)
+
+    def shift(self, x: float, y: float) -> float:
+        """Vertical move that brings (x, y) to where its line crosses the page middle."""
+        mid = self.width / 2
+        steps = 12
+        dx = (mid - x) / steps
+        total = 0.0
+        for _ in range(steps):
+            step = self.at(x + dx / 2, y) * dx
+            y += step
+            x += dx
+            total += step
+        return total
+
+
+def _slope_samples(words: list[Word]) -> list[tuple[float, float, float]]:
+    by_x = sorted(words, key=lambda w: w.x0)
+    samples = []
+    for i, w in enumerate(by_x):
+        h = w.y1 - w.y0
+        cy = (w.y0 + w.y1) / 2
+        for v in by_x[i + 1:i + 40]:
+            gap = v.x0 - w.x1
+            if gap > 1.5 * h:
+                break
+            if gap < -0.2 * h:
+                continue
+            vh = v.y1 - v.y0
+            if abs(vh - h) > 0.3 * max(h, vh):
+                continue
+            dy = (v.y0 + v.y1) / 2 - cy
+            if abs(dy) < 0.5 * h:
+                cx, vx = (w.x0 + w.x1) / 2, (v.x0 + v.x1) / 2
+                if vx - cx > h:
+                    samples.append((dy / (vx - cx), cy, (cx + vx) / 2))
+                break
+    return samples
+
+
+def _unskew(words: list[Word], width: float) -> list[Word]:
+    field_ = SlopeField(words, width)
+    if field_.flat:
+        return words
+    out = []
+    for w in words:
+        shift = field_.shift((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)
+        out.append(Word(w.text, w.x0, w.y0 + shift, w.x1, w.y1 + shift, w.conf))
+    return out
+
+
+def _page_lines(page: Page) -> list[Line]:
+    words = [w for w in page.words if _usable(w)]
+    if not words:
+        return []
+    if page.source == "ocr":
+        words = _unskew(words, page.width)
+    words.sort(key=lambda w: ((w.y0 + w.y1) / 2, w.x0))
+    floor = 0.7 * statistics.median(w.y1 - w.y0 for w in words)
+    rows: list[list[Word]] = []
+    bands: list[tuple[float, float]] = []  # centre and height of each row
+    for w in words:
+        cy, h = (w.y0 + w.y1) / 2, max(w.y1 - w.y0, floor)
+        best, best_dist = None, None
+        # Only recent rows can still take a word: words come sorted by centre.
+        for i in range(len(rows) - 1, max(-1, len(rows) - 6), -1):
+            rcy, rh = bands[i]
+            dist = abs(cy - rcy)
+            if dist <= 0.45 * min(h, rh) and (best_dist is None or dist < best_dist):
+                best, best_dist = i, dist
+        if best is None:
+            rows.append([w])
+            bands.append((cy, h))
+        else:
+            rows[best].append(w)
+            row = rows[best]
+            centres = sorted((x.y0 + x.y1) / 2 for x in row)
+            heights = sorted(max(x.y1 - x.y0, floor) for x in row)
+            bands[best] = (centres[len(centres) // 2], heights[len(heights) // 2])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        row = _drop_duplicates(row)
+        segs = _segments(row, page)
+        lines.append(Line(page=page.number, y0=min(w.y0 for w in row), y1=max(w.y1 for w in row),
+                          segments=segs))
+    lines.sort(key=lambda ln: ((ln.y0 + ln.y1) / 2, ln.segments[0].x0))
+    return lines
+
+
+def _drop_duplicates(row: list[Word]) -> list[Word]:
+    kept: list[Word] = []
+    for w in row:
+        if kept:
+            prev = kept[-1]
+            # Some text layers print the same word twice at the same spot (bold by overprint).
+            if w.text == prev.text and abs(w.x0 - prev.x0) < 1.0:
+                continue
+            # A ligature (`ﬁ`) split by the text layer gives two overlapping
+            # words, `f` and `ixe`: they are one word.
+            overlap = prev.x1 - w.x0
+            if overlap > max(1.0, 0.25 * min(prev.x1 - prev.x0, w.x1 - w.x0)) and not w.text.startswith(prev.text):
+                kept[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), max(prev.x1, w.x1),
+                                max(prev.y1, w.y1), min(prev.conf, w.conf))
+                continue
+        kept.append(w)
+    return kept
+
+
+def _segments(row: list[Word], page: Page) -> list[Segment]:
+    heights = sorted(w.y1 - w.y0 for w in row)
+    h = heights[len(heights) // 2]
+    groups: list[list[Word]] = [[row[0]]]
+    for prev, w in zip(row, row[1:]):
+        gap = w.x0 - prev.x1
+        if gap > SEGMENT_GAP * h:
+            groups.append([w])
+        else:
+            groups[-1].append(w)
+    return [make_segment(g, page.number, ocr=page.source == "ocr") for g in groups]
+
+
+def make_segment(words: list[Word], page: int, *, ocr: bool = False) -> Segment:
+    parts, spans, pos = [], [], 0
+    for w in words:
+        t = clean(w.text).strip()
+        t = re.sub(r"\s+", " ", t)
+        if parts:
+            pos += 1
+        spans.append((pos, pos + len(t)))
+        parts.append(t)
+        pos += len(t)
+    text = " ".join(parts)
+    return Segment(text=text, words=list(words), spans=spans,
+                   x0=min(w.x0 for w in words), y0=min(w.y0 for w in words),
+                   x1=max(w.x1 for w in words), y1=max(w.y1 for w in words),
+                   page=page, ocr=ocr, folded=fold(text))
+
+
+# --- two columns side by side -------------------------------------------------------
+
+_ROW_START = re.compile(r"^[A-Za-zÀ-ÿ]{3}")
+_NOT_ROW_START = re.compile(r"(?i)^(?:du|au|de|tva|soit|dont|sur|base|hors|kwh|mois|jours?|ht|ttc)$")
+
+
+def _opens_row(seg: Segment) -> bool:
+    first = seg.text.split()[0] if seg.text.split() else ""
+    return bool(_ROW_START.match(first)) and not _NOT_ROW_START.match(first.strip(".,:;"))
+
+
+def column_flow(doc: Document) -> Document:
+    """The document with regions printed in two columns side by side (an
+    electricity block beside a gas block) re-flowed: left column first, then
+    right column, so that rows and their detail lines follow each other.
+    Used for reading table rows; labels keep the page's own lines."""
+    out: list[Line] = []
+    for page in sorted({ln.page for ln in doc.lines}):
+        lines = [ln for ln in doc.lines if ln.page == page]
+        out.extend(_flow_page(lines, doc.page_width(page)))
+    fresh: list[Line] = []
+    for ln in out:
+        segs = [replace(s, _compact=None) for s in ln.segments]
+        line = Line(page=ln.page, y0=ln.y0, y1=ln.y1, segments=segs, index=len(fresh))
+        for col, seg in enumerate(segs):
+            seg.line, seg.col = line.index, col
+        fresh.append(line)
+    return Document(pages=doc.pages, lines=fresh)
+
+
+def _flow_page(lines: list[Line], width: float) -> list[Line]:
+    candidates: list[float] = []
+    for ln in lines:
+        for prev, seg in zip(ln.segments, ln.segments[1:]):
+            rest = ln.segments[ln.segments.index(seg):]
+            if seg.x0 > 0.3 * width and _opens_row(seg) and re.search(r"\d", prev.text) \
+                    and any(re.search(r"\d", r.text) for r in rest):
+                candidates.append(seg.x0)
+    if not candidates:
+        return lines
+    candidates.sort()
+    clusters: list[list[float]] = [[candidates[0]]]
+    for x in candidates[1:]:
+        if x - clusters[-1][-1] <= 6:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    best: tuple[int, float, int, int] | None = None  # support, gutter, first, last line
+    for cluster in clusters:
+        if len(cluster) < 3:
+            continue
+        gutter = min(cluster) - 2
+        start = None
+        support = 0
+        for i, ln in enumerate(lines + [None]):
+            crossing = ln is None or any(s.x0 < gutter < s.x1 - 2 for s in ln.segments)
+            if crossing:
+                if start is not None and support >= 3 and i - start >= 4:
+                    if best is None or support > best[0]:
+                        best = (support, gutter, start, i)
+                start, support = None, 0
+                continue
+            if start is None:
+                start = i
+            left = [s for s in ln.segments if s.x1 <= gutter]
+            right = [s for s in ln.segments if s.x0 >= gutter]
+            # A second column's row: a label followed by its own values.
+            if left and right and _opens_row(right[0]) and any(re.search(r"\d", r.text) for r in right):
+                support += 1
+    if best is None:
+        return lines
+    _, gutter, first, last = best
+    region = lines[first:last]
+    left_lines, right_lines = [], []
+    for ln in region:
+        left = [s for s in ln.segments if s.x0 < gutter]
+        right = [s for s in ln.segments if s.x0 >= gutter]
+        if left:
+            left_lines.append(Line(page=ln.page, y0=min(s.y0 for s in left), y1=max(s.y1 for s in left), segments=left))
+        if right:
+            right_lines.append(Line(page=ln.page, y0=min(s.y0 for s in right), y1=max(s.y1 for s in right),
+                                    segments=right))
+    return lines[:first] + left_lines + right_lines + _flow_page(lines[last:], width)

@@ -1,0 +1,672 @@
+"""Billed line items and the VAT breakdown, read row by row.
+
+A row is one rebuilt line: its first segment is the label as printed, its
+numbers are typed by their units (`kWh`, `mois`, `€`, `%`, `c€/kWh`) and,
+where a table header is printed above, by the column they sit under. The
+quantity × unit price = amount relation settles which bare number is which.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from tasks.extract.labels import vocabulary
+from tasks.extract.layout import Document, Line, Segment
+from tasks.extract.numbers import clean, find_date_ranges, find_dates, find_numbers, find_percents, fold
+from tasks.extract.sections import Sections, heading_energy
+
+VAT_RATES = (0.0, 2.1, 5.5, 10.0, 20.0)
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict:
+    return vocabulary("lines")
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> list[tuple[str, list[re.Pattern]]]:
+    return [(kind, [re.compile(p) for p in pats]) for kind, pats in _vocab()["kinds"]]
+
+
+@lru_cache(maxsize=1)
+def _not_items() -> list[re.Pattern]:
+    return [re.compile(p) for p in _vocab()["not_line_items"]]
+
+
+@lru_cache(maxsize=1)
+def _headers() -> dict[str, list[re.Pattern]]:
+    return {k: [re.compile(r"^(?:" + p + r")\b") for p in v] for k, v in _vocab()["table_headers"].items()}
+
+
+@lru_cache(maxsize=1)
+def _label_energy() -> dict[str, list[re.Pattern]]:
+    return {k: [re.compile(p) for p in v] for k, v in _vocab()["label_energy"].items()}
+
+
+@lru_cache(maxsize=1)
+def _units() -> list[tuple[str, re.Pattern]]:
+    return [(k, re.compile(r"^\s?(?:" + v + r")", re.I)) for k, v in _vocab()["units"].items()]
+
+
+def line_kind(label: str) -> str:
+    f = fold(label)
+    for kind, patterns in _kinds():
+        if any(p.search(f) for p in patterns):
+            return kind
+    return "other"
+
+
+def label_energy(label: str) -> str | None:
+    f = fold(label)
+    found = [e for e, pats in _label_energy().items() if any(p.search(f) for p in pats)]
+    return found[0] if len(found) == 1 else None
+
+
+@dataclass
+class Item:
+    label: str
+    kind: str
+    energy: str | None
+    quantity: float | None = None
+    unit: str | None = None
+    unit_price: float | None = None
+    amount: float | None = None
+    vat_rate: float | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    page: int = 1
+    conf: float = 0.9
+    ocr: bool = False
+    checked: bool = False  # quantity × unit price = amount holds
+    has_detail: bool = False  # printed with a quantity, a unit price or a VAT rate
+    line_index: int = -1
+
+    def as_dict(self) -> dict:
+        return {
+            "label": self.label, "energy": self.energy, "kind": self.kind,
+            "quantity": self.quantity, "unit": self.unit, "unit_price_ht_eur": self.unit_price,
+            "amount_ht_eur": self.amount, "vat_rate_percent": self.vat_rate,
+            "period_start": self.period_start.isoformat() if self.period_start else None,
+            "period_end": self.period_end.isoformat() if self.period_end else None,
+            "page": self.page,
+        }
+
+
+@dataclass
+class VatRow:
+    rate: float
+    base: float | None
+    vat: float | None
+    page: int
+    conf: float
+    checked: bool
+
+
+@dataclass
+class Columns:
+    """Horizontal extent of each column of a table header."""
+
+    spans: list[tuple[str, float, float]] = field(default_factory=list)
+    summary: bool = False  # only a label and an amount column: a summary, not the detail
+
+    def column_at(self, x0: float, x1: float) -> str | None:
+        best, best_overlap = None, 0.0
+        for name, a, b in self.spans:
+            overlap = min(x1, b) - max(x0, a)
+            if overlap > best_overlap:
+                best, best_overlap = name, overlap
+        return best
+
+
+def _header_columns(line: Line) -> Columns | None:
+    names = []
+    for seg in line.segments:
+        f = fold(seg.text).strip(" :")
+        found = None
+        for name, pats in _headers().items():
+            if any(p.match(f) for p in pats):
+                found = name
+                break
+        names.append(found)
+    kinds = {n for n in names if n}
+    if len(kinds) < 2 or sum(1 for n in names if n) < max(2, len(names) - 1):
+        return None
+    if not kinds & {"amount", "unit_price", "quantity", "vat"}:
+        return None
+    spans = []
+    segs = line.segments
+    for i, (seg, name) in enumerate(zip(segs, names)):
+        if not name:
+            continue
+        left = (segs[i - 1].x1 + seg.x0) / 2 if i > 0 else seg.x0 - 40
+        right = (seg.x1 + segs[i + 1].x0) / 2 if i + 1 < len(segs) else seg.x1 + 40
+        spans.append((name, left, right))
+    summary = not (kinds & {"unit_price", "quantity", "vat"})
+    return Columns(spans, summary)
+
+
+@dataclass
+class _Token:
+    kind: str  # "qty" | "price" | "amount" | "vat" | "bare" | "dash"
+    value: float | None
+    unit: str | None
+    x0: float
+    x1: float
+    decimals: int = 0
+    conf: float = 1.0
+
+
+_EURO_AFTER = re.compile(r"^\s?(?:€|eur\b|euros?\b)(?!\s?/)", re.I)
+_PRICE_AFTER = re.compile(r"^\s?(c\s?€|cts?|centimes?|€|eur)?\s?(?:ht\s?)?/\s?"
+                          r"(k\s?wh|kwh|mwh|m3|m³|mois|jours?|j\b|an\b|annee)", re.I)
+_PER_MWH = re.compile(r"m\s?wh", re.I)
+_CENTS_ONLY = re.compile(r"^\s?(?:c\s?€|cts?\b|centimes?)", re.I)
+
+
+def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
+    text = seg.text
+    blanks = [(d.start, d.end) for d in find_dates(text, ocr=seg.ocr)]
+    chars = list(text)
+    for a, b in blanks:
+        for i in range(a, b):
+            chars[i] = " "
+    t = "".join(chars)
+    toks: list[_Token] = []
+    if skip_label:
+        return toks
+    for rate, a, b in find_percents(t, ocr=seg.ocr):
+        toks.append(_Token("vat", rate, None, _x(seg, a), _x(seg, b, end=True), conf=seg.conf_between(a, b)))
+        chars[a:b] = [" "] * (b - a)
+    t = "".join(chars)
+    for n in find_numbers(t, ocr=seg.ocr):
+        after = t[n.end:n.end + 14]
+        x0, x1 = _x(seg, n.start), _x(seg, n.end, end=True)
+        conf = seg.conf_between(n.start, n.end)
+        m = _PRICE_AFTER.match(after)
+        if m:
+            value = n.value / 100 if m.group(1) and _CENTS_ONLY.match(m.group(1)) else n.value
+            if _PER_MWH.match(m.group(2)):
+                value = value / 1000  # `16,37 €/MWh` is 0,01637 €/kWh
+            toks.append(_Token("price", round(value, 6), None, x0, x1, n.decimals, conf))
+            continue
+        if _CENTS_ONLY.match(after):
+            toks.append(_Token("price", n.value / 100, None, x0, x1, n.decimals, conf))
+            continue
+        unit = next((name for name, pat in _units() if pat.match(after)), None)
+        if unit:
+            toks.append(_Token("qty", n.value, unit, x0, x1, n.decimals, conf))
+            continue
+        if re.match(r"^\s?k\s?va", after, re.I):
+            continue  # `9 kVA` in a label is not a value of the row
+        if _EURO_AFTER.match(after):
+            toks.append(_Token("amount", n.value, None, x0, x1, n.decimals, conf))
+            continue
+        toks.append(_Token("bare", n.value, None, x0, x1, n.decimals, conf))
+    if re.fullmatch(r"\s*[-–]\s*", t):
+        toks.append(_Token("dash", None, None, seg.x0, seg.x1))
+    return toks
+
+
+def _x(seg: Segment, pos: int, *, end: bool = False) -> float:
+    for w, (a, b) in zip(seg.words, seg.spans):
+        if a <= pos < b or (end and a < pos <= b):
+            return w.x1 if end else w.x0
+    return seg.x1 if end else seg.x0
+
+
+def _close(a: float, b: float, *, rel: float = 0.006, abs_tol: float = 0.02) -> bool:
+    return abs(a - b) <= max(abs_tol, rel * abs(b))
+
+
+def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item | None:
+    label_seg = line.segments[0]
+    label = label_seg.text.strip()
+    f = fold(label)
+    if not re.search(r"[a-z]{2}", f) or re.match(r"^\d{5}\b", f):
+        return None
+    if any(p.search(f) for p in _not_items()):
+        return None
+    kind = line_kind(label)
+    # Numbers inside the label segment after the words (OCR may glue cells).
+    toks: list[_Token] = []
+    label_tail = _label_tail(label_seg)
+    if label_tail is not None:
+        toks.extend(_tokens(label_tail, skip_label=False))
+    segs = line.segments[1:]
+    for i, seg in enumerate(segs):
+        seg_toks = _tokens(seg, skip_label=False)
+        # `170 ‖ kWh`: a unit printed in its own cell belongs to the number before it.
+        nxt = segs[i + 1].text.strip() if i + 1 < len(segs) else ""
+        unit = next((name for name, pat in _units() if pat.fullmatch(nxt)), None) if nxt else None
+        if unit and seg_toks and seg_toks[-1].kind == "bare":
+            seg_toks[-1].kind, seg_toks[-1].unit = "qty", unit
+        toks.extend(seg_toks)
+    if not toks:
+        return None
+    ranges = find_date_ranges(line.text)
+    period = (ranges[0][0], ranges[0][1]) if ranges else (None, None)
+    # Columns settle bare numbers printed without a unit.
+    if columns:
+        toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"]
+        for t in toks:
+            col = columns.column_at(t.x0, t.x1)
+            if t.kind == "bare":
+                if col == "quantity" and t.decimals >= 3 and t.value < 5:
+                    t.kind = "price"  # `0,1927` has the shape of a price, whatever column it drifted to
+                elif col == "quantity":
+                    t.kind = "qty"
+                elif col == "unit_price":
+                    t.kind = "price"
+                elif col == "amount":
+                    t.kind = "amount"
+                elif col == "vat" and t.value in VAT_RATES:
+                    t.kind = "vat"
+            elif t.kind == "amount" and col == "unit_price":
+                t.kind = "price"
+    for t in toks:
+        if t.kind == "vat" and t.value not in VAT_RATES:
+            # `5,5 %` read without its comma
+            t.value = next((r for r in VAT_RATES if r and abs(t.value / 10 - r) < 1e-9), None)
+            if t.value is None:
+                t.kind = "noise"
+    vat = next((t.value for t in toks if t.kind == "vat"), None)
+    qty_tok = next((t for t in toks if t.kind == "qty"), None)
+    amounts = [t for t in toks if t.kind == "amount"]
+    prices = [t for t in toks if t.kind == "price"]
+    bares = [t for t in toks if t.kind == "bare"]
+    amount = None
+    price = prices[-1].value if prices else None
+    if amounts:
+        amount_tok = amounts[-1]
+        amount = amount_tok.value
+        if price is None and len(amounts) > 1:
+            price = amounts[-2].value
+        for b in bares:
+            if price is None and b.x1 <= amount_tok.x0:
+                price = b.value
+    elif bares:
+        money = [b for b in bares if b.decimals == 2]
+        if not money:
+            return None
+        amount_tok = money[-1]
+        amount = amount_tok.value
+        others = [b for b in bares if b is not amount_tok and b.x1 <= amount_tok.x0]
+        if price is None and others:
+            price = others[-1].value
+    if amount is None:
+        return None
+    quantity = qty_tok.value if qty_tok else None
+    unit = qty_tok.unit if qty_tok else None
+    if quantity is None and price is not None and bares:
+        # `4 112   0,1650   678,48`: a bare quantity when it fits the product.
+        for b in bares:
+            if b.value not in (price, amount) and _close(b.value * price, amount):
+                quantity = b.value
+    if kind == "discount" and amount > 0:
+        amount = -amount
+    checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
+                                                                    rel=0.006, abs_tol=0.02)
+    repaired = False
+    if not checked and quantity is not None and price is not None and ocr_row(line):
+        fixed = _repair_decimals(quantity, price, amount, toks)
+        if fixed:
+            quantity, price, amount = fixed
+            checked = repaired = True
+    has_detail = checked or vat is not None
+    used = [t for t in toks if t.kind in ("qty", "price", "amount", "vat")]
+    confs = [t.conf for t in used] or [label_seg.conf]
+    if repaired:
+        confs.append(0.8)
+    ocr = any(s.ocr for s in line.segments)
+    item = Item(label=_clean_label(label), kind=kind, energy=label_energy(label) or energy,
+                quantity=quantity, unit=unit, unit_price=price, amount=amount, vat_rate=vat,
+                period_start=period[0], period_end=period[1], page=line.page,
+                conf=_row_conf(confs, checked) if ocr else 1.0, ocr=ocr, checked=checked, has_detail=has_detail,
+                line_index=line.index)
+    if kind in ("cta",) and item.energy is None:
+        item.energy = energy
+    return item
+
+
+def _row_conf(confs: list[float], checked: bool) -> float:
+    """How sure an OCR row is. Quantity × price = amount is itself strong
+    evidence that the three numbers were read right."""
+    low = min(confs) if confs else 0.5
+    return max(low, 0.9) if checked else low
+
+
+def ocr_row(line: Line) -> bool:
+    return any(s.ocr for s in line.segments)
+
+
+def _repair_decimals(quantity: float, price: float, amount: float,
+                     toks: list[_Token]) -> tuple[float, float, float] | None:
+    """OCR drops decimal commas (`43,21` → `4321`, `0,1887` → `1887`): when a
+    single placement of the missing commas makes quantity × price = amount,
+    it is the reading."""
+    def options(value: float, shifts: range, allowed: bool) -> list[float]:
+        out = [value]
+        if allowed and value == int(value):
+            out += [value / 10 ** k for k in shifts]
+        return out
+
+    tok_by_value = {t.value: t for t in toks}
+    def no_decimals(v: float) -> bool:
+        t = tok_by_value.get(v)
+        return t is not None and t.decimals == 0
+
+    fits = []
+    for q in (quantity,):
+        for p in options(price, range(1, 6), no_decimals(price)):
+            for a in options(amount, range(1, 3), no_decimals(amount) or abs(amount) >= 1000):
+                if (q, p, a) != (quantity, price, amount) and _close(q * p, abs(a), rel=0.004, abs_tol=0.02):
+                    fits.append((q, p, a))
+    return fits[0] if len(fits) == 1 else None
+
+
+def _label_tail(seg: Segment) -> Segment | None:
+    """The part of the label segment after its last word with letters, when
+    OCR glued value cells to the label."""
+    last_alpha = -1
+    dates = [(d.start, d.end) for d in find_dates(seg.text, ocr=seg.ocr)]
+    for i, (w, (a, b)) in enumerate(zip(seg.words, seg.spans)):
+        in_date = any(a < de and b > ds for ds, de in dates)
+        if in_date or (re.search(r"[A-Za-zÀ-ÿ]{2}", w.text) and not re.fullmatch(
+                r"(?i)k\s?wh|kwh|mois|jours?|m3|m³|€|eur|ht|ttc|c€/kwh|€/kwh|€/mois|kva", w.text.strip(".,"))):
+            last_alpha = i
+    rest = seg.words[last_alpha + 1:]
+    if not rest or last_alpha < 0:
+        return None
+    from tasks.extract.layout import make_segment
+
+    return make_segment(rest, seg.page, ocr=seg.ocr)
+
+
+def _clean_label(label: str) -> str:
+    return re.sub(r"\s+", " ", clean(label)).strip(" :–-")
+
+
+_FRAGMENT_WORDS = re.compile(r"(?i)^(?:c?€(?:/\S*)?|k\s?wh|m3|m³|%|ht|ttc|mois|jours?|kva|/|x|×|–|-|au|du)$")
+
+
+def _is_fragment(line: Line) -> bool:
+    """A line holding only pieces of table cells (numbers, units): the wrapped
+    remainder of the row above or below it."""
+    for seg in line.segments:
+        for w in seg.words:
+            t = w.text.strip(".,;:()")
+            if re.search(r"[A-Za-zÀ-ÿ]", t) and not _FRAGMENT_WORDS.match(t):
+                return False
+    return True
+
+
+def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
+    """`line` with the cell fragments printed just above and below it merged
+    into its cells (`18,960 c€/` over `kWh`)."""
+    h = line.height
+    taken: list[Line] = []
+    idx = line.index - 1
+    upper = line
+    while idx >= 0 and idx not in used:
+        prev = doc.lines[idx]
+        if prev.page != line.page or upper.y0 - prev.y1 > 0.2 * h or not _is_fragment(prev):
+            break
+        if (upper.y0 + upper.y1) / 2 - (prev.y0 + prev.y1) / 2 > 0.8 * h:
+            break
+        taken.append(prev)
+        upper, idx = prev, idx - 1
+    idx = line.index + 1
+    lower = line
+    while idx < len(doc.lines):
+        nxt = doc.lines[idx]
+        if nxt.page != line.page or nxt.y0 - lower.y1 > 0.2 * h or not _is_fragment(nxt):
+            break
+        if (nxt.y0 + nxt.y1) / 2 - (lower.y0 + lower.y1) / 2 > 0.8 * h:
+            break
+        taken.append(nxt)
+        lower, idx = nxt, idx + 1
+    if not taken:
+        return line, []
+    from tasks.extract.layout import make_segment
+
+    groups: list[list[Segment]] = [[s] for s in line.segments]
+    for frag in taken:
+        for seg in frag.segments:
+            for g in groups:
+                if any(min(seg.x1, o.x1) - max(seg.x0, o.x0) > 0 for o in g):
+                    g.append(seg)
+                    break
+            else:
+                groups.append([seg])
+    segments = []
+    for g in sorted(groups, key=lambda g: min(s.x0 for s in g)):
+        if len(g) == 1:
+            segments.append(g[0])
+            continue
+        g.sort(key=lambda s: s.y0)
+        words = [w for s in g for w in s.words]
+        segments.append(make_segment(words, line.page, ocr=g[0].ocr))
+    rows = [line, *taken]
+    merged = Line(page=line.page, y0=min(r.y0 for r in rows), y1=max(r.y1 for r in rows),
+                  segments=segments, index=line.index)
+    return merged, [t.index for t in taken]
+
+
+_CONTINUATION = re.compile(r"^(?:\d|du\b|periode|soit\b|\(|de\s\d|[·•]\s)")
+
+
+def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
+    """Fold the detail line printed under a row (`du … au … · 46 jours ×
+    0,4254 €/jour HT · TVA 5,5 %`) into the row's item."""
+    f = fold(line.text).strip()
+    if not _CONTINUATION.match(f):
+        return False
+    toks = []
+    for seg in line.segments:
+        toks.extend(_tokens(seg, skip_label=False))
+    qty = next((t for t in toks if t.kind == "qty"), None)
+    price = next((t for t in toks if t.kind == "price"), None)
+    vat = next((t for t in toks if t.kind == "vat" and t.value in VAT_RATES), None)
+    ranges = find_date_ranges(line.text)
+    if not (qty or price or vat or ranges):
+        return False
+    filled = False
+    if item.quantity is None and qty:
+        item.quantity, item.unit = qty.value, qty.unit
+        filled = True
+    if item.unit_price is None and price:
+        item.unit_price = price.value
+        filled = True
+    if item.vat_rate is None and vat:
+        item.vat_rate = vat.value
+        filled = True
+    if item.period_start is None and ranges:
+        item.period_start, item.period_end = ranges[0][0], ranges[0][1]
+        filled = True
+    if not filled:
+        return False
+    if item.quantity is not None and item.unit_price is not None and item.amount is not None:
+        item.checked = _close(item.quantity * item.unit_price, abs(item.amount), rel=0.006, abs_tol=0.02)
+        if item.checked and item.ocr:
+            item.conf = max(item.conf, 0.9)
+    item.has_detail = item.checked or item.vat_rate is not None
+    return True
+
+
+def _starts_row(seg: Segment) -> bool:
+    """A segment that opens a new row label (the second column's row on a
+    page printed in two columns)."""
+    first = seg.text.split()[0] if seg.text.split() else ""
+    return bool(re.match(r"[A-Za-zÀ-ÿ]{3}", first)) and not _FRAGMENT_WORDS.match(first.strip(".,:;")) \
+        and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first)
+
+
+def split_subrows(line: Line) -> list[Line]:
+    """One printed line holding the rows of two side-by-side columns, cut
+    where a second label follows values."""
+    groups: list[list[Segment]] = [[line.segments[0]]]
+    for seg in line.segments[1:]:
+        prev = groups[-1][-1]
+        if _starts_row(seg) and re.search(r"\d", prev.text) and len(groups[-1]) >= 1:
+            groups.append([seg])
+        else:
+            groups[-1].append(seg)
+    if len(groups) == 1:
+        return [line]
+    return [Line(page=line.page, y0=line.y0, y1=line.y1, segments=g, index=line.index) for g in groups]
+
+
+def _part(line: Line, x0: float, x1: float) -> Line | None:
+    segs = [s for s in line.segments if x0 - 2 <= s.x0 < x1]
+    if not segs:
+        return None
+    return Line(page=line.page, y0=line.y0, y1=line.y1, segments=segs, index=line.index)
+
+
+def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
+    """Line items in bill order, with their energy from the section they sit in."""
+    sections = sections or Sections(doc)
+    items: list[Item] = []
+    columns: Columns | None = None
+    last_page = None
+    last_y = 0.0
+    used: set[int] = set()
+    pending: Line | None = None  # a label printed without its values (OCR split a row)
+    for line in doc.lines:
+        if line.index in used:
+            continue
+        if line.page != last_page:
+            columns, last_page, pending = None, line.page, None
+        first = line.segments[0].text
+        if pending is not None and not re.search(r"[A-Za-zÀ-ÿ]{2}", first) \
+                and line.y0 - pending.y1 < 0.8 * line.height:
+            line = Line(page=line.page, y0=pending.y0, y1=line.y1,
+                        segments=pending.segments + line.segments, index=pending.index)
+        pending = None
+        if heading_energy(first) is not False and len(line.segments) <= 2 \
+                and not re.search(r"\d[,.]\d\d(?!\d)", line.text):
+            columns = None
+            continue
+        header = _header_columns(line)
+        if header:
+            columns = header
+            last_y = line.y1
+            continue
+        if columns and line.y0 - last_y > 4.5 * line.height:
+            columns = None  # a gap ends the table
+        if _is_fragment(line):
+            continue
+        band, taken = _band(doc, line, used)
+        subrows = split_subrows(band)
+        found = []
+        for k, row in enumerate(subrows):
+            energy = sections.of(line.segments[0]) if row.segments[0] in line.segments and k == 0 \
+                else sections.of(row.segments[0])
+            item = _parse_row(row, columns if len(subrows) == 1 else None, energy)
+            found.append((row, item))
+        if all(item is None for _, item in found):
+            if len(line.segments) == 1 and line_kind(first) != "other" and not re.search(r"\d", first):
+                pending = line
+            continue
+        used.update(taken)
+        nxt_index = max([line.index, *taken]) + 1
+        if nxt_index < len(doc.lines):
+            nxt = doc.lines[nxt_index]
+            after = doc.lines[nxt_index + 1] if nxt_index + 1 < len(doc.lines) else None
+            # A fragment hugging the next row is that row's, not this one's.
+            hugs_next = after is not None and after.page == nxt.page and _is_fragment(nxt) \
+                and not _is_fragment(after) and after.y0 - nxt.y1 < 0.2 * line.height
+            if nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height and not hugs_next:
+                continued = False
+                for k, (row, item) in enumerate(found):
+                    if item is None:
+                        continue
+                    x0 = row.segments[0].x0
+                    x1 = found[k + 1][0].segments[0].x0 if k + 1 < len(found) else 1e9
+                    part = _part(nxt, x0, x1) if len(found) > 1 else nxt
+                    if part is not None and _continue(item, part, columns):
+                        continued = True
+                        # A detail wrapped on one more line (`… 59 jours ×` / `0,3478 €/jour`).
+                        more = doc.lines[nxt_index + 1] if nxt_index + 1 < len(doc.lines) else None
+                        if more is not None and more.page == nxt.page and more.y0 - nxt.y1 < 0.6 * line.height:
+                            more_part = _part(more, x0, x1) if len(found) > 1 else more
+                            if more_part is not None and _continue(item, more_part, columns):
+                                used.add(nxt_index + 1)
+                if continued:
+                    used.add(nxt_index)
+        last_y = band.y1
+        for _, item in found:
+            if item is None:
+                continue
+            in_detail_table = columns is not None and not columns.summary and len(found) == 1
+            if not (item.has_detail or in_detail_table):
+                continue
+            if not in_detail_table and not (item.vat_rate is not None or item.checked):
+                continue
+            if item.kind == "other" and not (item.vat_rate is not None or item.checked):
+                continue
+            if columns is not None and columns.summary and not (item.quantity or item.unit_price or item.vat_rate):
+                continue
+            items.append(item)
+    return items
+
+
+def read_vat_rows(doc: Document) -> list[VatRow]:
+    rows = []
+    for line in doc.lines:
+        seg = line.segments[0]
+        f = fold(seg.text)
+        m = re.match(r"^(?:tva|t\.v\.a\.?)\s*(?:a|de|au taux de)?\s*(\d{1,2}(?:[,.]\d{1,2})?)\s?%", f)
+        if not m:
+            m2 = re.match(r"^(\d{1,2}(?:[,.]\d{1,2})?)\s?%$", f.strip())
+            if not (m2 and _vat_table_above(doc, line)):
+                continue
+            m = m2
+        rate = float(m.group(1).replace(",", "."))
+        if rate not in VAT_RATES:
+            continue
+        values = []
+        rest = seg.text[m.end():]
+        segs = [(rest, seg)] + [(s.text, s) for s in line.segments[1:]]
+        for text, s in segs:
+            letters = re.sub(r"(?i)€|eur|ht|ttc|sur un montant de|sur|base|de", "", fold(text))
+            if re.search(r"[a-z]{2}", letters):
+                break
+            for n in find_numbers(clean(text), ocr=s.ocr):
+                values.append((n.value, s.conf_between(0, len(s.text))))
+        if not values:
+            continue
+        base = vat = None
+        checked = False
+        if len(values) >= 2:
+            a, b = values[0][0], values[1][0]
+            if _close(a * rate / 100, b, abs_tol=0.02, rel=0.002):
+                base, vat, checked = a, b, True
+            elif _close(b * rate / 100, a, abs_tol=0.02, rel=0.002):
+                base, vat, checked = b, a, True
+            else:
+                base, vat = a, b
+        else:
+            vat = values[0][0]
+        conf = min(c for _, c in values)
+        rows.append(VatRow(rate, base, vat, line.page, conf, checked))
+    return _dedupe_vat(rows)
+
+
+def _vat_table_above(doc: Document, line: Line) -> bool:
+    for prev in reversed(doc.lines[max(0, line.index - 4):line.index]):
+        if prev.page == line.page and re.search(r"\btaux\b|\btva\b", fold(prev.text)):
+            return True
+    return False
+
+
+def _dedupe_vat(rows: list[VatRow]) -> list[VatRow]:
+    """One row per rate: a bill may print its VAT split twice (summary and detail)."""
+    best: dict[float, VatRow] = {}
+    for r in rows:
+        cur = best.get(r.rate)
+        if cur is None or (r.checked and not cur.checked) or (r.base is not None and cur.base is None):
+            best[r.rate] = r
+    return sorted(best.values(), key=lambda r: r.rate)

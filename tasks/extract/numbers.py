@@ -1,0 +1,263 @@
+"""French numbers, amounts, unit prices, percentages and dates as printed on bills.
+
+Everything here works on plain strings so that it is the same for a PDF text
+layer and for OCR output; OCR misreads that are unambiguous inside a number
+(O for 0, l or I for 1) are repaired only where digits surround them.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from tasks.settings import ASSETS
+
+SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+
+def clean(text: str) -> str:
+    """Unicode-normalised text with one kind of space, dash and apostrophe."""
+    text = unicodedata.normalize("NFKC", text)
+    for ch in SPACES:
+        text = text.replace(ch, " ")
+    for ch in _DASHES:
+        text = text.replace(ch, "–" if ch in "\u2013\u2014\u2015" else "-")
+    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one: positions found in
+    the folded text are positions in `clean(text)`."""
+    return "".join(_fold_char(c) for c in clean(text))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    low = c.lower()
+    if len(low) != 1:
+        return c
+    base = "".join(x for x in unicodedata.normalize("NFD", low) if unicodedata.category(x) != "Mn")
+    return base if len(base) == 1 else low
+
+
+# --- numbers -----------------------------------------------------------------
+
+# Letters OCR puts in place of digits; only trusted between digits.
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1",
+                             "S": "5", "B": "8", "Z": "2"})
+_OCR_FIX = re.compile(
+    r"(?<=\d)[OoDlI|iSBZ](?=[\d,.]\d)"  # between digits: any look-alike
+    r"|(?<=[\d,.])[OoDlI|iSBZ](?=\d)"
+    r"|(?<=[\d,.]\d)[OolI|](?=[\s€%]|$)"  # at the end of a number: the unambiguous ones
+    r"|(?<![\w])[OlI|](?=[,.]?\d)"  # at the start
+)
+
+_NUM = re.compile(
+    r"(?<![\w.,/-])"
+    r"(?P<sign>[-+]\s?)?"
+    r"(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+)"
+    r"(?:(?P<sep>[,.])(?P<dec>\d+))?"
+    r"(?![\d/])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: float
+    start: int
+    end: int
+    text: str
+    decimals: int  # digits after the decimal separator (0 for an integer)
+
+
+def repair_ocr_digits(text: str) -> str:
+    """`1 O5O,2l` → `1 050,21`: letters that stand between digits become digits."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _OCR_FIX.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
+    return text
+
+
+_OCR_LOST_COMMA = re.compile(r"(?<![\d,.])(\d{1,3}) (\d{2})(?=\s?€)")
+_OCR_LEADING_NOISE = re.compile(r"(?:(?<=\s)|^)[.,;:|'‘’](?=\d)")
+
+
+def repair_ocr_number_text(text: str) -> str:
+    """OCR damage around numbers that keeps positions: `327 41 €` (lost
+    comma) reads `327,41 €`, a stray `.` or `|` glued before a number goes."""
+    text = repair_ocr_digits(text)
+    text = re.sub(r"(?<=\d);(?=\d{1,2}\b)", ",", text)  # `3;13` is `3,13`
+    text = _OCR_LOST_COMMA.sub(lambda m: f"{m.group(1)},{m.group(2)}", text)
+    return _OCR_LEADING_NOISE.sub(" ", text)
+
+
+def find_numbers(text: str, *, ocr: bool = False) -> list[Number]:
+    """Every number in `text`, French style (`1 234,56`, `0,1905`, `-12,00`)."""
+    text = clean(text)
+    if ocr:
+        text = repair_ocr_number_text(text)
+    found = []
+    for m in _NUM.finditer(text):
+        int_part, sep, dec = m.group("int"), m.group("sep"), m.group("dec")
+        if "." in int_part and sep == ".":
+            continue  # `1.234.5` is not a number we can trust
+        if sep == "." and " " in int_part:
+            continue
+        digits = int_part.replace(" ", "").replace(".", "")
+        if "." in int_part and sep is None and not _dot_thousands_plausible(int_part):
+            # `0.165` style: a dot decimal, not a thousands separator
+            head, _, tail = int_part.partition(".")
+            if "." in tail:
+                continue
+            digits, dec, sep = head, tail, "."
+        value = float(digits + ("." + dec if dec else ""))
+        if m.group("sign") and m.group("sign").strip() == "-":
+            value = -value
+        found.append(Number(value, m.start(), m.end(), m.group(0), len(dec) if dec else 0))
+    return found
+
+
+def _dot_thousands_plausible(int_part: str) -> bool:
+    # `1.234` reads as one thousand two hundred...: only when it is not `0.xxx`
+    # and has more than one dot or is followed by a comma decimal elsewhere.
+    return int_part.count(".") > 1 or not int_part.startswith("0")
+
+
+def parse_number(text: str, *, ocr: bool = False) -> float | None:
+    """The number `text` holds, when it holds exactly one (units allowed around it)."""
+    nums = find_numbers(text, ocr=ocr)
+    if len(nums) != 1:
+        return None
+    return nums[0].value
+
+
+_EURO = re.compile(r"€|\beur(?:os?)?\b", re.I)
+
+
+def parse_amount(text: str, *, ocr: bool = False) -> float | None:
+    """`1 479,85 €`, `-12,00 €`, `12,00 € en votre faveur` → euros (credits negative)."""
+    t = clean(text)
+    nums = [n for n in find_numbers(t, ocr=ocr)]
+    if not nums:
+        return None
+    n = nums[-1] if _EURO.search(t[nums[-1].end:nums[-1].end + 3] or "") else nums[0]
+    if len(nums) > 1 and not _EURO.search(t):
+        return None
+    value = n.value
+    if value > 0 and re.search(r"en votre faveur|\bcr[ée]dit", t, re.I):
+        value = -value
+    return round(value, 2) if n.decimals <= 2 else value
+
+
+_CENTS = re.compile(r"c\s?€|cts?\b|centimes?", re.I)
+
+
+def parse_unit_price(text: str, *, ocr: bool = False) -> float | None:
+    """`10,470 c€/kWh` → 0.1047, `0,1905 €/kWh` → 0.1905, `0,1905` → 0.1905."""
+    t = clean(text)
+    nums = find_numbers(t, ocr=ocr)
+    if not nums:
+        return None
+    n = nums[0]
+    value = n.value
+    if _CENTS.search(t[n.end:n.end + 6]):
+        value = value / 100
+    return round(value, 6)
+
+
+_PERCENT = re.compile(r"(?<![\d,.])(\d{1,2}(?:[,.]\d{1,2})?)\s?%")
+
+
+def find_percents(text: str, *, ocr: bool = False) -> list[tuple[float, int, int]]:
+    t = clean(text)
+    if ocr:
+        t = repair_ocr_digits(t)
+    return [(float(m.group(1).replace(",", ".")), m.start(), m.end()) for m in _PERCENT.finditer(t)]
+
+
+# --- dates -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _months() -> dict[str, int]:
+    data = json.loads((ASSETS / "labels" / "dates.json").read_text(encoding="utf-8"))
+    return data["months"]
+
+
+@lru_cache(maxsize=1)
+def _date_patterns() -> tuple[re.Pattern, re.Pattern]:
+    names = sorted(_months(), key=len, reverse=True)
+    numeric = re.compile(r"(?<![\d/])(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|\d{2})(?![\d/])")
+    written = re.compile(
+        r"(?<![\w])(1\s?er|[0-3]?\d)\s*(" + "|".join(names) + r")\.?\s*((?:19|20)\d{2})(?!\d)",
+        re.I,
+    )
+    return numeric, written
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    value: date
+    start: int
+    end: int
+
+
+def _year(y: str) -> int:
+    year = int(y)
+    return year + 2000 if year < 100 else year
+
+
+def find_dates(text: str, *, ocr: bool = False) -> list[DateMatch]:
+    """`17/04/2024`, `17/04/24`, `1er févr. 2024`, `17 août 2023` (with accents or not)."""
+    t = fold(text)
+    if ocr:
+        t = re.sub(r"(?<![a-z])[l|i]er(?=\s)", "1er", t)  # `ler janv.` is 1er
+        t = repair_ocr_digits(t)
+    numeric, written = _date_patterns()
+    found: list[DateMatch] = []
+    for m in numeric.finditer(t):
+        d = _make_date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if d:
+            found.append(DateMatch(d, m.start(), m.end()))
+    months = _months()
+    for m in written.finditer(t):
+        day = 1 if m.group(1).replace(" ", "") == "1er" else int(m.group(1))
+        d = _make_date(int(m.group(3)), months[m.group(2).lower()], day)
+        if d:
+            found.append(DateMatch(d, m.start(), m.end()))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    if not 1990 <= year <= 2100:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, *, ocr: bool = False) -> date | None:
+    dates = find_dates(text, ocr=ocr)
+    return dates[0].value if dates else None
+
+
+_RANGE_SEP = re.compile(r"^\s*(?:au|a|-|–|>|→|jusqu'au|et le)?\s*$", re.I)
+
+
+def find_date_ranges(text: str, *, ocr: bool = False) -> list[tuple[date, date, int, int]]:
+    """`du 01/06/2024 au 31/08/2024`, `25/03/2023 - 25/04/2023` → (start, end, pos, pos)."""
+    dates = find_dates(text, ocr=ocr)
+    t = fold(text)
+    ranges = []
+    for a, b in zip(dates, dates[1:]):
+        between = t[a.end:b.start]
+        if _RANGE_SEP.match(between) and a.value <= b.value:
+            ranges.append((a.value, b.value, a.start, b.end))
+    return ranges

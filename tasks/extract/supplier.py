@@ -1,0 +1,94 @@
+"""The supplier, recognised from its names, legal footer (SIREN), web
+domains and offer names listed in assets/suppliers.json."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tasks.extract.layout import Document
+from tasks.extract.numbers import clean, fold, repair_ocr_digits
+from tasks.extract.store import Candidate
+from tasks.settings import ASSETS
+
+SUPPLIERS_PATH = ASSETS / "suppliers.json"
+
+
+@dataclass(frozen=True)
+class Supplier:
+    name: str
+    aliases: tuple[str, ...]
+    legal_names: tuple[str, ...]
+    domains: tuple[str, ...]
+    siren: tuple[str, ...]
+    offer_names: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load_suppliers() -> tuple[Supplier, ...]:
+    data = json.loads(SUPPLIERS_PATH.read_text(encoding="utf-8"))
+    return tuple(Supplier(s["name"], tuple(s.get("aliases", ())), tuple(s.get("legal_names", ())),
+                          tuple(s.get("domains", ())), tuple(s.get("siren", ())), tuple(s.get("offer_names", ())))
+                 for s in data["suppliers"])
+
+
+def offers_of(name: str | None) -> list[str]:
+    if not name:
+        return [o for s in load_suppliers() for o in s.offer_names]
+    return [o for s in load_suppliers() if s.name == name for o in s.offer_names]
+
+
+def _name_pattern(name: str) -> re.Pattern:
+    folded = re.escape(fold(name)).replace(r"\ ", r"\s*")
+    return re.compile(rf"(?<![a-z0-9]){folded}(?![a-z0-9])")
+
+
+@lru_cache(maxsize=None)
+def _patterns(supplier: Supplier) -> dict[str, list[re.Pattern]]:
+    return {
+        "aliases": [_name_pattern(a) for a in supplier.aliases if len(a) > 3],
+        "short": [re.compile(rf"(?<![A-Za-z0-9]){re.escape(a)}(?![A-Za-z0-9])") for a in supplier.aliases
+                  if len(a) <= 3],
+        "legal": [_name_pattern(a) for a in supplier.legal_names],
+        "domains": [re.compile(rf"(?<![a-z0-9-]){re.escape(d.lower())}(?![a-z0-9-])") for d in supplier.domains],
+        "offers": [_name_pattern(o) for o in supplier.offer_names if len(o) >= 6],
+    }
+
+
+def detect_supplier(doc: Document) -> Candidate | None:
+    suppliers = load_suppliers()
+    scores = {s.name: 0.0 for s in suppliers}
+    pages: dict[str, int] = {}
+    ocr = any(p.source == "ocr" for p in doc.pages)
+    first_page = doc.lines[0].page if doc.lines else 1
+    digits_text = []
+    for line in doc.lines:
+        text = clean(line.text)
+        folded = fold(text)
+        top = line.page == first_page and line.y0 < doc.page_height(line.page) * 0.15
+        if re.search(r"rcs|siren|siret|capital", folded):
+            digits_text.append(re.sub(r"\D", "", repair_ocr_digits(text) if ocr else text))
+        for s in suppliers:
+            pats = _patterns(s)
+            hits = 0.0
+            hits += 3 * sum(1 for p in pats["legal"] if p.search(folded))
+            hits += 2.5 * sum(1 for p in pats["domains"] if p.search(folded))
+            alias_hits = sum(len(p.findall(folded)) for p in pats["aliases"]) + \
+                sum(len(p.findall(text)) for p in pats["short"])
+            hits += min(alias_hits, 2) * (2.0 if top else 1.0)
+            hits += 0.5 * sum(1 for p in pats["offers"] if p.search(folded))
+            if hits:
+                scores[s.name] += hits
+                pages.setdefault(s.name, line.page)
+    joined = " ".join(digits_text)
+    for s in suppliers:
+        if any(siren in joined for siren in s.siren):
+            scores[s.name] += 6
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    best, best_score = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if best_score < 2.0:
+        return None
+    conf = min(0.99, 0.5 + 0.06 * best_score) * (1.0 - 0.5 * second / best_score)
+    return Candidate(best, round(conf, 3), pages.get(best), "ocr" if ocr else "text", f"score {best_score:.1f}")

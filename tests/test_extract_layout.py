@@ -1,0 +1,96 @@
+"""Lines, segments and labelled values rebuilt from word boxes."""
+from tasks.extract.identifiers import extract_client_number
+from tasks.extract.labels import find_labels, value_spots
+from tasks.extract.layout import build_document, column_flow
+from tasks.extract.lines import read_items
+from tasks.extract.sections import Sections
+from tasks.model import Page, Word
+from tests.extract_support import words_page
+
+
+def test_words_become_lines_and_segments():
+    page = words_page([
+        [(40, "N° client"), (330, "Monsieur DUPONT Laurent")],
+        [(40, "149620843"), (330, "110 bis boulevard Georges Brassens")],
+    ])
+    doc = build_document([page])
+    assert [ln.text for ln in doc.lines] == ["N° client   Monsieur DUPONT Laurent",
+                                             "149620843   110 bis boulevard Georges Brassens"]
+    assert [s.text for s in doc.lines[0].segments] == ["N° client", "Monsieur DUPONT Laurent"]
+
+
+def test_value_under_its_label_not_the_far_column():
+    page = words_page([
+        [(40, "N° client"), (330, "Monsieur DUPONT Laurent")],
+        [(40, "149620843"), (330, "110 bis boulevard Georges Brassens")],
+    ])
+    doc = build_document([page])
+    assert extract_client_number(doc).value == "149620843"
+
+
+def test_tilted_photo_lines_are_straightened():
+    # A 2 % slope moves the right column by more than a line over the page:
+    # labels must still meet their own values.
+    rows = [[(60, "Total hors TVA"), (480, "1 827,45 €")], [(60, "TVA"), (480, "330,38 €")],
+            [(60, "Total TTC"), (480, "2 133,59 €")]] + \
+           [[(60, f"ligne de texte numéro {i} avec plusieurs mots"), (330, "et une seconde colonne de mots")]
+            for i in range(12)]
+    page = words_page(rows, slope=0.02, source="ocr", conf=0.95, line_gap=13)
+    doc = build_document([page])
+    texts = [ln.text for ln in doc.lines]
+    assert "Total hors TVA   1 827,45 €" in texts
+    assert "Total TTC   2 133,59 €" in texts
+
+
+def test_ligature_split_words_are_joined():
+    # A text layer that splits `ﬁ` gives `f` and `ixe` starting at the same x.
+    words = [Word("Prix", 100, 100, 116, 109), Word("f", 119, 100, 123, 109), Word("ixe", 119, 100, 131, 109)]
+    doc = build_document([Page(1, 595, 842, words)])
+    assert doc.lines[0].text == "Prix fixe"
+
+
+def test_label_wrapped_over_two_lines():
+    page = words_page([
+        [(40, "Point de Comptage et"), (200, "67756738485016")],
+        [(40, "d'Estimation")],
+    ], line_gap=9)
+    doc = build_document([page])
+    hits = find_labels(doc, "pce")
+    assert hits and any("67756738485016" in s.text for h in hits for s in value_spots(doc, h))
+
+
+def test_side_by_side_blocks_are_read_column_by_column():
+    page = words_page([
+        [(40, "Électricité"), (320, "Gaz naturel")],
+        [(40, "Abonnement"), (200, "20,52 € 5,5 %"), (320, "Abonnement"), (480, "35,07 € 5,5 %")],
+        [(40, "01/02/2025 – 31/03/2025 · 59 jours ×"), (320, "01/02/2025 – 31/03/2025 · 59 jours ×")],
+        [(40, "0,3478 €/jour"), (320, "0,5944 €/jour")],
+        [(40, "Consommation"), (200, "53,76 € 20 %"), (320, "Consommation de gaz"), (480, "140,82 € 20 %")],
+        [(40, "01/02/2025 – 31/03/2025 · 502 kWh ×"), (320, "01/02/2025 – 31/03/2025 · 1 975 kWh ×")],
+        [(40, "0,10710 €/kWh"), (320, "0,07130 €/kWh")],
+    ], line_gap=10)
+    flow = column_flow(build_document([page]))
+    items = read_items(flow, Sections(flow))
+    by = {(i.energy, i.kind): i for i in items}
+    assert by[("electricite", "subscription")].amount == 20.52
+    assert by[("electricite", "subscription")].unit_price == 0.3478
+    assert by[("gaz", "subscription")].amount == 35.07
+    assert by[("gaz", "consumption")].quantity == 1975 and by[("gaz", "consumption")].checked
+    assert by[("electricite", "consumption")].unit_price == 0.1071
+
+
+def test_table_rows_with_wrapped_cells():
+    # The price cell wraps over two lines around the row's own line.
+    page = words_page([
+        [(40, "Libellé"), (250, "Qté Unité"), (330, "PU HT"), (420, "Montant HT"), (500, "TVA")],
+        [(330, "18,960 c€/")],
+        [(40, "Énergie Heures Pleines"), (250, "470 kWh"), (420, "89,11 €"), (500, "20 %")],
+        [(330, "kWh")],
+    ], line_gap=4.5)
+    doc = build_document([page])
+    items = read_items(doc)
+    assert len(items) == 1
+    item = items[0]
+    assert (item.kind, item.quantity, item.unit_price, item.amount, item.vat_rate) == \
+        ("consumption_hp", 470, 0.1896, 89.11, 20.0)
+    assert item.checked

@@ -1,0 +1,77 @@
+"""French numbers, amounts, unit prices and dates as bills print them."""
+from datetime import date
+
+import pytest
+
+from tasks.extract.numbers import (
+    find_date_ranges, find_dates, find_numbers, find_percents, fold, parse_amount, parse_date, parse_unit_price,
+    repair_ocr_digits,
+)
+from tasks.extract.readers import read_amount, read_kwh, read_m3
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1 479,85 €", 1479.85), ("1\u00a0479,85 €", 1479.85), ("1\u202f479,85", 1479.85), ("0,1905", 0.1905),
+    ("-12,00 €", -12.0), ("2 316", 2316.0), ("1.234,56", 1234.56), ("0.165", 0.165),
+])
+def test_french_numbers(text, value):
+    nums = find_numbers(text)
+    assert len(nums) == 1 and nums[0].value == pytest.approx(value)
+
+
+def test_numbers_in_separate_cells_do_not_merge():
+    # Cells are joined by three spaces: a thousands group never spans two cells.
+    values = [n.value for n in find_numbers("3 mois   11,84   35,52 €")]
+    assert values == [3, 11.84, 35.52]
+
+
+def test_amounts_credits_and_units():
+    assert parse_amount("12,00 € en votre faveur") == -12.0
+    assert read_amount("TVA 5,5 %") is None  # a rate is not an amount
+    assert read_amount("6 680 kWh") is None
+    assert read_amount("1 609,66 € TTC")[0] == 1609.66
+    assert read_amount("Prélevé le 20/01/2025 : 2 133,59 €")[0] == 2133.59  # the date is not the amount
+
+
+def test_unit_prices_in_cents_and_euros():
+    assert parse_unit_price("10,470 c€/kWh") == pytest.approx(0.1047)
+    assert parse_unit_price("0,1905 €/kWh") == pytest.approx(0.1905)
+    assert find_percents("TVA 5,5 % et 20%") == [(5.5, 4, 9), (20.0, 13, 16)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("17/04/2024", date(2024, 4, 17)), ("17/04/24", date(2024, 4, 17)), ("1er févr. 2024", date(2024, 2, 1)),
+    ("17 août 2023", date(2023, 8, 17)), ("17 aout 2023", date(2023, 8, 17)), ("31 janv. 2025", date(2025, 1, 31)),
+    ("le 6 janvier 2025", date(2025, 1, 6)), ("06.09.2024", date(2024, 9, 6)),
+])
+def test_french_dates(text, value):
+    assert parse_date(text) == value
+
+
+def test_impossible_dates_are_not_dates():
+    assert find_dates("31/02/2024 et 45/01/2024") == []
+
+
+def test_date_ranges():
+    ranges = find_date_ranges("Période du 01/06/2024 au 31/08/2024 ; 25/03/2023 - 25/04/2023")
+    assert [(a, b) for a, b, _, _ in ranges] == [(date(2024, 6, 1), date(2024, 8, 31)),
+                                                (date(2023, 3, 25), date(2023, 4, 25))]
+
+
+def test_ocr_misreads_inside_numbers_are_repaired():
+    assert repair_ocr_digits("1 O5O,2l €") == "1 050,21 €"
+    assert find_numbers("l2,34", ocr=True)[0].value == 12.34
+    assert parse_date("ler janv. 2O24", ocr=True) == date(2024, 1, 1)
+    # Words are left alone: only letters between or after digits change.
+    assert repair_ocr_digits("Total TTC") == "Total TTC"
+
+
+def test_quantities_with_units():
+    assert read_kwh("Consommation : 1 159 kWh")[0] == 1159
+    assert read_m3("Volume 866 m³ – coefficient 10,894")[0] == 866
+
+
+def test_fold_keeps_positions():
+    text = "Référence client : 6 866 949 837"
+    assert len(fold(text)) == len(text)
+    assert fold(text).startswith("reference client")

@@ -1,0 +1,101 @@
+"""Identifiers tied to their labels, the customer block and the supplier."""
+import json
+
+import pytest
+
+from tasks.extract.customer import extract_customer, format_address_line, format_city_line, format_name
+from tasks.extract.identifiers import collect_exclusions, extract_client_number, extract_pce, extract_pdl
+from tasks.extract.layout import build_document
+from tasks.extract.supplier import SUPPLIERS_PATH, detect_supplier, load_suppliers
+from tests.extract_support import words_page
+
+
+def doc(rows, **kw):
+    return build_document([words_page(rows, **kw)])
+
+
+def test_pdl_is_the_labelled_number_not_siret_meter_or_iban():
+    d = doc([
+        [(40, "Compteur communicant n° 03227523482507")],
+        [(40, "Point de livraison (PDL) : 2442 4190 3581 74")],
+        [(40, "IBAN FR76 3000 4936 7289 0544 5645 235")],
+        [(40, "Énergie Verte SAS – RCS Lyon 512 345 678 – SIRET 51234567800019")],
+    ])
+    assert extract_pdl(d, collect_exclusions(d)).value == "24424190358174"
+
+
+def test_no_label_no_pdl():
+    d = doc([[(40, "Référence 24424190358174")], [(40, "Montant 12,00 €")]])
+    assert extract_pdl(d, collect_exclusions(d)) is None
+
+
+def test_pce_in_groups_or_gi_code_with_ocr_misreads():
+    d = doc([[(40, "Réf. PCE : 224 499 275 908 09")]])
+    assert extract_pce(d, collect_exclusions(d)).value == "22449927590809"
+    ocr = doc([[(40, "PCE : Gl 277 O74")]], source="ocr", conf=0.9)
+    assert extract_pce(ocr, collect_exclusions(ocr)).value == "GI277074"
+
+
+def test_client_number_without_spaces_and_next_to_client():
+    d = doc([[(40, "N° de contrat : 9988776655")], [(40, "Référence client : 6 866 949 837")]])
+    assert extract_client_number(d).value == "6866949837"
+
+
+@pytest.mark.parametrize("raw, name", [
+    ("Monsieur DUPONT Laurent", "Laurent Dupont"), ("M. et Mme Jean-Pierre MEYER", "Jean-Pierre Meyer"),
+    ("MME NADIA GIRARD", "Nadia Girard"), ("M. ET MME THOMAS CHEVALIER", "Thomas Chevalier"),
+    ("Madame GIRARD Thi Lan", "Thi Lan Girard"), ("Mlle Élodie KOWALSKI", "Élodie Kowalski"),
+])
+def test_names_without_civility(raw, name):
+    assert format_name(raw) == name
+
+
+def test_addresses_in_capitals_are_recased():
+    assert format_address_line("128 BOULEVARD JEAN JAURÈS") == "128 boulevard Jean Jaurès"
+    assert format_address_line("74 TER ROUTE DES ACACIAS") == "74 ter route des Acacias"
+    assert format_address_line("LIEU-DIT LES GRANGES") == "Lieu-dit Les Granges"
+    assert format_city_line("71100 CHALON-SUR-SAÔNE") == "71100 Chalon-sur-Saône"
+    assert format_city_line("72000 LE MANS") == "72000 Le Mans"
+
+
+def test_customer_block_and_consumption_address():
+    d = doc([
+        [(40, "Facture n° 123456789"), (340, "M. MEHDI LEMOINE")],
+        [(340, "136 BIS PLACE PASTEUR")],
+        [(340, "34000 MONTPELLIER")],
+        [(40, "EDF Service Clients – TSA 21941")],
+        [(40, "62978 Arras Cedex 9")],
+        [(40, "Lieu de consommation : 136 bis place Pasteur, 34000 Montpellier")],
+    ])
+    c = extract_customer(d)
+    assert c["name"].value == "Mehdi Lemoine"
+    assert c["address"].value == "136 bis place Pasteur, 34000 Montpellier"  # not the supplier's Cedex
+    assert c["delivery_address"].value == "136 bis place Pasteur, 34000 Montpellier"
+
+
+def test_suppliers_file_has_the_documented_format():
+    data = json.loads(SUPPLIERS_PATH.read_text(encoding="utf-8"))
+    assert data["source"] and data["updated"]
+    names = {s["name"] for s in data["suppliers"]}
+    for required in ("EDF", "Engie", "TotalEnergies", "Ekwateur", "Vattenfall", "Mint Energie", "OHM Energie",
+                     "Octopus Energy", "ilek", "Plum Energie", "Eni", "Alpiq", "Enercoop"):
+        assert required in names
+    for s in data["suppliers"]:
+        assert s["source"]
+        assert all(len(x) == 9 and x.isdigit() for x in s["siren"])
+        for key in ("aliases", "legal_names", "domains", "offer_names"):
+            assert isinstance(s[key], list)
+    assert len(load_suppliers()) == len(data["suppliers"])
+
+
+@pytest.mark.parametrize("rows, name", [
+    ([[(40, "SAS au capital de 2 000 000 € – RCS Nanterre 542 107 651")]], "Engie"),  # SIREN alone
+    ([[(40, "Retrouvez-nous sur totalenergies.fr")]], "TotalEnergies"),
+    ([[(40, "Mint Énergie")], [(40, "Votre offre Smart & Green")]], "Mint Energie"),
+])
+def test_supplier_from_siren_domain_or_name(rows, name):
+    assert detect_supplier(doc(rows)).value == name
+
+
+def test_no_supplier_named_no_supplier():
+    assert detect_supplier(doc([[(40, "Facture d'énergie")], [(40, "Total TTC 12,00 €")]])) is None
