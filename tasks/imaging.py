@@ -1,0 +1,453 @@
+"""Image pre-processing before OCR: find and straighten the sheet on a
+photo, even out the light, measure and correct skew, turn by quarter turns,
+resample to the resolution Tesseract reads best.
+
+Plain functions on greyscale PIL images ("L"), numpy for the arithmetic;
+every estimate runs on a reduced copy, only the corrections touch the
+full-size image.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter, ImageOps
+
+A4_LONG_SIDE_IN = 297 / 25.4
+
+
+# ------------------------------------------------------------------ sheet
+
+
+@dataclass(frozen=True, slots=True)
+class Quad:
+    """Corners of the sheet in image pixels: top left, top right, bottom
+    right, bottom left (as seen in the image)."""
+
+    tl: tuple[float, float]
+    tr: tuple[float, float]
+    br: tuple[float, float]
+    bl: tuple[float, float]
+
+    def points(self) -> list[tuple[float, float]]:
+        return [self.tl, self.tr, self.br, self.bl]
+
+
+def find_sheet(image: Image.Image, *, work_size: int = 480) -> Quad | None:
+    """The sheet of paper on a photo, as four corners, or None when the
+    image is all sheet (a scan, a tight crop) or no sheet stands out.
+
+    From each border of a reduced copy, every scan line is followed inwards
+    to the first strong brightness step: on a photo that is the paper's
+    edge (the background is out of focus, the paper's text lies further
+    in). A straight line is fitted to each side's steps, ignoring the
+    outliers, and the corners are where the lines meet."""
+    small, scale = _reduced(image, work_size)
+    grey = np.asarray(small.filter(ImageFilter.GaussianBlur(1.2)), dtype=np.float32)
+    h, w = grey.shape
+    if min(h, w) < 60:
+        return None
+    sides = {}
+    for side in ("top", "bottom", "left", "right"):
+        points = _edge_points(grey, side)
+        line = _fit_line(points, side, w if side in ("top", "bottom") else h)
+        if line is None:
+            return None
+        sides[side] = line
+    corners = []
+    for a, b in (("top", "left"), ("top", "right"), ("bottom", "right"), ("bottom", "left")):
+        point = _intersect(sides[a], sides[b])
+        if point is None:
+            return None
+        corners.append(point)
+    quad = Quad(*[(x * scale, y * scale) for x, y in corners])
+    if not _plausible_sheet(quad, image.size):
+        return None
+    return quad
+
+
+def _edge_points(grey: np.ndarray, side: str) -> list[tuple[float, float]]:
+    """(x, y) of the first strong step met walking in from `side`, one per
+    scan line, limited to the outer 40 % of the image."""
+    h, w = grey.shape
+    if side in ("left", "right"):
+        lines = grey if side == "left" else grey[:, ::-1]
+    else:
+        lines = grey.T if side == "top" else grey.T[:, ::-1]
+    depth = int(lines.shape[1] * 0.4)
+    steps = np.abs(np.diff(lines[:, : depth + 3], axis=1))
+    # Over three pixels, to catch a soft (slightly blurred) edge.
+    steps = steps[:, :-2] + steps[:, 1:-1] + steps[:, 2:]
+    strongest = steps.max(axis=1)
+    threshold = np.maximum(0.45 * strongest, 30.0)
+    hits = (steps >= threshold[:, None]) & (strongest >= 30.0)[:, None]
+    found = hits.any(axis=1)
+    depth_at = hits.argmax(axis=1).astype(np.float64) + 1.5
+    # Depth under 2: the paper reaches the border on this scan line.
+    index = np.nonzero(found & (depth_at >= 2))[0].astype(np.float64)
+    depth_at = depth_at[index.astype(np.int64)]
+    if side == "left":
+        xs, ys = depth_at, index
+    elif side == "right":
+        xs, ys = w - 1 - depth_at, index
+    elif side == "top":
+        xs, ys = index, depth_at
+    else:
+        xs, ys = index, h - 1 - depth_at
+    return list(zip(xs.tolist(), ys.tolist()))
+
+
+def _fit_line(points, side: str, span: int):
+    """A straight line through most of the edge points (RANSAC, then least
+    squares on its inliers): where the paper's edge is faint, e.g. along a
+    dark header band, the first step found lies elsewhere and is ignored.
+    Returned as (side, a, b) with across = a * along + b; None without
+    support along most of the side."""
+    needed = 0.35 * span
+    if len(points) < needed:
+        return None
+    pts = np.array(points, dtype=np.float64)
+    along, across = (pts[:, 0], pts[:, 1]) if side in ("top", "bottom") else (pts[:, 1], pts[:, 0])
+    rng = np.random.default_rng(0)
+    best_keep, best_count = None, 0
+    for _ in range(200):
+        i, j = rng.choice(len(pts), 2, replace=False)
+        if abs(along[i] - along[j]) < 0.1 * span:
+            continue
+        a = (across[j] - across[i]) / (along[j] - along[i])
+        if abs(a) > 0.5:
+            continue
+        b = across[i] - a * along[i]
+        keep = np.abs(across - (a * along + b)) <= 2.0
+        count = int(keep.sum())
+        if count > best_count:
+            best_keep, best_count = keep, count
+    if best_keep is None or best_count < needed:
+        return None
+    a, b = np.polyfit(along[best_keep], across[best_keep], 1)
+    return (side, float(a), float(b))
+
+
+def _intersect(first, second):
+    """Where a horizontal-ish side (y = a x + b) meets a vertical-ish one
+    (x = c y + d)."""
+    (_, a, b), (_, c, d) = first, second
+    denominator = 1.0 - a * c
+    if abs(denominator) < 1e-6:
+        return None
+    y = (a * d + b) / denominator
+    return (c * y + d, y)
+
+
+def _plausible_sheet(quad: Quad, size: tuple[int, int]) -> bool:
+    width, height = size
+    pts = quad.points()
+    margin = 0.02 * max(width, height)
+    if any(not (-margin <= x <= width + margin and -margin <= y <= height + margin) for x, y in pts):
+        return False
+    cross = []
+    for i in range(4):
+        (x0, y0), (x1, y1), (x2, y2) = pts[i], pts[(i + 1) % 4], pts[(i + 2) % 4]
+        cross.append((x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1))
+    if not (all(c > 0 for c in cross) or all(c < 0 for c in cross)):
+        return False
+    sides = [math.dist(pts[i], pts[(i + 1) % 4]) for i in range(4)]
+    if min(sides) <= 0:
+        return False
+    for a, b in ((sides[0], sides[2]), (sides[1], sides[3])):
+        if max(a, b) / min(a, b) > 1.4:
+            return False
+    area = 0.5 * abs(sum(pts[i][0] * pts[(i + 1) % 4][1] - pts[(i + 1) % 4][0] * pts[i][1] for i in range(4)))
+    # Less than 30 %: probably not the sheet; more than 97 %: nothing to cut.
+    return 0.3 <= area / (width * height) <= 0.97
+
+
+def _reduced(image: Image.Image, size: int) -> tuple[Image.Image, float]:
+    long_side = max(image.size)
+    if long_side <= size:
+        return image, 1.0
+    scale = long_side / size
+    small = image.resize((max(1, round(image.width / scale)), max(1, round(image.height / scale))),
+                         Image.Resampling.BOX)
+    return small, image.width / small.width
+
+
+def _otsu(grey: np.ndarray) -> float:
+    hist, edges = np.histogram(grey, bins=256, range=(0, 256))
+    hist = hist.astype(np.float64)
+    total = hist.sum()
+    if total == 0:
+        return 128.0
+    levels = np.arange(256, dtype=np.float64)
+    weight0 = np.cumsum(hist)
+    weight1 = total - weight0
+    mean0 = np.cumsum(hist * levels)
+    mean_total = mean0[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mean_total * weight0 / total - mean0) ** 2 / (weight0 * weight1)
+    between = np.nan_to_num(between)
+    return float(np.argmax(between))
+
+
+def sheet_size(quad: Quad) -> tuple[float, float]:
+    """Width and height of the straightened sheet in pixels: the longer of
+    each pair of opposite sides (the nearer side shows the true scale)."""
+    tl, tr, br, bl = quad.points()
+    return max(math.dist(tl, tr), math.dist(bl, br)), max(math.dist(tl, bl), math.dist(tr, br))
+
+
+def straighten(image: Image.Image, quad: Quad, *, scale: float = 1.0) -> Image.Image:
+    """The sheet cut out and warped to a rectangle (perspective removed),
+    resized by `scale` in the same resampling."""
+    width, height = sheet_size(quad)
+    width, height = max(1, round(width * scale)), max(1, round(height * scale))
+    tl, tr, br, bl = quad.points()
+    coeffs = _perspective_coeffs([(0, 0), (width, 0), (width, height), (0, height)], [tl, tr, br, bl])
+    return image.transform((width, height), Image.Transform.PERSPECTIVE, coeffs,
+                           resample=Image.Resampling.BICUBIC, fillcolor=255)
+
+
+def _perspective_coeffs(dst, src) -> list[float]:
+    """Coefficients Pillow wants: they map an output pixel to the input."""
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(dst, src):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs += [u, v]
+    solution = np.linalg.solve(np.array(rows, dtype=np.float64), np.array(rhs, dtype=np.float64))
+    return solution.tolist()
+
+
+# ----------------------------------------------------------- illumination
+
+
+def paper_background(image: Image.Image, size: int = 500) -> Image.Image:
+    """The brightness of the paper alone, on a reduced copy: a max filter
+    wider than any stroke removes the ink, a blur smooths the rest."""
+    small, _ = _reduced(image, size)
+    reach = max(2, round(size / 120))
+    return small.filter(ImageFilter.MaxFilter(2 * reach + 1)).filter(ImageFilter.GaussianBlur(1.5 * reach))
+
+
+def uneven_light(image: Image.Image, *, spread: float = 40.0) -> bool:
+    """Whether the paper's brightness varies across the page (shadow, light
+    falling off on a photo) by more than `spread` grey levels, looking at
+    the centre of the page only (a photo's background is not paper)."""
+    background = np.asarray(paper_background(image, 250), dtype=np.float32)
+    h, w = background.shape
+    centre = background[h // 10: h - h // 10, w // 10: w - w // 10]
+    low, high = np.percentile(centre, (5, 95))
+    return bool(high - low > spread)
+
+
+def flatten_illumination(image: Image.Image) -> Image.Image:
+    """Divide by the estimated paper brightness so that shadows and uneven
+    light become white paper, then stretch the contrast."""
+    background = paper_background(image).resize(image.size, Image.Resampling.BILINEAR)
+    grey = np.asarray(image, dtype=np.float32)
+    paper = np.asarray(background, dtype=np.float32)
+    np.maximum(paper, 1.0, out=paper)
+    flat = np.divide(grey, paper)
+    flat *= 255.0
+    np.minimum(flat, 255.0, out=flat)
+    return autocontrast(Image.fromarray(flat.astype(np.uint8), "L"))
+
+
+def autocontrast(image: Image.Image) -> Image.Image:
+    """Black ink and white paper: stretch grey levels so that the darkest
+    0.5 % and brightest 1 % saturate (a lookup table, cheap)."""
+    return ImageOps.autocontrast(image, cutoff=(0.5, 1.0))
+
+
+# ------------------------------------------------------------------ skew
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the ink says about the page: `turn` (0 or 90) makes its text
+    lines run across; `angle` is then the counter-clockwise tilt of the
+    lines in degrees; `gain` how much correcting it sharpens the row
+    profile (~1: no evidence); `lines_ratio` how much sharper rows are
+    than columns."""
+
+    turn: int
+    angle: float
+    gain: float
+    lines_ratio: float
+    upside_down: bool = False
+    flip_evidence: float = 1.0  # ascender/descender ratio, >= 1 (see `upside_down`)
+
+
+def _ink(image: Image.Image, size: int = 1400) -> tuple[np.ndarray, np.ndarray, tuple[int, int]] | None:
+    """Coordinates of glyph ink on a reduced copy of the centre of the page
+    (edges hold scanner shadows and, on photos, the background), without
+    rules, bands and filled boxes: those are long straight runs that would
+    outweigh the text in any profile."""
+    mask = glyph_ink(image, size)
+    if mask is None:
+        return None
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 200:
+        return None
+    if len(xs) > 80_000:
+        pick = np.random.default_rng(0).choice(len(xs), 80_000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    return xs.astype(np.float64), ys.astype(np.float64), (mask.shape[1], mask.shape[0])
+
+
+def glyph_ink(image: Image.Image, size: int = 1000, margin: float = 0.08) -> np.ndarray | None:
+    small, _ = _reduced(image, size)
+    w, h = small.size
+    small = small.crop((round(w * margin), round(h * margin), round(w * (1 - margin)), round(h * (1 - margin))))
+    grey = np.asarray(small, dtype=np.float32)
+    ink = grey < min(_otsu(grey), 200)
+    if ink.mean() > 0.5:
+        return None
+    run = max(8, round(0.03 * max(ink.shape)))
+    return ink & ~_long_runs(ink, run, axis=1) & ~_long_runs(ink, run, axis=0)
+
+
+def _long_runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels of `mask` inside a straight run of at least `length` pixels
+    along `axis`."""
+    m = np.moveaxis(mask, axis, -1).astype(np.int32)
+    if m.shape[-1] < length:
+        return np.zeros_like(mask)
+    csum = np.cumsum(np.pad(m, [(0, 0)] * (m.ndim - 1) + [(1, 0)]), axis=-1)
+    full = (csum[..., length:] - csum[..., :-length]) == length  # window starting at i is all ink
+    cover = np.cumsum(np.pad(full.astype(np.int32), [(0, 0)] * (m.ndim - 1) + [(1, 0)]), axis=-1)
+    # Pixel j is covered when a full window starts in [j - length + 1, j].
+    n = m.shape[-1]
+    j = np.arange(n)
+    hi = np.minimum(j, full.shape[-1] - 1) + 1
+    lo = np.clip(j - length + 1, 0, full.shape[-1])
+    covered = (cover[..., hi] - cover[..., lo]) > 0
+    return np.moveaxis(covered, -1, axis)
+
+
+def _best_angle(xs: np.ndarray, ys: np.ndarray, width: float, max_angle: float):
+    """(angle, score at it, score at 0, gap share at it, row profile at it):
+    the shear that best concentrates the ink into rows, coarse then fine.
+    The gap share is the part of the rows, between the first and last inked
+    ones, that are nearly empty: the space between lines of text."""
+    xs = xs - width / 2
+
+    def histogram(angle: float) -> np.ndarray:
+        # Lines tilted counter-clockwise by `angle` rise to the right (y
+        # decreases with x); shearing each column by x * tan(angle) flattens them.
+        rows = ys + xs * math.tan(math.radians(angle))
+        return np.bincount((rows - rows.min()).astype(np.int64))
+
+    def sharpness(angle: float) -> float:
+        hist = histogram(angle)
+        return float(np.dot(hist, hist))
+
+    base = sharpness(0.0)
+    best_angle, best = 0.0, base
+    for angle in np.arange(-max_angle, max_angle + 1e-9, 0.5):
+        score = sharpness(float(angle))
+        if score > best:
+            best_angle, best = float(angle), score
+    for angle in np.arange(best_angle - 0.5, best_angle + 0.5 + 1e-9, 0.05):
+        score = sharpness(float(angle))
+        if score > best:
+            best_angle, best = float(angle), score
+    hist = histogram(best_angle).astype(np.float64)
+    cumulative = np.cumsum(hist) / hist.sum()
+    lo, hi = np.searchsorted(cumulative, 0.02), np.searchsorted(cumulative, 0.98)
+    core = hist[lo: hi + 1]
+    gaps = float((core < 0.1 * core.mean()).mean()) if len(core) else 0.0
+    return round(best_angle, 2), best, base, gaps, hist
+
+
+def analyse_layout(image: Image.Image, *, max_angle: float = 10.0) -> Layout:
+    """Direction and tilt of the text lines, from projection profiles of
+    the ink on a reduced copy, tried along rows and along columns: text
+    lines leave empty rows between them, and no empty columns."""
+    found = _ink(image)
+    if found is None:
+        return Layout(0, 0.0, 1.0, 1.0)
+    xs, ys, (width, height) = found
+    angle, best, base, gaps, rows = _best_angle(xs, ys, width, max_angle)
+    # Columns: the same points seen on the image turned 90 degrees clockwise.
+    v_angle, v_best, v_base, v_gaps, v_rows = _best_angle(height - ys, xs, height, max_angle)
+    if v_gaps > gaps:
+        flipped, evidence = _flip_from_profile(v_rows)
+        return Layout(90, v_angle, v_best / max(v_base, 1.0), (v_gaps + 0.02) / (gaps + 0.02), flipped, evidence)
+    flipped, evidence = _flip_from_profile(rows)
+    return Layout(0, angle, best / max(base, 1.0), (gaps + 0.02) / (v_gaps + 0.02), flipped, evidence)
+
+
+def upside_down(image: Image.Image) -> tuple[bool, float]:
+    """Whether horizontal text is upside down, and the evidence ratio.
+    Latin text has far more ink above its x-height band (capitals, digits,
+    ascenders b d f h k l t) than below it (descenders g j p q y): find the
+    lines on the row profile, their core band, and compare ink above and
+    below. Leptonica's up/down detection rests on the same asymmetry."""
+    ink = glyph_ink(image, 1000)
+    if ink is None:
+        return False, 1.0
+    return _flip_from_profile(ink.sum(axis=1).astype(np.float64))
+
+
+def _flip_from_profile(rows: np.ndarray) -> tuple[bool, float]:
+    rows = rows.astype(np.float64)
+    if rows.sum() <= 0:
+        return False, 1.0
+    above = below = 0.0
+    y, n = 0, len(rows)
+    floor = max(1.0, 0.05 * rows.max())
+    while y < n:
+        if rows[y] <= floor:
+            y += 1
+            continue
+        start = y
+        while y < n and rows[y] > floor:
+            y += 1
+        line = rows[start:y]
+        if not (4 <= len(line) <= 60):
+            continue
+        core = np.nonzero(line >= 0.5 * line.max())[0]
+        c0, c1 = core[0], core[-1]
+        if c1 - c0 < 1:
+            continue
+        above += line[:c0].sum()
+        below += line[c1 + 1:].sum()
+    if above + below < 50:
+        return False, 1.0
+    ratio = (above + 1.0) / (below + 1.0)
+    return bool(ratio < 1.0), float(ratio if ratio >= 1.0 else 1.0 / ratio)
+
+
+def rotate(image: Image.Image, angle: float) -> Image.Image:
+    """Turn counter-clockwise by `angle` degrees around the centre, keeping
+    the size; the uncovered corners become paper."""
+    if abs(angle) < 1e-3:
+        return image
+    # Bicubic: bilinear halves the time but blurs enough to lose values
+    # (dev corpus: 103 instead of 110 of 115 values readable).
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+
+
+def quarter_turn(image: Image.Image, clockwise: int) -> Image.Image:
+    clockwise %= 360
+    if clockwise == 0:
+        return image
+    method = {
+        90: Image.Transpose.ROTATE_270,  # Pillow's ROTATE_n turn counter-clockwise
+        180: Image.Transpose.ROTATE_180,
+        270: Image.Transpose.ROTATE_90,
+    }[clockwise]
+    return image.transpose(method)
+
+
+# ------------------------------------------------------------ resolution
+
+
+def rescale(image: Image.Image, factor: float) -> Image.Image:
+    if abs(factor - 1.0) < 0.03:
+        return image
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    resample = Image.Resampling.LANCZOS if factor > 1 else Image.Resampling.BOX
+    return image.resize(size, resample)

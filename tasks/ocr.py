@@ -1,0 +1,254 @@
+"""OCR stage: pages that carry an image (scans, photos) become words.
+
+For each page: on a photo the sheet is found, cut out of its background and
+its perspective undone; uneven light is evened out; the direction and skew
+of the text lines are measured on the ink and corrected; an upside-down
+page is turned (ascender/descender asymmetry); the image is brought to the
+resolution Tesseract reads best; then one Tesseract pass. No separate OSD
+run: on the dev scans `--psm 0` took 1-5 s a page (as long as reading it)
+and was unsure (confidence under 14) on most right answers. A page still read poorly is
+read once more upside down and the better read kept. Word boxes are mapped
+to the upright page in points.
+
+Pages run in parallel (one single-threaded Tesseract per core); a text-layer
+page is never OCRed.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from tasks import imaging, tesseract
+from tasks.errors import StageTimeout
+from tasks.model import Page, Word
+from tasks.rasterise import reading_order
+
+# Tesseract's LSTM models read text best around 300 dpi (capitals ~30 px).
+TARGET_DPI = 300
+# Images resampled only outside this band: resampling costs time and blurs.
+MIN_DPI, MAX_DPI = 250, 400
+# Page segmentation 6 (one uniform block of text): words keep their own
+# boxes, so the bill's columns need no layout analysis, and the automatic
+# modes (1, 3) drop whole lines of some columns on photos. Values readable
+# on the dev scans and photos (bench/bench_ocr.py accuracy): psm 6 112/115,
+# psm 3 111/115, Sauvola binarisation 108/115; psm 6 is also the fastest.
+# psm 11 (sparse) was slower and worse before pre-processing (105/115).
+PSM = 6
+# Extra Tesseract parameters (none: the defaults read best here).
+TESSERACT_CONFIG: dict[str, str] = {}
+# Skew below this is left alone: resampling would cost more than it gives.
+MIN_SKEW = 0.15
+# A skew estimate is trusted when aligning rows on it sharpens the ink
+# profile by this factor over no correction.
+MIN_SKEW_GAIN = 1.02
+# Turn a page on its side only when its columns clearly look more like
+# lines of text than its rows do (on the dev scans and photos, in all four
+# orientations, the right direction scored 1.3 to 30), and upside down only
+# on clear ascender/descender evidence (right flips scored 1.3 to 4; weaker
+# evidence is ignored). A missed half turn is caught after OCR (`ocr_page`).
+MIN_LINES_RATIO = 1.15
+MIN_UPSIDE_DOWN_EVIDENCE = 1.3
+# Mean word confidence (0-100) under which the page is also read turned
+# upside down, in case the orientation was missed; the better read is kept.
+RETRY_CONF = 60
+
+
+@dataclass(slots=True)
+class _Prepared:
+    image: object  # PIL image handed to Tesseract
+    dpi: float  # its resolution
+    skew: float  # degrees corrected (counter-clockwise tilt of the lines)
+    turn: int  # clockwise quarter turns applied before OCR
+
+
+def ocr_pages(pages: list[Page], *, lang: str = "fra", workers: int = 0, timeout_s: float = 60) -> list[Page]:
+    """Read every page that needs OCR, in parallel up to `workers` pages at
+    once (0: one per core). Text-layer pages are returned untouched.
+
+    Raises `StageTimeout` when a page takes longer than `timeout_s`.
+    """
+    todo = [page for page in pages if page.needs_ocr and page.image is not None]
+    if not todo:
+        return pages
+    workers = workers if workers > 0 else (os.cpu_count() or 1)
+    workers = max(1, min(workers, len(todo)))
+    if workers == 1:
+        for page in todo:
+            ocr_page(page, lang=lang, timeout_s=timeout_s)
+        return pages
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr")
+    try:
+        futures = [pool.submit(ocr_page, page, lang=lang, timeout_s=timeout_s) for page in todo]
+        for future in futures:
+            future.result()
+    finally:
+        # On a failure, pages not started yet are dropped at once.
+        pool.shutdown(wait=True, cancel_futures=True)
+    return pages
+
+
+def ocr_page(page: Page, *, lang: str = "fra", timeout_s: float = 60) -> Page:
+    """OCR one page in place: fills `words` (points, upright page), updates
+    the size to the upright (straightened) sheet, records `rotation`,
+    `skew` and `timings_ms`, and drops the image."""
+    started = time.perf_counter()
+    deadline = started + timeout_s
+    image = page.image
+    if image is None:
+        return page
+    if image.mode != "L":
+        image = image.convert("L")
+    dpi = _effective_dpi(page, image)
+
+    prepared = prepare(image, dpi)
+    page.timings_ms["prepare"] = _ms(started)
+
+    ocr_started = time.perf_counter()
+    found = _read(prepared.image, prepared.dpi, lang, deadline, timeout_s)
+    extra = 0
+    # A blank or nearly blank page reads poorly either way: no retry.
+    if len(found) >= 5 and (_mean_conf(found) < RETRY_CONF or reading_rotation(found) == 180):
+        retry_started = time.perf_counter()
+        turned = imaging.quarter_turn(prepared.image, 180)
+        again = _read(turned, prepared.dpi, lang, deadline, timeout_s)
+        if _quality(again) > _quality(found):
+            prepared.image, found, extra = turned, again, 180
+        page.timings_ms["tesseract_retry"] = _ms(retry_started)
+    page.timings_ms["tesseract"] = _ms(ocr_started)
+
+    # Should the page still lie on its side (its lines missed by the ink
+    # analysis), the words of a line follow one another down or up the
+    # image: turn the boxes with the page.
+    turn = reading_rotation(found)
+    width_px, height_px = prepared.image.size
+    scale = 72.0 / prepared.dpi
+    words = []
+    for w in found:
+        x0, y0, x1, y1 = _turn_box(w.left, w.top, w.left + w.width, w.top + w.height, turn, width_px, height_px)
+        words.append(Word(w.text, round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2),
+                          round(y1 * scale, 2), round(min(max(w.conf / 100.0, 0.0), 1.0), 3)))
+    if turn in (90, 270):
+        width_px, height_px = height_px, width_px
+    page.words = reading_order(words)
+    page.width = round(width_px * scale, 2)
+    page.height = round(height_px * scale, 2)
+    page.rotation = (page.rotation + prepared.turn + extra + turn) % 360
+    page.skew = prepared.skew
+    page.image = None
+    page.dpi = 0
+    page.timings_ms["ocr"] = _ms(started)
+    return page
+
+
+def prepare(image, dpi: float) -> _Prepared:
+    """The image Tesseract gets, and what was done to it."""
+    quad = imaging.find_sheet(image)
+    if quad is not None:
+        # A photo: cut the sheet out of its background and undo the
+        # perspective, at the resolution OCR wants, in one resampling. The
+        # sheet is then the page; its long side is taken as A4's.
+        width, height = imaging.sheet_size(quad)
+        dpi = max(width, height) / imaging.A4_LONG_SIDE_IN
+        factor = TARGET_DPI / dpi if not (MIN_DPI <= dpi <= MAX_DPI) else 1.0
+        image = imaging.straighten(image, quad, scale=factor)
+        dpi *= factor
+    # Dividing by the paper's brightness costs about as much as the rest of
+    # the preparation: only where the light is uneven (photos, shadows).
+    if imaging.uneven_light(image):
+        image = imaging.flatten_illumination(image)
+    else:
+        image = imaging.autocontrast(image)
+    turn = 0
+    layout = imaging.analyse_layout(image)
+    if layout.turn == 90 and layout.lines_ratio >= MIN_LINES_RATIO:
+        image = imaging.quarter_turn(image, 90)
+        turn = 90
+    if layout.turn == turn and layout.upside_down and layout.flip_evidence >= MIN_UPSIDE_DOWN_EVIDENCE:
+        image = imaging.quarter_turn(image, 180)  # a half turn keeps the tilt's sense
+        turn = (turn + 180) % 360
+    skew = 0.0
+    if abs(layout.angle) >= MIN_SKEW and layout.gain >= MIN_SKEW_GAIN:
+        image = imaging.rotate(image, -layout.angle)
+        skew = layout.angle
+
+    if dpi < MIN_DPI or dpi > MAX_DPI:
+        image = imaging.rescale(image, TARGET_DPI / dpi)
+        dpi = TARGET_DPI
+    return _Prepared(image, dpi, skew, turn)
+
+
+def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float) -> list[tesseract.TessWord]:
+    remaining = deadline - time.perf_counter()
+    if remaining <= 0:
+        raise _timeout(timeout_s)
+    try:
+        return tesseract.ocr_words(image, lang=lang, psm=PSM, timeout_s=remaining, dpi=round(dpi),
+                                   config=TESSERACT_CONFIG)
+    except StageTimeout:
+        raise _timeout(timeout_s) from None
+
+
+def _mean_conf(words: list[tesseract.TessWord]) -> float:
+    weights = [len(w.text) for w in words]
+    if not weights:
+        return 0.0
+    return sum(w.conf * n for w, n in zip(words, weights)) / sum(weights)
+
+
+def _quality(words: list[tesseract.TessWord]) -> float:
+    """Confident characters read: a right-way-up read has more of them."""
+    return sum(len(w.text) * w.conf for w in words if w.conf >= 50)
+
+
+def reading_rotation(words: list[tesseract.TessWord]) -> int:
+    """Clockwise quarter turn that makes the page upright, from the way
+    consecutive words of a line follow one another in the image: left to
+    right on an upright page, right to left upside down, downwards or
+    upwards on a page lying on its side."""
+    votes: Counter[int] = Counter()
+    previous = None
+    for w in words:
+        key = (w.block, w.par, w.line)
+        centre = (w.left + w.width / 2, w.top + w.height / 2)
+        if previous is not None and previous[0] == key and len(w.text) > 1:
+            dx, dy = centre[0] - previous[1][0], centre[1] - previous[1][1]
+            if abs(dx) >= abs(dy):
+                votes[0 if dx > 0 else 180] += 1
+            else:
+                votes[270 if dy > 0 else 90] += 1
+        previous = (key, centre)
+    if not votes:
+        return 0
+    turn, count = votes.most_common(1)[0]
+    return turn if turn and count >= 0.6 * sum(votes.values()) else 0
+
+
+def _turn_box(x0, y0, x1, y1, turn: int, width: int, height: int):
+    """A box of an image `width` × `height` after turning the image `turn`
+    degrees clockwise."""
+    if turn == 90:
+        return height - y1, x0, height - y0, x1
+    if turn == 180:
+        return width - x1, height - y1, width - x0, height - y0
+    if turn == 270:
+        return y0, width - x1, y1, width - x0
+    return x0, y0, x1, y1
+
+
+def _effective_dpi(page: Page, image) -> float:
+    """Pixels per inch of the image on the page, from the page size in
+    points (exact even when `page.dpi` was rounded)."""
+    if page.width > 0:
+        return image.width / page.width * 72.0
+    return float(page.dpi or TARGET_DPI)
+
+
+def _timeout(timeout_s: float) -> StageTimeout:
+    return StageTimeout(f"La lecture optique d'une page a dépassé {timeout_s:g} secondes et a été interrompue.")
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000.0, 2)

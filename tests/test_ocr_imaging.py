@@ -1,0 +1,154 @@
+"""Pre-processing functions on their own, and the Tesseract wrapper."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from tasks import imaging, tesseract
+from tasks.errors import StageTimeout
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+@pytest.fixture(scope="module")
+def text_page() -> Image.Image:
+    """A 150 dpi A4 page of ordinary text lines, with a rule and a filled
+    box (which must not sway the line analysis)."""
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 26)
+    for i in range(28):
+        draw.text((140, 180 + 48 * i), f"Ligne {i + 1} : consommation de {100 + i} kWh, abonnement {i},50 €",
+                  fill=0, font=font)
+    draw.rectangle((140, 120, 700, 160), fill=0)
+    draw.line((140, 1600, 1100, 1600), fill=0, width=4)
+    return image
+
+
+def test_skew_is_measured_with_its_sign(text_page):
+    tilted = text_page.rotate(2.5, resample=Image.Resampling.BICUBIC, fillcolor=255)  # counter-clockwise
+    layout = imaging.analyse_layout(tilted)
+    assert layout.turn == 0
+    assert layout.angle == pytest.approx(2.5, abs=0.2)
+    assert layout.gain > 1.1
+
+    straight = imaging.analyse_layout(text_page)
+    assert abs(straight.angle) <= 0.1
+
+
+@pytest.mark.parametrize("clockwise", [90, 270])
+def test_text_lying_on_its_side_is_found(text_page, clockwise):
+    layout = imaging.analyse_layout(imaging.quarter_turn(text_page, clockwise))
+    assert layout.turn == 90 and layout.lines_ratio > 1.15
+
+
+def test_upside_down_text_is_found(text_page):
+    assert imaging.upside_down(text_page)[0] is False
+    flipped, evidence = imaging.upside_down(imaging.quarter_turn(text_page, 180))
+    assert flipped is True and evidence > 1.3
+
+
+def test_blank_page_gives_no_evidence():
+    blank = Image.new("L", (1000, 1400), 255)
+    assert imaging.analyse_layout(blank) == imaging.Layout(0, 0.0, 1.0, 1.0)
+    assert imaging.upside_down(blank) == (False, 1.0)
+
+
+def test_uneven_light_becomes_white_paper(text_page):
+    # Paper from 255 at the top down to 110 at the bottom, ink stays black.
+    ramp = Image.linear_gradient("L").resize(text_page.size).point(lambda v: 255 - v * 145 // 255)
+    shaded = Image.composite(text_page, ramp, text_page.point(lambda v: 255 if v < 128 else 0))
+
+    flat = np.asarray(imaging.flatten_illumination(shaded), dtype=np.float32)
+
+    paper = flat[np.asarray(text_page) > 200]
+    ink = flat[np.asarray(text_page) < 50]
+    assert np.percentile(paper, 5) > 200  # the shadowed bottom is paper again
+    assert np.median(ink) < 80
+
+
+def test_long_runs_are_rules_not_text():
+    mask = np.zeros((20, 50), dtype=bool)
+    mask[5, 2:40] = True  # a rule
+    mask[10, 2:6] = True  # a short stroke
+    runs = imaging._long_runs(mask, 10, axis=1)
+    assert runs[5, 2:40].all() and not runs[5, :2].any() and not runs[5, 40:].any()
+    assert not runs[10].any()
+
+
+def test_quarter_turns_are_clockwise():
+    image = Image.new("L", (4, 2), 255)
+    image.putpixel((0, 0), 0)  # top left
+    assert imaging.quarter_turn(image, 90).getpixel((1, 0)) == 0  # now top right
+    assert imaging.quarter_turn(image, 180).getpixel((3, 1)) == 0
+    assert imaging.quarter_turn(image, 270).getpixel((0, 3)) == 0
+
+
+def test_tesseract_words_have_boxes_and_confidences(text_page):
+    words = tesseract.ocr_words(text_page.crop((100, 170, 1240, 330)), lang="fra", psm=6, dpi=150)
+    texts = [w.text for w in words]
+    assert "consommation" in texts and "kWh," in texts
+    first = words[0]
+    assert first.text == "Ligne" and 30 <= first.left <= 50 and 5 <= first.top <= 25
+    assert all(0 <= w.conf <= 100 for w in words)
+
+
+def test_tesseract_timeout_kills_and_raises(text_page):
+    big = text_page.resize((text_page.width * 2, text_page.height * 2))
+    with pytest.raises(StageTimeout):
+        tesseract.ocr_words(big, timeout_s=0.05)
+
+
+def test_tesseract_tsv_parsing_skips_empty_and_broken_rows():
+    tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" \
+          "4\t1\t1\t1\t1\t0\t10\t10\t100\t20\t-1\t\n" \
+          "5\t1\t1\t1\t1\t1\t10\t10\t40\t20\t91.5\tFacture\n" \
+          "5\t1\t1\t1\t1\t2\t60\t10\t40\t20\t95\t \n" \
+          "5\t1\t1\t1\t1\t3\tx\t10\t40\t20\t95\tcassé\n"
+    [word] = tesseract.parse_tsv(tsv)
+    assert word == tesseract.TessWord("Facture", 10, 10, 40, 20, 91.5, 1, 1, 1)
+
+
+def _photo_of(page: Image.Image, corners) -> Image.Image:
+    """`page` pasted with perspective onto a darker, blurry background of
+    1600 × 2000 pixels, its corners at `corners` (tl, tr, br, bl)."""
+    from PIL import ImageFilter
+
+    rng = np.random.default_rng(1)
+    noise = Image.fromarray((rng.random((50, 40)) * 90 + 60).astype(np.uint8), "L")
+    background = noise.resize((1600, 2000), Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(8))
+    width, height = page.size
+    coeffs = imaging._perspective_coeffs(corners, [(0, 0), (width, 0), (width, height), (0, height)])
+    warped = page.transform((1600, 2000), Image.Transform.PERSPECTIVE, coeffs, resample=Image.Resampling.BICUBIC,
+                            fillcolor=0)
+    inside = Image.new("L", page.size, 255).transform((1600, 2000), Image.Transform.PERSPECTIVE, coeffs,
+                                                       fillcolor=0)
+    # Light falls off towards the bottom of the sheet.
+    shade = Image.linear_gradient("L").resize((1600, 2000)).point(lambda v: 255 - v // 4)
+    from PIL import ImageChops
+
+    return Image.composite(ImageChops.multiply(warped, shade), background, inside)
+
+
+def test_sheet_is_found_on_a_photo_and_straightened(text_page):
+    # The sheet's own (unknown to find_sheet) corners: a trapezoid, the
+    # bottom nearer to the camera.
+    corners = [(260, 180), (1330, 230), (1420, 1860), (150, 1800)]
+    photo = _photo_of(text_page, corners)
+
+    quad = imaging.find_sheet(photo)
+
+    assert quad is not None
+    for found, true in zip(quad.points(), corners):
+        assert abs(found[0] - true[0]) <= 12 and abs(found[1] - true[1]) <= 12
+    flat = imaging.straighten(photo, quad)
+    width, height = imaging.sheet_size(quad)
+    assert flat.size == (round(width), round(height))
+    # Straight again: the text lines are level.
+    assert abs(imaging.analyse_layout(flat).angle) <= 0.3
+
+
+def test_no_sheet_on_a_scan(text_page):
+    assert imaging.find_sheet(text_page) is None
+    assert imaging.find_sheet(Image.new("L", (800, 1100), 255)) is None
