@@ -1,0 +1,12 @@
+"""The layout families: one module per supplier style, each with `SPEC` and `render(bill, rng)`."""
+from __future__ import annotations
+
+from importlib import import_module
+
+NAMES = ("ekwateur", "octopus", "mint", "ohm", "vattenfall", "ilek", "plenitude", "enercoop")
+
+
+def get(name: str):
+    if name not in NAMES:
+        raise KeyError(f"unknown family {name!r}; known: {', '.join(NAMES)}")
+    return import_module(f"tests.generator.families.{name}")
