@@ -41,25 +41,28 @@ def deploy_all(settings: Settings, env: dict) -> None:
 
 
 def ensure_zombie_automation() -> None:
-    """Prefect's documented cure for runs left Running by a dead worker."""
+    """Prefect's documented cure for runs left Running by a dead worker, with
+    two changes: the watch starts at Running too (a run killed before its
+    first heartbeat reached the server would be missed otherwise), and only
+    deployment runs are watched (inline sync runs send no heartbeats)."""
     from prefect.automations import Automation
     from prefect.client.schemas.objects import StateType
     from prefect.events.actions import ChangeFlowRunState
     from prefect.events.schemas.automations import EventTrigger, Posture
     from prefect.events.schemas.events import ResourceSpecification
 
-    try:
-        Automation.read(name=ZOMBIE_AUTOMATION)
-        return
+    try:  # replaced on every deploy, so that a changed definition takes effect
+        Automation.read(name=ZOMBIE_AUTOMATION).delete()
     except ValueError:
         pass
     Automation(
         name=ZOMBIE_AUTOMATION,
         trigger=EventTrigger(
-            after={"prefect.flow-run.heartbeat"},
+            after={"prefect.flow-run.Running", "prefect.flow-run.heartbeat"},
             expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed", "prefect.flow-run.Failed",
                     "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            match_related=ResourceSpecification({"prefect.resource.role": "deployment"}),
             for_each={"prefect.resource.id"},
             posture=Posture.Proactive,
             threshold=1,
