@@ -1,52 +1,24 @@
-"""French formatting for the sentences the analyse stage writes (issue
-details, warnings, highlights, the `reference` string).
-
-Same typography as the reports (tasks/render/formatting.py): a narrow
-no-break space between groups of thousands, a no-break space before the
-unit, a decimal comma: `1 234,56 €`. Kept here rather than imported so that
-the analyse stage does not depend on the render stage.
-"""
+"""The analyse stage's sentences (issue details, warnings, highlights, the
+`reference` string) use the same French typography as the reports
+(tasks/french.py); these are the few shapes only the analyse stage writes."""
 from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-GROUP = "\u202f"
-UNIT = "\u00a0"
-
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
-
-
-def number(value: float, decimals: int = 0) -> str:
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)
-    sign = "-" if rounded < 0 else ""
-    whole, _, frac = f"{abs(rounded):.{decimals}f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + GROUP.join(groups) + ("," + frac if frac else "")
-
-
-def eur(value: float, decimals: int = 2) -> str:
-    return f"{number(value, decimals)}{UNIT}€"
+from tasks.french import MONTHS, eur, kwh, number  # noqa: F401 - re-exported for the stage's modules
+from tasks.french import percent as _percent
+from tasks.french import price_kwh
 
 
 def price(value: float, decimals: int = 4) -> str:
     """A kWh price: `0,2516 €/kWh`."""
-    return f"{number(value, decimals)}{UNIT}€/kWh"
-
-
-def kwh(value: float) -> str:
-    return f"{number(value, 0)}{UNIT}kWh"
+    return price_kwh(value, decimals)
 
 
 def percent(value: float, decimals: int = 0) -> str:
-    return f"{number(value, decimals)}{UNIT}%"
+    """A whole percentage by default: `12 %`."""
+    return _percent(value, decimals)
 
 
 def day(value: date) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from tasks.render import formatting as fr
+from tasks import french as fr
 from tasks.render.document import (Bar, CombinedRow, EnergySection, Figure, IssueCard, OfferRow, ReportDocument, Row,
                                    Summary, french)
 

@@ -1,4 +1,5 @@
-"""French formatting of numbers, amounts, percentages and dates for the reports.
+"""French formatting of numbers, amounts, percentages and dates for every
+user-facing text (reports, highlights, issue details, warnings).
 
 Every function takes a value that may be missing (None, NaN, a malformed
 date) and then returns None: the caller decides whether the row is left out

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tasks.render import formatting as fr
+from tasks import french as fr
 from tasks.render.anonymise import Scrubber, mask_identifier, personal_terms, scrub_generic
 from tasks.render.charts import LABEL_WIDTH, ChartBar, bar_chart, fit, text_width
 from tasks.render.textnorm import Term, TermMatcher, fold
