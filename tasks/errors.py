@@ -41,6 +41,8 @@ class NotAnEnergyInvoice(AnalysisError):
 
 
 class StageTimeout(AnalysisError):
-    """An external program (Tesseract) or the whole request ran out of time."""
+    """An external program (Tesseract) ran out of time on this input; the API
+    answers it as the sync deadline (504 `analysis_timeout`, an extension of
+    the contract's table), and a job records the same code."""
 
-    status, code, title = 500, "internal_error", "Internal Server Error"
+    status, code, title = 504, "analysis_timeout", "Gateway Timeout"

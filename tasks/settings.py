@@ -37,6 +37,9 @@ class Settings:
     force_https: bool = field(default=False, metadata={"env": "FORCE_HTTPS", "parse": _bool})
     max_content_length: int = field(default=16 * 1024 * 1024, metadata={"env": "MAX_CONTENT_LENGTH"})
     sync_timeout: int = field(default=120, metadata={"env": "SYNC_TIMEOUT"})
+    # Seconds a client may take to send one whole request (headers and body):
+    # a client trickling bytes must not hold a server thread for longer.
+    read_timeout: int = field(default=60, metadata={"env": "READ_TIMEOUT"})
     gunicorn_workers: int = field(default=2, metadata={"env": "GUNICORN_WORKERS"})
     gunicorn_threads: int = field(default=4, metadata={"env": "GUNICORN_THREADS"})
     log_level: str = field(default="INFO", metadata={"env": "LOG_LEVEL"})
@@ -70,6 +73,9 @@ class Settings:
     prefect_port: int = field(default=4200, metadata={"env": "PREFECT_PORT"})
     work_pool: str = field(default="invoice-pool", metadata={"env": "PREFECT_WORK_POOL"})
     worker_limit: int = field(default=2, metadata={"env": "WORKER_LIMIT"})  # concurrent job runs per worker
+    # How a worker starts a job run: "fork" (forked from a warm process),
+    # "thread" (in the worker itself) or "process" (Prefect's: a new Python).
+    worker_mode: str = field(default="fork", metadata={"env": "WORKER_MODE"})
     job_result_ttl: int = field(default=86400, metadata={"env": "JOB_RESULT_TTL"})
     reprocess_cron: str = field(default="*/15 * * * *", metadata={"env": "REPROCESS_CRON"})
     reprocess_max_attempts: int = field(default=3, metadata={"env": "REPROCESS_MAX_ATTEMPTS"})

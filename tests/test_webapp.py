@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import json
 
 import pytest
 
@@ -212,8 +211,14 @@ def test_corrupt_and_encrypted_pdfs(client, prefect_server):
                    400, "invalid_file")
 
 
+# Through the whole pipeline (the extracted names, not the ground truth's) on
+# one bill per supplier and every energy; test_render_anonymity.py checks
+# the renderer on every corpus bill.
+ANONYMITY_DOCS = ("dev-008", "dev-009", "dev-010")
+
+
 @pytest.mark.integration
-@pytest.mark.parametrize("doc", [d for d in corpus_documents() if d["format"] == "digital"], ids=lambda d: d["id"])
+@pytest.mark.parametrize("doc", [d for d in corpus_documents() if d["id"] in ANONYMITY_DOCS], ids=lambda d: d["id"])
 def test_anonymised_report_leaks_nothing(client, prefect_server, doc):
     from tests.pdf_text import pdf_text_and_metadata, find_sensitive
 

@@ -6,7 +6,7 @@ import shutil
 import requests
 from flask import current_app
 
-from webapp.schemas import Blueprint, Health
+from webapp.schemas import Blueprint, Health, problems
 
 blp = Blueprint("health", __name__, description="État du service")
 
@@ -15,6 +15,7 @@ MIN_FREE_DISK_BYTES = 200 * 1024 * 1024
 
 @blp.route("/health", methods=["GET"])
 @blp.response(200, Health)
+@problems(blp, 400, 401, 500)
 def health():
     settings = current_app.config["SETTINGS"]
     return {"status": "ok", "checks": {"prefect_api": _prefect_api(settings.prefect_api_url),

@@ -5,6 +5,8 @@ import hashlib
 import json
 
 from flask import current_app, request
+from prefect.exceptions import ObjectNotFound
+from werkzeug.routing import BaseConverter
 
 from flows.jobs import QueueUnavailable, store_for, submit
 from tasks.errors import AnalysisError, InvalidParameter
@@ -19,32 +21,50 @@ blp = Blueprint("jobs", __name__, url_prefix="/v1/jobs", description="Analyse as
 MAX_IDEMPOTENCY_KEY = 255
 
 
+class TaskIdConverter(BaseConverter):
+    """Task ids as issued (tasks/jobstore.py): a path such as /v1/jobs/pdf
+    is then not also a job id, and GET on it is a 405, not an unknown job."""
+
+    regex = "[0-9a-f]{32}"
+
+
+def task_id_parameter(_converter) -> dict:
+    return {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+
+
 class IdempotencyKeyReused(AnalysisError):
     status, code, title = 422, "idempotency_key_reused", "Unprocessable Content"
 
 
+IDEMPOTENCY_HEADER = {"in": "header", "name": "Idempotency-Key", "required": False,
+                      "description": "Même clé et même envoi (avec la même clé d'API) : le task_id du premier job.",
+                      "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY}}
+
+
 @blp.route("/pdf", methods=["POST"])
+@blp.doc(parameters=[IDEMPOTENCY_HEADER])
 @blp.arguments(PdfJobRequest, location="form_and_files", error_status_code=400)
 @blp.response(202, JobAccepted)
-@problems(blp, 400, 401, 413, 422, 500, 503)
+@problems(blp, 400, 401, 408, 413, 422, 500, 503)
 def queue_pdf(form):
     uploads.check_pdf(form["file"])
     return _queue([form["file"]], "pdf", form)
 
 
 @blp.route("/images", methods=["POST"])
+@blp.doc(parameters=[IDEMPOTENCY_HEADER])
 @blp.arguments(ImagesJobRequest, location="form_and_files", error_status_code=400)
 @blp.response(202, JobAccepted)
-@problems(blp, 400, 401, 413, 422, 500, 503)
+@problems(blp, 400, 401, 408, 413, 422, 500, 503)
 def queue_images(form):
     for position, storage in enumerate(form["files"], start=1):
         uploads.check_image(storage, position)
     return _queue(form["files"], "images", form)
 
 
-@blp.route("/<task_id>", methods=["GET"])
+@blp.route("/<task_id:task_id>", methods=["GET"])
 @blp.response(200, JobStatus)
-@problems(blp, 401, 404)
+@problems(blp, 400, 401, 404, 500)
 def job_status(task_id):
     store = store_for(current_app.config["SETTINGS"])
     record = store.get(task_id) if is_task_id(task_id) else None
@@ -108,7 +128,7 @@ def _queue(storages, kind: str, form: dict):
             "webhook": {"url": webhook_url, "delivered": False, "attempts": 0},
         })
         record["flow_run_id"] = submit(record, store)
-    except QueueUnavailable:
+    except (QueueUnavailable, ObjectNotFound):  # no API, or no deployment to queue on
         _forget(store, task_id, scope)
         return problem(503, "queue_unavailable",
                        "La file de traitement est momentanément indisponible ; rien n'a été mis en file. "

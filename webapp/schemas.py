@@ -49,10 +49,20 @@ class Upload(fields.Raw):
         return value
 
 
-class FrenchBool(fields.Boolean):
-    truthy = {"true", "1", "True", "TRUE"}
-    falsy = {"false", "0", "False", "FALSE"}
+class FormBool(fields.Boolean):
+    """The contract's booleans: exactly `true`, `false`, `1` or `0`. A form
+    field is text: it is documented as those four strings."""
+
+    truthy = {"true", "1"}
+    falsy = {"false", "0"}
     default_error_messages = {"invalid": "valeur attendue : true, false, 1 ou 0."}
+
+    def __init__(self, **kwargs):
+        default = kwargs.get("load_default")
+        metadata = {"type": "string", "enum": ["true", "false", "1", "0"], **kwargs.pop("metadata", {})}
+        if isinstance(default, bool):
+            metadata["default"] = "true" if default else "false"
+        super().__init__(metadata=metadata, **kwargs)
 
 
 class AnalysisOptions(Schema):
@@ -66,12 +76,14 @@ class AnalysisOptions(Schema):
         0.0, 1.0, error="nombre attendu entre 0.0 et 1.0."),
         error_messages={"invalid": "nombre attendu entre 0.0 et 1.0."},
         metadata={"description": "Champs extraits sous ce seuil de confiance : inconnus (null)."})
-    strict = FrenchBool(load_default=True, metadata={"description": "422 si l'énergie ne correspond pas."})
-    user_id = fields.Integer(load_default=None, allow_none=True, strict=False,
+    strict = FormBool(load_default=True, metadata={"description": "422 si l'énergie ne correspond pas."})
+    # Multipart has no null: an absent field is the null echoed back, so the
+    # description does not offer null as a value to send.
+    user_id = fields.Integer(load_default=None, allow_none=False, strict=False,
                              error_messages={"invalid": "entier attendu."})
-    invoice_id = fields.Integer(load_default=None, allow_none=True, strict=False,
+    invoice_id = fields.Integer(load_default=None, allow_none=False, strict=False,
                                 error_messages={"invalid": "entier attendu."})
-    external_ref = fields.String(load_default=None, allow_none=True, validate=validate.Length(
+    external_ref = fields.String(load_default=None, allow_none=False, validate=validate.Length(
         max=255, error="255 caractères au plus."))
 
 
@@ -91,9 +103,10 @@ class JobOptions(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    webhook_url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"}, require_tld=False,
+    webhook_url = fields.Url(load_default=None, allow_none=False, schemes={"http", "https"}, require_tld=False,
                              error_messages={"invalid": "URL http(s) attendue."},
-                             metadata={"description": "URL appelée à la fin du job (défaut : WEBHOOK_URL)."})
+                             metadata={"format": "uri",
+                                       "description": "URL appelée à la fin du job (défaut : WEBHOOK_URL)."})
 
 
 class PdfJobRequest(PdfRequest, JobOptions):
@@ -166,13 +179,15 @@ class Problem(Schema):
 
 
 PROBLEM_DESCRIPTIONS = {
-    400: "Fichier ou paramètre invalide",
+    400: "Requête invalide : fichier, paramètre ou en-tête (Host hors ALLOWED_HOSTS, Idempotency-Key)",
     401: "Clé d'API absente ou invalide",
     404: "Ressource ou job inconnu",
-    413: "Fichier trop volumineux, trop de pages ou de pixels",
+    408: "Requête non reçue en entier dans le délai READ_TIMEOUT (code request_timeout)",
+    413: "Requête trop volumineuse (MAX_CONTENT_LENGTH), trop de pages ou de pixels",
     422: "Énergie non conforme au type demandé, pas une facture d'énergie, ou Idempotency-Key réutilisée",
     500: "Erreur interne",
     503: "File d'attente (API Prefect) injoignable : rien n'a été mis en file",
+    504: "Analyse interrompue : délai SYNC_TIMEOUT dépassé (code analysis_timeout)",
 }
 
 

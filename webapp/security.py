@@ -1,6 +1,7 @@
-"""API keys, request ids and secret masking in logs."""
+"""API keys and request ids."""
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import re
@@ -8,31 +9,38 @@ import uuid
 
 from flask import Flask, g, request
 
+from webapp.logs import request_id_var
 from webapp.problems import problem
 
+log = logging.getLogger(__name__)
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+MIN_KEY_LENGTH = 16
+UNAUTHORIZED_DETAIL = "Clé d'API absente ou invalide (en-tête X-API-Key)."
 
 
 def key_is_valid(candidate: str | None, keys: tuple[str, ...]) -> bool:
-    """Constant-time check against every configured key (no early exit)."""
+    """Constant-time check against every configured key: every key is
+    compared, whichever matches, and digests are compared rather than the
+    keys, so that not even a key's length shows in the timing."""
     if not candidate or not keys:
         return False
-    given = candidate.encode()
+    given = hashlib.sha256(candidate.encode("utf-8", "surrogateescape")).digest()
     found = False
     for key in keys:
-        found |= hmac.compare_digest(given, key.encode())
+        found |= hmac.compare_digest(given, hashlib.sha256(key.encode()).digest())
     return found
 
 
-def install_auth(app: Flask, keys: tuple[str, ...]) -> None:
+def install_request_ids(app: Flask) -> None:
+    """A request id for every request (the caller's `X-Request-ID` when it
+    is sane), in `g`, in every log line and in the `X-Request-ID` answer header.
+    Registered first, so even a refused request has one."""
+
     @app.before_request
-    def require_api_key():
+    def assign_request_id():
         g.request_id = _incoming_request_id() or uuid.uuid4().hex
-        if request.method == "OPTIONS":  # CORS preflight carries no credentials
-            return None
-        if not key_is_valid(request.headers.get("X-API-Key"), keys):
-            return problem(401, "unauthorized", "Clé d'API absente ou invalide (en-tête X-API-Key).")
-        return None
+        g.request_id_token = request_id_var.set(g.request_id)
 
     @app.after_request
     def tag_response(response):
@@ -40,54 +48,32 @@ def install_auth(app: Flask, keys: tuple[str, ...]) -> None:
             response.headers["X-Request-ID"] = g.request_id
         return response
 
+    @app.teardown_request
+    def forget_request_id(_error):
+        # Server threads are reused: the next request must not inherit this id.
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            request_id_var.reset(token)
+
+
+def install_auth(app: Flask, keys: tuple[str, ...]) -> None:
+    if not keys:
+        log.warning("API_KEY is empty: every request will be refused (401)")
+    short = sum(1 for key in keys if len(key) < MIN_KEY_LENGTH)
+    if short:
+        log.warning("%d API key(s) shorter than %d characters: use long random keys", short, MIN_KEY_LENGTH)
+
+    @app.before_request
+    def require_api_key():
+        if request.method == "OPTIONS":  # CORS preflight carries no credentials
+            return None
+        if not key_is_valid(request.headers.get("X-API-Key"), keys):
+            response = problem(401, "unauthorized", UNAUTHORIZED_DETAIL)
+            response.headers["WWW-Authenticate"] = 'ApiKey header="X-API-Key"'
+            return response
+        return None
+
 
 def _incoming_request_id() -> str | None:
     candidate = request.headers.get("X-Request-ID", "")
     return candidate if _REQUEST_ID.match(candidate) else None
-
-
-class SecretMaskingFilter(logging.Filter):
-    """Replaces every secret (API keys, webhook secret and token, LLM key) by
-    `***` in a log record, arguments included, before any handler sees it."""
-
-    def __init__(self, secrets: list[str]):
-        super().__init__()
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def _mask(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._secrets:
-            record.msg = self._mask(record.getMessage())
-            record.args = None
-            if record.exc_info and not record.exc_text:
-                record.exc_text = logging.Formatter().formatException(record.exc_info)
-            if record.exc_text:
-                record.exc_text = self._mask(record.exc_text)
-        return True
-
-
-class RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            record.request_id = g.get("request_id", "-")
-        except RuntimeError:  # outside a request
-            record.request_id = "-"
-        return True
-
-
-def install_logging(secrets: list[str], level: str) -> None:
-    """Mask secrets and tag request ids on every handler of the root logger."""
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=level,
-                            format="%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    root.setLevel(level)
-    for handler in root.handlers:
-        for existing in [f for f in handler.filters if isinstance(f, (SecretMaskingFilter, RequestIdFilter))]:
-            handler.removeFilter(existing)
-        handler.addFilter(RequestIdFilter())
-        handler.addFilter(SecretMaskingFilter(secrets))

@@ -1,4 +1,5 @@
-"""Upload checks (extension and content) and storage under safe names.
+"""Upload checks (extension, content, PDF decompression bombs) and storage
+under safe names.
 
 The user's file name is only read for its extension: stored files get fixed
 names (`page-01.jpg`…), so a name like `../../x.pdf` goes nowhere.
@@ -9,7 +10,8 @@ from pathlib import Path, PurePath
 
 from werkzeug.datastructures import FileStorage
 
-from tasks.errors import InvalidFile
+from tasks.errors import FileTooLarge, InvalidFile
+from webapp import bombs
 
 # Leading bytes of each accepted format, by extension.
 _SIGNATURES = {
@@ -45,6 +47,9 @@ def check_pdf(storage: FileStorage) -> None:
         raise InvalidFile("Le fichier PDF est vide.")
     if PDF_MARKER not in head:
         raise InvalidFile("Le contenu du fichier n'est pas un PDF.")
+    if bombs.exceeds_limit(storage.stream):
+        raise FileTooLarge(f"Le PDF contient des données compressées qui dépasseraient "
+                           f"{bombs.INFLATED_LIMIT // (1024 * 1024)} Mo une fois décompressées : fichier refusé.")
 
 
 def check_image(storage: FileStorage, position: int) -> None:

