@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import socket
 import time
 from collections.abc import Iterable, Mapping
@@ -46,6 +47,23 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+class _QueryRedactor(logging.Filter):
+    """urllib3 logs each request line, query string included, at DEBUG: a
+    webhook's `?sig=…` would reach the logs of anyone running with DEBUG on."""
+
+    QUERY = re.compile(r"\?[^\s\"]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "?" in message:
+            record.msg, record.args = self.QUERY.sub("?***", message), None
+        return True
+
+
+# A logger's filters see every record made on it, whatever the handlers.
+logging.getLogger("urllib3.connectionpool").addFilter(_QueryRedactor())
 
 SECRET_PREFIX = "whsec_"
 USER_AGENT = "invoice-analysis-webhook/1.0"

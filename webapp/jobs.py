@@ -1,8 +1,10 @@
 """Async jobs: POST /v1/jobs/pdf, /v1/jobs/images and GET /v1/jobs/<task_id>."""
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app, request
 from prefect.exceptions import ObjectNotFound
@@ -19,6 +21,13 @@ from webapp.schemas import Blueprint, ImagesJobRequest, JobAccepted, JobStatus, 
 blp = Blueprint("jobs", __name__, url_prefix="/v1/jobs", description="Analyse asynchrone (jobs et webhook)")
 
 MAX_IDEMPOTENCY_KEY = 255
+
+# Prefect's client retries a busy server (503, read timeouts) for up to a
+# minute: a status poll answers from the job record after this many seconds
+# instead; the next poll asks Prefect again. The pool bounds how many such
+# slow reads can pile up in one worker process.
+LIVE_STATUS_TIMEOUT = 3.0
+_prefect_reads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="prefect-status")
 
 
 class TaskIdConverter(BaseConverter):
@@ -151,16 +160,22 @@ def _accepted(task_id: str):
     return {"task_id": task_id, "status": "queued", "status_url": f"/v1/jobs/{task_id}"}, 202
 
 
+def _read_run_state(flow_run_id: str):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(flow_run_id).state
+
+
 def _live_status(record: dict) -> str:
     """queued or running, as Prefect sees the job's run (the record otherwise)."""
     if record["status"] not in ("queued", "running") or not record.get("flow_run_id"):
         return record["status"]
+    # The request's context (Prefect settings, request id) goes with the read.
+    read = _prefect_reads.submit(contextvars.copy_context().run, _read_run_state, record["flow_run_id"])
     try:
-        from prefect.client.orchestration import get_client
-
-        with get_client(sync_client=True) as client:
-            state = client.read_flow_run(record["flow_run_id"]).state
-    except Exception:  # noqa: BLE001 - Prefect unreachable: the record is the answer
+        state = read.result(timeout=LIVE_STATUS_TIMEOUT)
+    except Exception:  # noqa: BLE001 - Prefect unreachable or slow: the record is the answer
         return record["status"]
     return "running" if state is not None and state.is_running() else record["status"]
 
