@@ -25,7 +25,6 @@ import base64
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -183,87 +182,14 @@ def find_leaks(truth: dict, result: dict) -> dict[str, list[str]]:
 
 # ---------------------------------------------------------------- the service
 
-def start_prefect_server(log_dir: Path):
-    """A real, temporary Prefect server for this run, as the test suite does
-    (an ephemeral one times out on a loaded machine). Returns its Stack."""
-    import socket
-    import tempfile
-
-    from deployments.processes import OFFLINE_ENV, Stack, prefect_server_argv, wait_http
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    home = tempfile.mkdtemp(prefix="prefect-eval-")
-    api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, **OFFLINE_ENV, "PREFECT_HOME": home, "PREFECT_API_URL": api}
-    stack = Stack(env=env, log_dir=log_dir)
-    server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", port))
-    try:
-        wait_http(f"{api}/health", timeout=240, process=server)
-    except Exception:
-        stack.stop_all()
-        shutil.rmtree(home, ignore_errors=True)
-        raise
-    os.environ.update({"PREFECT_HOME": home, "PREFECT_API_URL": api})
-    stack.home = home  # removed with the server at the end of the run
-    return stack
+SERVICE_NAME = "flows.analyse_invoice.run_analysis"
 
 
-def load_service(log_dir: Path):
-    """(call, name, stack): the lead's `run_analysis` on a Prefect server, or a
-    local chain of the tasks' functions when it cannot run (the fallback goes
-    once flows.analyse_invoice is stable everywhere)."""
-    stack = None
-    if not os.environ.get("PREFECT_API_URL"):
-        try:
-            stack = start_prefect_server(log_dir)
-        except Exception as exc:  # noqa: BLE001 - any failure to start means: run without Prefect
-            print(f"serveur Prefect indisponible ({exc}) : repli sur les tâches", file=sys.stderr)
-            return _fallback, "repli local (tasks.*, sans Prefect)", None
-    try:
-        from flows.analyse_invoice import run_analysis
-    except ImportError as exc:
-        print(f"flows.analyse_invoice.run_analysis indisponible ({exc}) : repli sur les tâches", file=sys.stderr)
-        return _fallback, "repli local (tasks.*)", stack
+def run_service(files: list[Path], kind: str) -> dict:
+    """The service as the sync API runs it (a Prefect server must be up)."""
+    from flows.analyse_invoice import run_analysis
 
-    def call(files, kind):
-        return run_analysis(files, kind, requested_type="auto", confidence_min=0.5, strict=False)
-
-    return call, "flows.analyse_invoice.run_analysis", stack
-
-
-def _fallback(files: list[Path], kind: str) -> dict:
-    from tasks.analyse import analyse, highlights
-    from tasks.extract import extract_invoice
-    from tasks.ocr import ocr_pages
-    from tasks.rasterise import load_pages
-    from tasks.render import Brand, render_reports
-    from tasks.settings import get_settings
-
-    settings = get_settings()
-    timings: dict[str, float] = {}
-
-    def timed(name, fn, *args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            timings[name] = round((time.perf_counter() - start) * 1000, 1)
-
-    pages = timed("rasterise", load_pages, files, kind, max_pages=settings.max_pages,
-                  max_pixels=settings.max_image_pixels)
-    if any(p.needs_ocr for p in pages):
-        pages = timed("ocr", ocr_pages, pages, lang=settings.ocr_lang, workers=settings.ocr_workers,
-                      timeout_s=settings.tesseract_timeout)
-    analysis = timed("extract", extract_invoice, pages, requested_type="auto", confidence_min=0.5, strict=False)
-    analysis = timed("analyse", analyse, analysis, gap_cap_percent=settings.market_gap_cap_percent)
-    hl = highlights(analysis)
-    reports = timed("render", render_reports, analysis, hl, Brand.from_settings(settings))
-    analysis["timings_ms"] = {**analysis.get("timings_ms", {}), **timings}
-    return {"analysis": analysis, "highlights": hl,
-            "non_anonymous_report_base64": base64.b64encode(reports.non_anonymous).decode(),
-            "anonymous_report_base64": base64.b64encode(reports.anonymous).decode()}
+    return run_analysis(files, kind, requested_type="auto", confidence_min=0.5, strict=False)
 
 
 # ---------------------------------------------------------------- corpus
@@ -498,23 +424,20 @@ def main(argv: list[str] | None = None) -> int:
     docs = [(t, f, "generated") for t, f in build_corpus(args.out, count, args.seed)] if count else []
     if not args.no_dev:
         docs += [(t, f, "dev") for t, f in dev_corpus()]
-    service, service_name, stack = load_service(args.out / "logs")
+    from deployments.processes import temporary_prefect_server
+
     records = []
-    try:
+    with temporary_prefect_server(args.out / "logs"):
         for i, (truth, folder, source) in enumerate(docs, start=1):
-            rec = evaluate(truth, folder, service, source)
+            rec = evaluate(truth, folder, run_service, source)
             records.append(rec)
             ok = sum(s == "ok" for s in rec["fields"].values())
             n = sum(s != "extra" for s in rec["fields"].values())
             print(f"[{i:3d}/{len(docs)}] {rec['id']:<9} {rec['format']:<7} {rec['family']:<13} {ok:2d}/{n:2d} champs  "
                   f"vices {','.join(rec['detected']) or '-'} (plantés {','.join(rec['planted']) or '-'})  "
                   f"{rec['wall_s']:.1f} s{'  ERREUR ' + rec['error'] if rec['error'] else ''}", flush=True)
-    finally:
-        if stack is not None:
-            stack.stop_all()
-            shutil.rmtree(stack.home, ignore_errors=True)
     fig = figures(records)
-    meta = {"date": datetime.now().strftime("%Y-%m-%d %H:%M"), "service": service_name, "seed": args.seed,
+    meta = {"date": datetime.now().strftime("%Y-%m-%d %H:%M"), "service": SERVICE_NAME, "seed": args.seed,
             "generated": count, "dev": sum(1 for _, _, s in docs if s == "dev"), "commit": _commit(),
             "duration_min": (time.perf_counter() - started) / 60}
     md = render_markdown(fig, meta)

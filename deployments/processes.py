@@ -3,10 +3,15 @@ gunicorn), for `make run` and for the integration tests alike."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +96,56 @@ def _terminate(process: subprocess.Popen, timeout: float) -> None:
 
 def prefect_server_argv(host: str, port: int) -> list[str]:
     return [str(BIN / "prefect"), "server", "start", "--host", host, "--port", str(port)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_THROWAWAY_HOMES: set[str] = set()
+
+
+def point_prefect_at_temporary_server(port: int | None = None) -> tuple[str, int]:
+    """Point this process's Prefect at a server on a free loopback port, with
+    its state in a throw-away folder: (PREFECT_HOME, port). To be called
+    before Prefect is imported (it reads its settings at import); start the
+    server itself with `temporary_prefect_server`."""
+    home = tempfile.mkdtemp(prefix="prefect-")
+    _THROWAWAY_HOMES.add(home)
+    port = port or free_port()
+    os.environ.update({"PREFECT_HOME": home, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+                       **OFFLINE_ENV})
+    return home, port
+
+
+@contextmanager
+def temporary_prefect_server(log_dir: Path | None = None, timeout: float = 240) -> Iterator[str]:
+    """A real Prefect server (SQLite) for a test session, the evaluation or
+    the samples, rather than Prefect's ephemeral one, whose 20 s start-up
+    limit a loaded machine exceeds. Uses PREFECT_API_URL and PREFECT_HOME as
+    `point_prefect_at_temporary_server` set them (pointing them first if
+    unset); yields the API URL and removes the state folder at the end."""
+    if not os.environ.get("PREFECT_API_URL", "").startswith("http://127.0.0.1:"):
+        point_prefect_at_temporary_server()
+    home = os.environ["PREFECT_HOME"]
+    api_url = os.environ["PREFECT_API_URL"]
+    port = int(api_url.rsplit(":", 1)[1].split("/", 1)[0])
+    stack = Stack(env={**os.environ, **OFFLINE_ENV}, log_dir=log_dir or Path(home) / "log")
+    server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", port))
+    try:
+        wait_http(f"{api_url}/health", timeout=timeout, process=server)
+        yield api_url
+    finally:
+        if "prefect.logging.handlers" in sys.modules:
+            # Run logs still queued would be sent after the server is gone.
+            from prefect.logging.handlers import APILogWorker
+
+            APILogWorker.drain_all(timeout=5)
+        stack.stop_all()
+        if home in _THROWAWAY_HOMES:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def gunicorn_argv() -> list[str]:

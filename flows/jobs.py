@@ -51,11 +51,13 @@ def job_parameters(record: dict, store: JobStore) -> dict:
 def submit(record: dict, store: JobStore) -> str:
     """Create a run of the `analyse_invoice` deployment for this job; its id.
 
-    Raises QueueUnavailable when the Prefect API cannot be reached. The
-    idempotency key makes a repeated submission of the same attempt harmless.
+    Raises QueueUnavailable when the Prefect API cannot be reached or has no
+    such deployment to queue on. The idempotency key makes a repeated
+    submission of the same attempt harmless.
     """
     import httpx
     from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
 
     attempt = int(record.get("attempts") or 0) + 1
     try:
@@ -65,7 +67,7 @@ def submit(record: dict, store: JobStore) -> str:
                 deployment.id, parameters=job_parameters(record, store),
                 name=f"job-{record['task_id'][:12]}-{attempt}", tags=["job"],
                 idempotency_key=f"{record['task_id']}:{attempt}")
-    except (httpx.TransportError, OSError, RuntimeError) as error:
+    except (httpx.TransportError, OSError, RuntimeError, ObjectNotFound) as error:
         raise QueueUnavailable(str(error)) from error
     return str(run.id)
 

@@ -8,16 +8,16 @@
 Each bill gets a folder with `rapport.pdf` (everything visible),
 `rapport-anonyme.pdf`, `analysis.json` and `highlights.txt`. The pipeline
 source reads the real files (OCR for scans and photos) and needs no server:
-Prefect then runs on a temporary local one (about 10 s to start).
+it starts a temporary Prefect server of its own.
 """
 from __future__ import annotations
 
 import argparse
 import base64
 import json
-import os
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +33,6 @@ def _truth(truth_id: str) -> dict:
 
 
 def from_pipeline(truth_id: str) -> tuple[dict, list[str], bytes, bytes]:
-    # Without PREFECT_API_URL Prefect starts a temporary server; on a busy
-    # machine it needs longer than its 20 s default. Offline: no telemetry.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
     from flows.analyse_invoice import run_analysis
     from tests import render_fixtures as rf
 
@@ -74,21 +69,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "examples")
     args = parser.parse_args(argv)
 
-    for truth_id in args.ids:
-        start = time.perf_counter()
+    with ExitStack() as stack:
         if args.source == "pipeline":
-            analysis, lines, full, anonymous = from_pipeline(truth_id)
-        else:
-            analysis, lines, full, anonymous = from_analysis(truth_id, analyse=args.source == "analyse")
-        folder = args.out / truth_id
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "rapport.pdf").write_bytes(full)
-        (folder / "rapport-anonyme.pdf").write_bytes(anonymous)
-        (folder / "analysis.json").write_text(json.dumps(analysis, ensure_ascii=False, indent=2), encoding="utf-8")
-        (folder / "highlights.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"{truth_id}: {folder} ({time.perf_counter() - start:.1f} s, "
-              f"{len(full) // 1024} Kio + {len(anonymous) // 1024} Kio)")
+            from deployments.processes import temporary_prefect_server
+
+            stack.enter_context(temporary_prefect_server())
+        for truth_id in args.ids:
+            write_sample(truth_id, args)
     return 0
+
+
+def write_sample(truth_id: str, args) -> None:
+    start = time.perf_counter()
+    if args.source == "pipeline":
+        analysis, lines, full, anonymous = from_pipeline(truth_id)
+    else:
+        analysis, lines, full, anonymous = from_analysis(truth_id, analyse=args.source == "analyse")
+    folder = args.out / truth_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "rapport.pdf").write_bytes(full)
+    (folder / "rapport-anonyme.pdf").write_bytes(anonymous)
+    (folder / "analysis.json").write_text(json.dumps(analysis, ensure_ascii=False, indent=2), encoding="utf-8")
+    (folder / "highlights.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{truth_id}: {folder} ({time.perf_counter() - start:.1f} s, "
+          f"{len(full) // 1024} Kio + {len(anonymous) // 1024} Kio)")
 
 
 if __name__ == "__main__":

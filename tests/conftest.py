@@ -5,33 +5,21 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import tempfile
 from pathlib import Path
 
 import pytest
+
+from deployments.processes import point_prefect_at_temporary_server, temporary_prefect_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "dev"
 SCHEMA_PATH = ROOT / "docs" / "contract" / "analysis.schema.json"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 # Set before Prefect is imported anywhere: its settings are read at import.
-_PREFECT_HOME = tempfile.mkdtemp(prefix="prefect-test-")
-_PREFECT_PORT = free_port()
+point_prefect_at_temporary_server()
 os.environ.update({
-    "PREFECT_HOME": _PREFECT_HOME,
-    "PREFECT_API_URL": f"http://127.0.0.1:{_PREFECT_PORT}/api",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
     "PREFECT_LOGGING_LEVEL": "WARNING",
-    "OMP_THREAD_LIMIT": "1",
     "ENV_FILE": os.devnull,  # tests never read a developer's .env
 })
 
@@ -39,16 +27,8 @@ os.environ.update({
 @pytest.fixture(scope="session")
 def prefect_server():
     """A real Prefect server (SQLite) for the whole session; yields its API URL."""
-    from deployments.processes import OFFLINE_ENV, Stack, prefect_server_argv, wait_http
-
-    stack = Stack(env={**os.environ, **OFFLINE_ENV}, log_dir=Path(_PREFECT_HOME) / "log")
-    server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", _PREFECT_PORT))
-    api_url = os.environ["PREFECT_API_URL"]
-    try:
-        wait_http(f"{api_url}/health", timeout=180, process=server)
+    with temporary_prefect_server(timeout=180) as api_url:
         yield api_url
-    finally:
-        stack.stop_all()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import requests
 from deployments import deploy
 from deployments.processes import OFFLINE_ENV, Stack, gunicorn_argv, wait_http
 from tasks.settings import Settings
-from tests.conftest import free_port
+from deployments.processes import free_port
 
 API_KEY = "e2e-key-5b0c1f9d"
 WEBHOOK_SECRET = "whsec_ZTJlLXNlY3JldC1mb3Itd2ViaG9vay1zaWduYXR1cmVz"

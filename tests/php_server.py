@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from deployments.processes import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = ROOT / "public"
 
@@ -25,12 +27,6 @@ PUBLIC = ROOT / "public"
 # post_max_size (8M) is too small for big scanned bills.
 DEFAULT_INI = {"post_max_size": "64M", "memory_limit": "512M", "display_errors": "stderr", "log_errors": "1",
                "error_reporting": "-1"}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def php_available() -> bool:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from deployments.processes import OFFLINE_ENV, Stack, gunicorn_argv, wait_http
-from tests.conftest import CORPUS, free_port
+from deployments.processes import OFFLINE_ENV, Stack, free_port, gunicorn_argv, wait_http
+from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.integration
 

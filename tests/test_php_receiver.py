@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from deployments.processes import free_port
 from tasks.notify import build_headers, build_payload, deliver, sign, webhook_id_for
 from tests.databases import mysql_database, pgsql_database
-from tests.php_server import PhpServer, free_port, php_available
+from tests.php_server import PhpServer, php_available
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "dev"

@@ -7,7 +7,6 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app, request
-from prefect.exceptions import ObjectNotFound
 from werkzeug.routing import BaseConverter
 
 from flows.jobs import QueueUnavailable, store_for, submit
@@ -137,7 +136,7 @@ def _queue(storages, kind: str, form: dict):
             "webhook": {"url": webhook_url, "delivered": False, "attempts": 0},
         })
         record["flow_run_id"] = submit(record, store)
-    except (QueueUnavailable, ObjectNotFound):  # no API, or no deployment to queue on
+    except QueueUnavailable:  # no API, or no deployment to queue on
         _forget(store, task_id, scope)
         return problem(503, "queue_unavailable",
                        "La file de traitement est momentanément indisponible ; rien n'a été mis en file. "
