@@ -27,7 +27,8 @@ os.environ.update({
 @pytest.fixture(scope="session")
 def prefect_server():
     """A real Prefect server (SQLite) for the whole session; yields its API URL."""
-    with temporary_prefect_server(timeout=180) as api_url:
+    # A start-up limit, not a speed check: migrations take minutes on a loaded machine.
+    with temporary_prefect_server(timeout=600) as api_url:
         yield api_url
 
 
