@@ -132,10 +132,15 @@ def temporary_prefect_server(log_dir: Path | None = None, timeout: float = 240) 
     home = os.environ["PREFECT_HOME"]
     api_url = os.environ["PREFECT_API_URL"]
     port = int(api_url.rsplit(":", 1)[1].split("/", 1)[0])
-    stack = Stack(env={**os.environ, **OFFLINE_ENV}, log_dir=log_dir or Path(home) / "log")
+    log_dir = log_dir or Path(home) / "log"
+    stack = Stack(env={**os.environ, **OFFLINE_ENV}, log_dir=log_dir)
     server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", port))
     try:
-        wait_http(f"{api_url}/health", timeout=timeout, process=server)
+        try:
+            wait_http(f"{api_url}/health", timeout=timeout, process=server)
+        except (RuntimeError, TimeoutError) as error:
+            log = (log_dir / "prefect-server.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"the Prefect server did not start: {error}\n{log}") from error
         yield api_url
     finally:
         if "prefect.logging.handlers" in sys.modules:
