@@ -135,12 +135,14 @@ def temporary_prefect_server(log_dir: Path | None = None, timeout: float = 240) 
     log_dir = log_dir or Path(home) / "log"
     stack = Stack(env={**os.environ, **OFFLINE_ENV}, log_dir=log_dir)
     server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", port))
+    started = False
     try:
         try:
             wait_http(f"{api_url}/health", timeout=timeout, process=server)
         except (RuntimeError, TimeoutError) as error:
             log = (log_dir / "prefect-server.log").read_text(errors="replace")[-3000:]
             raise RuntimeError(f"the Prefect server did not start: {error}\n{log}") from error
+        started = True
         yield api_url
     finally:
         if "prefect.logging.handlers" in sys.modules:
@@ -149,7 +151,7 @@ def temporary_prefect_server(log_dir: Path | None = None, timeout: float = 240) 
 
             APILogWorker.drain_all(timeout=5)
         stack.stop_all()
-        if home in _THROWAWAY_HOMES:
+        if started and home in _THROWAWAY_HOMES:
             shutil.rmtree(home, ignore_errors=True)
 
 
