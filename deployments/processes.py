@@ -107,17 +107,15 @@ def free_port() -> int:
 _THROWAWAY_HOMES: set[str] = set()
 
 
-def point_prefect_at_temporary_server(port: int | None = None) -> tuple[str, int]:
+def point_prefect_at_temporary_server() -> None:
     """Point this process's Prefect at a server on a free loopback port, with
-    its state in a throw-away folder: (PREFECT_HOME, port). To be called
+    its state in a throw-away folder. To be called
     before Prefect is imported (it reads its settings at import); start the
     server itself with `temporary_prefect_server`."""
     home = tempfile.mkdtemp(prefix="prefect-")
     _THROWAWAY_HOMES.add(home)
-    port = port or free_port()
-    os.environ.update({"PREFECT_HOME": home, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+    os.environ.update({"PREFECT_HOME": home, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api",
                        **OFFLINE_ENV})
-    return home, port
 
 
 @contextmanager

@@ -26,7 +26,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 STATUSES = ("queued", "running", "succeeded", "failed")
-_TASK_ID = re.compile(r"^[0-9a-f]{32}$")
+# uuid4().hex; also the pattern of job URLs and of their OpenAPI parameter.
+TASK_ID_PATTERN = "[0-9a-f]{32}"
+_TASK_ID = re.compile(f"^{TASK_ID_PATTERN}$")
 
 
 def now_iso() -> str:

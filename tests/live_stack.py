@@ -9,9 +9,8 @@ from pathlib import Path
 import requests
 
 from deployments import deploy
-from deployments.processes import OFFLINE_ENV, Stack, gunicorn_argv, wait_http
+from deployments.processes import OFFLINE_ENV, Stack, free_port, gunicorn_argv, wait_http
 from tasks.settings import Settings
-from deployments.processes import free_port
 
 API_KEY = "e2e-key-5b0c1f9d"
 WEBHOOK_SECRET = "whsec_ZTJlLXNlY3JldC1mb3Itd2ViaG9vay1zaWduYXR1cmVz"

@@ -11,7 +11,7 @@ from werkzeug.routing import BaseConverter
 
 from flows.jobs import QueueUnavailable, store_for, submit
 from tasks.errors import AnalysisError, InvalidParameter
-from tasks.jobstore import is_task_id, new_task_id, now_iso
+from tasks.jobstore import TASK_ID_PATTERN, new_task_id, now_iso
 from tasks.notify import check_webhook_url
 from webapp import uploads
 from webapp.problems import problem
@@ -33,11 +33,11 @@ class TaskIdConverter(BaseConverter):
     """Task ids as issued (tasks/jobstore.py): a path such as /v1/jobs/pdf
     is then not also a job id, and GET on it is a 405, not an unknown job."""
 
-    regex = "[0-9a-f]{32}"
+    regex = TASK_ID_PATTERN
 
 
 def task_id_parameter(_converter) -> dict:
-    return {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+    return {"type": "string", "pattern": f"^{TASK_ID_PATTERN}$"}
 
 
 class IdempotencyKeyReused(AnalysisError):
@@ -75,7 +75,7 @@ def queue_images(form):
 @problems(blp, 400, 401, 404, 500)
 def job_status(task_id):
     store = store_for(current_app.config["SETTINGS"])
-    record = store.get(task_id) if is_task_id(task_id) else None
+    record = store.get(task_id)
     if record is None:
         return problem(404, "not_found", "Job inconnu (ou expiré).")
     return _status_body(record, store)
