@@ -119,19 +119,25 @@ def point_prefect_at_temporary_server() -> None:
 
 
 @contextmanager
-def temporary_prefect_server(log_dir: Path | None = None, timeout: float = 240) -> Iterator[str]:
-    """A real Prefect server (SQLite) for a test session, the evaluation or
-    the samples, rather than Prefect's ephemeral one, whose 20 s start-up
-    limit a loaded machine exceeds. Uses PREFECT_API_URL and PREFECT_HOME as
-    `point_prefect_at_temporary_server` set them (pointing them first if
-    unset); yields the API URL and removes the state folder at the end."""
+def temporary_prefect_server(log_dir: Path | None = None, timeout: float = 240,
+                             database_url: str | None = None) -> Iterator[str]:
+    """A real Prefect server for a test session, the evaluation or the
+    samples, rather than Prefect's ephemeral one, whose 20 s start-up limit a
+    loaded machine exceeds. Its database is SQLite in its state folder unless
+    `database_url` (postgresql+asyncpg://…) names another. Uses
+    PREFECT_API_URL and PREFECT_HOME as `point_prefect_at_temporary_server`
+    set them (pointing them first if unset); yields the API URL and removes
+    the state folder at the end."""
     if not os.environ.get("PREFECT_API_URL", "").startswith("http://127.0.0.1:"):
         point_prefect_at_temporary_server()
     home = os.environ["PREFECT_HOME"]
     api_url = os.environ["PREFECT_API_URL"]
     port = int(api_url.rsplit(":", 1)[1].split("/", 1)[0])
     log_dir = log_dir or Path(home) / "log"
-    stack = Stack(env={**os.environ, **OFFLINE_ENV}, log_dir=log_dir)
+    env = {**os.environ, **OFFLINE_ENV}
+    if database_url:
+        env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = database_url
+    stack = Stack(env=env, log_dir=log_dir)
     server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", port))
     started = False
     try:

@@ -76,6 +76,10 @@ def run_job(settings: Settings, *, task_id: str, files: list[Path], kind: str, r
             confidence_min: float, strict: bool, ids: dict, flow_run_id: str | None) -> dict:
     """One processing attempt of a job, then its webhook once the outcome is final."""
     store = store_for(settings)
+    if store.get(task_id) is None:
+        # Withdrawn: its submission timed out and the API answered 503, or it expired.
+        log.warning("job %s has no record: nothing to do", task_id)
+        return {"task_id": task_id, "status": "withdrawn"}
 
     def start(record):
         record.update(status="running", started_at=now_iso(), flow_run_id=flow_run_id,
@@ -105,8 +109,9 @@ def run_job(settings: Settings, *, task_id: str, files: list[Path], kind: str, r
 
 
 def deliver_outcome(settings: Settings, store: JobStore, record: dict) -> bool:
-    """POST a final outcome to the job's webhook (retried by the notify task);
-    the upload goes once the outcome is delivered, or at once without webhook."""
+    """POST a final outcome to the job's webhook (retried by the notify task;
+    a delivery removes the upload), or without webhook remove the upload of a
+    success at once."""
     task_id = record["task_id"]
     url = (record.get("webhook") or {}).get("url")
     if not url:
@@ -126,6 +131,4 @@ def deliver_outcome(settings: Settings, store: JobStore, record: dict) -> bool:
             url, body, webhook_id=webhook_id, settings=settings, store=store, task_id=task_id)
     except stages.WebhookNotDelivered:
         delivered = False
-    if delivered:
-        store.remove_upload(task_id)
     return delivered

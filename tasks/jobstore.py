@@ -175,7 +175,11 @@ class JobStore:
 
 
 def record_attempt(store: JobStore, task_id: str, *, ok: bool, status_code: int | None, error: str | None) -> dict:
-    """Count one webhook delivery attempt on the job record."""
+    """Count one webhook delivery attempt on the job record. A delivered
+    outcome's upload goes first: whoever sees `delivered` sees it gone."""
+    if ok:
+        store.remove_upload(task_id)
+
     def count(record):
         webhook = record.setdefault("webhook", {})
         webhook.update(attempts=int(webhook.get("attempts") or 0) + 1, delivered=ok,

@@ -26,9 +26,12 @@ os.environ.update({
 
 @pytest.fixture(scope="session")
 def prefect_server():
-    """A real Prefect server (SQLite) for the whole session; yields its API URL."""
+    """A real Prefect server on PostgreSQL for the whole session; yields its API URL."""
+    from tests.databases import prefect_server_database
+
     # A start-up limit, not a speed check: migrations take minutes on a loaded machine.
-    with temporary_prefect_server(timeout=600) as api_url:
+    with prefect_server_database() as database_url, \
+            temporary_prefect_server(timeout=600, database_url=database_url) as api_url:
         yield api_url
 
 

@@ -3,6 +3,9 @@ PHP side's tables (sql/*.sql), dropped after the test."""
 from __future__ import annotations
 
 import uuid
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,12 +82,40 @@ def mysql_database():
         admin.close()
 
 
+def _pgsql_admin():
+    import psycopg
+
+    return psycopg.connect(host="127.0.0.1", port=5432, user="postgres", dbname="test", autocommit=True,
+                           connect_timeout=3)
+
+
+@contextmanager
+def prefect_server_database() -> Iterator[str | None]:
+    """A throw-away PostgreSQL database for the session's Prefect server (on
+    SQLite, a busy server answers 503 "database is locked" and its clients
+    back off for up to a minute); None, hence SQLite, without PostgreSQL."""
+    import psycopg
+
+    try:
+        admin = _pgsql_admin()
+    except psycopg.OperationalError as exc:
+        warnings.warn(f"PostgreSQL not reachable on 127.0.0.1:5432, the Prefect server runs on SQLite: {exc}")
+        yield None
+        return
+    name = f"t_prefect_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 def pgsql_database():
     import psycopg
 
     try:
-        admin = psycopg.connect(host="127.0.0.1", port=5432, user="postgres", dbname="test", autocommit=True,
-                                connect_timeout=3)
+        admin = _pgsql_admin()
     except psycopg.OperationalError as exc:
         pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432: {exc}")
     name = f"t_receiver_{uuid.uuid4().hex[:12]}"

@@ -5,6 +5,7 @@ import contextvars
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as CallTimeout
 
 from flask import current_app, request
 from werkzeug.routing import BaseConverter
@@ -22,11 +23,20 @@ blp = Blueprint("jobs", __name__, url_prefix="/v1/jobs", description="Analyse as
 MAX_IDEMPOTENCY_KEY = 255
 
 # Prefect's client retries a busy server (503, read timeouts) for up to a
-# minute: a status poll answers from the job record after this many seconds
-# instead; the next poll asks Prefect again. The pool bounds how many such
-# slow reads can pile up in one worker process.
+# minute. A status poll answers from the job record after LIVE_STATUS_TIMEOUT
+# instead (the next poll asks Prefect again); a submission that has not gone
+# through after SUBMIT_TIMEOUT is a 503, and a run it creates later finds no
+# job record and does nothing (flows/jobs.run_job). The pool bounds how many
+# slow calls can pile up in one worker process.
 LIVE_STATUS_TIMEOUT = 3.0
-_prefect_reads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="prefect-status")
+SUBMIT_TIMEOUT = 30.0
+_prefect_calls = ThreadPoolExecutor(max_workers=8, thread_name_prefix="prefect-call")
+
+
+def _call_prefect(timeout: float, function, *args):
+    """`function(*args)` with the request's context (Prefect settings, request
+    id); concurrent.futures.TimeoutError after `timeout` seconds."""
+    return _prefect_calls.submit(contextvars.copy_context().run, function, *args).result(timeout=timeout)
 
 
 class TaskIdConverter(BaseConverter):
@@ -135,7 +145,10 @@ def _queue(storages, kind: str, form: dict):
             "fingerprint": fingerprint, "flow_run_id": None,
             "webhook": {"url": webhook_url, "delivered": False, "attempts": 0},
         })
-        record["flow_run_id"] = submit(record, store)
+        try:
+            record["flow_run_id"] = _call_prefect(SUBMIT_TIMEOUT, submit, record, store)
+        except CallTimeout as error:
+            raise QueueUnavailable("the Prefect API did not answer in time") from error
     except QueueUnavailable:  # no API, or no deployment to queue on
         _forget(store, task_id, scope)
         return problem(503, "queue_unavailable",
@@ -170,10 +183,8 @@ def _live_status(record: dict) -> str:
     """queued or running, as Prefect sees the job's run (the record otherwise)."""
     if record["status"] not in ("queued", "running") or not record.get("flow_run_id"):
         return record["status"]
-    # The request's context (Prefect settings, request id) goes with the read.
-    read = _prefect_reads.submit(contextvars.copy_context().run, _read_run_state, record["flow_run_id"])
     try:
-        state = read.result(timeout=LIVE_STATUS_TIMEOUT)
+        state = _call_prefect(LIVE_STATUS_TIMEOUT, _read_run_state, record["flow_run_id"])
     except Exception:  # noqa: BLE001 - Prefect unreachable or slow: the record is the answer
         return record["status"]
     return "running" if state is not None and state.is_running() else record["status"]
