@@ -57,12 +57,19 @@ def test_a_year_is_prorated_plainly():
     assert result.kwh == pytest.approx(6680 * 365 / 366)
 
 
-def test_electricity_is_spread_evenly_and_short_periods_are_flagged():
-    period = billed_period("2024-06-01", "2024-07-31")  # 61 days
-    result = annualise("electricite", 1428, period)
-    # Even spread: 1 428 kWh × 365,25 / 61 days = 8 550 kWh.
-    assert result.kwh == pytest.approx(1428 * 365.25 / 61, rel=1e-3)
-    assert (result.method, result.profile, result.reliable) == ("profil", "plat", True)
+def test_electricity_follows_the_households_profile_and_short_periods_are_flagged():
+    period = billed_period("2024-05-01", "2024-07-31")  # 92 days
+    result = annualise("electricite", 2100, period)
+    # May, June and July hold 7,34 %, 6,07 % and 6,05 % of a household's
+    # electricity: 2 100 kWh / 19,46 % = 10 791 kWh a year (an even spread
+    # would say 8 337).
+    assert result.period_share == pytest.approx(0.0734 + 0.0607 + 0.0605, abs=1e-4)
+    assert result.kwh == pytest.approx(2100 / (0.0734 + 0.0607 + 0.0605), rel=1e-3)
+    assert (result.method, result.profile, result.reliable) == ("profil", "electricite_residentielle", True)
+    winter = annualise("electricite", 2100, billed_period("2024-12-01", "2025-02-28"))
+    assert winter.kwh == pytest.approx(2100 / (0.1102 + 0.1135 + 0.1005), rel=2e-3)  # winter weighs more
+    summer = annualise("electricite", 1428, billed_period("2024-06-01", "2024-07-31"))  # 12 % of a year
+    assert summer.reliable is False and "ne représente qu'environ 12" in summer.warnings[0]
     short = annualise("electricite", 1074, billed_period("2024-04-21", "2024-05-20"))  # 29 days
     assert short.reliable is False
     assert "ne couvre que 29 jours" in short.warnings[0] and "peu fiable" in short.warnings[0]

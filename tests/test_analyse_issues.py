@@ -116,13 +116,14 @@ def test_power_oversized_on_a_short_prorated_period_needs_the_clear_case():
     bill["electricity"]["subscribed_power_kva"] = 12
     sub = next(i for i in bill["lines"] if i["kind"] == "subscription")
     sub.update(label="Abonnement 12 kVA", unit_price_ht_eur=15.20, amount_ht_eur=45.60)
-    bill["electricity"]["consumption_kwh"] = 320  # 3 896 kWh a year: 325 kWh/kVA, under 350 but not under 300
+    # June holds 6,07 % of a household's year (assets/rules/seasonal_profiles.json).
+    bill["electricity"]["consumption_kwh"] = 220  # 3 624 kWh a year: 302 kWh/kVA, under 350 but not under 300
     for item in bill["lines"]:
         item["period_start"] = item["period_end"] = None
     assert "POWER_OVERSIZED" not in issues_of(bill)
-    bill["electricity"]["consumption_kwh"] = 240  # 2 922 kWh a year: 244 kWh/kVA
+    bill["electricity"]["consumption_kwh"] = 160  # 2 636 kWh a year: 220 kWh/kVA
     assert issues_of(bill)["POWER_OVERSIZED"]["severity"] == "low"
-    bill["electricity"]["consumption_kwh"] = 150  # 1 826 kWh a year: 152 kWh/kVA
+    bill["electricity"]["consumption_kwh"] = 100  # 1 647 kWh a year: 137 kWh/kVA
     assert issues_of(bill)["POWER_OVERSIZED"]["severity"] == "medium"
 
 
