@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tests.conftest import CORPUS
 from tests.databases import mysql_database, pgsql_database
+from tests.delivery_check import delivery_problems
 from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack
 from tests.php_server import PhpServer, php_available
 
@@ -87,6 +89,23 @@ def test_job_reaches_the_php_receiver_in_mariadb_and_postgresql(stack):
             receiver.stop()
         for generator in (mysql_gen, pgsql_gen):
             generator.close()
+
+
+def test_jobs_queued_at_once_each_reach_the_database_exactly_once(stack, tmp_path):
+    database_gen = mysql_database()
+    database = next(database_gen)
+    receiver = PhpServer({"WEBHOOK_SECRET": WEBHOOK_SECRET, "WEBHOOK_TOKEN": WEBHOOK_TOKEN,
+                          "INVOICE_STORAGE_DIR": str(tmp_path), **database.env()}, workers=2).start()
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            tasks = list(pool.map(lambda _: submit(stack, webhook_url=receiver.url()), range(6)))
+        assert len(set(tasks)) == 6
+        for task_id in tasks:
+            wait_for(stack, task_id, delivered)
+        assert delivery_problems(database, tmp_path, [stack.job_record(t) for t in tasks], stack.settings) == []
+    finally:
+        receiver.stop()
+        database_gen.close()
 
 
 def test_same_idempotency_key_gives_one_job(stack):

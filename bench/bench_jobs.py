@@ -1,0 +1,131 @@
+"""Jobs through the whole stack: N bills queued at once, processed by one and
+then two Prefect process workers, delivered to the PHP receiver writing into
+MariaDB. Prints the time from the first POST to the last delivery and the
+jobs per minute, and checks that every job reached the database exactly once
+(one `invoice_jobs` row, one report, the result's hashes, one webhook-id).
+Writes the figures to bench/jobs-results.md; exits 1 if a job was lost or
+delivered twice.
+
+    python -m bench.bench_jobs [--jobs 100] [--workers 1 2]
+
+Needs what `make test` needs: php-cli, MariaDB on 127.0.0.1:3306 and
+PostgreSQL on 127.0.0.1:5432 (the Prefect server's database; SQLite locks
+under this many concurrent runs).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deployments.processes import point_prefect_at_temporary_server  # noqa: E402
+
+point_prefect_at_temporary_server()  # before Prefect is imported
+
+from deployments.processes import temporary_prefect_server  # noqa: E402
+from tests.databases import mysql_database, prefect_server_database  # noqa: E402
+from tests.delivery_check import delivery_problems  # noqa: E402
+from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack  # noqa: E402
+from tests.php_server import PhpServer  # noqa: E402
+
+BILL = ROOT / "tests" / "corpus" / "dev" / "dev-010.pdf"  # a digital two-page bill
+RESULTS = ROOT / "bench" / "jobs-results.md"
+
+
+def queue_all(stack: LiveStack, count: int, webhook_url: str) -> list[str]:
+    """POST `count` jobs at once (16 clients in parallel); their task ids."""
+    payload = BILL.read_bytes()
+
+    def post(_):
+        response = stack.post("/v1/jobs/pdf", files={"file": (BILL.name, payload, "application/pdf")},
+                              data={"webhook_url": webhook_url})
+        response.raise_for_status()
+        return response.json()["task_id"]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        return list(pool.map(post, range(count)))
+
+
+def wait_delivered(stack: LiveStack, task_ids: list[str], timeout: float) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        records = [stack.job_record(task_id) for task_id in task_ids]
+        if all(r and r["status"] in ("succeeded", "failed") and r["webhook"]["delivered"] for r in records):
+            return records
+        if time.monotonic() > deadline:
+            return records
+        time.sleep(1)
+
+
+def run_once(folder: Path, jobs: int, workers: int) -> dict:
+    with ExitStack() as stack_of:
+        database = stack_of.enter_context(contextmanager(mysql_database)())
+        storage = folder / "receiver"
+        storage.mkdir(parents=True)
+        receiver = stack_of.enter_context(PhpServer(
+            {"WEBHOOK_SECRET": WEBHOOK_SECRET, "WEBHOOK_TOKEN": WEBHOOK_TOKEN, "INVOICE_STORAGE_DIR": str(storage),
+             **database.env()}, workers=4))
+        stack = LiveStack(folder / "stack", WORKER_LIMIT="2").start()
+        stack_of.callback(stack.stop)
+        for extra in range(2, workers + 1):
+            stack.start_worker(f"worker-{extra}")
+
+        started = time.monotonic()
+        task_ids = queue_all(stack, jobs, receiver.url())
+        queued = time.monotonic() - started
+        records = wait_delivered(stack, task_ids, timeout=60 * max(10, jobs))
+        elapsed = time.monotonic() - started
+        problems = delivery_problems(database, storage, records, stack.settings)
+        return {"workers": workers, "jobs": jobs, "queued_s": queued, "elapsed_s": elapsed,
+                "per_minute": jobs / elapsed * 60,
+                "webhook_attempts": sum(r["webhook"]["attempts"] for r in records if r),
+                "problems": problems}
+
+
+def render(rows: list[dict]) -> str:
+    lines = [f"# Jobs bench — {datetime.now():%Y-%m-%d %H:%M}", "",
+             f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
+             "over HTTP (16 clients), process workers with `WORKER_LIMIT=2`, the PHP receiver (php -S, "
+             "4 workers) writing into MariaDB, the Prefect server on PostgreSQL; "
+             f"this machine: {os.cpu_count()} cores.", "",
+             "| workers | jobs | all queued after | all delivered after | jobs/min | webhook attempts | exactly once |",
+             "|---|---|---|---|---|---|---|"]
+    for row in rows:
+        lines.append(f"| {row['workers']} | {row['jobs']} | {row['queued_s']:.1f} s | {row['elapsed_s']:.1f} s | "
+                     f"{row['per_minute']:.1f} | {row['webhook_attempts']} | "
+                     f"{'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems'][:3])} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=100)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args(argv)
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp, prefect_server_database() as database_url, \
+            temporary_prefect_server(Path(tmp) / "prefect-log", timeout=600, database_url=database_url):
+        for workers in args.workers:
+            row = run_once(Path(tmp) / f"workers-{workers}", args.jobs, workers)
+            rows.append(row)
+            print(f"{workers} worker(s): {args.jobs} jobs delivered in {row['elapsed_s']:.1f} s "
+                  f"({row['per_minute']:.1f} jobs/min), {row['webhook_attempts']} webhook attempts, "
+                  f"{'exactly once' if not row['problems'] else 'PROBLEMS: ' + '; '.join(row['problems'])}",
+                  flush=True)
+    RESULTS.write_text(render(rows), encoding="utf-8")
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+    return 1 if any(row["problems"] for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
