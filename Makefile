@@ -29,6 +29,7 @@ eval: system venv-dev
 bench: system venv-dev
 	$(PY) bench/bench_ocr.py speed
 	$(PY) -m bench.bench_render
+	$(PY) -m bench.bench_sync
 	$(PY) -m bench.bench_jobs
 
 # No Docker engine here: the compose file is validated by the real Compose

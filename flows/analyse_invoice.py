@@ -13,8 +13,9 @@ import json
 import sys
 from pathlib import Path
 
+import prefect.context
 from prefect import flow
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 
 from flows.jobs import run_job
 from flows.pipeline import analyse_files
@@ -53,9 +54,24 @@ def run_analysis(files: list[Path], kind: str, *, requested_type: str = "auto",
     its heartbeat thread at the end, and nothing needs them (a crashed inline
     run dies with its request). Worker runs keep them.
     """
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with _without_heartbeats():
         return analyse_invoice(files=[str(f) for f in files], kind=kind, requested_type=requested_type,
                                confidence_min=confidence_min, strict=strict)
+
+
+_heartbeats_off: tuple = (None, None)  # (the settings it was made from, the copy)
+
+
+def _without_heartbeats() -> prefect.context.SettingsContext:
+    """The current Prefect settings with flow heartbeats off. The copy is made
+    once per settings object, not per request: it costs ~20 ms of CPU."""
+    global _heartbeats_off
+    context = prefect.context.get_settings_context()
+    base, copy = _heartbeats_off
+    if base is not context.settings:
+        copy = context.settings.copy_with_update(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+        _heartbeats_off = (context.settings, copy)
+    return prefect.context.SettingsContext(profile=context.profile, settings=copy)
 
 
 def write_outputs(result: dict, out: Path) -> list[Path]:

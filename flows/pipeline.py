@@ -4,6 +4,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from prefect.utilities.annotations import quote
+
 from flows import stages
 from tasks.extract.llm import LlmConfig
 from tasks.outcome import build_result
@@ -34,19 +36,23 @@ def llm_config(settings: Settings) -> LlmConfig | None:
 
 def analyse_files(settings: Settings, files: list[Path], kind: str, *, requested_type: str,
                   confidence_min: float, strict: bool) -> dict:
-    """Read, extract, analyse and render one bill; the contract's result body."""
+    """Read, extract, analyse and render one bill; the contract's result body.
+
+    Stage inputs go in `quote()`: Prefect would otherwise walk every page,
+    word box and field looking for futures, twice per task.
+    """
     watch = _Stopwatch()
     pages = watch.run("rasterise", stages.rasterise, files, kind,
                       max_pages=settings.max_pages, max_pixels=settings.max_image_pixels)
     if any(page.needs_ocr for page in pages):
-        pages = watch.run("ocr", stages.ocr, pages, lang=settings.ocr_lang,
+        pages = watch.run("ocr", stages.ocr, quote(pages), lang=settings.ocr_lang,
                           workers=settings.ocr_workers, timeout_s=settings.tesseract_timeout)
-    analysis = watch.run("extract", stages.extract, pages, requested_type=requested_type,
+    analysis = watch.run("extract", stages.extract, quote(pages), requested_type=requested_type,
                          confidence_min=confidence_min, strict=strict, llm=llm_config(settings))
-    analysis, highlights = watch.run("analyse", stages.analyse, analysis,
+    analysis, highlights = watch.run("analyse", stages.analyse, quote(analysis),
                                      gap_cap_percent=settings.market_gap_cap_percent)
     # The reports show the timings known so far; render's own is added after.
     analysis["timings_ms"] = {**(analysis.get("timings_ms") or {}), **watch.timings}
-    reports = watch.run("render", stages.render, analysis, highlights, Brand.from_settings(settings))
+    reports = watch.run("render", stages.render, quote(analysis), highlights, Brand.from_settings(settings))
     analysis["timings_ms"]["render"] = watch.timings["render"]
     return build_result(analysis, highlights, reports.non_anonymous, reports.anonymous)
