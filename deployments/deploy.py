@@ -42,9 +42,11 @@ def deploy_all(settings: Settings, env: dict) -> None:
 
 def ensure_zombie_automation() -> None:
     """Prefect's documented cure for runs left Running by a dead worker, with
-    two changes: the watch starts at Running too (a run killed before its
-    first heartbeat reached the server would be missed otherwise), and only
-    deployment runs are watched (inline sync runs send no heartbeats)."""
+    three changes: the watch starts at Pending (a worker killed between
+    picking a run up and the run's start leaves it Pending for ever) and at
+    Running (a run killed before its first heartbeat reached the server would
+    be missed otherwise), and only deployment runs are watched (inline sync
+    runs send no heartbeats)."""
     from prefect.automations import Automation
     from prefect.client.schemas.objects import StateType
     from prefect.events.actions import ChangeFlowRunState
@@ -58,9 +60,9 @@ def ensure_zombie_automation() -> None:
     Automation(
         name=ZOMBIE_AUTOMATION,
         trigger=EventTrigger(
-            after={"prefect.flow-run.Running", "prefect.flow-run.heartbeat"},
-            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed", "prefect.flow-run.Failed",
-                    "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
+            after={"prefect.flow-run.Pending", "prefect.flow-run.Running", "prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.Running", "prefect.flow-run.heartbeat", "prefect.flow-run.Completed",
+                    "prefect.flow-run.Failed", "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             match_related=ResourceSpecification({"prefect.resource.role": "deployment"}),
             for_each={"prefect.resource.id"},
@@ -69,7 +71,7 @@ def ensure_zombie_automation() -> None:
             within=ZOMBIE_AFTER,
         ),
         actions=[ChangeFlowRunState(state=StateType.CRASHED,
-                                    message=f"No heartbeat for {ZOMBIE_AFTER.seconds} s: the worker died.")],
+                                    message=f"No start or heartbeat for {ZOMBIE_AFTER.seconds} s: the worker died.")],
     ).create()
 
 

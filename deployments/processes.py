@@ -111,7 +111,10 @@ def point_prefect_at_temporary_server() -> None:
     """Point this process's Prefect at a server on a free loopback port, with
     its state in a throw-away folder. To be called
     before Prefect is imported (it reads its settings at import); start the
-    server itself with `temporary_prefect_server`."""
+    server itself with `temporary_prefect_server`. Once per process: a
+    second call (a script importing another) keeps the first setting."""
+    if os.environ.get("PREFECT_HOME") in _THROWAWAY_HOMES:
+        return
     home = tempfile.mkdtemp(prefix="prefect-")
     _THROWAWAY_HOMES.add(home)
     os.environ.update({"PREFECT_HOME": home, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api",

@@ -53,7 +53,9 @@ def submit(record: dict, store: JobStore) -> str:
 
     Raises QueueUnavailable when the Prefect API cannot be reached or has no
     such deployment to queue on. The idempotency key makes a repeated
-    submission of the same attempt harmless.
+    submission after the same run harmless, and each resubmission (after
+    another run) new, whether or not that run got as far as counting an
+    attempt.
     """
     import httpx
     from prefect.client.orchestration import get_client
@@ -66,7 +68,7 @@ def submit(record: dict, store: JobStore) -> str:
             run = client.create_flow_run_from_deployment(
                 deployment.id, parameters=job_parameters(record, store),
                 name=f"job-{record['task_id'][:12]}-{attempt}", tags=["job"],
-                idempotency_key=f"{record['task_id']}:{attempt}")
+                idempotency_key=f"{record['task_id']}:after:{record.get('flow_run_id') or 'none'}")
     except (httpx.TransportError, OSError, RuntimeError, ObjectNotFound) as error:
         raise QueueUnavailable(str(error)) from error
     return str(run.id)

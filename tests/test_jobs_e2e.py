@@ -159,3 +159,44 @@ def test_worker_killed_mid_run_and_the_job_still_completes(stack):
             time.sleep(2)
     job = wait_for(stack, task_id, lambda j: j["status"] == "succeeded", timeout=240)
     assert job["attempts"] == 2
+
+
+def test_a_run_left_pending_by_a_dead_worker_is_marked_crashed(stack):
+    """A worker killed between picking a run up and the run's start leaves it
+    Pending: the zombie automation must crash it, as it does Running ones,
+    so that reprocess_failed resubmits the job."""
+    from datetime import datetime, timedelta, timezone
+
+    from prefect.client.orchestration import get_client
+    from prefect.states import Pending, Scheduled
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name("analyse_invoice/analyse-invoice")
+        later = datetime.now(timezone.utc) + timedelta(days=1)  # no worker picks it up meanwhile
+        run = client.create_flow_run_from_deployment(
+            deployment.id, parameters={"files": [], "task_id": "0" * 32}, state=Scheduled(scheduled_time=later))
+        client.set_flow_run_state(run.id, Pending(), force=True)
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            state = client.read_flow_run(run.id).state
+            if not state.is_pending():
+                break
+            time.sleep(3)
+    assert state.is_crashed(), state
+
+
+def test_a_resubmission_is_a_new_run_even_when_no_attempt_was_counted(stack):
+    """A job whose run died before it started counts no attempt: its
+    resubmission must still be a new run, not the dead one again, while the
+    same submission repeated stays one run."""
+    from flows.jobs import store_for, submit
+    from tasks.jobstore import new_task_id
+
+    record = {"task_id": new_task_id(), "source_kind": "pdf", "type": "auto", "confidence_min": 0.5,
+              "strict": True, "attempts": 0, "flow_run_id": None, "webhook": {"url": None}}
+    store = store_for(stack.settings)  # no record in it: the runs find nothing to do
+    first = submit(record, store)
+    assert submit(record, store) == first
+    record["flow_run_id"] = first
+    assert submit(record, store) != first
+
