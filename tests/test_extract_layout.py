@@ -94,3 +94,17 @@ def test_table_rows_with_wrapped_cells():
     assert (item.kind, item.quantity, item.unit_price, item.amount, item.vat_rate) == \
         ("consumption_hp", 470, 0.1896, 89.11, 20.0)
     assert item.checked
+
+
+def test_a_row_printed_outside_vat_is_a_line_item():
+    # A penalty under its own heading, with `hors champ` where a rate would be.
+    page = words_page([
+        [(40, "Consommation"), (250, "823 kWh"), (330, "0,1188 €"), (420, "97,77 €"), (500, "20 %")],
+        [(40, "Autres prestations et frais")],
+        [(40, "Pénalités de retard de paiement"), (420, "8,18 €"), (500, "hors champ")],
+        [(40, "Frais divers"), (420, "3,00 €")],  # neither rate nor exemption: not a detailed row
+    ])
+    items = read_items(build_document([page]))
+    fees = [i for i in items if i.kind == "fee"]
+    assert [(i.label, i.amount, i.vat_rate, i.vat_exempt) for i in fees] == \
+        [("Pénalités de retard de paiement", 8.18, None, True)]

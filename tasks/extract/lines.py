@@ -36,6 +36,11 @@ def _not_items() -> list[re.Pattern]:
 
 
 @lru_cache(maxsize=1)
+def _vat_exempt() -> list[re.Pattern]:
+    return [re.compile(p) for p in _vocab()["vat_exempt"]]
+
+
+@lru_cache(maxsize=1)
 def _headers() -> dict[str, list[re.Pattern]]:
     return {k: [re.compile(r"^(?:" + p + r")\b") for p in v] for k, v in _vocab()["table_headers"].items()}
 
@@ -80,7 +85,8 @@ class Item:
     conf: float = 0.9
     ocr: bool = False
     checked: bool = False  # quantity × unit price = amount holds
-    has_detail: bool = False  # printed with a quantity, a unit price or a VAT rate
+    has_detail: bool = False  # printed with a quantity, a unit price, a VAT rate or as outside VAT
+    vat_exempt: bool = False  # printed as outside VAT (`hors champ`, `exonéré`)
     line_index: int = -1
 
     def as_dict(self) -> dict:
@@ -314,7 +320,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         if fixed:
             quantity, price, amount = fixed
             checked = repaired = True
-    has_detail = checked or vat is not None
+    exempt = vat is None and any(p.search(fold(seg.text)) for seg in line.segments[1:] for p in _vat_exempt())
+    has_detail = checked or vat is not None or exempt
     used = [t for t in toks if t.kind in ("qty", "price", "amount", "vat")]
     confs = [t.conf for t in used] or [label_seg.conf]
     if repaired:
@@ -324,7 +331,7 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
                 quantity=quantity, unit=unit, unit_price=price, amount=amount, vat_rate=vat,
                 period_start=period[0], period_end=period[1], page=line.page,
                 conf=_row_conf(confs, checked) if ocr else 1.0, ocr=ocr, checked=checked, has_detail=has_detail,
-                line_index=line.index)
+                vat_exempt=exempt, line_index=line.index)
     if kind in ("cta",) and item.energy is None:
         item.energy = energy
     return item
@@ -603,9 +610,10 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             in_detail_table = columns is not None and not columns.summary and len(found) == 1
             if not (item.has_detail or in_detail_table):
                 continue
-            if not in_detail_table and not (item.vat_rate is not None or item.checked):
+            detailed = item.vat_rate is not None or item.checked or item.vat_exempt
+            if not in_detail_table and not detailed:
                 continue
-            if item.kind == "other" and not (item.vat_rate is not None or item.checked):
+            if item.kind == "other" and not detailed:
                 continue
             if columns is not None and columns.summary and not (item.quantity or item.unit_price or item.vat_rate):
                 continue
