@@ -108,3 +108,14 @@ def test_a_row_printed_outside_vat_is_a_line_item():
     fees = [i for i in items if i.kind == "fee"]
     assert [(i.label, i.amount, i.vat_rate, i.vat_exempt) for i in fees] == \
         [("Pénalités de retard de paiement", 8.18, None, True)]
+
+
+def test_a_paid_option_is_an_item_and_the_tariff_option_is_not():
+    page = words_page([
+        [(40, "Option tarifaire : Base"), (250, "6 kVA"), (420, "12,44 €")],
+        [(40, "Libellé"), (250, "Quantité"), (330, "PU HT"), (420, "Montant HT"), (500, "TVA")],
+        [(40, "Option Sérénité Chaudière"), (250, "43 jour"), (330, "0,25970"), (420, "11,17 €"), (500, "20 %")],
+    ])
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.label, i.quantity, i.unit_price, i.amount) for i in items] == \
+        [("service", "Option Sérénité Chaudière", 43, 0.2597, 11.17)]
