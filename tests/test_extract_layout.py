@@ -119,3 +119,15 @@ def test_a_paid_option_is_an_item_and_the_tariff_option_is_not():
     items = read_items(build_document([page]))
     assert [(i.kind, i.label, i.quantity, i.unit_price, i.amount) for i in items] == \
         [("service", "Option Sérénité Chaudière", 43, 0.2597, 11.17)]
+
+
+def test_a_price_quoted_in_a_sentence_is_not_a_billed_line():
+    page = words_page([
+        [(40, "Libellé"), (250, "Quantité"), (330, "PU HT"), (420, "Montant HT"), (500, "TVA")],
+        [(40, "Part fixe (abonnement)"), (250, "2 mois"), (330, "9,54 €"), (420, "19,08 €"), (500, "5,5 %")],
+        [(40, "Partenaire : une assurance « coup dur"), (250, "» pour vos factures,"),
+         (400, "proposée par notre mutuelle à 2,90 € par")],
+        [(40, "mois")],
+    ], line_gap=11)
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.amount) for i in items] == [("subscription", 19.08)]

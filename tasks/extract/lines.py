@@ -215,6 +215,15 @@ def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
     return toks
 
 
+_PER_PERIOD = re.compile(r"^\s*€?\s*(?:(?:par|/)\s*(?:mois|an|année|jour|semaine)\b|par\s*$)", re.I)
+
+
+def _quoted_rate(text: str, amount: float) -> bool:
+    """`… à 2,90 € par mois`: the amount is a price quoted in a sentence."""
+    text = clean(text)
+    return any(abs(n.value - amount) < 0.005 and _PER_PERIOD.match(text[n.end:]) for n in find_numbers(text))
+
+
 def _x(seg: Segment, pos: int, *, end: bool = False) -> float:
     for w, (a, b) in zip(seg.words, seg.spans):
         if a <= pos < b or (end and a < pos <= b):
@@ -310,6 +319,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         for b in bares:
             if b.value not in (price, amount) and _close(b.value * price, amount):
                 quantity = b.value
+    if quantity is None and price is None and _quoted_rate(line.text, amount):
+        return None
     if kind == "discount" and amount > 0:
         amount = -amount
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
