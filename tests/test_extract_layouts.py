@@ -220,3 +220,29 @@ def test_a_telecom_invoice_is_not_an_energy_bill():
     a = extract_invoice(pages, strict=False)
     assert a["energy"] is None and a["electricity"] is None and a["gas"] is None
     assert any("Aucune facture d'électricité ou de gaz" in w for w in a["warnings"])
+
+
+ELEC_TTC_ONLY = STYLE + """
+<div style="font-size:16pt">Enercoop</div>
+<p>Votre facture n° 20242601457 du 18 janvier 2024 s'élève à 222,65 € TTC.</p>
+<p>Point de livraison (PDL) : 09 281 734 562 018 – Puissance souscrite : 6 kVA – Option heures pleines / heures creuses</p>
+<p>Période du 15/12/2023 au 13/01/2024</p>
+<table>
+ <tr><th>Désignation</th><th>Quantité</th><th>Prix unitaire HT</th><th>Montant HT</th><th>TVA</th></tr>
+ <tr><td>Part fixe (abonnement)</td><td class="num">30 jours</td><td class="num">0,5928 €/jour</td><td class="num">17,78 €</td><td class="num">5,5 %</td></tr>
+ <tr><td>Part variable heures pleines</td><td class="num">433 kWh</td><td class="num">0,2612 €/kWh</td><td class="num">113,10 €</td><td class="num">20 %</td></tr>
+ <tr><td>Part variable heures creuses</td><td class="num">277 kWh</td><td class="num">0,1938 €/kWh</td><td class="num">53,68 €</td><td class="num">20 %</td></tr>
+ <tr><td>Accise sur l'électricité</td><td class="num">710 kWh</td><td class="num">0,0010 €/kWh</td><td class="num">0,71 €</td><td class="num">20 %</td></tr>
+ <tr><td>Contribution tarifaire d'acheminement</td><td></td><td></td><td class="num">2,75 €</td><td class="num">5,5 %</td></tr>
+</table>
+<p>Total de la facture TTC : 222,65 €</p>
+"""
+
+
+def test_one_energy_without_ht_total_gets_the_ttc_its_lines_make():
+    # No HT total, no VAT table: the lines with their VAT rates make the
+    # printed TTC, so they are all the bill's lines and the energy's share
+    # is the whole bill.
+    a = extract_invoice(pdf_pages(ELEC_TTC_ONLY))
+    assert a["total_ht_eur"] is None and a["total_ttc_eur"] == 222.65
+    assert a["electricity"]["amount_ttc_eur"] == 222.65

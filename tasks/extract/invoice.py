@@ -246,6 +246,12 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     bases = [r.base for r in st.vat_rows]
     if not complete and bases and None not in bases:
         complete = abs(sum(i.amount or 0 for i in st.items) - sum(bases)) <= 0.05
+    printed_ttc = st.draft.get("total_ttc_eur")
+    if not complete and printed_ttc is not None and st.items \
+            and all(i.amount is not None and i.vat_rate is not None for i in st.items):
+        # No HT total nor VAT table printed: the lines, with their VAT, make the TTC total.
+        lines_ttc = sum(i.amount * (1 + i.vat_rate / 100) for i in st.items)
+        complete = abs(lines_ttc - printed_ttc) <= 0.01 * (len(st.items) + 1)
     # Only lines known to be all the bill's lines add up to an energy's share.
     if complete and items and all(i.amount is not None and i.vat_rate is not None for i in items):
         total = round(sum(i.amount * (1 + i.vat_rate / 100) for i in items), 2)
