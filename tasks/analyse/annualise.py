@@ -3,7 +3,8 @@
 Preference order: the yearly reference the bill prints (CAR), then a period
 of about a year prorated plainly, then the billed period weighted by a
 seasonal profile (households' electricity, gas heating) or spread evenly
-(gas without heating); profiles in assets/rules/seasonal_profiles.json. The result says which method was used and whether it is reliable.
+(gas without heating); profiles in assets/rules/seasonal_profiles.json.
+The result says which method was used and whether it is reliable.
 """
 from __future__ import annotations
 

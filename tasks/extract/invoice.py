@@ -235,6 +235,13 @@ def _lines_complete_or_doubt(st: State, cand: Candidate | None) -> Candidate | N
     return cand.with_conf(cand.conf * 0.8)
 
 
+def _lines_ttc(items) -> float | None:
+    """The lines' amounts with their VAT; None unless every line has both."""
+    if not items or any(i.amount is None or i.vat_rate is None for i in items):
+        return None
+    return sum(i.amount * (1 + i.vat_rate / 100) for i in items)
+
+
 def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate | None:
     """The energy's share of the bill, VAT included: printed, else from its
     lines and their VAT rates, else (one energy, nothing else billed) the
@@ -246,15 +253,14 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     bases = [r.base for r in st.vat_rows]
     if not complete and bases and None not in bases:
         complete = abs(sum(i.amount or 0 for i in st.items) - sum(bases)) <= 0.05
-    printed_ttc = st.draft.get("total_ttc_eur")
-    if not complete and printed_ttc is not None and st.items \
-            and all(i.amount is not None and i.vat_rate is not None for i in st.items):
+    printed_ttc, all_ttc = st.draft.get("total_ttc_eur"), _lines_ttc(st.items)
+    if not complete and printed_ttc is not None and all_ttc is not None:
         # No HT total nor VAT table printed: the lines, with their VAT, make the TTC total.
-        lines_ttc = sum(i.amount * (1 + i.vat_rate / 100) for i in st.items)
-        complete = abs(lines_ttc - printed_ttc) <= 0.01 * (len(st.items) + 1)
+        complete = abs(all_ttc - printed_ttc) <= 0.01 * (len(st.items) + 1)
     # Only lines known to be all the bill's lines add up to an energy's share.
-    if complete and items and all(i.amount is not None and i.vat_rate is not None for i in items):
-        total = round(sum(i.amount * (1 + i.vat_rate / 100) for i in items), 2)
+    energy_ttc = _lines_ttc(items)
+    if complete and energy_ttc is not None:
+        total = round(energy_ttc, 2)
         conf = min(i.conf for i in items) * 0.85
         cands.append(Candidate(total, round(conf, 3), items[0].page, "computed", "lines ttc"))
     if not cands and complete and len(_present(st.energy.value if st.energy else None)) == 1 \

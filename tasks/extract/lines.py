@@ -85,9 +85,13 @@ class Item:
     conf: float = 0.9
     ocr: bool = False
     checked: bool = False  # quantity × unit price = amount holds
-    has_detail: bool = False  # printed with a quantity, a unit price, a VAT rate or as outside VAT
     vat_exempt: bool = False  # printed as outside VAT (`hors champ`, `exonéré`)
     line_index: int = -1
+
+    @property
+    def has_detail(self) -> bool:
+        """Printed with quantity × unit price = amount, a VAT rate, or as outside VAT."""
+        return self.checked or self.vat_rate is not None or self.vat_exempt
 
     def as_dict(self) -> dict:
         return {
@@ -332,7 +336,6 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
             quantity, price, amount = fixed
             checked = repaired = True
     exempt = vat is None and any(p.search(fold(seg.text)) for seg in line.segments[1:] for p in _vat_exempt())
-    has_detail = checked or vat is not None or exempt
     used = [t for t in toks if t.kind in ("qty", "price", "amount", "vat")]
     confs = [t.conf for t in used] or [label_seg.conf]
     if repaired:
@@ -341,8 +344,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     item = Item(label=_clean_label(label), kind=kind, energy=label_energy(label) or energy,
                 quantity=quantity, unit=unit, unit_price=price, amount=amount, vat_rate=vat,
                 period_start=period[0], period_end=period[1], page=line.page,
-                conf=_row_conf(confs, checked) if ocr else 1.0, ocr=ocr, checked=checked, has_detail=has_detail,
-                vat_exempt=exempt, line_index=line.index)
+                conf=_row_conf(confs, checked) if ocr else 1.0, ocr=ocr, checked=checked, vat_exempt=exempt,
+                line_index=line.index)
     if kind in ("cta",) and item.energy is None:
         item.energy = energy
     return item
@@ -509,7 +512,6 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
         item.checked = _close(item.quantity * item.unit_price, abs(item.amount), rel=0.006, abs_tol=0.02)
         if item.checked and item.ocr:
             item.conf = max(item.conf, 0.9)
-    item.has_detail = item.checked or item.vat_rate is not None
     return True
 
 
@@ -621,10 +623,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             in_detail_table = columns is not None and not columns.summary and len(found) == 1
             if not (item.has_detail or in_detail_table):
                 continue
-            detailed = item.vat_rate is not None or item.checked or item.vat_exempt
-            if not in_detail_table and not detailed:
-                continue
-            if item.kind == "other" and not detailed:
+            if item.kind == "other" and not item.has_detail:
                 continue
             if columns is not None and columns.summary and not (item.quantity or item.unit_price or item.vat_rate):
                 continue
