@@ -30,31 +30,14 @@ from deployments.processes import point_prefect_at_temporary_server  # noqa: E40
 
 point_prefect_at_temporary_server()  # before Prefect is imported
 
-from bench.bench_jobs import queue_all  # noqa: E402
-from deployments.processes import OFFLINE_ENV, Stack, prefect_server_argv, wait_http  # noqa: E402
+from bench.bench_jobs import delivered, queue_all, wait_delivered  # noqa: E402
+from deployments.processes import LocalPrefectServer  # noqa: E402
 from tests.databases import mysql_database, prefect_server_database  # noqa: E402
 from tests.delivery_check import delivery_problems  # noqa: E402
 from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack  # noqa: E402
 from tests.php_server import PhpServer  # noqa: E402
 
 RESULTS = ROOT / "bench" / "faults-results.md"
-
-
-class PrefectServer:
-    """The Prefect server at PREFECT_API_URL, on a database that outlives it."""
-
-    def __init__(self, database_url: str, log_dir: Path):
-        self.api_url = os.environ["PREFECT_API_URL"]
-        self.port = int(self.api_url.rsplit(":", 1)[1].split("/", 1)[0])
-        env = {**os.environ, **OFFLINE_ENV, "PREFECT_SERVER_DATABASE_CONNECTION_URL": database_url}
-        self.stack = Stack(env=env, log_dir=log_dir)
-
-    def start(self) -> None:
-        process = self.stack.start("prefect-server", prefect_server_argv("127.0.0.1", self.port))
-        wait_http(f"{self.api_url}/health", timeout=600, process=process)
-
-    def stop(self) -> None:
-        self.stack.stop_all()
 
 
 class Timeline:
@@ -68,26 +51,12 @@ class Timeline:
         print(f"{at:7.1f} s  {what}", flush=True)
 
 
-def delivered_count(stack: LiveStack, task_ids: list[str]) -> int:
-    count = 0
-    for task_id in task_ids:
-        record = stack.job_record(task_id)
-        count += bool(record and record["status"] == "succeeded" and record["webhook"]["delivered"])
-    return count
-
-
-def wait_until(stack: LiveStack, task_ids: list[str], target: int, deadline: float) -> int:
-    while (done := delivered_count(stack, task_ids)) < target and time.monotonic() < deadline:
-        time.sleep(2)
-    return done
-
-
 def run(folder: Path, jobs: int) -> tuple[Timeline, list[str], int]:
     timeline = Timeline()
     with ExitStack() as cleanup, prefect_server_database() as database_url:
         if database_url is None:
             raise SystemExit("PostgreSQL is needed: the Prefect server restarts on the same database")
-        server = PrefectServer(database_url, folder / "log")
+        server = LocalPrefectServer(folder / "log", database_url)
         server.start()
         cleanup.callback(server.stop)
         database = cleanup.enter_context(contextmanager(mysql_database)())
@@ -105,9 +74,10 @@ def run(folder: Path, jobs: int) -> tuple[Timeline, list[str], int]:
         timeline.note(f"{jobs} jobs queued")
         deadline = time.monotonic() + 60 * 60
 
-        def at(fraction: float) -> None:
-            done = wait_until(stack, task_ids, int(jobs * fraction), deadline)
-            timeline.note(f"{done} delivered")
+        def at(fraction: float) -> list[dict]:
+            records = wait_delivered(stack, task_ids, deadline, target=int(jobs * fraction))
+            timeline.note(f"{sum(map(delivered, records))} delivered")
+            return records
 
         at(0.1)
         stack.kill_worker("worker")
@@ -130,8 +100,7 @@ def run(folder: Path, jobs: int) -> tuple[Timeline, list[str], int]:
         timeline.note("worker 2 killed (SIGKILL, with its runs)")
         stack.start_worker("worker-2")
         timeline.note("worker 2 started again")
-        at(1.0)
-        records = [stack.job_record(task_id) for task_id in task_ids]
+        records = at(1.0)
         problems = delivery_problems(database, storage, records, stack.settings)
         attempts = sum(r["attempts"] for r in records if r)
         timeline.note(f"done: {len(problems)} problems, {attempts} processing attempts for {jobs} jobs")

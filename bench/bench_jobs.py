@@ -55,13 +55,18 @@ def queue_all(stack: LiveStack, count: int, webhook_url: str) -> list[str]:
         return list(pool.map(post, range(count)))
 
 
-def wait_delivered(stack: LiveStack, task_ids: list[str], timeout: float) -> list[dict]:
-    deadline = time.monotonic() + timeout
+def delivered(record: dict | None) -> bool:
+    """The job is over and its outcome reached the webhook."""
+    return bool(record) and record["status"] in ("succeeded", "failed") and record["webhook"]["delivered"]
+
+
+def wait_delivered(stack: LiveStack, task_ids: list[str], deadline: float, target: int | None = None) -> list[dict]:
+    """The jobs' records once `target` of them (all by default) are
+    delivered, or at `deadline` (time.monotonic())."""
+    target = len(task_ids) if target is None else target
     while True:
         records = [stack.job_record(task_id) for task_id in task_ids]
-        if all(r and r["status"] in ("succeeded", "failed") and r["webhook"]["delivered"] for r in records):
-            return records
-        if time.monotonic() > deadline:
+        if sum(map(delivered, records)) >= target or time.monotonic() > deadline:
             return records
         time.sleep(1)
 
@@ -82,7 +87,7 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         started = time.monotonic()
         task_ids = queue_all(stack, jobs, receiver.url())
         queued = time.monotonic() - started
-        records = wait_delivered(stack, task_ids, timeout=60 * max(10, jobs))
+        records = wait_delivered(stack, task_ids, deadline=started + 60 * max(10, jobs))
         elapsed = time.monotonic() - started
         problems = delivery_problems(database, storage, records, stack.settings)
         return {"workers": workers, "jobs": jobs, "queued_s": queued, "elapsed_s": elapsed,

@@ -121,43 +121,59 @@ def point_prefect_at_temporary_server() -> None:
                        **OFFLINE_ENV})
 
 
+class LocalPrefectServer:
+    """The Prefect server of PREFECT_API_URL (a loopback port), started and
+    stopped here, on SQLite in PREFECT_HOME unless `database_url`
+    (postgresql+asyncpg://…) names another database, which then outlives
+    a restart."""
+
+    def __init__(self, log_dir: Path, database_url: str | None = None):
+        self.api_url = os.environ["PREFECT_API_URL"]
+        self.port = int(self.api_url.rsplit(":", 1)[1].split("/", 1)[0])
+        self.log_dir = log_dir
+        env = {**os.environ, **OFFLINE_ENV}
+        if database_url:
+            env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = database_url
+        self.stack = Stack(env=env, log_dir=log_dir)
+
+    def start(self, timeout: float = 600) -> None:
+        """Start it and wait for /health; the error carries its log's tail."""
+        server = self.stack.start("prefect-server", prefect_server_argv("127.0.0.1", self.port))
+        try:
+            wait_http(f"{self.api_url}/health", timeout=timeout, process=server)
+        except (RuntimeError, TimeoutError) as error:
+            log = (self.log_dir / "prefect-server.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"the Prefect server did not start: {error}\n{log}") from error
+
+    def stop(self) -> None:
+        self.stack.stop_all()
+
+
 @contextmanager
 def temporary_prefect_server(log_dir: Path | None = None, timeout: float = 240,
                              database_url: str | None = None) -> Iterator[str]:
     """A real Prefect server for a test session, the evaluation or the
     samples, rather than Prefect's ephemeral one, whose 20 s start-up limit a
-    loaded machine exceeds. Its database is SQLite in its state folder unless
-    `database_url` (postgresql+asyncpg://…) names another. Uses
+    loaded machine exceeds (see `LocalPrefectServer` for its database). Uses
     PREFECT_API_URL and PREFECT_HOME as `point_prefect_at_temporary_server`
     set them (pointing them first if unset); yields the API URL and removes
-    the state folder at the end."""
+    the state folder at the end, unless the server failed to start."""
     if not os.environ.get("PREFECT_API_URL", "").startswith("http://127.0.0.1:"):
         point_prefect_at_temporary_server()
     home = os.environ["PREFECT_HOME"]
-    api_url = os.environ["PREFECT_API_URL"]
-    port = int(api_url.rsplit(":", 1)[1].split("/", 1)[0])
-    log_dir = log_dir or Path(home) / "log"
-    env = {**os.environ, **OFFLINE_ENV}
-    if database_url:
-        env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = database_url
-    stack = Stack(env=env, log_dir=log_dir)
-    server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", port))
+    server = LocalPrefectServer(log_dir or Path(home) / "log", database_url)
     started = False
     try:
-        try:
-            wait_http(f"{api_url}/health", timeout=timeout, process=server)
-        except (RuntimeError, TimeoutError) as error:
-            log = (log_dir / "prefect-server.log").read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"the Prefect server did not start: {error}\n{log}") from error
+        server.start(timeout)
         started = True
-        yield api_url
+        yield server.api_url
     finally:
         if "prefect.logging.handlers" in sys.modules:
             # Run logs still queued would be sent after the server is gone.
             from prefect.logging.handlers import APILogWorker
 
             APILogWorker.drain_all(timeout=5)
-        stack.stop_all()
+        server.stop()
         if started and home in _THROWAWAY_HOMES:
             shutil.rmtree(home, ignore_errors=True)
 

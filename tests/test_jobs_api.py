@@ -10,6 +10,7 @@ import uuid
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from deployments.processes import free_port
 from flows.jobs import run_job, store_for
 from tasks.jobstore import new_task_id, now_iso, record_attempt
 from tasks.settings import Settings
@@ -71,7 +72,7 @@ def assert_nothing_queued(settings):
 
 
 def test_prefect_down_is_a_503_and_nothing_is_half_queued(settings):
-    closed = f"http://127.0.0.1:{_closed_port()}/api"
+    closed = f"http://127.0.0.1:{free_port()}/api"  # nothing listens there
     client = create_app(settings).test_client()
     with temporary_settings({PREFECT_API_URL: closed}):
         for _ in range(2):  # the key was released: the same request is refused again, not taken as queued
@@ -118,12 +119,6 @@ def test_a_delivered_outcome_has_no_upload_left_and_a_failed_attempt_keeps_it(se
     record = record_attempt(store, task_id, ok=True, status_code=200, error=None)
     assert record["webhook"] == {**record["webhook"], "attempts": 2, "delivered": True}
     assert not store.upload_dir(task_id).exists()
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again when the block ends: nothing listens there
 
 
 def test_status_answers_from_the_record_while_prefect_does_not_answer(settings, stalled):
