@@ -260,6 +260,66 @@ def autocontrast(image: Image.Image) -> Image.Image:
     return ImageOps.autocontrast(image, cutoff=(0.5, 1.0))
 
 
+# ------------------------------------------------------------ faint print
+
+
+def darken_pale_print(image: Image.Image, *, min_share: float = 0.0003) -> Image.Image:
+    """The page with its pale grey print darkened, where it has enough of
+    it (at least `min_share` of the page); otherwise unchanged.
+
+    Many bills print their labels (« Facture n° », « N° PRM ») in pale grey
+    above dark values, and Tesseract's global threshold takes such print for
+    paper. Darkening every pale pixel costs more than it gives: the paper's
+    grain, pale rules and tinted boxes come out too and spoil the reading
+    of the dark text. So the pale print is found first, on a smoothed,
+    reduced copy (~100 dpi, where grain averages out): pale pixels on plain
+    paper, away from dark ink (its anti-aliased edges are pale too) and off
+    long straight runs (rules, box edges). Only around those is the image
+    darkened."""
+    small, scale = _reduced(image, 1000)
+    grey = np.asarray(small.filter(ImageFilter.GaussianBlur(0.7)), dtype=np.int16)
+    paper = float(np.median(grey))
+    if paper < 200:
+        return image
+    dark = grey < paper - 80
+    # The level around each pixel (a median wider than strokes, at ~50 dpi
+    # where it is cheap): the paper's around print, a fill's inside a box.
+    around = np.asarray(_reduced(image, 500)[0].filter(ImageFilter.MedianFilter(9)).resize(small.size),
+                        dtype=np.int16)
+    pale = (grey >= paper - 70) & (grey < paper - 25) & (around >= paper - 15) & ~_dilate(dark, 2)
+    # Rules and box outlines, found on everything darker than the paper
+    # (a pale line breaks up under the pale test, and its pieces would
+    # darken into dashes that Tesseract reads as characters), unsmoothed,
+    # where the gaps between letters stay open.
+    marked = np.asarray(small, dtype=np.int16) < paper - 15
+    pale &= ~_dilate(_long_runs(marked, 20, axis=1) | _long_runs(marked, 20, axis=0), 1)
+    # Print comes in strokes; a lone speck of dust or grain blurs into a
+    # pale dot that would turn black.
+    crowd = Image.fromarray(pale.astype(np.uint8) * 255).filter(ImageFilter.BoxBlur(3))
+    pale &= np.asarray(crowd) >= 0.1 * 255
+    if pale.mean() < min_share:
+        return image
+    # Whole strokes: the pale pixels' surroundings, still away from dark ink.
+    zone = Image.fromarray((_dilate(pale, 2) & ~_dilate(dark, 1)).astype(np.uint8) * 255)
+    low, high = paper - 35, paper - 15
+    lut = [round(v / low * 80) if v <= low else 255 if v >= high
+           else round(80 + (v - low) / (high - low) * 175) for v in range(256)]
+    return Image.composite(image.point(lut), image, zone.resize(image.size, Image.Resampling.NEAREST))
+
+
+def _dilate(mask: np.ndarray, reach: int) -> np.ndarray:
+    """`mask` grown by `reach` pixels in every direction (a square)."""
+    grown = mask.copy()
+    for shift in range(1, reach + 1):
+        grown[:, shift:] |= mask[:, :-shift]
+        grown[:, :-shift] |= mask[:, shift:]
+    rows = grown.copy()
+    for shift in range(1, reach + 1):
+        grown[shift:, :] |= rows[:-shift, :]
+        grown[:-shift, :] |= rows[shift:, :]
+    return grown
+
+
 # ------------------------------------------------------------------ skew
 
 

@@ -161,6 +161,7 @@ def prepare(image, dpi: float) -> _Prepared:
         image = imaging.flatten_illumination(image)
     else:
         image = imaging.autocontrast(image)
+    image = imaging.darken_pale_print(image)
     turn = 0
     layout = imaging.analyse_layout(image)
     if layout.turn == 90 and layout.lines_ratio >= MIN_LINES_RATIO:

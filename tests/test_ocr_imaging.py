@@ -152,3 +152,47 @@ def test_sheet_is_found_on_a_photo_and_straightened(text_page):
 def test_no_sheet_on_a_scan(text_page):
     assert imaging.find_sheet(text_page) is None
     assert imaging.find_sheet(Image.new("L", (800, 1100), 255)) is None
+
+
+def _pale_label_page(label_grey: int) -> Image.Image:
+    """A 300 dpi scan-like strip: pale grey labels above dark values, paper
+    grain, a pale rule and a pale tinted box with white text in it."""
+    image = Image.new("L", (2480, 900), 243)
+    draw = ImageDraw.Draw(image)
+    small, big = ImageFont.truetype(FONT, 30), ImageFont.truetype(FONT.replace("Sans", "Sans-Bold"), 44)
+    for i, (label, value) in enumerate([("Facture n°", "IL241123-55250"), ("Référence client", "IL89377689"),
+                                        ("N° PRM", "164 990 097 954 89")]):
+        draw.text((150, 80 + 230 * i), label, fill=label_grey, font=small)
+        draw.text((150, 125 + 230 * i), value, fill=20, font=big)
+    draw.line((1300, 60, 2300, 60), fill=label_grey, width=3)
+    draw.rectangle((1300, 200, 2300, 330), fill=label_grey)
+    draw.text((1340, 240), "Montant", fill=255, font=big)
+    grain = np.random.default_rng(0).normal(0, 4, (image.height, image.width))
+    return Image.fromarray(np.clip(np.asarray(image, dtype=np.float64) + grain, 0, 255).astype(np.uint8), "L")
+
+
+def _read(image: Image.Image) -> str:
+    return " ".join(w.text for w in tesseract.ocr_words(image, psm=6, dpi=300))
+
+
+def test_pale_labels_are_darkened_and_read_with_dark_values_and_tinted_boxes_intact():
+    page = _pale_label_page(label_grey=200)
+    before = _read(page)
+    assert "PRM" not in before and "Référence" not in before  # Tesseract takes them for paper
+    darkened = imaging.darken_pale_print(page)
+    after = _read(darkened)
+    for word in ("Facture", "Référence", "client", "PRM", "IL89377689"):
+        assert word in after
+    assert "164 990 097 954 89" in after
+    # Only the pale print changed (a box's outline may darken): the tinted
+    # box with its white text, the rule and the paper away from the labels
+    # are as they were.
+    for box in ((1315, 215, 2285, 315), (1300, 50, 2300, 70), (1300, 600, 2300, 700)):
+        assert np.array_equal(np.asarray(darkened.crop(box)), np.asarray(page.crop(box)))
+
+
+def test_a_page_without_pale_print_is_left_as_it_is():
+    page = _pale_label_page(label_grey=20)  # labels as dark as the values
+    assert imaging.darken_pale_print(page) is page
+    blank = Image.new("L", (1240, 1754), 255)
+    assert imaging.darken_pale_print(blank) is blank
