@@ -127,6 +127,8 @@ def ocr_page(page: Page, *, lang: str = "fra", timeout_s: float = 60) -> Page:
     scale = 72.0 / prepared.dpi
     words = []
     for w in found:
+        if speck(w):
+            continue
         x0, y0, x1, y1 = _turn_box(w.left, w.top, w.left + w.width, w.top + w.height, turn, width_px, height_px)
         words.append(Word(w.text, round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2),
                           round(y1 * scale, 2), round(min(max(w.conf / 100.0, 0.0), 1.0), 3)))
@@ -190,6 +192,17 @@ def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float) -> li
                                    config=TESSERACT_CONFIG)
     except StageTimeout:
         raise _timeout(timeout_s) from None
+
+
+def speck(word: tesseract.TessWord) -> bool:
+    """A word Tesseract made out of a speck of dust, grain or a box's edge
+    rather than print: punctuation alone, or a single letter, read with
+    little confidence. Left in, it would start or split a row of the bill
+    (`: Abonnement 71,71 €`) and hide it from the extractor."""
+    text = word.text
+    if not any(c.isalnum() for c in text):
+        return word.conf < 50
+    return len(text) == 1 and word.conf < 30
 
 
 def _mean_conf(words: list[tesseract.TessWord]) -> float:

@@ -131,3 +131,23 @@ def test_a_price_quoted_in_a_sentence_is_not_a_billed_line():
     ], line_gap=11)
     items = read_items(build_document([page]))
     assert [(i.kind, i.amount) for i in items] == [("subscription", 19.08)]
+
+
+def test_lines_outside_any_energy_heading_take_the_one_energy_the_bill_names():
+    """A scan whose « Électricité » heading was not read: the subscription
+    and consumption lines sit in no section, the excise line names
+    electricity, and nothing names gas. The bill is an electricity bill and
+    those lines are its own."""
+    from tasks.extract.invoice import extract_invoice
+
+    page = words_page([
+        [(40, "Détail de votre facture")],
+        [(40, "Abonnement"), (420, "71,71 €"), (500, "5,5 %")],
+        [(40, "Consommation 2 997 kWh x 0,18460 €/kWh"), (420, "553,25 €"), (500, "20 %")],
+        [(40, "Accise électricité 1 487 kWh x 0,0337 €/kWh"), (420, "50,11 €"), (500, "20 %")],
+        [(40, "Total TTC"), (420, "810,41 €")],
+    ], source="ocr", conf=0.9)
+    analysis = extract_invoice([page])
+    assert analysis["energy"] == "electricite"
+    assert analysis["electricity"]["consumption_kwh"] == 2997
+    assert analysis["electricity"]["unit_price_kwh_ht_eur"] == 0.1846

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tasks import imaging, tesseract
+from tasks.ocr import speck
 from tasks.errors import StageTimeout
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -196,3 +197,13 @@ def test_a_page_without_pale_print_is_left_as_it_is():
     assert imaging.darken_pale_print(page) is page
     blank = Image.new("L", (1240, 1754), 255)
     assert imaging.darken_pale_print(blank) is blank
+
+
+@pytest.mark.parametrize(("text", "conf", "kept"), [
+    (":", 12.0, False), ("|", 40.0, False), ("É", 5.0, False),  # specks of a scan
+    (":", 91.0, True), ("à", 88.0, True), ("x", 75.0, True),  # printed
+    ("4", 20.0, False), ("42", 20.0, True), ("kWh", 10.0, True),  # a misread word is still a word
+])
+def test_specks_are_dropped_and_words_kept(text, conf, kept):
+    word = tesseract.TessWord(text, 10, 10, 8, 12, conf, 1, 1, 1)
+    assert speck(word) is not kept

@@ -499,8 +499,12 @@ def energy_scores(*, pdl: bool, pce: bool, items: list[Item], readings: list[Rea
         score["electricite"] += 1
     if gas_volume:
         score["gaz"] += 2
+    # Lines outside any energy's section (its heading unread on a scan) are
+    # of the one energy the others name, if they name only one.
+    named = {i.energy for i in items if i.energy} | {r.energy for r in readings if r.energy}
+    alone = next(iter(named)) if len(named) == 1 else None
     for e in ENERGIES:
-        energy_items = [i for i in items if i.energy == e and i.kind in
+        energy_items = [i for i in items if (i.energy or alone) == e and i.kind in
                         ("consumption", "consumption_hp", "consumption_hc", "consumption_tempo", "subscription")]
         if any(i.checked for i in energy_items):
             score[e] += 3
@@ -508,7 +512,7 @@ def energy_scores(*, pdl: bool, pce: bool, items: list[Item], readings: list[Rea
             score[e] += 1
         if labelled_kwh.get(f"kwh_{e}"):
             score[e] += 1
-        if any(r.energy == e for r in readings):
+        if any((r.energy or alone) == e for r in readings):
             score[e] += 1
     return score
 
