@@ -198,11 +198,12 @@ def speck(word: tesseract.TessWord) -> bool:
     """A word Tesseract made out of a speck of dust, grain or a box's edge
     rather than print: punctuation alone, or a single letter, read with
     little confidence. Left in, it would start or split a row of the bill
-    (`: Abonnement 71,71 €`) and hide it from the extractor."""
+    (`: Abonnement 71,71 €`) and hide it from the extractor. A lone digit
+    stays, however unsure: it may be the thousands of `1 492 kWh`."""
     text = word.text
     if not any(c.isalnum() for c in text):
         return word.conf < 50
-    return len(text) == 1 and word.conf < 30
+    return len(text) == 1 and text.isalpha() and word.conf < 30
 
 
 def _mean_conf(words: list[tesseract.TessWord]) -> float:

@@ -151,3 +151,74 @@ def test_lines_outside_any_energy_heading_take_the_one_energy_the_bill_names():
     assert analysis["energy"] == "electricite"
     assert analysis["electricity"]["consumption_kwh"] == 2997
     assert analysis["electricity"]["unit_price_kwh_ht_eur"] == 0.1846
+
+
+def test_unread_ttc_total_is_the_vat_table_whose_bases_are_the_lines():
+    """The TTC total's amount was lost on a scan; the VAT table (« TVA …
+    appliquée à … ») agrees with the lines read, row by row: the total is
+    theirs. Without that agreement it stays unknown."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [
+        [(40, "Électricité")],
+        [(40, "Abonnement 12 mois à 15,98 €/mois"), (420, "191,76 €"), (500, "5,5 %")],
+        [(40, "Consommation 1 671 kWh x 0,1119 €/kWh"), (420, "186,98 €"), (500, "20 %")],
+        [(40, "Accise sur l'électricité 1 671 kWh x 0,0337 €/kWh"), (420, "56,31 €"), (500, "20 %")],
+        [(40, "Contribution tarifaire d'acheminement"), (420, "30,21 €"), (500, "5,5 %")],
+        [(40, "TVA 5,5 % appliquée à 221,97 €"), (420, "12,21 €")],
+        [(40, "TVA 20 % appliquée à 243,29 €"), (420, "48,66 €")],
+        [(40, "Total de la facture TTC")],
+    ]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
+    assert analysis["total_ttc_eur"] == 526.13
+    assert analysis["electricity"]["amount_ttc_eur"] == 526.13
+
+    rows[6] = [(40, "TVA 20 % appliquée à 243,29 €"), (420, "48,99 €")]  # not 20 % of its base
+    assert extract_invoice([words_page(rows, source="ocr", conf=0.9)])["total_ttc_eur"] is None
+
+
+def test_a_misread_line_quantity_gives_way_to_the_readings():
+    """On a scan, `753 kWh` came out as `553 kWh` on the consumption line
+    and `353 kWh` on the excise line, with no unit price to check them; the
+    meter readings and the period's consumption say 753. Those quantities
+    would make prices per kWh a third too high (price above the reference
+    flagged for nothing): they are forgotten."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [
+        [(40, "Point de livraison (PDL)"), (200, "12909919091415")],
+        [(40, "Électricité")],
+        [(40, "Index Base 29/07/2024 : 12 000 24/09/2024 : 12 753 (réel)")],
+        [(40, "Consommation de la période : 753 kWh")],
+        [(40, "Abonnement 58 jours"), (420, "22,81 €"), (500, "5,5 %")],
+        [(40, "Consommation 553 kWh"), (420, "112,42 €"), (500, "20 %")],
+        [(40, "Accise électricité 353 kWh"), (420, "15,81 €"), (500, "20 %")],
+    ]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
+    assert analysis["electricity"]["consumption_kwh"] == 753
+    quantities = {line["kind"]: line["quantity"] for line in analysis["lines"]}
+    assert quantities["consumption"] is None and quantities["accise"] is None
+    assert analysis["electricity"]["unit_price_kwh_ht_eur"] is None
+
+
+def test_a_line_whose_amount_per_kwh_is_no_price_gives_no_consumption():
+    """`1 492 kWh` read as `492 kWh`: 412,84 € for 492 kWh is 0,84 € a kWh,
+    no electricity price. That quantity is not the consumption (it made a
+    small household look oversized), the readings being unreadable too."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [
+        [(40, "Point de livraison (PDL)"), (200, "52308597446577")],
+        [(40, "Électricité")],
+        [(40, "Abonnement 48 jours x 0,6250 €/jour"), (420, "30,00 €"), (500, "5,5 %")],
+        [(40, "Energie Base 492 kWh"), (420, "412,84 €"), (500, "20 %")],
+    ]
+    page = words_page(rows, source="ocr", conf=0.9)
+    assert extract_invoice([page])["electricity"]["consumption_kwh"] is None
+    rows[3] = [(40, "Energie Base 1 492 kWh"), (420, "412,84 €"), (500, "20 %")]
+    assert extract_invoice([words_page(rows, source="ocr", conf=0.9)])["electricity"]["consumption_kwh"] == 1492
+    # The decimal comma of the amount lost instead: the quantity stands.
+    rows[3] = [(40, "Energie Base 1 492 kWh"), (420, "41284 €"), (500, "20 %")]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
+    assert analysis["electricity"]["consumption_kwh"] == 1492
+    assert [line["amount_ht_eur"] for line in analysis["lines"] if line["kind"] == "consumption"] == [None]

@@ -9,6 +9,12 @@ from tasks.extract.energy import KVA_STEPS, Reading
 from tasks.extract.lines import Item, VatRow
 from tasks.extract.store import Candidate, Draft
 
+# Sane bands (€/kWh HT): about three times the regulated and market prices
+# (TRVE 0,13–0,20 €, Tempo red peak up to 0,60 €, gas 0,05–0,13 €); the
+# excise has never exceeded 0,0337 €/kWh. Outside them a figure was misread.
+KWH_PRICE_BAND = {"electricite": (0.03, 0.8), "tempo": (0.03, 1.6), "gaz": (0.01, 0.4)}
+ACCISE_BAND = (0.0005, 0.06)
+
 
 def close(a: float, b: float, *, abs_tol: float = 0.05, rel: float = 0.0) -> bool:
     return abs(a - b) <= max(abs_tol, rel * abs(b))
@@ -36,6 +42,29 @@ def check_items(items: list[Item]) -> None:
     for it in items:
         if it.quantity is not None and it.unit_price is not None and not it.checked:
             it.conf *= 0.6 if it.ocr else 0.9
+
+
+def check_line_quantities(items: list[Item]) -> None:
+    """An OCR line billing kWh, with no unit price to check it against,
+    whose amount per kWh is no price at all. Ten times the band and more,
+    the amount lost its decimal comma (`425 kWh … 11662 €`) and is
+    forgotten; otherwise the quantity lost digits (`492 kWh … 412,84 €`,
+    the thousands gone) and is forgotten before it counts as the
+    consumption."""
+    for it in items:
+        if not it.ocr or it.checked or not it.quantity or it.amount is None or it.unit not in ("kWh", None):
+            continue
+        if it.kind == "accise":
+            band = ACCISE_BAND
+        elif it.kind.startswith("consumption") and it.energy in KWH_PRICE_BAND:
+            band = KWH_PRICE_BAND["tempo" if it.kind == "consumption_tempo" else it.energy]
+        else:
+            continue
+        per_kwh = abs(it.amount) / it.quantity
+        if per_kwh > 10 * band[1]:
+            it.amount = None
+        elif not band[0] <= per_kwh <= band[1]:
+            it.quantity = None
 
 
 def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
@@ -75,6 +104,12 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     elif ttc is None and ht is not None and vat is not None and d.support.get("total_ht_eur", 0) \
             and d.support.get("total_vat_eur", 0):
         d.set("total_ttc_eur", Candidate(round(ht + vat, 2), 0.6, None, "computed", "ht+vat"))
+    elif ttc is None and base_sum is not None and vat_sum is not None and lines_sum is not None \
+            and close(base_sum, lines_sum) and all(r.checked for r in vat_rows):
+        # The TTC total unread: the VAT table, each row's VAT its rate of its
+        # base and the bases the lines read, adds up to it.
+        d.set("total_ttc_eur", Candidate(round(base_sum + vat_sum, 2), 0.7, vat_rows[0].page, "computed",
+                                         "vat table"))
     due, paid, ttc = d.get("amount_due_eur"), d.get("already_paid_eur"), d.get("total_ttc_eur")
     if ttc is not None and due is not None and paid is not None:
         if close(ttc - paid, due):
@@ -112,7 +147,8 @@ def check_electricity(d: Draft, readings: list[Reading]) -> None:
     kva = d.get(p + "subscribed_power_kva")
     if kva is not None and kva not in KVA_STEPS:
         d.drop(p + "subscribed_power_kva", "kva")
-    for k, lo, hi in (("unit_price_kwh_ht_eur", 0.03, 0.8), ("unit_price_hc_kwh_ht_eur", 0.03, 0.8)):
+    lo, hi = KWH_PRICE_BAND["electricite"]
+    for k in ("unit_price_kwh_ht_eur", "unit_price_hc_kwh_ht_eur"):
         v = d.get(p + k)
         if v is not None and not lo <= v <= hi:
             d.drop(p + k, "price-band")
@@ -145,7 +181,8 @@ def check_gas(d: Draft, readings: list[Reading]) -> None:
         elif d.cand(p + "consumption_m3").source == "llm":
             d.drop(p + "consumption_m3", "readings")
     v = d.get(p + "unit_price_kwh_ht_eur")
-    if v is not None and not 0.01 <= v <= 0.4:
+    lo, hi = KWH_PRICE_BAND["gaz"]
+    if v is not None and not lo <= v <= hi:
         d.drop(p + "unit_price_kwh_ht_eur", "price-band")
 
 

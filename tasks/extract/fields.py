@@ -16,11 +16,18 @@ _BASE = {"same": 0.92, "right": 0.9, "below": 0.85, "above": 0.8}
 
 
 def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_step: float = 0.02,
-              stop_on_other: bool = True) -> list[Candidate]:
+              stop_on_other: bool = True, opens_off_line: bool = False) -> list[Candidate]:
+    """Candidates for `field` read beside, under or over its labels. With
+    `opens_off_line`, a value found under or over its label must open its
+    segment: words before it make it another row's value (`TVA 20 %
+    appliquée à 227,24 €` over an unreadable `Total TTC`)."""
     cands = []
     for hit in find_labels(doc, field):
         for spot in value_spots(doc, hit, below_lines=below_lines):
             found = reader(spot.text, ocr=spot.seg.ocr)
+            if found and opens_off_line and spot.where in ("above", "below") \
+                    and re.search(r"[a-z]{2}", fold(spot.text[:found[1]])):
+                found = None
             if not found:
                 if stop_on_other and spot.where == "same" and re.search(r"[a-z]{3}", fold(spot.text)) \
                         and not re.match(r"^(?:ttc|ht|\(ttc\)|\(ht\)|€)", fold(spot.text)):
@@ -60,13 +67,8 @@ def _amount_reader(text: str, *, ocr: bool = False):
 
 
 def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
-    return {
-        "total_ttc": _labelled(doc, "total_ttc", _amount_reader),
-        "total_ht": _labelled(doc, "total_ht", _amount_reader),
-        "total_vat": _labelled(doc, "total_vat", _amount_reader, below_lines=1),
-        "amount_due": _labelled(doc, "amount_due", _amount_reader),
-        "already_paid": _labelled(doc, "already_paid", _amount_reader),
-    }
+    return {key: _labelled(doc, key, _amount_reader, below_lines=1 if key == "total_vat" else 2, opens_off_line=True)
+            for key in ("total_ttc", "total_ht", "total_vat", "amount_due", "already_paid")}
 
 
 _OFFER_DASH = re.compile(r"\s+[–\-|]\s+")

@@ -41,6 +41,11 @@ def _vat_exempt() -> list[re.Pattern]:
 
 
 @lru_cache(maxsize=1)
+def _vat_row_words() -> re.Pattern:
+    return re.compile("|".join(_vocab()["vat_row_words"]))
+
+
+@lru_cache(maxsize=1)
 def _headers() -> dict[str, list[re.Pattern]]:
     return {k: [re.compile(r"^(?:" + p + r")\b") for p in v] for k, v in _vocab()["table_headers"].items()}
 
@@ -649,7 +654,7 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
         rest = seg.text[m.end():]
         segs = [(rest, seg)] + [(s.text, s) for s in line.segments[1:]]
         for text, s in segs:
-            letters = re.sub(r"(?i)€|eur|ht|ttc|sur un montant de|sur|base|de", "", fold(text))
+            letters = _vat_row_words().sub("", fold(text))
             if re.search(r"[a-z]{2}", letters):
                 break
             for n in find_numbers(clean(text), ocr=s.ocr):
