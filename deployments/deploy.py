@@ -19,6 +19,11 @@ ZOMBIE_AUTOMATION = "Crash zombie flow runs"
 # 30); a run silent for ZOMBIE_AFTER is taken for dead (worker killed).
 HEARTBEAT_SECONDS = 30
 ZOMBIE_AFTER = timedelta(seconds=90)
+# Workers ask for scheduled runs every second, not every ten (Prefect's
+# default): a run no longer spends seconds starting, so a ten-second poll
+# would leave the worker's slots idle between runs. One cheap request a
+# second per worker. PREFECT_WORKER_QUERY_SECONDS in the environment wins.
+WORKER_QUERY_SECONDS = 1
 
 
 def ensure_work_pool(name: str) -> None:
@@ -34,8 +39,10 @@ def ensure_work_pool(name: str) -> None:
 
 
 def deploy_all(settings: Settings, env: dict) -> None:
-    env = {**env, "INVOICE_OCR_ROOT": str(ROOT), "PREFECT_WORK_POOL": settings.work_pool,
-           "REPROCESS_CRON": settings.reprocess_cron}
+    # INVOICE_OCR_PYTHON runs the deployments' launcher (deployments/launcher.py);
+    # workers on other machines need the code and this interpreter at the same paths.
+    env = {**env, "INVOICE_OCR_ROOT": str(ROOT), "INVOICE_OCR_PYTHON": sys.executable,
+           "PREFECT_WORK_POOL": settings.work_pool, "REPROCESS_CRON": settings.reprocess_cron}
     subprocess.run([str(BIN / "prefect"), "--no-prompt", "deploy", "--all"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
@@ -76,14 +83,18 @@ def ensure_zombie_automation() -> None:
 
 
 def worker_argv(settings: Settings, limit: int | None = None) -> list[str]:
-    argv = [str(BIN / "prefect"), "worker", "start", "--pool", settings.work_pool, "--type", "process"]
+    """A Prefect process worker under its fork server (deployments/forkserver.py),
+    which has imported the flows once and forks a process per flow run."""
+    argv = [sys.executable, "-m", "deployments.forkserver",
+            str(BIN / "prefect"), "worker", "start", "--pool", settings.work_pool, "--type", "process"]
     if limit:
         argv += ["--limit", str(limit)]
     return argv
 
 
 def worker_env(env: dict) -> dict:
-    return {**env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS)}
+    return {"PREFECT_WORKER_QUERY_SECONDS": str(WORKER_QUERY_SECONDS), **env,
+            "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS)}
 
 
 def main() -> int:
