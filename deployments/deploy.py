@@ -19,11 +19,6 @@ ZOMBIE_AUTOMATION = "Crash zombie flow runs"
 # 30); a run silent for ZOMBIE_AFTER is taken for dead (worker killed).
 HEARTBEAT_SECONDS = 30
 ZOMBIE_AFTER = timedelta(seconds=90)
-# Workers ask for scheduled runs every second, not every ten (Prefect's
-# default): a run no longer spends seconds starting, so a ten-second poll
-# would leave the worker's slots idle between runs. One cheap request a
-# second per worker. PREFECT_WORKER_QUERY_SECONDS in the environment wins.
-WORKER_QUERY_SECONDS = 1
 
 
 def ensure_work_pool(name: str) -> None:
@@ -93,8 +88,11 @@ def worker_argv(settings: Settings, limit: int | None = None) -> list[str]:
 
 
 def worker_env(env: dict) -> dict:
-    return {"PREFECT_WORKER_QUERY_SECONDS": str(WORKER_QUERY_SECONDS), **env,
-            "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS)}
+    """The worker's environment: heartbeats on (the zombie automation needs
+    them) and its poll interval from the settings (environment, .env, default)."""
+    settings = Settings.from_env(env)
+    return {**env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
+            "PREFECT_WORKER_QUERY_SECONDS": f"{settings.worker_query_seconds:g}"}
 
 
 def main() -> int:
