@@ -149,13 +149,25 @@ def flow_run(flow_run_id: str):
         return client.read_flow_run(flow_run_id)
 
 
+def heartbeats(flow_run_id: str) -> int:
+    """The heartbeat events the server received from the flow run."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
+
+    with get_client(sync_client=True) as client:
+        page = client.read_events(EventFilter(event=EventNameFilter(name=["prefect.flow-run.heartbeat"]),
+                                              resource=EventResourceFilter(id=[f"prefect.flow-run.{flow_run_id}"])),
+                                   limit=10)  # the server refuses the client's default, 100
+    return len(page.events)
+
+
 def restart_worker(stack) -> None:
     stack.kill_worker()
     stack.start_worker()
 
 
 # --- the tests ----------------------------------------------------------------
-def test_a_job_run_is_a_fork_of_the_fork_server(stack, receiver):
+def test_a_job_run_is_a_fork_of_the_fork_server_and_sends_heartbeats(stack, receiver):
     run = held_run(stack, receiver)
     server = stack.worker_pid()
     # The process that called the webhook is a child of the fork server and
@@ -168,6 +180,9 @@ def test_a_job_run_is_a_fork_of_the_fork_server(stack, receiver):
     launcher = cmdline(run["launcher"])
     assert launcher[1] == "-S" and launcher[2].endswith("deployments/launcher.py")
     assert parent_of(parent_of(run["launcher"])) == server  # launcher → Prefect worker → fork server
+    # The forked run sends its heartbeats (every 30 s, the first at its start):
+    # two of them while it is held, what the zombie automation watches.
+    wait_until(lambda: heartbeats(run["flow_run_id"]) >= 2, "two heartbeats received")
 
     receiver.release_event.set()
     wait_until(lambda: stack.job(run["task_id"])["webhook"]["delivered"], "delivered")
@@ -213,3 +228,24 @@ def test_a_killed_worker_leaves_no_run_process(stack, receiver, target):
             wait_until(lambda: flow_run(run["flow_run_id"]).state.is_crashed(), "crashed")
     finally:
         restart_worker(stack)
+
+
+def test_without_a_fork_server_the_launcher_runs_the_engine_itself(stack):
+    """A plain `prefect worker start` (no fork server) runs the same
+    deployments: the launcher falls back to `python -m prefect.engine`."""
+    from deployments import deploy
+
+    stack.kill_worker()
+    argv = deploy.worker_argv(stack.settings, 1)
+    plain = argv[argv.index("deployments.forkserver") + 1:]
+    stack.stack.start("plain-worker", plain, env=deploy.worker_env(stack.env))
+    try:
+        with open(BILL, "rb") as handle:
+            response = stack.post("/v1/jobs/pdf", files={"file": (BILL.name, handle, "application/pdf")})
+        task_id = response.json()["task_id"]
+        wait_until(lambda: stack.job(task_id)["status"] in ("succeeded", "failed"), "finished")
+        assert stack.job(task_id)["status"] == "succeeded"
+        assert "launcher: no fork server configured" in (stack.folder / "log" / "plain-worker.log").read_text()
+    finally:
+        stack.stack.stop("plain-worker")
+        stack.start_worker()
