@@ -198,10 +198,16 @@ class ForkServer:
     def _fork(self, request: Request) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
+        # Held until the child has dropped the server's handlers: a SIGTERM
+        # relayed by its launcher at once must not run them (forwarding it to
+        # the worker); it is delivered, with the default action, just after.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
         pid = os.fork()
         if pid == 0:
             self._become_child(request)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             return 0
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         for fd in request.fds:
             os.close(fd)
         self.children[pid] = request.connection

@@ -6,9 +6,10 @@ deployments, see prefect.yaml) where it would run `python -m prefect.engine`.
 It runs with `python -S` and imports only the standard library, so it starts
 in milliseconds. It connects to the fork server named by FORKSERVER_SOCKET,
 sends its environment and working directory and passes its stdin, stdout and
-stderr (SCM_RIGHTS), then stands in for the forked child: SIGTERM and SIGINT
-(Prefect's cancellation) are relayed to it, and it exits the way the child
-exited. The worker still sees an ordinary subprocess.
+stderr (SCM_RIGHTS), then stands in for the forked child: SIGTERM (Prefect's
+cancellation) and SIGINT are relayed to it (SIGINT only when it did not reach
+the child's process group already), and it exits the way the child exited.
+The worker still sees an ordinary subprocess.
 
 Without a fork server (FORKSERVER_SOCKET unset or nobody listening) it
 becomes `python -m prefect.engine` itself, as a stock worker would run it.
@@ -73,7 +74,7 @@ def wait_for_child(connection: socket.socket) -> int:
     def relay(signum, frame):
         if child is None:
             pending.append(signum)
-        else:
+        elif not (signum == signal.SIGINT and _same_group(child)):
             _kill(child, signum)
 
     signal.signal(signal.SIGTERM, relay)
@@ -101,7 +102,7 @@ def wait_for_child(connection: socket.socket) -> int:
             if word == "pid":
                 child = int(value)
                 for signum in pending:
-                    _kill(child, signum)
+                    relay(signum, None)
                 pending.clear()
             elif word == "exit":
                 return exit_like(int(value))
@@ -120,6 +121,16 @@ def exit_like(code: int) -> int:
         os.kill(os.getpid(), -code)
         return 128 - code
     return code
+
+
+def _same_group(pid: int) -> bool:
+    """The child is in this process group (the worker's): a SIGINT here came
+    from a terminal or a group-wide stop and reached the child already;
+    relaying it would interrupt the child's own handling of it."""
+    try:
+        return os.getpgid(pid) == os.getpgrp()
+    except ProcessLookupError:
+        return True
 
 
 def _kill(pid: int, signum: int) -> None:
