@@ -128,7 +128,8 @@ def render(rows: list[dict]) -> str:
              "(each run a fork of a process that imported the flows once), polling every "
              "`PREFECT_WORKER_QUERY_SECONDS` (1 s), the PHP receiver (php -S, "
              "4 workers) writing into MariaDB, the Prefect server on PostgreSQL; "
-             f"this machine: {os.cpu_count()} cores.", "",
+             f"this machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end "
+             "(other work on the machine slows the runs down).", "",
              "Peak RSS per worker: its fork server, the Prefect worker, and the largest forked run "
              "(which counts the pages it shares with the fork server).", "",
              "| workers | jobs | all queued after | all delivered after | jobs/min | webhook attempts | exactly once "
