@@ -39,9 +39,9 @@ import select
 import signal
 import socket
 import struct
+import secrets
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import warnings
@@ -171,6 +171,10 @@ class ForkServer:
         connection, _ = self.listener.accept()
         fds: list[int] = []
         try:
+            _, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                                  struct.calcsize("3i")))
+            if uid != os.getuid():  # a run gets this user's rights: nobody else may start one
+                raise ValueError(f"connection from uid {uid} refused")
             connection.settimeout(REQUEST_TIMEOUT)
             header, ancillary, _, _ = connection.recvmsg(4, socket.CMSG_SPACE(3 * array.array("i").itemsize))
             for level, kind, data in ancillary:
@@ -312,23 +316,27 @@ def main(argv: list[str]) -> int:
 
     started = time.monotonic()
     modules = preload(ROOT)
-    folder = tempfile.mkdtemp(prefix="forkserver-")  # mode 0700: only this user connects
-    path = os.path.join(folder, "socket")
+    # An abstract socket (Linux): no file to leave behind when this process
+    # is killed; who may connect is checked on each connection (same user).
+    name = f"@invoice-forkserver-{os.getpid()}-{secrets.token_hex(8)}"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
+    listener.bind(socket_address(name))
     listener.listen(64)
     server = ForkServer(listener)
-    server.start_worker(argv, {**os.environ, SOCKET_ENV: path})
+    server.start_worker(argv, {**os.environ, SOCKET_ENV: name})
     print(f"fork server: {modules} modules imported in {time.monotonic() - started:.1f} s, "
-          f"serving worker {server.worker_pid} on {path}", file=sys.stderr, flush=True)
+          f"serving worker {server.worker_pid} on {name}", file=sys.stderr, flush=True)
     request = server.serve()
     if request is not None:  # a forked child: run the flow run, exit as the engine does
         run_engine(request.argv)
         return 0
     server.close()
-    os.unlink(path)
-    os.rmdir(folder)
     return server.worker_code or 0
+
+
+def socket_address(name: str) -> str:
+    """`@name` is the abstract socket `name` (as ss(8) writes it), else a path."""
+    return "\0" + name[1:] if name.startswith("@") else name
 
 
 def _send(connection: socket.socket, line: str) -> None:

@@ -33,7 +33,8 @@ def main() -> int:
         return engine_in_this_process("no fork server configured")
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        connection.connect(path)
+        # `@name`: an abstract socket (see deployments/forkserver.py).
+        connection.connect("\0" + path[1:] if path.startswith("@") else path)
     except OSError as error:
         return engine_in_this_process(f"fork server unreachable at {path}: {error}")
     send_request(connection)
