@@ -3,8 +3,10 @@ then two Prefect process workers, delivered to the PHP receiver writing into
 MariaDB. Prints the time from the first POST to the last delivery and the
 jobs per minute, and checks that every job reached the database exactly once
 (one `invoice_jobs` row, one report, the result's hashes, one webhook-id).
-Writes the figures to bench/jobs-results.md; exits 1 if a job was lost or
-delivered twice.
+Also the peak RSS of each worker's processes: its fork server, the Prefect
+worker, and the largest forked run (the fork server logs each run's). Writes
+the figures to bench/jobs-results.md; exits 1 if a job was lost or delivered
+twice.
 
     python -m bench.bench_jobs [--jobs 100] [--workers 1 2]
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -34,7 +37,7 @@ point_prefect_at_temporary_server()  # before Prefect is imported
 from deployments.processes import temporary_prefect_server  # noqa: E402
 from tests.databases import mysql_database, prefect_server_database  # noqa: E402
 from tests.delivery_check import delivery_problems  # noqa: E402
-from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack  # noqa: E402
+from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack, _descendants  # noqa: E402
 from tests.php_server import PhpServer  # noqa: E402
 
 BILL = ROOT / "tests" / "corpus" / "dev" / "dev-010.pdf"  # a digital two-page bill
@@ -71,6 +74,26 @@ def wait_delivered(stack: LiveStack, task_ids: list[str], deadline: float, targe
         time.sleep(1)
 
 
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident set (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_memory(stack: LiveStack, names: list[str]) -> dict:
+    """Peak RSS over the workers: fork servers, Prefect workers (their
+    children), and forked runs (from the fork servers' log lines). A run's
+    RSS counts the pages it shares with its fork server too."""
+    servers = [stack.worker_pid(name) for name in names]
+    runs = [float(mib) for name in names for mib in re.findall(
+        r"run process \d+ exited with -?\d+, peak RSS (\d+) MiB", (stack.folder / "log" / f"{name}.log").read_text())]
+    return {"fork_server_mib": max(map(peak_rss_mib, servers)),
+            "prefect_worker_mib": max(peak_rss_mib(child) for pid in servers for child in _descendants(pid)),
+            "run_mib": max(runs, default=0.0), "runs_logged": len(runs)}
+
+
 def run_once(folder: Path, jobs: int, workers: int) -> dict:
     with ExitStack() as stack_of:
         database = stack_of.enter_context(contextmanager(mysql_database)())
@@ -81,8 +104,10 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
              **database.env()}, workers=4))
         stack = LiveStack(folder / "stack", WORKER_LIMIT="2").start()
         stack_of.callback(stack.stop)
+        names = ["worker"]
         for extra in range(2, workers + 1):
-            stack.start_worker(f"worker-{extra}")
+            names.append(f"worker-{extra}")
+            stack.start_worker(names[-1])
 
         started = time.monotonic()
         task_ids = queue_all(stack, jobs, receiver.url())
@@ -93,21 +118,28 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         return {"workers": workers, "jobs": jobs, "queued_s": queued, "elapsed_s": elapsed,
                 "per_minute": jobs / elapsed * 60,
                 "webhook_attempts": sum(r["webhook"]["attempts"] for r in records if r),
-                "problems": problems}
+                "problems": problems, **worker_memory(stack, names)}
 
 
 def render(rows: list[dict]) -> str:
     lines = [f"# Jobs bench — {datetime.now():%Y-%m-%d %H:%M}", "",
              f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
-             "over HTTP (16 clients), process workers with `WORKER_LIMIT=2`, the PHP receiver (php -S, "
+             "over HTTP (16 clients), process workers with `WORKER_LIMIT=2` under their fork server "
+             "(each run a fork of a process that imported the flows once), polling every "
+             "`PREFECT_WORKER_QUERY_SECONDS` (1 s), the PHP receiver (php -S, "
              "4 workers) writing into MariaDB, the Prefect server on PostgreSQL; "
-             f"this machine: {os.cpu_count()} cores.", "",
-             "| workers | jobs | all queued after | all delivered after | jobs/min | webhook attempts | exactly once |",
-             "|---|---|---|---|---|---|---|"]
+             f"this machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end "
+             "(other work on the machine slows the runs down).", "",
+             "Peak RSS per worker: its fork server, the Prefect worker, and the largest forked run "
+             "(which counts the pages it shares with the fork server).", "",
+             "| workers | jobs | all queued after | all delivered after | jobs/min | webhook attempts | exactly once "
+             "| peak RSS: fork server / Prefect worker / a run |",
+             "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['workers']} | {row['jobs']} | {row['queued_s']:.1f} s | {row['elapsed_s']:.1f} s | "
                      f"{row['per_minute']:.1f} | {row['webhook_attempts']} | "
-                     f"{'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems'][:3])} |")
+                     f"{'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems'][:3])} | "
+                     f"{row['fork_server_mib']:.0f} / {row['prefect_worker_mib']:.0f} / {row['run_mib']:.0f} MiB |")
     return "\n".join(lines) + "\n"
 
 
@@ -125,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             print(f"{workers} worker(s): {args.jobs} jobs delivered in {row['elapsed_s']:.1f} s "
                   f"({row['per_minute']:.1f} jobs/min), {row['webhook_attempts']} webhook attempts, "
-                  f"{'exactly once' if not row['problems'] else 'PROBLEMS: ' + '; '.join(row['problems'])}",
+                  f"{'exactly once' if not row['problems'] else 'PROBLEMS: ' + '; '.join(row['problems'])}; "
+                  f"peak RSS: fork server {row['fork_server_mib']:.0f} MiB, Prefect worker "
+                  f"{row['prefect_worker_mib']:.0f} MiB, largest of {row['runs_logged']} runs {row['run_mib']:.0f} MiB",
                   flush=True)
     RESULTS.write_text(render(rows), encoding="utf-8")
     print(f"written to {RESULTS.relative_to(ROOT)}")

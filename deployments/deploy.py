@@ -34,8 +34,10 @@ def ensure_work_pool(name: str) -> None:
 
 
 def deploy_all(settings: Settings, env: dict) -> None:
-    env = {**env, "INVOICE_OCR_ROOT": str(ROOT), "PREFECT_WORK_POOL": settings.work_pool,
-           "REPROCESS_CRON": settings.reprocess_cron}
+    # INVOICE_OCR_PYTHON runs the deployments' launcher (deployments/launcher.py);
+    # workers on other machines need the code and this interpreter at the same paths.
+    env = {**env, "INVOICE_OCR_ROOT": str(ROOT), "INVOICE_OCR_PYTHON": sys.executable,
+           "PREFECT_WORK_POOL": settings.work_pool, "REPROCESS_CRON": settings.reprocess_cron}
     subprocess.run([str(BIN / "prefect"), "--no-prompt", "deploy", "--all"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
@@ -76,14 +78,21 @@ def ensure_zombie_automation() -> None:
 
 
 def worker_argv(settings: Settings, limit: int | None = None) -> list[str]:
-    argv = [str(BIN / "prefect"), "worker", "start", "--pool", settings.work_pool, "--type", "process"]
+    """A Prefect process worker under its fork server (deployments/forkserver.py),
+    which has imported the flows once and forks a process per flow run."""
+    argv = [sys.executable, "-m", "deployments.forkserver",
+            str(BIN / "prefect"), "worker", "start", "--pool", settings.work_pool, "--type", "process"]
     if limit:
         argv += ["--limit", str(limit)]
     return argv
 
 
 def worker_env(env: dict) -> dict:
-    return {**env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS)}
+    """The worker's environment: heartbeats on (the zombie automation needs
+    them) and its poll interval from the settings (environment, .env, default)."""
+    settings = Settings.from_env(env)
+    return {**env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
+            "PREFECT_WORKER_QUERY_SECONDS": f"{settings.worker_query_seconds:g}"}
 
 
 def main() -> int:

@@ -73,6 +73,10 @@ class Settings:
     prefect_port: int = field(default=4200, metadata={"env": "PREFECT_PORT"})
     work_pool: str = field(default="invoice-pool", metadata={"env": "PREFECT_WORK_POOL"})
     worker_limit: int = field(default=2, metadata={"env": "WORKER_LIMIT"})  # concurrent job runs per worker
+    # Seconds between a worker's polls for scheduled runs (Prefect's default is
+    # 10). Forked runs start in milliseconds, so a long poll would leave the
+    # worker's slots idle between runs; one poll a second is a cheap request.
+    worker_query_seconds: float = field(default=1.0, metadata={"env": "PREFECT_WORKER_QUERY_SECONDS"})
     job_result_ttl: int = field(default=86400, metadata={"env": "JOB_RESULT_TTL"})
     reprocess_cron: str = field(default="*/15 * * * *", metadata={"env": "REPROCESS_CRON"})
     reprocess_max_attempts: int = field(default=3, metadata={"env": "REPROCESS_MAX_ATTEMPTS"})

@@ -47,6 +47,10 @@ class LiveStack:
         self.stack.start(name, deploy.worker_argv(self.settings, self.settings.worker_limit),
                          env=deploy.worker_env(self.env))
 
+    def worker_pid(self, name: str = "worker") -> int:
+        """The worker's first process: its fork server (deployments/forkserver.py)."""
+        return next(process.pid for candidate, process in self.stack.processes if candidate == name)
+
     def kill_worker(self, name: str = "worker") -> None:
         """SIGKILL the worker and every process it spawned (its flow runs may
         live in sessions of their own), as a machine crash would."""

@@ -1,0 +1,145 @@
+"""The flow run command of the process work pool: hands the run to the
+worker's fork server instead of starting a new interpreter.
+
+Prefect's process worker runs this (the `command` job variable of the
+deployments, see prefect.yaml) where it would run `python -m prefect.engine`.
+It runs with `python -S` and imports only the standard library, so it starts
+in milliseconds. It connects to the fork server named by FORKSERVER_SOCKET,
+sends its environment and working directory and passes its stdin, stdout and
+stderr (SCM_RIGHTS), then stands in for the forked child: SIGTERM (Prefect's
+cancellation) and SIGINT are relayed to it (SIGINT only when it did not reach
+the child's process group already), and it exits the way the child exited.
+The worker still sees an ordinary subprocess.
+
+Without a fork server (FORKSERVER_SOCKET unset or nobody listening) it
+becomes `python -m prefect.engine` itself, as a stock worker would run it.
+"""
+import array
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+
+SOCKET_ENV = "FORKSERVER_SOCKET"
+# How often the launcher checks that the worker that started it is alive.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def main() -> int:
+    path = os.environ.get(SOCKET_ENV)
+    if not path:
+        return engine_in_this_process("no fork server configured")
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        # `@name`: an abstract socket (see deployments/forkserver.py).
+        connection.connect("\0" + path[1:] if path.startswith("@") else path)
+    except OSError as error:
+        return engine_in_this_process(f"fork server unreachable at {path}: {error}")
+    send_request(connection)
+    return wait_for_child(connection)
+
+
+def engine_in_this_process(reason: str) -> int:
+    """What a stock process worker runs: a fresh interpreter with the site
+    packages (this one was started with -S)."""
+    print(f"launcher: {reason}; running python -m prefect.engine", file=sys.stderr, flush=True)
+    os.execv(sys.executable, [sys.executable, "-m", "prefect.engine", *sys.argv[1:]])
+    return 1  # not reached
+
+
+def send_request(connection: socket.socket) -> None:
+    """A length-prefixed JSON request; the three standard fds ride on its
+    first bytes (a closed one is replaced by /dev/null)."""
+    payload = json.dumps({"env": dict(os.environ), "cwd": os.getcwd(), "argv": sys.argv[1:]}).encode()
+    fds = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+            fds.append(fd)
+        except OSError:
+            fds.append(os.open(os.devnull, os.O_RDWR))
+    connection.sendmsg([struct.pack("!I", len(payload))],
+                       [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+    connection.sendall(payload)
+
+
+def wait_for_child(connection: socket.socket) -> int:
+    """Relay signals to the forked child until the fork server reports how
+    it exited; kill it if the worker that started this launcher is gone."""
+    child = None
+    pending = []
+    parent = os.getppid()
+
+    def relay(signum, frame):
+        if child is None:
+            pending.append(signum)
+        elif not (signum == signal.SIGINT and _same_group(child)):
+            _kill(child, signum)
+
+    signal.signal(signal.SIGTERM, relay)
+    signal.signal(signal.SIGINT, relay)
+    connection.settimeout(PARENT_CHECK_SECONDS)
+    buffer = b""
+    while True:
+        try:
+            data = connection.recv(256)
+        except socket.timeout:
+            if os.getppid() != parent:  # the worker died: its runs must not go on alone
+                if child is not None:
+                    _kill(child, signal.SIGKILL)
+                return 1
+            continue
+        if not data:
+            print("launcher: the fork server closed the connection", file=sys.stderr, flush=True)
+            if child is not None:
+                _kill(child, signal.SIGKILL)
+            return 1
+        buffer += data
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            word, _, value = line.decode().partition(" ")
+            if word == "pid":
+                child = int(value)
+                for signum in pending:
+                    relay(signum, None)
+                pending.clear()
+            elif word == "exit":
+                return exit_like(int(value))
+            else:
+                print(f"launcher: fork server error: {value}", file=sys.stderr, flush=True)
+                return 1
+
+
+def exit_like(code: int) -> int:
+    """Exit as the child did: a child killed by a signal kills the launcher
+    with the same signal, so the worker reports, e.g., -9 as it would have."""
+    if code < 0:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+        return 128 - code
+    return code
+
+
+def _same_group(pid: int) -> bool:
+    """The child is in this process group (the worker's): a SIGINT here came
+    from a terminal or a group-wide stop and reached the child already;
+    relaying it would interrupt the child's own handling of it."""
+    try:
+        return os.getpgid(pid) == os.getpgrp()
+    except ProcessLookupError:
+        return True
+
+
+def _kill(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())
