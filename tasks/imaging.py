@@ -282,9 +282,10 @@ def darken_pale_print(image: Image.Image, *, min_share: float = 0.0003) -> Image
     if paper < 200:
         return image
     dark = grey < paper - 80
-    # The level around each pixel (a median wider than strokes, at ~50 dpi
-    # where it is cheap): the paper's around print, a fill's inside a box.
-    around = np.asarray(_reduced(image, 500)[0].filter(ImageFilter.MedianFilter(9)).resize(small.size),
+    # The level around each pixel (a median ~6 mm wide, wider than strokes
+    # and letters, at ~30 dpi where it is cheap): the paper's around print,
+    # a fill's inside a box.
+    around = np.asarray(_reduced(image, 350)[0].filter(ImageFilter.MedianFilter(7)).resize(small.size),
                         dtype=np.int16)
     pale = (grey >= paper - 70) & (grey < paper - 25) & (around >= paper - 15) & ~_dilate(dark, 2)
     # Rules and box outlines, found on everything darker than the paper
