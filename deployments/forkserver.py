@@ -58,6 +58,10 @@ PRELOAD = ("prefect.flow_engine", "prefect.task_engine", "prefect.runtime.flow_r
            "anyio._backends._asyncio", "anyio.streams.tls", "anyio.streams.stapled", "email.policy",
            "weasyprint", "weasyprint.text.fonts", "weasyprint.urls", "fontTools.ttLib", "numpy", "PIL.Image",
            "pypdfium2", "httpx", "tenacity", "tasks.analyse.stage")
+# Called once the imports are done: what every run would otherwise load
+# again (the reports' fonts and templates, the market data).
+WARM_UP = (("tasks.render", "warm_up"), ("tasks.analyse.marketdata", "load_reference"),
+           ("tasks.analyse.marketdata", "load_offers"))
 REQUEST_TIMEOUT = 10  # seconds a launcher has to send its request once connected
 
 
@@ -94,7 +98,8 @@ def entrypoint_modules(root: Path) -> list[str]:
 
 
 def preload(root: Path) -> int:
-    """Import what the runs need; the number of modules loaded.
+    """Import what the runs need and load what they would load again
+    (WARM_UP); the number of modules loaded.
 
     The collector is off meanwhile and what the imports made is then frozen
     (gc.freeze, as the gc docs advise for fork servers): a child's
@@ -107,6 +112,8 @@ def preload(root: Path) -> int:
     gc.disable()
     for name in (*PRELOAD, *entrypoint_modules(root)):
         importlib.import_module(name)
+    for module, function in WARM_UP:
+        getattr(importlib.import_module(module), function)()
     gc.freeze()
     # A fork copies only the forking thread: a peer's locks could stay held
     # in the child. Counted by the kernel, to see C libraries' threads too.

@@ -1,14 +1,16 @@
 """OCR stage: pages that carry an image (scans, photos) become words.
 
 For each page: on a photo the sheet is found, cut out of its background and
-its perspective undone; uneven light is evened out; the direction and skew
+its perspective undone; uneven light is evened out; pale grey print
+(labels) is darkened where it stands on plain paper; the direction and skew
 of the text lines are measured on the ink and corrected; an upside-down
 page is turned (ascender/descender asymmetry); the image is brought to the
 resolution Tesseract reads best; then one Tesseract pass. No separate OSD
 run: on the dev scans `--psm 0` took 1-5 s a page (as long as reading it)
 and was unsure (confidence under 14) on most right answers. A page still read poorly is
-read once more upside down and the better read kept. Word boxes are mapped
-to the upright page in points.
+read once more upside down and the better read kept. Specks read as
+punctuation or lone letters are dropped, and word boxes are mapped to the
+upright page in points.
 
 Pages run in parallel (one single-threaded Tesseract per core); a text-layer
 page is never OCRed.
