@@ -222,3 +222,17 @@ def test_a_line_whose_amount_per_kwh_is_no_price_gives_no_consumption():
     analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
     assert analysis["electricity"]["consumption_kwh"] == 1492
     assert [line["amount_ht_eur"] for line in analysis["lines"] if line["kind"] == "consumption"] == [None]
+
+
+def test_the_date_under_the_bills_title_is_its_date():
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    title = [[(40, "FACTURE DE RÉGULARISATION")], [(40, "Plenitude")], [(40, "Eni"), (300, "53549331308337")]]
+    doc = build_document([words_page(title + [[(300, "du 10/03/25")]])])
+    assert extract_invoice_date(doc).value == date(2025, 3, 10)
+    # A period under the title is no date of issue, nor a date far from it.
+    assert extract_invoice_date(build_document([words_page(title + [[(300, "du 01/03/24 au 28/02/25")]])])) is None
+    far = title + [[(40, "texte")]] * 3 + [[(300, "du 10/03/25")]]
+    assert extract_invoice_date(build_document([words_page(far)])) is None

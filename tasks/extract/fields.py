@@ -42,7 +42,25 @@ def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_s
 
 
 def extract_invoice_date(doc: Document) -> Candidate | None:
-    return vote(_labelled(doc, "invoice_date", read_date, below_lines=2))
+    return vote(_labelled(doc, "invoice_date", read_date, below_lines=2)) or _title_date(doc)
+
+
+def _title_date(doc: Document) -> Candidate | None:
+    """`FACTURE … n° 5354… / du 10/03/25`: the date of the bill's title,
+    printed on a line of its own under the title, with no label."""
+    for line in doc.lines:
+        if line.page != 1 or len(line.segments) != 1:
+            continue
+        seg = line.segments[0]
+        m = re.fullmatch(r"(?:du|emise? le|le)\s+(.+)", fold(seg.text).strip())
+        found = read_date(m.group(1), ocr=seg.ocr) if m else None
+        if not found or find_date_ranges(seg.text, ocr=seg.ocr) or found[2] < len(m.group(1).strip()):
+            continue
+        above = [ln for ln in doc.lines[max(0, line.index - 3):line.index] if ln.page == line.page]
+        if any(re.match(r"facture\b", fold(ln.segments[0].text)) for ln in above):
+            return from_segment(found[0], seg, 0.6, "invoice_date:title", span=(m.start(1) + found[1],
+                                                                                m.start(1) + found[2]))
+    return None
 
 
 def period_candidates(doc: Document) -> list[Candidate]:
