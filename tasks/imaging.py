@@ -260,7 +260,7 @@ def autocontrast(image: Image.Image) -> Image.Image:
     return ImageOps.autocontrast(image, cutoff=(0.5, 1.0))
 
 
-# ------------------------------------------------------------ faint print
+# ------------------------------------------------------------- pale print
 
 
 def darken_pale_print(image: Image.Image, *, min_share: float = 0.0003) -> Image.Image:
