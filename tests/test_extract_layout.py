@@ -236,3 +236,35 @@ def test_the_date_under_the_bills_title_is_its_date():
     assert extract_invoice_date(build_document([words_page(title + [[(300, "du 01/03/24 au 28/02/25")]])])) is None
     far = title + [[(40, "texte")]] * 3 + [[(300, "du 10/03/25")]]
     assert extract_invoice_date(build_document([words_page(far)])) is None
+
+
+def test_lines_without_their_vat_rate_take_the_one_the_vat_table_proves():
+    """A dual bill printing no rate on its lines: the legal plan (fixed part
+    at 5,5 %, the rest at 20 %) gives exactly the VAT table's bases, so each
+    energy's share with its VAT is known. A table that fits no plan leaves
+    the rates, and the shares, unknown."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [
+        [(40, "Électricité")],
+        [(40, "Abonnement 50 jours x 0,3432 €/jour"), (420, "17,16 €")],
+        [(40, "Électricité consommée 443 kWh x 0,0870 €/kWh"), (420, "38,54 €")],
+        [(40, "Accise sur l'électricité 443 kWh x 0,0337 €/kWh"), (420, "14,93 €")],
+        [(40, "Gaz naturel")],
+        [(40, "Abonnement 50 jours x 0,5941 €/jour"), (420, "29,71 €")],
+        [(40, "Gaz consommé 1 331 kWh x 0,0703 €/kWh"), (420, "93,57 €")],
+        [(40, "Total HT"), (420, "193,91 €")],
+        [(40, "TVA 5,5 % sur 46,87 €"), (420, "2,58 €")],
+        [(40, "TVA 20 % sur 147,04 €"), (420, "29,41 €")],
+        [(40, "Total TTC"), (420, "225,90 €")],
+    ]
+    analysis = extract_invoice([words_page(rows)])
+    # `€/jour` is the price's unit, not a word of the label.
+    assert [(l["quantity"], l["unit_price_ht_eur"]) for l in analysis["lines"] if l["kind"] == "subscription"] \
+        == [(50, 0.3432), (50, 0.5941)]
+    assert analysis["electricity"]["amount_ttc_eur"] == round(17.16 * 1.055 + (38.54 + 14.93) * 1.2, 2)
+    assert analysis["gas"]["amount_ttc_eur"] == round(29.71 * 1.055 + 93.57 * 1.2, 2)
+
+    rows[8:10] = [[(40, "TVA 5,5 % sur 40,00 €"), (420, "2,20 €")], [(40, "TVA 20 % sur 153,91 €"), (420, "30,78 €")]]
+    analysis = extract_invoice([words_page(rows)])
+    assert analysis["electricity"]["amount_ttc_eur"] is None and analysis["gas"]["amount_ttc_eur"] is None

@@ -67,6 +67,41 @@ def check_line_quantities(items: list[Item]) -> None:
             it.quantity = None
 
 
+# The VAT of energy bills: the fixed part (subscription and CTA) at 5,5 %
+# for periods up to 31 July 2025, everything else at 20 %; for later
+# periods everything at 20 % (LFI 2025 art. 20, BOI-RES-TVA-000209; via
+# invoice_anatomy.md §3). A bill over both has both plans, and fits neither
+# alone: its lines are left without a rate.
+_FIXED_PART = ("subscription", "cta")
+_VAT_PLANS = ({"fixed": 5.5, "other": 20.0}, {"fixed": 20.0, "other": 20.0})
+
+
+def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
+    """Lines printed without their VAT rate get the rate of the legal plan
+    whose bases are exactly those of the bill's VAT table, and only then:
+    the table, checked row by row, proves the assignment."""
+    todo = [i for i in items if i.vat_rate is None and not i.vat_exempt and i.amount is not None]
+    if not todo or not vat_rows or not all(r.checked for r in vat_rows) \
+            or any(i.amount is None for i in items if not i.vat_exempt):
+        return
+    table = {r.rate: r.base for r in vat_rows}
+    fits = []
+    for plan in _VAT_PLANS:
+        rates = [i.vat_rate if i.vat_rate is not None else plan["fixed" if i.kind in _FIXED_PART else "other"]
+                 for i in items]
+        bases: dict[float, float] = {}
+        for item, rate in zip(items, rates):
+            if not item.vat_exempt:
+                bases[rate] = bases.get(rate, 0.0) + item.amount
+        if set(bases) == set(table) and all(abs(bases[r] - table[r]) <= 0.02 for r in table) \
+                and rates not in fits:
+            fits.append(rates)
+    if len(fits) == 1:  # plans that fit but disagree on a line prove nothing
+        for item, rate in zip(items, fits[0]):
+            if item.vat_rate is None and not item.vat_exempt:
+                item.vat_rate = rate
+
+
 def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     ht, vat, ttc = d.get("total_ht_eur"), d.get("total_vat_eur"), d.get("total_ttc_eur")
     lines_sum = round(sum(i.amount for i in items if i.amount is not None), 2) if items else None

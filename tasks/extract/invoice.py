@@ -127,6 +127,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
             if r.energy is None:
                 r.energy = present[0]
     checks.check_line_quantities(items)
+    checks.infer_vat_rates(items, st.vat_rows)
     st.items, st.readings = items, readings
 
     # Bill-level fields.

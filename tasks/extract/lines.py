@@ -400,7 +400,7 @@ def _label_tail(seg: Segment) -> Segment | None:
     for i, (w, (a, b)) in enumerate(zip(seg.words, seg.spans)):
         in_date = any(a < de and b > ds for ds, de in dates)
         if in_date or (re.search(r"[A-Za-zÀ-ÿ]{2}", w.text) and not re.fullmatch(
-                r"(?i)k\s?wh|kwh|mois|jours?|m3|m³|€|eur|ht|ttc|c€/kwh|€/kwh|€/mois|kva", w.text.strip(".,"))):
+                r"(?i)k\s?wh|kwh|mois|jours?|m3|m³|€|eur|ht|ttc|c?€/\w+|kva", w.text.strip(".,"))):
             last_alpha = i
     rest = seg.words[last_alpha + 1:]
     if not rest or last_alpha < 0:
