@@ -37,7 +37,7 @@ point_prefect_at_temporary_server()  # before Prefect is imported
 from deployments.processes import temporary_prefect_server  # noqa: E402
 from tests.databases import mysql_database, prefect_server_database  # noqa: E402
 from tests.delivery_check import delivery_problems  # noqa: E402
-from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack, _descendants  # noqa: E402
+from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack, descendants, peak_rss_mib  # noqa: E402
 from tests.php_server import PhpServer  # noqa: E402
 
 BILL = ROOT / "tests" / "corpus" / "dev" / "dev-010.pdf"  # a digital two-page bill
@@ -74,14 +74,6 @@ def wait_delivered(stack: LiveStack, task_ids: list[str], deadline: float, targe
         time.sleep(1)
 
 
-def peak_rss_mib(pid: int) -> float:
-    """The process's peak resident set (VmHWM), in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def worker_memory(stack: LiveStack, names: list[str]) -> dict:
     """Peak RSS over the workers: fork servers, Prefect workers (their
     children), and forked runs (from the fork servers' log lines). A run's
@@ -90,7 +82,7 @@ def worker_memory(stack: LiveStack, names: list[str]) -> dict:
     runs = [float(mib) for name in names for mib in re.findall(
         r"run process \d+ exited with -?\d+, peak RSS (\d+) MiB", (stack.folder / "log" / f"{name}.log").read_text())]
     return {"fork_server_mib": max(map(peak_rss_mib, servers)),
-            "prefect_worker_mib": max(peak_rss_mib(child) for pid in servers for child in _descendants(pid)),
+            "prefect_worker_mib": max(peak_rss_mib(child) for pid in servers for child in descendants(pid)),
             "run_mib": max(runs, default=0.0), "runs_logged": len(runs)}
 
 

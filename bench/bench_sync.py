@@ -41,6 +41,7 @@ import requests  # noqa: E402
 
 from deployments.processes import (  # noqa: E402
     OFFLINE_ENV, Stack, free_port, gunicorn_argv, temporary_prefect_server, wait_http)
+from tests.live_stack import descendants, peak_rss_mib  # noqa: E402
 
 DIGITAL = ROOT / "tests" / "corpus" / "dev" / "dev-010.pdf"
 SCANNED = ROOT / "tests" / "corpus" / "dev" / "dev-014.pdf"
@@ -167,18 +168,7 @@ def throughput(base: str, requests_count: int, clients: int) -> float:
 
 def worker_peak_rss_mib(master) -> float:
     """The largest VmHWM among the gunicorn master's worker processes."""
-    peaks = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master.pid) and "VmHWM" in fields:
-            peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
-    return max(peaks, default=float("nan"))
+    return max(map(peak_rss_mib, descendants(master.pid)), default=float("nan"))
 
 
 def ten_page_scan(folder: Path) -> Path:

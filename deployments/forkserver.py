@@ -35,11 +35,11 @@ import importlib
 import json
 import os
 import runpy
+import secrets
 import select
 import signal
 import socket
 import struct
-import secrets
 import subprocess
 import sys
 import threading
@@ -48,7 +48,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-SOCKET_ENV = "FORKSERVER_SOCKET"
+from deployments.launcher import SOCKET_ENV, kill_quietly, socket_address
+
 PR_SET_PDEATHSIG = 1
 # Imported before serving: what the flow runs import (Prefect's engine, the
 # deployments' entrypoints, found in prefect.yaml) and what the engine and
@@ -166,7 +167,7 @@ class ForkServer:
     def close(self) -> None:
         """After the worker exited: kill what is left of its runs."""
         for pid in self.children:
-            _kill(pid, signal.SIGKILL)
+            kill_quietly(pid, signal.SIGKILL)
         deadline = time.monotonic() + 5
         while self.children and time.monotonic() < deadline:
             self._reap()
@@ -254,7 +255,7 @@ class ForkServer:
 
     def _signal_worker(self, signum: int) -> None:
         if self.worker_pid is not None and self.worker_code is None:
-            _kill(self.worker_pid, signum)
+            kill_quietly(self.worker_pid, signum)
 
     # --- the child side ----------------------------------------------------
     def _become_child(self, request: Request) -> None:
@@ -341,23 +342,11 @@ def main(argv: list[str]) -> int:
     return server.worker_code or 0
 
 
-def socket_address(name: str) -> str:
-    """`@name` is the abstract socket `name` (as ss(8) writes it), else a path."""
-    return "\0" + name[1:] if name.startswith("@") else name
-
-
 def _send(connection: socket.socket, line: str) -> None:
     try:
         connection.sendall(line.encode() + b"\n")
     except OSError:
         pass  # the launcher is gone; its child dies on its own
-
-
-def _kill(pid: int, signum: int) -> None:
-    try:
-        os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 if __name__ == "__main__":

@@ -33,8 +33,7 @@ def main() -> int:
         return engine_in_this_process("no fork server configured")
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        # `@name`: an abstract socket (see deployments/forkserver.py).
-        connection.connect("\0" + path[1:] if path.startswith("@") else path)
+        connection.connect(socket_address(path))
     except OSError as error:
         return engine_in_this_process(f"fork server unreachable at {path}: {error}")
     send_request(connection)
@@ -76,7 +75,7 @@ def wait_for_child(connection: socket.socket) -> int:
         if child is None:
             pending.append(signum)
         elif not (signum == signal.SIGINT and _same_group(child)):
-            _kill(child, signum)
+            kill_quietly(child, signum)
 
     signal.signal(signal.SIGTERM, relay)
     signal.signal(signal.SIGINT, relay)
@@ -88,13 +87,13 @@ def wait_for_child(connection: socket.socket) -> int:
         except socket.timeout:
             if os.getppid() != parent:  # the worker died: its runs must not go on alone
                 if child is not None:
-                    _kill(child, signal.SIGKILL)
+                    kill_quietly(child, signal.SIGKILL)
                 return 1
             continue
         if not data:
             print("launcher: the fork server closed the connection", file=sys.stderr, flush=True)
             if child is not None:
-                _kill(child, signal.SIGKILL)
+                kill_quietly(child, signal.SIGKILL)
             return 1
         buffer += data
         while b"\n" in buffer:
@@ -134,7 +133,15 @@ def _same_group(pid: int) -> bool:
         return True
 
 
-def _kill(pid: int, signum: int) -> None:
+def socket_address(name: str) -> str:
+    """`@name` is the abstract socket `name` (as ss(8) writes it), else a
+    path. Shared with deployments/forkserver.py, which imports it from here:
+    this file must stay importable without the site packages."""
+    return "\0" + name[1:] if name.startswith("@") else name
+
+
+def kill_quietly(pid: int, signum: int) -> None:
+    """Signal `pid`, which may have exited already."""
     try:
         os.kill(pid, signum)
     except ProcessLookupError:

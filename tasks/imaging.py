@@ -276,7 +276,7 @@ def darken_pale_print(image: Image.Image, *, min_share: float = 0.0003) -> Image
     paper, away from dark ink (its anti-aliased edges are pale too) and off
     long straight runs (rules, box edges). Only around those is the image
     darkened."""
-    small, scale = _reduced(image, 1000)
+    small, _ = _reduced(image, 1000)
     grey = np.asarray(small.filter(ImageFilter.GaussianBlur(0.7)), dtype=np.int16)
     paper = float(np.median(grey))
     if paper < 200:

@@ -56,7 +56,7 @@ class LiveStack:
         live in sessions of their own), as a machine crash would."""
         for index, (candidate, process) in enumerate(self.stack.processes):
             if candidate == name:
-                for pid in [process.pid, *_descendants(process.pid)]:
+                for pid in [process.pid, *descendants(process.pid)]:
                     try:
                         os.kill(pid, signal.SIGKILL)
                     except ProcessLookupError:
@@ -84,7 +84,8 @@ class LiveStack:
         return response.json()
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """Every process under `pid` (children, theirs…), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -99,3 +100,15 @@ def _descendants(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident set (VmHWM), in MiB; 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

@@ -67,6 +67,25 @@ def check_line_quantities(items: list[Item]) -> None:
             it.quantity = None
 
 
+def check_quantities_against_consumption(items: list[Item], consumption: Candidate | None) -> None:
+    """The one line of an energy billing its kWh (its consumption in a
+    single register, its excise) when its kWh are not the consumption read
+    elsewhere (readings, label): a quantity read on a scan and not backed
+    by quantity × price = amount is the likelier misread, and would make a
+    price per kWh. It is forgotten, not replaced: another line of a split
+    period may have gone unread."""
+    if consumption is None or consumption.note == "lines":
+        return
+    for kind in ("consumption", "accise"):
+        lines = [i for i in items if i.kind == kind]
+        if len(lines) != 1:
+            continue
+        item = lines[0]
+        if item.ocr and not item.checked and item.quantity is not None \
+                and abs(item.quantity - consumption.value) > 0.5:
+            item.quantity = None
+
+
 # The VAT of energy bills: the fixed part (subscription and CTA) at 5,5 %
 # for periods up to 31 July 2025, everything else at 20 %; for later
 # periods everything at 20 % (LFI 2025 art. 20, BOI-RES-TVA-000209; via
@@ -80,8 +99,8 @@ def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
     """Lines printed without their VAT rate get the rate of the legal plan
     whose bases are exactly those of the bill's VAT table, and only then:
     the table, checked row by row, proves the assignment."""
-    todo = [i for i in items if i.vat_rate is None and not i.vat_exempt and i.amount is not None]
-    if not todo or not vat_rows or not all(r.checked for r in vat_rows) \
+    if not vat_rows or not all(r.checked for r in vat_rows) \
+            or not any(i.vat_rate is None and not i.vat_exempt for i in items) \
             or any(i.amount is None for i in items if not i.vat_exempt):
         return
     table = {r.rate: r.base for r in vat_rows}

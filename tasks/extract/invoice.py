@@ -301,8 +301,7 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
         total_cands.append(Candidate(_int(delta), 0.7 * min(r.conf for r in main), main[0].page, "computed",
                                      "readings"))
     d.set(p + "consumption_kwh", vote(total_cands))
-    for kind in ("consumption", "accise"):
-        _forget_contradicted_quantity([i for i in items if i.kind == kind], d.cand(p + "consumption_kwh"))
+    checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     hphc = d.get(p + "tariff_option") in ("hphc", None)
     for kind, reg, key in (("consumption_hp", "hp", "consumption_hp_kwh"),
                            ("consumption_hc", "hc", "consumption_hc_kwh")):
@@ -337,8 +336,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     cons = [i for i in items if i.kind == "consumption" and i.unit in ("kWh", None)]
     kwh = list(labelled["kwh_gaz"]) + conversion["kwh"] + [_sum_candidate(cons, "quantity", "lines")]
     d.set(p + "consumption_kwh", vote(kwh))
-    for kind in ("consumption", "accise"):
-        _forget_contradicted_quantity([i for i in items if i.kind == kind], d.cand(p + "consumption_kwh"))
+    checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     m3 = list(labelled["m3"]) + conversion["m3"]
     if readings:
         m3.append(Candidate(_int(sum(r.delta for r in readings)), 0.6 * min(r.conf for r in readings),
@@ -354,21 +352,6 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     band, zone = extract_band_zone(doc)
     d.set(p + "tariff_band", band)
     d.set(p + "zone", zone)
-
-
-def _forget_contradicted_quantity(lines: list[Item], consumption: Candidate | None) -> None:
-    """The one line billing the energy's kWh (its consumption in a single
-    register, its excise) when its kWh are not the consumption read
-    elsewhere (readings, label): a quantity read on a scan and not backed
-    by quantity × price = amount is the likelier misread, and would make a
-    price per kWh. It is forgotten, not replaced: another line of a split
-    period may have gone unread."""
-    if consumption is None or consumption.note == "lines" or len(lines) != 1:
-        return
-    item = lines[0]
-    if item.ocr and not item.checked and item.quantity is not None \
-            and abs(item.quantity - consumption.value) > 0.5:
-        item.quantity = None
 
 
 def _int(v: float) -> float | int:
