@@ -13,6 +13,10 @@ figures and writes them to bench/sync-results.md; asserts nothing.
   jobs' figures of bench/bench_jobs.py.
 - Peak RSS of the gunicorn worker, and of a job-like process (the flow
   from the command line) on a 10-page scan.
+
+Each pair of figures set against each other is measured in turns, one run
+of each side after the other, so that the machine's drifting speed weighs
+on both alike.
 """
 from __future__ import annotations
 
@@ -112,13 +116,22 @@ def bare_tools(path: Path, result: dict):
     return run
 
 
-def timed(function, runs: int) -> list[float]:
-    function()  # warm-up
-    times = []
+def timed_side_by_side(first, second, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds of each run of `first` and of `second`, taken in turns: this
+    machine's speed drifts by tens of percent within a minute, and a drift
+    must weigh on both sides alike. After a warm-up run of each, the heap is
+    frozen, as in a gunicorn worker (deployments/gunicorn.conf.py)."""
+    from deployments.warmup import tune_gc
+
+    first()
+    second()
+    tune_gc()
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
+        for function, out in zip((first, second), times):
+            started = time.perf_counter()
+            function()
+            out.append(time.perf_counter() - started)
     return times
 
 
@@ -152,11 +165,13 @@ def prefect_share(runs: int) -> tuple[float, float]:
     from tasks.settings import get_settings
 
     settings = get_settings()
-    flow = statistics.median(timed(lambda: run_analysis([DIGITAL], "pdf"), runs))
-    with plain_stages():
-        plain = statistics.median(timed(lambda: analyse_files(
-            settings, [DIGITAL], "pdf", requested_type="auto", confidence_min=0.5, strict=True), runs))
-    return flow, plain
+
+    def plain():
+        with plain_stages():
+            analyse_files(settings, [DIGITAL], "pdf", requested_type="auto", confidence_min=0.5, strict=True)
+
+    flow, plain = timed_side_by_side(lambda: run_analysis([DIGITAL], "pdf"), plain, runs)
+    return statistics.median(flow), statistics.median(plain)
 
 
 def throughput(base: str, requests_count: int, clients: int) -> float:
@@ -205,13 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         rss_job = job_peak_rss_mib(folder)
         with api_server(folder) as (base, master):
             _, result = post_bill(base)
-            http = timed(lambda: post_bill(base), args.runs)
-            bare = timed(bare_tools(DIGITAL, result), args.runs)
+            http, bare = timed_side_by_side(lambda: post_bill(base), bare_tools(DIGITAL, result), args.runs)
             rss_worker = worker_peak_rss_mib(master)
         with api_server(folder, workers=2, threads=2) as (base, _):
             post_bill(base)
             sync_per_minute = throughput(base, args.runs * 2, clients=2)
-        flow, plain = prefect_share(max(5, args.runs // 2))
+        flow, plain = prefect_share(args.runs)
 
     http_p50, http_p95 = statistics.median(http), percentile(http, 0.95)
     bare_p50 = statistics.median(bare)
@@ -232,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {value}")
     lines = [f"# Sync bench — {datetime.now():%Y-%m-%d %H:%M}", "",
              f"`python -m bench.bench_sync --runs {args.runs}` on {DIGITAL.name} (digital, 2 pages); "
-             f"this machine: {os.cpu_count()} cores. Jobs per minute: bench/jobs-results.md.", "",
+             f"this machine: {os.cpu_count()} cores; each pair of figures compared measured in turns. "
+             "Jobs per minute: bench/jobs-results.md.", "",
              "| figure | value |", "|---|---|", *[f"| {name} | {value} |" for name, value in figures]]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"written to {RESULTS.relative_to(ROOT)}")

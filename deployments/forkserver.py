@@ -31,7 +31,6 @@ from __future__ import annotations
 import array
 import ctypes
 import gc
-import importlib
 import json
 import os
 import runpy
@@ -48,21 +47,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from deployments import warmup
 from deployments.launcher import SOCKET_ENV, kill_quietly, socket_address
 
 PR_SET_PDEATHSIG = 1
-# Imported before serving: what the flow runs import (Prefect's engine, the
-# deployments' entrypoints, found in prefect.yaml) and what the engine and
-# the stages import lazily, inside functions (listed from a run's sys.modules).
-PRELOAD = ("prefect.flow_engine", "prefect.task_engine", "prefect.runtime.flow_run",
-           "prefect.deployments.steps", "prefect._internal.metrics", "prefect.utilities.visualization",
-           "anyio._backends._asyncio", "anyio.streams.tls", "anyio.streams.stapled", "email.policy",
-           "weasyprint", "weasyprint.text.fonts", "weasyprint.urls", "fontTools.ttLib", "numpy", "PIL.Image",
-           "pypdfium2", "httpx", "tenacity", "tasks.analyse.stage")
-# Called once the imports are done: what every run would otherwise load
-# again (the reports' fonts and templates, the market data).
-WARM_UP = (("tasks.render", "warm_up"), ("tasks.analyse.marketdata", "load_reference"),
-           ("tasks.analyse.marketdata", "load_offers"))
 REQUEST_TIMEOUT = 10  # seconds a launcher has to send its request once connected
 
 
@@ -99,23 +87,21 @@ def entrypoint_modules(root: Path) -> list[str]:
 
 
 def preload(root: Path) -> int:
-    """Import what the runs need and load what they would load again
-    (WARM_UP); the number of modules loaded.
+    """Import what the runs need (the deployments' entrypoints, found in
+    prefect.yaml, and what they import lazily), load what they would load
+    again, and freeze the heap (deployments/warmup.py); the number of
+    modules loaded.
 
-    The collector is off meanwhile and what the imports made is then frozen
-    (gc.freeze, as the gc docs advise for fork servers): a child's
-    collections then skip those objects instead of writing to every page
-    they sit on, which would copy them (and cost ~0.1 s per full collection).
+    The collector is off meanwhile: a child's collections skip the frozen
+    objects instead of writing to every page they sit on, which would copy
+    them (and cost ~0.1 s per full collection).
     """
     # numpy's OpenBLAS would start a thread pool at import; its uses here are
     # tiny (an 8×8 solve), a single thread is as fast.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     gc.disable()
-    for name in (*PRELOAD, *entrypoint_modules(root)):
-        importlib.import_module(name)
-    for module, function in WARM_UP:
-        getattr(importlib.import_module(module), function)()
-    gc.freeze()
+    warmup.warm_up(tuple(entrypoint_modules(root)))
+    warmup.tune_gc()
     # A fork copies only the forking thread: a peer's locks could stay held
     # in the child. Counted by the kernel, to see C libraries' threads too.
     threads = os.listdir("/proc/self/task")

@@ -27,3 +27,12 @@ loglevel = _settings.log_level.lower()
 logger_class = "webapp.gunicorn_worker.AccessLogger"
 # The request id in every access line, to match the application's lines.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms rid=%({x-request-id}o)s'
+
+
+def post_worker_init(worker):
+    """Each worker loads what a bill needs before its first request, then
+    tunes its garbage collector (deployments/warmup.py)."""
+    from deployments import warmup
+
+    warmup.warm_up()
+    warmup.tune_gc()

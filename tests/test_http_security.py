@@ -152,6 +152,24 @@ def test_log_lines_carry_the_request_id(tmp_path):
     assert "[trace-0123456789] webapp.problems: [trace-0123456789] analysis failed" in stream.getvalue()
 
 
+@pytest.mark.parametrize("level, weasyprint_steps", [("INFO", False), ("DEBUG", True)])
+def test_libraries_chatty_at_info_are_quiet_unless_debugging(tmp_path, level, weasyprint_steps):
+    from webapp.logs import CHATTY_LOGGERS
+
+    root = logging.getLogger()
+    saved = root.level
+    try:
+        make_client(tmp_path, log_level=level)
+        for name in CHATTY_LOGGERS:
+            assert logging.getLogger(name).isEnabledFor(logging.INFO) is weasyprint_steps
+            assert logging.getLogger(name).isEnabledFor(logging.WARNING)
+        assert logging.getLogger("webapp.invoices").isEnabledFor(logging.INFO)
+    finally:
+        root.setLevel(saved)
+        for name in CHATTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+
+
 # --- security headers -----------------------------------------------------------------
 
 @pytest.mark.parametrize("method, path, headers, status", [

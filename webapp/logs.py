@@ -24,6 +24,10 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 # and a key that short is no secret anyway (the application warns about it).
 MIN_MASKED_LENGTH = 6
 
+# A line per WeasyPrint step and per Prefect API call, some 25 a request:
+# nothing an operator needs below DEBUG, and they cost the request time.
+CHATTY_LOGGERS = ("weasyprint.progress", "httpx")
+
 _lock = threading.Lock()
 # Every secret any application of this process was configured with: masking
 # one more value than needed costs nothing, missing one leaks it.
@@ -52,6 +56,9 @@ def install_logging(secrets: list[str], level: str) -> None:
     if not root.handlers:
         logging.basicConfig(level=level, format=LOG_FORMAT)
     root.setLevel(level)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(root.level, logging.WARNING) if root.level > logging.DEBUG
+                                         else logging.NOTSET)
 
 
 def _clean(record: logging.LogRecord) -> logging.LogRecord:

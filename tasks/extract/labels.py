@@ -142,9 +142,8 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
     hits = []
     for seg in doc.segments:
         own = [h for h in match_in(seg, patterns, field=field) if not _excluded(h)]
-        nxt = _wrapped_next(doc, seg, label_ok=True)
-        if nxt is not None:
-            joined = _join_segments(seg, nxt)
+        joined = _wrapped_label(doc, seg)
+        if joined is not None:
             for h in match_in(joined, patterns, field=field):
                 if h.start < len(seg.text) <= h.end and not _excluded(h) and \
                         not any(o.start == h.start and o.end >= h.end for o in own):
@@ -152,6 +151,15 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
                     own.append(h)
         hits.extend(own)
     return hits
+
+
+def _wrapped_label(doc: Document, seg: Segment) -> Segment | None:
+    """`seg` joined with the next line of its cell, if any (once per document)."""
+    key = id(seg)
+    if key not in doc.wrapped_labels:
+        nxt = _wrapped_next(doc, seg, label_ok=True)
+        doc.wrapped_labels[key] = None if nxt is None else _join_segments(seg, nxt)
+    return doc.wrapped_labels[key]
 
 
 def _join_segments(a: Segment, b: Segment) -> Segment:

@@ -106,6 +106,9 @@ class Line:
 class Document:
     pages: list[Page]
     lines: list[Line]
+    # Each segment joined with the next line of its cell, keyed by id(segment):
+    # the same for every field's labels (tasks/extract/labels.find_labels).
+    wrapped_labels: dict[int, Segment | None] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def segments(self) -> Iterator[Segment]:
@@ -360,8 +363,7 @@ def _segments(row: list[Word], page: Page) -> list[Segment]:
 def make_segment(words: list[Word], page: int, *, ocr: bool = False) -> Segment:
     parts, spans, pos = [], [], 0
     for w in words:
-        t = clean(w.text).strip()
-        t = re.sub(r"\s+", " ", t)
+        t = " ".join(clean(w.text).split())
         if parts:
             pos += 1
         spans.append((pos, pos + len(t)))

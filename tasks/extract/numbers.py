@@ -19,29 +19,39 @@ SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 
+_ONE_KIND = str.maketrans({**{ch: " " for ch in SPACES},
+                           **{ch: "–" if ch in "\u2013\u2014\u2015" else "-" for ch in _DASHES},
+                           "\u2019": "'", "\u02bc": "'", "`": "'"})
+
+
 def clean(text: str) -> str:
     """Unicode-normalised text with one kind of space, dash and apostrophe."""
-    text = unicodedata.normalize("NFKC", text)
-    for ch in SPACES:
-        text = text.replace(ch, " ")
-    for ch in _DASHES:
-        text = text.replace(ch, "–" if ch in "\u2013\u2014\u2015" else "-")
-    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")
+    if not text.isascii():  # NFKC leaves ASCII as it is; most words are
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_ONE_KIND)
 
 
 def fold(text: str) -> str:
     """Lower case without accents, one character for one: positions found in
     the folded text are positions in `clean(text)`."""
-    return "".join(_fold_char(c) for c in clean(text))
+    return clean(text).translate(_FOLDED)
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    low = c.lower()
-    if len(low) != 1:
-        return c
-    base = "".join(x for x in unicodedata.normalize("NFD", low) if unicodedata.category(x) != "Mn")
-    return base if len(base) == 1 else low
+class _FoldTable(dict):
+    """`str.translate`'s table for `fold`, filled on first sight of a character."""
+
+    def __missing__(self, code: int) -> str:
+        low = chr(code).lower()
+        if len(low) == 1:
+            base = "".join(x for x in unicodedata.normalize("NFD", low) if unicodedata.category(x) != "Mn")
+            folded = base if len(base) == 1 else low
+        else:
+            folded = chr(code)
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 # --- numbers -----------------------------------------------------------------
