@@ -16,16 +16,19 @@ PRELOAD = ("prefect.flow_engine", "prefect.task_engine", "prefect.runtime.flow_r
 
 
 def warm_up(modules: tuple[str, ...] = ()) -> None:
-    """Import PRELOAD and `modules`, then load the reports' template,
-    stylesheets and fonts, and the market data."""
+    """Import PRELOAD and `modules`, then analyse the warm-up bill with the
+    plain stage functions (no Prefect run): the vocabularies' patterns, the
+    market data, the reports' template, stylesheets and fonts are then loaded
+    and compiled once here rather than in every job run (~0.2 s each)."""
     for name in (*PRELOAD, *modules):
         importlib.import_module(name)
-    from tasks.analyse import marketdata
-    from tasks.render import warm_up as warm_up_renderer
+    from tasks import analyse, extract, rasterise, render
+    from tasks.settings import ASSETS
 
-    warm_up_renderer()
-    marketdata.load_reference()
-    marketdata.load_offers()
+    pages = rasterise.load_pages([ASSETS / "warmup" / "bill.pdf"], "pdf", max_pages=4, max_pixels=10**8)
+    analysis = extract.extract_invoice(pages, requested_type="auto", confidence_min=0.5, strict=False, llm=None)
+    analysis = analyse.analyse(analysis, gap_cap_percent=12)
+    render.render_reports(analysis, analyse.highlights(analysis))
 
 
 # Young objects collected after this many allocations rather than 700:

@@ -22,7 +22,7 @@ from tasks.render.model import build_document
 from tasks.render.pdf import DEFAULT_LOGO, BrandStyle, get_renderer, logo_is_usable
 from tasks.settings import ROOT, Settings
 
-__all__ = ["AnonymityError", "Brand", "Reports", "render_reports", "render_documents", "warm_up"]
+__all__ = ["AnonymityError", "Brand", "Reports", "render_reports", "render_documents"]
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +129,3 @@ def render_documents(analysis: dict, highlights: list[str], brand: Brand | None 
     check_anonymous_pdf(anonymous, scrubber.matcher)
     lap("guard")
     return Reports(full, anonymous, timings), (full_layout, anon_layout)
-
-
-def warm_up() -> None:
-    """Load the template, stylesheets and fonts, and lay a line out once, so
-    that a process forked after this (the job workers' fork server) renders
-    its first reports as fast as the next ones."""
-    renderer = get_renderer()
-    renderer.pdf(renderer.layout("<p>Électricité <b>1 234,56 €</b> <i>TTC</i></p>", Brand().style()))
