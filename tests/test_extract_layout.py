@@ -177,6 +177,33 @@ def test_unread_ttc_total_is_the_vat_table_whose_bases_are_the_lines():
     assert extract_invoice([words_page(rows, source="ocr", conf=0.9)])["total_ttc_eur"] is None
 
 
+def test_a_single_energy_bill_with_an_unread_line_still_has_its_share_unless_something_else_is_billed():
+    """An electricity-only scan whose CTA line was not read: the lines no
+    longer add up to the HT total, but nothing but electricity was read, so
+    the bill's total is electricity's share (with less confidence). A service
+    line read on the bill leaves the share unknown."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [
+        [(40, "Électricité")],
+        [(40, "Abonnement 12 mois à 15,98 €/mois"), (420, "191,76 €"), (500, "5,5 %")],
+        [(40, "Consommation 1 671 kWh x 0,1119 €/kWh"), (420, "186,98 €"), (500, "20 %")],
+        [(40, "Accise sur l'électricité 1 671 kWh x 0,0337 €/kWh"), (420, "56,31 €"), (500, "20 %")],
+        [(40, "Total HT"), (420, "465,26 €")],
+        [(40, "Total TTC"), (420, "526,13 €")],
+    ]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
+    assert analysis["total_ttc_eur"] == 526.13
+    assert analysis["electricity"]["amount_ttc_eur"] == 526.13
+
+    rows.insert(4, [(40, "Option Sérénité 12 mois"), (420, "36,00 €"), (500, "20 %")])
+    rows[5] = [(40, "Total HT"), (420, "501,26 €")]
+    rows[6] = [(40, "Total TTC"), (420, "569,33 €")]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
+    assert analysis["total_ttc_eur"] == 569.33
+    assert analysis["electricity"]["amount_ttc_eur"] is None
+
+
 def test_a_misread_line_quantity_gives_way_to_the_readings():
     """On a scan, `753 kWh` came out as `553 kWh` on the consumption line
     and `353 kWh` on the excise line, with no unit price to check them; the
