@@ -153,6 +153,38 @@ def test_lines_outside_any_energy_heading_take_the_one_energy_the_bill_names():
     assert analysis["electricity"]["unit_price_kwh_ht_eur"] == 0.1846
 
 
+def test_readings_under_a_readings_heading_named_after_their_energy_are_that_energys():
+    """« Relevés électricité » then « Relevés gaz » below a dual bill's gas
+    lines: each heading opens its energy's section, so the HP/HC readings
+    (and their nature, « Relevé Enedis ») are electricity's, not gas's."""
+    from tasks.extract.invoice import extract_invoice
+
+    header = [(40, "Cadran"), (150, "Relevé du"), (230, "Index"), (290, "Relevé du"), (370, "Index"),
+              (430, "Type de relevé"), (520, "Consommation")]
+    rows = [
+        [(40, "Point de livraison (PDL) : 09876543210987")],
+        [(40, "PCE : GI123456")],
+        [(40, "Électricité")],
+        [(40, "Abonnement 2 mois"), (420, "25,00 €")],
+        [(40, "Consommation 1 412 kWh"), (420, "200,00 €")],
+        [(40, "Gaz naturel")],
+        [(40, "Abonnement 2 mois"), (420, "29,71 €")],
+        [(40, "Consommation 4 700 kWh"), (420, "300,00 €")],
+        [(40, "Relevés électricité")], header,
+        [(40, "Heures Pleines"), (150, "01/12/2025"), (230, "8 167"), (290, "31/01/2026"),
+         (370, "9 019 Relevé Enedis"), (520, "852 kWh")],
+        [(40, "Heures Creuses"), (150, "01/12/2025"), (230, "18 751"), (290, "31/01/2026"),
+         (370, "19 311 Relevé Enedis"), (520, "560 kWh")],
+        [(40, "Relevés gaz")], header,
+        [(40, "Gaz"), (150, "01/12/2025"), (230, "6 227"), (290, "31/01/2026"), (370, "6 670 Relevé GRDF"),
+         (520, "443 m3")],
+    ]
+    analysis = extract_invoice([words_page(rows)], strict=False)
+    assert [r["register"] for r in analysis["electricity"]["readings"]] == ["hp", "hc"]
+    assert [r["register"] for r in analysis["gas"]["readings"]] == ["gaz"]
+    assert analysis["electricity"]["reading"] == analysis["gas"]["reading"] == "reel"
+
+
 def test_unread_ttc_total_is_the_vat_table_whose_bases_are_the_lines():
     """The TTC total's amount was lost on a scan; the VAT table (« TVA …
     appliquée à … ») agrees with the lines read, row by row: the total is
