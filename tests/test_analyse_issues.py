@@ -109,6 +109,23 @@ def test_power_oversized_uses_the_linky_maximum_when_printed():
     assert "POWER_OVERSIZED" not in issues_of(used)
 
 
+def test_power_oversized_trusts_an_ocr_read_yearly_reference_only_when_the_billed_use_agrees():
+    """2 113 kWh a year for 12 kVA is oversized, but read by OCR it may be
+    8 113 misread: without billed use to check it against, no issue."""
+    bill = build("dev-003")  # 12 kVA
+    bill["electricity"]["annual_reference_kwh"] = 2113
+    for key in ("consumption_kwh", "consumption_hp_kwh", "consumption_hc_kwh"):
+        bill["electricity"][key] = None
+    bill["electricity"]["readings"] = []
+    for item in bill["lines"]:
+        item["quantity"] = None if item["kind"].startswith("consumption") else item["quantity"]
+    assert "POWER_OVERSIZED" in issues_of(bill)  # printed in a text layer: trusted
+    bill["ocr_used"] = True
+    assert "POWER_OVERSIZED" not in issues_of(bill)
+    bill["electricity"]["consumption_kwh"] = 2113 * bill["period"]["days"] / 365  # the billed use agrees
+    assert "POWER_OVERSIZED" in issues_of(bill)
+
+
 def test_power_oversized_on_a_short_prorated_period_needs_the_clear_case():
     bill = build("dev-005")
     bill["electricity"]["annual_reference_kwh"] = None

@@ -19,6 +19,17 @@ def test_words_become_lines_and_segments():
     assert [s.text for s in doc.lines[0].segments] == ["N° client", "Monsieur DUPONT Laurent"]
 
 
+def test_a_dash_lying_low_in_its_line_stays_in_it():
+    """OCR boxes a dash around the middle of the letters, below the centre of
+    its neighbours' boxes (which hold capitals): it still belongs to their
+    line, and does not cut « Électricité verte - Prix fixe » in two."""
+    words = [Word("Électricité", 53.5, 190.2, 106.5, 198.4, 0.75), Word("verte", 110.1, 191.4, 138.2, 198.6, 0.93),
+             Word("-", 142.3, 197.2, 145.4, 198.6, 0.93), Word("Prix", 149.5, 191.2, 169.9, 198.9, 0.97),
+             Word("fixe", 173.7, 191.4, 192.9, 199.1, 0.97)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    assert [[s.text for s in line.segments] for line in doc.lines] == [["Électricité verte - Prix fixe"]]
+
+
 def test_value_under_its_label_not_the_far_column():
     page = words_page([
         [(40, "N° client"), (330, "Monsieur DUPONT Laurent")],
@@ -207,33 +218,6 @@ def test_unread_ttc_total_is_the_vat_table_whose_bases_are_the_lines():
 
     rows[6] = [(40, "TVA 20 % appliquée à 243,29 €"), (420, "48,99 €")]  # not 20 % of its base
     assert extract_invoice([words_page(rows, source="ocr", conf=0.9)])["total_ttc_eur"] is None
-
-
-def test_a_single_energy_bill_with_an_unread_line_still_has_its_share_unless_something_else_is_billed():
-    """An electricity-only scan whose CTA line was not read: the lines no
-    longer add up to the HT total, but nothing but electricity was read, so
-    the bill's total is electricity's share (with less confidence). A service
-    line read on the bill leaves the share unknown."""
-    from tasks.extract.invoice import extract_invoice
-
-    rows = [
-        [(40, "Électricité")],
-        [(40, "Abonnement 12 mois à 15,98 €/mois"), (420, "191,76 €"), (500, "5,5 %")],
-        [(40, "Consommation 1 671 kWh x 0,1119 €/kWh"), (420, "186,98 €"), (500, "20 %")],
-        [(40, "Accise sur l'électricité 1 671 kWh x 0,0337 €/kWh"), (420, "56,31 €"), (500, "20 %")],
-        [(40, "Total HT"), (420, "465,26 €")],
-        [(40, "Total TTC"), (420, "526,13 €")],
-    ]
-    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
-    assert analysis["total_ttc_eur"] == 526.13
-    assert analysis["electricity"]["amount_ttc_eur"] == 526.13
-
-    rows.insert(4, [(40, "Option Sérénité 12 mois"), (420, "36,00 €"), (500, "20 %")])
-    rows[5] = [(40, "Total HT"), (420, "501,26 €")]
-    rows[6] = [(40, "Total TTC"), (420, "569,33 €")]
-    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
-    assert analysis["total_ttc_eur"] == 569.33
-    assert analysis["electricity"]["amount_ttc_eur"] is None
 
 
 def test_a_misread_line_quantity_gives_way_to_the_readings():

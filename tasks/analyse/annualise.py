@@ -68,6 +68,9 @@ class Annual:
     period_share: float | None = None
     reliable: bool = True
     warnings: list = field(default_factory=list)
+    # A printed yearly reference ("car") agrees with the billed use prorated
+    # to a year: True, False, or None when there is no billed use to compare.
+    corroborated: bool | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -90,7 +93,8 @@ def annualise(energy: str, billed_kwh: float | None, period: Period | None, *,
         if prorated.kwh:
             low, high = value("annualisation", "car_consistency_ratio")
             ratio = annual_reference_kwh / prorated.kwh
-            if not low <= ratio <= high:
+            result.corroborated = low <= ratio <= high
+            if not result.corroborated:
                 result.warnings.append(
                     f"La consommation annuelle de référence {label} imprimée ({fmt.kwh(annual_reference_kwh)}) "
                     f"est très éloignée de la consommation facturée ramenée à l'année ({fmt.kwh(prorated.kwh)}) : "

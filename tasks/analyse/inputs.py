@@ -112,6 +112,8 @@ def clean(analysis: dict) -> dict:
         "invoice_date": text(a.get("invoice_date")),
         "invoice_kind": enum(a.get("invoice_kind"), {"facture", "regularisation", "echeancier"}),
         "residential": a.get("residential") if isinstance(a.get("residential"), bool) else None,
+        # Values read by OCR may hold a misread digit (issues.power_oversized).
+        "ocr_used": a.get("ocr_used") is True,
         "period": {"start": text(period.get("start")), "end": text(period.get("end")),
                    "days": integer(period.get("days"))},
         "fields": {"period.days": _dict(fields.get("period.days"))},

@@ -265,15 +265,11 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
         total = round(energy_ttc, 2)
         conf = min(i.conf for i in items) * 0.85
         cands.append(Candidate(total, round(conf, 3), items[0].page, "computed", "lines ttc"))
-    if not cands and len(_present(st.energy.value if st.energy else None)) == 1 \
+    if not cands and complete and len(_present(st.energy.value if st.energy else None)) == 1 \
             and not any(i.kind in _NOT_ENERGY for i in st.items):
-        # One energy and nothing else read (no service, fee or discount line):
-        # the bill's total is the energy's share. Less sure when some lines
-        # went unread (OCR), since one of them could have been something else.
         ttc = st.draft.cand("total_ttc_eur")
         if ttc is not None:
-            conf = ttc.conf * (0.85 if complete else 0.7)
-            cands.append(Candidate(ttc.value, round(conf, 3), ttc.page, "computed", "single energy"))
+            cands.append(Candidate(ttc.value, round(ttc.conf * 0.85, 3), ttc.page, "computed", "single energy"))
     return vote(cands, key=lambda v: round(v, 1))
 
 

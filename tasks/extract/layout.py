@@ -301,12 +301,16 @@ def _page_lines(page: Page) -> list[Line]:
     bands: list[tuple[float, float]] = []  # centre and height of each row
     for w in words:
         cy, h = (w.y0 + w.y1) / 2, max(w.y1 - w.y0, floor)
+        # Punctuation (`-`, `:`) sits off the middle of its line's word boxes,
+        # which hold capitals and descenders: it belongs to the row it lies in.
+        mark = not any(c.isalnum() for c in w.text)
         best, best_dist = None, None
         # Only recent rows can still take a word: words come sorted by centre.
         for i in range(len(rows) - 1, max(-1, len(rows) - 6), -1):
             rcy, rh = bands[i]
             dist = abs(cy - rcy)
-            if dist <= 0.45 * min(h, rh) and (best_dist is None or dist < best_dist):
+            within = mark and rcy - rh / 2 <= w.y0 and w.y1 <= rcy + rh / 2
+            if (within or dist <= 0.45 * min(h, rh)) and (best_dist is None or dist < best_dist):
                 best, best_dist = i, dist
         if best is None:
             rows.append([w])
