@@ -1,6 +1,6 @@
 """What a long-lived process (a gunicorn worker, the job workers' fork
 server) loads once, so that its first bill costs no more than the next ones,
-and the freeze of its heap once that is done."""
+and the tuning of its garbage collector once that is done."""
 from __future__ import annotations
 
 import gc
