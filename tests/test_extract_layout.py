@@ -30,6 +30,21 @@ def test_a_dash_lying_low_in_its_line_stays_in_it():
     assert [[s.text for s in line.segments] for line in doc.lines] == [["Électricité verte - Prix fixe"]]
 
 
+def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
+    """A box's edge read as `|` before the offer's name is no part of it; a
+    label read with a comma for its full stop (`Réf, client`) is no name."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(value: str):
+        page = words_page([[(40, "OFFRE")], [(40, value)]], source="ocr", conf=0.9)
+        found = extract_offer(build_document([page]), [])
+        return found.value if found else None
+
+    assert offer("| Électricité Verte Fixe 2 ans") == "Électricité Verte Fixe 2 ans"
+    assert offer("Réf, client") is None
+    assert offer("Classic & Green") == "Classic & Green"
+
+
 def test_value_under_its_label_not_the_far_column():
     page = words_page([
         [(40, "N° client"), (330, "Monsieur DUPONT Laurent")],

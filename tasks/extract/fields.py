@@ -94,7 +94,7 @@ _OFFER_STOP = re.compile(r"\s*[(:;]\s*|\s{3,}")
 
 
 def _offer_reader(text: str, *, ocr: bool = False):
-    t = clean(text).strip()
+    t = clean(text).strip(" |[]_")  # a box's edge read as a character
     quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
     if quoted:
         value = quoted.group(1).strip()

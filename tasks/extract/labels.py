@@ -204,7 +204,8 @@ def is_label(seg: Segment) -> bool:
 def is_label_text(text: str) -> bool:
     from tasks.extract.numbers import fold as _fold
 
-    compact = re.sub(r"\s+", "", _fold(text)).strip(":.-–()")
+    # OCR reads an abbreviation's full stop as a comma (`Réf, client`).
+    compact = re.sub(r"\s+", "", _fold(text)).replace(",", ".").strip(":.-–()")
     if not compact or len(compact) > 60:
         return False
     if re.search(r"\d{2}", compact):
