@@ -50,6 +50,11 @@ def test_names_without_civility(raw, name):
     assert format_name(raw) == name
 
 
+@pytest.mark.parametrize("caption", ["Titulaire :", "Titulaire", "Vos Références", "Mes informations"])
+def test_a_caption_above_an_address_block_is_no_name(caption):
+    assert format_name(caption) is None
+
+
 def test_addresses_in_capitals_are_recased():
     assert format_address_line("128 BOULEVARD JEAN JAURÈS") == "128 boulevard Jean Jaurès"
     assert format_address_line("74 TER ROUTE DES ACACIAS") == "74 ter route des Acacias"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tasks.extract.labels import find_labels, value_spots, vocabulary
+from tasks.extract.labels import find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document, Segment
 from tasks.extract.numbers import clean, fold
 from tasks.extract.store import Candidate, from_segment, vote
@@ -76,11 +76,12 @@ _PLACE_PARTICLES = frozenset({"sur", "sous", "le", "la", "les", "de", "du", "des
 
 
 def format_name(raw: str) -> str | None:
-    """First name(s) then surname, without civility, in normal case."""
+    """First name(s) then surname, without civility, in normal case; None
+    for a caption or a label (`Titulaire :`, `Vos références`)."""
     name, _ = strip_civility(raw)
     name = re.sub(r"\s+", " ", name).strip(" ,.")
     words = name.split(" ")
-    if not words or not any(c.isalpha() for c in name):
+    if not words or not any(c.isalpha() for c in name) or ":" in name or is_label_text(name):
         return None
     caps = [_is_caps(w) for w in words]
     if any(caps) and not all(caps):
