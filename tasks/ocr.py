@@ -135,7 +135,7 @@ def ocr_page(page: Page, *, lang: str = "fra", timeout_s: float = 60) -> Page:
         if speck(w):
             continue
         x0, y0, x1, y1 = _turn_box(w.left, w.top, w.left + w.width, w.top + w.height, turn, width_px, height_px)
-        words.append(Word(w.text, round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2),
+        words.append(Word(without_box_edges(w.text), round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2),
                           round(y1 * scale, 2), round(min(max(w.conf / 100.0, 0.0), 1.0), 3)))
     if turn in (90, 270):
         width_px, height_px = height_px, width_px
@@ -209,6 +209,15 @@ def speck(word: tesseract.TessWord) -> bool:
     if not any(c.isalnum() for c in text):
         return word.conf < 50
     return len(text) == 1 and text.isalpha() and word.conf < 30
+
+
+def without_box_edges(text: str) -> str:
+    """A word without the box edge or underline Tesseract glued to it
+    (`_52308597446577`, `Total|`): a PDL or an amount must start and end with
+    its own characters. Marks standing alone (a `|` between cells) stay."""
+    if any(c.isalnum() for c in text):
+        return text.strip("_|")
+    return text
 
 
 def _mean_conf(words: list[tesseract.TessWord]) -> float:

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tasks import imaging, tesseract
-from tasks.ocr import speck
+from tasks.ocr import speck, without_box_edges
 from tasks.errors import StageTimeout
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -207,3 +207,11 @@ def test_a_page_without_pale_print_is_left_as_it_is():
 def test_specks_are_dropped_and_words_kept(text, conf, kept):
     word = tesseract.TessWord(text, 10, 10, 8, 12, conf, 1, 1, 1)
     assert speck(word) is not kept
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("_52308597446577", "52308597446577"), ("Total|", "Total"), ("|12,50", "12,50"),  # an edge glued on
+    ("|", "|"), ("_", "_"), ("jean_dupont@example.org", "jean_dupont@example.org"),  # alone, or inside
+])
+def test_a_box_edge_glued_to_a_word_comes_off(text, word):
+    assert without_box_edges(text) == word
