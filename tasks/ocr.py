@@ -18,6 +18,7 @@ page is never OCRed.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -212,11 +213,14 @@ def speck(word: tesseract.TessWord) -> bool:
 
 
 def without_box_edges(text: str) -> str:
-    """A word without the box edge or underline Tesseract glued to it
-    (`_52308597446577`, `Total|`): a PDL or an amount must start and end with
-    its own characters. Marks standing alone (a `|` between cells) stay."""
+    """A word without the box edge, underline or speck Tesseract glued to it
+    (`_52308597446577`, `Total|`, `‘6505749`): a PDL or an amount must start
+    and end with its own characters. Marks standing alone (a `|` between
+    cells) stay."""
     if any(c.isalnum() for c in text):
-        return text.strip("_|")
+        text = text.strip("_|")
+        # A speck read as a quote before a number (`‘6505749`): no number starts so.
+        return re.sub(r"^[‘’'`]+(?=\d)", "", text)
     return text
 
 

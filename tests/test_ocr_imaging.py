@@ -211,6 +211,7 @@ def test_specks_are_dropped_and_words_kept(text, conf, kept):
 
 @pytest.mark.parametrize(("text", "word"), [
     ("_52308597446577", "52308597446577"), ("Total|", "Total"), ("|12,50", "12,50"),  # an edge glued on
+    ("‘6505749", "6505749"), ("l'électricité", "l'électricité"), ("'Offre'", "'Offre'"),  # a speck before digits
     ("|", "|"), ("_", "_"), ("jean_dupont@example.org", "jean_dupont@example.org"),  # alone, or inside
 ])
 def test_a_box_edge_glued_to_a_word_comes_off(text, word):
