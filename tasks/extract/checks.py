@@ -5,6 +5,7 @@ falls under the threshold). Values the bill prints clearly are kept even when
 the bill itself is inconsistent: the analyse stage reports that."""
 from __future__ import annotations
 
+from tasks.analyse.marketdata import load_reference
 from tasks.extract.energy import KVA_STEPS, Reading
 from tasks.extract.lines import Item, VatRow
 from tasks.extract.store import Candidate, Draft
@@ -86,13 +87,18 @@ def check_quantities_against_consumption(items: list[Item], consumption: Candida
             item.quantity = None
 
 
-# The VAT of energy bills: the fixed part (subscription and CTA) at 5,5 %
-# for periods up to 31 July 2025, everything else at 20 %; for later
-# periods everything at 20 % (LFI 2025 art. 20, BOI-RES-TVA-000209; via
-# invoice_anatomy.md §3). A bill over both has both plans, and fits neither
-# alone: its lines are left without a rate.
+# The VAT of energy bills (assets/tariffs/reference_tariffs.json, taxes.tva):
+# the fixed part (subscription and CTA) at the reduced rate for periods up to
+# 31 July 2025, everything else at the normal rate; for later periods
+# everything at the normal rate. A bill over both has both plans, and fits
+# neither alone: its lines are left without a rate.
 _FIXED_PART = ("subscription", "cta")
-_VAT_PLANS = ({"fixed": 5.5, "other": 20.0}, {"fixed": 20.0, "other": 20.0})
+
+
+def _vat_plans() -> tuple[dict[str, float], ...]:
+    ref = load_reference()
+    return ({"fixed": ref.vat_reduced, "other": ref.vat_normal},
+            {"fixed": ref.vat_after_switch, "other": ref.vat_normal})
 
 
 def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
@@ -105,7 +111,7 @@ def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
         return
     table = {r.rate: r.base for r in vat_rows}
     fits = []
-    for plan in _VAT_PLANS:
+    for plan in _vat_plans():
         rates = [i.vat_rate if i.vat_rate is not None else plan["fixed" if i.kind in _FIXED_PART else "other"]
                  for i in items]
         bases: dict[float, float] = {}
