@@ -119,8 +119,8 @@ def bare_tools(path: Path, result: dict):
 def timed_side_by_side(first, second, runs: int) -> tuple[list[float], list[float]]:
     """Seconds of each run of `first` and of `second`, taken in turns: this
     machine's speed drifts by tens of percent within a minute, and a drift
-    must weigh on both sides alike. After a warm-up run of each, the heap is
-    frozen, as in a gunicorn worker (deployments/gunicorn.conf.py)."""
+    must weigh on both sides alike. After a warm-up run of each, the garbage
+    collector is tuned, as in a gunicorn worker (deployments/warmup.py)."""
     from deployments.warmup import tune_gc
 
     first()
