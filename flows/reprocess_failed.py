@@ -40,6 +40,17 @@ def _run_state(client, flow_run_id: str | None) -> str | None:
     return run.state.type.value if run.state else None
 
 
+def undelivered(record: dict, client) -> bool:
+    """A final outcome whose webhook is still owed: an attempt failed, or the
+    run that was to deliver it died before its first attempt (killed between
+    recording the outcome and notifying). A live run's first attempt is its own."""
+    webhook = record.get("webhook") or {}
+    if not webhook.get("url") or webhook.get("delivered"):
+        return False
+    return bool(webhook.get("attempts")) or \
+        _run_state(client, record.get("flow_run_id")) in DEAD_RUN_STATES | {"MISSING"}
+
+
 def sweep(settings: Settings, store: JobStore, client, log: logging.Logger) -> dict:
     counts = {"resubmitted": 0, "failed_for_good": 0, "redelivered": 0, "expired": 0}
     for record in store.all():
@@ -75,8 +86,7 @@ def sweep(settings: Settings, store: JobStore, client, log: logging.Logger) -> d
                 log.info("job %s resubmitted (attempt %s)", task_id, int(record.get("attempts") or 0) + 1)
             continue
 
-        webhook = record.get("webhook") or {}
-        if final and webhook.get("url") and not webhook.get("delivered") and webhook.get("attempts"):
+        if final and undelivered(record, client):
             if deliver_outcome(settings, store, record):
                 counts["redelivered"] += 1
 
