@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
-    ids = args.ids or sorted(p.stem for p in args.corpus.glob("*.json"))
+    ids = args.ids or sorted(p.stem for p in args.corpus.glob("*.json") if p.stem != "manifest")
     per_format = defaultdict(lambda: {"right": 0, "wrong": 0, "missing": 0, "docs": 0, "energy_ok": 0})
     per_field = defaultdict(lambda: [0, 0])
     problems = []

@@ -68,6 +68,25 @@ def check_line_quantities(items: list[Item]) -> None:
             it.quantity = None
 
 
+def repair_lost_comma(items: list[Item], total_ht: float | None, vat_rows: list[VatRow]) -> None:
+    """An OCR line whose amount lost its decimal comma (`23,87 €` read
+    `2387`), with no quantity × price to catch it: when exactly one such
+    amount, divided by 100, makes the lines add up to the bill's HT total
+    (or its VAT table's bases) to the cent, that is the reading."""
+    bases = [r.base for r in vat_rows]
+    if total_ht is None and bases and None not in bases:
+        total_ht = sum(bases)
+    if total_ht is None or not items or any(i.amount is None for i in items):
+        return
+    total = sum(i.amount for i in items)
+    if abs(total - total_ht) <= 0.01:
+        return
+    fits = [i for i in items if i.ocr and not i.checked and float(i.amount).is_integer()
+            and abs(total - i.amount + i.amount / 100 - total_ht) <= 0.01]
+    if len(fits) == 1:
+        fits[0].amount = round(fits[0].amount / 100, 2)
+
+
 def check_quantities_against_consumption(items: list[Item], consumption: Candidate | None) -> None:
     """The one line of an energy billing its kWh (its consumption in a
     single register, its excise) when its kWh are not the consumption read

@@ -545,7 +545,8 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
         if not m:
             continue
         energy = "gaz" if m.group(1).startswith("gaz") else "electricite"
-        spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in doc.right_of(seg)[:1]]
+        beside = doc.right_of(seg)[:1] or doc.drifted_right(seg)[:1]
+        spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in beside]
         for text, where, offset in spots:
             found = read_amount(text, ocr=where.ocr)
             if found:

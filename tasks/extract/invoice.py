@@ -22,7 +22,7 @@ from tasks.extract.identifiers import (
 )
 from tasks.extract.labels import vocabulary
 from tasks.extract.layout import Document, build_document, column_flow
-from tasks.extract.lines import Item, read_items, read_vat_rows
+from tasks.extract.lines import NOT_ENERGY, Item, bills_extras, read_items, read_vat_rows
 from tasks.extract.sections import Sections
 from tasks.extract.store import Candidate, Draft, vote
 from tasks.extract.supplier import detect_supplier, offers_of
@@ -80,6 +80,7 @@ class State:
         self.offer_mentions: list[str] = []
         self.has_civility = False
         self.printed_ttc: dict[str, list[Candidate]] = {"electricite": [], "gaz": []}
+        self.bills_extras = True  # a service, fee or discount row is printed
         self.warnings: list[str] = []
         self.llm_paths: set[str] = set()
         self.warned: set[str] = set()  # paths already explained in `warnings`
@@ -121,13 +122,12 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     # On a single-energy bill, lines and readings without a section are of that energy.
     if len(present) == 1:
         for it in items:
-            if it.energy is None and it.kind not in ("service", "fee", "discount", "other"):
+            if it.energy is None and it.kind not in (*NOT_ENERGY, "other"):
                 it.energy = present[0]
         for r in readings:
             if r.energy is None:
                 r.energy = present[0]
     checks.check_line_quantities(items)
-    checks.infer_vat_rates(items, st.vat_rows)
     st.items, st.readings = items, readings
 
     # Bill-level fields.
@@ -151,6 +151,8 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     for key, path in (("total_ttc", "total_ttc_eur"), ("total_ht", "total_ht_eur"), ("total_vat", "total_vat_eur"),
                       ("amount_due", "amount_due_eur"), ("already_paid", "already_paid_eur")):
         d.set(path, vote(totals[key]))
+    checks.repair_lost_comma(items, d.get("total_ht_eur"), st.vat_rows)
+    checks.infer_vat_rates(items, st.vat_rows)
     paid = d.cand("already_paid_eur")
     if paid is not None and paid.value < 0:
         # Printed as a deduction (`-880,00 €`): the amount already paid is positive.
@@ -171,6 +173,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
 
     # Per energy.
     st.printed_ttc = printed_energy_ttc(doc)
+    st.bills_extras = bills_extras(flow)
     car = extract_car(doc, sections)
     if len(present) == 1 and car[None]:
         car[present[0]].extend(car[None])
@@ -214,9 +217,6 @@ def _price_candidate(items: list[Item]) -> Candidate | None:
     return Candidate(round(amount / qty, 5), round(conf * 0.8, 3), priced[0].page, "computed", "average price")
 
 
-_NOT_ENERGY = ("service", "fee", "discount")
-
-
 def _lines_complete(st: State) -> bool | None:
     """Whether the lines read add up to the bill's HT total (None: unknown)."""
     ht = st.draft.get("total_ht_eur")
@@ -244,12 +244,25 @@ def _lines_ttc(items) -> float | None:
     return sum(i.amount * (1 + i.vat_rate / 100) for i in items)
 
 
+def _vat_agrees(st: State) -> bool:
+    """Every line's VAT rate is borne out by the bill: the lines with their
+    VAT make the TTC total, or each rate's lines make its base in the VAT table."""
+    printed_ttc, all_ttc = st.draft.get("total_ttc_eur"), _lines_ttc(st.items)
+    if printed_ttc is not None and all_ttc is not None and abs(all_ttc - printed_ttc) <= 0.01 * (len(st.items) + 1):
+        return True
+    table = {r.rate: r.base for r in st.vat_rows}
+    if not table or None in table.values() or any(i.vat_rate is None or i.amount is None for i in st.items):
+        return False
+    bases = {rate: sum(i.amount for i in st.items if i.vat_rate == rate) for rate in {i.vat_rate for i in st.items}}
+    return set(bases) == set(table) and all(abs(bases[r] - table[r]) <= 0.02 for r in table)
+
+
 def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate | None:
     """The energy's share of the bill, VAT included: printed, else from its
     lines and their VAT rates, else (one energy, nothing else billed) the
     bill's total."""
     cands = list(printed)
-    items = [i for i in st.items if i.energy == energy and i.kind not in _NOT_ENERGY]
+    items = [i for i in st.items if i.energy == energy and i.kind not in NOT_ENERGY]
     ht = st.draft.get("total_ht_eur")
     complete = ht is not None and abs(sum(i.amount or 0 for i in st.items) - ht) <= 0.05
     bases = [r.base for r in st.vat_rows]
@@ -263,10 +276,17 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     energy_ttc = _lines_ttc(items)
     if complete and energy_ttc is not None:
         total = round(energy_ttc, 2)
-        conf = min(i.conf for i in items) * 0.85
+        conf = min(i.conf for i in items)
+        if _vat_agrees(st):
+            # The amounts make the HT total and their VAT the printed VAT: every
+            # line is as printed, however unsure the OCR of one was.
+            conf = max(conf, 0.9)
+        conf *= 0.85
         cands.append(Candidate(total, round(conf, 3), items[0].page, "computed", "lines ttc"))
-    if not cands and complete and len(_present(st.energy.value if st.energy else None)) == 1 \
-            and not any(i.kind in _NOT_ENERGY for i in st.items):
+    # One energy and nothing else billed: the bill's total is the energy's,
+    # whether or not every line was read.
+    if not cands and (complete or not st.bills_extras) and len(_present(st.energy.value if st.energy else None)) == 1 \
+            and not any(i.kind in NOT_ENERGY for i in st.items):
         ttc = st.draft.cand("total_ttc_eur")
         if ttc is not None:
             cands.append(Candidate(ttc.value, round(ttc.conf * 0.85, 3), ttc.page, "computed", "single energy"))

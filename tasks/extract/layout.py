@@ -139,6 +139,26 @@ class Document:
     def right_of(self, seg: Segment) -> list[Segment]:
         return self.lines[seg.line].segments[seg.col + 1:]
 
+    def drifted_right(self, seg: Segment) -> list[Segment]:
+        """The cells of the line just above or below `seg` when that whole
+        line stands right of it, within a line's height: on a photo the value
+        printed beside its label can slip onto a line of its own. None when
+        both lines nearly do: either may be the drifted value of its own row."""
+        near, rivals = [], 0
+        centre = (seg.y0 + seg.y1) / 2
+        for index in (seg.line + 1, seg.line - 1):
+            if not 0 <= index < len(self.lines):
+                continue
+            line = self.lines[index]
+            if line.page != seg.page or line.segments[0].x0 <= seg.x1:
+                continue
+            dy = abs((line.y0 + line.y1) / 2 - centre)
+            if dy <= seg.height:
+                near.append(line.segments)
+            if dy <= 1.6 * seg.height:
+                rivals += 1
+        return near[0] if len(near) == 1 and rivals == 1 else []
+
     def below(self, seg: Segment, *, max_lines: int = 3, max_dy: float = 4.0,
               start_x: float | None = None) -> list[Segment]:
         """Segments under `seg` (same page, overlapping horizontally), nearest first."""

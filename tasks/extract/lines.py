@@ -68,6 +68,18 @@ def line_kind(label: str) -> str:
     return "other"
 
 
+# Billed beside the energy: not part of its share of the bill.
+NOT_ENERGY = ("service", "fee", "discount")
+_MONEY = re.compile(r"\d[,.]\d\d(?!\d)")
+
+
+def bills_extras(doc: Document) -> bool:
+    """Whether a row labelled as a service, fee or discount prints an
+    amount, read as a line item or not (legal sentences about late fees
+    print none)."""
+    return any(line_kind(line.segments[0].text) in NOT_ENERGY and _MONEY.search(line.text) for line in doc.lines)
+
+
 def label_energy(label: str) -> str | None:
     f = fold(label)
     found = [e for e, pats in _label_energy().items() if any(p.search(f) for p in pats)]
@@ -138,7 +150,8 @@ class Columns:
 def _header_columns(line: Line) -> Columns | None:
     names = []
     for seg in line.segments:
-        f = fold(seg.text).strip(" :")
+        # OCR reads specks and box edges around a header cell (`.Prix HT`).
+        f = fold(seg.text).strip(" :.,;'‘’|_")
         found = None
         for name, pats in _headers().items():
             if any(p.match(f) for p in pats):

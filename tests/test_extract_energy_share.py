@@ -1,0 +1,119 @@
+"""An energy's share of the bill (`amount_ttc_eur`) on OCR reads: from its
+lines when the bill's totals prove them, from a total printed apart, or the
+whole bill when it bills nothing else."""
+from dataclasses import replace
+
+from tasks.extract.checks import repair_lost_comma
+from tasks.extract.energy import printed_energy_ttc
+from tasks.extract.invoice import extract_invoice
+from tasks.extract.layout import build_document
+from tasks.extract.lines import Item
+from tests.extract_support import words_page
+
+HEADER = [(40, "Ce que vous payez"), (250, "Qté"), (330, ".Prix HT"), (430, "Total HT")]
+SINGLE = [
+    [(40, "Point de livraison (PDL)"), (200, "22628031799214")],
+    [(40, "Électricité")],
+    HEADER,
+    [(40, "Abonnement électricité"), (250, "2 mois"), (330, "28,23 €/mois"), (430, "56,46 €")],
+    [(40, "Électricité consommée"), (250, "229 kWh"), (330, "0,1605 €/kWh"), (430, "36,75 €")],
+    [(40, "Accise sur l'électricité"), (250, "229 kWh"), (330, "0,02100 €/kWh"), (430, "4,81 €")],
+    [(40, "Contribution tarifaire (CTA)"), (250, "21,93 % x 47,34 €"), (430, "10,38 €")],
+    [(300, "Total HT"), (430, "108,40 €")],
+    [(300, "TVA à 5,5 % (base 66,84 €)"), (430, "3,68 €")],
+    [(300, "TVA à 20 % (base 41,56 €)"), (430, "8,31 €")],
+    [(300, "Total TTC"), (430, "120,39 €")],
+]
+
+
+def _ocr(rows, **kw):
+    return words_page(rows, source="ocr", conf=0.9, **kw)
+
+
+def test_a_table_header_read_with_a_speck_still_heads_its_table():
+    """`.Prix HT`: a speck before a header cell. The header still sets the
+    columns, so the CTA row, printed with no quantity × price nor VAT rate,
+    counts as a billed line of the detail table."""
+    lines = extract_invoice([_ocr(SINGLE)])["lines"]
+    assert [(line["kind"], line["amount_ht_eur"]) for line in lines if line["kind"] == "cta"] == [("cta", 10.38)]
+
+
+def test_an_amount_that_lost_its_comma_is_repaired_only_when_the_ht_total_proves_it():
+    def item(kind, amount, *, ocr=True, checked=False):
+        return Item(label=kind, kind=kind, energy="electricite", amount=amount, ocr=ocr, checked=checked)
+
+    items = [item("subscription", 14.88, checked=True), item("consumption", 135.19, checked=True),
+             item("cta", 295.0)]
+    repair_lost_comma(items, 153.02, [])
+    assert items[2].amount == 2.95
+    # Two amounts could each be the one: neither is changed.
+    items = [item("cta", 295.0), item("fee", 295.0), item("consumption", 135.19)]
+    repair_lost_comma(items, 140.09, [])
+    assert [i.amount for i in items] == [295.0, 295.0, 135.19]
+    # Off by a cent: no proof.
+    items = [item("cta", 295.0), item("consumption", 135.19)]
+    repair_lost_comma(items, 138.15, [])
+    assert items[0].amount == 295.0
+    # A text-layer amount is as printed.
+    items = [item("cta", 295.0, ocr=False), item("consumption", 135.19)]
+    repair_lost_comma(items, 138.14, [])
+    assert items[0].amount == 295.0
+
+
+DUAL = [
+    [(40, "Point de livraison (PDL)"), (200, "22628031799214")],
+    [(40, "PCE : GI123456")],
+    [(40, "Électricité")],
+    [(40, "Abonnement électricité 2 mois x 10,79 €/mois"), (420, "21,58 €"), (500, "20 %")],
+    [(40, "Consommation 716 kWh x 0,1180 €/kWh"), (420, "84,49 €"), (500, "20 %")],
+    [(40, "Contribution tarifaire d'acheminement"), (420, "3,95 €"), (500, "20 %")],
+    [(40, "Gaz naturel")],
+    [(40, "Abonnement gaz 2 mois x 18,31 €/mois"), (420, "36,62 €"), (500, "20 %")],
+    [(40, "Consommation 4 720 kWh x 0,0636 €/kWh"), (420, "300,19 €"), (500, "20 %")],
+    [(300, "Total HT"), (420, "446,83 €")],
+    [(300, "TVA 20 %"), (420, "89,37 €")],
+    [(300, "Total TTC"), (420, "536,20 €")],
+]
+
+
+def _unsure(page, word: str):
+    """The page with `word` read at a low OCR confidence."""
+    return replace(page, words=[replace(w, conf=0.45) if w.text == word else w for w in page.words])
+
+
+def test_an_unsure_line_counts_in_an_energys_share_when_the_totals_bear_it_out():
+    """The CTA amount was read with a confidence of 0,45. The lines make the
+    HT total and, with their VAT, the TTC total to the cent: each is as
+    printed, and electricity's share (109,61 € HT) stands."""
+    analysis = extract_invoice([_unsure(_ocr(DUAL), "3,95")])
+    assert analysis["electricity"]["amount_ttc_eur"] == 132.02
+    assert analysis["gas"]["amount_ttc_eur"] == 404.17
+    # The VAT printed disagrees with the lines' rates: the unsure line is not borne out.
+    rows = [*DUAL[:-2], [(300, "TVA 20 %"), (420, "89,73 €")], [(300, "Total TTC"), (420, "536,56 €")]]
+    assert extract_invoice([_unsure(_ocr(rows), "3,95")])["electricity"]["amount_ttc_eur"] is None
+
+
+def test_an_energy_total_slipped_onto_the_next_line_of_a_photo_is_read_when_unambiguous():
+    doc = build_document([_ocr([[(40, "Total électricité TTC")], [(420, "37,60 €")]], line_gap=9)])
+    assert [c.value for c in printed_energy_ttc(doc)["electricite"]] == [37.6]
+    # An amount just above as well: either may be its own row's drifted value.
+    doc = build_document([_ocr([[(420, "0,36 €")], [(40, "Total électricité TTC")], [(420, "37,60 €")]],
+                               line_gap=9)])
+    assert printed_energy_ttc(doc)["electricite"] == []
+    # A next line holding a label of its own is another row.
+    doc = build_document([_ocr([[(40, "Total électricité TTC")], [(40, "Total gaz"), (420, "37,60 €")]],
+                               line_gap=9)])
+    assert printed_energy_ttc(doc)["electricite"] == []
+
+
+def test_a_single_energy_bill_billing_nothing_else_is_its_energys_share():
+    """A line lost on the scan (the excise's amount): the lines no longer
+    make the HT total, but nothing but electricity is billed, so the bill's
+    TTC total is electricity's share. Not when a service row is printed,
+    even one not read as a line."""
+    rows = [row if row[0][1] != "Accise sur l'électricité" else [(40, "Accise sur l'électricité")] for row in SINGLE]
+    assert extract_invoice([_ocr(rows)])["electricity"]["amount_ttc_eur"] == 120.39
+    services = [[]] * 6 + [[(40, "Vos services")], [(40, "Option Sérénité dépannage"), (430, "2,49 €")]]
+    analysis = extract_invoice([_ocr(rows + services)])
+    assert not [line for line in analysis["lines"] if line["kind"] == "service"]
+    assert analysis["electricity"]["amount_ttc_eur"] is None
