@@ -4,10 +4,13 @@
     .venv/bin/python bench/bench_ocr.py accuracy   # ground-truth values readable in the OCR text
 
 `speed`: for one scanned page (rendered by `load_pages`), the median of a
-few runs of the OCR stage (`ocr_page`: pre-processing + Tesseract) against
-the bare `tesseract` command on the same image (PNG file, default psm,
-`OMP_THREAD_LIMIT=1`; also with the stage's `--psm`), then the wall time of a 4-page scan through
-`ocr_pages` (parallel) against 4 × one page.
+few runs of the OCR stage as the flow calls it (`ocr_pages` on a one-page
+bill: pre-processing, then the page's strips read at once) and of the same
+on one core (`ocr_page`), against the bare `tesseract` command on the same
+image (PNG file, default psm, `OMP_THREAD_LIMIT=1`; also with the stage's
+`--psm`), measured in turns; then the wall time of a 4-page scan through
+`ocr_pages` (pages in parallel) against 4 × one page on one core. Written
+to bench/ocr-results.md too.
 
 `accuracy`: for every scanned and photographed bill, which ground-truth
 values (invoice number, dates, customer name and number, totals, PDL/PCE,
@@ -35,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from tasks.ocr import PSM, ocr_page, ocr_pages  # noqa: E402
 from tasks.rasterise import load_pages  # noqa: E402
+
+RESULTS = ROOT / "bench" / "ocr-results.md"
 
 CORPUS = ROOT / "tests" / "corpus" / "dev"
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -64,43 +69,52 @@ def bare_tesseract(image_path: Path, dpi: int, *extra: str) -> float:
     return time.perf_counter() - started
 
 
+def _timed(run, page) -> tuple[float, dict]:
+    """Seconds `run` takes on a fresh copy of `page` (OCR drops the image)."""
+    single = copy.copy(page)
+    single.timings_ms = {}
+    started = time.perf_counter()
+    run(single)
+    return time.perf_counter() - started, single.timings_ms
+
+
 def speed(runs: int) -> None:
     doc = documents({"scan"})[0]
     [first, *_] = load_pages(doc["paths"], doc["kind"])
+    bare, bare_psm, stage, one_core = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         png = Path(tmp) / "page.png"
         first.image.save(png)
-        bare = [bare_tesseract(png, first.dpi) for _ in range(runs)]
-        bare_psm = [bare_tesseract(png, first.dpi, "--psm", str(PSM)) for _ in range(runs)]
-    stage = []
-    for _ in range(runs):
-        page = copy.copy(first)
-        page.timings_ms = {}
-        started = time.perf_counter()
-        ocr_page(page)
-        stage.append(time.perf_counter() - started)
-    b, s = statistics.median(bare), statistics.median(stage)
-    print(f"one scanned page ({doc['id']} p1, {first.image.width}x{first.image.height} px, {runs} runs)")
-    print(f"  bare tesseract CLI : {b:6.2f} s (median, default psm 3)")
-    print(f"  same, --psm {PSM}     : {statistics.median(bare_psm):6.2f} s (median, the stage's mode)")
-    print(f"  OCR stage          : {s:6.2f} s (median)  ratio {s / b:.2f}  [{page.timings_ms}]")
+        # In turns: this machine's speed drifts by tens of percent within a minute.
+        for _ in range(runs):
+            bare.append(bare_tesseract(png, first.dpi))
+            bare_psm.append(bare_tesseract(png, first.dpi, "--psm", str(PSM)))
+            seconds, timings = _timed(lambda p: ocr_pages([p]), first)
+            stage.append(seconds)
+            one_core.append(_timed(ocr_page, first)[0])
+    b, s, one = statistics.median(bare), statistics.median(stage), statistics.median(one_core)
+    out = [f"one scanned page ({doc['id']} p1, {first.image.width}x{first.image.height} px, "
+           f"median of {runs} runs in turns, {os.cpu_count()} cores)",
+           f"  bare tesseract CLI : {b:6.2f} s (default psm 3, one thread)",
+           f"  same, --psm {PSM}     : {statistics.median(bare_psm):6.2f} s (the stage's mode)",
+           f"  OCR stage          : {s:6.2f} s  ratio {s / b:.2f}  (the page cut in strips read at once) "
+           f"[{timings}]",
+           f"  same, on one core  : {one:6.2f} s  ratio {one / b:.2f}"]
 
     four = load_pages(doc["paths"], doc["kind"]) + load_pages(doc["paths"], doc["kind"])
     four = four[:4]
     for i, page in enumerate(four, start=1):
         page.number = i
-    one_page = []
-    for page in four:
-        single = copy.copy(page)
-        single.timings_ms = {}
-        started = time.perf_counter()
-        ocr_page(single)
-        one_page.append(time.perf_counter() - started)
+    singles = [_timed(ocr_page, page)[0] for page in four]
     started = time.perf_counter()
     ocr_pages(four, workers=0)
     wall = time.perf_counter() - started
-    print(f"4-page scan on {os.cpu_count()} cores: wall {wall:.2f} s vs 4 x one page {sum(one_page):.2f} s "
-          f"(speed-up {sum(one_page) / wall:.2f}x)")
+    out.append(f"4-page scan: wall {wall:.2f} s vs 4 x one page on one core {sum(singles):.2f} s "
+               f"(ratio {wall / sum(singles):.2f}; vs 4 x the one-page stage {4 * s:.2f} s: {wall / (4 * s):.2f})")
+    print("\n".join(out))
+    RESULTS.write_text("# OCR stage against bare Tesseract (`bench/bench_ocr.py speed`, "
+                       f"{time.strftime('%Y-%m-%d %H:%M')})\n\n```\n" + "\n".join(out) + "\n```\n",
+                       encoding="utf-8")
 
 
 # --------------------------------------------------------------- accuracy

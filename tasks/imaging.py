@@ -503,6 +503,36 @@ def quarter_turn(image: Image.Image, clockwise: int) -> Image.Image:
     return image.transpose(method)
 
 
+# ------------------------------------------------------------ strips
+
+
+def blank_cuts(image: Image.Image, parts: int, *, min_gap: int) -> list[int]:
+    """Rows cutting the page into `parts` horizontal strips holding about
+    as much print each, through blank paper only: the middle of the band
+    without ink, at least `min_gap` rows tall, nearest to each k/parts of
+    the ink. Empty when one of them lies too far from its share (dense
+    print, boxed tables) or the page has no print."""
+    height, width = image.height, image.width
+    # A scanner's dark edge and a few box borders cross every row: the
+    # margins are left out and a row with a few dark pixels is still blank.
+    margin = width // 30
+    ink = (np.asarray(image)[:, margin:width - margin] < 128).sum(axis=1)
+    total = np.cumsum(ink)
+    if total[-1] == 0:
+        return []
+    blank = np.concatenate(([False], ink <= max(3, width // 250), [False]))
+    edges = np.flatnonzero(np.diff(blank.astype(np.int8)))
+    middles = [(int(a) + int(b)) // 2 for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_gap]
+    cuts = []
+    for k in range(1, parts):
+        target = int(np.searchsorted(total, k * total[-1] / parts))
+        cut = min(middles, key=lambda m: abs(m - target), default=None)
+        if cut is None or abs(cut - target) > 0.1 * height or cut in cuts:
+            return []
+        cuts.append(cut)
+    return cuts
+
+
 # ------------------------------------------------------------ resolution
 
 

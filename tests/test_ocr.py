@@ -14,7 +14,7 @@ from PIL import Image
 from tasks import pdfium
 from tasks.errors import StageTimeout
 from tasks.model import Page
-from tasks.ocr import ocr_pages
+from tasks.ocr import ocr_page, ocr_pages
 from tasks.rasterise import load_pages
 from tests.conftest import corpus_documents
 
@@ -130,6 +130,51 @@ def test_sideways_photo_with_uneven_light_reads_right(bill, tmp_path):
     # Upright geometry: lines come top to bottom in printed order.
     tops = [next(w.y0 for w in page.words if w.text == t) for t in ("Facture", "Numéro", "Montant")]
     assert tops == sorted(tops)
+
+
+def _tesseract_runs(monkeypatch) -> list[int]:
+    """Heights of the images handed to Tesseract from now on."""
+    from tasks import tesseract
+
+    heights, real = [], tesseract.ocr_words
+
+    def counted(image, **kwargs):
+        heights.append(image.height)
+        return real(image, **kwargs)
+
+    monkeypatch.setattr(tesseract, "ocr_words", counted)
+    return heights
+
+
+def test_a_scanned_page_read_in_strips_reads_as_one_read_whole(bill, monkeypatch):
+    """Cut across blank paper, the two strips read at once give the words,
+    places and confidences of the page read whole."""
+    reference, image = bill
+    whole = ocr_page(scanned(image))
+    runs = _tesseract_runs(monkeypatch)
+    strips = ocr_page(scanned(image), strips=2)
+
+    assert len(runs) == 2 and sum(runs) == pytest.approx(image.height * 300 / 200, abs=2)  # read at 300 dpi
+    assert text_of(strips) == text_of(whole)
+    assert matched_share(strips, reference) >= 0.9
+    for a, b in zip(strips.words, whole.words):
+        assert (a.x0, a.y0, a.x1, a.y1) == pytest.approx((b.x0, b.y0, b.x1, b.y1), abs=1.0)
+        assert a.conf == pytest.approx(b.conf, abs=0.05)
+
+
+def test_a_photo_is_never_cut_in_strips(bill, tmp_path, monkeypatch):
+    _, image = bill
+    photo = Image.new("L", (image.width + 400, image.height + 400), 60)  # a sheet on a dark table
+    photo.paste(image, (200, 200))
+    path = tmp_path / "photo.jpg"
+    photo.save(path, quality=90)
+    runs = _tesseract_runs(monkeypatch)
+
+    [page] = load_pages([path], "images")
+    ocr_page(page, strips=2)
+
+    assert len(runs) == 1
+    assert "11366870047528" in text_of(page)
 
 
 def test_text_pages_are_never_read(bill):

@@ -216,3 +216,22 @@ def test_specks_are_dropped_and_words_kept(text, conf, kept):
 ])
 def test_a_box_edge_glued_to_a_word_comes_off(text, word):
     assert without_box_edges(text) == word
+
+
+def test_blank_cuts_fall_on_blank_paper_at_the_middle_of_the_print(text_page):
+    rows = np.asarray(text_page)[:, 60:-60] < 128
+    [cut] = imaging.blank_cuts(text_page, 2, min_gap=10)
+    assert not rows[cut - 4:cut + 5].any()
+    ink = rows.sum(axis=1)
+    assert abs(ink[:cut].sum() - ink[cut:].sum()) < 0.1 * ink.sum()
+    first, second = imaging.blank_cuts(text_page, 3, min_gap=10)
+    assert first < cut < second
+
+
+def test_blank_cuts_see_past_a_scanners_dark_edge_and_never_cut_through_print(text_page):
+    edged = text_page.copy()
+    ImageDraw.Draw(edged).rectangle((0, 0, 3, edged.height), fill=0)
+    assert imaging.blank_cuts(edged, 2, min_gap=10) == imaging.blank_cuts(text_page, 2, min_gap=10)
+    # Lines 48 px apart leave no blank band 30 px tall: no cut.
+    assert imaging.blank_cuts(text_page, 2, min_gap=30) == []
+    assert imaging.blank_cuts(Image.new("L", (600, 800), 255), 2, min_gap=10) == []
