@@ -104,3 +104,16 @@ def test_supplier_from_siren_domain_or_name(rows, name):
 
 def test_no_supplier_named_no_supplier():
     assert detect_supplier(doc([[(40, "Facture d'énergie")], [(40, "Total TTC 12,00 €")]])) is None
+
+
+def test_a_postcode_and_its_town_beside_a_reference_label_are_no_reference():
+    """The client number under « Réf. client » was lost on a scan; beside the
+    label stands the address's « 80000 Amiens »: a postcode, not the number."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(40, "Réf. client :"), (330, "80000 Amiens")], [(40, "N° de facture :"), (330, "71100 Chalon-sur-Saône")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert extract_client_number(doc) is None and extract_invoice_number(doc) is None
+    rows = [[(40, "Réf. client :"), (330, "80000254")], [(40, "N° de facture :"), (330, "71100")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert extract_client_number(doc).value == "80000254" and extract_invoice_number(doc).value == "71100"

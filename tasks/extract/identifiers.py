@@ -192,16 +192,20 @@ def extract_pce(doc: Document, excl: Exclusions) -> Candidate | None:
     return vote(_from_labels(doc, "pce", read_pce, excl=excl))
 
 
+# `71100 Chalon-sur-Saône`: a postcode and its town, the line of an address.
+_POSTCODE_TOWN = re.compile(r"\d{5}\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]{2,}")
+
+
 def _read_invoice_number(text: str, *, ocr: bool = False):
     found = read_reference(text, min_len=5, join_groups=False)
-    if found and sum(c.isdigit() for c in found[0]) >= 4:
+    if found and sum(c.isdigit() for c in found[0]) >= 4 and not _POSTCODE_TOWN.match(text, found[1]):
         return found
     return None
 
 
 def _read_client_number(text: str, *, ocr: bool = False):
     found = read_reference(text, min_len=5, join_groups=True)
-    if found and sum(c.isdigit() for c in found[0]) >= 3:
+    if found and sum(c.isdigit() for c in found[0]) >= 3 and not _POSTCODE_TOWN.match(text, found[1]):
         return found
     return None
 
