@@ -6,13 +6,14 @@ figures and writes them to bench/sync-results.md; asserts nothing.
 - A digital two-page bill, POST /v1/invoices/pdf over HTTP to gunicorn:
   p50/p95 against the bare tools on the same bill in the same run
   (pypdfium2's text extraction, and WeasyPrint rendering the same two HTML
-  reports with the same stylesheets).
+  reports with the same stylesheets, one after the other; the worker renders
+  the anonymised one in its render process alongside the full one).
 - Prefect's share: the flow run inline (as a sync request runs it) against
   the same stages called as plain functions.
 - Sync throughput with two clients (bills per minute), to set against the
   jobs' figures of bench/bench_jobs.py.
-- Peak RSS of the gunicorn worker, and of a job-like process (the flow
-  from the command line) on a 10-page scan.
+- Peak RSS of the gunicorn worker and of its render process, and of a
+  job-like process (the flow from the command line) on a 10-page scan.
 
 Each pair of figures set against each other is measured in turns, one run
 of each side after the other, so that the machine's drifting speed weighs
@@ -181,9 +182,14 @@ def throughput(base: str, requests_count: int, clients: int) -> float:
     return requests_count / (time.perf_counter() - started) * 60
 
 
-def worker_peak_rss_mib(master) -> float:
-    """The largest VmHWM among the gunicorn master's worker processes."""
-    return max(map(peak_rss_mib, descendants(master.pid)), default=float("nan"))
+def worker_peak_rss_mib(master) -> tuple[float, float]:
+    """The largest VmHWM among the gunicorn master's workers, and among their
+    render processes (tasks/render/parallel.py; pages shared with the worker
+    across the fork count in both)."""
+    workers = set(descendants(master.pid)) - {pid for w in descendants(master.pid) for pid in descendants(w)}
+    renders = [pid for w in workers for pid in descendants(w)]
+    return (max(map(peak_rss_mib, workers), default=float("nan")),
+            max(map(peak_rss_mib, renders), default=float("nan")))
 
 
 def ten_page_scan(folder: Path) -> Path:
@@ -221,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         with api_server(folder) as (base, master):
             _, result = post_bill(base)
             http, bare = timed_side_by_side(lambda: post_bill(base), bare_tools(DIGITAL, result), args.runs)
-            rss_worker = worker_peak_rss_mib(master)
+            rss_worker, rss_render = worker_peak_rss_mib(master)
         with api_server(folder, workers=2, threads=2) as (base, _):
             post_bill(base)
             sync_per_minute = throughput(base, args.runs * 2, clients=2)
@@ -239,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Prefect's share of the flow (target ≤ 10 %)", f"{share * 100:.1f} %"),
         ("Sync throughput, 2 clients, 2 gunicorn workers", f"{sync_per_minute:.1f} bills/min"),
         ("Peak RSS of a gunicorn worker (target ≤ 400 MB)", f"{rss_worker:.0f} MiB"),
+        ("Peak RSS of its render process (shared pages counted in both)", f"{rss_render:.0f} MiB"),
         (f"Peak RSS of the flow in its own process on a 10-page scan ({SCANNED.name} repeated)",
          f"{rss_job:.0f} MiB"),
     ]

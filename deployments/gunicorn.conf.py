@@ -30,9 +30,19 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 
 
 def post_worker_init(worker):
-    """Each worker loads what a bill needs before its first request, then
-    tunes its garbage collector (deployments/warmup.py)."""
+    """Each worker loads what a bill needs before its first request, tunes its
+    garbage collector (deployments/warmup.py), then forks its render process
+    (tasks/render/parallel.py) before any request thread runs."""
     from deployments import warmup
+    from tasks.render import parallel
 
     warmup.warm_up()
     warmup.tune_gc()
+    if _settings.render_process:
+        parallel.start()
+
+
+def worker_exit(server, worker):
+    from tasks.render import parallel
+
+    parallel.stop()

@@ -42,6 +42,9 @@ class Settings:
     read_timeout: int = field(default=60, metadata={"env": "READ_TIMEOUT"})
     gunicorn_workers: int = field(default=2, metadata={"env": "GUNICORN_WORKERS"})
     gunicorn_threads: int = field(default=4, metadata={"env": "GUNICORN_THREADS"})
+    # Each gunicorn worker renders the anonymised report in a process of its
+    # own, alongside the full one (tasks/render/parallel.py).
+    render_process: bool = field(default=True, metadata={"env": "RENDER_PROCESS", "parse": _bool})
     log_level: str = field(default="INFO", metadata={"env": "LOG_LEVEL"})
 
     # Reading the bill

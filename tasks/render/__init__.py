@@ -1,20 +1,23 @@
 """The render stage: the two PDF reports of one analysed bill.
 
-`render_reports(analysis, highlights, brand)` builds the report model once
-(`model.build_document`), renders the full report from it, then renders the
-anonymised report from an anonymised copy of that model (`anonymise`),
-scrubs its HTML and checks the finished PDF (`guard`), failing closed with
-`AnonymityError` if anything sensitive is left.
+`render_reports(analysis, highlights, brand)` builds the report model
+(`model.build_document`) and renders the full report from it; the anonymised
+report is rendered from an anonymised copy of that model (`anonymise`), its
+HTML scrubbed and the finished PDF checked (`guard`), failing closed with
+`AnonymityError` if anything sensitive is left. Where a render process runs
+(`parallel`), the anonymised report is made there, alongside the full one.
 """
 from __future__ import annotations
 
 import logging
 import re
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from tasks.render import parallel
 from tasks.render.anonymise import anonymise_document
 from tasks.render.brands import BrandRegistry, default_registry
 from tasks.render.guard import AnonymityError, check_anonymous_pdf
@@ -94,38 +97,64 @@ class Reports:
 
 def render_reports(analysis: dict, highlights: list[str], brand: Brand | None = None, *,
                    registry: BrandRegistry | None = None, today: date | None = None) -> Reports:
-    """Both PDF reports of `analysis`. Raises `AnonymityError` (HTTP 500,
-    French detail) when the anonymised report fails its final check."""
-    return render_documents(analysis, highlights, brand, registry=registry, today=today)[0]
+    """Both PDF reports of `analysis`, the anonymised one in the render
+    process when this process has one (`parallel`). Raises `AnonymityError`
+    (HTTP 500, French detail) when the anonymised report fails its final check."""
+    brand = brand or Brand()
+    registry = registry or default_registry()
+    pending = parallel.submit(_anonymous_pdf, analysis, highlights, brand, registry, today)
+    if pending is None:
+        return render_documents(analysis, highlights, brand, registry=registry, today=today)[0]
+    started = time.perf_counter()
+    full, _ = _full_report(analysis, highlights, brand, today)
+    timings = {"non_anonymous": _ms(started)}
+    try:
+        anonymous = pending.result()
+    except BrokenProcessPool:
+        parallel.gone()
+        anonymous, _ = _anonymous_report(analysis, highlights, brand, registry, today)
+    timings["anonymous"] = _ms(started) - timings["non_anonymous"]
+    return Reports(full, anonymous, timings)
 
 
 def render_documents(analysis: dict, highlights: list[str], brand: Brand | None = None, *,
                      registry: BrandRegistry | None = None, today: date | None = None):
-    """`render_reports`, plus the two laid-out WeasyPrint documents (full,
-    anonymous) whose pages and boxes the layout checks inspect."""
+    """Both reports rendered in turn here, plus the two laid-out WeasyPrint
+    documents (full, anonymous) whose pages and boxes the layout checks inspect."""
     brand = brand or Brand()
     registry = registry or default_registry()
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round((now - clock) * 1000, 1)
-        clock = now
-
-    renderer = get_renderer()
-    style = brand.style()
-    lap("setup")
-    doc = build_document(analysis, highlights, today=today)
-    lap("model")
-    full_layout = renderer.layout(renderer.html(doc, style), style)
-    full = renderer.pdf(full_layout)
-    lap("non_anonymous")
-    anon_doc, scrubber = anonymise_document(doc, analysis, registry)
-    anon_layout = renderer.layout(scrubber.html(renderer.html(anon_doc, style)), style)
-    anonymous = renderer.pdf(anon_layout)
-    lap("anonymous")
-    check_anonymous_pdf(anonymous, scrubber.matcher)
-    lap("guard")
+    started = time.perf_counter()
+    full, full_layout = _full_report(analysis, highlights, brand, today)
+    timings = {"non_anonymous": _ms(started)}
+    anonymous, anon_layout = _anonymous_report(analysis, highlights, brand, registry, today)
+    timings["anonymous"] = _ms(started) - timings["non_anonymous"]
     return Reports(full, anonymous, timings), (full_layout, anon_layout)
+
+
+def _full_report(analysis: dict, highlights: list[str], brand: Brand, today: date | None):
+    renderer, style = get_renderer(), brand.style()
+    doc = build_document(analysis, highlights, today=today)
+    layout = renderer.layout(renderer.html(doc, style), style)
+    return renderer.pdf(layout), layout
+
+
+def _anonymous_report(analysis: dict, highlights: list[str], brand: Brand, registry: BrandRegistry,
+                      today: date | None):
+    """The anonymised report, checked (`guard`) before it is released."""
+    renderer, style = get_renderer(), brand.style()
+    doc = build_document(analysis, highlights, today=today)
+    anon_doc, scrubber = anonymise_document(doc, analysis, registry)
+    layout = renderer.layout(scrubber.html(renderer.html(anon_doc, style)), style)
+    pdf = renderer.pdf(layout)
+    check_anonymous_pdf(pdf, scrubber.matcher)
+    return pdf, layout
+
+
+def _anonymous_pdf(analysis: dict, highlights: list[str], brand: Brand, registry: BrandRegistry,
+                   today: date | None) -> bytes:
+    """In the render process: its layout stays there, only the PDF comes back."""
+    return _anonymous_report(analysis, highlights, brand, registry, today)[0]
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -40,6 +40,10 @@ class AnonymityError(AnalysisError):
     def __str__(self) -> str:
         return f"{self.detail} ({self.where})"
 
+    def __reduce__(self):
+        # Raised in the render process (tasks/render/parallel.py), raised again here.
+        return AnonymityError, (self.where,)
+
 
 def pdf_texts(pdf: bytes) -> list[tuple[str, str]]:
     """(where, text) for every place of the PDF a reader or a program can
