@@ -326,3 +326,18 @@ def test_lines_without_their_vat_rate_take_the_one_the_vat_table_proves():
     rows[8:10] = [[(40, "TVA 5,5 % sur 40,00 €"), (420, "2,20 €")], [(40, "TVA 20 % sur 153,91 €"), (420, "30,78 €")]]
     analysis = extract_invoice([words_page(rows)])
     assert analysis["electricity"]["amount_ttc_eur"] is None and analysis["gas"]["amount_ttc_eur"] is None
+
+
+def test_a_bar_read_alone_on_a_scan_is_a_box_edge_and_splits_nothing():
+    """`| ‖ | ‖ FACTURE`: a box's edges read as bars beside the title. On a
+    scan they are dropped, so the title is one segment and the date under
+    it is the bill's date; a text layer's own bars are kept."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(300, "|"), (330, "|"), (420, "FACTURE")], [(420, "du 02/08/24")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [s.text for s in doc.lines[0].segments] == ["FACTURE"]
+    assert extract_invoice_date(doc).value == date(2024, 8, 2)
+    assert [s.text for s in build_document([words_page(rows)]).lines[0].segments] == ["|", "|", "FACTURE"]

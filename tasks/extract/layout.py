@@ -211,6 +211,11 @@ def build_document(pages: list[Page]) -> Document:
     return Document(pages=list(pages), lines=lines)
 
 
+# A bar or underscore read alone on a scan is a box's edge or a rule, never
+# print: left in, it splits a title or a row into segments (`| ‖ FACTURE`).
+_BOX_EDGE = re.compile(r"[|_¦]+")
+
+
 def _usable(word: Word) -> bool:
     return bool(word.text and word.text.strip()) and word.x1 > word.x0 and word.y1 > word.y0
 
@@ -314,7 +319,7 @@ def _page_lines(page: Page) -> list[Line]:
     if not words:
         return []
     if page.source == "ocr":
-        words = _unskew(words, page.width)
+        words = _unskew([w for w in words if not _BOX_EDGE.fullmatch(w.text)], page.width)
     words.sort(key=lambda w: ((w.y0 + w.y1) / 2, w.x0))
     floor = 0.7 * statistics.median(w.y1 - w.y0 for w in words)
     rows: list[list[Word]] = []
