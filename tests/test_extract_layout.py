@@ -341,3 +341,14 @@ def test_a_bar_read_alone_on_a_scan_is_a_box_edge_and_splits_nothing():
     assert [s.text for s in doc.lines[0].segments] == ["FACTURE"]
     assert extract_invoice_date(doc).value == date(2024, 8, 2)
     assert [s.text for s in build_document([words_page(rows)]).lines[0].segments] == ["|", "|", "FACTURE"]
+
+
+def test_a_label_wrapped_in_an_ocr_sentence_is_joined_across_the_wider_gap_of_ocr_boxes():
+    """« … point de » / « livraison n° 3795 0188 9760 35, … »: OCR boxes hug
+    the ink, so two lines of one paragraph stand half a word height apart."""
+    from tasks.extract.identifiers import collect_exclusions, extract_pdl
+
+    rows = [[(57, "Votre contrat « Flexi Watt » : référence client EC938859, point de")],
+            [(57, "livraison n° 3795 0188 9760 35, puissance souscrite de 6 kVA en option Base.")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9, line_gap=13.5)])
+    assert extract_pdl(doc, collect_exclusions(doc)).value == "37950188976035"
