@@ -352,3 +352,23 @@ def test_a_label_wrapped_in_an_ocr_sentence_is_joined_across_the_wider_gap_of_oc
             [(57, "livraison n° 3795 0188 9760 35, puissance souscrite de 6 kVA en option Base.")]]
     doc = build_document([words_page(rows, source="ocr", conf=0.9, line_gap=13.5)])
     assert extract_pdl(doc, collect_exclusions(doc)).value == "37950188976035"
+
+
+def test_the_type_of_reading_in_a_cell_of_its_own_stays_on_its_row():
+    """« Relevé Enedis » in the « Type de relevé » column, a cell of its own:
+    it is the row's nature of reading, not the start of another reading;
+    two readings side by side, each with its dates, are still two."""
+    from tasks.extract.energy import read_readings
+
+    header = [(40, "Cadran"), (110, "Relevé du"), (170, "Index"), (230, "Relevé du"), (290, "Index"),
+              (350, "Type de relevé"), (450, "Consommation")]
+    row = [(40, "Base"), (110, "01/02/2024"), (170, "28 595"), (230, "31/01/2025"), (290, "36 875"),
+           (350, "Relevé Enedis"), (450, "8 280 kWh")]
+    doc = build_document([words_page([[(40, "Relevés électricité")], header, row], source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_index, reading.end_index, reading.end_nature) == (28595, 36875, "reel")
+
+    two = [[(40, "Relevés")], [(40, "Index Base 01/02/2024 : 12 000 31/03/2024 : 12 500"),
+                               (330, "Index Gaz 01/02/2024 : 6 227 31/03/2024 : 6 670")]]
+    doc = build_document([words_page(two)])
+    assert sorted(r.register for r in read_readings(doc, Sections(doc))) == ["base", "gaz"]

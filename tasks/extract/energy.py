@@ -232,6 +232,11 @@ def _reading_parts(line: Line) -> list[Line]:
             groups.append([seg])
         else:
             groups[-1].append(seg)
+    # A part without a date reads no index: it is a cell of the row before
+    # (`… 36 875 ‖ Relevé Enedis ‖ 8 280 kWh`, the type of reading).
+    for k in range(len(groups) - 1, 0, -1):
+        if not any(find_dates(s.text, ocr=s.ocr) for s in groups[k]):
+            groups[k - 1].extend(groups.pop(k))
     if len(groups) == 1:
         return [line]
     return [Line(page=line.page, y0=line.y0, y1=line.y1, segments=g, index=line.index) for g in groups]
