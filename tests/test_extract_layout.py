@@ -372,3 +372,23 @@ def test_the_type_of_reading_in_a_cell_of_its_own_stays_on_its_row():
                                (330, "Index Gaz 01/02/2024 : 6 227 31/03/2024 : 6 670")]]
     doc = build_document([words_page(two)])
     assert sorted(r.register for r in read_readings(doc, Sections(doc))) == ["base", "gaz"]
+
+
+def test_an_unread_unit_price_is_the_amount_over_a_quantity_the_indexes_bear_out():
+    """The price column was lost on a scan; the line's 737 kWh are the
+    meter's 737 kWh: 118,80 € over 737 kWh is 0,1612 €/kWh. Not when the
+    line's quantity is not the indexes' (one of them is misread)."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [
+        [(40, "Point de livraison (PDL)"), (200, "12909919091415")],
+        [(40, "Électricité")],
+        [(40, "Index Base 26/08/2023 : 21 394 20/10/2023 : 22 131 (réel)")],
+        [(40, "Abonnement 56 jours x 0,3797 €/jour"), (420, "21,26 €"), (500, "5,5 %")],
+        [(40, "Électricité verte locale 737 kWh"), (420, "118,80 €"), (500, "20 %")],
+    ]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
+    assert analysis["electricity"]["unit_price_kwh_ht_eur"] == 0.1612
+    rows[4] = [(40, "Électricité verte locale 787 kWh"), (420, "118,80 €"), (500, "20 %")]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
+    assert analysis["electricity"]["unit_price_kwh_ht_eur"] is None

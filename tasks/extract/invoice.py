@@ -217,6 +217,24 @@ def _price_candidate(items: list[Item]) -> Candidate | None:
     return Candidate(round(amount / qty, 5), round(conf * 0.8, 3), priced[0].page, "computed", "average price")
 
 
+def _price_from_amount(items: list[Item], consumption: list[float], band: tuple[float, float]) -> Candidate | None:
+    """The unit price of the one line billing a register's kWh, unread (OCR)
+    while its quantity and amount were: the amount over the quantity, when
+    that quantity is the register's consumption read elsewhere (its indexes,
+    a labelled total), so that neither figure is a misread. To four
+    decimals: on 100 kWh or more the cents of the amount leave no more."""
+    if len(items) != 1:
+        return None
+    item = items[0]
+    if item.unit_price is not None or item.quantity is None or item.amount is None or item.quantity < 100 \
+            or not any(abs(item.quantity - kwh) < 0.5 for kwh in consumption):
+        return None
+    price = round(item.amount / item.quantity, 4)
+    if not band[0] <= price <= band[1]:
+        return None
+    return Candidate(price, round(item.conf * 0.85, 3), item.page, "computed", "amount / quantity")
+
+
 def _lines_complete(st: State) -> bool | None:
     """Whether the lines read add up to the bill's HT total (None: unknown)."""
     ht = st.draft.get("total_ht_eur")
@@ -334,11 +352,18 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
                                    "computed", "readings"))
         d.set(p + key, vote(cands))
     opt = d.get(p + "tariff_option")
+    band = checks.KWH_PRICE_BAND["electricite"]
+    read = {reg: [sum(r.delta for r in readings if r.register == reg)] if any(r.register == reg for r in readings)
+            else [] for reg in ("hp", "hc")}
     if opt == "hphc":
-        d.set(p + "unit_price_kwh_ht_eur", _price_candidate(by_kind["consumption_hp"]))
-        d.set(p + "unit_price_hc_kwh_ht_eur", _price_candidate(by_kind["consumption_hc"]))
+        for kind, reg, key in (("consumption_hp", "hp", "unit_price_kwh_ht_eur"),
+                               ("consumption_hc", "hc", "unit_price_hc_kwh_ht_eur")):
+            d.set(p + key, _price_candidate(by_kind[kind]) or _price_from_amount(by_kind[kind], read[reg], band))
     elif opt in ("base", None):
-        d.set(p + "unit_price_kwh_ht_eur", _price_candidate(by_kind["consumption"]))
+        independent = [c.value for c in labelled["kwh_electricite"]] + \
+            ([sum(r.delta for r in main)] if main else [])
+        d.set(p + "unit_price_kwh_ht_eur", _price_candidate(by_kind["consumption"])
+              or _price_from_amount(by_kind["consumption"], independent, band))
     d.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
         [i for i in items if i.kind == "subscription"], "amount", "lines")))
     d.set(p + "reading", _reading_nature(readings))
@@ -363,7 +388,9 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
                             readings[0].page, "computed", "readings"))
     d.set(p + "consumption_m3", vote(m3))
     d.set(p + "conversion_coefficient", vote(conversion["coef"]))
-    d.set(p + "unit_price_kwh_ht_eur", _price_candidate(cons))
+    independent = [c.value for c in labelled["kwh_gaz"] + conversion["kwh"]]
+    d.set(p + "unit_price_kwh_ht_eur", _price_candidate(cons)
+          or _price_from_amount(cons, independent, checks.KWH_PRICE_BAND["gaz"]))
     d.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
         [i for i in items if i.kind == "subscription"], "amount", "lines")))
     d.set(p + "reading", _reading_nature(readings))
