@@ -117,3 +117,14 @@ def test_a_postcode_and_its_town_beside_a_reference_label_are_no_reference():
     rows = [[(40, "Réf. client :"), (330, "80000254")], [(40, "N° de facture :"), (330, "71100")]]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert extract_client_number(doc).value == "80000254" and extract_invoice_number(doc).value == "71100"
+
+
+def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_block():
+    rows = [[(338, "M. JEAN-PIERRE ROUSSEL")], [(338, "164 RUE DE BRETAGNE :")], [(338, "69110 SAINTE-FOY-LES-LYON")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Jean-Pierre Roussel"
+    assert found["address"].value == "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
+    # A caption ending with a colon above the block still ends it.
+    rows = [[(338, "Adresse de facturation :")], [(338, "164 RUE DE BRETAGNE")], [(338, "69110 SAINTE-FOY-LES-LYON")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"

@@ -156,7 +156,8 @@ def _supplierish(text: str) -> bool:
 
 
 def _looks_like_label(seg: Segment) -> bool:
-    f = fold(seg.text)
+    # A speck read as `:` after a street line (`164 RUE DE BRETAGNE :`) makes no label.
+    f = fold(seg.text).rstrip(" :") if seg.ocr and seg.text[:1].isdigit() else fold(seg.text)
     return ":" in f or bool(re.search(r"\b(?:n°|no|facture|client|reference|date|montant|total|contrat|page)\b", f))
 
 
@@ -259,7 +260,7 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
 def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     parts = []
     for i, seg in enumerate(lines):
-        text = seg.text.strip(" ,.")
+        text = seg.text.strip(" ,.:;")
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
         if mixed:
             parts.append(mixed)
