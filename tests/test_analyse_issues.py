@@ -304,6 +304,9 @@ def test_indexed_offer_is_silent_on_fixed_prices_and_flags_a_fixed_price_ending_
     fixed["offer_mentions"] = ["Prix fixe jusqu'au 31/03/2025"]  # invoice of 05/02/2025
     found = issues_of(fixed)["INDEXED_OFFER"]
     assert found["severity"] == "low" and "31/03/2025" in found["detail"]
+    # The date after « jusqu'au » unread (OCR): a later sentence's date is not the end of the price.
+    fixed["offer_mentions"] = ["Prix fixe du kWh HT jusqu'au vers le 29/03/25."]
+    assert "INDEXED_OFFER" not in issues_of(fixed)
 
 
 # -- TOTALS_MISMATCH ------------------------------------------------------------

@@ -559,7 +559,7 @@ def vat_anomaly(ctx: Context) -> list[dict]:
 # INDEXED_OFFER
 # ---------------------------------------------------------------------------
 
-_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})")
+_UNTIL_DATE = re.compile(r"jusqu'?\s?(?:au|a)?\s*:?\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})")
 
 
 def _fixed_price_end(mentions: list[str]) -> date | None:
@@ -567,7 +567,9 @@ def _fixed_price_end(mentions: list[str]) -> date | None:
         folded = fold(text)
         if not re.search(r"(prix|tarif)\s+(fixe|bloque|garanti)", folded) or "jusqu" not in folded:
             continue
-        m = _DATE.search(folded[folded.index("jusqu"):])
+        # The date right after « jusqu'au »: further on, it is another sentence's
+        # (« … jusqu'au [unread] … Prochaine facture vers le 29/07/25 »).
+        m = _UNTIL_DATE.search(folded)
         if m:
             year = int(m.group(3))
             year += 2000 if year < 100 else 0
