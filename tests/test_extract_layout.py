@@ -392,3 +392,21 @@ def test_an_unread_unit_price_is_the_amount_over_a_quantity_the_indexes_bear_out
     rows[4] = [(40, "Électricité verte locale 787 kWh"), (420, "118,80 €"), (500, "20 %")]
     analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
     assert analysis["electricity"]["unit_price_kwh_ht_eur"] is None
+
+
+def test_a_speck_on_a_line_of_its_own_does_not_end_the_table_it_sits_in():
+    """A one-point-tall speck (`L`) read between two rows of a detail table:
+    the gap after it, counted in its own height, looked like the table's end,
+    and the late fee below, printed without a VAT rate, was lost."""
+    rows = [
+        [(40, "Libellé"), (160, "Période"), (300, "Quantité"), (390, "Prix HT"), (450, "Montant HT"), (530, "TVA")],
+        [(40, "Service Protection Appareils"), (160, "01/04/2024 - 30/06/2024"), (300, "3 mois"), (390, "5,95"),
+         (450, "17,85 €"), (530, "20 %")],
+        [],
+        [(40, "Frais de relance"), (450, "14,26 €")],
+    ]
+    page = words_page(rows, source="ocr", conf=0.9)
+    speck = Word("L", 110.0, 72.0, 111.5, 73.0, 0.6)
+    page.words.append(speck)
+    doc = build_document([page])
+    assert [(i.kind, i.amount) for i in read_items(doc)] == [("service", 17.85), ("fee", 14.26)]

@@ -568,6 +568,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
     sections = sections or Sections(doc)
     items: list[Item] = []
     columns: Columns | None = None
+    header_height = 0.0
     last_page = None
     last_y = 0.0
     used: set[int] = set()
@@ -589,11 +590,13 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             continue
         header = _header_columns(line)
         if header:
-            columns = header
+            columns, header_height = header, line.height
             last_y = line.y1
             continue
-        if columns and line.y0 - last_y > 4.5 * line.height:
-            columns = None  # a gap ends the table
+        # A gap ends the table; measured in the header's height, as a speck
+        # read on a line of its own (`L`) is hardly a point tall.
+        if columns and line.y0 - last_y > 4.5 * max(line.height, header_height):
+            columns = None
         if _is_fragment(line):
             continue
         band, taken = _band(doc, line, used)
