@@ -410,3 +410,18 @@ def test_a_speck_on_a_line_of_its_own_does_not_end_the_table_it_sits_in():
     page.words.append(speck)
     doc = build_document([page])
     assert [(i.kind, i.amount) for i in read_items(doc)] == [("service", 17.85), ("fee", 14.26)]
+
+
+def test_the_36_kva_bound_of_a_tariff_class_does_not_compete_with_the_subscribed_power():
+    """« Tarif BT inf 36 kVA », « jusqu'à 36 kVA » name the bound of a tariff
+    class, not a power: on a scan where « 24 KVA » was read unsure, they made
+    the subscribed power doubtful enough to be dropped."""
+    from tasks.extract.energy import extract_kva
+
+    rows = [[(53, "Puissance souscrite : 24 KVA")],
+            [(46, "Formule tarifaire d'acheminement : BTINFCUST - Tarif BT inf 36 kVA.")],
+            [(46, "Tarif réglementé pour les puissances jusqu'à 36 kVA.")]]
+    page = words_page(rows, source="ocr", conf=0.93)
+    page.words[:] = [w if w.text != "KVA" else Word(w.text, w.x0, w.y0, w.x1, w.y1, 0.6) for w in page.words]
+    found = extract_kva(build_document([page]))
+    assert found.value == 24 and found.conf >= 0.5

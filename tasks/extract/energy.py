@@ -284,11 +284,16 @@ def extract_kva(doc: Document) -> Candidate | None:
         f = fold(seg.text)
         for m in re.finditer(r"(?<![\d,.])(\d{1,2}(?:[,.]0)?)\s?k\s?k?va\b", f):
             value = _kva_value(m.group(1))
-            if value is None:
+            if value is None or _KVA_BOUND.search(f[:m.start()]):
                 continue
             base = 0.8 if re.search(r"puissance|abonnement|option|offre|souscri", f) else 0.6
             cands.append(from_segment(value, seg, base, "kva", span=(m.start(), m.end())))
     return vote(cands)
+
+
+# `Tarif BT inf 36 kVA`, `jusqu'à 36 kVA`: the bound of a tariff class, not a power subscribed.
+_KVA_BOUND = re.compile(r"(?:\binf(?:erieure?s?)?|\bsup(?:erieure?s?)?|[<>≤≥]|\bjusqu'?\s?a|\bmoins de|\bplus de"
+                        r"|\bau-?dela de)\s*(?:a|ou egale? a)?\s*$")
 
 
 def _kva_value(text: str) -> int | None:
