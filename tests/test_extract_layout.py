@@ -425,3 +425,20 @@ def test_the_36_kva_bound_of_a_tariff_class_does_not_compete_with_the_subscribed
     page.words[:] = [w if w.text != "KVA" else Word(w.text, w.x0, w.y0, w.x1, w.y1, 0.6) for w in page.words]
     found = extract_kva(build_document([page]))
     assert found.value == 24 and found.conf >= 0.5
+
+
+def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion_lines():
+    """m³ read « m? », « m°? », « m' » on scans; and « - 564 kWh » after a
+    dash set apart is 564 kWh, not a negative consumption."""
+    from tasks.extract.energy import gas_conversion, labelled_consumption
+
+    def values(text):
+        doc = build_document([words_page([[(40, "Gaz naturel")], [(40, text)]], source="ocr", conf=0.9)])
+        conv, labelled = gas_conversion(doc), labelled_consumption(doc, Sections(doc))
+        return ([c.value for c in conv["m3"] + labelled["m3"]], [c.value for c in conv["coef"]],
+                [c.value for c in conv["kwh"] + labelled["kwh_gaz"]])
+
+    assert values("99 m? x 10,124 kWh/m? (coefficient de conversion) = 1 002 kWh") == ([99], [10.124, 10.124], [1002])
+    assert values("Quantité d'énergie = volume x coefficient de conversion : 439 m°? x 11,026 = 4 840 kWh") == \
+        ([439], [11.026], [4840])
+    assert values("Volume 53 m' - coefficient 10,644 KWh/m° - 564 kWh") == ([53], [10.644], [564])

@@ -13,7 +13,7 @@ from tasks.extract.layout import Document, Line
 from tasks.extract.lines import Item
 from tasks.extract.sections import Sections
 from tasks.extract.numbers import clean, find_dates, find_numbers, fold
-from tasks.extract.readers import read_kva, read_kwh, read_m3, read_plain_number
+from tasks.extract.readers import M3, quantity_value, read_kva, read_kwh, read_m3, read_plain_number
 from tasks.extract.store import Candidate, from_segment, vote
 
 KVA_STEPS = (3, 6, 9, 12, 15, 18, 24, 30, 36)
@@ -199,7 +199,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         ocr = any(s.ocr for s in line.segments)
         # OCR specks (`:`, `ë`) around the cells say nothing about the values.
         conf = min(p.conf for p in pts) if ocr else 1.0
-        unit = "m3" if re.search(r"m\s?[3³°*]", f) else ("kWh" if "kwh" in f else None)
+        unit = "m3" if re.search(M3, f) else ("kWh" if "kwh" in f else None)
         if len(pts) >= 2:
             a, b = pts[0], pts[-1]
             readings.append(Reading(register, a.day, b.day, a.index, b.index, a.nature, b.nature,
@@ -402,7 +402,7 @@ def _last_kwh(text: str, ocr: bool):
         nums = [n for n in find_numbers(t[:m.start()], ocr=ocr) if n.end >= m.start() - 2]
         if nums:
             n = nums[-1]
-            found = (n.value, n.start, n.end)
+            found = (quantity_value(n, t), n.start, n.end)
     return found
 
 
@@ -420,13 +420,13 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
                 break
     for seg in doc.segments:
         # `coefficient 10,91 kWh/m3`: the unit says what the number is.
-        for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})\s?k\s?wh\s?/\s?m\s?[3³]", fold(seg.text)):
+        for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})\s?k\s?wh\s?/\s?" + M3, fold(seg.text)):
             v = _num(m.group(1), seg.ocr)
             if v is not None and 8.0 <= v <= 13.0:
                 out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(1), m.end(1))))
     for seg in doc.segments:
         f = fold(seg.text)
-        m = re.search(r"(\d[\d ]*(?:[,.]\d+)?)\s?m\s?(?:3|³|°|\*)\s*[x×*]\s*(?:coefficient[^\d]*)?(\d{1,2}[,.]\d+)"
+        m = re.search(r"(\d[\d ]*(?:[,.]\d+)?)\s?" + M3 + r"\s*[x×*]\s*(?:coefficient[^\d]*)?(\d{1,2}[,.]\d+)"
                       r"[^=]*=\s*(\d[\d ]*(?:[,.]\d+)?)\s?k\s?wh", f)
         if m:
             vals = [_num(m.group(i), seg.ocr) for i in (1, 2, 3)]

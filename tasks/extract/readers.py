@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tasks.extract.numbers import clean, find_dates, find_numbers, find_date_ranges, fold
+from tasks.extract.numbers import Number, clean, find_date_ranges, find_dates, find_numbers, fold
 
 # Units that make a number something else than an amount in euros.
 _NOT_MONEY = re.compile(r"\s?(?:%|k?wh|mwh|m3|m³|m\s?3|mois|jours?|j\b|kva|kw\b|ans?\b|h\b|x\b|×|/)", re.I)
@@ -69,16 +69,26 @@ def read_quantity(text: str, unit_pattern: str, *, ocr: bool = False) -> tuple[f
     unit = re.compile(r"\s?(?:" + unit_pattern + r")", re.I)
     for n in find_numbers(t, ocr=ocr):
         if unit.match(t[n.end:n.end + 10]):
-            return n.value, n.start, n.end
+            return quantity_value(n, t), n.start, n.end
     return None
+
+
+def quantity_value(n: Number, text: str) -> float:
+    """A quantity's value: a dash set apart before it (`coefficient 10,644
+    kWh/m3 - 564 kWh`) separates it from what comes before, no minus sign."""
+    return -n.value if n.value < 0 and re.match(r"-\s", text[n.start:]) else n.value
 
 
 def read_kwh(text: str, *, ocr: bool = False):
     return read_quantity(text, r"k\s?wh\b|kwh", ocr=ocr)
 
 
+# m³ as printed and as OCR reads its superscript (`m3`, `m°`, `m*`, `m?`, `m'`, `m°?`).
+M3 = r"m\s?(?:3\b|³|[°*?'’]+)"
+
+
 def read_m3(text: str, *, ocr: bool = False):
-    return read_quantity(text, r"m\s?3\b|m³|m°|m\*|mètres? cubes?|metres? cubes?", ocr=ocr)
+    return read_quantity(text, M3 + r"|mètres? cubes?|metres? cubes?", ocr=ocr)
 
 
 def read_kva(text: str, *, ocr: bool = False):
