@@ -442,3 +442,25 @@ def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion
     assert values("Quantité d'énergie = volume x coefficient de conversion : 439 m°? x 11,026 = 4 840 kWh") == \
         ([439], [11.026], [4840])
     assert values("Volume 53 m' - coefficient 10,644 KWh/m° - 564 kWh") == ([53], [10.644], [564])
+
+
+def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
+    """Values over their captions, the offer's cell centred on two lines
+    (« Offre Extra Eco Fixe » / « Duo »): the name is both lines. « Duo » is
+    no « du » label, and « Extra Eco Fixe » (after the word « Offre » taken
+    for a label) is only a piece of the name."""
+    from tasks.extract.fields import extract_offer
+    from tasks.extract.labels import is_label_text
+
+    rows = [
+        [(48, "FA-2026-6475939"), (199, "10/02/2026"), (304, "798,31 €"), (457, "25/02/2026")],
+        [(64, "NUMÉRO DE FACTURE"), (199, "DATE D'ÉMISSION"), (304, "MONTANT TTC"), (439, "DATE LIMITE")],
+        [],
+        [(197, "01/12/2025 –"), (306, "Offre Extra Eco Fixe")],
+        [(71, "C5034552"), (201, "31/01/2026"), (341, "Duo"), (457, "798,31 €")],
+        [(68, "RÉFÉRENCE CLIENT"), (199, "PÉRIODE"), (332, "VOTRE OFFRE"), (457, "MONTANT À PAYER")],
+    ]
+    doc = build_document([words_page(rows, line_gap=11)])
+    for known in ([], ["Offre Extra Eco Fixe"]):
+        assert extract_offer(doc, known).value == "Offre Extra Eco Fixe Duo"
+    assert not is_label_text("Duo") and is_label_text("Relevés") and is_label_text("Date :")

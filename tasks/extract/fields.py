@@ -135,6 +135,11 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
         names = [fold(c.value) for c in spelled]
         cands = [c for c in cands if fold(c.value) in known or not any(fold(c.value) in n for n in names)]
         cands += [c.with_conf(0.6) for c in spelled]
+    # A reading that another one holds whole (`Extra Eco Fixe`, after the word
+    # `Offre` taken for its label, in `Offre Extra Eco Fixe Duo` read under
+    # the caption) is a piece of it.
+    cands = [c for c in cands if not any(fold(c.value) in fold(o.value) and len(o.value) > len(c.value)
+                                         for o in cands)]
     if not cands:
         folded_known = sorted(((fold(o), o) for o in known_offers if len(o) >= 6), key=lambda x: -len(x[0]))
         for seg in doc.segments:

@@ -212,9 +212,16 @@ def is_label_text(text: str) -> bool:
         return False
     for p in _all_label_patterns():
         m = p.match(compact)
-        if m and m.end() > 0 and len(compact) - m.end() <= 3:
+        if m and m.end() > 0 and _label_ending(compact[m.end():]):
             return True
     return False
+
+
+def _label_ending(rest: str) -> bool:
+    """What may follow a label's pattern in a segment that is only that label:
+    punctuation, or a plural or feminine ending (`Relevés`), not the rest of
+    another word (`Duo` is no `du`)."""
+    return len(rest) <= 3 and (not rest[:1].isalpha() or rest.rstrip(":.-–()") in ("s", "e", "es", "x"))
 
 
 def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool = True,
@@ -387,6 +394,9 @@ def _wrapped_prev(doc: Document, seg: Segment) -> Segment | None:
     if line.page != seg.page or seg.y0 - line.y1 > 0.35 * seg.height:
         return None
     for other in line.segments:
-        if abs(other.x0 - seg.x0) < 1.0 * seg.height and not is_label(other):
+        # Left-aligned, or centred in the same cell (`Offre Extra Eco Fixe` over `Duo`).
+        centred = other.x0 <= seg.x0 and other.x1 >= seg.x1 and \
+            abs((other.x0 + other.x1) - (seg.x0 + seg.x1)) / 2 < seg.height
+        if (abs(other.x0 - seg.x0) < 1.0 * seg.height or centred) and not is_label(other):
             return other
     return None
