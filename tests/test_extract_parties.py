@@ -128,3 +128,13 @@ def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_bl
     rows = [[(338, "Adresse de facturation :")], [(338, "164 RUE DE BRETAGNE")], [(338, "69110 SAINTE-FOY-LES-LYON")]]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
         "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
+
+
+def test_an_abbreviations_full_stop_read_as_a_comma_still_makes_the_label():
+    """« Réf, client », « N°, de facture », « Num, PCE »: OCR reads the dot as a comma."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(40, "Réf, client :"), (200, "62850300")], [(40, "N°, de facture :"), (200, "M8528707901")]]
+    d = doc(rows, source="ocr", conf=0.9)
+    assert extract_client_number(d).value == "62850300"
+    assert extract_invoice_number(d).value == "M8528707901"
