@@ -138,3 +138,9 @@ def test_an_abbreviations_full_stop_read_as_a_comma_still_makes_the_label():
     d = doc(rows, source="ocr", conf=0.9)
     assert extract_client_number(d).value == "62850300"
     assert extract_invoice_number(d).value == "M8528707901"
+
+
+def test_an_account_id_with_a_letter_prefix_is_a_client_number_even_with_few_digits():
+    assert extract_client_number(doc([[(421, "Numéro de compte A-B2EAFF0B")]])).value == "A-B2EAFF0B"
+    # A word in capitals after the label is no number.
+    assert extract_client_number(doc([[(421, "Numéro de compte EDF-ENERGIE")]])) is None

@@ -205,9 +205,15 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
 
 def _read_client_number(text: str, *, ocr: bool = False):
     found = read_reference(text, min_len=5, join_groups=True)
-    if found and sum(c.isdigit() for c in found[0]) >= 3 and not _POSTCODE_TOWN.match(text, found[1]):
-        return found
+    if found and not _POSTCODE_TOWN.match(text, found[1]):
+        digits = sum(c.isdigit() for c in found[0])
+        if digits >= 3 or (digits and _PREFIXED_ID.fullmatch(found[0])):
+            return found
     return None
+
+
+# `A-B2EAFF0B`: an account id, a letter prefix and capitals that happen to hold few digits.
+_PREFIXED_ID = re.compile(r"[A-Z]{1,3}-[0-9A-Z]{6,}")
 
 
 def extract_invoice_number(doc: Document) -> Candidate | None:
