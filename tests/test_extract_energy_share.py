@@ -117,3 +117,16 @@ def test_a_single_energy_bill_billing_nothing_else_is_its_energys_share():
     analysis = extract_invoice([_ocr(rows + services)])
     assert not [line for line in analysis["lines"] if line["kind"] == "service"]
     assert analysis["electricity"]["amount_ttc_eur"] is None
+
+
+def test_a_service_advertised_at_a_monthly_price_is_not_billed_but_a_total_off_its_sum_is_no_share():
+    """An advert « une assurance … à 2,90 € par mois » bills nothing: the
+    single-energy rule still applies. But a TTC total that is not its VAT
+    table's bases plus their VAT (the bill's own error) is not the energy's
+    share: that is its lines' sum, unknown here."""
+    rows = [row if row[0][1] != "Accise sur l'électricité" else [(40, "Accise sur l'électricité")] for row in SINGLE]
+    advert = [[(40, "Partenaire : une assurance « coup dur » pour vos factures, à 2,90 € par mois.")]]
+    assert extract_invoice([_ocr(rows + advert)])["electricity"]["amount_ttc_eur"] == 120.39
+    off = [row if row[0][1] != "Total TTC" else [(300, "Total TTC"), (430, "130,37 €")] for row in rows]
+    off = [row for row in off if row[0][1] != "Total HT"]
+    assert extract_invoice([_ocr(off)])["electricity"]["amount_ttc_eur"] is None

@@ -275,6 +275,21 @@ def _vat_agrees(st: State) -> bool:
     return set(bases) == set(table) and all(abs(bases[r] - table[r]) <= 0.02 for r in table)
 
 
+def _totals_add_up(st: State) -> bool | None:
+    """Whether the TTC total is its HT total plus its VAT, or its VAT
+    table's bases plus their VAT, as read (None: not enough read to tell).
+    A bill whose total is off bills its lines' sum, not its total."""
+    ttc = st.draft.get("total_ttc_eur")
+    if ttc is None:
+        return None
+    ht, vat = st.draft.get("total_ht_eur"), st.draft.get("total_vat_eur")
+    if ht is not None and vat is not None:
+        return abs(ht + vat - ttc) <= 0.02
+    if st.vat_rows and all(r.checked for r in st.vat_rows):  # each row's VAT its rate of its base
+        return abs(sum(r.base + r.vat for r in st.vat_rows) - ttc) <= 0.02
+    return None
+
+
 def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate | None:
     """The energy's share of the bill, VAT included: printed, else from its
     lines and their VAT rates, else (one energy, nothing else billed) the
@@ -302,8 +317,9 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
         conf *= 0.85
         cands.append(Candidate(total, round(conf, 3), items[0].page, "computed", "lines ttc"))
     # One energy and nothing else billed: the bill's total is the energy's,
-    # whether or not every line was read.
-    if not cands and (complete or not st.bills_extras) and len(_present(st.energy.value if st.energy else None)) == 1 \
+    # whether or not every line was read, unless that total is not the bill's own sum.
+    if not cands and (complete or (not st.bills_extras and _totals_add_up(st) is not False)) \
+            and len(_present(st.energy.value if st.energy else None)) == 1 \
             and not any(i.kind in NOT_ENERGY for i in st.items):
         ttc = st.draft.cand("total_ttc_eur")
         if ttc is not None:

@@ -70,14 +70,17 @@ def line_kind(label: str) -> str:
 
 # Billed beside the energy: not part of its share of the bill.
 NOT_ENERGY = ("service", "fee", "discount")
-_MONEY = re.compile(r"\d[,.]\d\d(?!\d)")
 
 
 def bills_extras(doc: Document) -> bool:
     """Whether a row labelled as a service, fee or discount prints an
     amount, read as a line item or not (legal sentences about late fees
-    print none)."""
-    return any(line_kind(line.segments[0].text) in NOT_ENERGY and _MONEY.search(line.text) for line in doc.lines)
+    print none, an offer « à 2,90 € par mois » quotes a price)."""
+    return any(line_kind(line.segments[0].text) in NOT_ENERGY and _bills_amount(line.text) for line in doc.lines)
+
+
+def _bills_amount(text: str) -> bool:
+    return any(n.decimals == 2 and not _quoted_rate(text, n.value) for n in find_numbers(clean(text)))
 
 
 def label_energy(label: str) -> str | None:
