@@ -144,3 +144,12 @@ def test_an_account_id_with_a_letter_prefix_is_a_client_number_even_with_few_dig
     assert extract_client_number(doc([[(421, "Numéro de compte A-B2EAFF0B")]])).value == "A-B2EAFF0B"
     # A word in capitals after the label is no number.
     assert extract_client_number(doc([[(421, "Numéro de compte EDF-ENERGIE")]])) is None
+
+
+def test_a_speck_read_as_a_letter_between_a_label_and_its_value_is_passed_over():
+    rows = [[(40, "Point de livraison (PDL)"), (180, "à"), (260, "12909919091415")]]
+    d = doc(rows, source="ocr", conf=0.9)
+    assert extract_pdl(d, collect_exclusions(d)).value == "12909919091415"
+    # On a text layer, a one-letter cell is print: what lies beyond it is another column's.
+    d = doc(rows)
+    assert extract_pdl(d, collect_exclusions(d)) is None

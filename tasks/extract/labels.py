@@ -247,6 +247,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
         for other in _right_candidates(doc, seg):
             if other.line != seg.line and seg.text.startswith(other.text):
                 continue
+            if seg.ocr and sum(c.isalnum() for c in other.text) < 2:
+                continue  # a speck read as a letter (`ï`, `à`) stands between the label and its value
             gap = (other.x0 - seg.x1) / h
             if gap > max_right_gap:
                 break
