@@ -106,13 +106,15 @@ def render_reports(analysis: dict, highlights: list[str], brand: Brand | None = 
     if pending is None:
         return render_documents(analysis, highlights, brand, registry=registry, today=today)[0]
     started = time.perf_counter()
-    full, _ = _full_report(analysis, highlights, brand, today)
+    renderer, style = get_renderer(), brand.style()
+    doc = build_document(analysis, highlights, today=today)
+    full, _ = _full_report(renderer, style, doc)
     timings = {"non_anonymous": _ms(started)}
     try:
         anonymous = pending.result()
     except BrokenProcessPool:
         parallel.gone()
-        anonymous, _ = _anonymous_report(analysis, highlights, brand, registry, today)
+        anonymous, _ = _anonymous_report(renderer, style, doc, analysis, registry)
     timings["anonymous"] = _ms(started) - timings["non_anonymous"]
     return Reports(full, anonymous, timings)
 
@@ -124,25 +126,22 @@ def render_documents(analysis: dict, highlights: list[str], brand: Brand | None 
     brand = brand or Brand()
     registry = registry or default_registry()
     started = time.perf_counter()
-    full, full_layout = _full_report(analysis, highlights, brand, today)
+    renderer, style = get_renderer(), brand.style()
+    doc = build_document(analysis, highlights, today=today)
+    full, full_layout = _full_report(renderer, style, doc)
     timings = {"non_anonymous": _ms(started)}
-    anonymous, anon_layout = _anonymous_report(analysis, highlights, brand, registry, today)
+    anonymous, anon_layout = _anonymous_report(renderer, style, doc, analysis, registry)
     timings["anonymous"] = _ms(started) - timings["non_anonymous"]
     return Reports(full, anonymous, timings), (full_layout, anon_layout)
 
 
-def _full_report(analysis: dict, highlights: list[str], brand: Brand, today: date | None):
-    renderer, style = get_renderer(), brand.style()
-    doc = build_document(analysis, highlights, today=today)
+def _full_report(renderer, style: BrandStyle, doc):
     layout = renderer.layout(renderer.html(doc, style), style)
     return renderer.pdf(layout), layout
 
 
-def _anonymous_report(analysis: dict, highlights: list[str], brand: Brand, registry: BrandRegistry,
-                      today: date | None):
-    """The anonymised report, checked (`guard`) before it is released."""
-    renderer, style = get_renderer(), brand.style()
-    doc = build_document(analysis, highlights, today=today)
+def _anonymous_report(renderer, style: BrandStyle, doc, analysis: dict, registry: BrandRegistry):
+    """The anonymised report of the model `doc`, checked (`guard`) before it is released."""
     anon_doc, scrubber = anonymise_document(doc, analysis, registry)
     layout = renderer.layout(scrubber.html(renderer.html(anon_doc, style)), style)
     pdf = renderer.pdf(layout)
@@ -153,7 +152,8 @@ def _anonymous_report(analysis: dict, highlights: list[str], brand: Brand, regis
 def _anonymous_pdf(analysis: dict, highlights: list[str], brand: Brand, registry: BrandRegistry,
                    today: date | None) -> bytes:
     """In the render process: its layout stays there, only the PDF comes back."""
-    return _anonymous_report(analysis, highlights, brand, registry, today)[0]
+    doc = build_document(analysis, highlights, today=today)
+    return _anonymous_report(get_renderer(), brand.style(), doc, analysis, registry)[0]
 
 
 def _ms(started: float) -> float:
