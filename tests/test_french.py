@@ -10,7 +10,7 @@ import pytest
 from tasks import french as fr
 from tasks.render.anonymise import Scrubber, mask_identifier, personal_terms, scrub_generic
 from tasks.render.charts import LABEL_WIDTH, ChartBar, bar_chart, fit, text_width
-from tasks.render.textnorm import Term, TermMatcher, fold
+from tasks.render.textnorm import Term, TermMatcher, fold, fold_with_map
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -142,3 +142,29 @@ def test_generic_personal_data_in_free_text_is_masked():
     assert scrub_generic("compteur n°03227523482507") == "compteur n°•••• 2507"
     for kept in ("Montant 1 234,56 € ou 12 345 678,90 €", "8 233 kWh par an", "le 2025-02-01", "0,1952 €/kWh"):
         assert scrub_generic(kept) == kept
+
+
+def test_searching_only_the_terms_a_text_can_hold_finds_what_the_whole_expression_finds():
+    """`TermMatcher.find` runs, for each text, only the terms whose letters
+    and digits the text holds in a row. On texts mixing every term's parts,
+    separators, look-alike words and identifiers in groups, it finds exactly
+    the spans and terms the single expression of all terms finds."""
+    import random
+
+    terms = [Term("Jean-Pierre Roussel", "name"), Term("Roussel", "name"), Term("164 rue de Bretagne", "address"),
+             Term("Sainte-Foy-lès-Lyon", "address"), Term("25816374005122", "identifier"),
+             Term("C5034552", "identifier"), Term("Total Energies", "brand"), Term("Total", "brand"),
+             Term("E.ON", "brand"), Term("Eni", "brand"), Term("Ohm", "brand"), Term("123", "identifier")]
+    matcher = TermMatcher(terms)
+    pieces = ["Jean", "Pierre", "ROUSSEL", "Roussels", "164", "rue", "de", "Bretagne", "Sainte", "Foy", "lès",
+              "Lyon", "2581 6374 0051 22", "25816374005122", "C5034552", "C 503 4552", "Total", "Energies",
+              "TotalEnergies", "E.ON", "eon", "Eni", "Bénin", "ohm", "Ohmique", "123", "1234", "0,1234 €", "kWh"]
+    seps = [" ", "-", ", ", ". ", "  ", "/", "’", "", " : "]
+    rng = random.Random(7)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) + rng.choice(seps) for _ in range(rng.randint(1, 8)))
+        folded, index = fold_with_map(text)
+        whole = [(index[m.start()], index[m.end() - 1] + 1, m.group(0))
+                 for m in matcher._regex.finditer(folded) if m.end() > m.start()]
+        fast = matcher.find(text)
+        assert [(a, b) for a, b, _ in fast] == [(a, b) for a, b, _ in whole], text

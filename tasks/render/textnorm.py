@@ -35,14 +35,28 @@ def _fold_char(ch: str) -> str:
     return kept.casefold()
 
 
+class _FoldTable(dict):
+    """`str.translate`'s table for `fold`, filled on first sight of a character."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, plain spaces: `Élodie  KOWALSKI` → `elodie kowalski`."""
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_FOLDED)
 
 
-def fold_with_map(text: str) -> tuple[str, list[int]]:
+def fold_with_map(text: str) -> tuple[str, list[int] | range]:
     """The folded text and, for each folded character, the index of the
     original character it comes from."""
+    folded = text.translate(_FOLDED)
+    if len(folded) == len(text) and all(len(_FOLDED[ord(ch)]) == 1 for ch in set(text)):
+        return folded, range(len(text))  # one character for one, the usual case
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
@@ -52,9 +66,12 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
 def compact(text: str) -> str:
     """Only letters and digits, folded: `2750 8003-4137.91` → `27508003413791`."""
-    return re.sub(r"[^0-9a-z]", "", fold(text))
+    return _NOT_ALNUM.sub("", fold(text))
 
 
 _CHUNK = re.compile(r"[0-9a-z]+")
@@ -95,6 +112,10 @@ class Term:
         return r"(?<![0-9a-z])" + _SEP.join(chunks) + r"(?![0-9a-z])"
 
 
+def _alternation(usable: list[tuple["Term", str]]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for _, p in usable)) if usable else None
+
+
 class TermMatcher:
     """All the terms compiled into one regular expression, longest first so
     `rue de la Gare` wins over `Gare` and `Total Energies` over `Total`."""
@@ -109,7 +130,16 @@ class TermMatcher:
         self._by_key: dict[str, Term] = {}
         for term in self.terms:
             self._by_key.setdefault(term.key, term)
-        self._regex = re.compile("|".join(f"(?:{p})" for _, p in usable)) if usable else None
+        self._regex = _alternation(usable)
+        # Most texts of a report hold no term, and the expression (one
+        # alternative per supplier name) is slow to run. A term can only
+        # match a text whose letters and digits hold its own in a row (the
+        # parts of its pattern are separated by nothing else): the text is
+        # searched for those terms only, which leaves what they match as it
+        # is (a term that cannot match changes nothing to the others').
+        self._usable = usable
+        self._keys = [t.key for t, _ in usable]
+        self._subsets: dict[tuple[int, ...], re.Pattern] = {}
 
     def __bool__(self) -> bool:
         return self._regex is not None
@@ -119,8 +149,11 @@ class TermMatcher:
         if not self._regex or not text:
             return []
         folded, index = fold_with_map(text)
+        regex = self._regex_for(folded)
+        if regex is None:
+            return []
         spans = []
-        for match in self._regex.finditer(folded):
+        for match in regex.finditer(folded):
             if match.end() == match.start():
                 continue
             start = index[match.start()]
@@ -128,6 +161,17 @@ class TermMatcher:
             term = self._by_key.get(compact(match.group(0))) or self._term_for(match.group(0))
             spans.append((start, end, term))
         return spans
+
+    def _regex_for(self, folded: str) -> re.Pattern | None:
+        letters = _NOT_ALNUM.sub("", folded)
+        present = tuple(i for i, key in enumerate(self._keys) if key in letters)
+        if not present:
+            return None
+        if present not in self._subsets:
+            if len(self._subsets) > 256:
+                self._subsets.clear()
+            self._subsets[present] = _alternation([self._usable[i] for i in present])
+        return self._subsets[present]
 
     def _term_for(self, folded_match: str) -> Term:
         # The separators allowed between parts can change the compact form
