@@ -464,3 +464,17 @@ def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
     for known in ([], ["Offre Extra Eco Fixe"]):
         assert extract_offer(doc, known).value == "Offre Extra Eco Fixe Duo"
     assert not is_label_text("Duo") and is_label_text("Relevés") and is_label_text("Date :")
+
+
+def test_a_date_to_come_beside_the_word_facture_is_not_the_date_of_issue():
+    """« Prochaine ‖ facture ‖ vers le 30/11/24 », split in cells by OCR:
+    « facture » alone reads as a date label, but « vers le » says the date
+    is to come. « Facture ‖ du 02/08/24 » is the date of issue."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(300, "Prochaine"), (360, "facture"), (420, "vers le 30/11/24")]]
+    assert extract_invoice_date(build_document([words_page(rows, source="ocr", conf=0.9)])) is None
+    rows = [[(300, "Facture"), (420, "du 02/08/24")]]
+    assert extract_invoice_date(build_document([words_page(rows, source="ocr", conf=0.9)])).value == date(2024, 8, 2)

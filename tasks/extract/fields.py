@@ -42,7 +42,18 @@ def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_s
 
 
 def extract_invoice_date(doc: Document) -> Candidate | None:
-    return vote(_labelled(doc, "invoice_date", read_date, below_lines=2)) or _title_date(doc)
+    return vote(_labelled(doc, "invoice_date", _read_issue_date, below_lines=2)) or _title_date(doc)
+
+
+# `vers le 30/11/24`, `avant le 16/03/24`: a date to come or a deadline, never the date of issue.
+_NOT_ISSUE = re.compile(r"\b(?:vers|avant|apres|a partir|jusqu|au plus tard|prochaine?|limite)\b")
+
+
+def _read_issue_date(text: str, *, ocr: bool = False):
+    found = read_date(text, ocr=ocr)
+    if found and _NOT_ISSUE.search(fold(text[:found[1]])):
+        return None
+    return found
 
 
 def _title_date(doc: Document) -> Candidate | None:
