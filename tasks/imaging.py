@@ -67,6 +67,51 @@ def find_sheet(image: Image.Image, *, work_size: int = 480) -> Quad | None:
     return quad
 
 
+# A4 (and any ISO sheet): the long side is √2 the short one.
+A4_RATIO = 297 / 210
+# A sheet found this much squatter than A4 lost a band to the background.
+MIN_SHEET_RATIO = 0.93 * A4_RATIO
+
+
+def complete_sheet(image: Image.Image, quad: Quad) -> Quad:
+    """`quad` grown back towards A4 when it is too squat to be the whole
+    sheet: `find_sheet` stops at a band of the sheet as dark as the table
+    under it (a supplier's header printed white on a dark band). Which end
+    the band is at is not known, so the sheet grows at both ends along its
+    sides, each as far as the photo allows: what lies beyond the true edge
+    is only background to the OCR."""
+    tl, tr, br, bl = quad.points()
+    # Mean lengths of opposite sides: under perspective the nearer side alone
+    # (`sheet_size`) makes a whole sheet look squat.
+    width = (math.dist(tl, tr) + math.dist(bl, br)) / 2
+    height = (math.dist(tl, bl) + math.dist(tr, br)) / 2
+    if max(width, height) / min(width, height) >= MIN_SHEET_RATIO:
+        return quad
+    # The growth is measured on the nearer sides: growing too far only adds
+    # background, too little leaves part of the band out.
+    width, height = sheet_size(quad)
+    missing = A4_RATIO * min(width, height) - max(width, height)
+    grow = lambda point, other: _beyond_within(point, other, missing, image.size)  # noqa: E731
+    if height >= width:
+        return Quad(grow(tl, bl), grow(tr, br), grow(br, tr), grow(bl, tl))
+    return Quad(grow(tl, tr), grow(tr, tl), grow(br, bl), grow(bl, br))
+
+
+def _beyond_within(point, other, distance: float, size: tuple[int, int]) -> tuple[float, float]:
+    """`point` moved up to `distance` further from `other`, on their line,
+    without leaving an image of `size`."""
+    length = max(math.dist(point, other), 1e-6)
+    dx, dy = (point[0] - other[0]) / length, (point[1] - other[1]) / length
+    limits = [distance]
+    for position, step, top in ((point[0], dx, size[0] - 1), (point[1], dy, size[1] - 1)):
+        if step > 1e-9:
+            limits.append((top - position) / step)
+        elif step < -1e-9:
+            limits.append(-position / step)
+    reach = max(0.0, min(limits))
+    return point[0] + dx * reach, point[1] + dy * reach
+
+
 def _edge_points(grey: np.ndarray, side: str) -> list[tuple[float, float]]:
     """(x, y) of the first strong step met walking in from `side`, one per
     scan line, limited to the outer 40 % of the image."""

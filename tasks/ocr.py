@@ -171,6 +171,7 @@ def prepare(image, dpi: float) -> _Prepared:
     """The image Tesseract gets, and what was done to it."""
     quad = imaging.find_sheet(image)
     if quad is not None:
+        quad = imaging.complete_sheet(image, quad)
         # A photo: cut the sheet out of its background and undo the
         # perspective, at the resolution OCR wants, in one resampling. The
         # sheet is then the page; its long side is taken as A4's.

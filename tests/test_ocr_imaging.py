@@ -235,3 +235,30 @@ def test_blank_cuts_see_past_a_scanners_dark_edge_and_never_cut_through_print(te
     # Lines 48 px apart leave no blank band 30 px tall: no cut.
     assert imaging.blank_cuts(text_page, 2, min_gap=30) == []
     assert imaging.blank_cuts(Image.new("L", (600, 800), 255), 2, min_gap=10) == []
+
+
+def test_a_sheet_whose_dark_header_band_was_taken_for_background_grows_back_over_it(text_page):
+    """A supplier's header printed white on a band as dark as the table under
+    the sheet: `find_sheet` stops at the band and finds a squat sheet.
+    Grown back towards A4 at both ends, the sheet holds the band again, and
+    its print is read. A sheet of A4 proportions is left as found."""
+    page = text_page.copy()  # 1240 × 1754: A4 at 150 dpi
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, page.width, 230), fill=40)
+    draw.text((600, 90), "Facture F-2434857070", fill=235, font=ImageFont.truetype(FONT, 40))
+    corners = [(260, 300), (1330, 340), (1420, 1900), (150, 1860)]
+    photo = _photo_of(page, corners)
+    quad = imaging.find_sheet(photo)
+    assert quad.tl[1] > corners[0][1] + 100  # the band was left out
+
+    grown = imaging.complete_sheet(photo, quad)
+    assert grown.tl[1] <= corners[0][1] + 10 and grown.tr[1] <= corners[1][1] + 10
+
+    def read(sheet):
+        return " ".join(w.text for w in tesseract.ocr_words(imaging.straighten(photo, sheet), dpi=150))
+
+    assert "Facture F-24348" in read(grown) and "Facture" not in read(quad)
+
+    photo = _photo_of(text_page, corners)
+    quad = imaging.find_sheet(photo)
+    assert imaging.complete_sheet(photo, quad) == quad
