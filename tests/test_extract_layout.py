@@ -478,3 +478,15 @@ def test_a_date_to_come_beside_the_word_facture_is_not_the_date_of_issue():
     assert extract_invoice_date(build_document([words_page(rows, source="ocr", conf=0.9)])) is None
     rows = [[(300, "Facture"), (420, "du 02/08/24")]]
     assert extract_invoice_date(build_document([words_page(rows, source="ocr", conf=0.9)])).value == date(2024, 8, 2)
+
+
+def test_a_catalogue_offer_name_after_a_caption_runs_to_the_end_of_its_cell():
+    """« Contrat : Plenifix 1 an Duo »: the catalogue knows « Plenifix 1 an »,
+    the bill prints more of the name after its caption. In a sentence the
+    catalogue's name is all that is sure."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(49, "Contrat : Plenifix 1 an Duo"), (300, "Option tarifaire : Heures Pleines / Heures Creuses")]]
+    assert extract_offer(build_document([words_page(rows)]), ["Plenifix 1 an"]).value == "Plenifix 1 an Duo"
+    rows = [[(49, "Votre contrat Plenifix 1 an est reconduit")]]
+    assert extract_offer(build_document([words_page(rows)]), ["Plenifix 1 an"]).value == "Plenifix 1 an"

@@ -160,6 +160,10 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
                 if pos >= 0 and (pos == 0 or not f[pos - 1].isalnum()):
                     end = pos + len(k)
                     if end == len(f) or not f[end].isalnum():
+                        if f[:pos].rstrip().endswith(":"):
+                            # `Contrat : Plenifix 1 an Duo`: after a caption, the
+                            # name printed runs to the end of its cell.
+                            end = len(seg.text.rstrip(" .;"))
                         cands.append(from_segment(seg.text[pos:end], seg, 0.6, "offer-known", span=(pos, end)))
                         break
     return vote(cands, key=lambda v: fold(v))
