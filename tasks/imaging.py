@@ -76,23 +76,28 @@ MIN_SHEET_RATIO = 0.93 * A4_RATIO
 def complete_sheet(image: Image.Image, quad: Quad) -> Quad:
     """`quad` grown back towards A4 when it is too squat to be the whole
     sheet: `find_sheet` stops at a band of the sheet as dark as the table
-    under it (a supplier's header printed white on a dark band). Which end
-    the band is at is not known, so the sheet grows at both ends along its
-    sides, each as far as the photo allows: what lies beyond the true edge
-    is only background to the OCR."""
+    under it (a supplier's header printed white on a dark band), or at a
+    dark band inside a sheet laid on a light table. Which end is missing is
+    not known, so the sheet grows at both ends along its sides, each as far
+    as the photo allows: what lies beyond the true edge is only background
+    to the OCR."""
     tl, tr, br, bl = quad.points()
     # Mean lengths of opposite sides: under perspective the nearer side alone
     # (`sheet_size`) makes a whole sheet look squat.
     width = (math.dist(tl, tr) + math.dist(bl, br)) / 2
     height = (math.dist(tl, bl) + math.dist(tr, br)) / 2
-    if max(width, height) / min(width, height) >= MIN_SHEET_RATIO:
+    ratio = max(width, height) / min(width, height)
+    if ratio >= MIN_SHEET_RATIO:
         return quad
+    # Nearly square, the part found says nothing of the sheet's direction:
+    # the photo's own is the likelier.
+    portrait = height >= width if ratio >= 1.1 else image.height >= image.width
     # The growth is measured on the nearer sides: growing too far only adds
-    # background, too little leaves part of the band out.
+    # background, too little leaves part of the sheet out.
     width, height = sheet_size(quad)
     missing = A4_RATIO * min(width, height) - max(width, height)
     grow = lambda point, other: _beyond_within(point, other, missing, image.size)  # noqa: E731
-    if height >= width:
+    if portrait:
         return Quad(grow(tl, bl), grow(tr, br), grow(br, tr), grow(bl, tl))
     return Quad(grow(tl, tr), grow(tr, tl), grow(br, bl), grow(bl, br))
 
