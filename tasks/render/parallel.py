@@ -6,7 +6,7 @@ about three quarters of a sync request.
 Only a long-lived process starts it (`start`, from gunicorn's
 `post_worker_init` once warmed up): the child is forked there, while the
 worker runs no other thread, and shares its loaded fonts, templates and
-patterns. A job run, a test or the CLI never starts it and renders the two
+patterns. A job run or the CLI never starts it and renders the two
 reports in turn, as does a worker whose render process has died.
 """
 from __future__ import annotations
