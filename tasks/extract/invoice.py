@@ -80,7 +80,7 @@ class State:
         self.offer_mentions: list[str] = []
         self.has_civility = False
         self.printed_ttc: dict[str, list[Candidate]] = {"electricite": [], "gaz": []}
-        self.bills_extras = True  # a service, fee or discount row is printed
+        self.flow: Document | None = None  # the pages re-flowed column by column
         self.warnings: list[str] = []
         self.llm_paths: set[str] = set()
         self.warned: set[str] = set()  # paths already explained in `warnings`
@@ -96,7 +96,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     excl = collect_exclusions(doc)
     sections = Sections(doc)
     # Rows are read on the page re-flowed column by column (side-by-side blocks).
-    flow = column_flow(doc)
+    flow = st.flow = column_flow(doc)
     flow_sections = Sections(flow)
     items = read_items(flow, flow_sections)
     st.vat_rows = read_vat_rows(doc)
@@ -173,7 +173,6 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
 
     # Per energy.
     st.printed_ttc = printed_energy_ttc(doc)
-    st.bills_extras = bills_extras(flow)
     car = extract_car(doc, sections)
     if len(present) == 1 and car[None]:
         car[present[0]].extend(car[None])
@@ -262,11 +261,18 @@ def _lines_ttc(items) -> float | None:
     return sum(i.amount * (1 + i.vat_rate / 100) for i in items)
 
 
+def _lines_make_ttc(st: State) -> bool:
+    """The lines, each with its VAT, make the printed TTC total (a cent of
+    rounding per line)."""
+    printed_ttc, all_ttc = st.draft.get("total_ttc_eur"), _lines_ttc(st.items)
+    return printed_ttc is not None and all_ttc is not None and \
+        abs(all_ttc - printed_ttc) <= 0.01 * (len(st.items) + 1)
+
+
 def _vat_agrees(st: State) -> bool:
     """Every line's VAT rate is borne out by the bill: the lines with their
     VAT make the TTC total, or each rate's lines make its base in the VAT table."""
-    printed_ttc, all_ttc = st.draft.get("total_ttc_eur"), _lines_ttc(st.items)
-    if printed_ttc is not None and all_ttc is not None and abs(all_ttc - printed_ttc) <= 0.01 * (len(st.items) + 1):
+    if _lines_make_ttc(st):
         return True
     table = {r.rate: r.base for r in st.vat_rows}
     if not table or None in table.values() or any(i.vat_rate is None or i.amount is None for i in st.items):
@@ -301,10 +307,9 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     bases = [r.base for r in st.vat_rows]
     if not complete and bases and None not in bases:
         complete = abs(sum(i.amount or 0 for i in st.items) - sum(bases)) <= 0.05
-    printed_ttc, all_ttc = st.draft.get("total_ttc_eur"), _lines_ttc(st.items)
-    if not complete and printed_ttc is not None and all_ttc is not None:
-        # No HT total nor VAT table printed: the lines, with their VAT, make the TTC total.
-        complete = abs(all_ttc - printed_ttc) <= 0.01 * (len(st.items) + 1)
+    if not complete:
+        # No HT total nor VAT table to compare with: the lines, with their VAT, make the TTC total.
+        complete = _lines_make_ttc(st)
     # Only lines known to be all the bill's lines add up to an energy's share.
     energy_ttc = _lines_ttc(items)
     if complete and energy_ttc is not None:
@@ -318,9 +323,9 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
         cands.append(Candidate(total, round(conf, 3), items[0].page, "computed", "lines ttc"))
     # One energy and nothing else billed: the bill's total is the energy's,
     # whether or not every line was read, unless that total is not the bill's own sum.
-    if not cands and (complete or (not st.bills_extras and _totals_add_up(st) is not False)) \
-            and len(_present(st.energy.value if st.energy else None)) == 1 \
-            and not any(i.kind in NOT_ENERGY for i in st.items):
+    if not cands and len(_present(st.energy.value if st.energy else None)) == 1 \
+            and not any(i.kind in NOT_ENERGY for i in st.items) \
+            and (complete or (_totals_add_up(st) is not False and not bills_extras(st.flow))):
         ttc = st.draft.cand("total_ttc_eur")
         if ttc is not None:
             cands.append(Candidate(ttc.value, round(ttc.conf * 0.85, 3), ttc.page, "computed", "single energy"))
@@ -350,10 +355,11 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
     total_cands = list(labelled["kwh_electricite"])
     total_cands.append(_sum_candidate(energy_lines, "quantity", "lines"))
     main = [r for r in readings if r.register in ("base", "hp", "hc") or "_" in r.register]
+    # What the indexes say was used, per register: independent of the lines.
+    read_use = {"all": [sum(r.delta for r in main)] if main else [], "hp": [], "hc": []}
     if main:
-        delta = sum(r.delta for r in main)
-        total_cands.append(Candidate(_int(delta), 0.7 * min(r.conf for r in main), main[0].page, "computed",
-                                     "readings"))
+        total_cands.append(Candidate(_int(read_use["all"][0]), 0.7 * min(r.conf for r in main), main[0].page,
+                                     "computed", "readings"))
     d.set(p + "consumption_kwh", vote(total_cands))
     checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     hphc = d.get(p + "tariff_option") in ("hphc", None)
@@ -364,20 +370,18 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
         cands = [_sum_candidate(by_kind[kind], "quantity", "lines")]
         regs = [r for r in readings if r.register == reg]
         if regs:
-            cands.append(Candidate(_int(sum(r.delta for r in regs)), 0.7 * min(r.conf for r in regs), regs[0].page,
+            read_use[reg] = [sum(r.delta for r in regs)]
+            cands.append(Candidate(_int(read_use[reg][0]), 0.7 * min(r.conf for r in regs), regs[0].page,
                                    "computed", "readings"))
         d.set(p + key, vote(cands))
     opt = d.get(p + "tariff_option")
     band = checks.KWH_PRICE_BAND["electricite"]
-    read = {reg: [sum(r.delta for r in readings if r.register == reg)] if any(r.register == reg for r in readings)
-            else [] for reg in ("hp", "hc")}
     if opt == "hphc":
         for kind, reg, key in (("consumption_hp", "hp", "unit_price_kwh_ht_eur"),
                                ("consumption_hc", "hc", "unit_price_hc_kwh_ht_eur")):
-            d.set(p + key, _price_candidate(by_kind[kind]) or _price_from_amount(by_kind[kind], read[reg], band))
+            d.set(p + key, _price_candidate(by_kind[kind]) or _price_from_amount(by_kind[kind], read_use[reg], band))
     elif opt in ("base", None):
-        independent = [c.value for c in labelled["kwh_electricite"]] + \
-            ([sum(r.delta for r in main)] if main else [])
+        independent = [c.value for c in labelled["kwh_electricite"]] + read_use["all"]
         d.set(p + "unit_price_kwh_ht_eur", _price_candidate(by_kind["consumption"])
               or _price_from_amount(by_kind["consumption"], independent, band))
     d.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
