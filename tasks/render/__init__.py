@@ -103,34 +103,34 @@ def render_reports(analysis: dict, highlights: list[str], brand: Brand | None = 
     brand = brand or Brand()
     registry = registry or default_registry()
     pending = parallel.submit(_anonymous_pdf, analysis, highlights, brand, registry, today)
-    if pending is None:
-        return render_documents(analysis, highlights, brand, registry=registry, today=today)[0]
-    started = time.perf_counter()
-    renderer, style = get_renderer(), brand.style()
-    doc = build_document(analysis, highlights, today=today)
-    full, _ = _full_report(renderer, style, doc)
-    timings = {"non_anonymous": _ms(started)}
-    try:
-        anonymous = pending.result()
-    except BrokenProcessPool:
-        parallel.gone()
-        anonymous, _ = _anonymous_report(renderer, style, doc, analysis, registry)
-    timings["anonymous"] = _ms(started) - timings["non_anonymous"]
-    return Reports(full, anonymous, timings)
+    return _render(analysis, highlights, brand, registry, today, pending)[0]
 
 
 def render_documents(analysis: dict, highlights: list[str], brand: Brand | None = None, *,
                      registry: BrandRegistry | None = None, today: date | None = None):
     """Both reports rendered in turn here, plus the two laid-out WeasyPrint
     documents (full, anonymous) whose pages and boxes the layout checks inspect."""
-    brand = brand or Brand()
-    registry = registry or default_registry()
+    return _render(analysis, highlights, brand or Brand(), registry or default_registry(), today, None)
+
+
+def _render(analysis: dict, highlights: list[str], brand: Brand, registry: BrandRegistry, today: date | None,
+            pending):
+    """The full report here; the anonymised one from `pending` (the render
+    process's future) or, without one or once that process is gone, here
+    too. The anonymised layout is None when the render process made it."""
     started = time.perf_counter()
     renderer, style = get_renderer(), brand.style()
     doc = build_document(analysis, highlights, today=today)
     full, full_layout = _full_report(renderer, style, doc)
     timings = {"non_anonymous": _ms(started)}
-    anonymous, anon_layout = _anonymous_report(renderer, style, doc, analysis, registry)
+    anonymous = anon_layout = None
+    if pending is not None:
+        try:
+            anonymous = pending.result()
+        except BrokenProcessPool:
+            parallel.gone()
+    if anonymous is None:
+        anonymous, anon_layout = _anonymous_report(renderer, style, doc, analysis, registry)
     timings["anonymous"] = _ms(started) - timings["non_anonymous"]
     return Reports(full, anonymous, timings), (full_layout, anon_layout)
 
