@@ -186,8 +186,9 @@ def worker_peak_rss_mib(master) -> tuple[float, float]:
     """The largest VmHWM among the gunicorn master's workers, and among their
     render processes (tasks/render/parallel.py; pages shared with the worker
     across the fork count in both)."""
-    workers = set(descendants(master.pid)) - {pid for w in descendants(master.pid) for pid in descendants(w)}
-    renders = [pid for w in workers for pid in descendants(w)]
+    below = {pid: descendants(pid) for pid in descendants(master.pid)}
+    renders = {pid for kids in below.values() for pid in kids}
+    workers = [pid for pid in below if pid not in renders]
     return (max(map(peak_rss_mib, workers), default=float("nan")),
             max(map(peak_rss_mib, renders), default=float("nan")))
 

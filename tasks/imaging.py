@@ -96,7 +96,10 @@ def complete_sheet(image: Image.Image, quad: Quad) -> Quad:
     # background, too little leaves part of the sheet out.
     width, height = sheet_size(quad)
     missing = A4_RATIO * min(width, height) - max(width, height)
-    grow = lambda point, other: _beyond_within(point, other, missing, image.size)  # noqa: E731
+
+    def grow(point, other):
+        return _beyond_within(point, other, missing, image.size)
+
     if portrait:
         return Quad(grow(tl, bl), grow(tr, br), grow(br, tr), grow(bl, tl))
     return Quad(grow(tl, tr), grow(tr, tl), grow(br, bl), grow(bl, br))

@@ -249,8 +249,8 @@ def speck(word: tesseract.TessWord) -> bool:
 def without_box_edges(text: str) -> str:
     """A word without the box edge, underline or speck Tesseract glued to it
     (`_52308597446577`, `Total|`, `‘6505749`): a PDL or an amount must start
-    and end with its own characters. Marks standing alone (a `|` between
-    cells) stay."""
+    and end with its own characters. Marks standing alone are left to the
+    layout, which drops bars and underscores as box edges."""
     if any(c.isalnum() for c in text):
         text = text.strip("_|")
         # A speck read as a quote before a number (`‘6505749`): no number starts so.
