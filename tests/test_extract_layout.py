@@ -490,3 +490,18 @@ def test_a_catalogue_offer_name_after_a_caption_runs_to_the_end_of_its_cell():
     assert extract_offer(build_document([words_page(rows)]), ["Plenifix 1 an"]).value == "Plenifix 1 an Duo"
     rows = [[(49, "Votre contrat Plenifix 1 an est reconduit")]]
     assert extract_offer(build_document([words_page(rows)]), ["Plenifix 1 an"]).value == "Plenifix 1 an"
+
+
+def test_instalments_deducted_make_the_bill_a_regularisation_whatever_its_caption_reads():
+    """A photo's caption « Votre facture de régularisation » read « tre ‖
+    facture ‖ de ‖ régula ‖ )uon »: the instalments deducted below it still
+    say that this is the yearly régularisation. Without them, a bill is a bill."""
+    from tasks.extract.fields import extract_kind
+
+    caption = [(73, "tre"), (87, "facture"), (122, "de"), (132, "régula"), (165, ")uon")]
+    paid = [(52, "Mensualités réglées sur la période"), (208, "1 510,00 €. Reste à payer : 129,89 €")]
+    assert extract_kind(build_document([words_page([caption, paid], source="ocr", conf=0.9)])).value \
+        == "regularisation"
+    assert extract_kind(build_document([words_page([caption], source="ocr", conf=0.9)])).value == "facture"
+    echeancier = [[(52, "Votre échéancier de paiement")], paid]
+    assert extract_kind(build_document([words_page(echeancier, source="ocr", conf=0.9)])).value == "echeancier"
