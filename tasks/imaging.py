@@ -280,7 +280,22 @@ def paper_background(image: Image.Image, size: int = 500) -> Image.Image:
     wider than any stroke removes the ink, a blur smooths the rest."""
     small, _ = _reduced(image, size)
     reach = max(2, round(size / 120))
-    return small.filter(ImageFilter.MaxFilter(2 * reach + 1)).filter(ImageFilter.GaussianBlur(1.5 * reach))
+    paper = Image.fromarray(_max_filter(np.asarray(small), reach), "L")
+    return paper.filter(ImageFilter.GaussianBlur(1.5 * reach))
+
+
+def _max_filter(grey: np.ndarray, reach: int) -> np.ndarray:
+    """PIL's `MaxFilter(2 * reach + 1)` (edges repeated), done as two
+    one-dimensional passes: a hundred times faster on a photo's page."""
+    h, w = grey.shape
+    padded = np.pad(grey, reach, mode="edge")
+    rows = padded[:, reach:reach + w].copy()
+    for d in range(-reach, reach + 1):
+        np.maximum(rows, padded[:, reach + d:reach + d + w], out=rows)
+    out = rows[reach:reach + h].copy()
+    for d in range(-reach, reach + 1):
+        np.maximum(out, rows[reach + d:reach + d + h], out=out)
+    return out
 
 
 def uneven_light(image: Image.Image, *, spread: float = 40.0) -> bool:

@@ -181,8 +181,10 @@ def prepare(image, dpi: float) -> _Prepared:
         image = imaging.straighten(image, quad, scale=factor)
         dpi *= factor
     # Dividing by the paper's brightness costs about as much as the rest of
-    # the preparation: only where the light is uneven (photos, shadows).
-    if imaging.uneven_light(image):
+    # the preparation: only where the light is uneven. A photo's light
+    # always is, if only in a corner the test over the page's centre misses;
+    # Tesseract's own threshold then drops a whole column under that shade.
+    if quad is not None or imaging.uneven_light(image):
         image = imaging.flatten_illumination(image)
     else:
         image = imaging.autocontrast(image)

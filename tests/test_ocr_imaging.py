@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from tasks import imaging, tesseract
 from tasks.ocr import speck, without_box_edges
@@ -67,6 +67,37 @@ def test_uneven_light_becomes_white_paper(text_page):
     ink = flat[np.asarray(text_page) < 50]
     assert np.percentile(paper, 5) > 200  # the shadowed bottom is paper again
     assert np.median(ink) < 80
+
+
+def test_a_photos_shaded_corner_becomes_white_paper_too(text_page):
+    """A shade over one corner only (30 % darker), under what the test of
+    uneven light over the page's centre sees: on a photo the paper is
+    made even all the same, or Tesseract drops the column under it."""
+    from tasks.ocr import prepare
+
+    page = np.asarray(text_page, dtype=np.float32)
+    h, w = page.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    from_corner = np.hypot((xx - w) / w, yy / h)
+    shaded = Image.fromarray((page * (1 - 0.3 * np.clip(1 - from_corner / 0.6, 0, 1))).astype(np.uint8))
+    assert not imaging.uneven_light(shaded)
+    photo = Image.new("L", (w + 300, h + 300), 60)  # a sheet on a dark table
+    photo.paste(shaded, (150, 150))
+
+    prepared = prepare(photo, 150)
+
+    paper = np.asarray(imaging.paper_background(prepared.image, 250), dtype=np.float32)
+    ph, pw = paper.shape
+    assert prepared.photo
+    assert paper[ph // 20: ph // 8, pw * 7 // 8: pw - pw // 20].mean() > 235
+
+
+def test_the_paper_brightness_max_filter_is_pils():
+    rng = np.random.default_rng(7)
+    grey = rng.integers(0, 256, (61, 47), dtype=np.uint8)
+    for reach in (1, 2, 4):
+        pil = np.asarray(Image.fromarray(grey).filter(ImageFilter.MaxFilter(2 * reach + 1)))
+        assert np.array_equal(imaging._max_filter(grey, reach), pil)
 
 
 def test_long_runs_are_rules_not_text():
