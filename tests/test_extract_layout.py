@@ -505,3 +505,21 @@ def test_instalments_deducted_make_the_bill_a_regularisation_whatever_its_captio
     assert extract_kind(build_document([words_page([caption], source="ocr", conf=0.9)])).value == "facture"
     echeancier = [[(52, "Votre échéancier de paiement")], paid]
     assert extract_kind(build_document([words_page(echeancier, source="ocr", conf=0.9)])).value == "echeancier"
+
+
+def test_a_quantity_and_price_whose_units_ocr_garbled_are_read_by_their_product():
+    """« 194 k'Yn x 0,1671 E/kWN »: neither unit reads, yet 194 × 0,1671 is
+    the row's 32,42 €: the first number is the quantity, the second the
+    price, on the row's line or on the detail line under it. Numbers whose
+    product is not the amount stay unread."""
+    def consumption(rows):
+        doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+        return [(i.quantity, i.unit_price, i.amount) for i in read_items(doc) if i.kind == "consumption"]
+
+    under = [[(40, "Électricité verte locale"), (480, "32,42 € HT")],
+             [(40, "du 09/10/2024 au 12/11/2024"), (160, "194 k'Yn x 0,1671 E/kWN HT"), (300, "TVA 20 %")]]
+    assert consumption(under) == [(194, 0.1671, 32.42)]
+    beside = [[(40, "Électricité verte locale"), (200, "194 k'Yn x 0,1671 E/kWN HT"), (480, "32,42 € HT")]]
+    assert consumption(beside) == [(194, 0.1671, 32.42)]
+    under[1][1] = (160, "184 k'Yn x 0,1671 E/kWN HT")
+    assert consumption(under) == [(None, None, 32.42)]

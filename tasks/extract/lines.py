@@ -323,6 +323,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         amount = amount_tok.value
         if price is None and len(amounts) > 1:
             price = amounts[-2].value
+        if price is None and qty_tok is None:
+            qty_tok, price = _quantity_times_price([b for b in bares if b.x1 <= amount_tok.x0], amount)
         for b in bares:
             if price is None and b.x1 <= amount_tok.x0:
                 price = b.value
@@ -370,6 +372,16 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     if kind in ("cta",) and item.energy is None:
         item.energy = energy
     return item
+
+
+def _quantity_times_price(bares: list[_Token], amount: float) -> tuple[_Token | None, float | None]:
+    """`194 k'Yn x 0,1671 E/kWN   32,42 €`: both units misread, two bare
+    numbers in a row whose product is the amount are the quantity and the
+    unit price, in the order a bill prints them."""
+    for q, p in zip(bares, bares[1:]):
+        if _close(q.value * p.value, abs(amount)):
+            return q, p.value
+    return None, None
 
 
 def _row_conf(confs: list[float], checked: bool) -> float:
@@ -509,17 +521,19 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     for seg in line.segments:
         toks.extend(_tokens(seg, skip_label=False))
     qty = next((t for t in toks if t.kind == "qty"), None)
-    price = next((t for t in toks if t.kind == "price"), None)
+    price = next((t.value for t in toks if t.kind == "price"), None)
+    if qty is None and price is None and item.amount is not None:
+        qty, price = _quantity_times_price([t for t in toks if t.kind == "bare"], item.amount)
     vat = next((t for t in toks if t.kind == "vat" and t.value in VAT_RATES), None)
     ranges = find_date_ranges(line.text)
-    if not (qty or price or vat or ranges):
+    if not (qty or price is not None or vat or ranges):
         return False
     filled = False
     if item.quantity is None and qty:
         item.quantity, item.unit = qty.value, qty.unit
         filled = True
-    if item.unit_price is None and price:
-        item.unit_price = price.value
+    if item.unit_price is None and price is not None:
+        item.unit_price = price
         filled = True
     if item.vat_rate is None and vat:
         item.vat_rate = vat.value
