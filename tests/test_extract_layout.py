@@ -523,3 +523,24 @@ def test_a_quantity_and_price_whose_units_ocr_garbled_are_read_by_their_product(
     assert consumption(beside) == [(194, 0.1671, 32.42)]
     under[1][1] = (160, "184 k'Yn x 0,1671 E/kWN HT")
     assert consumption(under) == [(None, None, 32.42)]
+
+
+def test_a_pdl_wrapped_at_the_end_of_a_line_of_prose_is_read_whole():
+    """« … point de livraison n° 6350 » / « 3924 0002 26, puissance … »: the
+    digits carry on at the start of the next line, and « point » was misread.
+    A number that ends a table row does not take the next row's digits."""
+    from tasks.extract.identifiers import collect_exclusions, extract_pdl
+
+    def pdl(rows):
+        doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+        found = extract_pdl(doc, collect_exclusions(doc))
+        return found.value if found else None
+
+    prose = [[(57, "Votre contrat « Basic Watt » : référence client EC744532,"), (418, "ne."),
+              (445, "de livraison n°"), (515, "6350")],
+             [(57, "3924 0002 26, puissance souscrite de 15 kVA en option Base.")]]
+    assert pdl(prose) == "63503924000226"
+    prose[0][3] = (540, "6350")  # a cell of its own
+    assert pdl(prose) == "63503924000226"
+    table = [[(57, "Point de livraison"), (300, "6350")], [(57, "3924 0002 26"), (300, "Puissance 15 kVA")]]
+    assert pdl(table) is None

@@ -238,6 +238,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
     if stripped:
         offset = hit.end + (len(rest) - len(rest.lstrip(" :;.=-–>|")))
         nxt = _wrapped_next(doc, seg) if len(seg.text) > 40 else None
+        if nxt is None and re.fullmatch(r"[\d ]+", stripped):
+            nxt = _prose_next(doc, seg)
         if nxt is not None and re.search(r"\d$", stripped):
             # Prose wrapped in the middle of a value (`n° 2460` / `6004 3074 77, …`).
             spots.append(ValueSpot(stripped + " " + nxt.text, seg, offset, 0.0, "same"))
@@ -257,6 +259,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             drift = abs((other.y0 + other.y1) / 2 - (seg.y0 + seg.y1) / 2) / h
             dist = 1.0 + min(gap, 40) / 40 + drift
             nxt = _wrapped_next(doc, other)
+            if nxt is None and re.fullmatch(r"[\d ]+", other.text):
+                nxt = _prose_next(doc, other)
             if nxt is not None:
                 spots.append(ValueSpot(other.text + " " + nxt.text, other, 0, dist - 0.01, "right"))
             spots.append(ValueSpot(other.text, other, 0, dist, "right"))
@@ -386,6 +390,21 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
                 label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h)  # centred captions
             if aligned and abs(other.height - h) < 0.3 * h and (label_ok or not is_label(other)):
                 return other
+    return None
+
+
+def _prose_next(doc: Document, seg: Segment) -> Segment | None:
+    """Digits that carry on at the start of the next line, when `seg` ends
+    its line in running text (`… point de livraison n° 6350` / `3924 0002 26,
+    puissance souscrite …`): the next line starts well to its left."""
+    if doc.lines[seg.line].segments[-1] is not seg or seg.line + 1 >= len(doc.lines):
+        return None
+    line = doc.lines[seg.line + 1]
+    if line.page != seg.page or line.y0 - seg.y1 > _LINE_GAP[seg.ocr] * seg.height:
+        return None
+    first = line.segments[0]
+    if first.x0 < seg.x0 - 10 * seg.height and re.match(r"\d", first.text):
+        return first
     return None
 
 
