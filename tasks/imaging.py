@@ -261,6 +261,32 @@ def straighten(image: Image.Image, quad: Quad, *, scale: float = 1.0) -> Image.I
                            resample=Image.Resampling.BICUBIC, fillcolor=255)
 
 
+def clear_rim(image: Image.Image, *, max_share: float = 0.02) -> Image.Image:
+    """A straightened sheet with the strip of background still along its
+    edges painted white: the sheet's edges are found to a few pixels, and a
+    dark frame around the page makes Tesseract's layout analysis drop whole
+    columns. A dark band wider than `max_share` of the side is print (a
+    header band), and stays."""
+    grey = np.asarray(image)
+    h, w = grey.shape
+    dark = 0.75 * float(np.median(grey[h // 4: 3 * h // 4: 8, w // 4: 3 * w // 4: 8]))
+    sides = {"left": grey[h // 10: h - h // 10, :].mean(axis=0), "right": grey[h // 10: h - h // 10, ::-1].mean(axis=0),
+             "top": grey[:, w // 10: w - w // 10].mean(axis=1), "bottom": grey[::-1, w // 10: w - w // 10].mean(axis=1)}
+    depth = {}
+    for side, profile in sides.items():
+        limit = round(max_share * len(profile))
+        light = np.flatnonzero(profile[:limit + 1] >= dark)
+        depth[side] = int(light[0]) if light.size else 0  # no light within the limit: a band, left alone
+    if not any(depth.values()):
+        return image
+    out = grey.copy()
+    out[:, :depth["left"]] = 255
+    out[:, w - depth["right"]:] = 255
+    out[:depth["top"], :] = 255
+    out[h - depth["bottom"]:, :] = 255
+    return Image.fromarray(out, "L")
+
+
 def _perspective_coeffs(dst, src) -> list[float]:
     """Coefficients Pillow wants: they map an output pixel to the input."""
     rows, rhs = [], []

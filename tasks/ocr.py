@@ -178,7 +178,7 @@ def prepare(image, dpi: float) -> _Prepared:
         width, height = imaging.sheet_size(quad)
         dpi = max(width, height) / imaging.A4_LONG_SIDE_IN
         factor = TARGET_DPI / dpi if not (MIN_DPI <= dpi <= MAX_DPI) else 1.0
-        image = imaging.straighten(image, quad, scale=factor)
+        image = imaging.clear_rim(imaging.straighten(image, quad, scale=factor))
         dpi *= factor
     # Dividing by the paper's brightness costs about as much as the rest of
     # the preparation: only where the light is uneven. A photo's light

@@ -92,6 +92,23 @@ def test_a_photos_shaded_corner_becomes_white_paper_too(text_page):
     assert paper[ph // 20: ph // 8, pw * 7 // 8: pw - pw // 20].mean() > 235
 
 
+def test_the_background_left_around_a_straightened_sheet_is_painted_white(text_page):
+    """A rim of table 12 px wide on three sides stays after straightening
+    (the sheet's edges are found to a few pixels): it goes, the print stays.
+    A dark header band along the top edge, wider than a rim, is print."""
+    sheet = np.asarray(text_page).copy()
+    sheet[:, :12] = 90
+    sheet[:, -12:] = 90
+    sheet[-12:, :] = 90
+    sheet[:120, :] = 40  # a header band printed to the edge
+    cleared = np.asarray(imaging.clear_rim(Image.fromarray(sheet)))
+    assert cleared[600:1200, :12].min() == 255 and cleared[600:1200, -12:].min() == 255
+    assert cleared[-12:, 200:1000].min() == 255
+    assert cleared[:120, 200:1000].max() == 40  # the band is kept
+    inside = (slice(130, -20), slice(20, -20))
+    assert np.array_equal(cleared[inside], sheet[inside])
+
+
 def test_the_paper_brightness_max_filter_is_pils():
     rng = np.random.default_rng(7)
     grey = rng.integers(0, 256, (61, 47), dtype=np.uint8)
