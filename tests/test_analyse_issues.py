@@ -389,6 +389,26 @@ def test_a_misread_total_is_not_a_totals_mismatch():
     assert "TOTALS_MISMATCH" in issues_of(complete)
 
 
+def test_a_vat_breakdown_the_lines_bear_out_stands_in_for_an_unread_ht_total():
+    """HT and VAT totals unread: the VAT rows are complete when each base is
+    what the lines at its rate add up to, and then settle HT + VAT = TTC.
+    A line without its rate, or a base the lines do not make, is no proof."""
+    def bill(ttc):
+        b = build("dev-014")
+        b["total_ht_eur"] = b["total_vat_eur"] = None
+        b["total_ttc_eur"] = ttc
+        return b
+
+    assert "TOTALS_MISMATCH" not in issues_of(bill(327.41))
+    assert "TOTALS_MISMATCH" in issues_of(bill(337.41))
+    unrated = bill(337.41)
+    unrated["lines"][0]["vat_rate_percent"] = None
+    assert "TOTALS_MISMATCH" not in issues_of(unrated)
+    short = bill(337.41)
+    short["lines"] = short["lines"][1:]
+    assert "TOTALS_MISMATCH" not in issues_of(short)
+
+
 def test_lines_that_miss_part_of_the_total_are_reported():
     bill = build("dev-014")
     bill["lines"] = [i for i in bill["lines"] if not (i["kind"] == "cta" and i["energy"] == "electricite")]

@@ -642,11 +642,7 @@ def totals_mismatch(ctx: Context) -> list[dict]:
     if vat is None and rows and all(r[1] is not None for r in rows) and any(r[0] is None for r in rows):
         # Amounts without bases: usable when each one is what the lines at
         # that rate give (every rate of the lines has its row, none misread).
-        by_rate: dict = {}
-        for line in a.get("lines") or []:
-            rate, amount = _num(line.get("vat_rate_percent")), _num(line.get("amount_ht_eur"))
-            if rate and amount is not None:
-                by_rate[rate] = by_rate.get(rate, 0.0) + amount
+        by_rate = _lines_by_rate(a)
         printed = {_num(b.get("rate_percent")): _num(b.get("vat_eur")) for b in breakdown}
         if by_rate and set(by_rate) == set(printed) and all(
                 abs(printed[r] - base * r / 100) <= max(tol, 0.01 * printed[r]) for r, base in by_rate.items()):
@@ -659,8 +655,16 @@ def totals_mismatch(ctx: Context) -> list[dict]:
             return []
         if vat is None:
             # The VAT comes from the breakdown only if no row was missed: its
-            # bases must add up to the HT total (penalties outside VAT aside).
-            if ht is None or min(abs(sum_base - ht), abs(sum_base + _untaxed_lines(a) - ht)) > tol:
+            # bases must add up to the HT total (penalties outside VAT aside)
+            # or, the HT total unread, be what every line at their rate adds up to.
+            if ht is not None:
+                complete = min(abs(sum_base - ht), abs(sum_base + _untaxed_lines(a) - ht)) <= tol
+            else:
+                by_rate = _lines_by_rate(a)
+                bases = {_num(b.get("rate_percent")): _num(b.get("base_ht_eur")) for b in breakdown}
+                complete = _every_line_rated(a) and set(by_rate) == set(bases) and all(
+                    abs(bases[r] - base) <= tol for r, base in by_rate.items())
+            if not complete:
                 return []
             vat = sum_vat
         if ht is None and not _untaxed_lines(a):
@@ -696,6 +700,22 @@ def totals_mismatch(ctx: Context) -> list[dict]:
         "justifié et gardez une trace écrite de votre réclamation.",
         f"Total HT {fmt.eur(ht)} + TVA {fmt.eur(vat)} = {fmt.eur(ht + vat)}, mais total TTC imprimé : {fmt.eur(ttc)}.",
         diff if diff > 0 else None)]
+
+
+def _lines_by_rate(a: dict) -> dict[float, float]:
+    """The HT amounts of the lines that have one, summed by VAT rate."""
+    by_rate: dict[float, float] = {}
+    for line in a.get("lines") or []:
+        rate, amount = _num(line.get("vat_rate_percent")), _num(line.get("amount_ht_eur"))
+        if rate and amount is not None:
+            by_rate[rate] = by_rate.get(rate, 0.0) + amount
+    return by_rate
+
+
+def _every_line_rated(a: dict) -> bool:
+    lines = a.get("lines") or []
+    return bool(lines) and all(_num(line.get("vat_rate_percent")) and _num(line.get("amount_ht_eur")) is not None
+                               for line in lines)
 
 
 RULES = (price_above_reference, power_oversized, hphc_unprofitable, estimated_reading, paid_services, late_fees,
