@@ -544,3 +544,22 @@ def test_a_pdl_wrapped_at_the_end_of_a_line_of_prose_is_read_whole():
     assert pdl(prose) == "63503924000226"
     table = [[(57, "Point de livraison"), (300, "6350")], [(57, "3924 0002 26"), (300, "Puissance 15 kVA")]]
     assert pdl(table) is None
+
+
+def test_a_price_wrapped_over_two_lines_of_its_cell_joins_its_row_on_a_scan():
+    """« 27,670 c€/ » over « kWh », centred on a row whose OCR boxes are
+    shorter than the price's (the boxes of a scan, as read, straightened):
+    the upper half of the cell still joins the row, and gives its price."""
+    boxes = [("Libellé", 44.9, 78.2, 69.6, 86.4), ("Du", 263.3, 79.7, 272.9, 84.7), ("Au", 313.4, 79.7, 323.3, 84.7),
+             ("Qté", 371.0, 79.9, 383.8, 85.4), ("Unité", 391.9, 79.9, 412.3, 84.7), ("PU", 450.5, 79.9, 459.8, 85.0),
+             ("HT", 463.4, 79.9, 472.8, 85.0), ("Montant", 492.7, 76.3, 524.6, 81.1), ("TVA", 537.4, 75.4, 552.2, 85.9),
+             ("HT", 515.3, 84.2, 524.6, 89.3), ("Électricité", 44.2, 96.5, 87.6, 103.7),
+             ("Energie", 44.2, 143.3, 72.5, 150.7), ("Base", 76.1, 143.5, 93.6, 149.3),
+             ("26/04/2024", 262.8, 143.8, 306.0, 149.8), ("12/06/2024", 314.4, 143.8, 356.4, 149.8),
+             ("1492", 366.6, 148.3, 383.8, 154.1), ("kWh", 391.7, 144.0, 407.5, 149.8),
+             ("27,670", 433.2, 138.8, 458.9, 145.0), ("kWh", 457.4, 147.6, 473.3, 154.1),
+             ("c€/", 462.2, 138.4, 474.2, 145.8), ("412,84€", 491.5, 144.2, 524.2, 151.2), ("20%", 534.0, 144.2, 552.5, 150.0)]
+    words = [Word(text, x0, y0, x1, y1, 0.9) for text, x0, y0, x1, y1 in boxes]
+    doc = build_document([Page(number=2, width=595.7, height=841.9, words=words, source="ocr")])
+    [item] = [i for i in read_items(doc) if i.kind == "consumption"]
+    assert (item.quantity, item.unit_price, item.amount) == (1492, 0.2767, 412.84)

@@ -467,7 +467,7 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
         prev = doc.lines[idx]
         if prev.page != line.page or upper.y0 - prev.y1 > 0.2 * h or not _is_fragment(prev):
             break
-        if (upper.y0 + upper.y1) / 2 - (prev.y0 + prev.y1) / 2 > 0.8 * h:
+        if (upper.y0 + upper.y1) / 2 - (prev.y0 + prev.y1) / 2 > 0.8 * max(h, prev.height):
             break
         taken.append(prev)
         upper, idx = prev, idx - 1
@@ -477,7 +477,7 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
         nxt = doc.lines[idx]
         if nxt.page != line.page or nxt.y0 - lower.y1 > 0.2 * h or not _is_fragment(nxt):
             break
-        if (nxt.y0 + nxt.y1) / 2 - (lower.y0 + lower.y1) / 2 > 0.8 * h:
+        if (nxt.y0 + nxt.y1) / 2 - (lower.y0 + lower.y1) / 2 > 0.8 * max(h, nxt.height):
             break
         taken.append(nxt)
         lower, idx = nxt, idx + 1
