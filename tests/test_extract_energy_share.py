@@ -3,11 +3,11 @@ lines when the bill's totals prove them, from a total printed apart, or the
 whole bill when it bills nothing else."""
 from dataclasses import replace
 
-from tasks.extract.checks import repair_lost_comma
+from tasks.extract.checks import repair_misread_amount
 from tasks.extract.energy import printed_energy_ttc
 from tasks.extract.invoice import extract_invoice
 from tasks.extract.layout import build_document
-from tasks.extract.lines import Item
+from tasks.extract.lines import Item, VatRow
 from tests.extract_support import words_page
 
 HEADER = [(40, "Ce que vous payez"), (250, "Qté"), (330, ".Prix HT"), (430, "Total HT")]
@@ -44,20 +44,28 @@ def test_an_amount_that_lost_its_comma_is_repaired_only_when_the_ht_total_proves
 
     items = [item("subscription", 14.88, checked=True), item("consumption", 135.19, checked=True),
              item("cta", 295.0)]
-    repair_lost_comma(items, 153.02, [])
+    repair_misread_amount(items, 153.02, [])
     assert items[2].amount == 2.95
     # Two amounts could each be the one: neither is changed.
     items = [item("cta", 295.0), item("fee", 295.0), item("consumption", 135.19)]
-    repair_lost_comma(items, 140.09, [])
+    repair_misread_amount(items, 140.09, [])
     assert [i.amount for i in items] == [295.0, 295.0, 135.19]
     # Off by a cent: no proof.
     items = [item("cta", 295.0), item("consumption", 135.19)]
-    repair_lost_comma(items, 138.15, [])
+    repair_misread_amount(items, 138.15, [])
     assert items[0].amount == 295.0
     # A text-layer amount is as printed.
     items = [item("cta", 295.0, ocr=False), item("consumption", 135.19)]
-    repair_lost_comma(items, 138.14, [])
+    repair_misread_amount(items, 138.14, [])
     assert items[0].amount == 295.0
+    # A speck read as a minus sign before a CTA: the VAT table's bases prove it.
+    items = [item("subscription", 112.46, checked=True), item("cta", -18.61), item("cta", 1.78)]
+    repair_misread_amount(items, None, [VatRow(rate=5.5, base=132.85, vat=7.31, page=2, conf=0.9, checked=True)])
+    assert [i.amount for i in items] == [112.46, 18.61, 1.78]
+    # A credit the totals bear out stays one.
+    items = [item("subscription", 112.46, checked=True), item("discount", -18.61)]
+    repair_misread_amount(items, 93.85, [])
+    assert items[1].amount == -18.61
 
 
 DUAL = [

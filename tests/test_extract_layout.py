@@ -563,3 +563,21 @@ def test_a_price_wrapped_over_two_lines_of_its_cell_joins_its_row_on_a_scan():
     doc = build_document([Page(number=2, width=595.7, height=841.9, words=words, source="ocr")])
     [item] = [i for i in read_items(doc) if i.kind == "consumption"]
     assert (item.quantity, item.unit_price, item.amount) == (1492, 0.2767, 412.84)
+
+
+def test_a_speck_under_a_row_label_does_not_take_the_rows_place():
+    """A dot read under « Accise sur l'électricité » is a fragment of the row
+    band; it must not open the row and leave it without its label."""
+    boxes = [("Désignation", 60.7, 113.0, 108.5, 123.8), ("Détail", 225.5, 113.0, 249.0, 122.6),
+             ("Montant", 488.7, 114.7, 522.3, 123.6), ("HT", 525.2, 114.7, 536.0, 120.2),
+             (".", 52.8, 178.2, 53.5, 178.9), ("Accise", 60.0, 169.9, 86.4, 176.4), ("sur", 89.5, 170.6, 102.7, 176.4),
+             ("l'électricité", 105.3, 165.8, 152.4, 176.4), (":", 158.1, 172.0, 158.8, 173.0),
+             ("02/03/24", 223.4, 169.6, 261.5, 176.8), ("—", 264.9, 172.3, 270.9, 174.7),
+             ("31/01/25", 274.5, 167.0, 310.7, 176.8), (":", 314.1, 172.0, 316.0, 176.6), ("2", 319.3, 169.9, 323.7, 176.4),
+             ("492", 327.0, 169.9, 341.7, 176.4), ("kWh", 345.0, 169.6, 363.5, 176.4), ("à", 366.6, 169.4, 371.2, 176.4),
+             ("0,02100", 374.3, 165.8, 407.4, 177.1), ("€/kWh", 410.3, 169.6, 436.7, 177.1),
+             ("(TVA", 439.8, 169.9, 459.5, 177.6), ("20", 462.6, 169.9, 472.4, 176.4), ("52,33", 504.8, 169.4, 527.6, 177.3),
+             ("€", 530.5, 169.9, 535.3, 176.6), ("%)", 225.5, 181.4, 235.6, 189.1)]
+    words = [Word(text, x0, y0, x1, y1, 0.9) for text, x0, y0, x1, y1 in boxes]
+    doc = build_document([Page(number=2, width=595.7, height=841.9, words=words, source="ocr")])
+    assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in read_items(doc)] == [("accise", 2492, 0.021, 52.33)]

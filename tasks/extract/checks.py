@@ -68,10 +68,11 @@ def check_line_quantities(items: list[Item]) -> None:
             it.quantity = None
 
 
-def repair_lost_comma(items: list[Item], total_ht: float | None, vat_rows: list[VatRow]) -> None:
-    """An OCR line whose amount lost its decimal comma (`23,87 €` read
-    `2387`), with no quantity × price to catch it: when exactly one such
-    amount, divided by 100, makes the lines add up to the bill's HT total
+def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: list[VatRow]) -> None:
+    """An OCR line whose amount was misread in one of two common ways, with
+    no quantity × price to catch it: its decimal comma lost (`23,87 €` read
+    `2387`) or a speck before it read as a minus sign (`- 18,61 €`). When
+    exactly one such repair makes the lines add up to the bill's HT total
     (or its VAT table's bases) to the cent, that is the reading."""
     bases = [r.base for r in vat_rows]
     if total_ht is None and bases and None not in bases:
@@ -81,10 +82,16 @@ def repair_lost_comma(items: list[Item], total_ht: float | None, vat_rows: list[
     total = sum(i.amount for i in items)
     if abs(total - total_ht) <= 0.01:
         return
-    fits = [i for i in items if i.ocr and not i.checked and float(i.amount).is_integer()
-            and abs(total - i.amount + i.amount / 100 - total_ht) <= 0.01]
+    fits = [(i, fixed) for i in items if i.ocr and not i.checked for fixed in _repairs(i.amount)
+            if abs(total - i.amount + fixed - total_ht) <= 0.01]
     if len(fits) == 1:
-        fits[0].amount = round(fits[0].amount / 100, 2)
+        item, fixed = fits[0]
+        item.amount = fixed
+
+
+def _repairs(amount: float) -> list[float]:
+    repairs = [round(amount / 100, 2)] if float(amount).is_integer() else []
+    return repairs + ([-amount] if amount < 0 else [])
 
 
 def check_quantities_against_consumption(items: list[Item], consumption: Candidate | None) -> None:

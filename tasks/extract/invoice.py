@@ -151,7 +151,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     for key, path in (("total_ttc", "total_ttc_eur"), ("total_ht", "total_ht_eur"), ("total_vat", "total_vat_eur"),
                       ("amount_due", "amount_due_eur"), ("already_paid", "already_paid_eur")):
         d.set(path, vote(totals[key]))
-    checks.repair_lost_comma(items, d.get("total_ht_eur"), st.vat_rows)
+    checks.repair_misread_amount(items, d.get("total_ht_eur"), st.vat_rows)
     checks.infer_vat_rates(items, st.vat_rows)
     paid = d.cand("already_paid_eur")
     if paid is not None and paid.value < 0:

@@ -488,6 +488,8 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
     groups: list[list[Segment]] = [[s] for s in line.segments]
     for frag in taken:
         for seg in frag.segments:
+            if seg.ocr and not any(c.isalnum() or c in "€%" for c in seg.text):
+                continue  # a speck of a scan would open the row with no label
             for g in groups:
                 if any(min(seg.x1, o.x1) - max(seg.x0, o.x0) > 0 for o in g):
                     g.append(seg)
