@@ -581,3 +581,23 @@ def test_a_speck_under_a_row_label_does_not_take_the_rows_place():
     words = [Word(text, x0, y0, x1, y1, 0.9) for text, x0, y0, x1, y1 in boxes]
     doc = build_document([Page(number=2, width=595.7, height=841.9, words=words, source="ocr")])
     assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in read_items(doc)] == [("accise", 2492, 0.021, 52.33)]
+
+
+def test_an_ocr_reading_whose_row_prints_its_difference_is_sure():
+    """« 26 772 ‖ 26 798 ‖ Réel ‖ 26 kWh »: the row's own difference bears its
+    indexes out, however unsure OCR was of them. A row that prints another
+    figure keeps OCR's confidence."""
+    from tasks.extract.energy import read_readings
+
+    header = [(40, "Index"), (130, "Ancien relevé"), (250, "Ancien index"), (330, "Nouveau relevé"),
+              (420, "Nouvel index"), (500, "Différence")]
+
+    def reading(difference):
+        row = [(40, "Heures Creuses"), (130, "21/09/23"), (250, "26 772"), (330, "27/10/23"), (420, "26 798"),
+               (500, difference)]
+        doc = build_document([words_page([header, row], source="ocr", conf=0.6)])
+        [found] = read_readings(doc, Sections(doc))
+        return found.delta, found.conf
+
+    assert reading("26 kWh") == (26, 0.9)
+    assert reading("28 kWh") == (26, 0.6)

@@ -202,6 +202,8 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         unit = "m3" if re.search(M3, f) else ("kWh" if "kwh" in f else None)
         if len(pts) >= 2:
             a, b = pts[0], pts[-1]
+            if ocr and _prints_difference(line, b.index - a.index):
+                conf = max(conf, 0.9)  # index difference = consumption, on the row itself
             readings.append(Reading(register, a.day, b.day, a.index, b.index, a.nature, b.nature,
                                     energy, line.page, conf, unit))
             continue
@@ -218,6 +220,16 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             r.conf = min(r.conf, conf)
             readings.append(r)
     return [r for r in readings if r.delta is not None and r.delta >= 0]
+
+
+def _prints_difference(line: Line, delta: float) -> bool:
+    """Whether the row also prints what its indexes give (`27 548 … 27 724
+    Réel 176 kWh`): a quantity in kWh or m³ equal to their difference."""
+    text = clean(line.text)
+    for d in find_dates(text):
+        text = text[:d.start] + " " * (d.end - d.start) + text[d.end:]
+    return delta > 0 and any(abs(n.value - delta) < 0.5 and re.match(rf"\s?(?:k\s?wh|{M3})", text[n.end:], re.I)
+                             for n in find_numbers(text))
 
 
 _PART_START = re.compile(r"^(?:index|releve|compteur|cadran|heures? (?:pleines|creuses)|hp\b|hc\b|base\b|gaz\b)")
