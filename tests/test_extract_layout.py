@@ -601,3 +601,19 @@ def test_an_ocr_reading_whose_row_prints_its_difference_is_sure():
 
     assert reading("26 kWh") == (26, 0.9)
     assert reading("28 kWh") == (26, 0.6)
+
+
+def test_a_volume_column_header_is_no_consumption_label_and_the_energys_own_total_is():
+    """« Volume » heading a table's quantity column labels no total: the
+    line under it holds one register's kWh. « Consommation électricité :
+    202 kWh » is the electricity's total; « Volume 81 m³ » on its line still
+    labels the gas volume."""
+    from tasks.extract.energy import labelled_consumption
+
+    rows = [[(40, "Consommation électricité : 202 KWh")], [(40, "Rubrique"), (250, "Période"), (330, "Volume Unité")],
+            [(40, "Terme variable Heures Pleines"), (250, "21/09/23-27/10/23"), (330, "176 kWh")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    found = labelled_consumption(doc, Sections(doc))
+    assert [c.value for c in found["kwh_electricite"]] == [202]
+    doc = build_document([words_page([[(40, "Gaz")], [(40, "Volume 81 m³ – coefficient 10,90 kWh/m³ – 883 kWh")]])])
+    assert [c.value for c in labelled_consumption(doc, Sections(doc))["m3"]] == [81]
