@@ -130,6 +130,24 @@ def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_bl
         "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
 
 
+def test_a_postcode_and_its_town_split_apart_by_ocr_still_end_the_address_block():
+    """« 02100 ‖ SAINT-QUENTIN »: OCR made two cells of the last line, the
+    town's box a little taller and higher, as on a scan."""
+    from tasks.model import Page, Word
+
+    boxes = [("MADAME", 374.8, 90.0, 410.0, 97.2), ("ISABELLE", 412.0, 90.0, 452.0, 97.2),
+             ("BERTRAND", 454.0, 90.0, 496.9, 97.2), ("10", 375.0, 101.7, 385.0, 108.9), ("RUE", 387.0, 101.7, 403.0, 108.9),
+             ("DE", 405.0, 101.7, 415.0, 108.9), ("L'INDUSTRIE", 417.0, 101.7, 470.5, 108.9),
+             ("Titulaire", 37.0, 111.6, 70.0, 117.6), (":", 71.0, 111.6, 73.9, 117.6),
+             ("Madame", 183.5, 111.3, 215.0, 117.5), ("BERTRAND", 217.0, 111.3, 255.0, 117.5),
+             ("Isabelle", 257.0, 111.3, 280.2, 117.5), ("02100", 374.5, 113.5, 399.5, 120.5),
+             ("SAINT-QUENTIN", 402.8, 113.2, 465.7, 121.6)]
+    page = Page(number=1, width=595.0, height=842.0, words=[Word(*b, 0.9) for b in boxes], source="ocr")
+    found = extract_customer(build_document([page]))
+    assert found["name"].value == "Isabelle Bertrand"
+    assert found["address"].value.lower() == "10 rue de l'industrie, 02100 saint-quentin"
+
+
 def test_an_abbreviations_full_stop_read_as_a_comma_still_makes_the_label():
     """« Réf, client », « N°, de facture », « Num, PCE »: OCR reads the dot as a comma."""
     from tasks.extract.identifiers import extract_invoice_number

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tasks.extract.labels import find_labels, is_label_text, value_spots, vocabulary
+from tasks.extract.labels import _right_candidates, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document, Segment
 from tasks.extract.numbers import clean, fold
 from tasks.extract.store import Candidate, from_segment, vote
@@ -164,6 +164,7 @@ def _looks_like_label(seg: Segment) -> bool:
 def find_blocks(doc: Document) -> list[Block]:
     blocks = []
     for seg in doc.segments:
+        seg = _with_town(doc, seg)
         if not _is_postcode_city(seg):
             continue
         lines = [seg]
@@ -198,6 +199,20 @@ def find_blocks(doc: Document) -> list[Block]:
             score -= 3.0
         blocks.append(Block(name_seg, lines, score))
     return blocks
+
+
+def _with_town(doc: Document, seg: Segment) -> Segment:
+    """A postcode alone in its segment joined with the town printed next to
+    it on its line (`02100 ‖ SAINT-QUENTIN`, split by OCR)."""
+    if not re.fullmatch(r"\d{5}", seg.text.strip()):
+        return seg
+    right = _right_candidates(doc, seg)
+    if not right or right[0].x0 - seg.x1 > 3 * seg.height or not re.match(r"[A-Za-zÀ-ÿ]", right[0].text):
+        return seg
+    joined = _join(seg, right[0])
+    upper = min((seg, right[0]), key=lambda s: s.line)
+    joined.line, joined.col = upper.line, upper.col  # the block is looked for above both
+    return joined
 
 
 def _join(a: Segment, b: Segment) -> Segment:
