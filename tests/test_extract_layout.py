@@ -617,3 +617,19 @@ def test_a_volume_column_header_is_no_consumption_label_and_the_energys_own_tota
     assert [c.value for c in found["kwh_electricite"]] == [202]
     doc = build_document([words_page([[(40, "Gaz")], [(40, "Volume 81 m³ – coefficient 10,90 kWh/m³ – 883 kWh")]])])
     assert [c.value for c in labelled_consumption(doc, Sections(doc))["m3"]] == [81]
+
+
+def test_an_offer_cut_onto_two_lines_by_ocr_is_joined_and_never_with_the_next_rows_value():
+    """« Offre : ‖ Classic ‖ & Green », the two words' boxes of unequal height
+    put on two lines; under them « Période de facturation : du 01/10/2025 au
+    30/11/2025 », whose value is its own label's, not the offer's end."""
+    from tasks.extract.fields import extract_offer
+
+    boxes = [("Offre", 37.4, 140.3, 56.4, 146.3), (":", 59.5, 141.9, 60.9, 146.0), ("&", 205.8, 135.5, 212.0, 141.5),
+             ("Green", 214.0, 135.5, 233.4, 141.5), ("Classic", 179.9, 139.1, 203.2, 148.9),
+             ("Période", 37.7, 152.8, 66.0, 159.5), ("de", 68.0, 152.8, 76.0, 159.5),
+             ("facturation", 78.0, 152.8, 124.0, 159.5), (":", 126.0, 152.8, 128.6, 159.5),
+             ("du", 179.9, 151.7, 189.0, 158.6), ("01/10/2025", 191.0, 151.7, 232.0, 158.6), ("au", 234.0, 151.7, 242.0, 158.6),
+             ("30/11/2025", 244.0, 151.7, 281.9, 158.6)]
+    page = Page(number=1, width=595.0, height=842.0, words=[Word(*b, 0.9) for b in boxes], source="ocr")
+    assert extract_offer(build_document([page]), []).value == "Classic & Green"

@@ -263,6 +263,10 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
                 nxt = _prose_next(doc, other)
             if nxt is not None:
                 spots.append(ValueSpot(other.text + " " + nxt.text, other, 0, dist - 0.01, "right"))
+            beside = _right_candidates(doc, other)
+            if beside and beside[0].line != other.line and beside[0].x0 - other.x1 < 0.5 * h:
+                # One cell that OCR cut onto two lines (`Classic` ‖ `& Green`, boxes of unequal height).
+                spots.append(ValueSpot(other.text + " " + beside[0].text, other, 0, dist - 0.01, "right"))
             spots.append(ValueSpot(other.text, other, 0, dist, "right"))
             break  # the nearest segment only: further right is another column
     label_x = seg.x_at(hit.start)
@@ -385,10 +389,14 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     for line in doc.lines[seg.line + 1:seg.line + 3]:
         if line.page != seg.page or line.y0 - seg.y1 > _LINE_GAP[seg.ocr] * h:
             return None
-        for other in line.segments:
+        for k, other in enumerate(line.segments):
             aligned = abs(other.x0 - seg.x0) < 1.0 * h or (
                 label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h)  # centred captions
             if aligned and abs(other.height - h) < 0.3 * h and (label_ok or not is_label(other)):
+                # The value of the next row's own label is no continuation (`Offre : Classic` over
+                # `Période de facturation : du 01/10/2025 au 30/11/2025`).
+                if not label_ok and any(is_label(left) for left in line.segments[:k]):
+                    return None
                 return other
     return None
 
