@@ -633,3 +633,12 @@ def test_an_offer_cut_onto_two_lines_by_ocr_is_joined_and_never_with_the_next_ro
              ("30/11/2025", 244.0, 151.7, 281.9, 158.6)]
     page = Page(number=1, width=595.0, height=842.0, words=[Word(*b, 0.9) for b in boxes], source="ocr")
     assert extract_offer(build_document([page]), []).value == "Classic & Green"
+
+
+def test_a_fee_noted_outside_vat_on_the_line_under_it_is_a_billed_line():
+    """« Indemnité forfaitaire pour frais de recouvrement ‖ 40,00 € HT » over
+    « non soumis à TVA »: the note is the row's detail, as a rate would be."""
+    rows = [[(46, "Services et frais")], [(46, "Indemnité forfaitaire pour frais de recouvrement"), (497, "40,00 € HT")],
+            [(47, "non soumis à TVA")]]
+    doc = build_document([words_page(rows, line_gap=12)])
+    assert [(i.kind, i.amount, i.vat_exempt) for i in read_items(doc)] == [("fee", 40.0, True)]

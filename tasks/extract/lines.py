@@ -517,6 +517,9 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     """Fold the detail line printed under a row (`du … au … · 46 jours ×
     0,4254 €/jour HT · TVA 5,5 %`) into the row's item."""
     f = fold(line.text).strip()
+    if item.vat_rate is None and len(f) <= 40 and any(p.search(f) for p in _vat_exempt()):
+        item.vat_exempt = True  # `non soumis à TVA` under a recovery fee
+        return True
     if not _CONTINUATION.match(f):
         return False
     toks = []
