@@ -108,6 +108,12 @@ def test_an_energy_total_slipped_onto_the_next_line_of_a_photo_is_read_when_unam
     doc = build_document([_ocr([[(420, "0,36 €")], [(40, "Total électricité TTC")], [(420, "37,60 €")]],
                                line_gap=9)])
     assert printed_energy_ttc(doc)["electricite"] == []
+    # An amount above as well, but three times as far: the nearer one is the total's.
+    doc = build_document([_ocr([[(420, "131,62 €")], [(40, "Gaz naturel (TTC)")], [(420, "91,54 €")]],
+                               line_gap=11)])
+    doc.lines[2].y0 -= 7.5
+    doc.lines[2].y1 -= 7.5
+    assert [c.value for c in printed_energy_ttc(doc)["gaz"]] == [91.54]
     # A next line holding a label of its own is another row.
     doc = build_document([_ocr([[(40, "Total électricité TTC")], [(40, "Total gaz"), (420, "37,60 €")]],
                                line_gap=9)])
@@ -138,3 +144,30 @@ def test_a_service_advertised_at_a_monthly_price_is_not_billed_but_a_total_off_i
     off = [row if row[0][1] != "Total TTC" else [(300, "Total TTC"), (430, "130,37 €")] for row in rows]
     off = [row for row in off if row[0][1] != "Total HT"]
     assert extract_invoice([_ocr(off)])["electricity"]["amount_ttc_eur"] is None
+
+
+def test_a_dual_bills_line_of_no_known_energy_leaves_the_energies_shares_to_their_printed_totals():
+    """A subscription read above the first energy heading, its label naming
+    no energy: whose it is is unknown. The electricity lines that are known
+    add up to less than electricity's share; the share the bill prints is
+    the one to keep, and without it, none."""
+    rows = [*DUAL[:2], [(40, "Abonnement 2 mois x 10,79 €/mois"), (420, "21,58 €"), (500, "20 %")], DUAL[2], *DUAL[4:]]
+    analysis = extract_invoice([_ocr(rows)])
+    assert analysis["energy"] == "dual"
+    assert [line["energy"] for line in analysis["lines"]][0] is None
+    assert analysis["electricity"]["amount_ttc_eur"] is None
+    printed = [[(40, "Électricité (TTC)"), (420, "132,03 €")], [(40, "Gaz naturel (TTC)"), (420, "404,17 €")]]
+    analysis = extract_invoice([_ocr(rows + printed)])
+    assert (analysis["electricity"]["amount_ttc_eur"], analysis["gas"]["amount_ttc_eur"]) == (132.03, 404.17)
+
+
+def test_an_energys_printed_share_is_evidence_that_the_bill_charges_it():
+    """A photo of a dual bill whose PDL label was unread: the subscribed power
+    and « Électricité (TTC) 131,62 € » still say that electricity is billed."""
+    from tasks.extract.energy import detect_energy, energy_scores
+    from tasks.extract.store import Candidate
+
+    seen = dict(pdl=False, pce=True, items=[], readings=[], kva=True, gas_volume=False, labelled_kwh={})
+    assert detect_energy(energy_scores(**seen, printed_ttc={}))[0] == "gaz"
+    printed = {"electricite": [Candidate(131.62, 0.86, 1, "ocr", "energy-ttc")]}
+    assert detect_energy(energy_scores(**seen, printed_ttc=printed))[0] == "dual"

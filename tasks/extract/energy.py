@@ -509,9 +509,12 @@ def extract_meter(doc: Document) -> Candidate | None:
 
 
 def energy_scores(*, pdl: bool, pce: bool, items: list[Item], readings: list[Reading], kva: bool,
-                  gas_volume: bool, labelled_kwh: dict[str, list[Candidate]]) -> dict[str, float]:
+                  gas_volume: bool, labelled_kwh: dict[str, list[Candidate]],
+                  printed_ttc: dict[str, list[Candidate]]) -> dict[str, float]:
     """Evidence that the bill charges each energy. Mentions alone (an
-    emergency number for gas on an electricity bill) do not count."""
+    emergency number for gas on an electricity bill) do not count; an
+    amount the bill prints as that energy's share (`Gaz naturel (TTC)
+    91,54 €`) does."""
     score = {"electricite": 0.0, "gaz": 0.0}
     if pdl:
         score["electricite"] += 3
@@ -534,6 +537,8 @@ def energy_scores(*, pdl: bool, pce: bool, items: list[Item], readings: list[Rea
             score[e] += 1
         if labelled_kwh.get(f"kwh_{e}"):
             score[e] += 1
+        if printed_ttc.get(e):
+            score[e] += 2
         if any((r.energy or alone) == e for r in readings):
             score[e] += 1
     return score

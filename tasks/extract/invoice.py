@@ -105,9 +105,10 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     kva = extract_kva(doc)
     labelled = labelled_consumption(doc, sections)
     conversion = gas_conversion(doc)
+    st.printed_ttc = printed_energy_ttc(doc)
     scores = energy_scores(pdl=pdl is not None, pce=pce is not None, items=items, readings=readings,
                            kva=kva is not None, gas_volume=bool(labelled["m3"] or conversion["m3"]),
-                           labelled_kwh=labelled)
+                           labelled_kwh=labelled, printed_ttc=st.printed_ttc)
     energy, energy_conf = detect_energy(scores)
     if energy is None and requested_type in ("electricite", "gaz", "dual") and \
             all(scores[e] >= 2 for e in _present(requested_type)):
@@ -172,7 +173,6 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
         d.set("period.end", Candidate(period.value[1], period.conf, period.page, period.source, period.note))
 
     # Per energy.
-    st.printed_ttc = printed_energy_ttc(doc)
     car = extract_car(doc, sections)
     if len(present) == 1 and car[None]:
         car[present[0]].extend(car[None])
@@ -310,7 +310,10 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     if not complete:
         # No HT total nor VAT table to compare with: the lines, with their VAT, make the TTC total.
         complete = _lines_make_ttc(st)
-    # Only lines known to be all the bill's lines add up to an energy's share.
+    # Only lines known to be all the bill's lines add up to an energy's share,
+    # and only once each of them is known to be of one energy or the other.
+    if any(i.energy is None and i.kind not in NOT_ENERGY for i in st.items):
+        complete = False
     energy_ttc = _lines_ttc(items)
     if complete and energy_ttc is not None:
         total = round(energy_ttc, 2)

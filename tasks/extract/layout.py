@@ -143,8 +143,9 @@ class Document:
         """The cells of the line just above or below `seg` when that whole
         line stands right of it, within a line's height: on a photo the value
         printed beside its label can slip onto a line of its own. None when
-        both lines nearly do: either may be the drifted value of its own row."""
-        near, rivals = [], 0
+        both lines nearly do, one not twice as near as the other: either may
+        be the drifted value of its own row."""
+        found = []
         centre = (seg.y0 + seg.y1) / 2
         for index in (seg.line + 1, seg.line - 1):
             if not 0 <= index < len(self.lines):
@@ -153,11 +154,12 @@ class Document:
             if line.page != seg.page or line.segments[0].x0 <= seg.x1:
                 continue
             dy = abs((line.y0 + line.y1) / 2 - centre)
-            if dy <= seg.height:
-                near.append(line.segments)
             if dy <= 1.6 * seg.height:
-                rivals += 1
-        return near[0] if len(near) == 1 and rivals == 1 else []
+                found.append((dy, line.segments))
+        found.sort(key=lambda f: f[0])
+        if not found or found[0][0] > seg.height or (len(found) > 1 and found[1][0] < 2 * found[0][0]):
+            return []
+        return found[0][1]
 
     def below(self, seg: Segment, *, max_lines: int = 3, max_dy: float = 4.0,
               start_x: float | None = None) -> list[Segment]:
