@@ -171,3 +171,13 @@ def test_an_energys_printed_share_is_evidence_that_the_bill_charges_it():
     assert detect_energy(energy_scores(**seen, printed_ttc={}))[0] == "gaz"
     printed = {"electricite": [Candidate(131.62, 0.86, 1, "ocr", "energy-ttc")]}
     assert detect_energy(energy_scores(**seen, printed_ttc=printed))[0] == "dual"
+
+
+def test_a_line_printed_outside_vat_adds_its_amount_alone_to_the_lines_ttc():
+    from tasks.extract.invoice import _lines_ttc
+
+    items = [Item(label="Part variable gaz", kind="consumption", energy="gaz", amount=100.0, vat_rate=20.0),
+             Item(label="Majoration pour retard", kind="fee", energy=None, amount=14.59, vat_exempt=True)]
+    assert round(_lines_ttc(items), 2) == 134.59
+    items[1].vat_exempt = False  # no rate and not said to be outside VAT: unknown
+    assert _lines_ttc(items) is None

@@ -642,3 +642,17 @@ def test_a_fee_noted_outside_vat_on_the_line_under_it_is_a_billed_line():
             [(47, "non soumis à TVA")]]
     doc = build_document([words_page(rows, line_gap=12)])
     assert [(i.kind, i.amount, i.vat_exempt) for i in read_items(doc)] == [("fee", 40.0, True)]
+
+
+def test_rows_of_a_designation_and_amount_table_a_fee_outside_vat_a_total_and_a_daily_fixed_part():
+    """Under « Désignation ‖ Détail ‖ Montant HT » (no quantity or rate
+    column): a late fee « (hors champ de la TVA) » is a billed line; « tal
+    gaz TTC » (« Total » clipped by OCR) is a total, not a line; « Port fixe
+    gaz T1 » (« Part » misread) billed by the day is the subscription."""
+    rows = [[(63, "Désignation"), (233, "Détail"), (491, "Montant HT")],
+            [(64, "Port fixe gaz T1"), (233, "366 jours à 0,2906 €/jour (TVA 5,5 %)"), (505, "106,36 €")],
+            [(64, "Majoration pour retard de paiement"), (289, "(hors champ de la TVA)"), (508, "14,59 €")],
+            [(64, "tal gaz TTC"), (505, "765,91 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [(i.kind, i.amount, i.vat_exempt) for i in read_items(doc)] == \
+        [("subscription", 106.36, False), ("fee", 14.59, True)]

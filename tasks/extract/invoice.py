@@ -255,10 +255,11 @@ def _lines_complete_or_doubt(st: State, cand: Candidate | None) -> Candidate | N
 
 
 def _lines_ttc(items) -> float | None:
-    """The lines' amounts with their VAT; None unless every line has both."""
-    if not items or any(i.amount is None or i.vat_rate is None for i in items):
+    """The lines' amounts with their VAT (none on a line printed outside
+    VAT); None unless every line has both."""
+    if not items or any(i.amount is None or (i.vat_rate is None and not i.vat_exempt) for i in items):
         return None
-    return sum(i.amount * (1 + i.vat_rate / 100) for i in items)
+    return sum(i.amount * (1 + (i.vat_rate or 0) / 100) for i in items)
 
 
 def _lines_make_ttc(st: State) -> bool:

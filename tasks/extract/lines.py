@@ -341,6 +341,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         return None
     quantity = qty_tok.value if qty_tok else None
     unit = qty_tok.unit if qty_tok else None
+    if kind.startswith("consumption") and unit in ("jour", "mois", "an"):
+        kind = "subscription"  # billed by the day or month (`Port fixe gaz T1`, its « a » misread)
     if quantity is None and price is not None and bares:
         # `4 112   0,1650   678,48`: a bare quantity when it fits the product.
         for b in bares:
@@ -668,7 +670,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                 continue
             if item.kind == "other" and not item.has_detail:
                 continue
-            if columns is not None and columns.summary and not (item.quantity or item.unit_price or item.vat_rate):
+            if columns is not None and columns.summary and not (item.quantity or item.unit_price or item.vat_rate or item.vat_exempt):
                 continue
             items.append(item)
     return items
