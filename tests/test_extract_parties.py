@@ -171,3 +171,16 @@ def test_a_speck_read_as_a_letter_between_a_label_and_its_value_is_passed_over()
     # On a text layer, a one-letter cell is print: what lies beyond it is another column's.
     d = doc(rows)
     assert extract_pdl(d, collect_exclusions(d)) is None
+
+
+def test_an_invoice_number_cut_in_two_by_ocr_at_the_end_of_its_line_is_read_whole():
+    """« n° FA2024032347 16 »: OCR put a space inside the number. On a text
+    layer the printed number is taken as printed, and a date or word after a
+    number is no part of it."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    assert extract_invoice_number(doc([[(466, "Facture n° FA2024032347 16")]], source="ocr", conf=0.9)).value \
+        == "FA202403234716"
+    assert extract_invoice_number(doc([[(466, "Facture n° FA2024032347 16")]])).value == "FA2024032347"
+    assert extract_invoice_number(doc([[(40, "Facture n° 30241137 du 12/03/2024")]], source="ocr", conf=0.9)).value \
+        == "30241137"
