@@ -59,6 +59,7 @@ def test_addresses_in_capitals_are_recased():
     assert format_address_line("128 BOULEVARD JEAN JAURÈS") == "128 boulevard Jean Jaurès"
     assert format_address_line("74 TER ROUTE DES ACACIAS") == "74 ter route des Acacias"
     assert format_address_line("LIEU-DIT LES GRANGES") == "Lieu-dit Les Granges"
+    assert format_address_line("- 68 COURS ANATOLE FRANCE") == "68 cours Anatole France"  # a speck read as a dash
     assert format_city_line("71100 CHALON-SUR-SAÔNE") == "71100 Chalon-sur-Saône"
     assert format_city_line("72000 LE MANS") == "72000 Le Mans"
 

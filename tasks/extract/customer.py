@@ -100,7 +100,7 @@ def format_address_line(line: str, *, first_upper: bool = True) -> str:
     types = set(v["street_types"]) - set(v["street_types_capitalised"])
     particles = set(v["particles"])
     place_types = set(v.get("place_name_types", []))
-    words = clean(line).split()
+    words = clean(line).lstrip(" -–—•·*|").split()  # a bullet or speck before the line is no part of it
     out = []
     for i, w in enumerate(words):
         if not _is_caps(w) and not w.isupper():
