@@ -8,6 +8,7 @@ from tasks.extract.energy import printed_energy_ttc
 from tasks.extract.invoice import extract_invoice
 from tasks.extract.layout import build_document
 from tasks.extract.lines import Item, VatRow
+from tasks.extract.store import Candidate
 from tests.extract_support import words_page
 
 HEADER = [(40, "Ce que vous payez"), (250, "Qté"), (330, ".Prix HT"), (430, "Total HT")]
@@ -165,9 +166,8 @@ def test_an_energys_printed_share_is_evidence_that_the_bill_charges_it():
     """A photo of a dual bill whose PDL label was unread: the subscribed power
     and « Électricité (TTC) 131,62 € » still say that electricity is billed."""
     from tasks.extract.energy import detect_energy, energy_scores
-    from tasks.extract.store import Candidate
 
-    seen = dict(pdl=False, pce=True, items=[], readings=[], kva=True, gas_volume=False, labelled_kwh={})
+    seen = dict(pdl=False, pce=True, items=[], readings=[], kva=True, gas_volume=False, gas_band=False, labelled_kwh={})
     assert detect_energy(energy_scores(**seen, printed_ttc={}))[0] == "gaz"
     printed = {"electricite": [Candidate(131.62, 0.86, 1, "ocr", "energy-ttc")]}
     assert detect_energy(energy_scores(**seen, printed_ttc=printed))[0] == "dual"
@@ -181,3 +181,16 @@ def test_a_line_printed_outside_vat_adds_its_amount_alone_to_the_lines_ttc():
     assert round(_lines_ttc(items), 2) == 134.59
     items[1].vat_exempt = False  # no rate and not said to be outside VAT: unknown
     assert _lines_ttc(items) is None
+
+
+def test_a_gas_distribution_band_is_evidence_that_the_bill_charges_gas():
+    """A 150 dpi scan: the PCE's label unread, no line's product checked.
+    Its gas lines and « T2, zone 2 » still say that gas is billed."""
+    from tasks.extract.energy import detect_energy, energy_scores
+
+    lines = [Item(label="Abonnement gaz", kind="subscription", energy="gaz", amount=27.92),
+             Item(label="Consommation gaz", kind="consumption", energy="gaz", amount=255.95)]
+    seen = dict(pdl=False, pce=False, items=lines, readings=[], kva=False, gas_volume=False, printed_ttc={},
+                labelled_kwh={"kwh_gaz": [Candidate(4510, 0.8, 1, "ocr", "kwh-label")]})
+    assert detect_energy(energy_scores(**seen, gas_band=False))[0] is None
+    assert detect_energy(energy_scores(**seen, gas_band=True))[0] == "gaz"

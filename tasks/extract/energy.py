@@ -509,7 +509,7 @@ def extract_meter(doc: Document) -> Candidate | None:
 
 
 def energy_scores(*, pdl: bool, pce: bool, items: list[Item], readings: list[Reading], kva: bool,
-                  gas_volume: bool, labelled_kwh: dict[str, list[Candidate]],
+                  gas_volume: bool, gas_band: bool, labelled_kwh: dict[str, list[Candidate]],
                   printed_ttc: dict[str, list[Candidate]]) -> dict[str, float]:
     """Evidence that the bill charges each energy. Mentions alone (an
     emergency number for gas on an electricity bill) do not count; an
@@ -524,6 +524,8 @@ def energy_scores(*, pdl: bool, pce: bool, items: list[Item], readings: list[Rea
         score["electricite"] += 1
     if gas_volume:
         score["gaz"] += 2
+    if gas_band:
+        score["gaz"] += 1  # a distribution band (T1-T4) or zone is the gas tariff's
     # Lines outside any energy's section (its heading unread on a scan) are
     # of the one energy the others name, if they name only one.
     named = {i.energy for i in items if i.energy} | {r.energy for r in readings if r.energy}

@@ -80,6 +80,7 @@ class State:
         self.offer_mentions: list[str] = []
         self.has_civility = False
         self.printed_ttc: dict[str, list[Candidate]] = {"electricite": [], "gaz": []}
+        self.band_zone: tuple[Candidate | None, Candidate | None] = (None, None)
         self.flow: Document | None = None  # the pages re-flowed column by column
         self.warnings: list[str] = []
         self.llm_paths: set[str] = set()
@@ -106,9 +107,10 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     labelled = labelled_consumption(doc, sections)
     conversion = gas_conversion(doc)
     st.printed_ttc = printed_energy_ttc(doc)
+    st.band_zone = extract_band_zone(doc)
     scores = energy_scores(pdl=pdl is not None, pce=pce is not None, items=items, readings=readings,
                            kva=kva is not None, gas_volume=bool(labelled["m3"] or conversion["m3"]),
-                           labelled_kwh=labelled, printed_ttc=st.printed_ttc)
+                           gas_band=any(st.band_zone), labelled_kwh=labelled, printed_ttc=st.printed_ttc)
     energy, energy_conf = detect_energy(scores)
     if energy is None and requested_type in ("electricite", "gaz", "dual") and \
             all(scores[e] >= 2 for e in _present(requested_type)):
@@ -420,7 +422,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     d.set(p + "reading", _reading_nature(readings))
     d.set(p + "amount_ttc_eur", _energy_ttc(st, "gaz", st.printed_ttc["gaz"]))
     d.set(p + "annual_reference_kwh", vote(car))
-    band, zone = extract_band_zone(doc)
+    band, zone = st.band_zone
     d.set(p + "tariff_band", band)
     d.set(p + "zone", zone)
 
