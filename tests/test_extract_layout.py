@@ -656,3 +656,17 @@ def test_rows_of_a_designation_and_amount_table_a_fee_outside_vat_a_total_and_a_
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [(i.kind, i.amount, i.vat_exempt) for i in read_items(doc)] == \
         [("subscription", 106.36, False), ("fee", 14.59, True)]
+
+
+def test_the_first_pricing_a_sentence_names_is_the_offers():
+    """« Offre à prix indexé : le prix du kWh HT évolue avec le TRVE » is an
+    indexed offer, not a regulated one; « Tarif Bleu réglementé, part fixe
+    mensuelle » is regulated."""
+    from tasks.extract.fields import pricing_candidates
+    from tasks.extract.store import vote
+
+    def pricing(text):
+        return vote(pricing_candidates(build_document([words_page([[(40, text)]])]), None)[0]).value
+
+    assert pricing("Offre à prix indexé : le prix du kWh HT évolue avec le TRVE.") == "indexe"
+    assert pricing("Tarif Bleu réglementé, part fixe mensuelle") == "reglemente"

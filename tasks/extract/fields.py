@@ -193,20 +193,20 @@ def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate
         f = fold(text)
         if re.search(r"conditions generales|retard de paiement|mediateur|vos donnees|comparateur", f):
             continue
-        for key in ("indexe", "fixe", "reglemente"):
-            for p in _pats("pricing", key):
-                m = p.search(f)
-                if not m:
-                    continue
-                phrase = _phrase(text, m.start(), m.end())
-                strong = bool(re.search(r"prix|offre|tarif", f))
-                if strong and len(phrase) <= 140:
-                    # `Offre … – prix bloqué pendant …` says it of the bill's own offer.
-                    base = 0.78 if re.search(r"\boffre\b|\bprix\b", fold(phrase)) else 0.6
-                    cands.append(from_segment(key, seg, base, "pricing-text"))
-                    if phrase not in mentions:
-                        mentions.append(phrase)
-                break
+        # The first kind the text names is its own: `Offre à prix indexé : le
+        # prix évolue avec le TRVE` is indexed on the regulated tariff.
+        found = [(m.start(), m.end(), key) for key in ("indexe", "fixe", "reglemente") for p in _pats("pricing", key)
+                 if (m := p.search(f))]
+        if not found:
+            continue
+        start, end, key = min(found)
+        phrase = _phrase(text, start, end)
+        if re.search(r"prix|offre|tarif", f) and len(phrase) <= 140:
+            # `Offre … – prix bloqué pendant …` says it of the bill's own offer.
+            base = 0.78 if re.search(r"\boffre\b|\bprix\b", fold(phrase)) else 0.6
+            cands.append(from_segment(key, seg, base, "pricing-text"))
+            if phrase not in mentions:
+                mentions.append(phrase)
     return cands, mentions
 
 
