@@ -670,3 +670,23 @@ def test_the_first_pricing_a_sentence_names_is_the_offers():
 
     assert pricing("Offre à prix indexé : le prix du kWh HT évolue avec le TRVE.") == "indexe"
     assert pricing("Tarif Bleu réglementé, part fixe mensuelle") == "reglemente"
+
+
+def test_a_registers_readings_row_whose_table_heading_was_not_read_is_still_a_reading():
+    """The header of the readings table lost on a scan: « Heures Pleines ‖
+    01/02/2024 ‖ 6 265 ‖ 29/02/2024 ‖ 6 839 ‖ Réel ‖ 574 kWh » prints its own
+    difference, which makes it a reading. A billed line of the same register
+    is not one."""
+    from tasks.extract.energy import read_readings
+
+    rows = [[(40, "Électricité")],
+            [(40, "Heures Pleines"), (130, "01/02/2024"), (200, "6 265"), (250, "29/02/2024"), (320, "6 839"),
+             (380, "Réel"), (430, "574 kWh")],
+            [(40, "Consommation Heures Pleines"), (180, "01/02/2024 - 29/02/2024"), (330, "574 kWh"),
+             (400, "17,27 c€/kWh"), (480, "99,13 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.register, reading.start_index, reading.end_index, reading.end_nature) == ("hp", 6265, 6839, "reel")
+    rows[1][-1] = (430, "575 kWh")
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert read_readings(doc, Sections(doc)) == []

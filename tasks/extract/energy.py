@@ -184,12 +184,17 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         hint = _register_or_none(line.segments[0].text)
         if hint and not find_dates(line.text):
             register_hint = (line.index, hint)  # `Compteur – Heures Pleines` above its indexes
-        if not (is_context or line.index <= context_until):
+        in_context = is_context or line.index <= context_until
+        if not in_context and not hint:
             continue
         if re.search(r"\bprochain|\bprevu|legende|sont des index|notes? [re]\b|\br = |= reel", f):
             continue
         pts = _pair_points(_tokens(line))
         if not pts:
+            continue
+        if not in_context and not (len(pts) >= 2 and _prints_difference(line, pts[-1].index - pts[0].index)):
+            # A register's row whose table heading was not read: its two
+            # indexes and the difference it prints make it a reading.
             continue
         energy = line_energy(line.text) or sections.of(line.segments[0])
         register = _register_or_none(line.text)
