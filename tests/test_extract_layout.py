@@ -690,3 +690,16 @@ def test_a_registers_readings_row_whose_table_heading_was_not_read_is_still_a_re
     rows[1][-1] = (430, "575 kWh")
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert read_readings(doc, Sections(doc)) == []
+
+
+def test_a_price_in_cents_whose_unit_ocr_garbled_is_read_in_cents_when_the_row_bears_it_out():
+    """« 11,75 c£€/kWh »: the « c€ » misread, 11,75 is no price per kWh, but
+    139 kWh × 0,1175 € makes the row's 16,33 €. Not when it does not."""
+    def consumption(price, amount):
+        rows = [[(46, "Désignation"), (180, "Quantité"), (260, "Prix unitaire HT"), (360, "Montant HT")],
+                [(46, "Consommation Heures Pleines"), (180, "139 kWh"), (260, price), (360, amount)]]
+        [item] = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+        return item.unit_price, item.checked
+
+    assert consumption("11,75 c£€/kWh", "16,33€") == (0.1175, True)
+    assert consumption("11,75 c£€/kWh", "16,83€") == (11.75, False)

@@ -399,14 +399,17 @@ def ocr_row(line: Line) -> bool:
 
 def _repair_decimals(quantity: float, price: float, amount: float,
                      toks: list[_Token]) -> tuple[float, float, float] | None:
-    """OCR drops decimal commas (`43,21` → `4321`, `0,1887` → `1887`): when a
-    single placement of the missing commas makes quantity × price = amount,
-    it is the reading."""
+    """OCR drops decimal commas (`43,21` → `4321`, `0,1887` → `1887`) and
+    misreads the `c€` of a price in cents (`11,75 c£€/kWh`): when a single
+    placement of the missing commas, or the price in cents, makes quantity
+    × price = amount, it is the reading."""
     def options(value: float, shifts: range, allowed: bool) -> list[float]:
         out = [value]
         if allowed and value == int(value):
             out += [value / 10 ** k for k in shifts]
         return out
+
+    cents = [price / 100] if 1 <= price < 100 and price != int(price) else []
 
     tok_by_value = {t.value: t for t in toks}
     def no_decimals(v: float) -> bool:
@@ -415,7 +418,7 @@ def _repair_decimals(quantity: float, price: float, amount: float,
 
     fits = []
     for q in (quantity,):
-        for p in options(price, range(1, 6), no_decimals(price)):
+        for p in options(price, range(1, 6), no_decimals(price)) + cents:
             for a in options(amount, range(1, 3), no_decimals(amount) or abs(amount) >= 1000):
                 if (q, p, a) != (quantity, price, amount) and _close(q * p, abs(a), rel=0.004, abs_tol=0.02):
                     fits.append((q, p, a))
