@@ -703,3 +703,14 @@ def test_a_price_in_cents_whose_unit_ocr_garbled_is_read_in_cents_when_the_row_b
 
     assert consumption("11,75 c£€/kWh", "16,33€") == (0.1175, True)
     assert consumption("11,75 c£€/kWh", "16,83€") == (11.75, False)
+
+
+def test_a_detail_line_opened_by_a_speck_and_a_dash_before_its_quantity_on_a_scan():
+    """« ©1/11/2024 - 30/11/2024 - 270 kWh x 9,17070 EXWh » under
+    « Consommation … 46,09 € »: the speck does not stop the detail joining
+    its row, and « - 270 kWh » is 270 kWh, the dash a separator."""
+    rows = [[(63, "Consommation"), (457, "46,09 €"), (514, "20%")],
+            [(63, "©1/11/2024 - 30/11/2024 - 270 kWh x 9,17070 EXWh")]]
+    [item] = read_items(build_document([words_page(rows, source="ocr", conf=0.9, line_gap=7)]))
+    assert (item.kind, item.quantity, item.unit, item.amount, item.period_start is not None) == \
+        ("consumption", 270, "kWh", 46.09, True)

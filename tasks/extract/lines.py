@@ -15,6 +15,7 @@ from functools import lru_cache
 from tasks.extract.labels import vocabulary
 from tasks.extract.layout import Document, Line, Segment
 from tasks.extract.numbers import clean, find_date_ranges, find_dates, find_numbers, find_percents, fold
+from tasks.extract.readers import quantity_value
 from tasks.extract.sections import Sections, heading_energy
 
 VAT_RATES = (0.0, 2.1, 5.5, 10.0, 20.0)
@@ -227,7 +228,7 @@ def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
             continue
         unit = next((name for name, pat in _units() if pat.match(after)), None)
         if unit:
-            toks.append(_Token("qty", n.value, unit, x0, x1, n.decimals, conf))
+            toks.append(_Token("qty", quantity_value(n, t), unit, x0, x1, n.decimals, conf))
             continue
         if re.match(r"^\s?k\s?va", after, re.I):
             continue  # `9 kVA` in a label is not a value of the row
@@ -522,6 +523,8 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     """Fold the detail line printed under a row (`du … au … · 46 jours ×
     0,4254 €/jour HT · TVA 5,5 %`) into the row's item."""
     f = fold(line.text).strip()
+    if ocr_row(line):
+        f = re.sub(r"^[^\w(]+", "", f)  # a speck before the detail (`©1/11/2024 - …`, its 0 misread)
     if item.vat_rate is None and len(f) <= 40 and any(p.search(f) for p in _vat_exempt()):
         item.vat_exempt = True  # `non soumis à TVA` under a recovery fee
         return True
