@@ -714,3 +714,28 @@ def test_a_detail_line_opened_by_a_speck_and_a_dash_before_its_quantity_on_a_sca
     [item] = read_items(build_document([words_page(rows, source="ocr", conf=0.9, line_gap=7)]))
     assert (item.kind, item.quantity, item.unit, item.amount, item.period_start is not None) == \
         ("consumption", 270, "kWh", 46.09, True)
+
+
+def test_readings_whose_differences_are_the_lines_kwh_are_sure_of_their_nature():
+    """Photo-quality reading rows (confidence 0,45): each register's
+    index difference is the kWh its line bills, so the indexes, and the
+    « relevé réel » printed with them, are read right. One register that
+    disagrees leaves the nature unsure."""
+    from dataclasses import replace
+
+    from tasks.extract.invoice import extract_invoice
+
+    def nature(hc_kwh, hc_amount):
+        rows = [[(40, "Point de livraison (PDL)"), (200, "12909919091415")],
+                [(40, "Électricité")],
+                [(40, "Index Heures Pleines : 50 419 au 30/10/24 50 897 au 25/12/24 (relevé réel)")],
+                [(40, "Index Heures Creuses : 32 786 au 30/10/24 32 823 au 25/12/24 (relevé réel)")],
+                [(40, "Consommation Heures Pleines 478 kWh x 0,2000 €/kWh"), (420, "95,60 €"), (500, "20 %")],
+                [(40, f"Consommation Heures Creuses {hc_kwh} kWh x 0,1500 €/kWh"), (420, hc_amount), (500, "20 %")]]
+        page = words_page(rows, source="ocr", conf=0.9)
+        unsure = {w for row in rows[2:4] for _, text in row for w in text.split()}
+        page = replace(page, words=[replace(w, conf=0.45) if w.text in unsure else w for w in page.words])
+        return extract_invoice([page], strict=False)["electricity"]["reading"]
+
+    assert nature(37, "5,55 €") == "reel"
+    assert nature(38, "5,70 €") is None

@@ -392,6 +392,11 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
               or _price_from_amount(by_kind["consumption"], independent, band))
     d.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
         [i for i in items if i.kind == "subscription"], "amount", "lines")))
+    for r in readings:
+        # Index difference = consumption read elsewhere (a line, a label): the indexes are as printed.
+        used = d.cand(p + {"hp": "consumption_hp_kwh", "hc": "consumption_hc_kwh"}.get(r.register, "consumption_kwh"))
+        if used is not None and used.note != "readings" and r.delta is not None and abs(used.value - r.delta) < 0.5:
+            r.conf = max(r.conf, 0.8)
     d.set(p + "reading", _reading_nature(readings))
     d.set(p + "amount_ttc_eur", _energy_ttc(st, "electricite", st.printed_ttc["electricite"]))
     d.set(p + "annual_reference_kwh", vote(car))
