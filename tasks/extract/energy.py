@@ -176,6 +176,9 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
     start_re = re.compile(r"\b(?:" + "|".join(_vocab()["start_words"]) + r")")
     end_re = re.compile(r"\b(?:" + "|".join(_vocab()["end_words"]) + r")")
     parts = [part for whole in doc.lines for part in _reading_parts(whole)]
+    parts_of: dict[int, list[Line]] = {}
+    for part in parts:
+        parts_of.setdefault(part.index, []).append(part)
     for line in parts:
         f = fold(line.text)
         is_context = _any(_pats("reading_context"), f)
@@ -216,6 +219,9 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         is_start = bool(start_re.search(f))
         is_end = bool(end_re.search(f))
         key = (register, energy)
+        if not (is_start or is_end) and any(end_re.search(fold(o.text)) for o in parts_of.get(line.index, [])
+                                            if o is not line and o.segments[0].x0 > line.segments[0].x0):
+            is_start = True  # its start word misread (`Index de cébut`), the end follows on its line
         if is_start and not is_end:
             pending[key] = Reading(register, p.day, None, p.index, None, p.nature, None, energy, line.page,
                                    conf, unit)
