@@ -280,6 +280,12 @@ def test_vat_anomaly_is_silent_on_correct_bills_and_rounded_prices():
     bill = build("dev-010")
     next(i for i in bill["lines"] if i["kind"] == "accise")["unit_price_ht_eur"] = 0.0210  # 4 decimals
     assert "VAT_ANOMALY" not in issues_of(bill)
+    # The rate in force read with its decimal comma one place off, its amount
+    # with it (`0,2998` and `66,30` for 0,02998 and 6,63): a misread, no charge.
+    misread = build("dev-011")
+    item = next(i for i in misread["lines"] if i["kind"] == "accise" and i["energy"] == "electricite")
+    item["unit_price_ht_eur"], item["amount_ht_eur"] = 0.2998, round(699 * 0.2998, 2)
+    assert "VAT_ANOMALY" not in issues_of(misread)
 
 
 # -- INDEXED_OFFER --------------------------------------------------------------

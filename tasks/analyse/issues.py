@@ -533,7 +533,7 @@ def vat_anomaly(ctx: Context) -> list[dict]:
             legal_rate = legal.pop().value
             by_price = abs(unit_price - legal_rate) * 1000
             by_amount = abs(amount / qty - legal_rate) * 1000
-            if by_price > tol_mwh and by_amount > tol_mwh:
+            if by_price > tol_mwh and by_amount > tol_mwh and not _decimal_shift(unit_price, legal_rate):
                 findings.append(("medium", f"Accise {ENERGY_LABEL[energy]} facturée {fmt.number(unit_price * 1000, 2)} €/MWh "
                                            f"au lieu de {fmt.number(legal_rate * 1000, 2)} €/MWh en vigueur sur la période",
                                  (unit_price - legal_rate) * qty * 1.2))
@@ -700,6 +700,13 @@ def totals_mismatch(ctx: Context) -> list[dict]:
         "justifié et gardez une trace écrite de votre réclamation.",
         f"Total HT {fmt.eur(ht)} + TVA {fmt.eur(vat)} = {fmt.eur(ht + vat)}, mais total TTC imprimé : {fmt.eur(ttc)}.",
         diff if diff > 0 else None)]
+
+
+def _decimal_shift(billed: float, legal: float) -> bool:
+    """A rate ten or a hundred times the legal one, to the digit (`0,2998`
+    for 0,02998): a misplaced decimal comma in the reading, not a rate
+    charged."""
+    return any(abs(billed - legal * f) <= 1e-4 * f for f in (0.01, 0.1, 10, 100))
 
 
 def _lines_by_rate(a: dict) -> dict[float, float]:
