@@ -753,3 +753,21 @@ def test_a_start_index_whose_start_word_was_misread_pairs_with_the_end_on_its_li
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     [reading] = read_readings(doc, Sections(doc))
     assert (reading.start_index, reading.end_index, reading.end_nature) == (34200, 34534, "reel")
+
+
+def test_a_pricing_sentence_in_a_footer_line_and_one_whose_prix_ocr_misread():
+    """« Prix du kWh HT bloqué jusqu'au 31/01/2027. … Pénalités de retard de
+    paiement … » on one footer line: the clause about late payment does not
+    hide the one about the price. « Pdx fixe du kWh HT » is still a fixed
+    price; a fixed fee in a clause about late payment says nothing of the offer."""
+    from tasks.extract.fields import pricing_candidates
+    from tasks.extract.store import vote
+
+    def pricing(text):
+        found = vote(pricing_candidates(build_document([words_page([[(40, text)]])]), None)[0])
+        return found.value if found else None
+
+    assert pricing("Prix du kWh HT bloqué jusqu'au 31/01/2027. Consommation de référence : 2 026 kWh. "
+                   "Pénalités de retard de paiement : 3 fois le taux d'intérêt légal.") == "fixe"
+    assert pricing("Pdx fixe du kWh HT jusqu'au 31/08/2027.") == "fixe"
+    assert pricing("En cas de retard de paiement, une indemnité fixe de 40 € est due.") is None

@@ -191,8 +191,6 @@ def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate
         nxt = _wrapped_next(doc, seg)
         text = seg.text + (" " + nxt.text if nxt is not None else "")  # a cell wrapped over two lines
         f = fold(text)
-        if re.search(r"conditions generales|retard de paiement|mediateur|vos donnees|comparateur", f):
-            continue
         # The first kind the text names is its own: `Offre à prix indexé : le
         # prix évolue avec le TRVE` is indexed on the regulated tariff.
         found = [(m.start(), m.end(), key) for key in ("indexe", "fixe", "reglemente") for p in _pats("pricing", key)
@@ -201,7 +199,9 @@ def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate
             continue
         start, end, key = min(found)
         phrase = _phrase(text, start, end)
-        if re.search(r"prix|offre|tarif", f) and len(phrase) <= 140:
+        if re.search(r"conditions generales|retard de paiement|mediateur|vos donnees|comparateur", fold(phrase)):
+            continue  # the sentence is about something else; the footer line it sits in may hold the offer's
+        if re.search(r"prix|offre|tarif|du kwh", f) and len(phrase) <= 140:
             # `Offre … – prix bloqué pendant …` says it of the bill's own offer.
             base = 0.78 if re.search(r"\boffre\b|\bprix\b", fold(phrase)) else 0.6
             cands.append(from_segment(key, seg, base, "pricing-text"))
