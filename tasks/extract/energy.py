@@ -12,7 +12,7 @@ from tasks.extract.labels import find_labels, value_spots, vocabulary
 from tasks.extract.layout import Document, Line
 from tasks.extract.lines import Item
 from tasks.extract.sections import Sections
-from tasks.extract.numbers import clean, find_dates, find_numbers, fold
+from tasks.extract.numbers import blank_dates, clean, find_dates, find_numbers, fold
 from tasks.extract.readers import M3, quantity_value, read_kva, read_kwh, read_m3, read_plain_number
 from tasks.extract.store import Candidate, from_segment, vote
 
@@ -236,9 +236,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
 def _prints_difference(line: Line, delta: float) -> bool:
     """Whether the row also prints what its indexes give (`27 548 … 27 724
     Réel 176 kWh`): a quantity in kWh or m³ equal to their difference."""
-    text = clean(line.text)
-    for d in find_dates(text):
-        text = text[:d.start] + " " * (d.end - d.start) + text[d.end:]
+    text = blank_dates(clean(line.text))
     return delta > 0 and any(abs(n.value - delta) < 0.5 and re.match(rf"\s?(?:k\s?wh|{M3})", text[n.end:], re.I)
                              for n in find_numbers(text))
 
@@ -461,9 +459,7 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
 
 
 def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int] | None:
-    t = clean(text)
-    for d in find_dates(t, ocr=ocr):
-        t = t[:d.start] + " " * (d.end - d.start) + t[d.end:]
+    t = blank_dates(clean(text), ocr=ocr)
     for n in find_numbers(t, ocr=ocr):
         if 8.0 <= n.value <= 13.0 and (n.decimals >= 1 or integers):
             return n.value, n.start, n.end

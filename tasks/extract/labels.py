@@ -237,9 +237,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
     spots: list[ValueSpot] = []
     if stripped:
         offset = hit.end + (len(rest) - len(rest.lstrip(" :;.=-–>|")))
-        nxt = _wrapped_next(doc, seg) if len(seg.text) > 40 else None
-        if nxt is None and re.fullmatch(r"[\d ]+", stripped):
-            nxt = _prose_next(doc, seg)
+        nxt = (_wrapped_next(doc, seg) if len(seg.text) > 40 else None) or _prose_next(doc, seg, stripped)
         if nxt is not None and re.search(r"\d$", stripped):
             # Prose wrapped in the middle of a value (`n° 2460` / `6004 3074 77, …`).
             spots.append(ValueSpot(stripped + " " + nxt.text, seg, offset, 0.0, "same"))
@@ -258,9 +256,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
                 break
             drift = abs((other.y0 + other.y1) / 2 - (seg.y0 + seg.y1) / 2) / h
             dist = 1.0 + min(gap, 40) / 40 + drift
-            nxt = _wrapped_next(doc, other)
-            if nxt is None and re.fullmatch(r"[\d ]+", other.text):
-                nxt = _prose_next(doc, other)
+            nxt = _wrapped_next(doc, other) or _prose_next(doc, other, other.text)
             if nxt is not None:
                 spots.append(ValueSpot(other.text + " " + nxt.text, other, 0, dist - 0.01, "right"))
             beside = _right_candidates(doc, other)
@@ -401,11 +397,12 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     return None
 
 
-def _prose_next(doc: Document, seg: Segment) -> Segment | None:
-    """Digits that carry on at the start of the next line, when `seg` ends
-    its line in running text (`… point de livraison n° 6350` / `3924 0002 26,
-    puissance souscrite …`): the next line starts well to its left."""
-    if doc.lines[seg.line].segments[-1] is not seg or seg.line + 1 >= len(doc.lines):
+def _prose_next(doc: Document, seg: Segment, value: str) -> Segment | None:
+    """Digits that carry on at the start of the next line, when `value`, all
+    digits, ends its line in running text (`… point de livraison n° 6350` /
+    `3924 0002 26, puissance souscrite …`): the next line starts well to its left."""
+    if not re.fullmatch(r"[\d ]+", value) or doc.lines[seg.line].segments[-1] is not seg \
+            or seg.line + 1 >= len(doc.lines):
         return None
     line = doc.lines[seg.line + 1]
     if line.page != seg.page or line.y0 - seg.y1 > _LINE_GAP[seg.ocr] * seg.height:

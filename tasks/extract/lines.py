@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from tasks.extract.labels import vocabulary
 from tasks.extract.layout import Document, Line, Segment
-from tasks.extract.numbers import clean, find_date_ranges, find_dates, find_numbers, find_percents, fold
+from tasks.extract.numbers import blank_dates, clean, find_date_ranges, find_dates, find_numbers, find_percents, fold
 from tasks.extract.readers import quantity_value
 from tasks.extract.sections import Sections, heading_energy
 
@@ -199,11 +199,7 @@ _CENTS_ONLY = re.compile(r"^\s?(?:c\s?€|cts?\b|centimes?)", re.I)
 
 def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
     text = seg.text
-    blanks = [(d.start, d.end) for d in find_dates(text, ocr=seg.ocr)]
-    chars = list(text)
-    for a, b in blanks:
-        for i in range(a, b):
-            chars[i] = " "
+    chars = list(blank_dates(text, ocr=seg.ocr))
     t = "".join(chars)
     toks: list[_Token] = []
     if skip_label:
@@ -676,7 +672,8 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                 continue
             if item.kind == "other" and not item.has_detail:
                 continue
-            if columns is not None and columns.summary and not (item.quantity or item.unit_price or item.vat_rate or item.vat_exempt):
+            if columns is not None and columns.summary and \
+                    not (item.quantity or item.unit_price or item.vat_rate or item.vat_exempt):
                 continue
             items.append(item)
     return items

@@ -244,6 +244,15 @@ def find_dates(text: str, *, ocr: bool = False) -> list[DateMatch]:
     return found
 
 
+def blank_dates(text: str, *, ocr: bool = False) -> str:
+    """`text` with its dates blanked out (same length), so that their digits
+    are read as no number."""
+    chars = list(text)
+    for d in find_dates(text, ocr=ocr):
+        chars[d.start:d.end] = " " * (d.end - d.start)
+    return "".join(chars)
+
+
 def _make_date(year: int, month: int, day: int) -> date | None:
     if not 1990 <= year <= 2100:
         return None

@@ -7,26 +7,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tasks.extract.numbers import Number, clean, find_date_ranges, find_dates, find_numbers, fold
+from tasks.extract.numbers import Number, blank_dates, clean, find_date_ranges, find_dates, find_numbers, fold
 
 # Units that make a number something else than an amount in euros.
 _NOT_MONEY = re.compile(r"\s?(?:%|k?wh|mwh|m3|m³|m\s?3|mois|jours?|j\b|kva|kw\b|ans?\b|h\b|x\b|×|/)", re.I)
 _MONEY = re.compile(r"\s?(?:€|eur\b|euros?\b)", re.I)
 
 
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for a, b in spans:
-        for i in range(a, min(b, len(chars))):
-            chars[i] = " "
-    return "".join(chars)
-
 
 def read_amount(text: str, *, ocr: bool = False, need_euro: bool = False) -> tuple[float, int, int] | None:
     """The first amount in euros: `1 479,85 €`, `-12,00 €`, `2 133,59`; not a
     percentage, a quantity, a date or a unit price."""
     t = clean(text)
-    t = _blank(t, [(d.start, d.end) for d in find_dates(t, ocr=ocr)])
+    t = blank_dates(t, ocr=ocr)
     credit = re.search(r"en votre faveur|\bavoir\b|\bcr[ée]diteur", t, re.I) is not None
     for n in find_numbers(t, ocr=ocr):
         after = t[n.end:n.end + 8]
@@ -65,7 +58,7 @@ def read_range(text: str, *, ocr: bool = False) -> tuple[tuple[date, date], int,
 def read_quantity(text: str, unit_pattern: str, *, ocr: bool = False) -> tuple[float, int, int] | None:
     """The first number followed by a unit matching `unit_pattern` (`6 680 kWh`)."""
     t = clean(text)
-    t = _blank(t, [(d.start, d.end) for d in find_dates(t, ocr=ocr)])
+    t = blank_dates(t, ocr=ocr)
     unit = re.compile(r"\s?(?:" + unit_pattern + r")", re.I)
     for n in find_numbers(t, ocr=ocr):
         if unit.match(t[n.end:n.end + 10]):
@@ -97,7 +90,7 @@ def read_kva(text: str, *, ocr: bool = False):
 
 def read_plain_number(text: str, *, ocr: bool = False) -> tuple[float, int, int] | None:
     t = clean(text)
-    t = _blank(t, [(d.start, d.end) for d in find_dates(t, ocr=ocr)])
+    t = blank_dates(t, ocr=ocr)
     nums = find_numbers(t, ocr=ocr)
     if not nums:
         return None
