@@ -3,8 +3,11 @@ then two Prefect process workers, delivered to the PHP receiver writing into
 MariaDB. Prints the time from the first POST to the last delivery and the
 jobs per minute, and checks that every job reached the database exactly once
 (one `invoice_jobs` row, one report, the result's hashes, one webhook-id).
-Also the peak RSS of each worker's processes: its fork server, the Prefect
-worker, and the largest forked run (the fork server logs each run's). Writes
+Then, in the same run and on the same Prefect server, the sync throughput
+that jobs are measured against (bench/bench_sync.py's: two clients, two
+gunicorn workers). Also the peak RSS of each worker's processes: its fork
+server, the Prefect worker, and the largest forked run (the fork server
+logs each run's). Writes
 the figures to bench/jobs-results.md; exits 1 if a job was lost or delivered
 twice.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -39,6 +43,8 @@ from tests.databases import mysql_database, prefect_server_database  # noqa: E40
 from tests.delivery_check import delivery_problems  # noqa: E402
 from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack, descendants, peak_rss_mib  # noqa: E402
 from tests.php_server import PhpServer  # noqa: E402
+
+from bench.bench_sync import api_server, post_bill, throughput  # noqa: E402
 
 BILL = ROOT / "tests" / "corpus" / "dev" / "dev-010.pdf"  # a digital two-page bill
 RESULTS = ROOT / "bench" / "jobs-results.md"
@@ -74,16 +80,19 @@ def wait_delivered(stack: LiveStack, task_ids: list[str], deadline: float, targe
         time.sleep(1)
 
 
-def worker_memory(stack: LiveStack, names: list[str]) -> dict:
+def worker_figures(stack: LiveStack, names: list[str]) -> dict:
     """Peak RSS over the workers: fork servers, Prefect workers (their
-    children), and forked runs (from the fork servers' log lines). A run's
-    RSS counts the pages it shares with its fork server too."""
+    children), and forked runs (from the fork servers' log lines), and the
+    median CPU time of a run. A run's RSS counts the pages it shares with its
+    fork server too."""
     servers = [stack.worker_pid(name) for name in names]
-    runs = [float(mib) for name in names for mib in re.findall(
-        r"run process \d+ exited with -?\d+, peak RSS (\d+) MiB", (stack.folder / "log" / f"{name}.log").read_text())]
+    runs = [(float(mib), float(cpu)) for name in names for mib, cpu in re.findall(
+        r"run process \d+ exited with -?\d+, peak RSS (\d+) MiB, CPU ([\d.]+) s",
+        (stack.folder / "log" / f"{name}.log").read_text())]
     return {"fork_server_mib": max(map(peak_rss_mib, servers)),
             "prefect_worker_mib": max(peak_rss_mib(child) for pid in servers for child in descendants(pid)),
-            "run_mib": max(runs, default=0.0), "runs_logged": len(runs)}
+            "run_mib": max((mib for mib, _ in runs), default=0.0), "runs_logged": len(runs),
+            "run_cpu_s": statistics.median(cpu for _, cpu in runs) if runs else 0.0}
 
 
 def run_once(folder: Path, jobs: int, workers: int) -> dict:
@@ -110,10 +119,18 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         return {"workers": workers, "jobs": jobs, "queued_s": queued, "elapsed_s": elapsed,
                 "per_minute": jobs / elapsed * 60,
                 "webhook_attempts": sum(r["webhook"]["attempts"] for r in records if r),
-                "problems": problems, **worker_memory(stack, names)}
+                "problems": problems, **worker_figures(stack, names)}
 
 
-def render(rows: list[dict]) -> str:
+def sync_throughput(folder: Path, count: int) -> float:
+    """Sync bills per minute, as bench/bench_sync.py measures them, here on
+    this run's Prefect server and machine state."""
+    with api_server(folder, workers=2, threads=2) as (base, _):
+        post_bill(base)
+        return throughput(base, count, clients=2)
+
+
+def render(rows: list[dict], sync_per_minute: float) -> str:
     lines = [f"# Jobs bench — {datetime.now():%Y-%m-%d %H:%M}", "",
              f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
              "over HTTP (16 clients), process workers with `WORKER_LIMIT=2` under their fork server "
@@ -123,15 +140,18 @@ def render(rows: list[dict]) -> str:
              f"this machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end "
              "(other work on the machine slows the runs down).", "",
              "Peak RSS per worker: its fork server, the Prefect worker, and the largest forked run "
-             "(which counts the pages it shares with the fork server).", "",
-             "| workers | jobs | all queued after | all delivered after | jobs/min | webhook attempts | exactly once "
-             "| peak RSS: fork server / Prefect worker / a run |",
-             "|---|---|---|---|---|---|---|---|"]
+             "(which counts the pages it shares with the fork server). CPU of a run: its median CPU time "
+             "(user + system), from the fork server's log; the Prefect server and worker spend more per job.", "",
+             f"Sync throughput in the same run, on the same Prefect server (two clients, two gunicorn workers, "
+             f"as in bench/bench_sync.py): {sync_per_minute:.1f} bills/min; jobs ÷ sync target ≥ 0.7.", "",
+             "| workers | jobs | all queued after | all delivered after | jobs/min | jobs ÷ sync | webhook attempts "
+             "| exactly once | CPU of a run | peak RSS: fork server / Prefect worker / a run |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['workers']} | {row['jobs']} | {row['queued_s']:.1f} s | {row['elapsed_s']:.1f} s | "
-                     f"{row['per_minute']:.1f} | {row['webhook_attempts']} | "
+                     f"{row['per_minute']:.1f} | {row['per_minute'] / sync_per_minute:.2f} | {row['webhook_attempts']} | "
                      f"{'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems'][:3])} | "
-                     f"{row['fork_server_mib']:.0f} / {row['prefect_worker_mib']:.0f} / {row['run_mib']:.0f} MiB |")
+                     f"{row['run_cpu_s']:.2f} s | {row['fork_server_mib']:.0f} / {row['prefect_worker_mib']:.0f} / {row['run_mib']:.0f} MiB |")
     return "\n".join(lines) + "\n"
 
 
@@ -151,9 +171,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"({row['per_minute']:.1f} jobs/min), {row['webhook_attempts']} webhook attempts, "
                   f"{'exactly once' if not row['problems'] else 'PROBLEMS: ' + '; '.join(row['problems'])}; "
                   f"peak RSS: fork server {row['fork_server_mib']:.0f} MiB, Prefect worker "
-                  f"{row['prefect_worker_mib']:.0f} MiB, largest of {row['runs_logged']} runs {row['run_mib']:.0f} MiB",
+                  f"{row['prefect_worker_mib']:.0f} MiB, largest of {row['runs_logged']} runs {row['run_mib']:.0f} MiB; "
+                  f"CPU of a run (median) {row['run_cpu_s']:.2f} s",
                   flush=True)
-    RESULTS.write_text(render(rows), encoding="utf-8")
+        sync_per_minute = sync_throughput(Path(tmp) / "sync", 40)
+    print(f"sync throughput in the same run: {sync_per_minute:.1f} bills/min; jobs ÷ sync: "
+          + ", ".join(f"{row['workers']} worker(s) {row['per_minute'] / sync_per_minute:.2f}" for row in rows))
+    RESULTS.write_text(render(rows, sync_per_minute), encoding="utf-8")
     print(f"written to {RESULTS.relative_to(ROOT)}")
     return 1 if any(row["problems"] for row in rows) else 0
 

@@ -226,9 +226,10 @@ class ForkServer:
                 print(f"fork server: the worker exited with {code}", file=sys.stderr, flush=True)
             elif pid in self.children:
                 connection = self.children.pop(pid)
-                # ru_maxrss is in KiB on Linux: the run's peak RSS, read by bench/bench_jobs.py.
-                print(f"fork server: run process {pid} exited with {code}, "
-                      f"peak RSS {usage.ru_maxrss / 1024:.0f} MiB", file=sys.stderr, flush=True)
+                # ru_maxrss is in KiB on Linux: the run's peak RSS and its CPU time,
+                # read by bench/bench_jobs.py.
+                print(f"fork server: run process {pid} exited with {code}, peak RSS {usage.ru_maxrss / 1024:.0f} MiB, "
+                      f"CPU {usage.ru_utime + usage.ru_stime:.2f} s", file=sys.stderr, flush=True)
                 _send(connection, f"exit {code}")
                 connection.close()
 

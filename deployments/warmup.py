@@ -19,11 +19,15 @@ def warm_up(modules: tuple[str, ...] = ()) -> None:
     """Import PRELOAD and `modules`, then analyse the warm-up bill with the
     plain stage functions (no Prefect run): the vocabularies' patterns, the
     market data, the reports' template, stylesheets and fonts are then loaded
-    and compiled once here rather than in every job run (~0.2 s each)."""
+    and compiled once here rather than in every job run (~0.2 s each), and
+    the Prefect clients' TLS context built (flows/prefect_tls.py)."""
     for name in (*PRELOAD, *modules):
         importlib.import_module(name)
+    from flows.prefect_tls import shared_tls_context
     from tasks import analyse, extract, rasterise, render
     from tasks.settings import ASSETS
+
+    shared_tls_context()
 
     pages = rasterise.load_pages([ASSETS / "warmup" / "bill.pdf"], "pdf", max_pages=4, max_pixels=10**8)
     analysis = extract.extract_invoice(pages, requested_type="auto", confidence_min=0.5, strict=False, llm=None)
