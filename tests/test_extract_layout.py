@@ -771,3 +771,40 @@ def test_a_pricing_sentence_in_a_footer_line_and_one_whose_prix_ocr_misread():
                    "Pénalités de retard de paiement : 3 fois le taux d'intérêt légal.") == "fixe"
     assert pricing("Pdx fixe du kWh HT jusqu'au 31/08/2027.") == "fixe"
     assert pricing("En cas de retard de paiement, une indemnité fixe de 40 € est due.") is None
+
+
+def test_a_vat_rows_only_number_introduced_as_its_base_is_its_base():
+    """« TVA à 5,5 % (base 18,64 €) » whose amount a scan lost: 18,64 € is
+    the base, the VAT unknown (not 18,64 € of VAT)."""
+    from tasks.extract.lines import read_vat_rows
+
+    rows = [[(40, "TVA à 5,5 % (base 18,64 €)")],
+            [(40, "TVA à 20 % (base 111,98 €)"), (420, "22,40 €")],
+            [(40, "TVA 10 %"), (420, "3,10 €")]]
+    read = [(r.rate, r.base, r.vat, r.checked) for r in read_vat_rows(build_document([words_page(rows)]))]
+    assert read == [(5.5, 18.64, None, False), (10.0, None, 3.10, False), (20.0, 111.98, 22.40, True)]
+
+
+def test_an_ht_total_read_under_a_column_heading_gives_way_to_the_vat_table():
+    """On a scan, the « Total HT » row lost its amount and the only HT total
+    read is the first amount of the lines' « Total HT » column. A row of
+    the table went unread too, so the lines do not bear out the total
+    either. The VAT table does: each row's VAT is its rate of its base and
+    the bases plus their VAT make the TTC total, so the bases are the HT."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [
+        [(40, "Désignation"), (250, "Qté"), (330, "Prix HT"), (470, "Total HT")],
+        [(40, "Abonnement électricité"), (250, "1 mois"), (330, "16,64 €/mois"), (470, "16,64 €")],
+        [(40, "Électricité consommée"), (250, "511 kWh"), (330, "0,1253 €/kWh"), (470, "64,03 €")],
+        [(40, "Total HT")],
+        [(40, "TVA à 5,5 % (base 16,64 €)"), (470, "0,92 €")],
+        [(40, "TVA à 20 % (base 81,25 €)"), (470, "16,25 €")],
+        [(40, "Total TTC"), (470, "115,06 €")],
+    ]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)
+    assert analysis["total_ht_eur"] == 97.89
+    assert analysis["total_ttc_eur"] == 115.06
+
+    rows[-1] = [(40, "Total TTC"), (470, "116,06 €")]  # the VAT table no longer makes the total
+    assert extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["total_ht_eur"] != 97.89

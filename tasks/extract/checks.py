@@ -153,6 +153,18 @@ def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
                 item.vat_rate = rate
 
 
+def _vat_table_proves_ht(vat_rows: list[VatRow], base_sum: float | None, vat_sum: float | None,
+                         lines_sum: float | None, ttc: float | None) -> bool:
+    """The VAT table's bases are the bill's whole HT total: every row's VAT
+    is its rate of its base, and the bases plus their VAT make the TTC total
+    (nothing billed outside VAT), or the lines read add up to the bases
+    (two independent reads agree)."""
+    if base_sum is None or vat_sum is None or not all(r.checked for r in vat_rows):
+        return False
+    return (ttc is not None and close(base_sum + vat_sum, ttc, abs_tol=0.02)) or \
+        (lines_sum is not None and close(lines_sum, base_sum))
+
+
 def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     ht, vat, ttc = d.get("total_ht_eur"), d.get("total_vat_eur"), d.get("total_ttc_eur")
     lines_sum = round(sum(i.amount for i in items if i.amount is not None), 2) if items else None
@@ -167,6 +179,15 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
         page = d.cand("total_ht_eur").page
         d.set("total_ht_eur", Candidate(lines_sum, 0.8, page, "computed", "lines sum"))
         ht = lines_sum
+    elif ht is not None and _is_ocr(d, "total_ht_eur") and not d.support.get("total_ht_eur") \
+            and not any(x is not None and close(x, ht) for x in (lines_sum, base_sum)) \
+            and not (vat_seen is not None and ttc is not None and close(ht + vat_seen, ttc, abs_tol=0.03)) \
+            and _vat_table_proves_ht(vat_rows, base_sum, vat_sum, lines_sum, ttc):
+        # The HT total read as a figure nothing bears out (a column's first
+        # amount under its « Total HT » heading): the VAT table's bases are
+        # the whole HT. (Not printed at all, the HT total stays unknown.)
+        d.set("total_ht_eur", Candidate(base_sum, 0.8, vat_rows[0].page, "computed", "vat table bases"))
+        ht = base_sum
     if ht is not None:
         if lines_sum is not None and close(lines_sum, ht):
             d.confirm("total_ht_eur")

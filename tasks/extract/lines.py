@@ -47,6 +47,11 @@ def _vat_row_words() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _vat_base_words() -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(_vocab()["vat_base_words"]) + r")\W*$")
+
+
+@lru_cache(maxsize=1)
 def _headers() -> dict[str, list[re.Pattern]]:
     return {k: [re.compile(r"^(?:" + p + r")\b") for p in v] for k, v in _vocab()["table_headers"].items()}
 
@@ -700,13 +705,17 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
             letters = _vat_row_words().sub("", fold(text))
             if re.search(r"[a-z]{2}", letters):
                 break
-            for n in find_numbers(clean(text), ocr=s.ocr):
-                values.append((n.value, s.conf_between(0, len(s.text))))
+            cleaned = clean(text)
+            for n in find_numbers(cleaned, ocr=s.ocr):
+                values.append((n.value, s.conf_between(0, len(s.text)),
+                               bool(_vat_base_words().search(fold(cleaned[:n.start])))))
         if not values:
             continue
         base = vat = None
         checked = False
-        if len(values) >= 2:
+        if len(values) == 1 and values[0][2]:
+            base = values[0][0]  # « (base 18,64 €) » whose VAT amount was not read
+        elif len(values) >= 2:
             a, b = values[0][0], values[1][0]
             if _close(a * rate / 100, b, abs_tol=0.02, rel=0.002):
                 base, vat, checked = a, b, True
@@ -716,7 +725,7 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
                 base, vat = a, b
         else:
             vat = values[0][0]
-        conf = min(c for _, c in values)
+        conf = min(c for _, c, _ in values)
         rows.append(VatRow(rate, base, vat, line.page, conf, checked))
     return _dedupe_vat(rows)
 
