@@ -2,6 +2,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tasks.extract.numbers import (
     find_date_ranges, find_dates, find_numbers, find_percents, fold, parse_amount, parse_date, parse_unit_price,
@@ -75,3 +77,22 @@ def test_fold_keeps_positions():
     text = "Référence client : 6 866 949 837"
     assert len(fold(text)) == len(text)
     assert fold(text).startswith("reference client")
+
+
+def test_a_number_mixing_grouping_spaces_and_dots_is_no_number():
+    """`0 800.112 212` (a phone number on a scan) crashed the extraction."""
+    assert [n.value for n in find_numbers("Service client 0 800.112 212", ocr=True)] == []
+    assert [n.value for n in find_numbers("1 234.56 € et 0.165 €/kWh")] == [0.165]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"-?[0-9Ol]{1,3}([ .,;\u00a0][0-9]{2,3}){0,4}([,.][0-9]{1,4})? ?(€|%|kWh)?", fullmatch=True),
+       st.booleans())
+@example("0 800.112 212", True)  # a phone number on a scan, that crashed the extraction
+def test_number_readers_never_raise_on_digits_and_separators(text, ocr):
+    """Whatever OCR makes of a number, reading it returns numbers or none."""
+    for number in find_numbers(text, ocr=ocr):
+        assert number.value == number.value  # a float, not NaN
+    find_percents(text)
+    parse_amount(text)
+    parse_unit_price(text)

@@ -122,8 +122,8 @@ def find_numbers(text: str, *, ocr: bool = False) -> list[Number]:
         if "." in int_part and sep is None and not _dot_thousands_plausible(int_part):
             # `0.165` style: a dot decimal, not a thousands separator
             head, _, tail = int_part.partition(".")
-            if "." in tail:
-                continue
+            if "." in tail or " " in int_part:
+                continue  # `0 800.112 212` (a phone number) mixes separators: no number
             digits, dec, sep = head, tail, "."
         value = float(digits + ("." + dec if dec else ""))
         if m.group("sign") and m.group("sign").strip() == "-":
