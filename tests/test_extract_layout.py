@@ -808,3 +808,29 @@ def test_an_ht_total_read_under_a_column_heading_gives_way_to_the_vat_table():
 
     rows[-1] = [(40, "Total TTC"), (470, "116,06 €")]  # the VAT table no longer makes the total
     assert extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["total_ht_eur"] != 97.89
+
+
+def test_a_period_a_year_before_its_bills_date_is_doubted():
+    """A photo read the period's year 2026 as 2025: the bill would be priced
+    at the previous year's tariffs and VAT rules. A bill comes out weeks
+    after its period, so one of the dates is misread: each is doubted, and
+    a period read at an OCR line's confidence falls below the threshold."""
+    from datetime import date
+
+    from tasks.extract.checks import check_period
+    from tasks.extract.store import Candidate, Draft
+
+    def checked(issued: date) -> Draft:
+        d = Draft()
+        d.set("invoice_date", Candidate(issued, 0.75, 1, "ocr", "invoice_date:same"))
+        d.set("period.start", Candidate(date(2025, 1, 10), 0.67, 2, "ocr", "line"))
+        d.set("period.end", Candidate(date(2025, 2, 24), 0.67, 2, "ocr", "line"))
+        check_period(d)
+        return d
+
+    weeks_after = checked(date(2025, 2, 26))
+    assert [weeks_after.cand(p).conf for p in ("invoice_date", "period.start", "period.end")] == [0.75, 0.67, 0.67]
+    year_after = checked(date(2026, 2, 26))
+    assert [round(year_after.cand(p).conf, 3) for p in ("invoice_date", "period.start", "period.end")] == \
+        [0.525, 0.469, 0.469]
+    assert year_after.failed["period.start"] == ["date-order"]
