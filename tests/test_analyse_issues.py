@@ -257,6 +257,17 @@ def test_vat_anomaly_fires_on_a_wrong_rate():
     assert issues_of(after_august)["VAT_ANOMALY"]["severity"] == "low"
 
 
+def test_vat_anomaly_trusts_no_line_dated_a_year_before_its_bill():
+    """The subscription of 2024 at 20 % is an anomaly on a bill of early
+    2025; on a bill issued more than six months after that line's period,
+    one of the dates was misread (a year digit on a photo): no verdict."""
+    bill = build("dev-012")
+    set_rate(bill, "subscription", 20, [(5.5, 22.98), (20, 764.83 + 112.08)])
+    assert "VAT_ANOMALY" in issues_of(bill)
+    bill["invoice_date"] = "2026-01-15"
+    assert "VAT_ANOMALY" not in issues_of(bill)
+
+
 def test_vat_anomaly_ignores_a_rate_that_disagrees_with_the_vat_breakdown():
     bill = build("dev-003")  # 5,5 % read on the energy line, but the breakdown taxes it at 20 %: a misread
     next(i for i in bill["lines"] if i["kind"] == "consumption")["vat_rate_percent"] = 5.5

@@ -467,6 +467,7 @@ def vat_anomaly(ctx: Context) -> list[dict]:
     reduced, normal = rule("VAT_ANOMALY", "reduced_rate_percent"), rule("VAT_ANOMALY", "normal_rate_percent")
     period = ctx.analysis.get("period") or {}
     bill_start, bill_end = parse_date(period.get("start")), parse_date(period.get("end"))
+    issued = parse_date(ctx.analysis.get("invoice_date"))
     findings: list[tuple[str, str, float | None]] = []  # (severity, evidence, impact on this bill)
 
     for line in (ctx.analysis.get("lines") or []) if _line_rates_agree(ctx.analysis) else []:
@@ -483,6 +484,8 @@ def vat_anomaly(ctx: Context) -> list[dict]:
             findings.append(("high", f"TVA à 5,5 % appliquée à {_line_text(line)}, qui relève du taux de 20 %",
                              -amount * (normal - reduced) / 100))
         elif kind in ("subscription", "cta") and start and end:
+            if issued and (issued - end).days > value("plausible_values", "issued_after_period_max_days"):
+                continue  # the line's dates or the bill's is misread: which rate applied is unknown
             if end < switch and abs(rate - normal) < 0.01:
                 findings.append(("high", f"TVA à 20 % appliquée à {_line_text(line)} pour une période antérieure au "
                                          f"{fmt.day(switch)}, où le taux réduit de 5,5 % s'applique",
