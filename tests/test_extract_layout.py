@@ -834,3 +834,22 @@ def test_a_period_a_year_before_its_bills_date_is_doubted():
     assert [round(year_after.cand(p).conf, 3) for p in ("invoice_date", "period.start", "period.end")] == \
         [0.525, 0.469, 0.469]
     assert year_after.failed["period.start"] == ["date-order"]
+
+
+def test_a_totals_column_drifted_most_of_a_line_below_its_labels_is_still_read_beside_them():
+    """On a scan, the amounts of a totals table came out 0.85 of a line
+    height lower than their labels, each on a line of its own: each label
+    still reads the amount beside it, not the next row's."""
+    from tasks.extract.fields import extract_totals
+
+    def words(y: float, *cells: tuple[float, str]) -> list[Word]:
+        return [Word(text, x, y, x + 4.5 * len(text), y + 9, 0.95) for x, text in cells]
+
+    rows = [words(100, (40, "Total"), (67, "HT")), words(107.6, (430, "408,50"), (462, "€")),
+            words(116, (40, "Total"), (67, "TVA")), words(123.6, (430, "73,53"), (457, "€")),
+            words(132, (40, "Total"), (67, "TTC")), words(132, (430, "482,03"), (462, "€"))]
+    doc = build_document([Page(number=1, width=595, height=842, words=sum(rows, []), source="ocr")])
+    totals = extract_totals(doc)
+    assert [c.value for c in totals["total_ht"]] == [408.50]
+    assert [c.value for c in totals["total_vat"]] == [73.53]
+    assert [c.value for c in totals["total_ttc"]] == [482.03]

@@ -360,14 +360,16 @@ def caption_habit(doc: Document) -> str | None:
 
 def _right_candidates(doc: Document, seg: Segment) -> list[Segment]:
     """Segments right of `seg` on its line, or on the line just above or
-    below when their middle is level with `seg` (cells drift on photos)."""
+    below when their middle is within 0.9 of its height of `seg`'s (cells
+    drift on photos, and on scans a right-hand column can sit most of a
+    line lower than its labels)."""
     mid = (seg.y0 + seg.y1) / 2
     h = seg.height
     found = list(doc.right_of(seg))
     for idx in (seg.line - 1, seg.line + 1):
         if 0 <= idx < len(doc.lines) and doc.lines[idx].page == seg.page:
             for other in doc.lines[idx].segments:
-                if other.x0 >= seg.x1 - 1 and abs((other.y0 + other.y1) / 2 - mid) < 0.75 * h:
+                if other.x0 >= seg.x1 - 1 and abs((other.y0 + other.y1) / 2 - mid) < 0.9 * h:
                     found.append(other)
     found.sort(key=lambda o: o.x0)
     return found
