@@ -173,16 +173,16 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     base_sum = round(sum(r.base for r in vat_rows), 2) if vat_rows and all(r.base is not None for r in vat_rows) \
         else None
     vat_seen = vat if vat is not None else vat_sum
-    if ht is not None and vat_seen is not None and ttc is not None and lines_sum is not None \
-            and _is_ocr(d, "total_ht_eur") and not close(ht + vat_seen, ttc, abs_tol=0.03) \
-            and not close(lines_sum, ht) and close(lines_sum + vat_seen, ttc, abs_tol=0.03):
+    # An HT total read by OCR that neither the lines nor the TTC less the VAT bear out.
+    unborne = ht is not None and _is_ocr(d, "total_ht_eur") and not (lines_sum is not None and close(lines_sum, ht)) \
+        and not (vat_seen is not None and ttc is not None and close(ht + vat_seen, ttc, abs_tol=0.03))
+    if unborne and lines_sum is not None and vat_seen is not None and ttc is not None \
+            and close(lines_sum + vat_seen, ttc, abs_tol=0.03):
         # The lines and the VAT add up to the TTC, the HT read does not: a misread HT.
         page = d.cand("total_ht_eur").page
         d.set("total_ht_eur", Candidate(lines_sum, 0.8, page, "computed", "lines sum"))
         ht = lines_sum
-    elif ht is not None and _is_ocr(d, "total_ht_eur") and not d.support.get("total_ht_eur") \
-            and not any(x is not None and close(x, ht) for x in (lines_sum, base_sum)) \
-            and not (vat_seen is not None and ttc is not None and close(ht + vat_seen, ttc, abs_tol=0.03)) \
+    elif unborne and not d.support.get("total_ht_eur") and not (base_sum is not None and close(base_sum, ht)) \
             and _vat_table_proves_ht(vat_rows, base_sum, vat_sum, lines_sum, ttc):
         # The HT total read as a figure nothing bears out (a column's first
         # amount under its « Total HT » heading): the VAT table's bases are

@@ -204,8 +204,8 @@ _CENTS_ONLY = re.compile(r"^\s?(?:c\s?€|cts?\b|centimes?)", re.I)
 
 def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
     text = seg.text
-    chars = list(blank_dates(text, ocr=seg.ocr))
-    t = "".join(chars)
+    t = blank_dates(text, ocr=seg.ocr)
+    chars = list(t)
     toks: list[_Token] = []
     if skip_label:
         return toks

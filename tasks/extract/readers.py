@@ -14,7 +14,6 @@ _NOT_MONEY = re.compile(r"\s?(?:%|k?wh|mwh|m3|m³|m\s?3|mois|jours?|j\b|kva|kw\b
 _MONEY = re.compile(r"\s?(?:€|eur\b|euros?\b)", re.I)
 
 
-
 def read_amount(text: str, *, ocr: bool = False, need_euro: bool = False) -> tuple[float, int, int] | None:
     """The first amount in euros: `1 479,85 €`, `-12,00 €`, `2 133,59`; not a
     percentage, a quantity, a date or a unit price."""
