@@ -338,14 +338,23 @@ def uneven_light(image: Image.Image, *, spread: float = 40.0) -> bool:
 def flatten_illumination(image: Image.Image) -> Image.Image:
     """Divide by the estimated paper brightness so that shadows and uneven
     light become white paper, then stretch the contrast."""
-    background = paper_background(image).resize(image.size, Image.Resampling.BILINEAR)
-    grey = np.asarray(image, dtype=np.float32)
-    paper = np.asarray(background, dtype=np.float32)
-    np.maximum(paper, 1.0, out=paper)
-    flat = np.divide(grey, paper)
-    flat *= 255.0
-    np.minimum(flat, 255.0, out=flat)
-    return autocontrast(Image.fromarray(flat.astype(np.uint8), "L"))
+    background = np.asarray(paper_background(image).resize(image.size, Image.Resampling.BILINEAR))
+    grey = np.asarray(image)
+    flat = np.empty_like(grey)
+    # In bands of rows: float copies of a whole 300 dpi page cost ~100 MB
+    # per page read at once, for the same result.
+    for top in range(0, grey.shape[0], _FLATTEN_BAND_ROWS):
+        rows = slice(top, top + _FLATTEN_BAND_ROWS)
+        paper = background[rows].astype(np.float32)
+        np.maximum(paper, 1.0, out=paper)
+        band = np.divide(grey[rows], paper, dtype=np.float32)
+        band *= 255.0
+        np.minimum(band, 255.0, out=band)
+        flat[rows] = band.astype(np.uint8)
+    return autocontrast(Image.fromarray(flat, "L"))
+
+
+_FLATTEN_BAND_ROWS = 256
 
 
 def autocontrast(image: Image.Image) -> Image.Image:

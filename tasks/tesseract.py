@@ -61,15 +61,16 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _pgm(image: "Image") -> bytes:
+def _pgm(image: "Image") -> memoryview:
     if image.mode != "L":
         image = image.convert("L")
     buffer = io.BytesIO()
     image.save(buffer, "PPM")  # Pillow writes "L" images as binary PGM (P5)
-    return buffer.getvalue()
+    # A view, not a copy: a 300 dpi page is 9 MB, held while Tesseract reads it.
+    return buffer.getbuffer()
 
 
-def _run(args: list[str], data: bytes, timeout_s: float) -> str:
+def _run(args: list[str], data: bytes | memoryview, timeout_s: float) -> str:
     if shutil.which(PROGRAM) is None:
         raise TesseractError("tesseract is not installed")
     try:

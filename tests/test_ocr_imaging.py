@@ -69,6 +69,21 @@ def test_uneven_light_becomes_white_paper(text_page):
     assert np.median(ink) < 80
 
 
+def test_flattening_in_bands_of_rows_gives_the_whole_page_formula(text_page):
+    """The division runs in bands of rows to spare memory: the bands' seams
+    must not show (the page is several bands tall)."""
+    ramp = Image.linear_gradient("L").resize(text_page.size).point(lambda v: 255 - v * 145 // 255)
+    shaded = Image.composite(text_page, ramp, text_page.point(lambda v: 255 if v < 128 else 0))
+    assert shaded.height > 3 * imaging._FLATTEN_BAND_ROWS
+
+    paper = np.asarray(imaging.paper_background(shaded).resize(shaded.size, Image.Resampling.BILINEAR),
+                       dtype=np.float32)
+    whole = np.minimum(np.asarray(shaded, dtype=np.float32) / np.maximum(paper, 1.0) * 255.0, 255.0)
+    expected = imaging.autocontrast(Image.fromarray(whole.astype(np.uint8), "L"))
+
+    assert np.array_equal(np.asarray(imaging.flatten_illumination(shaded)), np.asarray(expected))
+
+
 def test_a_photos_shaded_corner_becomes_white_paper_too(text_page):
     """A shade over one corner only (30 % darker), under what the test of
     uneven light over the page's centre sees: on a photo the paper is
