@@ -30,6 +30,22 @@ def test_a_dash_lying_low_in_its_line_stays_in_it():
     assert [[s.text for s in line.segments] for line in doc.lines] == [["Électricité verte - Prix fixe"]]
 
 
+def test_a_word_whose_box_reaches_far_up_stays_in_its_line():
+    """OCR boxed `NUMÉRO` from well above its accent down to the baseline it
+    shares with `VOTRE` and `CLIENT`: its centre sits too high for their
+    line, yet the label is one (and its value, under it, is found)."""
+    words = [Word("VOTRE", 49.7, 100.4, 72.7, 105.7, 0.96), Word("NUMÉRO", 75.8, 94.0, 106.3, 105.8, 0.96),
+             Word("CLIENT", 109.4, 100.3, 133.6, 105.9, 0.96), Word("Mme", 378.1, 100.0, 400.4, 107.2, 0.96),
+             Word("Denis", 404.0, 99.7, 429.6, 107.3, 0.96), Word("4491682", 49.9, 108.7, 95.3, 116.1, 0.96),
+             # Above it, a line of its own whose bottom is not that baseline.
+             Word("Relevé", 75.8, 86.0, 106.3, 92.0, 0.96)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+
+    assert [[s.text for s in line.segments] for line in doc.lines] == [
+        ["Relevé"], ["VOTRE NUMÉRO CLIENT", "Mme Denis"], ["4491682"]]
+    assert extract_client_number(doc).value == "4491682"
+
+
 def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     """A box's edge read as `|` before the offer's name is no part of it; a
     label read with a comma for its full stop (`Réf, client`) is no name."""

@@ -348,6 +348,8 @@ def _page_lines(page: Page) -> list[Line]:
             centres = sorted((x.y0 + x.y1) / 2 for x in row)
             heights = sorted(max(x.y1 - x.y0, floor) for x in row)
             bands[best] = (centres[len(centres) // 2], heights[len(heights) // 2])
+    if page.source == "ocr":
+        rows = _join_tall_boxes(rows)
     lines = []
     for row in rows:
         row.sort(key=lambda w: w.x0)
@@ -357,6 +359,37 @@ def _page_lines(page: Page) -> list[Line]:
                           segments=segs))
     lines.sort(key=lambda ln: ((ln.y0 + ln.y1) / 2, ln.segments[0].x0))
     return lines
+
+
+def _join_tall_boxes(rows: list[list[Word]]) -> list[list[Word]]:
+    """Rows that are one line of print: a word whose OCR box reaches far up
+    (an accent over a capital, a speck above it: `NUMÉRO`) has its centre
+    too high for its line and starts a row of its own, which cuts a label
+    in two (`VOTRE CLIENT` / `NUMÉRO`). Such a row joins the row of its
+    neighbours when each of its words stands on the same baseline as a word
+    of that row just beside it, and overlaps none of them."""
+    rows = sorted(rows, key=lambda row: statistics.median((w.y0 + w.y1) / 2 for w in row))
+    merged: list[list[Word]] = []
+    for row in rows:
+        for other in merged[-2:]:
+            if _beside_on_baseline(other, row):  # the tall word's centre sorts first
+                other.extend(row)
+                break
+        else:
+            merged.append(row)
+    return merged
+
+
+def _beside_on_baseline(tall: list[Word], line: list[Word]) -> bool:
+    def neighbour(w: Word) -> bool:
+        return any(_overlap(v.x0, v.x1, w.x0, w.x1) < 0
+                   and -_overlap(v.x0, v.x1, w.x0, w.x1) <= SEGMENT_GAP * (v.y1 - v.y0)
+                   and abs(w.y1 - v.y1) <= 0.25 * (v.y1 - v.y0) and w.y0 <= v.y0
+                   for v in line)
+
+    if any(_overlap(v.x0, v.x1, w.x0, w.x1) >= 0 for v in line for w in tall):
+        return False
+    return all(neighbour(w) for w in tall)
 
 
 def _drop_duplicates(row: list[Word]) -> list[Word]:
