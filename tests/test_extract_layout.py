@@ -1,4 +1,6 @@
 """Lines, segments and labelled values rebuilt from word boxes."""
+from dataclasses import replace
+
 from tasks.extract.identifiers import extract_client_number
 from tasks.extract.labels import find_labels, value_spots
 from tasks.extract.layout import build_document, column_flow
@@ -737,7 +739,6 @@ def test_readings_whose_differences_are_the_lines_kwh_are_sure_of_their_nature()
     index difference is the kWh its line bills, so the indexes, and the
     « relevé réel » printed with them, are read right. One register that
     disagrees leaves the nature unsure."""
-    from dataclasses import replace
 
     from tasks.extract.invoice import extract_invoice
 
@@ -787,6 +788,21 @@ def test_a_pricing_sentence_in_a_footer_line_and_one_whose_prix_ocr_misread():
                    "Pénalités de retard de paiement : 3 fois le taux d'intérêt légal.") == "fixe"
     assert pricing("Pdx fixe du kWh HT jusqu'au 31/08/2027.") == "fixe"
     assert pricing("En cas de retard de paiement, une indemnité fixe de 40 € est due.") is None
+
+
+def test_a_pricing_read_well_counts_though_its_line_holds_a_poor_word():
+    """On a scan, « Prix fixe pendant 2 ans (jusqu'au …), hors évolution des
+    taxes » with « (jusqu'au » read at 10 %: the words that say the price is
+    fixed were read well, and are what counts."""
+    from tasks.extract.fields import pricing_candidates
+    from tasks.extract.store import vote
+
+    page = words_page([[(40, "Prix fixe pendant 2 ans (jusqu'au 30/04/2025), hors évolution des taxes")]],
+                      source="ocr", conf=0.93)
+    page.words = [replace(w, conf=0.1) if w.text == "(jusqu'au" else w for w in page.words]
+    found = vote(pricing_candidates(build_document([page]), None)[0])
+
+    assert found.value == "fixe" and found.conf >= 0.5
 
 
 def test_a_vat_rows_only_number_introduced_as_its_base_is_its_base():

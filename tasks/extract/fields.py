@@ -204,7 +204,10 @@ def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate
         if re.search(r"prix|offre|tarif|du kwh", f) and len(phrase) <= 140:
             # `Offre … – prix bloqué pendant …` says it of the bill's own offer.
             base = 0.78 if re.search(r"\boffre\b|\bprix\b", fold(phrase)) else 0.6
-            cands.append(from_segment(key, seg, base, "pricing-text"))
+            # The word that says it is the evidence, not the worst-read word
+            # of a long footer line.
+            span = (start, end) if end <= len(seg.text) else None
+            cands.append(from_segment(key, seg, base, "pricing-text", span=span))
             if phrase not in mentions:
                 mentions.append(phrase)
     return cands, mentions
