@@ -194,3 +194,22 @@ def test_a_gas_distribution_band_is_evidence_that_the_bill_charges_gas():
                 labelled_kwh={"kwh_gaz": [Candidate(4510, 0.8, 1, "ocr", "kwh-label")]})
     assert detect_energy(energy_scores(**seen, gas_band=False))[0] is None
     assert detect_energy(energy_scores(**seen, gas_band=True))[0] == "gaz"
+
+
+def test_a_printed_energy_total_far_below_its_own_lines_is_another_rows_amount():
+    """A tilted photo's table put the CTA row's amount beside « Total gaz TTC »
+    (7,03 € for lines of 336,81 € HT): VAT only adds to the lines, so this
+    is no total; gas's share then comes from its lines. A total above its
+    lines stands."""
+    from tasks.extract.checks import below_its_lines
+
+    gas = [Item(label="Abonnement gaz", kind="subscription", energy="gaz", amount=36.62),
+           Item(label="Consommation", kind="consumption", energy="gaz", amount=300.19),
+           Item(label="Remise fidélité", kind="discount", energy="gaz", amount=-20.0),
+           Item(label="CTA", kind="cta", energy="gaz", amount=None)]
+    assert below_its_lines(7.03, gas)
+    assert not below_its_lines(380.17, gas)
+    assert not below_its_lines(7.03, [])
+
+    analysis = extract_invoice([_ocr(DUAL + [[(300, "Total gaz TTC"), (420, "7,03 €")]])])
+    assert analysis["gas"]["amount_ttc_eur"] == 404.17

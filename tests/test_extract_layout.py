@@ -48,6 +48,25 @@ def test_a_word_whose_box_reaches_far_up_stays_in_its_line():
     assert extract_client_number(doc).value == "4491682"
 
 
+def test_words_that_landed_in_another_columns_row_return_to_their_line():
+    """A scan's OCR boxes (gen-0062): « variable », boxed from well above
+    its line, lands in the next column's row (« Solde de … »), and the dash
+    in the row below; both stand beside a word of « Gaz vert - Prix » on its
+    baseline (or within it), and go back to it."""
+    w = Word
+    words = [w("OFFRE", 50.1, 185.2, 72.0, 190.7, 0.48), w("Gaz", 50.1, 193.6, 69.1, 201.3, 0.97),
+             w("vert", 72.7, 192.7, 91.9, 206.1, 0.93), w("-", 97.4, 197.2, 101.5, 205.1, 0.92),
+             w("Prix", 105.8, 193.4, 126.0, 201.1, 0.96), w("variable", 129.6, 185.0, 172.8, 201.1, 0.94),
+             w("Solde", 246.7, 187.9, 269.7, 194.8, 0.97), w("de", 273.0, 187.9, 283.1, 194.6, 0.96),
+             w("votre", 286.5, 188.1, 308.3, 194.6, 0.97), w("facture", 311.7, 187.6, 341.7, 194.6, 0.96),
+             w("Net", 246.9, 201.3, 263.2, 210.4, 0.97), w("à", 266.6, 200.6, 271.6, 208.0, 0.96),
+             w("payer", 275.7, 202.5, 302.8, 209.5, 0.93)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+
+    assert [[s.text for s in line.segments] for line in doc.lines] == [
+        ["OFFRE"], ["Solde de votre facture"], ["Gaz vert - Prix variable"], ["Net à payer"]]
+
+
 def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     """A box's edge read as `|` before the offer's name is no part of it; a
     label read with a comma for its full stop (`Réf, client`) is no name."""

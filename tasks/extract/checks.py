@@ -310,3 +310,11 @@ def check_period(d: Draft) -> None:
         # prices the bill at another year's tariffs and tax rules.
         for p in ("invoice_date", "period.start", "period.end"):
             d.doubt(p, 0.7, "date-order")
+
+
+def below_its_lines(energy_ttc: float, items: list[Item]) -> bool:
+    """Whether an energy's printed total TTC is far below what its own lines
+    already come to (VAT only adds): another row's amount, taken for the
+    total on a tilted photo's table. Lines not read only lower the sum."""
+    lines = sum(i.amount for i in items if i.amount is not None)
+    return energy_ttc < value("plausible_values", "energy_ttc_min_share_of_lines") * lines

@@ -303,8 +303,8 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     """The energy's share of the bill, VAT included: printed, else from its
     lines and their VAT rates, else (one energy, nothing else billed) the
     bill's total."""
-    cands = list(printed)
     items = [i for i in st.items if i.energy == energy and i.kind not in NOT_ENERGY]
+    cands = [c for c in printed if not checks.below_its_lines(c.value, items)]
     ht = st.draft.get("total_ht_eur")
     complete = ht is not None and abs(sum(i.amount or 0 for i in st.items) - ht) <= 0.05
     bases = [r.base for r in st.vat_rows]

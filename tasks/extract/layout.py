@@ -349,7 +349,7 @@ def _page_lines(page: Page) -> list[Line]:
             heights = sorted(max(x.y1 - x.y0, floor) for x in row)
             bands[best] = (centres[len(centres) // 2], heights[len(heights) // 2])
     if page.source == "ocr":
-        rows = _join_tall_boxes(rows)
+        rows = _rejoin_strays(rows)
     lines = []
     for row in rows:
         row.sort(key=lambda w: w.x0)
@@ -361,35 +361,42 @@ def _page_lines(page: Page) -> list[Line]:
     return lines
 
 
-def _join_tall_boxes(rows: list[list[Word]]) -> list[list[Word]]:
-    """Rows that are one line of print: a word whose OCR box reaches far up
-    (an accent over a capital, a speck above it: `NUMÉRO`) has its centre
-    too high for its line and starts a row of its own, which cuts a label
-    in two (`VOTRE CLIENT` / `NUMÉRO`). Such a row joins the row of its
-    neighbours when each of its words stands on the same baseline as a word
-    of that row just beside it, and overlaps none of them."""
+def _rejoin_strays(rows: list[list[Word]]) -> list[list[Word]]:
+    """Words back in the line they were printed in. A word whose OCR box
+    reaches far up or down (an accent over a capital, a speck above it:
+    `NUMÉRO`), or a word in a smaller font (`Plenitude Eni`), has its centre
+    off its line's and lands in a row of its own or in another column's
+    row, which cuts a label or a name in two (`VOTRE CLIENT` / `NUMÉRO`).
+    Such a word, with no neighbour in its row and not on its baseline,
+    moves to a nearby row where a word just beside it stands on the same
+    baseline."""
     rows = sorted(rows, key=lambda row: statistics.median((w.y0 + w.y1) / 2 for w in row))
-    merged: list[list[Word]] = []
-    for row in rows:
-        for other in merged[-2:]:
-            if _beside_on_baseline(other, row):  # the tall word's centre sorts first
-                other.extend(row)
-                break
-        else:
-            merged.append(row)
-    return merged
+    for i, row in enumerate(rows):
+        for word in list(row):
+            others = [other for other in row if other is not word]
+            if any(_adjacent(word, other) or _same_baseline(word, other) for other in others):
+                continue
+            for j in (i - 1, i + 1, i - 2, i + 2):
+                if 0 <= j < len(rows) and rows[j] and _on_baseline_beside(word, rows[j]):
+                    row.remove(word)
+                    rows[j].append(word)
+                    break
+    return [row for row in rows if row]
 
 
-def _beside_on_baseline(tall: list[Word], line: list[Word]) -> bool:
-    def neighbour(w: Word) -> bool:
-        return any(_overlap(v.x0, v.x1, w.x0, w.x1) < 0
-                   and -_overlap(v.x0, v.x1, w.x0, w.x1) <= SEGMENT_GAP * (v.y1 - v.y0)
-                   and abs(w.y1 - v.y1) <= 0.25 * (v.y1 - v.y0) and w.y0 <= v.y0
-                   for v in line)
+def _adjacent(a: Word, b: Word) -> bool:
+    gap = max(a.x0, b.x0) - min(a.x1, b.x1)
+    return 0 <= gap <= SEGMENT_GAP * min(a.y1 - a.y0, b.y1 - b.y0)
 
-    if any(_overlap(v.x0, v.x1, w.x0, w.x1) >= 0 for v in line for w in tall):
+
+def _same_baseline(word: Word, other: Word) -> bool:
+    return abs(word.y1 - other.y1) <= 0.25 * (other.y1 - other.y0)
+
+
+def _on_baseline_beside(word: Word, row: list[Word]) -> bool:
+    if any(_overlap(v.x0, v.x1, word.x0, word.x1) > 0 for v in row):
         return False
-    return all(neighbour(w) for w in tall)
+    return any(_adjacent(word, v) and _same_baseline(word, v) for v in row)
 
 
 def _drop_duplicates(row: list[Word]) -> list[Word]:
