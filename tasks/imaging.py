@@ -335,6 +335,9 @@ def uneven_light(image: Image.Image, *, spread: float = 40.0) -> bool:
     return bool(high - low > spread)
 
 
+_FLATTEN_BAND_ROWS = 256
+
+
 def flatten_illumination(image: Image.Image) -> Image.Image:
     """Divide by the estimated paper brightness so that shadows and uneven
     light become white paper, then stretch the contrast."""
@@ -352,9 +355,6 @@ def flatten_illumination(image: Image.Image) -> Image.Image:
         np.minimum(band, 255.0, out=band)
         flat[rows] = band.astype(np.uint8)
     return autocontrast(Image.fromarray(flat, "L"))
-
-
-_FLATTEN_BAND_ROWS = 256
 
 
 def autocontrast(image: Image.Image) -> Image.Image:
