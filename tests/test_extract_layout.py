@@ -67,6 +67,19 @@ def test_words_that_landed_in_another_columns_row_return_to_their_line():
         ["OFFRE"], ["Solde de votre facture"], ["Gaz vert - Prix variable"], ["Net à payer"]]
 
 
+def test_a_value_wrapped_onto_the_next_line_of_a_scan_is_joined_though_one_box_is_stretched():
+    """« Électricité et gaz verts - Prix / fixe »: OCR boxed « Électricité »
+    from well above its accent, which makes its segment's box taller than
+    the next line's; the words' own heights say both lines are one print."""
+    from tasks.extract.fields import extract_offer
+
+    page = words_page([[(55, "OFFRE")], [(55, "Électricité et gaz verts - Prix")], [(55, "fixe")]],
+                      source="ocr", conf=0.9, line_gap=11)
+    page.words = [replace(w, y0=w.y0 - 5) if w.text == "Électricité" else w for w in page.words]
+
+    assert extract_offer(build_document([page]), []).value == "Électricité et gaz verts - Prix fixe"
+
+
 def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     """A box's edge read as `|` before the offer's name is no part of it; a
     label read with a comma for its full stop (`Réf, client`) is no name."""
