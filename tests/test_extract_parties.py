@@ -185,3 +185,29 @@ def test_an_invoice_number_cut_in_two_by_ocr_at_the_end_of_its_line_is_read_whol
     assert extract_invoice_number(doc([[(466, "Facture n° FA2024032347 16")]])).value == "FA2024032347"
     assert extract_invoice_number(doc([[(40, "Facture n° 30241137 du 12/03/2024")]], source="ocr", conf=0.9)).value \
         == "30241137"
+
+
+def test_a_service_phone_whose_label_ocr_misread_is_no_client_number():
+    """« Service client 09 78 28 86 62 » read « ervice client 09 78 … »: the
+    words left look like a client number's label, but a number printed in
+    pairs from a zero is a phone number. Ten digits printed otherwise may
+    be a client number."""
+    assert extract_client_number(doc([[(40, "à ervice client 09 78 28 86 62")]], source="ocr", conf=0.9)) is None
+    assert extract_client_number(doc([[(40, "N° client : 0978288662")]])).value == "0978288662"
+
+
+def test_a_customer_block_read_through_a_speck_and_never_named_by_one_stray_word():
+    """A speck read as `:` between the name and the street in the address
+    column does not end the block; an OCR remnant of one word over an
+    address, with no civility, is no name."""
+    rows = [[(40, "OHM Énergie"), (303, "Monsieur Théo Vincent")],
+            [(40, "Service client 09 78 28 86 62"), (322, ":")],
+            [(303, "60 bis boulevard Édouard Herriot")],
+            [(303, "42000 Saint-Étienne")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Théo Vincent"
+    assert found["address"].value == "60 bis boulevard Édouard Herriot, 42000 Saint-Étienne"
+
+    rows = [[(303, "Re")], [(303, "124 impasse Pasteur")], [(303, "59000 Lille")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"] is None and found["address"].value == "124 impasse Pasteur, 59000 Lille"

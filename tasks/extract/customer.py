@@ -232,6 +232,8 @@ def _segment_above(doc: Document, seg: Segment) -> Segment | None:
         if seg.y0 - line.y1 > 2.2 * h:
             return None
         for other in line.segments:
+            if not any(c.isalnum() for c in other.text):
+                continue  # a speck read as `:` between the block's lines
             if abs(other.x0 - seg.x0) < 1.5 * h or (abs(other.x0 - seg.x0) < 4 * h and
                                                      min(other.x1, seg.x1) - max(other.x0, seg.x0) > 0):
                 return other
@@ -298,7 +300,9 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
             base = 0.55 + 0.1 * block.score
             if block.name_seg is not None:
                 name = format_name(block.name_seg.text)
-                if name:
+                # Without a civility to vouch for it, one word over an address
+                # is an OCR remnant (`Re` for « Mme Amina Caron »), not a name.
+                if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1):
                     names.append(from_segment(name, block.name_seg, base, "block"))
             address = _format_block_address(doc, block.lines)
             addresses.append(from_segment(address, block.lines[-1], base, "block"))

@@ -208,6 +208,8 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
 
 def _read_client_number(text: str, *, ocr: bool = False):
     found = read_reference(text, min_len=5, join_groups=True)
+    if found and _PHONE.fullmatch(text[found[1]:found[2]].strip()):
+        return None  # `Service client 09 78 28 86 62`, its `Service` misread
     if found and not _POSTCODE_TOWN.match(text, found[1]):
         digits = sum(c.isdigit() for c in found[0])
         if digits >= 3 or (digits and _PREFIXED_ID.fullmatch(found[0])):
@@ -215,6 +217,8 @@ def _read_client_number(text: str, *, ocr: bool = False):
     return None
 
 
+# A French phone number as printed: ten digits in pairs, the first a zero.
+_PHONE = re.compile(r"0[1-9](?:[ .]\d{2}){4}")
 # `A-B2EAFF0B`: an account id, a letter prefix and capitals that happen to hold few digits.
 _PREFIXED_ID = re.compile(r"[A-Z]{1,3}-[0-9A-Z]{6,}")
 
