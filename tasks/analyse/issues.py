@@ -18,7 +18,7 @@ from . import fmt
 from .billprices import fold, line_period, lines_of
 from .compare import OPTION_LABEL, EnergyComparison, trve_reference
 from .marketdata import ReferenceData, parse_date
-from .rules import rule, value
+from .rules import issued_implausibly_late, rule, value
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 ENERGY_LABEL = {"electricite": "électricité", "gaz": "gaz"}
@@ -484,7 +484,7 @@ def vat_anomaly(ctx: Context) -> list[dict]:
             findings.append(("high", f"TVA à 5,5 % appliquée à {_line_text(line)}, qui relève du taux de 20 %",
                              -amount * (normal - reduced) / 100))
         elif kind in ("subscription", "cta") and start and end:
-            if issued and (issued - end).days > value("plausible_values", "issued_after_period_max_days"):
+            if issued and issued_implausibly_late(issued, end):
                 continue  # the line's dates or the bill's is misread: which rate applied is unknown
             if end < switch and abs(rate - normal) < 0.01:
                 findings.append(("high", f"TVA à 20 % appliquée à {_line_text(line)} pour une période antérieure au "

@@ -7,6 +7,7 @@ and the tests can point at.
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,3 +40,10 @@ def value(section: str, key: str, rule: str | None = None):
 
 def rule(code: str, key: str):
     return value("rules", key, code)
+
+
+def issued_implausibly_late(issued: date, period_end: date) -> bool:
+    """Whether a bill dated `issued` comes too long after a period ending
+    `period_end` (`plausible_values.issued_after_period_max_days`): one of
+    the two dates is misread."""
+    return (issued - period_end).days > value("plausible_values", "issued_after_period_max_days")

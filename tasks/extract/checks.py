@@ -6,7 +6,7 @@ the bill itself is inconsistent: the analyse stage reports that."""
 from __future__ import annotations
 
 from tasks.analyse.marketdata import load_reference
-from tasks.analyse.rules import value
+from tasks.analyse.rules import issued_implausibly_late, value
 from tasks.extract.energy import KVA_STEPS, Reading
 from tasks.extract.lines import Item, VatRow
 from tasks.extract.store import Candidate, Draft
@@ -304,7 +304,7 @@ def check_period(d: Draft) -> None:
     inv = d.get("invoice_date")
     if inv and start and inv < start:
         d.doubt("invoice_date", 0.7, "date-order")
-    if inv and end and (inv - end).days > value("plausible_values", "issued_after_period_max_days"):
+    if inv and end and issued_implausibly_late(inv, end):
         # A bill comes out weeks after its period: a year apart, one of the
         # dates lost a digit (2026 read 2025 on a photo), and a wrong period
         # prices the bill at another year's tariffs and tax rules.

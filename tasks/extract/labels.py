@@ -393,8 +393,8 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
                 label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h)  # centred captions
             # A label's box and its value's differ in height (a bold value, an
             # accent): only a value's words are measured for its continuation.
-            same_size = abs(other.height - h) < 0.3 * h if label_ok else _same_print_size(seg, other)
-            if aligned and same_size and (label_ok or not is_label(other)):
+            if aligned and _same_print_size(seg, other, by_words=not label_ok) \
+                    and (label_ok or not is_label(other)):
                 # The value of the next row's own label is no continuation (`Offre : Classic` over
                 # `Période de facturation : du 01/10/2025 au 30/11/2025`).
                 if not label_ok and any(is_label(left) for left in line.segments[:k]):
@@ -403,13 +403,13 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     return None
 
 
-def _same_print_size(a: Segment, b: Segment) -> bool:
+def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:
     """Whether two segments are printed in one size: their boxes' heights
-    agree, or, on OCR reads, their words' median heights (one box stretched
-    by a speck or a bracket sways a segment's box, not the median)."""
+    agree, or, `by_words` on OCR reads, their words' median heights (one box
+    stretched by a speck or a bracket sways a segment's box, not the median)."""
     if abs(b.height - a.height) < 0.3 * a.height:
         return True
-    if not (a.ocr and b.ocr):
+    if not (by_words and a.ocr and b.ocr):
         return False
     ha, hb = (statistics.median(w.y1 - w.y0 for w in s.words) for s in (a, b))
     return abs(hb - ha) < 0.3 * ha

@@ -385,7 +385,7 @@ def _rejoin_strays(rows: list[list[Word]]) -> list[list[Word]]:
 
 
 def _adjacent(a: Word, b: Word) -> bool:
-    gap = max(a.x0, b.x0) - min(a.x1, b.x1)
+    gap = -_overlap(a.x0, a.x1, b.x0, b.x1)
     return 0 <= gap <= SEGMENT_GAP * min(a.y1 - a.y0, b.y1 - b.y0)
 
 
