@@ -29,6 +29,7 @@ again by every run, as Prefect loads it; the modules it imports are not.)
 from __future__ import annotations
 
 import array
+import atexit
 import ctypes
 import gc
 import json
@@ -44,8 +45,10 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from deployments import warmup
 from deployments.launcher import SOCKET_ENV, kill_quietly, socket_address
@@ -282,23 +285,62 @@ def _die_when_closed(connection: socket.socket) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def run_engine(argv: list[str]) -> None:
+def logging_environment() -> dict[str, str]:
+    """The variables that Prefect's logging set-up reads besides its settings."""
+    return {name: value for name, value in os.environ.items() if name.startswith("PREFECT_LOGGING_")}
+
+
+def run_engine(argv: list[str], server_logging_environment: dict[str, str]) -> None:
     """What `python -m prefect.engine` runs, in this process whose Prefect
-    was imported with the server's environment: settings and logging are
-    read again from the run's environment first."""
+    was imported with the server's environment: settings are read again from
+    the run's environment first, and logging set up again if they or the
+    logging variables differ from the server's (the same: ~0.06 s of CPU
+    saved)."""
     import prefect.context
     import prefect.logging.configuration
 
     from tasks.settings import get_settings
 
+    server_logging = prefect.context.get_settings_context().settings.logging
     prefect.context.refresh_global_settings_context()
-    prefect.logging.configuration.setup_logging()
+    if (prefect.context.get_settings_context().settings.logging != server_logging
+            or logging_environment() != server_logging_environment):
+        prefect.logging.configuration.setup_logging()
     get_settings.cache_clear()
     # prefect.flow_engine imports prefect.engine, so it is loaded already; running
     # it again as __main__ is what we want, and what runpy warns about.
     warnings.filterwarnings("ignore", message="'prefect.engine' found in sys.modules", category=RuntimeWarning)
     sys.argv = ["prefect.engine", *argv]
     runpy.run_module("prefect.engine", run_name="__main__", alter_sys=True)
+
+
+def exit_without_teardown(run: Callable[[], object]) -> NoReturn:
+    """Call `run`, then end this process as the interpreter ends one, with
+    the same exit status, but without its teardown: the interpreter would free
+    every object it holds, writing to every page the child still shares with
+    the fork server, which copies them (~0.1–0.15 s of CPU per run). What
+    finalisation runs before that teardown still runs: the threading module's
+    exit hooks (Prefect drains its log and event queues there), then atexit's."""
+    try:
+        run()
+        code = 0
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:
+            print(stop.code, file=sys.stderr)
+            code = 1
+    except BaseException:  # noqa: BLE001 - reported as the interpreter would, then exit 1
+        sys.excepthook(*sys.exc_info())
+        code = 1
+    threading._shutdown()  # type: ignore[attr-defined] - what interpreter shutdown calls first
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def main(argv: list[str]) -> int:
@@ -318,13 +360,13 @@ def main(argv: list[str]) -> int:
     listener.bind(socket_address(name))
     listener.listen(64)
     server = ForkServer(listener)
+    server_logging_environment = logging_environment()
     server.start_worker(argv, {**os.environ, SOCKET_ENV: name})
     print(f"fork server: {modules} modules imported in {time.monotonic() - started:.1f} s, "
           f"serving worker {server.worker_pid} on {name}", file=sys.stderr, flush=True)
     request = server.serve()
     if request is not None:  # a forked child: run the flow run, exit as the engine does
-        run_engine(request.argv)
-        return 0
+        exit_without_teardown(lambda: run_engine(request.argv, server_logging_environment))
     server.close()
     return server.worker_code or 0
 

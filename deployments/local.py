@@ -12,7 +12,8 @@ import sys
 import time
 
 from deployments import deploy
-from deployments.processes import OFFLINE_ENV, Stack, gunicorn_argv, prefect_server_argv, wait_http
+from deployments.processes import (
+    OFFLINE_ENV, Stack, gunicorn_argv, prefect_server_argv, prefect_server_env, wait_http)
 from tasks.settings import ROOT, get_settings
 
 VAR = ROOT / "var"
@@ -40,7 +41,8 @@ def main() -> int:
         if not api_url:
             api_url = f"http://127.0.0.1:{settings.prefect_port}/api"
             print(f"Starting the Prefect server on 127.0.0.1:{settings.prefect_port} (SQLite)…", flush=True)
-            server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", settings.prefect_port))
+            server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", settings.prefect_port),
+                                 env=prefect_server_env(env))
             wait_http(f"{api_url}/health", timeout=180, process=server)
         env["PREFECT_API_URL"] = api_url
         os.environ["PREFECT_API_URL"] = api_url

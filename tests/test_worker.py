@@ -112,8 +112,9 @@ def wait_until(condition, what: str, timeout: float = WAIT) -> None:
 @pytest.fixture(scope="module")
 def stack(prefect_server, tmp_path_factory):
     # One try of the webhook, held as long as the test needs.
+    # Runs log at INFO, as in production, for their logs to be checked on the server.
     live = LiveStack(tmp_path_factory.mktemp("worker"), WEBHOOK_TIMEOUT="600", WEBHOOK_RETRY_DELAYS="1",
-                     WORKER_LIMIT="2").start()
+                     WORKER_LIMIT="2", PREFECT_LOGGING_LEVEL="INFO").start()
     try:
         yield live
     finally:
@@ -161,6 +162,16 @@ def heartbeats(flow_run_id: str) -> int:
     return len(page.events)
 
 
+def run_logs(flow_run_id: str) -> list[tuple[str, str]]:
+    """The flow run's logs on the server: (logger, message)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])), limit=200)
+    return [(log.name, log.message) for log in logs]
+
+
 def restart_worker(stack) -> None:
     stack.kill_worker()
     stack.start_worker()
@@ -189,6 +200,11 @@ def test_a_job_run_is_a_fork_of_the_fork_server_and_sends_heartbeats(stack, rece
     assert stack.job(run["task_id"])["status"] == "succeeded"
     wait_until(lambda: not alive(run["run"]) and not alive(run["launcher"]), "gone")
     assert flow_run(run["flow_run_id"]).state.is_completed()
+    # Its logs reached the server, the last one too: the run ends without the
+    # interpreter's teardown, but after the exit hooks that drain its log queue.
+    last = ("prefect.flow_runs", "Finished in state Completed()")
+    wait_until(lambda: last in run_logs(run["flow_run_id"]), "the run's last log on the server", timeout=30)
+    assert run_logs(run["flow_run_id"]).count(("prefect.task_runs", "Finished in state Completed()")) == 5
 
 
 def test_a_cancelled_run_leaves_no_process(stack, receiver):
