@@ -15,7 +15,7 @@ from pathlib import Path
 
 import prefect.context
 from prefect import flow
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_LOCAL_STORAGE_PATH
 
 from flows.jobs import run_job
 from flows.pipeline import analyse_files
@@ -24,7 +24,11 @@ from tasks.settings import get_settings
 ENERGY_TYPES = ("auto", "electricite", "gaz", "dual")
 
 
-@flow(name="analyse_invoice", persist_result=False, log_prints=False)
+# Nothing of a run is persisted (stages' results neither). A result storage
+# named here, Prefect's local default, spares every run a request to the server
+# for its default storage (Prefect asks even when nothing will be stored).
+@flow(name="analyse_invoice", persist_result=False, log_prints=False,
+      result_storage=Path(PREFECT_LOCAL_STORAGE_PATH.value()))
 def analyse_invoice(files: list[str], kind: str = "pdf", requested_type: str = "auto",
                     confidence_min: float = 0.5, strict: bool = True, task_id: str | None = None,
                     user_id: int | None = None, invoice_id: int | None = None,
