@@ -35,7 +35,7 @@ OFFLINE_ENV = {
 # run states reach the server as events, which its recorder writes one at a
 # time by default (a compiled bulk insert per state, six tasks a bill, three
 # states a task); in batches flushed every second they cost it about a
-# quarter less CPU per bill, sync or job (bench/bench_jobs.py), and show in
+# fifth less CPU per bill, sync or job (bench/bench_jobs.py), and show in
 # the UI a second later at most.
 SERVER_DEFAULTS = {
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
