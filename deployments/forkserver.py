@@ -316,11 +316,13 @@ def run_engine(argv: list[str], server_logging_environment: dict[str, str]) -> N
 
 def exit_without_teardown(run: Callable[[], object]) -> NoReturn:
     """Call `run`, then end this process as the interpreter ends one, with
-    the same exit status, but without its teardown: the interpreter would free
-    every object it holds, writing to every page the child still shares with
-    the fork server, which copies them (~0.1–0.15 s of CPU per run). What
-    finalisation runs before that teardown still runs: the threading module's
-    exit hooks (Prefect drains its log and event queues there), then atexit's."""
+    the same exit status, but without its teardown. The interpreter would
+    free every object it holds, writing to every page the child still shares
+    with the fork server, which copies them (~0.1 s of CPU), and run the
+    finalisers of objects that are the fork server's: WeasyPrint's font
+    configuration, for one, deletes its font folder. What finalisation runs
+    before that teardown still runs: the threading module's exit hooks
+    (Prefect drains its log and event queues there), then atexit's."""
     try:
         run()
         code = 0

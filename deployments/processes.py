@@ -33,8 +33,8 @@ OFFLINE_ENV = {
 
 # The Prefect server's defaults here, under what the environment sets. Task
 # run states reach the server as events, which its recorder writes one at a
-# time by default (a compiled bulk insert per state, six tasks a bill, three
-# states a task); in batches flushed every second they cost it about a
+# time by default (a compiled bulk insert per state, up to six tasks a bill,
+# three states a task); in batches flushed every second they cost it about a
 # fifth less CPU per bill, sync or job (bench/bench_jobs.py), and show in
 # the UI a second later at most.
 SERVER_DEFAULTS = {
