@@ -917,3 +917,16 @@ def test_a_totals_column_drifted_most_of_a_line_below_its_labels_is_still_read_b
     assert [c.value for c in totals["total_ht"]] == [408.50]
     assert [c.value for c in totals["total_vat"]] == [73.53]
     assert [c.value for c in totals["total_ttc"]] == [482.03]
+
+
+def test_a_speck_read_as_two_letters_between_a_label_and_its_amount_on_a_scan():
+    """« Total de la facture TTC   er   181,70 € »: a speck read as `er`, with
+    little confidence, stood between the label and its amount; the TTC was
+    left unread and the VAT table's sum (which the bill's own total, 181,70 €,
+    contradicted) took its place."""
+    from tasks.extract.fields import extract_totals
+
+    rows = [[(40, "Total de la facture TTC"), (250, "er"), (450, "181,70 €")]]
+    page = words_page(rows, source="ocr", conf=0.94)
+    page.words[:] = [w if w.text != "er" else Word(w.text, w.x0, w.y0, w.x1, w.y1, 0.52) for w in page.words]
+    assert [c.value for c in extract_totals(build_document([page]))["total_ttc"]] == [181.7]

@@ -225,6 +225,21 @@ def _label_ending(rest: str) -> bool:
     return len(rest) <= 3 and (not rest[:1].isalpha() or rest.rstrip(":.-–()") in ("s", "e", "es", "x"))
 
 
+# Below this confidence, two lower-case letters alone on a scan are a speck
+# read as letters (`er` between « Total de la facture TTC » and its amount).
+SPECK_MAX_CONF = 0.6
+
+
+def _speck(seg: Segment) -> bool:
+    """A speck read as a character (`ï`, `à`), or as two lower-case letters
+    read with little confidence: no value, and no end of the row either."""
+    alnum = sum(c.isalnum() for c in seg.text)
+    if alnum < 2:
+        return True
+    text = seg.text.strip()
+    return alnum == 2 and len(text) == 2 and text.isalpha() and text.islower() and seg.conf < SPECK_MAX_CONF
+
+
 def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool = True,
                 below_lines: int = 3, max_right_gap: float = 60.0, above: bool = True) -> Iterator[ValueSpot]:
     """Candidate texts for the value of `hit`, nearest first: after the label
@@ -248,8 +263,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
         for other in _right_candidates(doc, seg):
             if other.line != seg.line and seg.text.startswith(other.text):
                 continue
-            if seg.ocr and sum(c.isalnum() for c in other.text) < 2:
-                continue  # a speck read as a letter (`ï`, `à`) stands between the label and its value
+            if seg.ocr and _speck(other):
+                continue  # a speck read as a letter or two stands between the label and its value
             gap = (other.x0 - seg.x1) / h
             if gap > max_right_gap:
                 break
