@@ -213,3 +213,15 @@ def test_a_printed_energy_total_far_below_its_own_lines_is_another_rows_amount()
 
     analysis = extract_invoice([_ocr(DUAL + [[(300, "Total gaz TTC"), (420, "7,03 €")]])])
     assert analysis["gas"]["amount_ttc_eur"] == 404.17
+
+
+def test_a_cta_line_whose_first_word_ocr_lost_is_still_the_cta():
+    """« [Contribution] tarifaire d'acheminement … (TVA 5,5 %) »: with its
+    first word lost on a scan, the CTA was an unknown line at 5,5 %, which
+    the VAT rule took for a wrong rate. « Formule tarifaire d'acheminement »
+    (the network tariff's name, no line of the bill) is not the CTA."""
+    from tasks.extract.lines import line_kind
+
+    assert line_kind("tarifaire d'acheminement 18/09/24 – 27/10/24 : 21,93 % x 19,96 € (TVA 5,5 %)") == "cta"
+    assert line_kind("Contribution tarifaire d'acheminement") == "cta"
+    assert line_kind("Formule tarifaire d'acheminement : BTINFCUST") != "cta"
