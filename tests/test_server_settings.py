@@ -23,3 +23,15 @@ def test_the_environment_overrides_a_default():
     env = prefect_server_env({name: "7", "PREFECT_API_URL": "http://127.0.0.1:9/api"})
     assert env[name] == "7" and env["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
     assert set(SERVER_DEFAULTS) <= set(env)
+
+
+def test_the_compose_file_gives_its_prefect_server_the_same_defaults():
+    """docker-compose.yml starts `prefect server start` itself, without
+    deployments/processes.py: it carries SERVER_DEFAULTS as they are."""
+    import yaml
+
+    from tasks.settings import ROOT
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    environment = compose["services"]["prefect-server"]["environment"]
+    assert {name: str(environment.get(name)) for name in SERVER_DEFAULTS} == SERVER_DEFAULTS
