@@ -930,3 +930,23 @@ def test_a_speck_read_as_two_letters_between_a_label_and_its_amount_on_a_scan():
     page = words_page(rows, source="ocr", conf=0.94)
     page.words[:] = [w if w.text != "er" else Word(w.text, w.x0, w.y0, w.x1, w.y1, 0.52) for w in page.words]
     assert [c.value for c in extract_totals(build_document([page]))["total_ttc"]] == [181.7]
+
+
+def test_a_row_of_ocr_capitals_keeps_its_words_together_across_spaces_wider_than_their_ink():
+    """A scan's header row in small capitals (gen-0010): OCR boxes their ink,
+    about three quarters of a mixed-case word's height, so the spaces of
+    « DATE D'EMISSION » measure 1,2 of those heights. The words stay one
+    label; the columns, two or more heights apart, stay apart. A text layer
+    keeps the font's height, and the same gap there splits."""
+    def page(source):
+        words = [Word("NUMÉRO", 63.6, 167.3, 92.2, 172.1, 0.8), Word("DE", 96.0, 167.3, 102.7, 172.1, 0.9),
+                 Word("FACTURE", 107.8, 167.0, 135.6, 171.8, 0.9), Word("DATE", 198.7, 167.0, 212.9, 171.6, 0.9),
+                 Word("D'EMISSION", 218.4, 167.0, 257.5, 171.8, 0.9), Word("MONTANT", 304.1, 167.0, 335.5, 171.6, 0.9),
+                 Word("TTC", 340.8, 166.8, 349.7, 171.6, 0.9)]
+        return Page(number=1, width=595.0, height=842.0, words=words, source=source)
+
+    assert [s.text for s in build_document([page("ocr")]).lines[0].segments] == \
+        ["NUMÉRO DE FACTURE", "DATE D'EMISSION", "MONTANT TTC"]
+    assert [s.text for s in build_document([page("text")]).lines[0].segments] == \
+        ["NUMÉRO DE FACTURE", "DATE", "D'EMISSION", "MONTANT", "TTC"]
+

@@ -418,8 +418,22 @@ def _drop_duplicates(row: list[Word]) -> list[Word]:
     return kept
 
 
+# OCR boxes hold a word's ink: capitals and digits stand this much lower
+# than a word with ascenders and descenders in the same font, while the
+# spaces between them do not shrink.
+CAPS_HEIGHT = 0.75
+
+
+def _ink_height(w: Word, ocr: bool) -> float:
+    """The word's height as if it had ascenders and descenders."""
+    height = w.y1 - w.y0
+    if ocr and not any(c.islower() for c in w.text):
+        return height / CAPS_HEIGHT
+    return height
+
+
 def _segments(row: list[Word], page: Page) -> list[Segment]:
-    heights = sorted(w.y1 - w.y0 for w in row)
+    heights = sorted(_ink_height(w, page.source == "ocr") for w in row)
     h = heights[len(heights) // 2]
     groups: list[list[Word]] = [[row[0]]]
     for prev, w in zip(row, row[1:]):
