@@ -950,3 +950,22 @@ def test_a_row_of_ocr_capitals_keeps_its_words_together_across_spaces_wider_than
     assert [s.text for s in build_document([page("text")]).lines[0].segments] == \
         ["NUMÉRO DE FACTURE", "DATE", "D'EMISSION", "MONTANT", "TTC"]
 
+
+
+def test_a_heading_sentence_cut_into_segments_by_ocr_still_opens_its_energys_section():
+    """« Électricité – index base du … (réel). Consommation 146 kWh. »: on a
+    scan, OCR gaps cut the sentence into three segments. It still heads the
+    electricity lines under it, since nothing else on its line is a heading;
+    a line whose later segment names another energy heads nothing."""
+    rows = [
+        [(40, "Électricité – index base du 18/09/24 : 55 321, index du 27/10/24 : 55"), (360, "(réel). Consommation"),
+         (470, "146")],
+        [(40, "Part fixe (abonnement)"), (200, "40 jours à 0,5221 €/jour"), (420, "20,88 €")],
+        [(40, "Part variable (énergie)"), (200, "146 kWh à 16,11 c€/kWh"), (420, "23,52 €")],
+    ]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [(i.kind, i.energy) for i in read_items(doc, Sections(doc))] == \
+        [("subscription", "electricite"), ("consumption", "electricite")]
+    rows[0][1] = (360, "Gaz naturel")
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [i.energy for i in read_items(doc, Sections(doc))] == [None, None]

@@ -42,7 +42,7 @@ class Sections:
                 page, active = line.page, []
             heads = [(s, heading_energy(s.text)) for s in line.segments]
             heads = [(s, e) for s, e in heads if e is not False]
-            if heads and (len(line.segments) <= 2 and heads[0][0] is line.segments[0]
+            if heads and (heads[0][0] is line.segments[0] and (len(line.segments) <= 2 or len(heads) == 1)
                           or len(heads) == len(line.segments)):
                 if len(heads) == 1:
                     active = [(-1.0, heads[0][1])]
