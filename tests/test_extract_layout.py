@@ -969,3 +969,27 @@ def test_a_heading_sentence_cut_into_segments_by_ocr_still_opens_its_energys_sec
     rows[0][1] = (360, "Gaz naturel")
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [i.energy for i in read_items(doc, Sections(doc))] == [None, None]
+
+
+def test_a_subscription_whose_days_fall_short_of_the_period_is_not_summed_from_the_lines_read():
+    """A scan lost the values of the first « Abonnement gaz » row (gen-0066
+    of seed 60221): the 37 days read of a 365-day period are not the
+    subscription. With both rows, the sum is."""
+    from tasks.extract.invoice import extract_invoice
+
+    def subscription(first_row):
+        rows = [
+            [(40, "Période de facturation : du 07/09/2024 au 06/09/2025")],
+            [(40, "Point de comptage et d'estimation (PCE)"), (250, "65399324997603")],
+            [(40, "Gaz naturel")],
+            first_row,
+            [(40, "Abonnement gaz"), (150, "01/08/2025 06/09/2025"), (260, "37 jours"), (330, "0,5698 €/jour"),
+             (420, "21,08 €"), (500, "20 %")],
+            [(40, "Énergie gaz"), (150, "07/09/2024 06/09/2025"), (260, "16 985 kWh"), (330, "0,0573 €/kWh"),
+             (420, "973,24 €"), (500, "20 %")],
+        ]
+        return extract_invoice([words_page(rows, source="ocr", conf=0.9)])["gas"]["subscription_eur"]
+
+    assert subscription([(40, "Abonnement gaz")]) is None
+    assert subscription([(40, "Abonnement gaz"), (150, "07/09/2024 31/07/2025"), (260, "328 jours"),
+                         (330, "0,5698 €/jour"), (420, "186,89 €"), (500, "5,5 %")]) == 207.97

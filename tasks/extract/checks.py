@@ -312,6 +312,21 @@ def check_period(d: Draft) -> None:
             d.doubt(p, 0.7, "date-order")
 
 
+def check_subscription_days(d: Draft, path: str, items: list[Item]) -> None:
+    """A subscription summed from OCR lines billed by the day, whose days
+    fall short of the billed period by more than the two days of how
+    periods are counted: a line of it went unread (a row cut off its
+    values), and the sum would be short."""
+    start, end = d.get("period.start"), d.get("period.end")
+    subs = [i for i in items if i.kind == "subscription"]
+    if d.get(path) is None or not start or not end or min(d.conf("period.start"), d.conf("period.end")) < 0.6 \
+            or not any(i.ocr for i in subs) \
+            or any(i.unit != "jour" or not i.quantity for i in subs):
+        return
+    if sum(i.quantity for i in subs) < (end - start).days - 1:
+        d.drop(path, "subscription-days")
+
+
 def below_its_lines(energy_ttc: float, items: list[Item]) -> bool:
     """Whether an energy's printed total TTC is far below what its own lines
     already come to (VAT only adds): another row's amount, taken for the

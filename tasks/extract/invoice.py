@@ -248,6 +248,12 @@ def _lines_complete(st: State) -> bool | None:
     return None
 
 
+def _set_subscription(st: State, p: str, items: list[Item]) -> None:
+    st.draft.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
+        [i for i in items if i.kind == "subscription"], "amount", "lines")))
+    checks.check_subscription_days(st.draft, p + "subscription_eur", items)
+
+
 def _lines_complete_or_doubt(st: State, cand: Candidate | None) -> Candidate | None:
     """A sum over lines is only as good as the lines read: when some are
     missing (OCR), the sum may be short."""
@@ -390,8 +396,7 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
         independent = [c.value for c in labelled["kwh_electricite"]] + read_use["all"]
         d.set(p + "unit_price_kwh_ht_eur", _price_candidate(by_kind["consumption"])
               or _price_from_amount(by_kind["consumption"], independent, band))
-    d.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
-        [i for i in items if i.kind == "subscription"], "amount", "lines")))
+    _set_subscription(st, p, items)
     for r in readings:
         # Index difference = consumption read elsewhere (a line, a label): the indexes are as printed.
         used = d.cand(p + {"hp": "consumption_hp_kwh", "hc": "consumption_hc_kwh"}.get(r.register, "consumption_kwh"))
@@ -422,8 +427,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     independent = [c.value for c in labelled["kwh_gaz"] + conversion["kwh"]]
     d.set(p + "unit_price_kwh_ht_eur", _price_candidate(cons)
           or _price_from_amount(cons, independent, checks.KWH_PRICE_BAND["gaz"]))
-    d.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
-        [i for i in items if i.kind == "subscription"], "amount", "lines")))
+    _set_subscription(st, p, items)
     d.set(p + "reading", _reading_nature(readings))
     d.set(p + "amount_ttc_eur", _energy_ttc(st, "gaz", st.printed_ttc["gaz"]))
     d.set(p + "annual_reference_kwh", vote(car))
