@@ -478,8 +478,9 @@ def test_the_36_kva_bound_of_a_tariff_class_does_not_compete_with_the_subscribed
 
 
 def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion_lines():
-    """m³ read « m? », « m°? », « m' » on scans; and « - 564 kWh » after a
-    dash set apart is 564 kWh, not a negative consumption."""
+    """m³ read « m? », « m°? », « m' » on scans; « - 564 kWh » after a
+    dash set apart is 564 kWh, not a negative consumption; « 11, 116 » is
+    a coefficient whose decimals OCR spaced off."""
     from tasks.extract.energy import gas_conversion, labelled_consumption
 
     def values(text):
@@ -492,6 +493,8 @@ def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion
     assert values("Quantité d'énergie = volume x coefficient de conversion : 439 m°? x 11,026 = 4 840 kWh") == \
         ([439], [11.026], [4840])
     assert values("Volume 53 m' - coefficient 10,644 KWh/m° - 564 kWh") == ([53], [10.644], [564])
+    # OCR spaced a coefficient's decimals off its comma: 11,116, never 11.
+    assert values("Volume consommé 82 m3, coefficient de conversion 11, 116, soit 912 kWh.")[1] == [11.116]
 
 
 def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():

@@ -461,6 +461,10 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
 def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int] | None:
     t = blank_dates(clean(text), ocr=ocr)
     for n in find_numbers(t, ocr=ocr):
+        spaced = re.match(r",\s(\d{2,4})(?!\d)", t[n.end:]) if ocr and n.decimals == 0 else None
+        if spaced and 8 <= n.value <= 13:
+            # `11, 116`: OCR spaced the decimals off; no coefficient is a whole number.
+            return float(f"{int(n.value)}.{spaced.group(1)}"), n.start, n.end + spaced.end()
         if 8.0 <= n.value <= 13.0 and (n.decimals >= 1 or integers):
             return n.value, n.start, n.end
         if n.value > 13.0:
