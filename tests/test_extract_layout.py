@@ -996,3 +996,17 @@ def test_a_subscription_whose_days_fall_short_of_the_period_is_not_summed_from_t
     assert subscription([(40, "Abonnement gaz")]) is None
     assert subscription([(40, "Abonnement gaz"), (150, "07/09/2024 31/07/2025"), (260, "328 jours"),
                          (330, "0,5698 €/jour"), (420, "186,89 €"), (500, "5,5 %")]) == 207.97
+
+
+def test_the_prms_full_name_is_a_label_never_an_offer_name():
+    """« Point de référence et de mesure (PRM) », the PDL's name in full,
+    wrapped or not: its number is read under it, and where OCR lost the
+    offer's value it is never taken for the offer under « Offre »."""
+    from tasks.extract.fields import extract_offer
+    from tasks.extract.identifiers import collect_exclusions, extract_pdl
+
+    for label in (["Point de référence et de mesure (PRM)"], ["Point de référence et de", "mesure (PRM)"]):
+        rows = [[(40, "Offre")]] + [[(40, part)] for part in label] + [[(40, "17106956305427")]]
+        doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+        assert extract_offer(doc, []) is None, label
+        assert extract_pdl(doc, collect_exclusions(doc)).value == "17106956305427", label
