@@ -1010,3 +1010,18 @@ def test_the_prms_full_name_is_a_label_never_an_offer_name():
         doc = build_document([words_page(rows, source="ocr", conf=0.9)])
         assert extract_offer(doc, []) is None, label
         assert extract_pdl(doc, collect_exclusions(doc)).value == "17106956305427", label
+
+
+def test_a_letters_date_line_read_with_a_semicolon_dates_the_bill_and_a_periods_start_never_does():
+    """« Paris; le 8 janvier 2026 » (OCR read the comma as a semicolon) is
+    the bill's date. Without it, the date two lines under « votre facture
+    n° » opens « la période du 01/12/2025 au 31/12/2025 »: not a date of
+    issue."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(40, "Paris; le 8 janvier 2026")], [(40, "Objet : votre facture n° 30266022874004")], [(40, "Mme Simon,")],
+            [(40, "Veuillez trouver ci-dessous votre facture pour la période du 01/12/2025 au 31/12/2025.")]]
+    assert extract_invoice_date(build_document([words_page(rows, source="ocr", conf=0.9)])).value == date(2026, 1, 8)
+    assert extract_invoice_date(build_document([words_page(rows[1:], source="ocr", conf=0.9)])) is None

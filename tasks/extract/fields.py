@@ -53,6 +53,8 @@ def _read_issue_date(text: str, *, ocr: bool = False):
     found = read_date(text, ocr=ocr)
     if found and _NOT_ISSUE.search(fold(text[:found[1]])):
         return None
+    if found and any(a <= found[1] < b for *_, a, b in find_date_ranges(text, ocr=ocr)):
+        return None  # `la période du 01/12/2025 au 31/12/2025`: the period's start
     return found
 
 
@@ -77,7 +79,6 @@ def _title_date(doc: Document) -> Candidate | None:
 def period_candidates(doc: Document) -> list[Candidate]:
     """Billed periods printed with a label, or as `du … au …` in a heading."""
     cands = _labelled(doc, "period", read_range, below_lines=1)
-    labelled_lines = {c.note for c in cands}
     for seg in doc.segments:
         f = fold(seg.text)
         ranges = find_date_ranges(seg.text, ocr=seg.ocr)
@@ -87,7 +88,6 @@ def period_candidates(doc: Document) -> list[Candidate]:
         # `Électricité – du 1er févr. 2024 au 31 janv. 2025` under the title.
         if re.search(r"(?:electricite|gaz|consommation|facturation|livraison)\b[^\d]{0,12}du", f[:a + 3]):
             cands.append(from_segment((start, end), seg, 0.7, "period-heading", span=(a, b)))
-    del labelled_lines
     return cands
 
 
