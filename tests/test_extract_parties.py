@@ -211,3 +211,14 @@ def test_a_customer_block_read_through_a_speck_and_never_named_by_one_stray_word
     rows = [[(303, "Re")], [(303, "124 impasse Pasteur")], [(303, "59000 Lille")]]
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["name"] is None and found["address"].value == "124 impasse Pasteur, 59000 Lille"
+
+
+def test_a_street_line_that_lost_its_name_gives_no_address():
+    """« 84 rue » over « 51100 Reims »: OCR put « des Acacias » on another
+    row. The address is unknown, not « 84 rue, 51100 Reims »; the name
+    stands."""
+    rows = [[(338, "M. Julien Rousseau")], [(338, "84 rue"), (450, "Acacias")], [(338, "51100 Reims")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Julien Rousseau" and found["address"] is None
+    rows[1] = [(338, "84 bis rue des Acacias")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == "84 bis rue des Acacias, 51100 Reims"

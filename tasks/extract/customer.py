@@ -274,6 +274,14 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
     return None
 
 
+def _nameless_street(text: str) -> bool:
+    """`84 rue`: a number and a street type with the street's name lost
+    (OCR put it on another row). Such an address is not the customer's."""
+    words = fold(text).strip(" ,.:;").split()
+    return 2 <= len(words) <= 3 and words[0][:1].isdigit() and words[-1] in _vocab()["street_types"] \
+        and all(w in ("bis", "ter") for w in words[1:-1])
+
+
 def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     parts = []
     for i, seg in enumerate(lines):
@@ -304,8 +312,9 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 # is an OCR remnant (`Re` for « Mme Amina Caron »), not a name.
                 if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1):
                     names.append(from_segment(name, block.name_seg, base, "block"))
-            address = _format_block_address(doc, block.lines)
-            addresses.append(from_segment(address, block.lines[-1], base, "block"))
+            if not any(_nameless_street(seg.text) for seg in block.lines):
+                address = _format_block_address(doc, block.lines)
+                addresses.append(from_segment(address, block.lines[-1], base, "block"))
     for hit in find_labels(doc, "customer_name"):
         for spot in value_spots(doc, hit, below_lines=1):
             name = format_name(spot.text)
