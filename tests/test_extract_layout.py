@@ -1025,3 +1025,25 @@ def test_a_letters_date_line_read_with_a_semicolon_dates_the_bill_and_a_periods_
             [(40, "Veuillez trouver ci-dessous votre facture pour la période du 01/12/2025 au 31/12/2025.")]]
     assert extract_invoice_date(build_document([words_page(rows, source="ocr", conf=0.9)])).value == date(2026, 1, 8)
     assert extract_invoice_date(build_document([words_page(rows[1:], source="ocr", conf=0.9)])) is None
+
+
+def test_an_unchecked_ocr_price_that_does_not_make_its_amount_from_the_consumption_gives_way():
+    """A photo misread both « 3 389 kWh x 0,0666 » of a gas line as « 3 289
+    kWh x 0,0555 » (gen-0029 of seed 60221): 0,0555 € on the 3 389 kWh read
+    elsewhere is not the line's 225,71 €. The lines make the HT total, so
+    the amount is right and the price is 225,71 / 3 389. Without that
+    total, no price."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [
+        [(40, "Point de comptage et d'estimation (PCE)"), (250, "65399324997603")],
+        [(40, "Gaz naturel")],
+        [(40, "Coefficient de conversion : 10,933 kWh/m3 - énergie consommée : 3 389 kWh")],
+        [(40, "Abonnement gaz 63 jours x 0,5323 €/jour"), (420, "33,53 €"), (500, "5,5 %")],
+        [(40, "Biogaz et gaz vert 3 289 kWh x 0,0555 €/kWh"), (420, "225,71 €"), (500, "20 %")],
+        [(40, "Total HT"), (420, "259,24 €")],
+    ]
+    gas = extract_invoice([words_page(rows, source="ocr", conf=0.9)])["gas"]
+    assert gas["consumption_kwh"] == 3389 and gas["unit_price_kwh_ht_eur"] == 0.0666
+    gas = extract_invoice([words_page(rows[:-1], source="ocr", conf=0.9)])["gas"]
+    assert gas["unit_price_kwh_ht_eur"] is None

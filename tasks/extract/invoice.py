@@ -218,6 +218,28 @@ def _price_candidate(items: list[Item]) -> Candidate | None:
     return Candidate(round(amount / qty, 5), round(conf * 0.8, 3), priced[0].page, "computed", "average price")
 
 
+def _unit_price(st: State, items: list[Item], consumption: list[float],
+                band: tuple[float, float]) -> Candidate | None:
+    """The unit price the register's lines print. On the one unchecked OCR
+    line of a register, only when it makes the line's amount from the
+    consumption read elsewhere: otherwise the price or the amount was
+    misread, and when the lines make the bill's HT total (the amount is
+    right), the amount over that consumption is the price."""
+    printed = _price_candidate(items)
+    if printed is None:
+        return _price_from_amount(items, consumption, band)
+    kwh = {round(c) for c in consumption}
+    if len(items) != 1 or items[0].checked or not items[0].ocr or items[0].amount is None or len(kwh) != 1:
+        return printed
+    kwh_used = kwh.pop()
+    if kwh_used < 100 or checks.close(printed.value * kwh_used, abs(items[0].amount), rel=0.01):
+        return printed
+    price = round(items[0].amount / kwh_used, 4)
+    if _lines_complete(st) and band[0] <= price <= band[1]:
+        return Candidate(price, round(items[0].conf * 0.85, 3), items[0].page, "computed", "amount / consumption")
+    return None
+
+
 def _price_from_amount(items: list[Item], consumption: list[float], band: tuple[float, float]) -> Candidate | None:
     """The unit price of the one line billing a register's kWh, unread (OCR)
     while its quantity and amount were: the amount over the quantity, when
@@ -391,11 +413,10 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
     if opt == "hphc":
         for kind, reg, key in (("consumption_hp", "hp", "unit_price_kwh_ht_eur"),
                                ("consumption_hc", "hc", "unit_price_hc_kwh_ht_eur")):
-            d.set(p + key, _price_candidate(by_kind[kind]) or _price_from_amount(by_kind[kind], read_use[reg], band))
+            d.set(p + key, _unit_price(st, by_kind[kind], read_use[reg], band))
     elif opt in ("base", None):
         independent = [c.value for c in labelled["kwh_electricite"]] + read_use["all"]
-        d.set(p + "unit_price_kwh_ht_eur", _price_candidate(by_kind["consumption"])
-              or _price_from_amount(by_kind["consumption"], independent, band))
+        d.set(p + "unit_price_kwh_ht_eur", _unit_price(st, by_kind["consumption"], independent, band))
     _set_subscription(st, p, items)
     for r in readings:
         # Index difference = consumption read elsewhere (a line, a label): the indexes are as printed.
@@ -425,8 +446,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     d.set(p + "consumption_m3", vote(m3))
     d.set(p + "conversion_coefficient", vote(conversion["coef"]))
     independent = [c.value for c in labelled["kwh_gaz"] + conversion["kwh"]]
-    d.set(p + "unit_price_kwh_ht_eur", _price_candidate(cons)
-          or _price_from_amount(cons, independent, checks.KWH_PRICE_BAND["gaz"]))
+    d.set(p + "unit_price_kwh_ht_eur", _unit_price(st, cons, independent, checks.KWH_PRICE_BAND["gaz"]))
     _set_subscription(st, p, items)
     d.set(p + "reading", _reading_nature(readings))
     d.set(p + "amount_ttc_eur", _energy_ttc(st, "gaz", st.printed_ttc["gaz"]))
