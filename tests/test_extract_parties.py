@@ -222,3 +222,16 @@ def test_a_street_line_that_lost_its_name_gives_no_address():
     assert found["name"].value == "Julien Rousseau" and found["address"] is None
     rows[1] = [(338, "84 bis rue des Acacias")]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == "84 bis rue des Acacias, 51100 Reims"
+
+
+@pytest.mark.parametrize(("label", "value", "expected"), [
+    ("Compte client", "801 178677", "801178677"),  # the last groups joined by OCR
+    ("Compte client", "801 178 677", "801178677"),
+    ("Retérence client", "IL20828498", "IL20828498"),  # f read t
+    ("Ré!érence client", "IL28291041", "IL28291041"),
+    ("Référence chent", "IL22545741", "IL22545741"),  # li read h
+    ("Référence client", "IL0O2348522", None),  # one glyph read both 0 and O
+])
+def test_client_numbers_through_ocr_misreadings(label, value, expected):
+    found = extract_client_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
+    assert (found.value if found else None) == expected

@@ -96,10 +96,13 @@ def read_reference(text: str, *, min_len: int = 5, max_len: int = 24,
         value = tok
         if join_groups and tok.isdigit() and len(tok) <= 4:
             for nxt, _, nend in tokens[i + 1:]:
-                if not (nxt.isdigit() and 2 <= len(nxt) <= 4):
+                # The last groups may come joined (`801 178677`: OCR lost a space).
+                if not (nxt.isdigit() and 2 <= len(nxt) <= 6):
                     break
                 value += nxt
                 end = nend
+                if len(nxt) > 4:
+                    break
         if find_dates(value) or re.fullmatch(r"\d{1,4}(?:[,.]\d+)?", value):
             return None
         if min_len <= len(value) <= max_len:
@@ -210,6 +213,8 @@ def _read_client_number(text: str, *, ocr: bool = False):
     found = read_reference(text, min_len=5, join_groups=True)
     if found and _PHONE.fullmatch(text[found[1]:found[2]].strip()):
         return None  # `Service client 09 78 28 86 62`, its `Service` misread
+    if found and ocr and re.search(r"0O|O0", found[0]):
+        return None  # `IL0O2348522`: OCR read one glyph both ways
     if found and not _POSTCODE_TOWN.match(text, found[1]):
         digits = sum(c.isdigit() for c in found[0])
         if digits >= 3 or (digits and _PREFIXED_ID.fullmatch(found[0])):
