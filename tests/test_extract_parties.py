@@ -235,3 +235,27 @@ def test_a_street_line_that_lost_its_name_gives_no_address():
 def test_client_numbers_through_ocr_misreadings(label, value, expected):
     found = extract_client_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
     assert (found.value if found else None) == expected
+
+
+def test_the_pdl_whose_caption_ocr_lost_is_the_one_lone_14_digit_number_no_label_claims():
+    """A scan lost the pale « Référence acheminement » caption: the PDL
+    stands alone in its cell. The meter's serial (beside or under its label),
+    the SIRET and the invoice number are not it; two lone numbers, and
+    neither is known to be the PDL. A text layer never guesses."""
+    from tasks.extract.identifiers import unlabelled_pdl
+
+    rows = [
+        [(40, "Facture n° 30266022874004")],
+        [(40, "Électricité"), (150, "58318208832566"), (300, "Puissance souscrite"), (420, "9,0 kVA")],
+        [(40, "Compteur n° 89617796537132")],
+        [(40, "N° de série compteur")],
+        [(40, "43567019394686")],
+        [(40, "Vattenfall Énergies SAS - SIRET 51234567800019")],
+    ]
+    d = doc(rows, source="ocr", conf=0.9)
+    assert extract_pdl(d, collect_exclusions(d)) is None
+    assert unlabelled_pdl(d, collect_exclusions(d), {"30266022874004"}).value == "58318208832566"
+    d = doc(rows + [[(40, "71648968301599")]], source="ocr", conf=0.9)
+    assert unlabelled_pdl(d, collect_exclusions(d), set()) is None
+    d = doc(rows, conf=0.9)
+    assert unlabelled_pdl(d, collect_exclusions(d), set()) is None

@@ -1,6 +1,7 @@
 """`extract_invoice`: from pages (words with boxes) to the `analysis` dict."""
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from tasks.extract.fields import (
     pricing_candidates,
 )
 from tasks.extract.identifiers import (
-    collect_exclusions, extract_client_number, extract_invoice_number, extract_pce, extract_pdl,
+    collect_exclusions, extract_client_number, extract_invoice_number, extract_pce, extract_pdl, unlabelled_pdl,
 )
 from tasks.extract.labels import vocabulary
 from tasks.extract.layout import Document, build_document, column_flow
@@ -179,6 +180,9 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     if len(present) == 1 and car[None]:
         car[present[0]].extend(car[None])
     if "electricite" in present:
+        if pdl is None:
+            taken = {re.sub(r"\D", "", str(d.get(k) or "")) for k in ("invoice_number", "customer.client_number")}
+            pdl = unlabelled_pdl(doc, excl, taken | {pce.value if pce else ""})
         _electricity(st, doc, pdl, kva, labelled, car["electricite"])
     if "gaz" in present:
         _gas(st, doc, pce, labelled, conversion, car["gaz"])
