@@ -344,6 +344,9 @@ def test_the_date_under_the_bills_title_is_its_date():
     assert extract_invoice_date(build_document([words_page(title + [[(300, "du 01/03/24 au 28/02/25")]])])) is None
     far = title + [[(40, "texte")]] * 3 + [[(300, "du 10/03/25")]]
     assert extract_invoice_date(build_document([words_page(far)])) is None
+    # On a scan: a speck read before the title, a colon after the date.
+    scan = [[(20, ":"), (40, "FACTURE")], [(40, "Plenitude")], [(300, "70755205661508")], [(300, "du 03/02/24 :")]]
+    assert extract_invoice_date(build_document([words_page(scan, source="ocr", conf=0.9)])).value == date(2024, 2, 3)
 
 
 def test_lines_without_their_vat_rate_take_the_one_the_vat_table_proves():

@@ -65,12 +65,13 @@ def _title_date(doc: Document) -> Candidate | None:
         if line.page != 1 or len(line.segments) != 1:
             continue
         seg = line.segments[0]
-        m = re.fullmatch(r"(?:du|emise? le|le)\s+(.+)", fold(seg.text).strip())
+        m = re.fullmatch(r"(?:du|emise? le|le)\s+(.+?)[\s:;,.]*", fold(seg.text).strip())
         found = read_date(m.group(1), ocr=seg.ocr) if m else None
         if not found or find_date_ranges(seg.text, ocr=seg.ocr) or found[2] < len(m.group(1).strip()):
             continue
         above = [ln for ln in doc.lines[max(0, line.index - 3):line.index] if ln.page == line.page]
-        if any(re.match(r"facture\b", fold(ln.segments[0].text)) for ln in above):
+        # The title may follow a speck read as its own segment (`: ‖ FACTURE`).
+        if any(re.match(r"facture\b", fold(part.text)) for ln in above for part in ln.segments):
             return from_segment(found[0], seg, 0.6, "invoice_date:title", span=(m.start(1) + found[1],
                                                                                 m.start(1) + found[2]))
     return None
