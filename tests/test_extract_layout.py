@@ -498,6 +498,9 @@ def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion
     assert values("Volume 53 m' - coefficient 10,644 KWh/m° - 564 kWh") == ([53], [10.644], [564])
     # OCR spaced a coefficient's decimals off its comma: 11,116, never 11.
     assert values("Volume consommé 82 m3, coefficient de conversion 11, 116, soit 912 kWh.")[1] == [11.116]
+    # kWh/m³ with its k doubled or read F.
+    assert 11.003 in values("Volume 480 m° - coefficient 11,003 kKWh/m° - 5 281 kWh")[1]
+    assert 11.073 in values("Coeïicent de conversion 11,073 FWh/m*- énergie consommée 2 159 kWh")[1]
 
 
 def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
