@@ -501,6 +501,8 @@ def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion
     # kWh/m³ with its k doubled or read F.
     assert 11.003 in values("Volume 480 m° - coefficient 11,003 kKWh/m° - 5 281 kWh")[1]
     assert 11.073 in values("Coeïicent de conversion 11,073 FWh/m*- énergie consommée 2 159 kWh")[1]
+    # The caption after its value, the m³ misread so that the product is not read.
+    assert values("Conversion : 222 nv x 11,02 (coefficient de conversion) = 2? 446 kWh")[1] == [11.02]
 
 
 def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():

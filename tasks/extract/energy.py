@@ -440,8 +440,10 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
                                                 span=(spot.offset + a, spot.offset + b)))
                 break
     for seg in doc.segments:
-        # `coefficient 10,91 kWh/m3`: the unit says what the number is.
-        for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})\s?(?:k|kk|f)\s?wh\s?/\s?" + M3, fold(seg.text)):
+        # `coefficient 10,91 kWh/m3`, `x 11,02 (coefficient de conversion)`:
+        # the unit or the caption after the number says what it is.
+        for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})(?:\s?(?:k|kk|f)\s?wh\s?/\s?" + M3
+                             + r"|\s?\(coefficient)", fold(seg.text)):
             v = _num(m.group(1), seg.ocr)
             if v is not None and 8.0 <= v <= 13.0:
                 out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(1), m.end(1))))
