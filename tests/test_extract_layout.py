@@ -1055,3 +1055,19 @@ def test_an_unchecked_ocr_price_that_does_not_make_its_amount_from_the_consumpti
     assert gas["consumption_kwh"] == 3389 and gas["unit_price_kwh_ht_eur"] == 0.0666
     gas = extract_invoice([words_page(rows[:-1], source="ocr", conf=0.9)])["gas"]
     assert gas["unit_price_kwh_ht_eur"] is None
+
+
+def test_a_coefficient_misread_by_one_digit_is_the_one_change_that_makes_the_kwh():
+    """« 187 m³ x 19,715 = 2 004 kWh » on a photo: no coefficient is 19,715,
+    and 10,715 is the one digit away that makes 2 004 kWh from 187 m³. A
+    text layer is not misread: its out-of-range coefficient is only
+    dropped."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [[(40, "Point de comptage et d'estimation (PCE)"), (250, "65399324997603")], [(40, "Gaz naturel")],
+            [(40, "Conversion : 187 m3 x 19,715 (coefficient de conversion) = 2 004 kWh")],
+            [(40, "Consommation 2 004 kWh x 0,1063 €/kWh"), (420, "213,03 €"), (500, "20 %")]]
+    assert extract_invoice([words_page(rows, source="ocr", conf=0.9)])["gas"]["conversion_coefficient"] == 10.715
+    assert extract_invoice([words_page(rows)])["gas"]["conversion_coefficient"] is None
+    rows[2] = [(40, "Conversion : 187 m3 x 19,715 (coefficient de conversion) = 2 104 kWh")]
+    assert extract_invoice([words_page(rows, source="ocr", conf=0.9)])["gas"]["conversion_coefficient"] is None

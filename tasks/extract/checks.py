@@ -273,8 +273,15 @@ def check_gas(d: Draft, readings: list[Reading]) -> None:
     p = "gas."
     m3, coef, kwh = (d.get(p + k) for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"))
     if coef is not None and not 8.0 <= coef <= 13.0:
-        d.drop(p + "conversion_coefficient", "coef-range")
-        coef = None
+        fixed = _one_digit_coefficient(coef, m3, kwh) if _is_ocr(d, p + "conversion_coefficient") else None
+        if fixed is None:
+            d.drop(p + "conversion_coefficient", "coef-range")
+            coef = None
+        else:
+            c = d.cand(p + "conversion_coefficient")
+            d.set(p + "conversion_coefficient", Candidate(fixed, round(c.conf * 0.7, 3), c.page, "computed",
+                                                          "one digit from m3 x coef = kWh"))
+            coef = fixed
     if m3 is not None and coef is not None and kwh is not None:
         if close(m3 * coef, kwh, abs_tol=2, rel=0.012):
             for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"):
@@ -292,6 +299,23 @@ def check_gas(d: Draft, readings: list[Reading]) -> None:
     lo, hi = KWH_PRICE_BAND["gaz"]
     if v is not None and not lo <= v <= hi:
         d.drop(p + "unit_price_kwh_ht_eur", "price-band")
+
+
+def _one_digit_coefficient(coef: float, m3: float | None, kwh: float | None) -> float | None:
+    """A coefficient misread by one digit (`19,715` for 10,715): the one
+    digit change that brings it into the plausible range and makes m³ ×
+    coefficient = kWh, to the half m³ the volume was rounded to."""
+    if not m3 or not kwh or m3 < 10:
+        return None
+    text = f"{coef:.3f}"
+    fits = set()
+    for i, ch in enumerate(text):
+        for digit in "0123456789":
+            if ch.isdigit() and digit != ch:
+                value = float(text[:i] + digit + text[i + 1:])
+                if 8.0 <= value <= 13.0 and close(m3 * value, kwh, abs_tol=0.5 * value + 1):
+                    fits.add(value)
+    return fits.pop() if len(fits) == 1 else None
 
 
 def check_period(d: Draft) -> None:
