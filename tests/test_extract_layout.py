@@ -1071,3 +1071,11 @@ def test_a_coefficient_misread_by_one_digit_is_the_one_change_that_makes_the_kwh
     assert extract_invoice([words_page(rows)])["gas"]["conversion_coefficient"] is None
     rows[2] = [(40, "Conversion : 187 m3 x 19,715 (coefficient de conversion) = 2 104 kWh")]
     assert extract_invoice([words_page(rows, source="ocr", conf=0.9)])["gas"]["conversion_coefficient"] is None
+
+
+def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
+    from tasks.extract.fields import extract_totals
+
+    for label in ("Sous-total HT", "Sous-totai HI", "Sous-toial HT"):
+        doc = build_document([words_page([[(40, label), (420, "1 392,90 €")]], source="ocr", conf=0.9)])
+        assert [c.value for c in extract_totals(doc)["total_ht"]] == [1392.9], label
