@@ -4,7 +4,9 @@ import json
 import pytest
 
 from tasks.extract.customer import extract_customer, format_address_line, format_city_line, format_name
-from tasks.extract.identifiers import collect_exclusions, extract_client_number, extract_pce, extract_pdl
+from tasks.extract.identifiers import (
+    collect_exclusions, extract_client_number, extract_invoice_number, extract_pce, extract_pdl,
+)
 from tasks.extract.layout import build_document
 from tasks.extract.supplier import SUPPLIERS_PATH, detect_supplier, load_suppliers
 from tests.extract_support import words_page
@@ -110,7 +112,6 @@ def test_no_supplier_named_no_supplier():
 def test_a_postcode_and_its_town_beside_a_reference_label_are_no_reference():
     """The client number under « Réf. client » was lost on a scan; beside the
     label stands the address's « 80000 Amiens »: a postcode, not the number."""
-    from tasks.extract.identifiers import extract_invoice_number
 
     rows = [[(40, "Réf. client :"), (330, "80000 Amiens")], [(40, "N° de facture :"), (330, "71100 Chalon-sur-Saône")]]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
@@ -151,7 +152,6 @@ def test_a_postcode_and_its_town_split_apart_by_ocr_still_end_the_address_block(
 
 def test_an_abbreviations_full_stop_read_as_a_comma_still_makes_the_label():
     """« Réf, client », « N°, de facture », « Num, PCE »: OCR reads the dot as a comma."""
-    from tasks.extract.identifiers import extract_invoice_number
 
     rows = [[(40, "Réf, client :"), (200, "62850300")], [(40, "N°, de facture :"), (200, "M8528707901")]]
     d = doc(rows, source="ocr", conf=0.9)
@@ -178,7 +178,6 @@ def test_an_invoice_number_cut_in_two_by_ocr_at_the_end_of_its_line_is_read_whol
     """« n° FA2024032347 16 »: OCR put a space inside the number. On a text
     layer the printed number is taken as printed, and a date or word after a
     number is no part of it."""
-    from tasks.extract.identifiers import extract_invoice_number
 
     assert extract_invoice_number(doc([[(466, "Facture n° FA2024032347 16")]], source="ocr", conf=0.9)).value \
         == "FA202403234716"
@@ -259,3 +258,12 @@ def test_the_pdl_whose_caption_ocr_lost_is_the_one_lone_14_digit_number_no_label
     assert unlabelled_pdl(d, collect_exclusions(d), set()) is None
     d = doc(rows, conf=0.9)
     assert unlabelled_pdl(d, collect_exclusions(d), set()) is None
+
+
+@pytest.mark.parametrize(("label", "value", "expected"), [
+    ("N°de tacture", "328404089282", "328404089282"),  # f read t
+    ("Facture n°", "IL250818- 44591", "IL250818-44591"),  # OCR spaced the number off its dash
+])
+def test_invoice_numbers_through_ocr_misreadings(label, value, expected):
+    found = extract_invoice_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
+    assert found is not None and found.value == expected

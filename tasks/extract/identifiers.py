@@ -228,6 +228,12 @@ _POSTCODE_TOWN = re.compile(r"\d{5}\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]{2,}")
 
 
 def _read_invoice_number(text: str, *, ocr: bool = False):
+    # `IL250818- 44591`: OCR spaced a number's part off its dash.
+    gap = re.search(r"(?<=[A-Z0-9]-) (?=\d)", text) if ocr else None
+    if gap:
+        found = _read_invoice_number(text[:gap.start()] + text[gap.end():], ocr=False)
+        if found and found[1] <= gap.start() < found[2]:
+            return found[0], found[1], found[2] + 1
     found = read_reference(text, min_len=5, join_groups=False)
     if found and sum(c.isdigit() for c in found[0]) >= 4 and not _POSTCODE_TOWN.match(text, found[1]):
         value, start, end = found
