@@ -1079,3 +1079,16 @@ def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
     for label in ("Sous-total HT", "Sous-totai HI", "Sous-toial HT"):
         doc = build_document([words_page([[(40, label), (420, "1 392,90 €")]], source="ocr", conf=0.9)])
         assert [c.value for c in extract_totals(doc)["total_ht"]] == [1392.9], label
+
+
+def test_a_piece_of_a_catalogue_offer_printed_whole_gives_way_to_it():
+    """« offre Fixe 1 an » (its capital misread) is read as the caption
+    « offre » and the value « Fixe 1 an »; the supplier's catalogue names
+    « Offre Fixe 1 an », printed whole there: that is the offer."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(40, "C3020643"), (150, "31/01/2025"), (300, "offre Fixe 1 an"), (450, "134,31 €")],
+            [(40, "RÉFÉRENCE CLIENT"), (150, "PÉRIODE"), (300, "VOTRE OFFRE"), (450, "MONTANT À PAYER")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert extract_offer(doc, ["Offre Fixe 1 an", "Offre Fixe 2 ans"]).value.lower() == "offre fixe 1 an"
+    assert extract_offer(doc, ["Offre Fixe 2 ans"]).value == "Fixe 1 an"

@@ -152,22 +152,36 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     # the caption) is a piece of it.
     cands = [c for c in cands if not any(fold(c.value) in fold(o.value) and len(o.value) > len(c.value)
                                          for o in cands)]
+    # A reading that is a piece of a catalogue name printed whole (`offre
+    # Fixe 1 an`, its capital misread, taken for caption and value) gives way to it.
+    wider = {k for k in known if any(fold(c.value) in k and fold(c.value) != k for c in cands)}
+    printed = _printed_offers(doc, [o for o in known_offers if fold(o) in wider], 0.8) if wider else []
+    if printed:
+        cands = [c for c in cands if not any(fold(c.value) in fold(p.value) for p in printed)] + printed
     if not cands:
-        folded_known = sorted(((fold(o), o) for o in known_offers if len(o) >= 6), key=lambda x: -len(x[0]))
-        for seg in doc.segments:
-            f = fold(seg.text)
-            for k, _ in folded_known:
-                pos = f.find(k)
-                if pos >= 0 and (pos == 0 or not f[pos - 1].isalnum()):
-                    end = pos + len(k)
-                    if end == len(f) or not f[end].isalnum():
-                        if f[:pos].rstrip().endswith(":"):
-                            # `Contrat : Plenifix 1 an Duo`: after a caption, the
-                            # name printed runs to the end of its cell.
-                            end = len(seg.text.rstrip(" .;"))
-                        cands.append(from_segment(seg.text[pos:end], seg, 0.6, "offer-known", span=(pos, end)))
-                        break
+        cands = _printed_offers(doc, [o for o in known_offers if len(o) >= 6], 0.6)
     return vote(cands, key=lambda v: fold(v))
+
+
+def _printed_offers(doc: Document, names: list[str], conf: float) -> list[Candidate]:
+    """The catalogue offer names printed on the bill, whole words, the
+    longest first, one per segment."""
+    folded_known = sorted((fold(o) for o in names), key=len, reverse=True)
+    found = []
+    for seg in doc.segments:
+        f = fold(seg.text)
+        for k in folded_known:
+            pos = f.find(k)
+            if pos >= 0 and (pos == 0 or not f[pos - 1].isalnum()):
+                end = pos + len(k)
+                if end == len(f) or not f[end].isalnum():
+                    if f[:pos].rstrip().endswith(":"):
+                        # `Contrat : Plenifix 1 an Duo`: after a caption, the
+                        # name printed runs to the end of its cell.
+                        end = len(seg.text.rstrip(" .;"))
+                    found.append(from_segment(seg.text[pos:end], seg, conf, "offer-known", span=(pos, end)))
+                    break
+    return found
 
 
 def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate], list[str]]:
