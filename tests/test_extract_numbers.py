@@ -96,3 +96,15 @@ def test_number_readers_never_raise_on_digits_and_separators(text, ocr):
     find_percents(text)
     parse_amount(text)
     parse_unit_price(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("du 17 juin au 16 juillet 2024", (date(2024, 6, 17), date(2024, 7, 16))),
+    ("du 1er décembre au 31 janvier 2025", (date(2024, 12, 1), date(2025, 1, 31))),
+    ("Pour la période du 17 juin 2024 au 16 juin", (date(2024, 6, 17), date(2025, 6, 16))),  # end's year cut off
+    ("du 12 novembre 2024 au 11 décembre", (date(2024, 11, 12), date(2024, 12, 11))),
+    ("du 17 juin au 16 juillet", None),  # no year anywhere: unknown
+])
+def test_a_written_range_takes_the_year_printed_on_one_side_for_the_other(text, expected):
+    ranges = find_date_ranges(text, ocr=True)
+    assert (ranges[0][:2] if ranges else None) == expected

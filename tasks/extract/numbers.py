@@ -279,4 +279,40 @@ def find_date_ranges(text: str, *, ocr: bool = False) -> list[tuple[date, date, 
         between = t[a.end:b.start]
         if _RANGE_SEP.match(between) and a.value <= b.value:
             ranges.append((a.value, b.value, a.start, b.end))
+    if not ranges:
+        ranges = _yearless_range(t)
     return ranges
+
+
+@lru_cache(maxsize=1)
+def _written_range() -> re.Pattern:
+    names = "|".join(sorted(_months(), key=len, reverse=True))
+    day = r"(1\s?er|[0-3]?\d)\s*(" + names + r")\.?(?:\s*((?:19|20)\d{2}))?"
+    return re.compile(r"(?<![\w])du\s+" + day + r"\s+au\s+" + day + r"(?!\d)", re.I)
+
+
+def _yearless_range(t: str) -> list[tuple[date, date, int, int]]:
+    """`du 17 juin au 16 juillet 2024`, or `du 17 juin 2024 au 16 juin`
+    (the end's year cut off by OCR): one side's year gives the other's,
+    the end falling after the start."""
+    months = _months()
+    out = []
+    for m in _written_range().finditer(t):
+        d1, m1, y1, d2, m2, y2 = m.groups()
+        if (y1 is None) == (y2 is None):
+            continue
+        day1, day2 = (1 if d.replace(" ", "") == "1er" else int(d) for d in (d1, d2))
+        month1, month2 = months[m1.lower()], months[m2.lower()]
+        if y1:
+            start = _make_date(int(y1), month1, day1)
+            end = start and (_make_date(start.year, month2, day2) or None)
+            if start and end and end < start:
+                end = _make_date(start.year + 1, month2, day2)
+        else:
+            end = _make_date(int(y2), month2, day2)
+            start = end and _make_date(end.year, month1, day1)
+            if start and end and start > end:
+                start = _make_date(end.year - 1, month1, day1)
+        if start and end:
+            out.append((start, end, m.start(1), m.end()))
+    return out
