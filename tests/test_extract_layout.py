@@ -1092,3 +1092,42 @@ def test_a_piece_of_a_catalogue_offer_printed_whole_gives_way_to_it():
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert extract_offer(doc, ["Offre Fixe 1 an", "Offre Fixe 2 ans"]).value.lower() == "offre fixe 1 an"
     assert extract_offer(doc, ["Offre Fixe 2 ans"]).value == "Fixe 1 an"
+
+
+def test_descenders_do_not_pass_for_a_slope_on_a_flat_scan():
+    """OCR boxes hold ink: « payé » reaches below the baseline, « TTC » does
+    not, so the centre of the one stands lower than the other's on a flat
+    line. Slopes measured between such words would tilt a flat page and
+    move a label and its amount onto different rows; they are not used,
+    and a mark between two words stays in their line."""
+    from tasks.extract.layout import SlopeField
+
+    words = []
+    for row in range(12):
+        y = 100 + row * 14
+        for text, x0, x1 in (("Total", 40, 62), ("TTC", 65, 80), ("payé", 83, 103), ("-", 106, 109),
+                             ("Frais", 112, 134), ("10,00", 420, 444), ("€", 447, 452)):
+            low = 2.2 if any(c in "gjpqyé" for c in text) and text != "Frais" else 0.0
+            top, bottom = (y + 4.0, y + 5.5) if text == "-" else (y, y + 7.0 + low)
+            words.append(Word(text, x0, top, x1, bottom, 0.9))
+    page = Page(number=1, width=595.0, height=842.0, words=words, source="ocr")
+    assert SlopeField(words, 595.0).flat
+    doc = build_document([page])
+    assert [[s.text for s in line.segments] for line in doc.lines] == [["Total TTC payé - Frais", "10,00 €"]] * 12
+
+
+def test_a_dash_whose_row_went_to_a_taller_neighbour_returns_beside_its_words():
+    """gen-0016 of seed 2024, boxes as straightened: « Électricité verte -
+    Prix fixe » joined the taller « Net à payer : 60,18 € » row beside it,
+    and the dash, low in its words' height, was left in a row of its own,
+    which cut the offer name at « Électricité verte »."""
+    w = Word
+    words = [w("Électricité", 53.5, 193.3, 106.5, 201.5, 0.9), w("verte", 110.1, 193.9, 138.2, 201.1, 0.9),
+             w("-", 142.3, 196.9, 145.4, 198.6, 0.9), w("Prix", 149.5, 193.1, 169.9, 200.8, 0.9),
+             w("fixe", 173.7, 193.0, 192.9, 200.7, 0.9), w("Net", 243.7, 188.7, 262.0, 197.5, 0.9),
+             w("à", 269.9, 190.3, 275.0, 197.5, 0.9), w("payer", 278.8, 187.9, 305.0, 199.2, 0.9),
+             w(":", 309.5, 192.5, 311.0, 197.3, 0.9), w("60,18", 315.5, 189.6, 342.0, 198.5, 0.9),
+             w("€", 345.2, 190.5, 351.0, 197.2, 0.9)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    assert [line.text for line in doc.lines][0].startswith("Électricité verte - Prix fixe")
+    assert len(doc.lines) == 1

@@ -294,7 +294,7 @@ def _slope_samples(words: list[Word]) -> list[tuple[float, float, float]]:
             if gap < -0.2 * h:
                 continue
             vh = v.y1 - v.y0
-            if abs(vh - h) > 0.3 * max(h, vh):
+            if abs(vh - h) > 0.3 * max(h, vh) or _profile(v.text) != _profile(w.text):
                 continue
             dy = (v.y0 + v.y1) / 2 - cy
             if abs(dy) < 0.5 * h:
@@ -303,6 +303,18 @@ def _slope_samples(words: list[Word]) -> list[tuple[float, float, float]]:
                     samples.append((dy / (vx - cx), cy, (cx + vx) / 2))
                 break
     return samples
+
+
+_ASCENDING = frozenset("bdfhklt'ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜàâäéèêëîïôöùûü")
+_DESCENDING = frozenset("gjpqyç,;")
+
+
+def _profile(text: str) -> tuple[bool, bool]:
+    """Whether a word's ink reaches above the x-height and below the
+    baseline: the centres of two words of one line sit at the same height
+    only when their ink does the same (« rejet » stands lower than « de »)."""
+    return (any(c in _ASCENDING or c.isupper() or c.isdigit() for c in text),
+            any(c in _DESCENDING for c in text))
 
 
 def _unskew(words: list[Word], width: float) -> list[Word]:
@@ -396,6 +408,11 @@ def _same_baseline(word: Word, other: Word) -> bool:
 def _on_baseline_beside(word: Word, row: list[Word]) -> bool:
     if any(_overlap(v.x0, v.x1, word.x0, word.x1) > 0 for v in row):
         return False
+    if not any(c.isalnum() for c in word.text):
+        # A mark (`-`) has neither a baseline nor a height of its own: it lies
+        # within its neighbour's height, a space of that height away.
+        return any(0 <= -_overlap(v.x0, v.x1, word.x0, word.x1) <= SEGMENT_GAP * (v.y1 - v.y0)
+                   and v.y0 <= word.y0 and word.y1 <= v.y1 for v in row)
     return any(_adjacent(word, v) and _same_baseline(word, v) for v in row)
 
 
