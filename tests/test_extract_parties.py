@@ -267,3 +267,17 @@ def test_the_pdl_whose_caption_ocr_lost_is_the_one_lone_14_digit_number_no_label
 def test_invoice_numbers_through_ocr_misreadings(label, value, expected):
     found = extract_invoice_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
     assert found is not None and found.value == expected
+
+
+def test_a_table_rows_quantity_in_kwh_is_no_postcode_and_its_header_no_customer():
+    """« 19003 kWh » under « Quantité Unité » (a scan's table, gen-0069 of
+    seed 16180) has a postcode's shape; a unit is no town, and the header
+    over it is no customer's name."""
+    rows = [[(40, "APPT 12")], [(40, "56 QUAI DES VIGNES")], [(40, "35000 RENNES")],
+            [(40, "Libellé"), (200, "Quantité Unité"), (300, "PU HT")],
+            [(40, "Part fixe gaz T2"), (200, "366 jour"), (300, "0,67230")],
+            [(40, "Part variable gaz"), (200, "19003 kKWh"), (300, "0,11520")],
+            [(40, "Accise sur les gaz naturels"), (200, "11422 kWh"), (300, "0,00837")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"] is None
+    assert found["address"].value == "Appt 12, 56 quai des Vignes, 35000 Rennes"

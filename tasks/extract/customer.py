@@ -143,11 +143,16 @@ class Block:
     score: float
 
 
+# `19003 kKWh`, `11422 kWh`: a quantity of a table row, not a postcode and its town.
+_UNIT_TOWN = re.compile(r"^k*\s?w\s?h|^k\s?va\b|^m3\b|^jours?\b|^mois\b|^litres?\b")
+
+
 def _is_postcode_city(seg: Segment) -> bool:
     text = fold(seg.text).strip(" .,;")
     if "cedex" in text:
         return False
-    return bool(_POSTCODE_CITY.match(text))
+    m = _POSTCODE_CITY.match(text)
+    return bool(m) and not _UNIT_TOWN.match(m.group(2))
 
 
 def _supplierish(text: str) -> bool:
