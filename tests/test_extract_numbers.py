@@ -108,3 +108,12 @@ def test_number_readers_never_raise_on_digits_and_separators(text, ocr):
 def test_a_written_range_takes_the_year_printed_on_one_side_for_the_other(text, expected):
     ranges = find_date_ranges(text, ocr=True)
     assert (ranges[0][:2] if ranges else None) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Consommation de la période :.7 666 kWh", [7666]),  # a speck after the colon (seed 16180, gen-0004)
+    ("Total : .12,50 €", [12.5]),
+    ("à 10:30", [10, 30]),  # no speck: untouched
+])
+def test_a_speck_glued_before_a_number_after_a_colon_goes(text, expected):
+    assert [n.value for n in find_numbers(text, ocr=True)] == expected

@@ -94,7 +94,7 @@ def repair_ocr_digits(text: str) -> str:
 
 
 _OCR_LOST_COMMA = re.compile(r"(?<![\d,.])(\d{1,3}) (\d{2})(?=\s?€)")
-_OCR_LEADING_NOISE = re.compile(r"(?:(?<=\s)|^)[.,;:|'‘’](?=\d)")
+_OCR_LEADING_NOISE = re.compile(r"(?:(?<=[\s:;])|^)[.,;:|'‘’](?=\d)")
 
 
 def repair_ocr_number_text(text: str) -> str:
