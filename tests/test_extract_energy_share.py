@@ -225,3 +225,13 @@ def test_a_cta_line_whose_first_word_ocr_lost_is_still_the_cta():
     assert line_kind("tarifaire d'acheminement 18/09/24 – 27/10/24 : 21,93 % x 19,96 € (TVA 5,5 %)") == "cta"
     assert line_kind("Contribution tarifaire d'acheminement") == "cta"
     assert line_kind("Formule tarifaire d'acheminement : BTINFCUST") != "cta"
+
+
+def test_an_energys_printed_share_behind_a_bullet_or_speck_is_read():
+    """« * Électricité (TTC)   263,65 € » (a bullet, or a speck read as
+    one, on a scan: gen-0066 of seed 16180, whose electricity then went
+    undetected)."""
+    for label in ("* Électricité (TTC)", "• Électricité (TTC)", "- Gaz naturel (TTC)"):
+        doc = build_document([words_page([[(40, label), (420, "263,65 €")]], source="ocr", conf=0.9)])
+        shares = printed_energy_ttc(doc)
+        assert [c.value for c in shares["gaz" if "Gaz" in label else "electricite"]] == [263.65], label
