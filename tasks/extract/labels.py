@@ -231,12 +231,13 @@ SPECK_MAX_CONF = 0.6
 
 
 def _speck(seg: Segment) -> bool:
-    """A speck read as a character (`ï`, `à`), or as two lower-case letters
-    read with little confidence: no value, and no end of the row either."""
+    """A speck read as a character (`ï`, `à`), or as two letters, lower-case
+    or capitalised (`er`, `Re`), read with little confidence: no value, and
+    no end of the row either."""
     text = seg.text.strip()
     if sum(c.isalnum() for c in text) < 2:
         return True
-    return len(text) == 2 and text.isalpha() and text.islower() and seg.conf < SPECK_MAX_CONF
+    return len(text) == 2 and text.isalpha() and (text.islower() or text.istitle()) and seg.conf < SPECK_MAX_CONF
 
 
 def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool = True,
