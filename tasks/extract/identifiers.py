@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tasks.extract.labels import LabelHit, find_labels, is_label_text, value_spots
+from tasks.extract.labels import LabelHit, find_labels, under_a_label, value_spots
 from tasks.extract.layout import Document
 from tasks.extract.numbers import clean, find_dates, fold, repair_ocr_digits
 from tasks.extract.store import Candidate, from_segment, vote
@@ -197,26 +197,16 @@ def unlabelled_pdl(doc: Document, excl: Exclusions, taken: set[str]) -> Candidat
     meter's, a PCE's, an invoice's), no exclusion names and no other field
     took. Two such numbers, and neither is known to be the PDL."""
     found: dict[str, tuple] = {}
-    for line in doc.lines:
-        for seg in line.segments:
-            run = read_digit_run(seg.text, 14, ocr=True) if seg.ocr else None
-            if not run or seg.text[:run[1]].strip(" :|.") or seg.text[run[2]:].strip(" :|.") \
-                    or excl.excludes(run[0]) or run[0] in taken or _under_a_label(doc, line.index, seg):
-                continue
-            found.setdefault(run[0], (seg, run[1], run[2]))
+    for seg in doc.segments:
+        run = read_digit_run(seg.text, 14, ocr=True) if seg.ocr else None
+        if not run or seg.text[:run[1]].strip(" :|.") or seg.text[run[2]:].strip(" :|.") \
+                or excl.excludes(run[0]) or run[0] in taken or under_a_label(doc, seg):
+            continue
+        found.setdefault(run[0], (seg, run[1], run[2]))
     if len(found) != 1:
         return None
     value, (seg, start, end) = found.popitem()
     return from_segment(value, seg, 0.55, "pdl:alone", span=(start, end))
-
-
-def _under_a_label(doc: Document, index: int, seg) -> bool:
-    """Whether a label sits right over `seg` in one of the two lines above."""
-    for above in doc.lines[max(0, index - 2):index]:
-        if above.page == seg.page and any(min(o.x1, seg.x1) > max(o.x0, seg.x0) and is_label_text(o.text)
-                                          for o in above.segments):
-            return True
-    return False
 
 
 def extract_pce(doc: Document, excl: Exclusions) -> Candidate | None:

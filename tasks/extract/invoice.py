@@ -238,28 +238,30 @@ def _unit_price(st: State, items: list[Item], consumption: list[float],
     kwh_used = kwh.pop()
     if kwh_used < 100 or checks.close(printed.value * kwh_used, abs(items[0].amount), rel=0.01):
         return printed
-    price = round(items[0].amount / kwh_used, 4)
-    if _lines_complete(st) and band[0] <= price <= band[1]:
-        return Candidate(price, round(items[0].conf * 0.85, 3), items[0].page, "computed", "amount / consumption")
-    return None
+    return _amount_over(items[0], kwh_used, band, "amount / consumption") if _lines_complete(st) else None
 
 
 def _price_from_amount(items: list[Item], consumption: list[float], band: tuple[float, float]) -> Candidate | None:
     """The unit price of the one line billing a register's kWh, unread (OCR)
     while its quantity and amount were: the amount over the quantity, when
     that quantity is the register's consumption read elsewhere (its indexes,
-    a labelled total), so that neither figure is a misread. To four
-    decimals: on 100 kWh or more the cents of the amount leave no more."""
+    a labelled total), so that neither figure is a misread."""
     if len(items) != 1:
         return None
     item = items[0]
     if item.unit_price is not None or item.quantity is None or item.amount is None or item.quantity < 100 \
             or not any(abs(item.quantity - kwh) < 0.5 for kwh in consumption):
         return None
-    price = round(item.amount / item.quantity, 4)
+    return _amount_over(item, item.quantity, band, "amount / quantity")
+
+
+def _amount_over(item: Item, kwh: float, band: tuple[float, float], note: str) -> Candidate | None:
+    """The line's amount over `kwh`, to four decimals (on 100 kWh or more the
+    amount's cents leave no more), when that is a price per kWh."""
+    price = round(item.amount / kwh, 4)
     if not band[0] <= price <= band[1]:
         return None
-    return Candidate(price, round(item.conf * 0.85, 3), item.page, "computed", "amount / quantity")
+    return Candidate(price, round(item.conf * 0.85, 3), item.page, "computed", note)
 
 
 def _lines_complete(st: State) -> bool | None:

@@ -308,7 +308,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
         found = [o for o in doc.above(seg, max_lines=2, start_x=label_x) if not is_label(o)]
         if habit != "above":
             # A value right under another label is that label's value.
-            found = [o for o in found if not _under_a_label(doc, o)]
+            found = [o for o in found if not under_a_label(doc, o)]
         for i, other in enumerate(found):
             dy = (seg.y0 - other.y1) / h
             dx = abs(other.x0 - label_x) / h
@@ -321,7 +321,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
     yield from spots
 
 
-def _under_a_label(doc: Document, seg: Segment) -> bool:
+def under_a_label(doc: Document, seg: Segment) -> bool:
+    """Whether a label stands right over `seg`, in one of the two lines above."""
     h = seg.height
     for line in reversed(doc.lines[max(0, seg.line - 2):seg.line]):
         if line.page != seg.page or seg.y0 - line.y1 > 1.2 * h:

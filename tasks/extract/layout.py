@@ -283,18 +283,19 @@ class SlopeField:
 
 def _slope_samples(words: list[Word]) -> list[tuple[float, float, float]]:
     by_x = sorted(words, key=lambda w: w.x0)
+    profiles = [_profile(w.text) for w in by_x]
     samples = []
     for i, w in enumerate(by_x):
         h = w.y1 - w.y0
         cy = (w.y0 + w.y1) / 2
-        for v in by_x[i + 1:i + 40]:
+        for j, v in enumerate(by_x[i + 1:i + 40], start=i + 1):
             gap = v.x0 - w.x1
             if gap > 1.5 * h:
                 break
             if gap < -0.2 * h:
                 continue
             vh = v.y1 - v.y0
-            if abs(vh - h) > 0.3 * max(h, vh) or _profile(v.text) != _profile(w.text):
+            if abs(vh - h) > 0.3 * max(h, vh) or profiles[j] != profiles[i]:
                 continue
             dy = (v.y0 + v.y1) / 2 - cy
             if abs(dy) < 0.5 * h:
@@ -396,9 +397,11 @@ def _rejoin_strays(rows: list[list[Word]]) -> list[list[Word]]:
     return [row for row in rows if row]
 
 
-def _adjacent(a: Word, b: Word) -> bool:
+def _adjacent(a: Word, b: Word, *, height: float | None = None) -> bool:
+    """Whether `b` follows or precedes `a` across a space at most (measured
+    in `height`, the lower of the two words' heights by default)."""
     gap = -_overlap(a.x0, a.x1, b.x0, b.x1)
-    return 0 <= gap <= SEGMENT_GAP * min(a.y1 - a.y0, b.y1 - b.y0)
+    return 0 <= gap <= SEGMENT_GAP * (min(a.y1 - a.y0, b.y1 - b.y0) if height is None else height)
 
 
 def _same_baseline(word: Word, other: Word) -> bool:
@@ -411,8 +414,7 @@ def _on_baseline_beside(word: Word, row: list[Word]) -> bool:
     if not any(c.isalnum() for c in word.text):
         # A mark (`-`) has neither a baseline nor a height of its own: it lies
         # within its neighbour's height, a space of that height away.
-        return any(0 <= -_overlap(v.x0, v.x1, word.x0, word.x1) <= SEGMENT_GAP * (v.y1 - v.y0)
-                   and v.y0 <= word.y0 and word.y1 <= v.y1 for v in row)
+        return any(_adjacent(word, v, height=v.y1 - v.y0) and v.y0 <= word.y0 and word.y1 <= v.y1 for v in row)
     return any(_adjacent(word, v) and _same_baseline(word, v) for v in row)
 
 

@@ -200,13 +200,20 @@ def _months() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _date_patterns() -> tuple[re.Pattern, re.Pattern]:
+def _day_month() -> str:
+    """`1er févr.`, `17 août`: a written day and month (two groups)."""
     names = sorted(_months(), key=len, reverse=True)
+    return r"(1\s?er|[0-3]?\d)\s*(" + "|".join(names) + r")\.?"
+
+
+def _day(text: str) -> int:
+    return 1 if text.replace(" ", "") == "1er" else int(text)
+
+
+@lru_cache(maxsize=1)
+def _date_patterns() -> tuple[re.Pattern, re.Pattern]:
     numeric = re.compile(r"(?<![\d/])(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|\d{2})(?![\d/])")
-    written = re.compile(
-        r"(?<![\w])(1\s?er|[0-3]?\d)\s*(" + "|".join(names) + r")\.?\s*((?:19|20)\d{2})(?!\d)",
-        re.I,
-    )
+    written = re.compile(r"(?<![\w])" + _day_month() + r"\s*((?:19|20)\d{2})(?!\d)", re.I)
     return numeric, written
 
 
@@ -236,8 +243,7 @@ def find_dates(text: str, *, ocr: bool = False) -> list[DateMatch]:
             found.append(DateMatch(d, m.start(), m.end()))
     months = _months()
     for m in written.finditer(t):
-        day = 1 if m.group(1).replace(" ", "") == "1er" else int(m.group(1))
-        d = _make_date(int(m.group(3)), months[m.group(2).lower()], day)
+        d = _make_date(int(m.group(3)), months[m.group(2).lower()], _day(m.group(1)))
         if d:
             found.append(DateMatch(d, m.start(), m.end()))
     found.sort(key=lambda d: d.start)
@@ -286,8 +292,7 @@ def find_date_ranges(text: str, *, ocr: bool = False) -> list[tuple[date, date, 
 
 @lru_cache(maxsize=1)
 def _written_range() -> re.Pattern:
-    names = "|".join(sorted(_months(), key=len, reverse=True))
-    day = r"(1\s?er|[0-3]?\d)\s*(" + names + r")\.?(?:\s*((?:19|20)\d{2}))?"
+    day = _day_month() + r"(?:\s*((?:19|20)\d{2}))?"
     return re.compile(r"(?<![\w])du\s+" + day + r"\s+au\s+" + day + r"(?!\d)", re.I)
 
 
@@ -301,11 +306,11 @@ def _yearless_range(t: str) -> list[tuple[date, date, int, int]]:
         d1, m1, y1, d2, m2, y2 = m.groups()
         if (y1 is None) == (y2 is None):
             continue
-        day1, day2 = (1 if d.replace(" ", "") == "1er" else int(d) for d in (d1, d2))
+        day1, day2 = _day(d1), _day(d2)
         month1, month2 = months[m1.lower()], months[m2.lower()]
         if y1:
             start = _make_date(int(y1), month1, day1)
-            end = start and (_make_date(start.year, month2, day2) or None)
+            end = start and _make_date(start.year, month2, day2)
             if start and end and end < start:
                 end = _make_date(start.year + 1, month2, day2)
         else:
