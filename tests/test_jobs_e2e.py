@@ -161,6 +161,23 @@ def test_worker_killed_mid_run_and_the_job_still_completes(stack):
     assert job["attempts"] == 2
 
 
+def test_the_server_refuses_a_job_run_whose_parameters_do_not_fit_the_flow(stack):
+    """The flow does not validate its parameters again (validate_parameters
+    off, flows/analyse_invoice.py): the server checks a deployment run's
+    parameters against the deployment's schema, and must refuse one that does
+    not fit (an operator's run from the UI, a hand-made API call)."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name("analyse_invoice/analyse-invoice")
+        assert deployment.enforce_parameter_schema
+        with pytest.raises(PrefectHTTPStatusError) as refused:
+            client.create_flow_run_from_deployment(
+                deployment.id, parameters={"files": "not-a-list", "task_id": "0" * 32, "user_id": "abc"})
+    assert refused.value.response.status_code in (409, 422), refused.value.response.text
+
+
 def test_a_run_left_pending_by_a_dead_worker_is_marked_crashed(stack):
     """A worker killed between picking a run up and the run's start leaves it
     Pending: the zombie automation must crash it, as it does Running ones,
