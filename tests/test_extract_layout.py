@@ -1132,3 +1132,53 @@ def test_a_dash_whose_row_went_to_a_taller_neighbour_returns_beside_its_words():
     doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
     assert [line.text for line in doc.lines][0].startswith("Électricité verte - Prix fixe")
     assert len(doc.lines) == 1
+
+
+def test_side_by_side_blocks_whose_rows_do_not_line_up_are_read_column_by_column():
+    """On a scan, each column's rows fall on lines of their own, taking turns
+    down the page: a row's detail line is then followed by the other
+    column's row, unless the columns are read one after the other."""
+    page = words_page([
+        [(60, "Électricité"), (306, "Gaz naturel")],
+        [(306, "Volume 389 m³ - coefficient 10,43 kWh/m³ - 4 057 kWh")],
+        [(60, "Abonnement"), (235, "21,98 € 5,5 %")],
+        [(60, "01/03/2025 – 30/04/2025 : 61 jours ×"), (306, "Abonnement"), (480, "34,90 € 5,5 %")],
+        [(60, "0,3603 €/jour")],
+        [(306, "01/03/2025 – 30/04/2025 : 61 jours ×")],
+        [(60, "Consommation"), (235, "50,06 € 20 %")],
+        [(306, "0,5721 €/jour")],
+        [(60, "01/03/2025 – 30/04/2025 : 467 kWh ×")],
+        [(306, "Consommation de gaz"), (480, "311,58 € 20 %")],
+        [(60, "0,10720 €/kWh")],
+        [(306, "01/03/2025 – 30/04/2025 : 4 057 kWh ×")],
+        [(60, "CTA"), (235, "3,95 € 5,5 %")],
+        [(306, "0,07680 €/kWh")],
+    ], line_gap=7, source="ocr", conf=0.95)
+    flow = column_flow(build_document([page]))
+    by_amount = {i.amount: i for i in read_items(flow, Sections(flow))}
+    assert (by_amount[21.98].kind, by_amount[21.98].unit_price) == ("subscription", 0.3603)
+    assert (by_amount[34.90].kind, by_amount[34.90].unit_price) == ("subscription", 0.5721)
+    assert (by_amount[50.06].energy, by_amount[50.06].quantity, by_amount[50.06].checked) == ("electricite", 467, True)
+    assert (by_amount[311.58].energy, by_amount[311.58].quantity, by_amount[311.58].checked) == ("gaz", 4057, True)
+
+
+def test_a_table_over_a_totals_box_is_not_taken_for_two_columns():
+    """A table whose header and last row wrap, over a totals box at the
+    right: lines that hold one side only, but no row of its own on the left."""
+    rows = [
+        [(40, "Consommation électricité : 518 kWh")],
+        [(402, "Prix unitaire (€"), (479, "Montant"), (525, "Code")],
+        [(43, "Rubrique"), (252, "Période"), (328, "Volume Unité")],
+        [(447, "HT)"), (501, "HT"), (527, "TVA")],
+        [(42, "Abonnement électricité"), (252, "24/11/24-21/12/24"), (348, "28 j"), (435, "0,4001"), (483, "11,20 €")],
+        [(42, "Terme variable Base"), (252, "24/11/24-21/12/24"), (343, "518 kWh"), (435, "0,1613"), (483, "83,55 €")],
+        [(43, "Contribution Tarifaire d'Acheminement (21,93 % ×")],
+        [(252, "24/11/24-21/12/24"), (487, "2,13 €"), (532, "A")],
+        [(43, "9,69 €)")],
+        [(249, "Code TVA"), (363, "Base HT"), (428, "Taux"), (502, "Montant TVA")],
+        [(248, "Total HT"), (516, "96,88 €")],
+        [(248, "Total TVA"), (521, "19,01 €")],
+        [(248, "Total TTC"), (516, "115,89 €")],
+    ]
+    doc = build_document([words_page(rows, line_gap=12)])
+    assert [ln.text for ln in column_flow(doc).lines] == [ln.text for ln in doc.lines]

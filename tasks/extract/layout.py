@@ -518,37 +518,9 @@ def _flow_page(lines: list[Line], width: float) -> list[Line]:
             if seg.x0 > 0.3 * width and _opens_row(seg) and re.search(r"\d", prev.text) \
                     and any(re.search(r"\d", r.text) for r in rest):
                 candidates.append(seg.x0)
-    if not candidates:
-        return lines
-    candidates.sort()
-    clusters: list[list[float]] = [[candidates[0]]]
-    for x in candidates[1:]:
-        if x - clusters[-1][-1] <= 6:
-            clusters[-1].append(x)
-        else:
-            clusters.append([x])
-    best: tuple[int, float, int, int] | None = None  # support, gutter, first, last line
-    for cluster in clusters:
-        if len(cluster) < 3:
-            continue
-        gutter = min(cluster) - 2
-        start = None
-        support = 0
-        for i, ln in enumerate(lines + [None]):
-            crossing = ln is None or any(s.x0 < gutter < s.x1 - 2 for s in ln.segments)
-            if crossing:
-                if start is not None and support >= 3 and i - start >= 4:
-                    if best is None or support > best[0]:
-                        best = (support, gutter, start, i)
-                start, support = None, 0
-                continue
-            if start is None:
-                start = i
-            left = [s for s in ln.segments if s.x1 <= gutter]
-            right = [s for s in ln.segments if s.x0 >= gutter]
-            # A second column's row: a label followed by its own values.
-            if left and right and _opens_row(right[0]) and any(re.search(r"\d", r.text) for r in right):
-                support += 1
+    best = _aligned_columns(lines, candidates) if candidates else None
+    if best is None:
+        best = _unaligned_columns(lines, width)
     if best is None:
         return lines
     _, gutter, first, last = best
@@ -563,3 +535,80 @@ def _flow_page(lines: list[Line], width: float) -> list[Line]:
             right_lines.append(Line(page=ln.page, y0=min(s.y0 for s in right), y1=max(s.y1 for s in right),
                                     segments=right))
     return lines[:first] + left_lines + right_lines + _flow_page(lines[last:], width)
+
+
+def _clusters(xs: list[float]) -> list[list[float]]:
+    """Left edges within 6 pt of each other."""
+    xs = sorted(xs)
+    clusters: list[list[float]] = [[xs[0]]] if xs else []
+    for x in xs[1:]:
+        if x - clusters[-1][-1] <= 6:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return clusters
+
+
+def _regions(lines: list[Line], gutter: float):
+    """(first, last) of each run of lines that no segment crosses at `gutter`."""
+    start = None
+    for i, ln in enumerate(lines + [None]):
+        if ln is None or any(s.x0 < gutter < s.x1 - 2 for s in ln.segments):
+            if start is not None:
+                yield start, i
+            start = None
+        elif start is None:
+            start = i
+
+
+def _aligned_columns(lines: list[Line], candidates: list[float]) -> tuple[int, float, int, int] | None:
+    """Two columns whose rows share lines (a text layer): a second column's
+    rows open beside the first's values, at one left edge."""
+    best: tuple[int, float, int, int] | None = None  # support, gutter, first, last line
+    for cluster in _clusters(candidates):
+        if len(cluster) < 3:
+            continue
+        gutter = min(cluster) - 2
+        for first, last in _regions(lines, gutter):
+            # A second column's row: a label followed by its own values.
+            support = sum(1 for ln in lines[first:last]
+                          if (right := [s for s in ln.segments if s.x0 >= gutter])
+                          and any(s.x1 <= gutter for s in ln.segments)
+                          and _opens_row(right[0]) and any(re.search(r"\d", r.text) for r in right))
+            if support >= 3 and last - first >= 4 and (best is None or support > best[0]):
+                best = (support, gutter, first, last)
+    return best
+
+
+def _unaligned_columns(lines: list[Line], width: float) -> tuple[int, float, int, int] | None:
+    """Two columns whose rows do not line up (a scan or photo: each column's
+    rows fall on lines of their own, interleaved): many lines hold only one
+    column, and rows of the second open alone at one left edge."""
+    starts = []
+    for ln in lines:
+        right = [s for s in ln.segments if s.x0 > 0.3 * width]
+        if right and (right[0] is ln.segments[0] or ln.segments[ln.segments.index(right[0]) - 1].x1 < right[0].x0 - 8):
+            starts.append(right[0].x0)
+    best: tuple[int, float, int, int] | None = None
+    for cluster in _clusters(starts):
+        if len(cluster) < 4:
+            continue
+        gutter, edge = min(cluster) - 2, max(cluster) + 1
+        for first, last in _regions(lines, gutter):
+            region = lines[first:last]
+            sides = [("L" if ln.segments[-1].x1 <= gutter else "R") for ln in region
+                     if ln.segments[-1].x1 <= gutter or ln.segments[0].x0 >= gutter]
+            # The columns' lines take turns down the region (a table's totals
+            # box under it, or a table's own columns, do not).
+            turns = sum(1 for a, b in zip(sides, sides[1:]) if a != b)
+            # Rows of their own on each side: a label opening the second
+            # column at its edge; a label and its values alone on a line in
+            # the first.
+            right_rows = sum(1 for ln in region for i, seg in enumerate(ln.segments)
+                             if gutter <= seg.x0 <= edge and _opens_row(seg)
+                             and (i == 0 or ln.segments[i - 1].x1 <= gutter))
+            left_rows = sum(1 for ln in region if ln.segments[-1].x1 <= gutter and len(ln.segments) > 1
+                            and _opens_row(ln.segments[0]) and re.search(r"\d", ln.segments[-1].text))
+            if turns >= 4 and right_rows >= 2 and left_rows >= 2 and (best is None or turns > best[0]):
+                best = (turns, gutter, first, last)
+    return best
