@@ -3,7 +3,7 @@ from dataclasses import replace
 
 from tasks.extract.identifiers import extract_client_number
 from tasks.extract.labels import find_labels, value_spots
-from tasks.extract.layout import build_document, column_flow
+from tasks.extract.layout import Document, Line, build_document, column_flow, make_segment
 from tasks.extract.lines import read_items
 from tasks.extract.sections import Sections
 from tasks.model import Page, Word
@@ -1182,3 +1182,35 @@ def test_a_table_over_a_totals_box_is_not_taken_for_two_columns():
     ]
     doc = build_document([words_page(rows, line_gap=12)])
     assert [ln.text for ln in column_flow(doc).lines] == [ln.text for ln in doc.lines]
+
+
+def test_a_row_that_ocr_split_around_the_other_column_is_one_line_again():
+    """OCR grouped the start of a detail line with the other column's row
+    and left the rest on a line of its own, on the same row: read column by
+    column, the detail is one line under its row again."""
+    def cell(x, text, dy, y):
+        words = []
+        for token in text.split():
+            words.append(Word(token, x, y + dy, x + 4.5 * len(token), y + dy + 8, 0.95))
+            x += 4.5 * len(token) + 2.5
+        return make_segment(words, 1, ocr=True)
+
+    def line(*cells, y):
+        segments = [cell(x, text, dy, y) for x, text, dy in cells]
+        return Line(page=1, y0=min(s.y0 for s in segments), y1=max(s.y1 for s in segments), segments=segments)
+
+    rows = [
+        line((62, "Index Heures Pleines", 0), (132, "15 854", 0), (301, "Index Gaz", 0), (346, "16 911", 0), y=100),
+        line((62, "Abonnement", 0), (235, "21,98 € 5,5 %", 0), y=112),
+        line((301, "Abonnement", 0), (474, "34,90 € 5,5 %", 0), y=120),
+        line((62, "Consommation heures pleines", 0), (230, "28,55 € 20 %", 0), y=130),
+        line((62, "01/04/2024", 0), (301, "Accise gaz naturel", 0), (474, "4,52 € 20 %", 0), y=142),
+        line((108, "– 30/04/2024 : 179 kWh ×", 2.5), y=142),
+        line((301, "Consommation de gaz", 0), (474, "16,86 € 20 %", 0), y=152),
+        line((62, "CTA", 0), (235, "1,77 € 5,5 %", 0), y=162),
+        line((301, "CTA", 0), (474, "0,96 € 5,5 %", 0), y=170),
+    ]
+    doc = Document(pages=[Page(1, 595.0, 842.0, [], source="ocr")], lines=rows)
+    texts = [ln.text for ln in column_flow(doc).lines]
+    assert "01/04/2024 – 30/04/2024 : 179 kWh ×" in texts
+    assert texts.index("01/04/2024 – 30/04/2024 : 179 kWh ×") == texts.index("Consommation heures pleines   28,55 € 20 %") + 1

@@ -452,7 +452,12 @@ def _ink_height(w: Word, ocr: bool) -> float:
 
 
 def _segments(row: list[Word], page: Page) -> list[Segment]:
-    heights = sorted(_ink_height(w, page.source == "ocr") for w in row)
+    return _split_row(row, page.number, ocr=page.source == "ocr")
+
+
+def _split_row(row: list[Word], page: int, *, ocr: bool) -> list[Segment]:
+    """A row's words (left to right) in segments, cut at wide gaps."""
+    heights = sorted(_ink_height(w, ocr) for w in row)
     h = heights[len(heights) // 2]
     groups: list[list[Word]] = [[row[0]]]
     for prev, w in zip(row, row[1:]):
@@ -461,7 +466,7 @@ def _segments(row: list[Word], page: Page) -> list[Segment]:
             groups.append([w])
         else:
             groups[-1].append(w)
-    return [make_segment(g, page.number, ocr=page.source == "ocr") for g in groups]
+    return [make_segment(g, page, ocr=ocr) for g in groups]
 
 
 def make_segment(words: list[Word], page: int, *, ocr: bool = False) -> Segment:
@@ -525,16 +530,27 @@ def _flow_page(lines: list[Line], width: float) -> list[Line]:
         return lines
     _, gutter, first, last = best
     region = lines[first:last]
-    left_lines, right_lines = [], []
-    for ln in region:
-        left = [s for s in ln.segments if s.x0 < gutter]
-        right = [s for s in ln.segments if s.x0 >= gutter]
-        if left:
-            left_lines.append(Line(page=ln.page, y0=min(s.y0 for s in left), y1=max(s.y1 for s in left), segments=left))
-        if right:
-            right_lines.append(Line(page=ln.page, y0=min(s.y0 for s in right), y1=max(s.y1 for s in right),
-                                    segments=right))
-    return lines[:first] + left_lines + right_lines + _flow_page(lines[last:], width)
+    left = _column_lines([[s for s in ln.segments if s.x0 < gutter] for ln in region])
+    right = _column_lines([[s for s in ln.segments if s.x0 >= gutter] for ln in region])
+    return lines[:first] + left + right + _flow_page(lines[last:], width)
+
+
+def _column_lines(pieces: list[list[Segment]]) -> list[Line]:
+    """One column's share of the region's lines. Pieces of one row that
+    the other column's rows had put on two lines (OCR groups words into
+    lines across the page) become one line again."""
+    rows: list[list[Segment]] = []
+    for segs in filter(None, pieces):
+        prev = rows[-1] if rows else None
+        if prev and _overlap(min(s.y0 for s in prev), max(s.y1 for s in prev), min(s.y0 for s in segs),
+                             max(s.y1 for s in segs)) > 0.5 * min(max(s.height for s in prev), max(s.height for s in segs)) \
+                and (segs[0].x0 >= prev[-1].x1 or segs[-1].x1 <= prev[0].x0):
+            words = sorted((w for s in prev + segs for w in s.words), key=lambda w: w.x0)
+            rows[-1] = _split_row(words, segs[0].page, ocr=segs[0].ocr)
+        else:
+            rows.append(segs)
+    return [Line(page=segs[0].page, y0=min(s.y0 for s in segs), y1=max(s.y1 for s in segs), segments=segs)
+            for segs in rows]
 
 
 def _clusters(xs: list[float]) -> list[list[float]]:
