@@ -1214,3 +1214,47 @@ def test_a_row_that_ocr_split_around_the_other_column_is_one_line_again():
     texts = [ln.text for ln in column_flow(doc).lines]
     assert "01/04/2024 – 30/04/2024 : 179 kWh ×" in texts
     assert texts.index("01/04/2024 – 30/04/2024 : 179 kWh ×") == texts.index("Consommation heures pleines   28,55 € 20 %") + 1
+
+
+def test_a_per_day_price_whose_unit_ocr_misread_is_read_by_its_product():
+    """« 0,3603 €yjour » under « … 61 jours × »: the number that makes the
+    row's amount from its 61 days is its price, and the detail stays with
+    its row rather than with the row under it; one that does not is not."""
+    def subscription(price):
+        rows = [[(60, "Abonnement"), (235, "21,98 € 5,5 %")],
+                [(60, "01/03/2025 - 30/04/2025 : 61 jours ×")],
+                [(60, f"{price} €yjour")],
+                [(60, "Consommation heures pleines"), (235, "30,47 € 20 %")],
+                [(60, "01/03/2025 - 30/04/2025 : 251 kWh × 0,12140 €/kWh")]]
+        doc = build_document([words_page(rows, line_gap=9, source="ocr", conf=0.9)])
+        item = next(i for i in read_items(doc) if i.kind == "subscription")
+        return item.quantity, item.unit_price, item.checked
+
+    assert subscription("0,3603") == (61, 0.3603, True)
+    assert subscription("0,3803") == (61, None, False)
+
+
+def test_a_line_without_section_in_a_column_of_one_energy_is_of_that_energy():
+    """Two columns read one after the other, their headings lost: the
+    subscription and CTA of the column whose other lines are electricity's
+    are electricity's, those of the other column gas's."""
+    from tasks.extract.invoice import _energy_of_column
+
+    page = words_page([
+        [(60, "Abonnement"), (235, "21,98 € 5,5 %")],
+        [(306, "Abonnement"), (480, "34,90 € 5,5 %")],
+        [(60, "01/03/2025 – 30/04/2025 : 61 jours × 0,3603 €/jour"), (306, "Consommation de gaz"), (480, "311,58 € 20 %")],
+        [(60, "Consommation heures pleines"), (235, "30,47 € 20 %")],
+        [(306, "01/03/2025 – 30/04/2025 : 4 057 kWh × 0,07680 €/kWh")],
+        [(60, "01/03/2025 – 30/04/2025 : 251 kWh × 0,12140 €/kWh")],
+        [(306, "CTA"), (480, "7,27 € 5,5 %")],
+        [(60, "Accise électricité"), (235, "15,74 € 20 %")],
+        [(306, "01/03/2025 – 30/04/2025 : 20,8 % × 34,97 €")],
+        [(60, "CTA"), (235, "3,95 € 5,5 %")],
+    ], line_gap=8, source="ocr", conf=0.95)
+    flow = column_flow(build_document([page]))
+    items = read_items(flow, Sections(flow))
+    assert {i.amount for i in items if i.energy is None} >= {21.98, 34.90}
+    _energy_of_column(items, flow)
+    energy = {i.amount: i.energy for i in items}
+    assert (energy[21.98], energy[3.95], energy[34.90], energy[7.27]) == ("electricite", "electricite", "gaz", "gaz")

@@ -123,6 +123,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     st.energy = Candidate(energy, energy_conf, None, "ocr" if any(p.source == "ocr" for p in doc.pages) else "text",
                           "scores") if energy else None
     present = _present(energy)
+    _energy_of_column(items, flow)
     # On a single-energy bill, lines and readings without a section are of that energy.
     if len(present) == 1:
         for it in items:
@@ -187,6 +188,22 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     if "gaz" in present:
         _gas(st, doc, pce, labelled, conversion, car["gaz"])
     return st
+
+
+def _energy_of_column(items: list[Item], flow: Document) -> None:
+    """A line without a section, read in a column of a two-column page
+    whose other lines are all of one energy (`Abonnement` in the column of
+    `Consommation heures pleines` and `Accise électricité`, the columns'
+    headings lost), is of that energy."""
+    energies: dict[tuple, set[str]] = {}
+    for it in items:
+        column = flow.lines[it.line_index].column
+        if column and it.energy:
+            energies.setdefault(column, set()).add(it.energy)
+    for it in items:
+        found = energies.get(flow.lines[it.line_index].column) or set()
+        if it.energy is None and it.kind not in (*NOT_ENERGY, "other") and len(found) == 1:
+            it.energy = next(iter(found))
 
 
 def _present(energy: str | None) -> list[str]:

@@ -79,6 +79,9 @@ class Line:
     y1: float
     segments: list[Segment]
     index: int = -1
+    # In a document re-flowed column by column: which column of which
+    # region the line was read in (column_flow); None elsewhere.
+    column: tuple[int, int, str] | None = None
 
     @property
     def text(self) -> str:
@@ -508,7 +511,7 @@ def column_flow(doc: Document) -> Document:
     fresh: list[Line] = []
     for ln in out:
         segs = [replace(s, _compact=None) for s in ln.segments]
-        line = Line(page=ln.page, y0=ln.y0, y1=ln.y1, segments=segs, index=len(fresh))
+        line = Line(page=ln.page, y0=ln.y0, y1=ln.y1, segments=segs, index=len(fresh), column=ln.column)
         for col, seg in enumerate(segs):
             seg.line, seg.col = line.index, col
         fresh.append(line)
@@ -530,12 +533,12 @@ def _flow_page(lines: list[Line], width: float) -> list[Line]:
         return lines
     _, gutter, first, last = best
     region = lines[first:last]
-    left = _column_lines([[s for s in ln.segments if s.x0 < gutter] for ln in region])
-    right = _column_lines([[s for s in ln.segments if s.x0 >= gutter] for ln in region])
+    left = _column_lines([[s for s in ln.segments if s.x0 < gutter] for ln in region], (region[0].page, first, "left"))
+    right = _column_lines([[s for s in ln.segments if s.x0 >= gutter] for ln in region], (region[0].page, first, "right"))
     return lines[:first] + left + right + _flow_page(lines[last:], width)
 
 
-def _column_lines(pieces: list[list[Segment]]) -> list[Line]:
+def _column_lines(pieces: list[list[Segment]], column: tuple[int, int, str]) -> list[Line]:
     """One column's share of the region's lines. Pieces of one row that
     the other column's rows had put on two lines (OCR groups words into
     lines across the page) become one line again."""
@@ -549,8 +552,8 @@ def _column_lines(pieces: list[list[Segment]]) -> list[Line]:
             rows[-1] = _split_row(words, segs[0].page, ocr=segs[0].ocr)
         else:
             rows.append(segs)
-    return [Line(page=segs[0].page, y0=min(s.y0 for s in segs), y1=max(s.y1 for s in segs), segments=segs)
-            for segs in rows]
+    return [Line(page=segs[0].page, y0=min(s.y0 for s in segs), y1=max(s.y1 for s in segs), segments=segs,
+                 column=column) for segs in rows]
 
 
 def _clusters(xs: list[float]) -> list[list[float]]:

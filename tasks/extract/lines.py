@@ -538,6 +538,12 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     price = next((t.value for t in toks if t.kind == "price"), None)
     if qty is None and price is None and item.amount is not None:
         qty, price = _quantity_times_price([t for t in toks if t.kind == "bare"], item.amount)
+    quantity = qty.value if qty else item.quantity
+    if price is None and item.unit_price is None and item.amount is not None and quantity:
+        # `0,3603 €yjour`, `0,4192 £/jour`: the unit misread, the number
+        # that makes the row's amount from its quantity is its price.
+        price = next((t.value for t in toks if t.kind in ("bare", "amount") and t is not qty
+                      and _close(quantity * t.value, abs(item.amount))), None)
     vat = next((t for t in toks if t.kind == "vat" and t.value in VAT_RATES), None)
     ranges = find_date_ranges(line.text)
     if not (qty or price is not None or vat or ranges):
@@ -647,9 +653,12 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
         if nxt_index < len(doc.lines):
             nxt = doc.lines[nxt_index]
             after = doc.lines[nxt_index + 1] if nxt_index + 1 < len(doc.lines) else None
-            # A fragment hugging the next row is that row's, not this one's.
+            # A fragment hugging the next row is that row's, not this one's
+            # (a row opens with its label: `0,3603 €yjour`, a price whose
+            # unit OCR misread, is no row).
             hugs_next = after is not None and after.page == nxt.page and _is_fragment(nxt) \
-                and not _is_fragment(after) and after.y0 - nxt.y1 < 0.2 * line.height
+                and not _is_fragment(after) and _starts_row(after.segments[0]) \
+                and after.y0 - nxt.y1 < 0.2 * line.height
             if nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height and not hugs_next:
                 continued = False
                 for k, (row, item) in enumerate(found):
