@@ -281,3 +281,23 @@ def test_a_table_rows_quantity_in_kwh_is_no_postcode_and_its_header_no_customer(
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["name"] is None
     assert found["address"].value == "Appt 12, 56 quai des Vignes, 35000 Rennes"
+
+
+def test_the_pricing_of_an_offer_the_market_catalogue_knows():
+    """A bill that does not say how its price moves (or whose words OCR
+    lost) names an offer: the catalogue says it for that supplier's offer
+    of that very name, and says nothing of a name it does not hold, nor of
+    another supplier's offer."""
+    from tasks.analyse.marketdata import load_offers
+    from tasks.extract.supplier import catalogue_pricing, load_suppliers
+
+    known = {(s.market_offers_name, s.name) for s in load_suppliers() if s.market_offers_name}
+    offer = next(o for o in load_offers().offers if o.pricing == "fixe" and any(o.supplier == m for m, _ in known))
+    supplier = next(name for market, name in known if market == offer.supplier)
+    assert catalogue_pricing(supplier, offer.offer_name) == "fixe"
+    assert catalogue_pricing(supplier, offer.offer_name.upper()) == "fixe"
+    assert catalogue_pricing(supplier, offer.offer_name + " Duo Plus") is None
+    other = next(name for market, name in known if not any(
+        o.supplier == market and o.offer_name == offer.offer_name for o in load_offers().offers))
+    assert catalogue_pricing(other, offer.offer_name) is None
+    assert catalogue_pricing(None, offer.offer_name) is None

@@ -26,7 +26,7 @@ from tasks.extract.layout import Document, build_document, column_flow
 from tasks.extract.lines import NOT_ENERGY, Item, bills_extras, read_items, read_vat_rows
 from tasks.extract.sections import Sections
 from tasks.extract.store import Candidate, Draft, vote
-from tasks.extract.supplier import detect_supplier, offers_of
+from tasks.extract.supplier import catalogue_pricing, detect_supplier, offers_of
 from tasks.model import Page
 
 if TYPE_CHECKING:
@@ -148,6 +148,10 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     offer = extract_offer(doc, offers_of(supplier.value if supplier else None))
     d.set("offer_name", offer)
     pricing, mentions = pricing_candidates(doc, offer.value if offer else None)
+    if not pricing and offer and (kind := catalogue_pricing(supplier.value if supplier else None, offer.value)):
+        # The bill does not say it (or OCR lost the words): the offer read is
+        # one the market catalogue knows, with its pricing and its source.
+        pricing = [Candidate(kind, min(offer.conf, 0.75), None, offer.source, "offer-catalogue")]
     d.set("offer_pricing", vote(pricing))
     st.offer_mentions = mentions
     d.set("invoice_kind", extract_kind(doc))

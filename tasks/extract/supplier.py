@@ -23,14 +23,30 @@ class Supplier:
     domains: tuple[str, ...]
     siren: tuple[str, ...]
     offer_names: tuple[str, ...]
+    market_offers_name: str | None = None  # its name in assets/tariffs/market_offers.json
 
 
 @lru_cache(maxsize=1)
 def load_suppliers() -> tuple[Supplier, ...]:
     data = json.loads(SUPPLIERS_PATH.read_text(encoding="utf-8"))
     return tuple(Supplier(s["name"], tuple(s.get("aliases", ())), tuple(s.get("legal_names", ())),
-                          tuple(s.get("domains", ())), tuple(s.get("siren", ())), tuple(s.get("offer_names", ())))
+                          tuple(s.get("domains", ())), tuple(s.get("siren", ())), tuple(s.get("offer_names", ())),
+                          s.get("market_offers_name"))
                  for s in data["suppliers"])
+
+
+def catalogue_pricing(supplier: str | None, offer: str) -> str | None:
+    """How the offer's price moves (`fixe`, `indexe`, `reglemente`) as the
+    market offers catalogue records it for this supplier's offer of that
+    very name; None when the catalogue does not say, or says several."""
+    from tasks.analyse.marketdata import load_offers
+
+    market_name = next((s.market_offers_name for s in load_suppliers() if s.name == supplier), None)
+    if not market_name:
+        return None
+    kinds = {o.pricing for o in load_offers().offers
+             if o.supplier == market_name and fold(o.offer_name) == fold(offer)}
+    return kinds.pop() if len(kinds) == 1 and None not in kinds else None
 
 
 def offers_of(name: str | None) -> list[str]:
