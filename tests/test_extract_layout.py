@@ -1258,3 +1258,19 @@ def test_a_line_without_section_in_a_column_of_one_energy_is_of_that_energy():
     _energy_of_column(items, flow)
     energy = {i.amount: i.energy for i in items}
     assert (energy[21.98], energy[3.95], energy[34.90], energy[7.27]) == ("electricite", "electricite", "gaz", "gaz")
+
+
+def test_the_maximum_power_reached_and_a_sentence_under_a_lost_value_are_no_subscribed_power():
+    """« PUISSANCE MAX. ATTEINTE (12 MOIS) » is the maximum reached, not the
+    power subscribed (its 12 is months); under a « PUISSANCE SOUSCRITE »
+    heading whose value OCR lost, « Prix fixe pendant 3 ans » gives no power."""
+    from tasks.extract.energy import extract_kva
+
+    def kva(rows):
+        found = extract_kva(build_document([words_page(rows, source="ocr", conf=0.9)]))
+        return found.value if found else None
+
+    assert kva([[(40, "PUISSANCE MAX. ATTEINTE (12 MOIS)")], [(40, "7,8 kVA")],
+                [(40, "Abonnement électricité 9 kVA"), (300, "26,52 €")]]) == 9
+    assert kva([[(40, "POINT DE LIVRAISON"), (200, "PUISSANCE SOUSCRITE"), (380, "OPTION TARIFAIRE")],
+                [(40, "Prix fixe pendant 3 ans (jusqu'au 31/12/2026), hors évolution des taxes.")]]) is None

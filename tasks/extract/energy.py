@@ -326,7 +326,9 @@ def _kva_value(text: str) -> int | None:
 
 
 def _read_kva_value(text: str, *, ocr: bool = False):
-    found = read_kva(text, ocr=ocr) or read_plain_number(text, ocr=ocr)
+    # A number without its unit is a power only alone in its cell (`9`,
+    # `6,0`): not `3 ans` in the sentence OCR found under a lost value.
+    found = read_kva(text, ocr=ocr) or (read_plain_number(text, ocr=ocr) if len(clean(text)) <= 8 else None)
     if not found:
         return None
     value = _kva_value(str(found[0]))
