@@ -230,10 +230,24 @@ def test_a_street_line_that_lost_its_name_gives_no_address():
     ("Ré!érence client", "IL28291041", "IL28291041"),
     ("Référence chent", "IL22545741", "IL22545741"),  # li read h
     ("Référence client", "IL0O2348522", None),  # one glyph read both 0 and O
+    ("Référence client", "1L47901238", None),  # I or 1 before the letters
+    ("Référence client", "ILO7404012", None),  # O or 0 opening the digits
 ])
 def test_client_numbers_through_ocr_misreadings(label, value, expected):
     found = extract_client_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
     assert (found.value if found else None) == expected
+
+
+def test_an_invoice_number_whose_glyph_ocr_may_have_confused_is_unknown_on_a_scan_only():
+    """« 1L240112-93471 »: on a scan, I or 1 cannot be told (null rather
+    than wrong); a text layer's characters are what was printed."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(40, "Facture n°"), (140, "1L240112-93471")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
+    assert extract_invoice_number(doc(rows)).value == "1L240112-93471"
+    rows = [[(40, "Facture n°"), (140, "IL240112-93471")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "IL240112-93471"
 
 
 def test_the_pdl_whose_caption_ocr_lost_is_the_one_lone_14_digit_number_no_label_claims():

@@ -225,6 +225,8 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
         if found and found[1] <= gap.start() < found[2]:
             return found[0], found[1], found[2] + 1
     found = read_reference(text, min_len=5, join_groups=False)
+    if found and ocr and _glyph_in_doubt(found[0]):
+        return None
     if found and sum(c.isdigit() for c in found[0]) >= 4 and not _POSTCODE_TOWN.match(text, found[1]):
         value, start, end = found
         # `FA2024032347 16` ending its line on a scan: OCR cut the number in two.
@@ -237,13 +239,21 @@ def _read_client_number(text: str, *, ocr: bool = False):
     found = read_reference(text, min_len=5, join_groups=True)
     if found and _PHONE.fullmatch(text[found[1]:found[2]].strip()):
         return None  # `Service client 09 78 28 86 62`, its `Service` misread
-    if found and ocr and re.search(r"0O|O0", found[0]):
-        return None  # `IL0O2348522`: OCR read one glyph both ways
+    if found and ocr and _glyph_in_doubt(found[0]):
+        return None
     if found and not _POSTCODE_TOWN.match(text, found[1]):
         digits = sum(c.isdigit() for c in found[0])
         if digits >= 3 or (digits and _PREFIXED_ID.fullmatch(found[0])):
             return found
     return None
+
+
+def _glyph_in_doubt(value: str) -> bool:
+    """A reference read on a scan where letters meet digits through a glyph
+    OCR confuses both ways: `IL0O2348522` (one glyph read both ways),
+    `1L240112-93471` (I or 1 before the letters), `ILO7404012` (O or 0
+    opening the digits). Which it is cannot be told: better unknown."""
+    return bool(re.search(r"0O|O0|^[01][A-Z]|[A-Z]O\d", value))
 
 
 # A French phone number as printed: ten digits in pairs, the first a zero.
