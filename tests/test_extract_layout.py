@@ -1274,3 +1274,28 @@ def test_the_maximum_power_reached_and_a_sentence_under_a_lost_value_are_no_subs
                 [(40, "Abonnement électricité 9 kVA"), (300, "26,52 €")]]) == 9
     assert kva([[(40, "POINT DE LIVRAISON"), (200, "PUISSANCE SOUSCRITE"), (380, "OPTION TARIFAIRE")],
                 [(40, "Prix fixe pendant 3 ans (jusqu'au 31/12/2026), hors évolution des taxes.")]]) is None
+
+
+def test_full_width_rows_under_two_columns_are_not_cut_at_the_gutter():
+    """Past the second column's last row, a heading and rows whose amounts
+    stand right of the gutter are the page's again: « Entretien chaudière »
+    keeps its 9,85 € and the fee its 40,00 €, under their own heading."""
+    page = words_page([
+        [(60, "Électricité"), (306, "Gaz naturel")],
+        [(60, "Abonnement"), (235, "20,52 € 5,5 %"), (306, "Abonnement"), (480, "35,07 € 5,5 %")],
+        [(60, "01/02/2025 – 31/03/2025 · 59 jours × 0,3478 €/jour"), (306, "01/02/2025 – 31/03/2025 · 59 jours ×")],
+        [(306, "0,5944 €/jour")],
+        [(60, "Consommation"), (235, "53,76 € 20 %"), (306, "Consommation de gaz"), (480, "140,82 € 20 %")],
+        [(60, "01/02/2025 – 31/03/2025 · 502 kWh ×"), (306, "01/02/2025 – 31/03/2025 · 1 975 kWh ×")],
+        [(60, "0,10710 €/kWh"), (306, "0,07130 €/kWh")],
+        [(60, "CTA"), (235, "3,95 € 5,5 %"), (306, "CTA"), (480, "7,27 € 5,5 %")],
+        [(60, "Accise électricité"), (235, "15,74 € 20 %")],
+        [(60, "Autres prestations et frais")],
+        [(57, "Entretien chaudière gaz (mensualisé)"), (433, "9,85 €"), (510, "20 %")],
+        [(57, "Indemnité forfaitaire de recouvrement"), (428, "40,00 €"), (486, "hors champ")],
+    ], line_gap=10)
+    flow = column_flow(build_document([page]))
+    texts = [ln.text for ln in flow.lines]
+    assert texts[-3:] == ["Autres prestations et frais", "Entretien chaudière gaz (mensualisé)   9,85 €   20 %",
+                          "Indemnité forfaitaire de recouvrement   40,00 €   hors champ"]
+    assert texts.index("Accise électricité   15,74 € 20 %") < texts.index("Abonnement   35,07 € 5,5 %")

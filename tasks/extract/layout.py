@@ -532,10 +532,31 @@ def _flow_page(lines: list[Line], width: float) -> list[Line]:
     if best is None:
         return lines
     _, gutter, first, last = best
+    last = _columns_end(lines, gutter, first, last)
     region = lines[first:last]
     left = _column_lines([[s for s in ln.segments if s.x0 < gutter] for ln in region], (region[0].page, first, "left"))
     right = _column_lines([[s for s in ln.segments if s.x0 >= gutter] for ln in region], (region[0].page, first, "right"))
     return lines[:first] + left + right + _flow_page(lines[last:], width)
+
+
+def _columns_end(lines: list[Line], gutter: float, first: int, last: int) -> int:
+    """Where the columns end: past the second column's last row, the first
+    line that holds anything right of the gutter (a full-width row's amount:
+    `Entretien chaudière … ‖ 9,85 €`) or a heading (`Autres prestations et
+    frais`) opens what follows them."""
+    from tasks.extract.sections import heading_energy
+
+    def second_column(ln: Line) -> bool:
+        return any(gutter <= s.x0 <= gutter + 8 and (i == 0 or ln.segments[i - 1].x1 <= gutter)
+                   for i, s in enumerate(ln.segments))
+
+    tail = max((i for i in range(first, last) if second_column(lines[i])), default=first)
+    for i in range(tail + 1, last):
+        ln = lines[i]
+        if any(s.x0 >= gutter for s in ln.segments) or \
+                (len(ln.segments) == 1 and heading_energy(ln.segments[0].text) is not False):
+            return i
+    return last
 
 
 def _column_lines(pieces: list[list[Segment]], column: tuple[int, int, str]) -> list[Line]:
