@@ -1299,3 +1299,15 @@ def test_full_width_rows_under_two_columns_are_not_cut_at_the_gutter():
     assert texts[-3:] == ["Autres prestations et frais", "Entretien chaudière gaz (mensualisé)   9,85 €   20 %",
                           "Indemnité forfaitaire de recouvrement   40,00 €   hors champ"]
     assert texts.index("Accise électricité   15,74 € 20 %") < texts.index("Abonnement   35,07 € 5,5 %")
+
+
+def test_a_fee_whose_vat_rate_stands_alone_under_it_is_a_line_item():
+    """« Frais de relance 7,50 € HT » over « TVA 20% »: the fee is billed,
+    at 20 %; a VAT table's row under a line (its base and amount printed)
+    is no detail of it."""
+    rows = [[(40, "Frais de relance"), (420, "7,50 € HT")], [(40, "TVA 20%")],
+            [(40, "Sous-total HT"), (420, "480,55 €")]]
+    [fee] = [i for i in read_items(build_document([words_page(rows, source="ocr", conf=0.9)])) if i.kind == "fee"]
+    assert (fee.amount, fee.vat_rate) == (7.5, 20.0)
+    rows = [[(40, "Frais de relance"), (420, "7,50 € HT")], [(40, "TVA 20 % sur 452,48 €"), (420, "90,50 €")]]
+    assert not [i for i in read_items(build_document([words_page(rows, source="ocr", conf=0.9)])) if i.kind == "fee"]

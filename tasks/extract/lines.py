@@ -529,7 +529,9 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     if item.vat_rate is None and len(f) <= 40 and any(p.search(f) for p in _vat_exempt()):
         item.vat_exempt = True  # `non soumis à TVA` under a recovery fee
         return True
-    if not _CONTINUATION.match(f):
+    # `TVA 20 %` alone under its row (a fee printed without detail); a VAT
+    # table's row prints its base and amount.
+    if not _CONTINUATION.match(f) and not re.fullmatch(r"tva\s*(?:a\s*)?\d{1,2}(?:[,.]\d)?\s*%", f):
         return False
     toks = []
     for seg in line.segments:
