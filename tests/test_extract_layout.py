@@ -93,6 +93,10 @@ def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     assert offer("| Électricité Verte Fixe 2 ans") == "Électricité Verte Fixe 2 ans"
     assert offer("Réf, client") is None
     assert offer("Classic & Green") == "Classic & Green"
+    # A dash or `&` glued by OCR to the word beside it stands apart again.
+    assert offer("« Flexi Watt- Heures Creuses »") == "Flexi Watt - Heures Creuses"
+    assert offer("Gaz Online& Green") == "Gaz Online & Green"
+    assert offer("Saint-Éloi Énergie") == "Saint-Éloi Énergie"
 
 
 def test_value_under_its_label_not_the_far_column():

@@ -107,6 +107,8 @@ _OFFER_STOP = re.compile(r"\s*[(:;]\s*|\s{3,}")
 
 def _offer_reader(text: str, *, ocr: bool = False):
     t = clean(text).strip(" |[]_")  # a box's edge read as a character
+    if ocr:  # `Flexi Watt- Heures Creuses`, `Online& Green`: OCR glued a dash or `&` to a word
+        t = re.sub(r"(?<=\w)([–\-&])(?=\s)", r" \1", re.sub(r"(?<=\s)([–\-&])(?=\w)", r"\1 ", t))
     quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
     if quoted:
         value = quoted.group(1).strip()
