@@ -315,3 +315,16 @@ def test_the_pricing_of_an_offer_the_market_catalogue_knows():
         o.supplier == market and o.offer_name == offer.offer_name for o in load_offers().offers))
     assert catalogue_pricing(other, offer.offer_name) is None
     assert catalogue_pricing(None, offer.offer_name) is None
+
+
+def test_a_town_cut_after_its_article_is_joined_with_its_rest():
+    """« 43000 Le » with « Puy-en-Velay » a little lower, right after it (a
+    photo's skew put it on a line of its own): the town is « Le
+    Puy-en-Velay ». A whole town keeps the segment beside it out."""
+    rows = [[(387, "Monsieur Laurent André")], [(387, "115 impasse des Peupliers")],
+            [(387, "43000 Le")], [(423, "Puy-en-Velay")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9, line_gap=7))
+    assert found["address"].value == "115 impasse des Peupliers, 43000 Le Puy-en-Velay"
+    rows[2:] = [[(387, "43000 Lens")], [(431, "Montant")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9, line_gap=7))["address"].value == \
+        "115 impasse des Peupliers, 43000 Lens"

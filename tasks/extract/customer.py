@@ -208,11 +208,16 @@ def find_blocks(doc: Document) -> list[Block]:
 
 def _with_town(doc: Document, seg: Segment) -> Segment:
     """A postcode alone in its segment joined with the town printed next to
-    it on its line (`02100 ‖ SAINT-QUENTIN`, split by OCR)."""
-    if not re.fullmatch(r"\d{5}", seg.text.strip()):
+    it on its line (`02100 ‖ SAINT-QUENTIN`, split by OCR); a town cut
+    after its article (`43000 Le ‖ Puy-en-Velay`, the rest a line lower on
+    a photo) likewise."""
+    text = seg.text.strip()
+    cut = re.fullmatch(r"\d{5}\s+(?:.*\s)?(?:le|la|les|l'|saint|sainte)|\d{5}\s+.*-", text, re.I)
+    if not (re.fullmatch(r"\d{5}", text) or cut):
         return seg
     right = _right_candidates(doc, seg)
-    if not right or right[0].x0 - seg.x1 > 3 * seg.height or not re.match(r"[A-Za-zÀ-ÿ]", right[0].text):
+    gap = 1.0 if cut else 3.0  # a cut town's rest follows at a word's space
+    if not right or right[0].x0 - seg.x1 > gap * seg.height or not re.match(r"[A-Za-zÀ-ÿ]", right[0].text):
         return seg
     joined = _join(seg, right[0])
     upper = min((seg, right[0]), key=lambda s: s.line)
