@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -748,7 +749,10 @@ def ground_truth(bill: Bill, *, fmt: str, files: list[str], pages: int, printed:
         "id": bill.id,
         "energy": bill.energy,
         "supplier": bill.supplier,
-        "offer_name": bill.offer_name,
+        # The client's truth leaves a bracketed qualifier out of the offer's
+        # name (dev-003 prints « Vert Électrique (prix fixe) », its truth is
+        # « Vert Électrique »): the same convention here.
+        "offer_name": re.sub(r"\s*\([^()]*\)$", "", bill.offer_name),
         "offer_pricing": bill.offer_pricing,
         "invoice_number": bill.invoice_number,
         "invoice_date": bill.invoice_date.isoformat(),
