@@ -97,6 +97,10 @@ def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     assert offer("« Flexi Watt- Heures Creuses »") == "Flexi Watt - Heures Creuses"
     assert offer("Gaz Online& Green") == "Gaz Online & Green"
     assert offer("Saint-Éloi Énergie") == "Saint-Éloi Énergie"
+    # A duration's number read as a letter, or glued to the word before.
+    assert offer("Gaz Fixe Lan") == "Gaz Fixe 1 an"
+    assert offer("Gaz Fixe2 ans") == "Gaz Fixe 2 ans"
+    assert offer("Lanterne Verte") == "Lanterne Verte"
 
 
 def test_value_under_its_label_not_the_far_column():

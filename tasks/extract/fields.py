@@ -109,6 +109,10 @@ def _offer_reader(text: str, *, ocr: bool = False):
     t = clean(text).strip(" |[]_")  # a box's edge read as a character
     if ocr:  # `Flexi Watt- Heures Creuses`, `Online& Green`: OCR glued a dash or `&` to a word
         t = re.sub(r"(?<=\w)([–\-&])(?=\s)", r" \1", re.sub(r"(?<=\s)([–\-&])(?=\w)", r"\1 ", t))
+        # A duration's number read as a letter or glued to the word before
+        # (`Gaz Fixe Lan`, `Gaz Fixe2 ans`).
+        t = re.sub(r"(?<=[A-Za-zÀ-ÿ])(\d{1,2}) ?(ans?)\b", r" \1 \2", t)
+        t = re.sub(r"(?<=\s)[lLI|] ?(ans?)\b", r"1 \1", t)
     quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
     if quoted:
         value = quoted.group(1).strip()
