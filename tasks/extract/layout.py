@@ -81,7 +81,7 @@ class Line:
     index: int = -1
     # In a document re-flowed column by column: which column of which
     # region the line was read in (column_flow); None elsewhere.
-    column: tuple[int, int, str] | None = None
+    column: tuple[int, int, str] | None = None  # (page, top of the region, side)
 
     @property
     def text(self) -> str:
@@ -534,8 +534,9 @@ def _flow_page(lines: list[Line], width: float) -> list[Line]:
     _, gutter, first, last = best
     last = _columns_end(lines, gutter, first, last)
     region = lines[first:last]
-    left = _column_lines([[s for s in ln.segments if s.x0 < gutter] for ln in region], (region[0].page, first, "left"))
-    right = _column_lines([[s for s in ln.segments if s.x0 >= gutter] for ln in region], (region[0].page, first, "right"))
+    where = (region[0].page, round(region[0].y0))
+    left = _column_lines([[s for s in ln.segments if s.x0 < gutter] for ln in region], (*where, "left"))
+    right = _column_lines([[s for s in ln.segments if s.x0 >= gutter] for ln in region], (*where, "right"))
     return lines[:first] + left + right + _flow_page(lines[last:], width)
 
 
@@ -546,17 +547,19 @@ def _columns_end(lines: list[Line], gutter: float, first: int, last: int) -> int
     frais`) opens what follows them."""
     from tasks.extract.sections import heading_energy
 
-    def second_column(ln: Line) -> bool:
-        return any(gutter <= s.x0 <= gutter + 8 and (i == 0 or ln.segments[i - 1].x1 <= gutter)
-                   for i, s in enumerate(ln.segments))
-
-    tail = max((i for i in range(first, last) if second_column(lines[i])), default=first)
+    tail = max((i for i in range(first, last) if _second_column_start(lines[i], gutter, gutter + 8)), default=first)
     for i in range(tail + 1, last):
         ln = lines[i]
         if any(s.x0 >= gutter for s in ln.segments) or \
                 (len(ln.segments) == 1 and heading_energy(ln.segments[0].text) is not False):
             return i
     return last
+
+
+def _second_column_start(ln: Line, gutter: float, edge: float) -> Segment | None:
+    """The segment of `ln` that opens the second column at its left edge."""
+    return next((s for i, s in enumerate(ln.segments)
+                 if gutter <= s.x0 <= edge and (i == 0 or ln.segments[i - 1].x1 <= gutter)), None)
 
 
 def _column_lines(pieces: list[list[Segment]], column: tuple[int, int, str]) -> list[Line]:
@@ -644,9 +647,7 @@ def _unaligned_columns(lines: list[Line], width: float) -> tuple[int, float, int
             # Rows of their own on each side: a label opening the second
             # column at its edge; a label and its values alone on a line in
             # the first.
-            right_rows = sum(1 for ln in region for i, seg in enumerate(ln.segments)
-                             if gutter <= seg.x0 <= edge and _opens_row(seg)
-                             and (i == 0 or ln.segments[i - 1].x1 <= gutter))
+            right_rows = sum(1 for ln in region if (seg := _second_column_start(ln, gutter, edge)) and _opens_row(seg))
             left_rows = sum(1 for ln in region if ln.segments[-1].x1 <= gutter and len(ln.segments) > 1
                             and _opens_row(ln.segments[0]) and re.search(r"\d", ln.segments[-1].text))
             if turns >= 4 and right_rows >= 2 and left_rows >= 2 and (best is None or turns > best[0]):
