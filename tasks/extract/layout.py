@@ -79,9 +79,9 @@ class Line:
     y1: float
     segments: list[Segment]
     index: int = -1
-    # In a document re-flowed column by column: which column of which
-    # region the line was read in (column_flow); None elsewhere.
-    column: tuple[int, int, str] | None = None  # (page, top of the region, side)
+    # In a document re-flowed column by column (column_flow), the column the
+    # line was read in: (page, top of its region, side); None elsewhere.
+    column: tuple[int, int, str] | None = None
 
     @property
     def text(self) -> str:
