@@ -9,9 +9,9 @@ from datetime import date
 from functools import lru_cache
 
 from tasks.extract.labels import find_labels, value_spots, vocabulary
-from tasks.extract.layout import Document, Line
+from tasks.extract.layout import Document, Line, placed
 from tasks.extract.lines import Item
-from tasks.extract.sections import Sections
+from tasks.extract.sections import Sections, heading_energy
 from tasks.extract.numbers import blank_dates, clean, find_dates, find_numbers, fold
 from tasks.extract.readers import M3, quantity_value, read_kva, read_kwh, read_m3, read_plain_number
 from tasks.extract.store import Candidate, from_segment, vote
@@ -175,7 +175,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
     register_hint: tuple[int, str] | None = None
     start_re = re.compile(r"\b(?:" + "|".join(_vocab()["start_words"]) + r")")
     end_re = re.compile(r"\b(?:" + "|".join(_vocab()["end_words"]) + r")")
-    parts = [part for whole in doc.lines for part in _reading_parts(whole)]
+    parts = [part for whole in _wrapped_cells(doc.lines) for part in _reading_parts(whole)]
     parts_of: dict[int, list[Line]] = {}
     for part in parts:
         parts_of.setdefault(part.index, []).append(part)
@@ -203,6 +203,8 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         register = _register_or_none(line.text)
         if register is None and register_hint and line.index - register_hint[0] <= 2:
             register = register_hint[1]
+        if energy is None and register not in (None, "base", "gaz"):
+            energy = "electricite"  # gas has one register: hours and Tempo colours are electricity's
         register = register or ("gaz" if energy == "gaz" else "base")
         ocr = any(s.ocr for s in line.segments)
         # OCR specks (`:`, `ë`) around the cells say nothing about the values.
@@ -231,6 +233,35 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             r.conf = min(r.conf, conf)
             readings.append(r)
     return [r for r in readings if r.delta is not None and r.delta >= 0]
+
+
+def _wrapped_cells(lines: list[Line]) -> list[Line]:
+    """Reading rows whose cells wrapped onto the line under them joined
+    again, cell by cell (`Index ‖ 24/07/2025 : 6 ‖ 03/09/2025 : 6 701`
+    over `Base ‖ 216 ‖ (estimé)`): the line under holds no date and no
+    heading, sits right under (closer than rows are), and each of its
+    pieces lies within the width of one cell of the row (a row of its own,
+    `Consommation de la période : 412 kWh`, reaches past its first cell)."""
+    out = list(lines)
+    # A speck read on a line of its own (`:`) between a row and its wrapped part is no part.
+    rows = [(i, ln) for i, ln in enumerate(lines) if any(c.isalnum() for c in ln.text)]
+    for (i, line), (_, under) in zip(rows, rows[1:]):
+        if under.page != line.page or len(line.segments) < 2 or not find_dates(line.text) \
+                or find_dates(under.text) or under.y0 - line.y1 > 0.4 * line.height \
+                or heading_energy(under.text) is not False:
+            continue
+        cells: dict[int, list] = {}
+        for piece in under.segments:
+            owner = next((k for k, s in enumerate(line.segments)
+                          if s.x0 - 2 <= piece.x0 < s.x1 and piece.x1 <= s.x1 + line.height), None)
+            if owner is None:
+                break
+            cells.setdefault(owner, []).extend(piece.words)
+        else:
+            segments = [placed(s.words + cells[k], s) if k in cells else s for k, s in enumerate(line.segments)]
+            out[i] = Line(page=line.page, y0=line.y0, y1=under.y1, segments=segments, index=line.index,
+                          column=line.column)
+    return out
 
 
 def _prints_difference(line: Line, delta: float) -> bool:
@@ -264,8 +295,9 @@ def _reading_parts(line: Line) -> list[Line]:
 
 
 def _register_or_none(label: str) -> str | None:
-    """The register a label names (`Heures Pleines` → hp), base and gas last."""
-    f = fold(label)
+    """The register a label names (`Heures Pleines` → hp), in the file's order
+    (a Tempo colour's hours before plain hours), base and gas last."""
+    f = " ".join(re.sub(r"[.:;,]", " ", fold(label)).split())  # `Heures. Pleines`, a speck read as a dot
     registers = _vocab()["registers"]
     for key, pats in registers.items():
         if key not in ("base", "gaz") and any(re.search(p, f) for p in pats):

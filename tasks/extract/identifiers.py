@@ -184,7 +184,8 @@ def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None =
 
 
 def _only_noise(text: str) -> bool:
-    return bool(re.fullmatch(r"[\W_]*|\((?:pdl|prm|pce)\)", fold(text)))
+    # `et`, `de`: the label goes on on the line under (`Point de Comptage et` / `d'Estimation`).
+    return bool(re.fullmatch(r"[\W_]*|\((?:pdl|prm|pce)\)|(?:et|de|du|des)\W*", fold(text)))
 
 
 def extract_pdl(doc: Document, excl: Exclusions) -> Candidate | None:

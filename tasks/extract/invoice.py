@@ -251,9 +251,14 @@ def _unit_price(st: State, items: list[Item], consumption: list[float],
     misread, and when the lines make the bill's HT total (the amount is
     right), the amount over that consumption is the price."""
     printed = _price_candidate(items)
-    if printed is None:
-        return _price_from_amount(items, consumption, band)
     kwh = {round(c) for c in consumption}
+    if printed is None:
+        found = _price_from_amount(items, consumption, band)
+        if found is None and len(items) == 1 and items[0].quantity is None and items[0].amount is not None \
+                and len(kwh) == 1 and min(kwh) >= 100 and _lines_complete(st):
+            # Neither price nor quantity read, the amount borne out by the HT total.
+            found = _amount_over(items[0], min(kwh), band, "amount / consumption")
+        return found
     if len(items) != 1 or items[0].checked or not items[0].ocr or items[0].amount is None or len(kwh) != 1:
         return printed
     kwh_used = kwh.pop()

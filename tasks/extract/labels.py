@@ -268,8 +268,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             gap = (other.x0 - seg.x1) / h
             if gap > max_right_gap:
                 break
-            if is_label(other):
-                break
+            if is_label(other) or (other.line == seg.line and _caption_row(doc.lines[seg.line])):
+                break  # another caption: in a row of captions, values stand over or under them
             drift = abs((other.y0 + other.y1) / 2 - (seg.y0 + seg.y1) / 2) / h
             dist = 1.0 + min(gap, 40) / 40 + drift
             nxt = _wrapped_next(doc, other) or _prose_next(doc, other, other.text)
@@ -339,6 +339,14 @@ def _is_caption_row(line) -> bool:
 
 def _all_labels(line) -> bool:
     return all(is_label(s) for s in line.segments)
+
+
+def _caption_row(line) -> bool:
+    """A row of three captions or more in capitals (`RÉFÉRENCE CLIENT ‖
+    PÉRIODE DE CONSOMMATION ‖ VOTRE OFFRE ‖ REMBOURSEMENT`), known as
+    labels or not."""
+    return len(line.segments) >= 3 and all(
+        re.search(r"[A-ZÀ-Ý]{2}", s.text) and not re.search(r"[a-zà-ÿ\d]", s.text) for s in line.segments)
 
 
 def caption_habit(doc: Document) -> str | None:

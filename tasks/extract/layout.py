@@ -488,6 +488,15 @@ def make_segment(words: list[Word], page: int, *, ocr: bool = False) -> Segment:
                    page=page, ocr=ocr, folded=fold(text))
 
 
+def placed(words: list[Word], like: Segment) -> Segment:
+    """A segment of `words` (a cell with the part it wrapped onto the line
+    above or below) in the place of `like` in its line, by which sections
+    and labels look segments up."""
+    out = make_segment(words, like.page, ocr=like.ocr)
+    out.line, out.col = like.line, like.col
+    return out
+
+
 # --- two columns side by side -------------------------------------------------------
 
 _ROW_START = re.compile(r"^[A-Za-zÀ-ÿ]{3}")
@@ -645,11 +654,21 @@ def _unaligned_columns(lines: list[Line], width: float) -> tuple[int, float, int
             # box under it, or a table's own columns, do not).
             turns = sum(1 for a, b in zip(sides, sides[1:]) if a != b)
             # Rows of their own on each side: a label opening the second
-            # column at its edge; a label and its values alone on a line in
-            # the first.
+            # column at its edge; a label and its values in the first.
             right_rows = sum(1 for ln in region if (seg := _second_column_start(ln, gutter, edge)) and _opens_row(seg))
-            left_rows = sum(1 for ln in region if ln.segments[-1].x1 <= gutter and len(ln.segments) > 1
-                            and _opens_row(ln.segments[0]) and re.search(r"\d", ln.segments[-1].text))
+            left_rows = sum(1 for ln in region if _left_row(ln, gutter))
             if turns >= 4 and right_rows >= 2 and left_rows >= 2 and (best is None or turns > best[0]):
                 best = (turns, gutter, first, last)
     return best
+
+
+def _left_row(ln: Line, gutter: float) -> bool:
+    """A row of the first column: a label and its values alone on a line,
+    or beside the other column's text when they end in an amount of their
+    own (`Abonnement ‖ 3,49 € 5,5 % ‖ 24/07/2025 – 31/07/2025 · 8 jours ×`;
+    a table's row whose cells run on past the gutter ends in no amount there)."""
+    left = [s for s in ln.segments if s.x1 <= gutter]
+    if len(left) < 2 or left[0] is not ln.segments[0] or not _opens_row(left[0]):
+        return False
+    alone = len(left) == len(ln.segments)
+    return bool(re.search(r"\d", left[-1].text) if alone else re.search(r"\d[,.]\d\d ?€", left[-1].text))

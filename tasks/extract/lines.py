@@ -13,8 +13,9 @@ from datetime import date
 from functools import lru_cache
 
 from tasks.extract.labels import vocabulary
-from tasks.extract.layout import Document, Line, Segment
-from tasks.extract.numbers import blank_dates, clean, find_date_ranges, find_dates, find_numbers, find_percents, fold
+from tasks.extract.layout import Document, Line, Segment, make_segment, placed
+from tasks.extract.numbers import (blank_dates, clean, find_date_ranges, find_dates, find_numbers, find_percents, fold,
+                                   parse_number)
 from tasks.extract.readers import quantity_value
 from tasks.extract.sections import Sections, heading_energy
 
@@ -113,6 +114,9 @@ class Item:
     checked: bool = False  # quantity × unit price = amount holds
     vat_exempt: bool = False  # printed as outside VAT (`hors champ`, `exonéré`)
     line_index: int = -1
+    # A rate whose `%` wrapped onto the line under the row (`… (TVA 20` /
+    # `%)`, `31,66 € ‖ 5,5` / `%`).
+    vat_cut: float | None = None
 
     @property
     def has_detail(self) -> bool:
@@ -264,7 +268,7 @@ def _close(a: float, b: float, *, rel: float = 0.006, abs_tol: float = 0.02) -> 
 
 def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item | None:
     label_seg = line.segments[0]
-    label = label_seg.text.strip()
+    label = _spelled(label_seg.text.strip()) if label_seg.ocr else label_seg.text.strip()
     f = fold(label)
     if not re.search(r"[a-z]{2}", f) or re.match(r"^\d{5}\b", f):
         return None
@@ -362,7 +366,10 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         if fixed:
             quantity, price, amount = fixed
             checked = repaired = True
-    exempt = vat is None and any(p.search(fold(seg.text)) for seg in line.segments[1:] for p in _vat_exempt())
+    # Said in the VAT column, or in brackets in the label (`Pénalités de
+    # retard (non soumis à TVA)`): a label's own words (`Exonération …`) do not.
+    said = [fold(seg.text) for seg in line.segments[1:]] + re.findall(r"\((.*)", fold(label))
+    exempt = vat is None and any(p.search(text) for text in said for p in _vat_exempt())
     used = [t for t in toks if t.kind in ("qty", "price", "amount", "vat")]
     confs = [t.conf for t in used] or [label_seg.conf]
     if repaired:
@@ -375,7 +382,14 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
                 line_index=line.index)
     if kind in ("cta",) and item.energy is None:
         item.energy = energy
+    if vat is None:
+        cut = next((m for seg in line.segments if (m := _VAT_CUT.search(fold(seg.text)))), None)
+        after = [b.value for b in bares if b.x0 >= amount_tok.x1]
+        item.vat_cut = parse_number(cut.group(1)) if cut else (after[-1] if after else None)
     return item
+
+
+_VAT_CUT = re.compile(r"\btva\s*(?:a\s*)?(\d{1,2}(?:[,.]\d)?)\s*$")
 
 
 def _quantity_times_price(bares: list[_Token], amount: float) -> tuple[_Token | None, float | None]:
@@ -440,9 +454,38 @@ def _label_tail(seg: Segment) -> Segment | None:
     rest = seg.words[last_alpha + 1:]
     if not rest or last_alpha < 0:
         return None
-    from tasks.extract.layout import make_segment
-
     return make_segment(rest, seg.page, ocr=seg.ocr)
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> dict[int, frozenset[str]]:
+    """The words (6 letters or more) the row kinds are told by, by length."""
+    words: set[str] = set()
+    for _, patterns in _vocab()["kinds"]:
+        for p in patterns:
+            words.update(re.findall(r"[a-z]{6,}", re.sub(r"\\[a-zA-Z]", " ", p)))
+    by_length: dict[int, set[str]] = {}
+    for w in words:
+        by_length.setdefault(len(w), set()).add(w)
+    return {n: frozenset(ws) for n, ws in by_length.items()}
+
+
+def _spelled(label: str) -> str:
+    """An OCR label with a kind's word misread by one letter put right
+    (`Frais de relahce` → `Frais de relance`); the letter is replaced in
+    place, so the word keeps its accents."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        folded = fold(word)
+        known = _label_words().get(len(folded), frozenset())
+        if len(folded) != len(word) or folded in known:
+            return word
+        near = [k for k in known if sum(a != b for a, b in zip(k, folded)) == 1]
+        if len(near) != 1:
+            return word
+        i = next(i for i, (a, b) in enumerate(zip(near[0], folded)) if a != b)
+        return word[:i] + (near[0][i].upper() if word[i].isupper() else near[0][i]) + word[i + 1:]
+    return re.sub(r"[A-Za-zÀ-ÿ]{6,}", fix, label)
 
 
 def _clean_label(label: str) -> str:
@@ -490,8 +533,6 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
         lower, idx = nxt, idx + 1
     if not taken:
         return line, []
-    from tasks.extract.layout import make_segment
-
     groups: list[list[Segment]] = [[s] for s in line.segments]
     for frag in taken:
         for seg in frag.segments:
@@ -508,9 +549,9 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
         if len(g) == 1:
             segments.append(g[0])
             continue
+        own = next((s for s in g if s in line.segments), g[0])
         g.sort(key=lambda s: s.y0)
-        words = [w for s in g for w in s.words]
-        segments.append(make_segment(words, line.page, ocr=g[0].ocr))
+        segments.append(placed([w for s in g for w in s.words], own))
     rows = [line, *taken]
     merged = Line(page=line.page, y0=min(r.y0 for r in rows), y1=max(r.y1 for r in rows),
                   segments=segments, index=line.index)
@@ -524,6 +565,10 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     """Fold the detail line printed under a row (`du … au … · 46 jours ×
     0,4254 €/jour HT · TVA 5,5 %`) into the row's item."""
     f = fold(line.text).strip()
+    if item.vat_rate is None and item.vat_cut in VAT_RATES and \
+            any(re.fullmatch(r"%\)?[.,]?", s.text.strip()) for s in line.segments):
+        item.vat_rate = item.vat_cut
+        return True
     if ocr_row(line):
         f = re.sub(r"^[^\w(]+", "", f)  # a speck before the detail (`©1/11/2024 - …`, its 0 misread)
     if item.vat_rate is None and len(f) <= 40 and any(p.search(f) for p in _vat_exempt()):
@@ -567,6 +612,10 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
         return False
     if item.quantity is not None and item.unit_price is not None and item.amount is not None:
         item.checked = _close(item.quantity * item.unit_price, abs(item.amount), rel=0.006, abs_tol=0.02)
+        if not item.checked and item.ocr and item.amount == int(item.amount) and \
+                _close(item.quantity * item.unit_price, abs(item.amount) / 100, rel=0.004, abs_tol=0.02):
+            # `21442€` under `1 271 kWh x 0,16870 €/kWh`: the amount's comma lost.
+            item.amount, item.checked = item.amount / 100, True
         if item.checked and item.ocr:
             item.conf = max(item.conf, 0.9)
     return True

@@ -1,0 +1,265 @@
+"""Table rows and readings that a bill's layout or OCR wrapped, cut or
+misread: cells over two lines, a rate whose `%` went to the line under, a
+label's word off by one letter, an amount that lost its comma."""
+from tasks.extract.energy import option_from_readings, read_readings
+from tasks.extract.fields import extract_offer
+from tasks.extract.identifiers import extract_pce
+from tasks.extract.invoice import extract_invoice
+from tasks.extract.layout import build_document, column_flow
+from tasks.extract.lines import read_items
+from tasks.extract.sections import Sections
+from tasks.model import Page, Word
+from tests.extract_support import pdf_pages, words_page
+
+
+def ocr_page(*rows: tuple[float, list[tuple[float, str]]], size: float = 8.0, source: str = "ocr") -> Page:
+    """A scanned page (or a text layer) from rows `(y, [(x, "text"), …])`, each at its own height."""
+    words = []
+    for y, cells in rows:
+        for x, text in cells:
+            for token in text.split():
+                width = len(token) * size * 0.5
+                words.append(Word(token, x, y, x + width, y + size, 0.93))
+                x += width + size * 0.25
+    return Page(number=1, width=595.0, height=842.0, words=words, source=source)
+
+
+def test_readings_whose_cells_wrapped_onto_the_line_under_are_read_whole():
+    """`Index ‖ 24/07/2025 : 6 ‖ 03/09/2025 : 6 701` over `Base ‖ 216 ‖
+    (estimé)`: each cell goes on on the line under, the start index is
+    6 216 and the reading estimated. A row of its own under a reading
+    (`Consommation de la période`, wider than the first cell) joins nothing."""
+    page = words_page([
+        [(63, "Électricité")],
+        [(63, "Index"), (109, "24/07/2025 : 6"), (185, "03/09/2025 : 6 701")],
+        [(63, "Base"), (109, "216"), (186, "(estimé)")],
+        [(63, "Index Heures Creuses"), (214, "01/10/2024 : 43 240"), (357, "31/10/2024 : 43 406 (réel)")],
+        [(63, "Consommation de la période : 412 kWh")],
+    ], line_gap=9)
+    doc = build_document([page])
+    readings = [(r.register, r.start_index, r.end_index, r.end_nature, r.energy) for r in read_readings(doc, Sections(doc))]
+    assert readings == [("base", 6216, 6701, "estime", "electricite"), ("hc", 43240, 43406, "reel", "electricite")]
+
+
+def test_wrapped_readings_on_a_scan_past_a_speck_and_without_their_heading():
+    """OCR lost the `Électricité` heading, read a dot after `Heures` and a
+    speck on a line of its own: the hours name the registers, which are
+    electricity's, and each row's cells still take their wrapped part."""
+    page = ocr_page(
+        (88, [(62, "Index Heures."), (133, "30/12/2023 57"), (206, "02/02/2024 : 58 164")]),
+        (97, [(62, "Pleines"), (133, "094"), (206, "(réel)")]),
+        (112, [(62, "Index Heures"), (134, "30/12/2023 : 22"), (206, "02/02/2024 : 22 274")]),
+        (117, [(99, ":")]),
+        (121, [(62, "Creuses"), (134, "165"), (206, "(réel)")]),
+    )
+    doc = build_document([page])
+    readings = [(r.register, r.start_index, r.end_index, r.end_nature, r.energy) for r in read_readings(doc, Sections(doc))]
+    assert readings == [("hp", 57094, 58164, "reel", "electricite"), ("hc", 22165, 22274, "reel", "electricite")]
+
+
+def test_tempo_registers_are_told_before_plain_hours():
+    """`Tempo Bleu HC` is the blue days' off-peak register, not plain HC:
+    the readings then say Tempo, as the lines do."""
+    page = words_page([
+        [(40, "Compteur Cadran Date ancien index Ancien index Date nouvel index Nouvel index Type Conso.")],
+        [(40, "29818042125049 Tempo Bleu HC 01/10/2025 27 263 31/10/2025 27 338 R 75 kWh")],
+        [(40, "29818042125049 Tempo Rouge HP 01/10/2025 5 297 31/10/2025 5 309 R 12 kWh")],
+    ])
+    doc = build_document([page])
+    readings = read_readings(doc, Sections(doc))
+    assert [r.register for r in readings] == ["bleu_hc", "rouge_hp"]
+    assert option_from_readings(readings).value == "tempo"
+
+
+def test_two_columns_whose_rows_share_lines_with_the_others_detail_are_read_column_by_column():
+    """A text layer whose two columns' rows do not line up: each line holds
+    a row of one column beside a detail line of the other. Read column by
+    column, every row keeps its detail and price."""
+    page = words_page([
+        [(63, "Électricité"), (306, "Gaz naturel")],
+        [(306, "Abonnement"), (482, "4,74 € 5,5 %")],
+        [(62, "Abonnement"), (239, "3,49 € 5,5 %"), (306, "24/07/2025 – 31/07/2025 · 8 jours × 0,5924")],
+        [(63, "24/07/2025 – 31/07/2025 · 8 jours × 0,4359"), (306, "€/jour")],
+        [(62, "€/jour")],
+        [(306, "Abonnement"), (478, "20,14 € 20 %")],
+        [(62, "Abonnement"), (234, "14,82 € 20 %"), (306, "01/08/2025 – 03/09/2025 · 34 jours ×")],
+        [(63, "01/08/2025 – 03/09/2025 · 34 jours ×"), (306, "0,5924 €/jour")],
+        [(63, "0,4359 €/jour")],
+        [(306, "Consommation de gaz"), (478, "35,31 € 20 %")],
+        [(63, "Consommation"), (234, "56,89 € 20 %"), (306, "24/07/2025 – 03/09/2025 · 576 kWh ×")],
+        [(63, "24/07/2025 – 03/09/2025 · 485 kWh ×"), (306, "0,06130 €/kWh")],
+        [(63, "0,11730 €/kWh")],
+    ], line_gap=8.5)
+    flow = column_flow(build_document([page]))
+    items = {i.amount: i for i in read_items(flow, Sections(flow))}
+    assert {a: (i.energy, i.unit_price, i.checked) for a, i in items.items()} == {
+        3.49: ("electricite", 0.4359, True), 14.82: ("electricite", 0.4359, True),
+        56.89: ("electricite", 0.1173, True), 4.74: ("gaz", 0.5924, True), 20.14: ("gaz", 0.5924, True),
+        35.31: ("gaz", 0.0613, True)}
+
+
+def test_readings_and_detail_tables_over_a_totals_box_are_not_two_columns():
+    """Readings rows (a label and a date left of where the totals box
+    stands, their indexes past it) over a detail table and a totals box at
+    the right: full-width rows, whose cells left of that edge end in no
+    amount of their own, are no column of their own."""
+    page = ocr_page(
+        (65, [(43, "Index"), (130, "Ancien relevé"), (228, "Ancien index Nouveau relevé"), (395, "Nouvel index"),
+              (458, "Nature"), (512, "Différence")]),
+        (80, [(43, "Heures Pleines"), (130, "24/11/24"), (253, "51 515 21/12/24"), (420, "51 960"), (463, "Réel"),
+              (519, "445 kWh")]),
+        (95, [(43, "Heures Creuses"), (130, "24/11/24"), (253, "36 637 21/12/24"), (420, "36 710"), (463, "Réel"),
+              (524, "73 kWh")]),
+        (110, [(40, "Consommation électricité : 518 kWh")]),
+        (124, [(402, "Prix unitaire (€"), (479, "Montant"), (525, "Code")]),
+        (129.5, [(43, "Rubrique"), (252, "Période"), (328, "Volume Unité")]),
+        (135, [(447, "HT)"), (501, "HT"), (527, "TVA")]),
+        (148, [(42, "Abonnement électricité"), (252, "24/11/24-21/12/24"), (348, "28 j"), (435, "0,4001"),
+               (483, "11,20 €"), (532, "A")]),
+        (163, [(42, "Terme variable Base"), (252, "24/11/24-21/12/24"), (343, "518 kWh"), (435, "0,1613"),
+               (483, "83,55 €"), (532, "B")]),
+        (208.5, [(43, "Contribution Tarifaire d'Acheminement (21,93 %")]),
+        (214, [(252, "24/11/24-21/12/24"), (487, "2,13 €"), (532, "A")]),
+        (219.5, [(43, "× 9,69 €)")]),
+        (245, [(249, "Code TVA"), (363, "Base HT"), (428, "Taux"), (502, "Montant TVA")]),
+        (259, [(249, "A"), (366, "13,33 €"), (425, "5,5 %"), (528, "0,73 €")]),
+        (274, [(249, "B"), (366, "83,55 €"), (427, "20 %"), (524, "16,71 €")]),
+        (290, [(248, "Total HT"), (516, "96,88 €")]),
+        (305, [(248, "Total TTC"), (516, "117,32 €")]),
+        size=9.0, source="text")
+    doc = build_document([page])
+    assert [ln.text for ln in column_flow(doc).lines] == [ln.text for ln in doc.lines]
+
+
+def test_a_row_whose_cells_wrapped_around_it_keeps_its_section():
+    """A CTA row whose label and VAT cells wrapped (its single-line cells
+    centred between their lines) is read with its wrapped parts, and stays
+    in its energy's section."""
+    html = """<html><body style="font-family: DejaVu Sans; font-size: 9pt">
+    <table style="width: 520px; border-collapse: collapse; table-layout: fixed">
+      <colgroup><col style="width: 230px"><col style="width: 70px"><col style="width: 70px"><col style="width: 60px">
+                <col style="width: 22px"></colgroup>
+      <tr><td colspan="5"><b>Électricité</b></td></tr>
+      <tr><td>Abonnement</td><td>10/06/2025</td><td>16/07/2025</td><td>9,95 €</td><td>5,5 %</td></tr>
+      <tr><td>Contribution Tarifaire d'Acheminement – 21,93 % × 7,22 €</td>
+          <td>10/06/2025</td><td>16/07/2025</td><td>1,58 €</td><td>5,5 %</td></tr>
+      <tr><td colspan="5"><b>Gaz naturel</b></td></tr>
+      <tr><td>Abonnement gaz</td><td>10/06/2025</td><td>16/07/2025</td><td>21,35 €</td><td>5,5 %</td></tr>
+    </table></body></html>"""
+    doc = build_document(pdf_pages(html))
+    [cta] = [i for i in read_items(doc, Sections(doc)) if i.kind == "cta"]
+    assert (cta.amount, cta.vat_rate, cta.energy) == (1.58, 5.5, "electricite")
+
+
+def test_a_vat_rate_whose_percent_sign_went_to_the_line_under():
+    """`(TVA 20` ending a detail over `%)`, and `5,5` in the VAT column over
+    a `%` alone: the rate is read (the row then counts as billed)."""
+    page = words_page([
+        [(40, "Accise sur les gaz naturels"), (150, "01/02/25 – 31/07/25 : 10 763 kWh à 0,01716 €/kWh (TVA 20"),
+         (490, "184,69 €")],
+        [(150, "%)")],
+        [(40, "Contribution Tarifaire d'Acheminement - 20,8 % x"), (265, "10/11/2024 31/07/2025"), (504, "31,66 €"),
+         (549, "5,5")],
+        [(48, "152,19 €"), (556, "%")],
+    ], source="ocr", conf=0.92)
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.amount, i.vat_rate) for i in items] == [("accise", 184.69, 20.0), ("cta", 31.66, 5.5)]
+
+
+def test_a_fee_outside_vat_by_its_own_label_stays_out_of_the_vat_bases():
+    """« Pénalités de retard de paiement (non soumis à TVA) »: outside VAT, so
+    the energy's lines alone make the 20 % base and get its rate."""
+    from tasks.extract.checks import infer_vat_rates
+    from tasks.extract.lines import read_vat_rows
+
+    page = words_page([
+        [(40, "Abonnement électricité"), (260, "63 jours"), (330, "0,3515 €/jour"), (480, "22,14 €")],
+        [(40, "Électricité consommée"), (260, "485 kWh"), (330, "0,1117 €/kWh"), (480, "54,17 €")],
+        [(40, "Pénalités de retard de paiement (non soumis à TVA)"), (330, "14,70 €"), (480, "14,70 €")],
+        [(40, "TVA à 20 % (base 76,31 €)"), (480, "15,26 €")],
+    ])
+    doc = build_document([page])
+    items = read_items(doc)
+    assert [i.vat_exempt for i in items] == [False, False, True]
+    infer_vat_rates(items, read_vat_rows(doc))
+    assert [i.vat_rate for i in items] == [20.0, 20.0, None]
+
+
+def test_a_labels_word_misread_by_one_letter_on_a_scan_is_put_right():
+    """`Frais de relahce` is a recovery fee (`relance`); the letter is put
+    right in place, accents kept. A word the kinds do not use stays."""
+    page = words_page([
+        [(40, "Frais de relahce"), (300, "(TVA 20 %)"), (480, "7,50 €")],
+        [(40, "Abonnenent électricité"), (300, "1 mois x 9,80 €/mois"), (480, "9,80 €")],
+        [(40, "Entretien Coutures"), (300, "(TVA 20 %)"), (480, "4,00 €")],
+    ], source="ocr", conf=0.9)
+    items = read_items(build_document([page]))
+    assert [(i.label, i.kind) for i in items] == [("Frais de relance", "fee"),
+                                                  ("Abonnement électricité", "subscription"),
+                                                  ("Entretien Coutures", "service")]
+
+
+def test_an_amount_that_lost_its_comma_is_the_product_of_the_detail_under_it():
+    """`21442€` over `1 271 kWh x` and `0,16870 €/kWh`: 1 271 × 0,1687 is
+    214,42, the amount with its comma lost."""
+    page = ocr_page(
+        (182, [(62, "Consommation heures pleines"), (230, "21442€"), (270, "20%")]),
+        (191, [(63, "01/02/2024 - 31/01/2025 - 1 271 kWh x")]),
+        (200, [(62, "0,16870 €/kWh")]),
+    )
+    [item] = read_items(build_document([page]))
+    assert (item.amount, item.quantity, item.unit_price, item.checked) == (214.42, 1271, 0.1687, True)
+
+
+def test_an_unread_quantity_and_price_are_the_amount_over_the_consumption_when_the_lines_make_the_total():
+    """OCR lost the gas line's quantity and price; the conversion gives
+    16 955 kWh and the lines make the HT total, so the amount is right:
+    2 029,51 € over 16 955 kWh is 0,1197 €/kWh. Lines that do not make the
+    total leave the price unknown."""
+    rows = [
+        [(40, "Point de comptage et d'estimation (PCE)"), (250, "35258461329376")],
+        [(40, "Gaz naturel")],
+        [(40, "Conversion : 1 545 m³ x 10,974 (coefficient de conversion) = 16 955 kWh")],
+        [(40, "Abonnement gaz"), (200, "365 jours"), (300, "0,6437 €/jour"), (420, "234,95 €"), (500, "5,5 %")],
+        [(40, "Énergie gaz"), (200, "kWh"), (420, "2 029,51 €"), (500, "20 %")],
+        [(40, "Total HT"), (420, "2 264,46 €")],
+    ]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.92)])
+    assert analysis["gas"]["unit_price_kwh_ht_eur"] == 0.1197
+    rows[5] = [(40, "Total HT"), (420, "2 364,46 €")]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.92)])
+    assert analysis["gas"]["unit_price_kwh_ht_eur"] is None
+
+
+def test_in_a_row_of_captions_the_next_caption_is_no_value():
+    """Values over a row of captions that OCR read as one line: the offer
+    is the value over `VOTRE OFFRE`, not the caption beside it."""
+    page = words_page([
+        [(40, "C7256925"), (150, "09/11/2025"), (300, "Classique Gaz"), (450, "14,01 €")],
+        [(40, "RÉFÉRENCE CLIENT"), (150, "PÉRIODE DE CONSOMMATION"), (300, "VOTRE OFFRE"), (450, "REMBOURSEMENT")],
+    ], source="ocr", conf=0.9)
+    assert extract_offer(build_document([page]), []).value == "Classique Gaz"
+
+
+def test_a_label_that_goes_on_on_the_line_under_its_value():
+    """`Point de Comptage et ‖ 89446355899831` over `d'Estimation`, the
+    line under too tall to be taken for the label's: the `et` left over
+    after the label read is no other value standing beside it."""
+    from tasks.extract.identifiers import collect_exclusions
+
+    # Boxes as OCR gave them: the apostrophe makes the line under taller.
+    words = [Word("Point", 61.2, 408.6, 80.4, 415.1, 0.96), Word("de", 83.3, 408.6, 92.9, 415.1, 0.93),
+             Word("Comptage", 95.7, 408.6, 136.8, 416.8, 0.91), Word("et", 139.6, 409.1, 147.8, 415.1, 0.96),
+             Word("89446355899831", 182.3, 413.2, 252.9, 422.5, 0.93), Word("d'Estimation", 60.9, 414.4, 110.4, 425.4, 0.92)]
+    page = Page(number=1, width=595.0, height=842.0, words=words, source="ocr")
+    doc = build_document([page])
+    assert extract_pce(doc, collect_exclusions(doc)).value == "89446355899831"
+
+
+def test_contrat_captions_an_offer_name_never_a_contract_number():
+    def offer(text):
+        found = extract_offer(build_document([words_page([[(40, text)]])]), [])
+        return found.value if found else None
+
+    assert offer("Contrat : Plenitude Variable Gaz") == "Plenitude Variable Gaz"
+    assert offer("Contrat : 218 480 923") is None
