@@ -232,6 +232,9 @@ def test_a_street_line_that_lost_its_name_gives_no_address():
     ("Référence client", "IL0O2348522", None),  # one glyph read both 0 and O
     ("Référence client", "1L47901238", None),  # I or 1 before the letters
     ("Référence client", "ILO7404012", None),  # O or 0 opening the digits
+    ("Numéro de compte", "A-1EDCCOFB", None),  # an O among letters and digits
+    ("RÉFÉRENCE CLIENT", "c3870978", "C3870978"),  # a capital read small, same shape
+    ("RÉFÉRENCE CLIENT", "Cc7876444", None),
 ])
 def test_client_numbers_through_ocr_misreadings(label, value, expected):
     found = extract_client_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))

@@ -185,6 +185,49 @@ def test_a_fee_outside_vat_by_its_own_label_stays_out_of_the_vat_bases():
     assert [i.vat_rate for i in items] == [20.0, 20.0, None]
 
 
+def test_lines_of_a_bill_over_the_vat_switch_take_the_rate_of_their_own_period():
+    """A yearly bill over 1 August 2025: the subscription and CTA lines up to
+    31 July at 5,5 %, those after at 20 %, as the VAT table's bases show.
+    A fixed line over both sides of the switch gets no rate."""
+    from datetime import date
+
+    from tasks.extract.checks import infer_vat_rates
+    from tasks.extract.lines import Item, VatRow
+
+    def line(kind, amount, start, end):
+        return Item(label=kind, kind=kind, energy="electricite", amount=amount, period_start=start, period_end=end)
+
+    before, after = (date(2024, 11, 1), date(2025, 7, 31)), (date(2025, 8, 1), date(2025, 10, 31))
+    items = [line("subscription", 141.3, *before), line("subscription", 47.1, *after),
+             line("consumption", 875.45, before[0], after[1]), line("cta", 26.54, *before), line("cta", 8.84, *after)]
+    table = [VatRow(rate=5.5, base=167.84, vat=9.23, page=2, conf=1.0, checked=True),
+             VatRow(rate=20.0, base=931.39, vat=186.28, page=2, conf=1.0, checked=True)]
+    infer_vat_rates(items, table)
+    assert [i.vat_rate for i in items] == [5.5, 20.0, 20.0, 5.5, 20.0]
+    items = [line("subscription", 188.4, before[0], after[1]), line("consumption", 875.45, before[0], after[1])]
+    infer_vat_rates(items, table)
+    assert [i.vat_rate for i in items] == [None, None]
+
+
+def test_unrated_lines_that_make_the_total_beyond_the_vat_bases_are_outside_vat():
+    """A recovery indemnity printed with no rate: the rated lines make each
+    base of the VAT table and the indemnity the rest of the HT total."""
+    from tasks.extract.checks import infer_outside_vat
+    from tasks.extract.lines import Item, VatRow
+
+    def line(kind, amount, rate):
+        return Item(label=kind, kind=kind, energy="gaz", amount=amount, vat_rate=rate)
+
+    table = [VatRow(rate=5.5, base=40.35, vat=2.22, page=2, conf=1.0, checked=True),
+             VatRow(rate=20.0, base=269.97, vat=53.99, page=2, conf=1.0, checked=True)]
+    items = [line("subscription", 40.35, 5.5), line("consumption", 269.97, 20.0), line("fee", 40.0, None)]
+    infer_outside_vat(items, table, 350.32)
+    assert items[2].vat_exempt
+    items = [line("subscription", 40.35, 5.5), line("consumption", 269.97, 20.0), line("fee", 40.0, None)]
+    infer_outside_vat(items, table, 350.42)
+    assert not items[2].vat_exempt
+
+
 def test_a_labels_word_misread_by_one_letter_on_a_scan_is_put_right():
     """`Frais de relahce` is a recovery fee (`relance`); the letter is put
     right in place, accents kept. A word the kinds do not use stays."""

@@ -70,11 +70,13 @@ def check_line_quantities(items: list[Item]) -> None:
 
 
 def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: list[VatRow]) -> None:
-    """An OCR line whose amount was misread in one of two common ways, with
-    no quantity × price to catch it: its decimal comma lost (`23,87 €` read
-    `2387`) or a speck before it read as a minus sign (`- 18,61 €`). When
-    exactly one such repair makes the lines add up to the bill's HT total
-    (or its VAT table's bases) to the cent, that is the reading."""
+    """An OCR line whose amount was misread in a common way, with no
+    quantity × price to catch it: its decimal comma lost (`23,87 €` read
+    `2387`), a speck before it read as a minus sign (`- 18,61 €`), or a digit
+    misread where the row's quantity × price gives the amount (`2 mois ×
+    12,14 €` over `24,98 €`). When exactly one such repair makes the lines
+    add up to the bill's HT total (or its VAT table's bases) to the cent,
+    that is the reading."""
     bases = [r.base for r in vat_rows]
     if total_ht is None and bases and None not in bases:
         total_ht = sum(bases)
@@ -83,16 +85,23 @@ def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: l
     total = sum(i.amount for i in items)
     if abs(total - total_ht) <= 0.01:
         return
-    fits = [(i, fixed) for i in items if i.ocr and not i.checked for fixed in _repairs(i.amount)
+    fits = [(i, fixed) for i in items if i.ocr and not i.checked for fixed in _repairs(i)
             if abs(total - i.amount + fixed - total_ht) <= 0.01]
     if len(fits) == 1:
         item, fixed = fits[0]
         item.amount = fixed
 
 
-def _repairs(amount: float) -> list[float]:
+def _repairs(item: Item) -> list[float]:
+    amount = item.amount
     repairs = [round(amount / 100, 2)] if float(amount).is_integer() else []
-    return repairs + ([-amount] if amount < 0 else [])
+    if amount < 0:
+        repairs.append(-amount)
+    if item.quantity is not None and item.unit_price is not None:
+        product = round(item.quantity * item.unit_price, 2)
+        if product not in repairs and abs(product - abs(amount)) > 0.01:
+            repairs.append(product)
+    return repairs
 
 
 def check_quantities_against_consumption(items: list[Item], consumption: Candidate | None) -> None:
@@ -117,15 +126,27 @@ def check_quantities_against_consumption(items: list[Item], consumption: Candida
 # The VAT of energy bills (assets/tariffs/reference_tariffs.json, taxes.tva):
 # the fixed part (subscription and CTA) at the reduced rate for periods up to
 # 31 July 2025, everything else at the normal rate; for later periods
-# everything at the normal rate. A bill over both has both plans, and fits
-# neither alone: its lines are left without a rate.
+# everything at the normal rate. A bill over both fits neither plan alone:
+# its fixed lines, each over a period on one side of the switch, take the
+# rate of their own period.
 _FIXED_PART = ("subscription", "cta")
 
 
-def _vat_plans() -> tuple[dict[str, float], ...]:
+def _plan_rates(items: list[Item]) -> list[list[float]]:
+    """The rate of each line under each way the bill may apply VAT."""
     ref = load_reference()
-    return ({"fixed": ref.vat_reduced, "other": ref.vat_normal},
-            {"fixed": ref.vat_after_switch, "other": ref.vat_normal})
+    plans = [[i.vat_rate if i.vat_rate is not None else fixed if i.kind in _FIXED_PART else ref.vat_normal
+              for i in items] for fixed in (ref.vat_reduced, ref.vat_after_switch)]
+    dated = []
+    for i in items:
+        if i.vat_rate is not None or i.kind not in _FIXED_PART:
+            dated.append(i.vat_rate if i.vat_rate is not None else ref.vat_normal)
+        elif i.period_start and i.period_end and \
+                ref.vat_subscription_pct(i.period_start) == ref.vat_subscription_pct(i.period_end):
+            dated.append(ref.vat_subscription_pct(i.period_start))
+        else:
+            return plans  # a fixed line over both sides of the switch, or undated
+    return plans + [dated]
 
 
 def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
@@ -138,9 +159,7 @@ def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
         return
     table = {r.rate: r.base for r in vat_rows}
     fits = []
-    for plan in _vat_plans():
-        rates = [i.vat_rate if i.vat_rate is not None else plan["fixed" if i.kind in _FIXED_PART else "other"]
-                 for i in items]
+    for rates in _plan_rates(items):
         bases: dict[float, float] = {}
         for item, rate in zip(items, rates):
             if not item.vat_exempt:
@@ -152,6 +171,25 @@ def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
         for item, rate in zip(items, fits[0]):
             if item.vat_rate is None and not item.vat_exempt:
                 item.vat_rate = rate
+
+
+def infer_outside_vat(items: list[Item], vat_rows: list[VatRow], total_ht: float | None) -> None:
+    """Lines printed without a VAT rate (a recovery indemnity) that make
+    exactly the part of the HT total outside the VAT table's bases, while
+    the rated lines make each base, are outside VAT."""
+    unrated = [i for i in items if i.vat_rate is None and not i.vat_exempt]
+    if not unrated or total_ht is None or not vat_rows or not all(r.checked for r in vat_rows) \
+            or any(i.amount is None for i in items):
+        return
+    bases: dict[float, float] = {}
+    for i in items:
+        if i.vat_rate is not None:
+            bases[i.vat_rate] = bases.get(i.vat_rate, 0.0) + i.amount
+    table = {r.rate: r.base for r in vat_rows}
+    if set(bases) == set(table) and all(abs(bases[r] - table[r]) <= 0.02 for r in table) \
+            and abs(sum(i.amount for i in unrated) - (total_ht - sum(table.values()))) <= 0.01:
+        for i in unrated:
+            i.vat_exempt = True
 
 
 def _vat_table_proves_ht(vat_rows: list[VatRow], base_sum: float | None, vat_sum: float | None,

@@ -237,7 +237,7 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
 
 
 def _read_client_number(text: str, *, ocr: bool = False):
-    found = read_reference(text, min_len=5, join_groups=True)
+    found = read_reference(_capital_first(text) if ocr else text, min_len=5, join_groups=True)
     if found and _PHONE.fullmatch(text[found[1]:found[2]].strip()):
         return None  # `Service client 09 78 28 86 62`, its `Service` misread
     if found and ocr and _glyph_in_doubt(found[0]):
@@ -252,9 +252,15 @@ def _read_client_number(text: str, *, ocr: bool = False):
 def _glyph_in_doubt(value: str) -> bool:
     """A reference read on a scan where letters meet digits through a glyph
     OCR confuses both ways: `IL0O2348522` (one glyph read both ways),
-    `1L240112-93471` (I or 1 before the letters), `ILO7404012` (O or 0
-    opening the digits). Which it is cannot be told: better unknown."""
-    return bool(re.search(r"0O|O0|^[01][A-Z]|[A-Z]O\d", value))
+    `1L240112-93471` (I or 1 before the letters), `A-1EDCCOFB` (an O among
+    digits and letters). Which it is cannot be told: better unknown."""
+    return bool(re.search(r"^[01][A-Z]", value) or ("O" in value and re.search(r"\d", value)))
+
+
+def _capital_first(text: str) -> str:
+    """`c3870978`: a reference's capital that OCR read small, for the
+    letters whose small and capital shapes differ only in size."""
+    return re.sub(r"(?<![\w-])[cosvwxz](?=\d{4,}\b)", lambda m: m.group(0).upper(), text)
 
 
 # A French phone number as printed: ten digits in pairs, the first a zero.

@@ -162,6 +162,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
         d.set(path, vote(totals[key]))
     checks.repair_misread_amount(items, d.get("total_ht_eur"), st.vat_rows)
     checks.infer_vat_rates(items, st.vat_rows)
+    checks.infer_outside_vat(items, st.vat_rows, d.get("total_ht_eur"))
     paid = d.cand("already_paid_eur")
     if paid is not None and paid.value < 0:
         # Printed as a deduction (`-880,00 €`): the amount already paid is positive.
