@@ -229,17 +229,30 @@ def test_unrated_lines_that_make_the_total_beyond_the_vat_bases_are_outside_vat(
 
 
 def test_a_labels_word_misread_by_one_letter_on_a_scan_is_put_right():
-    """`Frais de relahce` is a recovery fee (`relance`); the letter is put
-    right in place, accents kept. A word the kinds do not use stays."""
-    page = words_page([
+    """`Frais de relahce`, read unsure, is a recovery fee (`relance`); the
+    letter is put right in place, accents kept. A word the kinds do not
+    use stays, and so does a word OCR was sure of."""
+    rows = [
         [(40, "Frais de relahce"), (300, "(TVA 20 %)"), (480, "7,50 €")],
         [(40, "Abonnenent électricité"), (300, "1 mois x 9,80 €/mois"), (480, "9,80 €")],
         [(40, "Entretien Coutures"), (300, "(TVA 20 %)"), (480, "4,00 €")],
-    ], source="ocr", conf=0.9)
-    items = read_items(build_document([page]))
+    ]
+    items = read_items(build_document([words_page(rows, source="ocr", conf=0.8)]))
     assert [(i.label, i.kind) for i in items] == [("Frais de relance", "fee"),
                                                   ("Abonnement électricité", "subscription"),
                                                   ("Entretien Coutures", "service")]
+    sure = read_items(build_document([words_page(rows, source="ocr", conf=0.96)]))
+    assert [i.label for i in sure][:2] == ["Frais de relahce", "Abonnenent électricité"]
+
+
+def test_a_captions_word_misread_by_one_letter_on_a_scan_still_labels_its_value():
+    """`Énise le` (read unsure) is `Émise le`, the date of issue's caption."""
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(45, "Facture n"), (298, "Énise le")], [(46, "IL240302-84605"), (298, "2 mars 2024")]]
+    found = extract_invoice_date(build_document([words_page(rows, source="ocr", conf=0.5)]))
+    assert found is not None and found.value.isoformat() == "2024-03-02"
+    assert extract_invoice_date(build_document([words_page(rows, source="ocr", conf=0.95)])) is None
 
 
 def test_an_amount_that_lost_its_comma_is_the_product_of_the_detail_under_it():

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from tasks.extract.layout import Document, Segment
+from tasks.extract.layout import Document, Segment, placed
+from tasks.extract.numbers import respell, words_of
 from tasks.settings import ASSETS
 
 LABELS_DIR = ASSETS / "labels"
@@ -107,10 +108,20 @@ def _word_end(folded: str, pos: int) -> bool:
     return pos >= len(folded) or not folded[pos].isalpha() or not folded[pos - 1].isalpha()
 
 
+@lru_cache(maxsize=1)
+def _label_words() -> dict[int, frozenset[str]]:
+    fields = vocabulary("fields")["fields"].values()
+    return words_of((p["re"] if isinstance(p, dict) else p for pats in fields for p in pats), min_len=5)
+
+
 def match_in(seg: Segment, patterns: tuple[re.Pattern, ...], *, field: str = "") -> list[LabelHit]:
     compact, index = seg.compact
     if not compact:
         return []
+    if seg.ocr:  # `Énise le`, `NUMÉRO DE FACTURI`: a label's word misread by one letter
+        spelled = respell(seg.folded, _label_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
+        if spelled != seg.folded:
+            compact = "".join(spelled[i] for i in index)
     hits = []
     for rank, pattern in enumerate(patterns):
         for m in pattern.finditer(compact):
@@ -159,16 +170,10 @@ def _wrapped_label(doc: Document, seg: Segment) -> Segment | None:
     key = id(seg)
     if key not in doc.wrapped_labels:
         nxt = _wrapped_next(doc, seg, label_ok=True)
-        doc.wrapped_labels[key] = None if nxt is None else _join_segments(seg, nxt)
+        doc.wrapped_labels[key] = None if nxt is None else placed(seg.words + nxt.words, seg)
     return doc.wrapped_labels[key]
 
 
-def _join_segments(a: Segment, b: Segment) -> Segment:
-    from tasks.extract.layout import make_segment
-
-    joined = make_segment(a.words + b.words, a.page, ocr=a.ocr)
-    joined.line, joined.col = a.line, a.col
-    return joined
 
 
 def contains_term(text_folded: str, patterns: tuple[re.Pattern, ...]) -> bool:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from tasks.extract.labels import vocabulary
 from tasks.extract.layout import Document, Line, Segment, make_segment, placed
 from tasks.extract.numbers import (blank_dates, clean, find_date_ranges, find_dates, find_numbers, find_percents, fold,
-                                   parse_number)
+                                   parse_number, respell, words_of)
 from tasks.extract.readers import quantity_value
 from tasks.extract.sections import Sections, heading_energy
 
@@ -268,7 +268,10 @@ def _close(a: float, b: float, *, rel: float = 0.006, abs_tol: float = 0.02) -> 
 
 def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item | None:
     label_seg = line.segments[0]
-    label = _spelled(label_seg.text.strip()) if label_seg.ocr else label_seg.text.strip()
+    label = label_seg.text
+    if label_seg.ocr:  # `Frais de relahce`: a kind's word misread by one letter
+        label = respell(label, _kind_words(), min_len=6, doubtful=lambda a, b: label_seg.conf_between(a, b) < 0.9)
+    label = label.strip()
     f = fold(label)
     if not re.search(r"[a-z]{2}", f) or re.match(r"^\d{5}\b", f):
         return None
@@ -458,34 +461,8 @@ def _label_tail(seg: Segment) -> Segment | None:
 
 
 @lru_cache(maxsize=1)
-def _label_words() -> dict[int, frozenset[str]]:
-    """The words (6 letters or more) the row kinds are told by, by length."""
-    words: set[str] = set()
-    for _, patterns in _vocab()["kinds"]:
-        for p in patterns:
-            words.update(re.findall(r"[a-z]{6,}", re.sub(r"\\[a-zA-Z]", " ", p)))
-    by_length: dict[int, set[str]] = {}
-    for w in words:
-        by_length.setdefault(len(w), set()).add(w)
-    return {n: frozenset(ws) for n, ws in by_length.items()}
-
-
-def _spelled(label: str) -> str:
-    """An OCR label with a kind's word misread by one letter put right
-    (`Frais de relahce` → `Frais de relance`); the letter is replaced in
-    place, so the word keeps its accents."""
-    def fix(m: re.Match) -> str:
-        word = m.group(0)
-        folded = fold(word)
-        known = _label_words().get(len(folded), frozenset())
-        if len(folded) != len(word) or folded in known:
-            return word
-        near = [k for k in known if sum(a != b for a, b in zip(k, folded)) == 1]
-        if len(near) != 1:
-            return word
-        i = next(i for i, (a, b) in enumerate(zip(near[0], folded)) if a != b)
-        return word[:i] + (near[0][i].upper() if word[i].isupper() else near[0][i]) + word[i + 1:]
-    return re.sub(r"[A-Za-zÀ-ÿ]{6,}", fix, label)
+def _kind_words() -> dict[int, frozenset[str]]:
+    return words_of((p for _, patterns in _vocab()["kinds"] for p in patterns), min_len=6)
 
 
 def _clean_label(label: str) -> str:

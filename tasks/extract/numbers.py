@@ -54,6 +54,38 @@ class _FoldTable(dict):
 _FOLDED = _FoldTable()
 
 
+def words_of(patterns, *, min_len: int) -> dict[int, frozenset[str]]:
+    """The literal words (`min_len` letters or more) of regular expressions
+    on folded text, by length: a vocabulary to put OCR misreads right by."""
+    words: set[str] = set()
+    for p in patterns:
+        words.update(re.findall(rf"[a-z]{{{min_len},}}", re.sub(r"\\[a-zA-Z]", " ", p)))
+    by_length: dict[int, set[str]] = {}
+    for w in words:
+        by_length.setdefault(len(w), set()).add(w)
+    return {n: frozenset(ws) for n, ws in by_length.items()}
+
+
+def respell(text: str, known: dict[int, frozenset[str]], *, min_len: int, doubtful=None) -> str:
+    """`text` with each word that OCR misread by one letter put right, when
+    one known word of its length (and only one) differs from it by that
+    letter: `relahce` → `relance`. The letter is replaced in place, so the
+    text keeps its length, its other accents and its case. `doubtful(start,
+    end)` says which words OCR was unsure of; others are as read."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        folded = fold(word)
+        same_length = known.get(len(folded), frozenset())
+        if len(folded) != len(word) or folded in same_length or (doubtful and not doubtful(m.start(), m.end())):
+            return word
+        near = [k for k in same_length if sum(a != b for a, b in zip(k, folded)) == 1]
+        if len(near) != 1:
+            return word
+        i = next(i for i, (a, b) in enumerate(zip(near[0], folded)) if a != b)
+        return word[:i] + (near[0][i].upper() if word[i].isupper() else near[0][i]) + word[i + 1:]
+    return re.sub(rf"[A-Za-zÀ-ÿ]{{{min_len},}}", fix, text)
+
+
 # --- numbers -----------------------------------------------------------------
 
 # Letters OCR puts in place of digits; only trusted between digits.
