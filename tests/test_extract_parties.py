@@ -331,3 +331,15 @@ def test_a_town_cut_after_its_article_is_joined_with_its_rest():
     rows[2:] = [[(387, "43000 Lens")], [(431, "Montant")]]
     assert extract_customer(doc(rows, source="ocr", conf=0.9, line_gap=7))["address"].value == \
         "115 impasse des Peupliers, 43000 Lens"
+
+
+def test_address_words_whose_accents_ocr_got_wrong_are_spelled_as_always_and_a_speck_opens_no_name():
+    """On a scan, `avenué`, `Bat.` and `lés` are `avenue`, `Bât.` and `lès`;
+    the article `Les` stays (it is a word of its own). A dash read before
+    the civility is no part of the name."""
+    rows = [[(330, "- Mme Lucie N'Diaye")], [(330, "Bat. B, Résidence Les Érables")],
+            [(330, "112 ter avenué des Tilleuls")], [(330, "69110 Sainte-Foy-lés-Lyon")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Lucie N'Diaye"
+    assert found["address"].value == \
+        "Bât. B, Résidence Les Érables, 112 ter avenue des Tilleuls, 69110 Sainte-Foy-lès-Lyon"

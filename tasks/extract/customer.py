@@ -37,7 +37,7 @@ _POSTCODE_CITY = re.compile(r"^(?:f-?\s?)?(\d{5})\s+([a-z][a-z' \-]*[a-z])(?:\s+
 
 def strip_civility(name: str) -> tuple[str, bool]:
     """`M. et Mme Jean-Pierre MEYER` → (`Jean-Pierre MEYER`, True)."""
-    name = clean(name).strip()
+    name = clean(name).strip().lstrip("-–—•·*| ")  # a bullet or speck before the name is no part of it
     folded = fold(name)
     m = _civility_re().match(folded)
     if m and m.end() > 0:
@@ -292,10 +292,27 @@ def _nameless_street(text: str) -> bool:
         and all(w in ("bis", "ter") for w in words[1:-1])
 
 
+def _spelled(text: str) -> str:
+    """`text` with the address words whose accents OCR got wrong spelled as
+    they always are (`avenué` → `avenue`, `Bat.` → `Bât.`, `lés` → `lès`)."""
+    known = {fold(w): w for w in _vocab()["spelled_words"]}
+    particles = set(_vocab()["particles"])
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        right = known.get(fold(word))
+        if right is None or right == word.lower() or word.lower() in particles:
+            return word  # `les` is a word of its own, `lès` not its misreading
+        return right.capitalize() if word[0].isupper() else right
+    return re.sub(r"[A-Za-zÀ-ÿ]+", fix, text)
+
+
 def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     parts = []
     for i, seg in enumerate(lines):
         text = seg.text.strip(" ,.:;")
+        if seg.ocr:
+            text = _spelled(text)
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
         if mixed:
             parts.append(mixed)
