@@ -319,3 +319,21 @@ def test_contrat_captions_an_offer_name_never_a_contract_number():
 
     assert offer("Contrat : Plenitude Variable Gaz") == "Plenitude Variable Gaz"
     assert offer("Contrat : 218 480 923") is None
+
+
+def test_a_period_column_of_a_table_of_lines_is_not_the_bills_period():
+    """`Période` heads a column of the lines' own periods: the first
+    subscription lines of a yearly bill's two tables (up to the VAT switch)
+    do not outvote the billed period printed with its label."""
+    rows = [
+        [(40, "Période de facturation : du 01/10/2024 au 30/09/2025")],
+        [(40, "Libellé"), (200, "Période"), (330, "Quantité"), (400, "PU HT"), (460, "Montant HT"), (530, "Taux TVA")],
+        [(40, "Part fixe 12 kVA"), (200, "01/10/2024 au 31/07/2025"), (330, "10 mois"), (400, "14,45000"),
+         (460, "144,50 €"), (530, "5,5 %")],
+        [(40, "Part fixe 12 kVA"), (200, "01/08/2025 au 30/09/2025"), (330, "2 mois"), (400, "14,45000"),
+         (460, "28,90 €"), (530, "20 %")],
+    ]
+    rows += [[(40, "Gaz naturel")], rows[1], [(40, "Part fixe gaz T2"), (200, "01/10/2024 au 31/07/2025"),
+                                               (330, "10 mois"), (400, "21,30000"), (460, "213,00 €"), (530, "5,5 %")]]
+    period = extract_invoice([words_page(rows)], strict=False)["period"]
+    assert (period["start"], period["end"]) == ("2024-10-01", "2025-09-30")

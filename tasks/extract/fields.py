@@ -8,6 +8,7 @@ from datetime import date
 from tasks.extract.energy import _any, _pats
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots
 from tasks.extract.layout import Document
+from tasks.extract.lines import is_table_header
 from tasks.extract.numbers import clean, find_date_ranges, fold
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
@@ -16,13 +17,17 @@ _BASE = {"same": 0.92, "right": 0.9, "below": 0.85, "above": 0.8}
 
 
 def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_step: float = 0.02,
-              stop_on_other: bool = True, opens_off_line: bool = False) -> list[Candidate]:
+              stop_on_other: bool = True, opens_off_line: bool = False, in_tables: bool = True) -> list[Candidate]:
     """Candidates for `field` read beside, under or over its labels. With
     `opens_off_line`, a value found under or over its label must open its
     segment: words before it make it another row's value (`TVA 20 %
-    appliquée à 227,24 €` over an unreadable `Total TTC`)."""
+    appliquée à 227,24 €` over an unreadable `Total TTC`). Without
+    `in_tables`, a label heading a column of a table of lines (`Libellé ‖
+    Période ‖ Quantité ‖ Montant HT`) is the lines' own, not the bill's."""
     cands = []
     for hit in find_labels(doc, field):
+        if not in_tables and is_table_header(doc.lines[hit.seg.line]):
+            continue
         for spot in value_spots(doc, hit, below_lines=below_lines):
             found = reader(spot.text, ocr=spot.seg.ocr)
             if found and opens_off_line and spot.where in ("above", "below") \
@@ -79,7 +84,7 @@ def _title_date(doc: Document) -> Candidate | None:
 
 def period_candidates(doc: Document) -> list[Candidate]:
     """Billed periods printed with a label, or as `du … au …` in a heading."""
-    cands = _labelled(doc, "period", read_range, below_lines=1)
+    cands = _labelled(doc, "period", read_range, below_lines=1, in_tables=False)
     for seg in doc.segments:
         f = fold(seg.text)
         ranges = find_date_ranges(seg.text, ocr=seg.ocr)

@@ -160,6 +160,11 @@ class Columns:
         return best
 
 
+def is_table_header(line: Line) -> bool:
+    """Whether `line` heads the columns of a table of lines."""
+    return _header_columns(line) is not None
+
+
 def _header_columns(line: Line) -> Columns | None:
     names = []
     for seg in line.segments:
