@@ -337,3 +337,15 @@ def test_a_period_column_of_a_table_of_lines_is_not_the_bills_period():
                                                (330, "10 mois"), (400, "21,30000"), (460, "213,00 €"), (530, "5,5 %")]]
     period = extract_invoice([words_page(rows)], strict=False)["period"]
     assert (period["start"], period["end"]) == ("2024-10-01", "2025-09-30")
+
+
+def test_a_hyphen_between_two_indexes_on_a_scan_is_no_minus_sign():
+    """`43 440 au 24/11/23 - 43 477 au 24/12/23`: OCR read the dash as a
+    hyphen, which would make the end index negative."""
+    page = words_page([[(40, "Électricité - PRM 75239153011495")],
+                       [(40, "Index Heures Creuses : 43 440 au 24/11/23 - 43 477 au 24/12/23 (relevé réel)")],
+                       [(40, "Index Gaz : 6 184 au 08/08/25 - 6 241 au 24/09/25 (relevé réel), soit 57 m³")]],
+                      source="ocr", conf=0.93)
+    doc = build_document([page])
+    assert [(r.register, r.start_index, r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == \
+        [("hc", 43440, 43477, "reel"), ("gaz", 6184, 6241, "reel")]

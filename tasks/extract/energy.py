@@ -119,7 +119,8 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
     for d in dates:
         out.append((d.start, "D", d.value, line.conf_between(d.start, d.end)))
         chars[d.start:d.end] = [" "] * (d.end - d.start)
-    blanked = "".join(chars)
+    # An index is never negative: a hyphen before one (`au 24/11/23 - 43 477`) separates.
+    blanked = re.sub(r"(?<=\s)-(?=\s?\d)", "–", "".join(chars))
     for m in _CLAUSE.finditer(blanked):
         out.append((m.start(), "|", None, 1.0))
     for n in find_numbers(blanked, ocr=ocr):
