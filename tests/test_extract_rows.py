@@ -349,3 +349,36 @@ def test_a_hyphen_between_two_indexes_on_a_scan_is_no_minus_sign():
     doc = build_document([page])
     assert [(r.register, r.start_index, r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == \
         [("hc", 43440, 43477, "reel"), ("gaz", 6184, 6241, "reel")]
+
+
+def test_a_subscription_price_no_household_pays_is_forgotten_and_its_amount_when_they_agree():
+    """`1 mois × 659€/mois = 659€`: both commas lost, the row agrees with
+    itself; 659 € a month is no household's subscription. A price misread
+    alone (`6` for 0,4031 €/jour) leaves the row's amount."""
+    from tasks.extract.checks import check_line_quantities
+
+    page = words_page([
+        [(40, "Abonnement gaz"), (170, "01/08/2023 31/08/2023"), (300, "1 mois"), (360, "659€/mois"), (460, "659€"),
+         (520, "5,5 %")],
+        [(40, "Abonnement"), (170, "01/10/2024 31/10/2024"), (300, "31 jours"), (360, "6 €/jour"), (460, "12,50 €"),
+         (520, "5,5 %")],
+    ], source="ocr", conf=0.92)
+    items = read_items(build_document([page]))
+    check_line_quantities(items)
+    assert [(i.amount, i.unit_price) for i in items] == [(None, None), (12.5, None)]
+
+
+def test_the_kwh_the_excise_is_levied_on_outvote_a_misread_consumption_label():
+    """`Énergie consommée 191 kWh` (101 misread) against the indexes' 101
+    kWh and the excise line's 101 kWh: the consumption is 101 kWh."""
+    rows = [
+        [(40, "Point de livraison (PDL)"), (200, "12909919091415")],
+        [(40, "Électricité")],
+        [(40, "Index de début 22 665 (réel, 19/06/2024) Index de fin 22 766 (réel, 17/07/2024)")],
+        [(40, "Énergie consommée 191 kWh")],
+        [(40, "Abonnement électricité (3 kVA) 29 jours x 0,2351 €/jour"), (420, "6,82 €"), (500, "5,5 %")],
+        [(40, "Électricité verte locale"), (420, "16,01 €"), (500, "20 %")],
+        [(40, "Accise sur l'électricité 101 kWh x 0,0210 €/kWh"), (420, "2,12 €"), (500, "20 %")],
+    ]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)
+    assert analysis["electricity"]["consumption_kwh"] == 101

@@ -16,6 +16,9 @@ from tasks.extract.store import Candidate, Draft
 # excise has never exceeded 0,0337 €/kWh. Outside them a figure was misread.
 KWH_PRICE_BAND = {"electricite": (0.03, 0.8), "tempo": (0.03, 1.6), "gaz": (0.01, 0.4)}
 ACCISE_BAND = (0.0005, 0.06)
+# A residential subscription's price, per day, month or year: 36 kVA Tempo
+# is about 60 €/month, a T2 gas subscription about 25 €/month.
+SUBSCRIPTION_BAND = {"jour": (0.05, 4.0), "mois": (1.5, 120.0), "an": (18.0, 1440.0)}
 
 
 def close(a: float, b: float, *, abs_tol: float = 0.05, rel: float = 0.0) -> bool:
@@ -47,13 +50,22 @@ def check_items(items: list[Item]) -> None:
 
 
 def check_line_quantities(items: list[Item]) -> None:
-    """An OCR line billing kWh, with no unit price to check it against,
+    """An OCR subscription line's price per day, month or year that no
+    household pays is forgotten, and its amount with it when they agree
+    (the same misread in both). An OCR line billing kWh, with no unit
+    price to check it against,
     whose amount per kWh is no price at all. Ten times the band and more,
     the amount lost its decimal comma (`425 kWh … 11662 €`) and is
     forgotten; otherwise the quantity lost digits (`492 kWh … 412,84 €`,
     the thousands gone) and is forgotten before it counts as the
     consumption."""
     for it in items:
+        band = SUBSCRIPTION_BAND.get(it.unit) if it.kind == "subscription" else None
+        if it.ocr and band and it.unit_price is not None and not band[0] <= it.unit_price <= band[1]:
+            if it.checked:  # `1 mois × 659€/mois = 659€`: both commas lost, the row agrees with itself
+                it.amount, it.checked = None, False
+            it.unit_price = None
+            continue
         if not it.ocr or it.checked or not it.quantity or it.amount is None or it.unit not in ("kWh", None):
             continue
         if it.kind == "accise":

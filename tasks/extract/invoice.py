@@ -228,6 +228,14 @@ def _sum_candidate(items: list[Item], attr: str, note: str) -> Candidate | None:
                      items[0].page, source, note)
 
 
+def _excise_candidate(items: list[Item]) -> Candidate | None:
+    """The kWh the excise lines are levied on: the energy's consumption, read
+    apart from the consumption lines and labels."""
+    excise = [i for i in items if i.kind == "accise" and i.unit in ("kWh", None)]
+    found = _sum_candidate(excise, "quantity", "excise")
+    return found.with_conf(round(found.conf * 0.8, 3)) if found else None
+
+
 def _price_candidate(items: list[Item]) -> Candidate | None:
     priced = [i for i in items if i.unit_price is not None]
     if not priced:
@@ -421,6 +429,7 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
     energy_lines = [i for k in by_kind for i in by_kind[k]]
     total_cands = list(labelled["kwh_electricite"])
     total_cands.append(_sum_candidate(energy_lines, "quantity", "lines"))
+    total_cands.append(_excise_candidate(items))
     main = [r for r in readings if r.register in ("base", "hp", "hc") or "_" in r.register]
     # What the indexes say was used, per register: independent of the lines.
     read_use = {"all": [sum(r.delta for r in main)] if main else [], "hp": [], "hc": []}
@@ -469,7 +478,8 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     readings = [r for r in st.readings if r.energy == "gaz" or r.unit == "m3"]
     d.set(p + "pce", pce)
     cons = [i for i in items if i.kind == "consumption" and i.unit in ("kWh", None)]
-    kwh = list(labelled["kwh_gaz"]) + conversion["kwh"] + [_sum_candidate(cons, "quantity", "lines")]
+    kwh = list(labelled["kwh_gaz"]) + conversion["kwh"] + [_sum_candidate(cons, "quantity", "lines"),
+                                                          _excise_candidate(items)]
     d.set(p + "consumption_kwh", vote(kwh))
     checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     m3 = list(labelled["m3"]) + conversion["m3"]
