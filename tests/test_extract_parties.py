@@ -343,3 +343,23 @@ def test_address_words_whose_accents_ocr_got_wrong_are_spelled_as_always_and_a_s
     assert found["name"].value == "Lucie N'Diaye"
     assert found["address"].value == \
         "Bât. B, Résidence Les Érables, 112 ter avenue des Tilleuls, 69110 Sainte-Foy-lès-Lyon"
+
+
+def test_an_invoice_number_ocr_cut_with_a_space_at_the_end_of_its_line_is_read_whole():
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(40, "mint énergie"), (330, "FACTURE N° M3895 164733")], [(330, "du 06/04/2024")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "M3895164733"
+
+
+def test_an_ocr_offer_name_whose_accents_were_lost_takes_the_catalogues_spelling():
+    """`Plenifix 1 an Electricité` is the catalogue's « Plenifix 1 an
+    Électricité »; a catalogue name spelled with fewer accents than the
+    bill prints does not take the reading's away."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(text, known):
+        return extract_offer(doc([[(40, "Contrat : " + text)]], source="ocr", conf=0.9), known).value
+
+    assert offer("Plenifix 1 an Electricité", ["Plenifix 1 an Électricité"]) == "Plenifix 1 an Électricité"
+    assert offer("Électricité verte fixe", ["Electricité verte fixe"]) == "Électricité verte fixe"

@@ -3,6 +3,7 @@ totals, amount due, instalments already paid, offer, pricing, bill kind."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from tasks.extract.energy import _any, _pats
@@ -149,7 +150,11 @@ def _offer_reader(text: str, *, ocr: bool = False):
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     cands = _labelled(doc, "offer", _offer_reader, below_lines=1)
     # An offer name of the catalogue supports the reading that spells it in full.
-    known = {fold(o) for o in known_offers if len(o) >= 4}
+    known = {fold(o): o for o in known_offers if len(o) >= 4}
+    # An OCR reading of a catalogue name whose accents OCR lost is that name
+    # (some catalogue names lack the accents the bill prints: those stay as read).
+    cands = [replace(c, value=known[fold(c.value)]) if c.source == "ocr" and fold(c.value) in known
+             and _accents(known[fold(c.value)]) > _accents(c.value) else c for c in cands]
     spelled = [c for c in cands if fold(c.value) in known]
     if spelled:
         # A reading that is only a piece of the catalogue's name (`Extra Eco
@@ -172,6 +177,10 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     if not cands:
         cands = _printed_offers(doc, [o for o in known_offers if len(o) >= 6], 0.6)
     return vote(cands, key=lambda v: fold(v))
+
+
+def _accents(text: str) -> int:
+    return sum(1 for c in text if not c.isascii())
 
 
 def _printed_offers(doc: Document, names: list[str], conf: float) -> list[Candidate]:

@@ -231,7 +231,7 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
     if found and sum(c.isdigit() for c in found[0]) >= 4 and not _POSTCODE_TOWN.match(text, found[1]):
         value, start, end = found
         # `FA2024032347 16` ending its line on a scan: OCR cut the number in two.
-        tail = re.fullmatch(r" (\d{2,5})[ .]*", clean(text)[end:]) if ocr and value[-1].isdigit() else None
+        tail = re.fullmatch(r" (\d{2,8})[ .]*", clean(text)[end:]) if ocr and value[-1].isdigit() else None
         return (value + tail.group(1), start, end + tail.end(1)) if tail else found
     return None
 
