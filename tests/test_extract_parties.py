@@ -363,3 +363,11 @@ def test_an_ocr_offer_name_whose_accents_were_lost_takes_the_catalogues_spelling
 
     assert offer("Plenifix 1 an Electricité", ["Plenifix 1 an Électricité"]) == "Plenifix 1 an Électricité"
     assert offer("Électricité verte fixe", ["Electricité verte fixe"]) == "Électricité verte fixe"
+
+
+def test_a_speck_read_after_the_town_does_not_hide_the_address():
+    rows = [[(41, "Monsieur Joël François")], [(41, "Bâtiment C")], [(41, "106 ter rue du Levant")],
+            [(41, "31000 Toulouse?")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert (found["name"].value, found["address"].value) == \
+        ("Joël François", "Bâtiment C, 106 ter rue du Levant, 31000 Toulouse")

@@ -147,8 +147,12 @@ class Block:
 _UNIT_TOWN = re.compile(r"^k*\s?w\s?h|^k\s?va\b|^m3\b|^jours?\b|^mois\b|^litres?\b")
 
 
+# What OCR reads around an address line's ends: punctuation and specks (`Toulouse?`).
+_SPECKS = " ,.:;?!"
+
+
 def _is_postcode_city(seg: Segment) -> bool:
-    text = fold(seg.text).strip(" .,;")
+    text = fold(seg.text).strip(_SPECKS)
     if "cedex" in text:
         return False
     m = _POSTCODE_CITY.match(text)
@@ -310,7 +314,7 @@ def _spelled(text: str) -> str:
 def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     parts = []
     for i, seg in enumerate(lines):
-        text = seg.text.strip(" ,.:;")
+        text = seg.text.strip(_SPECKS)
         if seg.ocr:
             text = _spelled(text)
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
