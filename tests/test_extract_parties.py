@@ -371,3 +371,24 @@ def test_a_speck_read_after_the_town_does_not_hide_the_address():
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert (found["name"].value, found["address"].value) == \
         ("Joël François", "Bâtiment C, 106 ter rue du Levant, 31000 Toulouse")
+
+
+def test_a_town_ocr_could_not_read_leaves_the_address_unknown():
+    """`67000 SHRAoUrs`: a capital after a small letter inside a word is no
+    town's spelling; the address is unknown rather than wrong."""
+    rows = [[(330, "Monsieur Paul Martin")], [(330, "117 ter rue Georges Brassens")], [(330, "67000 SHRAoUrs")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Paul Martin" and found["address"] is None
+    rows[2] = [(330, "67000 Strasbourg")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "117 ter rue Georges Brassens, 67000 Strasbourg"
+
+
+def test_an_offer_over_a_tarif_profil_caption_row_is_read_alone():
+    """`Offre ‖ Gaz Fixe 2 ans` over `Tarif/ profil ‖ T2/P012`: the value
+    under the offer belongs to the caption beside it."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(64, "Numéro client"), (179, "241 887 349"), (305, "Offre"), (423, "Gaz Fixe 2 ans")],
+            [(64, "Point de Comptage et"), (185, "82751300229338"), (305, "Tarif/ profil"), (427, "T2/P012")]]
+    assert extract_offer(doc(rows, source="ocr", conf=0.9), []).value == "Gaz Fixe 2 ans"

@@ -382,3 +382,25 @@ def test_the_kwh_the_excise_is_levied_on_outvote_a_misread_consumption_label():
     ]
     analysis = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)
     assert analysis["electricity"]["consumption_kwh"] == 101
+
+
+def test_the_second_column_whose_heading_ocr_lost_is_not_under_the_firsts():
+    """Re-flowed, the gas column follows the electricity column; its own
+    heading read as `ER`, its subscription is no electricity line."""
+    from tasks.extract.invoice import _energy_of_column
+
+    page = words_page([
+        [(66, "Électricité"), (303, "ER")],
+        [(60, "Abonnement"), (235, "12,22 € 5,5 %"), (306, "Abonnement"), (480, "7,31 € 5,5 %")],
+        [(60, "28/01/2024 - 27/02/2024 : 31 jours x 0,3942 €/jour"), (306, "28/01/2024 - 27/02/2024 : 31 jours")],
+        [(306, "0,2357 €/jour")],
+        [(60, "Consommation heures pleines"), (235, "60,45 € 20 %"), (306, "Consommation de gaz"), (480, "13,47 € 20 %")],
+        [(60, "28/01/2024 - 27/02/2024 : 334 kWh x 0,18100 €/kWh"), (306, "28/01/2024 - 27/02/2024 : 184 kWh x")],
+        [(306, "0,07320 €/kWh")],
+        [(60, "CTA"), (235, "2,05 € 5,5 %"), (306, "CTA"), (480, "1,00 € 5,5 %")],
+    ], line_gap=9)
+    flow = column_flow(build_document([page]))
+    items = read_items(flow, Sections(flow))
+    _energy_of_column(items, flow)
+    assert {i.amount: i.energy for i in items} == {12.22: "electricite", 60.45: "electricite", 2.05: "electricite",
+                                                    7.31: "gaz", 13.47: "gaz", 1.0: "gaz"}

@@ -296,6 +296,13 @@ def _nameless_street(text: str) -> bool:
         and all(w in ("bis", "ter") for w in words[1:-1])
 
 
+def _garbled_town(text: str) -> bool:
+    """`67000 SHRAoUrs`: a town OCR could not read, a capital after a small
+    letter inside a word (no town is spelled so)."""
+    m = re.match(r"^\D*\d{5}\s+(.*)$", clean(text))
+    return bool(m and re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", m.group(1)))
+
+
 def _spelled(text: str) -> str:
     """`text` with the address words whose accents OCR got wrong spelled as
     they always are (`avenué` → `avenue`, `Bat.` → `Bât.`, `lés` → `lès`)."""
@@ -343,7 +350,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 # is an OCR remnant (`Re` for « Mme Amina Caron »), not a name.
                 if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1):
                     names.append(from_segment(name, block.name_seg, base, "block"))
-            if not any(_nameless_street(seg.text) for seg in block.lines):
+            if not any(_nameless_street(seg.text) for seg in block.lines) and not _garbled_town(block.lines[-1].text):
                 address = _format_block_address(doc, block.lines)
                 addresses.append(from_segment(address, block.lines[-1], base, "block"))
     for hit in find_labels(doc, "customer_name"):

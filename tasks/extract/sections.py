@@ -36,10 +36,13 @@ class Sections:
     def __init__(self, doc: Document):
         self._of: dict[tuple[int, int], str | None] = {}
         active: list[tuple[float, str | None]] = []  # (left edge, energy) of each column's heading
-        page = None
+        page, column = None, None
         for line in doc.lines:
             if line.page != page:
                 page, active = line.page, []
+            if line.column != column and line.column is not None and line.column[2] == "right":
+                active = []  # a re-flowed column's second half is under no heading of the first's
+            column = line.column
             heads = [(s, heading_energy(s.text)) for s in line.segments]
             heads = [(s, e) for s, e in heads if e is not False]
             if heads and (heads[0][0] is line.segments[0] and (len(line.segments) <= 2 or len(heads) == 1)
