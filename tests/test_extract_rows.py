@@ -404,3 +404,17 @@ def test_the_second_column_whose_heading_ocr_lost_is_not_under_the_firsts():
     _energy_of_column(items, flow)
     assert {i.amount: i.energy for i in items} == {12.22: "electricite", 60.45: "electricite", 2.05: "electricite",
                                                     7.31: "gaz", 13.47: "gaz", 1.0: "gaz"}
+
+
+def test_a_regularisation_caption_read_unsure_is_backed_by_the_instalments_deducted():
+    """`RÉGULARISATION` read with no confidence at all is too unsure alone;
+    the instalments deducted below say the same."""
+    from dataclasses import replace
+
+    rows = [
+        [(49, "FACTURE DE RÉGULARISATION")],
+        [(40, "Montant TTC de la facture 682,80 € - mensualités déjà prélevées 704,00 € = -21,20 €.")],
+    ]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page = replace(page, words=[replace(w, conf=0.0) if w.text == "RÉGULARISATION" else w for w in page.words])
+    assert extract_invoice([page], strict=False)["invoice_kind"] == "regularisation"

@@ -273,17 +273,16 @@ def extract_kind(doc: Document) -> Candidate | None:
                     base = 0.6 if on_top else 0.3
                 cands.append(from_segment(key, seg, base, "kind-top" if on_top else "kind"))
                 break
-    # A specific kind on top of the first page outweighs the generic word.
-    specific = [c for c in cands if c.value != "facture" and c.note == "kind-top"]
-    if specific:
-        return vote(specific)
     # Instalments already paid, deducted from the bill, make it the yearly
     # régularisation of a monthly-paying customer (invoice_anatomy.md, bill
     # kind), whatever its misread caption says.
     deducted = [from_segment("regularisation", hit.seg, 0.8, "kind-instalments")
                 for hit in find_labels(doc, "already_paid")]
-    if deducted:
-        return vote(deducted)
+    # A specific kind on top of the first page outweighs the generic word;
+    # deducted instalments back it or contradict it.
+    specific = [c for c in cands if c.value != "facture" and c.note == "kind-top"]
+    if specific or deducted:
+        return vote(specific + deducted)
     if not cands:
         return None
     rivals = [c for c in cands if c.value != "facture"]
