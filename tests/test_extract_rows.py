@@ -418,3 +418,11 @@ def test_a_regularisation_caption_read_unsure_is_backed_by_the_instalments_deduc
     page = words_page(rows, source="ocr", conf=0.9)
     page = replace(page, words=[replace(w, conf=0.0) if w.text == "RÉGULARISATION" else w for w in page.words])
     assert extract_invoice([page], strict=False)["invoice_kind"] == "regularisation"
+
+
+def test_a_dash_ocr_glued_between_a_labels_words_still_labels_its_value():
+    from tasks.extract.fields import extract_totals
+
+    page = words_page([[(40, "Montant-HT"), (300, "242,35 €")], [(40, "Montant TTC"), (300, "277,31 €")]],
+                      source="ocr", conf=0.9)
+    assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [242.35]

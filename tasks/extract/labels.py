@@ -122,6 +122,11 @@ def match_in(seg: Segment, patterns: tuple[re.Pattern, ...], *, field: str = "")
         spelled = respell(seg.folded, _label_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
         if spelled != seg.folded:
             compact = "".join(spelled[i] for i in index)
+        # `Montant-HT`: a dash OCR glued between two words of a label.
+        keep = [k for k, c in enumerate(compact)
+                if not (c == "-" and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha())]
+        if len(keep) < len(compact):
+            compact, index = "".join(compact[k] for k in keep), [index[k] for k in keep]
     hits = []
     for rank, pattern in enumerate(patterns):
         for m in pattern.finditer(compact):
