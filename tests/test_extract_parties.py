@@ -392,3 +392,13 @@ def test_an_offer_over_a_tarif_profil_caption_row_is_read_alone():
     rows = [[(64, "Numéro client"), (179, "241 887 349"), (305, "Offre"), (423, "Gaz Fixe 2 ans")],
             [(64, "Point de Comptage et"), (185, "82751300229338"), (305, "Tarif/ profil"), (427, "T2/P012")]]
     assert extract_offer(doc(rows, source="ocr", conf=0.9), []).value == "Gaz Fixe 2 ans"
+
+
+def test_a_street_type_misread_by_one_letter_on_a_scan_is_put_right():
+    """`avenve` read unsure is `avenue`, `dé` is `de`; a street type read
+    sure stays as read (it was printed so)."""
+    rows = [[(330, "Monsieur Paul Martin")], [(330, "126 avenve dé la Gare")], [(330, "01000 Bourg-en-Bresse")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.8))
+    assert found["address"].value == "126 avenue de la Gare, 01000 Bourg-en-Bresse"
+    found = extract_customer(doc(rows, source="ocr", conf=0.95))
+    assert found["address"].value == "126 avenve de la Gare, 01000 Bourg-en-Bresse"

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from tasks.extract.labels import _right_candidates, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document, Segment
-from tasks.extract.numbers import clean, fold
+from tasks.extract.numbers import clean, fold, respell, words_of
 from tasks.extract.store import Candidate, from_segment, vote
 
 
@@ -296,6 +296,12 @@ def _nameless_street(text: str) -> bool:
         and all(w in ("bis", "ter") for w in words[1:-1])
 
 
+@lru_cache(maxsize=1)
+def _street_words() -> dict[int, frozenset[str]]:
+    """Street types and the words spelled as they always are: `avenve` is `avenue`."""
+    return words_of([fold(w) for w in _vocab()["street_types"] + _vocab()["spelled_words"]], min_len=5)
+
+
 def _garbled_town(text: str) -> bool:
     """`67000 SHRAoUrs`: a town OCR could not read, a capital after a small
     letter inside a word (no town is spelled so)."""
@@ -323,7 +329,8 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     for i, seg in enumerate(lines):
         text = seg.text.strip(_SPECKS)
         if seg.ocr:
-            text = _spelled(text)
+            text = _spelled(respell(text, _street_words(), min_len=5,
+                                    doubtful=lambda a, b, seg=seg: seg.conf_between(a, b) < 0.9))
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
         if mixed:
             parts.append(mixed)
