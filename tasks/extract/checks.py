@@ -50,15 +50,17 @@ def check_items(items: list[Item]) -> None:
 
 
 def check_line_quantities(items: list[Item]) -> None:
-    """An OCR subscription line's price per day, month or year that no
-    household pays is forgotten, and its amount with it when they agree
-    (the same misread in both). An OCR line billing kWh, with no unit
-    price to check it against,
-    whose amount per kWh is no price at all. Ten times the band and more,
-    the amount lost its decimal comma (`425 kWh … 11662 €`) and is
-    forgotten; otherwise the quantity lost digits (`492 kWh … 412,84 €`,
-    the thousands gone) and is forgotten before it counts as the
-    consumption."""
+    """OCR lines whose figures no bill prints.
+
+    A subscription's price per day, month or year that no household pays
+    is forgotten, and its amount with it when they agree (the same misread
+    in both).
+
+    A line billing kWh, with no unit price to check it against, whose
+    amount per kWh is no price at all: ten times the band and more, the
+    amount lost its decimal comma (`425 kWh … 11662 €`) and is forgotten;
+    otherwise the quantity lost digits (`492 kWh … 412,84 €`, the thousands
+    gone) and is forgotten before it counts as the consumption."""
     for it in items:
         band = SUBSCRIPTION_BAND.get(it.unit) if it.kind == "subscription" else None
         if it.ocr and band and it.unit_price is not None and not band[0] <= it.unit_price <= band[1]:

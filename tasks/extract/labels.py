@@ -114,19 +114,23 @@ def _label_words() -> dict[int, frozenset[str]]:
     return words_of((p["re"] if isinstance(p, dict) else p for pats in fields for p in pats), min_len=5)
 
 
-def match_in(seg: Segment, patterns: tuple[re.Pattern, ...], *, field: str = "") -> list[LabelHit]:
+def _ocr_compact(seg: Segment) -> tuple[str, list[int]]:
+    """An OCR segment's compact text as its labels were printed: a word read
+    unsure and off by one letter put right (`Énise le`, `NUMÉRO DE
+    FACTURI`), a dash glued between two words dropped (`Montant-HT`)."""
     compact, index = seg.compact
+    spelled = respell(seg.folded, _label_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
+    if spelled != seg.folded:
+        compact = "".join(spelled[i] for i in index)
+    keep = [k for k, c in enumerate(compact)
+            if not (c == "-" and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha())]
+    return "".join(compact[k] for k in keep), [index[k] for k in keep]
+
+
+def match_in(seg: Segment, patterns: tuple[re.Pattern, ...], *, field: str = "") -> list[LabelHit]:
+    compact, index = _ocr_compact(seg) if seg.ocr else seg.compact
     if not compact:
         return []
-    if seg.ocr:  # `Énise le`, `NUMÉRO DE FACTURI`: a label's word misread by one letter
-        spelled = respell(seg.folded, _label_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
-        if spelled != seg.folded:
-            compact = "".join(spelled[i] for i in index)
-        # `Montant-HT`: a dash OCR glued between two words of a label.
-        keep = [k for k, c in enumerate(compact)
-                if not (c == "-" and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha())]
-        if len(keep) < len(compact):
-            compact, index = "".join(compact[k] for k in keep), [index[k] for k in keep]
     hits = []
     for rank, pattern in enumerate(patterns):
         for m in pattern.finditer(compact):

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Callable
 
 from tasks.settings import ASSETS
 
@@ -66,7 +67,8 @@ def words_of(patterns, *, min_len: int) -> dict[int, frozenset[str]]:
     return {n: frozenset(ws) for n, ws in by_length.items()}
 
 
-def respell(text: str, known: dict[int, frozenset[str]], *, min_len: int, doubtful=None) -> str:
+def respell(text: str, known: dict[int, frozenset[str]], *, min_len: int,
+            doubtful: Callable[[int, int], bool] | None = None) -> str:
     """`text` with each word that OCR misread by one letter put right, when
     one known word of its length (and only one) differs from it by that
     letter: `relahce` → `relance`. The letter is replaced in place, so the

@@ -41,7 +41,7 @@ class Sections:
             if line.page != page:
                 page, active = line.page, []
             if line.column != column and line.column is not None and line.column[2] == "right":
-                active = []  # a re-flowed column's second half is under no heading of the first's
+                active = []  # a re-flowed region's second column is under no heading of its first
             column = line.column
             heads = [(s, heading_energy(s.text)) for s in line.segments]
             heads = [(s, e) for s, e in heads if e is not False]
