@@ -297,7 +297,7 @@ def test_in_a_row_of_captions_the_next_caption_is_no_value():
     assert extract_offer(build_document([page]), []).value == "Classique Gaz"
 
 
-def test_a_label_that_goes_on_on_the_line_under_its_value():
+def test_the_et_left_over_after_a_wrapped_label_is_no_other_value():
     """`Point de Comptage et ‖ 89446355899831` over `d'Estimation`, the
     line under too tall to be taken for the label's: the `et` left over
     after the label read is no other value standing beside it."""
