@@ -402,3 +402,16 @@ def test_a_street_type_misread_by_one_letter_on_a_scan_is_put_right():
     assert found["address"].value == "126 avenue de la Gare, 01000 Bourg-en-Bresse"
     found = extract_customer(doc(rows, source="ocr", conf=0.95))
     assert found["address"].value == "126 avenve de la Gare, 01000 Bourg-en-Bresse"
+
+
+def test_an_offer_name_whose_end_went_elsewhere_is_unknown():
+    """`Électricité verte - Prix`, its `fixe` read on another line: a name
+    cut after « Prix » is no offer's whole name."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(text):
+        found = extract_offer(doc([[(40, "Offre : " + text)]], source="ocr", conf=0.9), [])
+        return found.value if found else None
+
+    assert offer("Électricité verte - Prix") is None
+    assert offer("Électricité verte - Prix fixe") == "Électricité verte - Prix fixe"

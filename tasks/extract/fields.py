@@ -133,6 +133,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
         words = part.split()
         if words and words[0][:1].isupper() and len(words) <= 3 and not re.search(r"\d", part) \
                 and re.match(r"(?i)prix|tarif|offre|option|fixe|index|variable|vert|green", words[0]):
+            if len(words) == 1 and re.fullmatch(r"(?i)prix|tarif|offre|option", words[0]):
+                return None  # `Électricité verte - Prix`: the name's end went elsewhere
             kept.append(part)
         else:
             break
