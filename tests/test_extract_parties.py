@@ -415,3 +415,17 @@ def test_an_offer_name_whose_end_went_elsewhere_is_unknown():
 
     assert offer("Électricité verte - Prix") is None
     assert offer("Électricité verte - Prix fixe") == "Électricité verte - Prix fixe"
+
+
+def test_an_invoice_number_that_is_the_client_number_is_the_less_sure_ones_misreading():
+    from tasks.extract.checks import check_references
+    from tasks.extract.store import Candidate, Draft
+
+    d = Draft()
+    d.set("invoice_number", Candidate("C5148997", 0.62, 1, "ocr", "invoice_number:below"))
+    d.set("customer.client_number", Candidate("C5148997", 0.85, 1, "ocr", "client_number:above"))
+    check_references(d)
+    assert d.get("customer.client_number") == "C5148997" and d.cand("invoice_number").conf == 0.0
+    d.set("invoice_number", Candidate("FA-2025-3933793", 0.62, 1, "ocr", "invoice_number:above"))
+    check_references(d)
+    assert d.cand("invoice_number").conf == 0.62

@@ -5,6 +5,8 @@ falls under the threshold). Values the bill prints clearly are kept even when
 the bill itself is inconsistent: the analyse stage reports that."""
 from __future__ import annotations
 
+import re
+
 from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
 from tasks.extract.energy import KVA_STEPS, Reading
@@ -368,6 +370,17 @@ def _one_digit_coefficient(coef: float, m3: float | None, kwh: float | None) -> 
                 if 8.0 <= value <= 13.0 and close(m3 * value, kwh, abs_tol=0.5 * value + 1):
                     fits.add(value)
     return fits.pop() if len(fits) == 1 else None
+
+
+def check_references(d: Draft) -> None:
+    """An invoice number and a client number read as the same reference:
+    one of them was read beside another caption (`C5148997` under an
+    invoice-number caption whose own value OCR garbled). The less sure one
+    is dropped."""
+    inv, cli = d.cand("invoice_number"), d.cand("customer.client_number")
+    if inv is None or cli is None or re.sub(r"\W", "", str(inv.value)) != re.sub(r"\W", "", str(cli.value)):
+        return
+    d.drop("invoice_number" if inv.conf <= cli.conf else "customer.client_number", "same-reference")
 
 
 def check_period(d: Draft) -> None:

@@ -513,6 +513,7 @@ def _run_checks(st: State) -> None:
     if "gas.consumption_kwh" in d.values:
         checks.check_gas(d, st.readings)
     checks.check_period(d)
+    checks.check_references(d)
 
 
 def _reject_failed_llm(st: State) -> None:
