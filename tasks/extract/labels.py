@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -114,10 +115,22 @@ def _label_words() -> dict[int, frozenset[str]]:
     return words_of((p["re"] if isinstance(p, dict) else p for pats in fields for p in pats), min_len=5)
 
 
+# Each field's labels are looked for in every segment: the segment's
+# normalised text is made once.
+_OCR_COMPACT: "weakref.WeakKeyDictionary[Segment, tuple[str, list[int]]]" = weakref.WeakKeyDictionary()
+
+
 def _ocr_compact(seg: Segment) -> tuple[str, list[int]]:
     """An OCR segment's compact text as its labels were printed: a word read
     unsure and off by one letter put right (`Énise le`, `NUMÉRO DE
     FACTURI`), a dash glued between two words dropped (`Montant-HT`)."""
+    found = _OCR_COMPACT.get(seg)
+    if found is None:
+        found = _OCR_COMPACT[seg] = _normalised_compact(seg)
+    return found
+
+
+def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
     compact, index = seg.compact
     spelled = respell(seg.folded, _label_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
     if spelled != seg.folded:
