@@ -173,14 +173,9 @@ def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
             or not any(i.vat_rate is None and not i.vat_exempt for i in items) \
             or any(i.amount is None for i in items if not i.vat_exempt):
         return
-    table = {r.rate: r.base for r in vat_rows}
     fits = []
     for rates in _plan_rates(items):
-        bases: dict[float, float] = {}
-        for item, rate in zip(items, rates):
-            if not item.vat_exempt:
-                bases[rate] = bases.get(rate, 0.0) + item.amount
-        if set(bases) == set(table) and all(abs(bases[r] - table[r]) <= 0.02 for r in table) \
+        if _make_table([(rate, i.amount) for i, rate in zip(items, rates) if not i.vat_exempt], vat_rows) \
                 and rates not in fits:
             fits.append(rates)
     if len(fits) == 1:  # plans that fit but disagree on a line prove nothing
@@ -197,15 +192,19 @@ def infer_outside_vat(items: list[Item], vat_rows: list[VatRow], total_ht: float
     if not unrated or total_ht is None or not vat_rows or not all(r.checked for r in vat_rows) \
             or any(i.amount is None for i in items):
         return
-    bases: dict[float, float] = {}
-    for i in items:
-        if i.vat_rate is not None:
-            bases[i.vat_rate] = bases.get(i.vat_rate, 0.0) + i.amount
-    table = {r.rate: r.base for r in vat_rows}
-    if set(bases) == set(table) and all(abs(bases[r] - table[r]) <= 0.02 for r in table) \
-            and abs(sum(i.amount for i in unrated) - (total_ht - sum(table.values()))) <= 0.01:
+    if _make_table([(i.vat_rate, i.amount) for i in items if i.vat_rate is not None], vat_rows) \
+            and abs(sum(i.amount for i in unrated) - (total_ht - sum(r.base for r in vat_rows))) <= 0.01:
         for i in unrated:
             i.vat_exempt = True
+
+
+def _make_table(rated: list[tuple[float, float]], vat_rows: list[VatRow]) -> bool:
+    """Whether amounts at their rates add up to each base of the VAT table, rate by rate."""
+    bases: dict[float, float] = {}
+    for rate, amount in rated:
+        bases[rate] = bases.get(rate, 0.0) + amount
+    table = {r.rate: r.base for r in vat_rows}
+    return set(bases) == set(table) and all(abs(bases[r] - table[r]) <= 0.02 for r in table)
 
 
 def _vat_table_proves_ht(vat_rows: list[VatRow], base_sum: float | None, vat_sum: float | None,

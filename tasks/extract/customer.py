@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tasks.extract.labels import _right_candidates, find_labels, is_label_text, value_spots, vocabulary
-from tasks.extract.layout import Document, Segment
+from tasks.extract.layout import Document, Segment, placed
 from tasks.extract.numbers import clean, fold, respell, words_of
 from tasks.extract.store import Candidate, from_segment, vote
 
@@ -194,7 +194,8 @@ def find_blocks(doc: Document) -> list[Block]:
         if name_seg is not None and not strip_civility(name_seg.text)[0]:
             # The civility alone on its line (OCR split): the name is the next line.
             if len(lines) >= 3 and not any(c.isdigit() for c in lines[0].text):
-                name_seg = _join(name_seg, lines.pop(0))
+                name_line = lines.pop(0)
+                name_seg = placed(name_seg.words + name_line.words, name_line)
         elif name_seg is None and len(lines) >= 3 and not any(c.isdigit() for c in lines[0].text):
             name_seg = lines.pop(0)  # a block without civility (company, co-holders)
         if len(lines) < 2:
@@ -223,18 +224,8 @@ def _with_town(doc: Document, seg: Segment) -> Segment:
     gap = 1.0 if cut else 3.0  # a cut town's rest follows at a word's space
     if not right or right[0].x0 - seg.x1 > gap * seg.height or not re.match(r"[A-Za-zÀ-ÿ]", right[0].text):
         return seg
-    joined = _join(seg, right[0])
-    upper = min((seg, right[0]), key=lambda s: s.line)
-    joined.line, joined.col = upper.line, upper.col  # the block is looked for above both
-    return joined
-
-
-def _join(a: Segment, b: Segment) -> Segment:
-    from tasks.extract.layout import make_segment
-
-    joined = make_segment(a.words + b.words, a.page, ocr=a.ocr)
-    joined.line, joined.col = b.line, b.col
-    return joined
+    # The block is looked for above both pieces.
+    return placed(seg.words + right[0].words, min((seg, right[0]), key=lambda s: s.line))
 
 
 def _segment_above(doc: Document, seg: Segment) -> Segment | None:
@@ -309,11 +300,15 @@ def _garbled_town(text: str) -> bool:
     return bool(m and re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", m.group(1)))
 
 
+@lru_cache(maxsize=1)
+def _fixed_spellings() -> tuple[dict[str, str], frozenset[str]]:
+    return {fold(w): w for w in _vocab()["spelled_words"]}, frozenset(_vocab()["particles"])
+
+
 def _spelled(text: str) -> str:
     """`text` with the address words whose accents OCR got wrong spelled as
     they always are (`avenué` → `avenue`, `Bat.` → `Bât.`, `lés` → `lès`)."""
-    known = {fold(w): w for w in _vocab()["spelled_words"]}
-    particles = set(_vocab()["particles"])
+    known, particles = _fixed_spellings()
 
     def fix(m: re.Match) -> str:
         word = m.group(0)
