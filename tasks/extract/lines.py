@@ -397,7 +397,10 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     return item
 
 
-_VAT_CUT = re.compile(r"\btva\s*(?:a\s*)?(\d{1,2}(?:[,.]\d)?)\s*$")
+# `TVA 20`, `TVA à 5,5` (folded): a VAT rate written out.
+_VAT_RATE_WORDS = r"tva\s*(?:a\s*)?(\d{1,2}(?:[,.]\d)?)"
+_VAT_CUT = re.compile(rf"\b{_VAT_RATE_WORDS}\s*$")
+_VAT_ALONE = re.compile(rf"{_VAT_RATE_WORDS}\s*%")
 
 
 def _quantity_times_price(bares: list[_Token], amount: float) -> tuple[_Token | None, float | None]:
@@ -558,7 +561,7 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
         return True
     # `TVA 20 %` alone under its row (a fee printed without detail); a VAT
     # table's row prints its base and amount.
-    if not _CONTINUATION.match(f) and not re.fullmatch(r"tva\s*(?:a\s*)?\d{1,2}(?:[,.]\d)?\s*%", f):
+    if not _CONTINUATION.match(f) and not _VAT_ALONE.fullmatch(f):
         return False
     toks = []
     for seg in line.segments:
