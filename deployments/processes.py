@@ -37,10 +37,16 @@ OFFLINE_ENV = {
 # three states a task); in batches flushed every second they cost it about a
 # fifth less CPU per bill, sync or job (bench/bench_jobs.py), and show in
 # the UI a second later at most.
+# A job run waiting its turn is marked Late after 15 s by default: in a burst
+# of jobs every run but the first few, each a state transition more for the
+# server to orchestrate, record and evaluate automations on (a tenth of its
+# CPU during bench/bench_jobs.py's burst). Late here means still waiting
+# after ten minutes, which deserves an operator's look.
 SERVER_DEFAULTS = {
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "1",
+    "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS": "600",
 }
 
 

@@ -22,10 +22,12 @@ def warm_up(modules: tuple[str, ...] = ()) -> None:
     """Import PRELOAD and `modules`, then analyse the warm-up bill with the
     plain stage functions (no Prefect run): the vocabularies' patterns, the
     market data, the reports' template, stylesheets and fonts are then loaded
-    and compiled once here rather than in every job run (~0.2 s each), and
-    the Prefect clients' TLS context built (flows/prefect_tls.py)."""
+    and compiled once here rather than in every job run (~0.2 s each), the
+    pydantic models built that Prefect builds on first use, and the Prefect
+    clients' TLS context built (flows/prefect_tls.py)."""
     for name in (*PRELOAD, *modules):
         importlib.import_module(name)
+    build_deferred_models()
     from flows.prefect_tls import shared_tls_context
     from tasks import analyse, extract, rasterise, render
     from tasks.settings import ASSETS
@@ -36,6 +38,23 @@ def warm_up(modules: tuple[str, ...] = ()) -> None:
     analysis = extract.extract_invoice(pages, requested_type="auto", confidence_min=0.5, strict=False, llm=None)
     analysis = analyse.analyse(analysis, gap_cap_percent=12)
     render.render_reports(analysis, analyse.highlights(analysis))
+
+
+def build_deferred_models() -> int:
+    """Build the validators of the pydantic models loaded so far whose build
+    was deferred to their first use (Prefect defers all of its own, some 250):
+    a job run, a fork of this process, would otherwise build those it uses
+    every time (~30 ms of its CPU). The number built."""
+    from pydantic import BaseModel
+
+    built, todo = 0, list(BaseModel.__subclasses__())
+    while todo:
+        model = todo.pop()
+        todo.extend(model.__subclasses__())
+        if model.__dict__.get("__pydantic_complete__", True) is False:
+            model.model_rebuild(raise_errors=False)
+            built += bool(model.__pydantic_complete__)
+    return built
 
 
 # Young objects collected after this many allocations rather than 700:

@@ -1,7 +1,10 @@
 """Prefect flows: they compose the stages of `tasks/` and nothing else.
 
 Importing them makes this process's Prefect clients share one TLS context
-(flows/prefect_tls.py)."""
+(flows/prefect_tls.py) and skip the round trips whose answers they already
+have (flows/prefect_roundtrips.py)."""
+from flows.prefect_roundtrips import skip_known_roundtrips
 from flows.prefect_tls import share_tls_context
 
 share_tls_context()
+skip_known_roundtrips()

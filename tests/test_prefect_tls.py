@@ -15,8 +15,10 @@ API = "http://127.0.0.1:9/api"  # never reached: a client connects on first requ
 
 
 def context_of(client) -> ssl.SSLContext:
-    """The SSL context of the client's connection pool (httpx → httpcore)."""
-    return client._client._transport._pool._ssl_context
+    """The SSL context of the client's connection pool (httpx → httpcore),
+    under flows/prefect_roundtrips.py's transport if there is one."""
+    transport = client._client._transport
+    return getattr(transport, "inner", transport)._pool._ssl_context
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ def test_the_defaults_are_prefect_settings_the_server_takes(monkeypatch):
     recorder = Settings().server.services.task_run_recorder
     assert (recorder.batch_size, recorder.read_batch_size) == (100, 100)
     assert recorder.flush_interval in (1, timedelta(seconds=1))
+    assert Settings().server.services.late_runs.after_seconds in (600, timedelta(minutes=10))
 
 
 def test_the_environment_overrides_a_default():

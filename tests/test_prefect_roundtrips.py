@@ -1,0 +1,108 @@
+"""An inline flow run skips the round trips whose answers the process has
+(flows/prefect_roundtrips.py), against the session's real Prefect server."""
+from __future__ import annotations
+
+import collections
+
+import httpx
+import pytest
+from prefect.client.orchestration import SyncPrefectClient, get_client
+
+import flows  # noqa: F401 - importing the flows installs the transport
+from flows import prefect_roundtrips
+from flows.analyse_invoice import run_analysis
+from tests.conftest import CORPUS
+
+BILL = CORPUS / "dev-010.pdf"
+
+
+@pytest.fixture
+def server_requests(monkeypatch):
+    """(method, path after /api, status) of every request that reached a server."""
+    seen: collections.Counter = collections.Counter()
+    send = httpx.HTTPTransport.handle_request
+
+    def counting(self, request):
+        response = send(self, request)
+        path = request.url.path.split("/api", 1)[1]
+        if path.startswith("/flow_runs/") and path != "/flow_runs/":  # one run's: its id left out
+            path = "/flow_runs/{id}" + ("/set_state" if path.endswith("/set_state") else "")
+        seen[(request.method, path, response.status_code)] += 1
+        return response
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", counting)
+    return seen
+
+
+def test_a_second_inline_run_skips_the_flow_and_the_read_back(prefect_server, server_requests):
+    run_analysis([BILL], "pdf")
+    server_requests.clear()
+    result = run_analysis([BILL], "pdf")
+    assert result["analysis"]["energy"]
+    assert not [key for key in server_requests if key[1] == "/flows/"]
+    assert not [key for key in server_requests if key[:2] == ("GET", "/flow_runs/{id}")]
+    assert server_requests[("POST", "/flow_runs/", 201)] == 1
+    # The run's states still reach the server: Running, then Completed.
+    assert server_requests[("POST", "/flow_runs/{id}/set_state", 201)] == 2
+
+
+def test_the_run_the_engine_reads_back_is_the_one_created(prefect_server):
+    """The read-back served from the creation's answer is the server's run."""
+    from prefect.flows import Flow
+
+    with SyncPrefectClient(prefect_server) as client:
+        created = client.create_flow_run(Flow(fn=lambda: None, name="roundtrips-readback"))
+        read = client.read_flow_run(created.id)  # answered from the creation
+        again = client.read_flow_run(created.id)  # asked to the server
+    assert read.id == created.id == again.id
+    assert read.flow_id == again.flow_id and read.state.type == again.state.type
+    assert read.parameters == again.parameters and read.name == again.name
+
+
+def test_a_flow_the_server_forgot_is_asked_for_again(prefect_server, server_requests):
+    """A new database behind the same URL: the remembered flow id is refused
+    (409), the flow is created again and the run with it."""
+    import asyncio
+
+    run_analysis([BILL], "pdf")
+    remembered = [key for key, answer in prefect_roundtrips._flows.items() if b'"analyse_invoice"' in answer]
+    assert remembered, "the flow's id was not remembered"
+    with SyncPrefectClient(prefect_server) as client:
+        old = client.read_flow_by_name("analyse_invoice")
+
+    async def delete():
+        async with get_client() as client:
+            await client.delete_flow(old.id)
+
+    asyncio.run(delete())
+    server_requests.clear()
+    result = run_analysis([BILL], "pdf")
+    assert result["analysis"]["energy"]
+    # Sent with the remembered id, refused, then the flow asked for and the run created.
+    assert server_requests[("POST", "/flow_runs/", 409)] == 1
+    assert server_requests[("POST", "/flows/", 201)] == 1
+    assert server_requests[("POST", "/flow_runs/", 201)] == 1
+    with SyncPrefectClient(prefect_server) as client:
+        new = client.read_flow_by_name("analyse_invoice")
+        runs = client.read_flow_runs(limit=1, sort="EXPECTED_START_TIME_DESC")
+    assert new.id != old.id
+    assert runs[0].flow_id == new.id and runs[0].state.is_completed()
+
+
+def test_a_conflict_of_the_servers_own_is_not_retried(prefect_server, server_requests):
+    """A 409 for a flow id this process never remembered goes back as it came."""
+    import uuid
+
+    with SyncPrefectClient(prefect_server) as client:
+        with pytest.raises(httpx.HTTPStatusError) as refused:
+            client._client.post("/flow_runs/", json={"flow_id": str(uuid.uuid4()), "state": {"type": "PENDING"}})
+    assert refused.value.response.status_code == 409
+    assert server_requests[("POST", "/flow_runs/", 409)] == 1
+    assert not [key for key in server_requests if key[1] == "/flows/"]
+
+
+def test_clients_given_their_own_transport_keep_it():
+    own = httpx.HTTPTransport()
+    client = SyncPrefectClient("http://127.0.0.1:9/api", httpx_settings={"transport": own})
+    assert client._client._transport is own
+    assert isinstance(SyncPrefectClient("http://127.0.0.1:9/api")._client._transport, prefect_roundtrips.KnownAnswers)

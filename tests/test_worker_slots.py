@@ -1,0 +1,60 @@
+"""The process worker asks the server for no more runs than it has free
+slots (deployments/worker.py), against the session's real Prefect server."""
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import uuid
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
+from prefect.workers.process import ProcessWorker
+
+from deployments.worker import SlotLimitedProcessWorker
+from tasks.settings import ROOT
+
+QUEUED = 5
+
+
+async def queue_runs(pool: str) -> None:
+    """A work pool with a deployment and QUEUED runs scheduled now."""
+    async with get_client() as client:
+        await client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+        flow_id = await client.create_flow_from_name(f"slots-{pool}")
+        deployment = await client.create_deployment(flow_id, "queued", work_pool_name=pool,
+                                                    entrypoint="flows/analyse_invoice.py:analyse_invoice")
+        for _ in range(QUEUED):
+            await client.create_flow_run_from_deployment(deployment)
+
+
+async def polled(worker_class, pool: str, *, limit: int | None, busy: int = 0) -> int:
+    """How many runs one poll of a worker with `busy` of its `limit` slots taken brings back."""
+    async with worker_class(work_pool_name=pool, limit=limit) as worker:
+        for _ in range(busy):
+            worker.limiter.acquire_on_behalf_of_nowait(uuid.uuid4())
+        return len(await worker._get_scheduled_flow_runs())
+
+
+def test_a_worker_asks_for_its_free_slots_only(prefect_server):
+    pool = f"slots-{uuid.uuid4().hex[:8]}"
+    asyncio.run(queue_runs(pool))
+    assert asyncio.run(polled(ProcessWorker, pool, limit=2)) == QUEUED  # the stock worker: the whole queue
+    assert asyncio.run(polled(SlotLimitedProcessWorker, pool, limit=2)) == 2
+    assert asyncio.run(polled(SlotLimitedProcessWorker, pool, limit=3, busy=1)) == 2
+    # No slot free: one run, so that its queue stays polled (Ready in the UI).
+    assert asyncio.run(polled(SlotLimitedProcessWorker, pool, limit=2, busy=2)) == 1
+    assert asyncio.run(polled(SlotLimitedProcessWorker, pool, limit=None)) == QUEUED
+
+
+def test_an_unknown_pool_brings_no_run(prefect_server):
+    assert asyncio.run(polled(SlotLimitedProcessWorker, f"missing-{uuid.uuid4().hex[:8]}", limit=2)) == 0
+
+
+def test_prefect_worker_start_takes_this_worker_for_the_process_type():
+    script = ("import deployments.worker\n"
+              "from prefect.cli._worker_utils import _load_worker_class\n"
+              "print(_load_worker_class('process').__name__)")
+    result = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", script], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "SlotLimitedProcessWorker"
