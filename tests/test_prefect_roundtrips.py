@@ -34,12 +34,12 @@ def server_requests(monkeypatch):
     return seen
 
 
-def test_a_second_inline_run_skips_the_flow_and_the_read_back(prefect_server, server_requests):
+def test_a_second_inline_run_skips_the_csrf_probe_the_flow_and_the_read_back(prefect_server, server_requests):
     run_analysis([BILL], "pdf")
     server_requests.clear()
     result = run_analysis([BILL], "pdf")
     assert result["analysis"]["energy"]
-    assert not [key for key in server_requests if key[1] == "/flows/"]
+    assert not [key for key in server_requests if key[1] in ("/flows/", "/csrf-token")]
     assert not [key for key in server_requests if key[:2] == ("GET", "/flow_runs/{id}")]
     assert server_requests[("POST", "/flow_runs/", 201)] == 1
     # The run's states still reach the server: Running, then Completed.
@@ -99,6 +99,57 @@ def test_a_conflict_of_the_servers_own_is_not_retried(prefect_server, server_req
     assert refused.value.response.status_code == 409
     assert server_requests[("POST", "/flow_runs/", 409)] == 1
     assert not [key for key in server_requests if key[1] == "/flows/"]
+
+
+def test_a_server_without_csrf_protection_is_asked_once(prefect_server, server_requests):
+    with SyncPrefectClient(prefect_server) as client:
+        client.create_flow_from_name("roundtrips-csrf")  # a change request: the token is asked for
+    assert prefect_server.rstrip("/") in prefect_roundtrips._csrf_disabled
+    server_requests.clear()
+    with SyncPrefectClient(prefect_server) as client:
+        assert client._client.enable_csrf_support is False
+        client.create_flow_from_name("roundtrips-csrf")
+    assert not [key for key in server_requests if key[1] == "/csrf-token"]
+
+
+@pytest.fixture
+def csrf_server(tmp_path):
+    """A Prefect server of its own that enforces CSRF, on SQLite; its API URL."""
+    import os
+
+    from deployments.processes import OFFLINE_ENV, Stack, free_port, prefect_server_argv, wait_http
+
+    port = free_port()
+    env = {**os.environ, **OFFLINE_ENV, "PREFECT_HOME": str(tmp_path / "home"),
+           "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+           "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED": "true"}
+    env.pop("PREFECT_SERVER_DATABASE_CONNECTION_URL", None)
+    stack = Stack(env=env, log_dir=tmp_path / "log")
+    server = stack.start("prefect-server", prefect_server_argv("127.0.0.1", port))
+    try:
+        # A start-up limit, not a speed check: migrations are slow on a loaded machine.
+        wait_http(f"http://127.0.0.1:{port}/api/health", timeout=600, process=server)
+        yield f"http://127.0.0.1:{port}/api"
+    finally:
+        stack.stop_all()
+
+
+def test_a_server_enforcing_csrf_since_it_said_otherwise_gets_its_token(csrf_server):
+    """The process learnt that this URL's server had no CSRF protection (its
+    server since restarted with it): the first request is refused, the
+    client's CSRF support turned back on, and it goes through with a token."""
+    prefect_roundtrips._csrf_disabled.add(csrf_server)
+    try:
+        with SyncPrefectClient(csrf_server) as client:
+            assert client._client.enable_csrf_support is False
+            flow_id = client.create_flow_from_name("roundtrips-csrf-enforced")
+            assert client._client.enable_csrf_support is True and client._client.csrf_token
+            assert client.read_flow(flow_id).name == "roundtrips-csrf-enforced"
+        assert csrf_server not in prefect_roundtrips._csrf_disabled
+        with SyncPrefectClient(csrf_server) as client:
+            assert client._client.enable_csrf_support is True
+    finally:
+        prefect_roundtrips._csrf_disabled.discard(csrf_server)
 
 
 def test_clients_given_their_own_transport_keep_it():
