@@ -31,6 +31,8 @@ with warnings.catch_warnings():
         async def _get_scheduled_flow_runs(self) -> list[WorkerFlowRunResponse]:
             if self._limiter is None:
                 return await super()._get_scheduled_flow_runs()
+            # The stock method's request, with the `limit` the server takes
+            # and Prefect's client method does not pass.
             scheduled_before = datetime.now(timezone.utc) + timedelta(seconds=int(self._prefetch_seconds))
             body = {"work_queue_names": list(self._work_queues), "scheduled_before": str(scheduled_before),
                     "limit": max(1, int(self._limiter.available_tokens))}

@@ -35,26 +35,15 @@ def test_a_gunicorn_worker_warms_up_and_tunes_its_collector_before_its_first_req
 
 FIRST_RUN = """
 import json, sys
-from pydantic import BaseModel
 from deployments import warmup
 warmup.warm_up(("flows.analyse_invoice",))
 before = set(sys.modules)
-
-def deferred():
-    found, todo = set(), list(BaseModel.__subclasses__())
-    while todo:
-        model = todo.pop()
-        todo.extend(model.__subclasses__())
-        if model.__dict__.get("__pydantic_complete__", True) is False:
-            found.add(model)
-    return found
-
-waiting = deferred()
+waiting = warmup.deferred_models()
 from flows.analyse_invoice import run_analysis
 from tasks.settings import ROOT
 run_analysis([ROOT / "tests" / "corpus" / "dev" / "dev-010.pdf"], "pdf")
 print(json.dumps({"imported": sorted(set(sys.modules) - before),
-                  "built": sorted(f"{m.__module__}.{m.__qualname__}" for m in waiting - deferred())}))
+                  "built": sorted(f"{m.__module__}.{m.__qualname__}" for m in waiting - warmup.deferred_models())}))
 """
 
 
