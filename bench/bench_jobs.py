@@ -103,7 +103,7 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         receiver = stack_of.enter_context(PhpServer(
             {"WEBHOOK_SECRET": WEBHOOK_SECRET, "WEBHOOK_TOKEN": WEBHOOK_TOKEN, "INVOICE_STORAGE_DIR": str(storage),
              **database.env()}, workers=4))
-        stack = LiveStack(folder / "stack", WORKER_LIMIT="2").start()
+        stack = LiveStack(folder / "stack").start()
         stack_of.callback(stack.stop)
         names = ["worker"]
         for extra in range(2, workers + 1):
@@ -116,7 +116,7 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         records = wait_delivered(stack, task_ids, deadline=started + 60 * max(10, jobs))
         elapsed = time.monotonic() - started
         problems = delivery_problems(database, storage, records, stack.settings)
-        return {"workers": workers, "jobs": jobs, "queued_s": queued, "elapsed_s": elapsed,
+        return {"workers": workers, "jobs": jobs, "limit": stack.settings.worker_limit, "queued_s": queued, "elapsed_s": elapsed,
                 "per_minute": jobs / elapsed * 60,
                 "webhook_attempts": sum(r["webhook"]["attempts"] for r in records if r),
                 "problems": problems, **worker_figures(stack, names)}
@@ -133,7 +133,8 @@ def sync_throughput(folder: Path, count: int) -> float:
 def render(rows: list[dict], sync_per_minute: float) -> str:
     lines = [f"# Jobs bench — {datetime.now():%Y-%m-%d %H:%M}", "",
              f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
-             "over HTTP (16 clients), process workers with `WORKER_LIMIT=2` under their fork server "
+             f"over HTTP (16 clients), process workers with `WORKER_LIMIT={rows[0]['limit']}` (the default: two runs "
+             "per core) under their fork server "
              "(each run a fork of a process that imported the flows once), polling every "
              "`PREFECT_WORKER_QUERY_SECONDS` (1 s), the PHP receiver (php -S, "
              "4 workers) writing into MariaDB, the Prefect server on PostgreSQL; "

@@ -10,6 +10,13 @@ gets one built once per process, from the same settings and in the same way
 as Prefect builds it (`PREFECT_API_TLS_INSECURE_SKIP_VERIFY`,
 `PREFECT_API_SSL_CERT_FILE`, else certifi's bundle). An SSL context is made
 to be shared between connections, threads and event loops.
+
+Prefect's websocket clients (events, logs) check the server's version once
+per process with an HTTP client and a TLS context of their own (~60 ms of
+CPU), keyed by the API URL as set, while the API client checks it again,
+keyed by httpx's URL (a trailing slash more). `check_server_version_first()`
+has the API client check it and records it under both keys: a job run calls
+it first, before the deployment's pull step opens the first events client.
 """
 from __future__ import annotations
 
@@ -18,8 +25,10 @@ import ssl
 import threading
 
 import certifi
+import prefect
+from prefect._internal import version_checking
 from prefect.client import orchestration
-from prefect.settings import PREFECT_API_SSL_CERT_FILE, PREFECT_API_TLS_INSECURE_SKIP_VERIFY
+from prefect.settings import PREFECT_API_SSL_CERT_FILE, PREFECT_API_TLS_INSECURE_SKIP_VERIFY, PREFECT_API_URL
 
 _contexts: dict[tuple[bool, str | None], ssl.SSLContext] = {}
 _lock = threading.Lock()
@@ -59,3 +68,15 @@ def _with_shared_context(init):
 
     __init__.shares_tls_context = True
     return __init__
+
+
+def check_server_version_first() -> None:
+    """Check the server's version once for this process, with an API client
+    (the check the engine's client makes anyway). Nothing without an API
+    URL: Prefect would start a temporary server for it."""
+    api_url = PREFECT_API_URL.value()
+    if not api_url:
+        return
+    with orchestration.get_client(sync_client=True) as client:
+        client.raise_for_api_version_mismatch_once()
+    version_checking._cache_api_version_check(version_checking._api_version_check_key(api_url, prefect.__version__))

@@ -15,6 +15,11 @@ from dotenv import dotenv_values
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
 TEMPLATES = ROOT / "templates"
+# Two job runs per core: a run waits on the Prefect server for about a third
+# of its time (its submission, state changes, the end of its heartbeat), and
+# with one run per core the cores sat idle for a quarter of a burst of jobs
+# (bench/bench_jobs.py).
+DEFAULT_WORKER_LIMIT = 2 * len(os.sched_getaffinity(0))
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -75,7 +80,7 @@ class Settings:
     prefect_api_url: str = field(default="", metadata={"env": "PREFECT_API_URL"})
     prefect_port: int = field(default=4200, metadata={"env": "PREFECT_PORT"})
     work_pool: str = field(default="invoice-pool", metadata={"env": "PREFECT_WORK_POOL"})
-    worker_limit: int = field(default=2, metadata={"env": "WORKER_LIMIT"})  # concurrent job runs per worker
+    worker_limit: int = field(default=DEFAULT_WORKER_LIMIT, metadata={"env": "WORKER_LIMIT"})  # concurrent job runs per worker
     # Seconds between a worker's polls for scheduled runs (Prefect's default is
     # 10). Forked runs start in milliseconds, so a long poll would leave the
     # worker's slots idle between runs; one poll a second is a cheap request.

@@ -69,3 +69,29 @@ def test_an_inline_flow_run_builds_no_context(prefect_server, contexts_built):
     result = run_analysis([CORPUS / "dev-010.pdf"], "pdf")
     assert result["analysis"]["energy"]
     assert contexts_built == []
+
+
+def test_a_run_checks_the_servers_version_once_with_its_api_client(prefect_server, contexts_built):
+    """Checked first by an API client, the server's version is not checked
+    again by the websocket clients' dearer way (a context of their own)."""
+    import asyncio
+    import logging
+
+    from prefect._internal import version_checking
+
+    from flows.prefect_tls import check_server_version_first
+
+    def websocket_check():
+        asyncio.run(version_checking.check_server_version(prefect_server, logging.getLogger("test"),
+                                                          raise_on_error=False))
+
+    version_checking._clear_api_version_check_cache()
+    websocket_check()
+    assert len(contexts_built) == 1  # what a run's first events client pays without the check first
+
+    version_checking._clear_api_version_check_cache()
+    shared_tls_context()
+    contexts_built.clear()  # the first call may have built it
+    check_server_version_first()
+    websocket_check()
+    assert contexts_built == []

@@ -58,3 +58,34 @@ def test_prefect_worker_start_takes_this_worker_for_the_process_type():
     result = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", script], cwd=ROOT,
                             capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip().splitlines()[-1] == "SlotLimitedProcessWorker"
+
+
+def test_a_runs_environment_is_serialised_once_per_settings(monkeypatch):
+    from prefect.settings import PREFECT_API_URL, Settings, get_current_settings, temporary_settings
+    from prefect.workers.process import ProcessJobConfiguration
+
+    from deployments.worker import ProcessJobConfigurationOncePerSettings as Configuration
+
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        stock = ProcessJobConfiguration._base_environment()
+        calls = []
+        original = Settings.to_environment_variables
+        monkeypatch.setattr(Settings, "to_environment_variables",
+                            lambda self, *args, **kwargs: calls.append(self) or original(self, *args, **kwargs))
+        first = Configuration._base_environment()
+        first["PREFECT_API_URL"] = "changed by a run's job variables"
+        assert Configuration._base_environment() == stock
+        assert calls == [get_current_settings()]
+        with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:10/api"}):
+            assert Configuration._base_environment()["PREFECT_API_URL"] == "http://127.0.0.1:10/api"
+    assert len(calls) == 2
+
+
+def test_the_workers_clients_share_one_tls_context():
+    script = ("from prefect.client.orchestration import PrefectClient\n"
+              "from deployments.worker import main\n"
+              "try:\n    main(['version'])\nexcept SystemExit:\n    pass\n"
+              "print(getattr(PrefectClient.__init__, 'shares_tls_context', False))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "True"
