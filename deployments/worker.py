@@ -8,9 +8,12 @@ A stock worker asks at every poll (every PREFECT_WORKER_QUERY_SECONDS) for
 every run scheduled in its queues, up to 200, though it starts only as many
 as it has free slots: during a burst of jobs each poll has the server read
 and serialise the whole queue, and the worker validate it, to take one run
-or none. This one asks for as many runs as it has free slots, and for one
-when it has none (a poll also keeps its work queue Ready in the UI). Without
-`--limit` it polls as the stock worker does.
+or none. This one asks for as many runs as it has free slots; with none
+free it asks for nothing, except every FULL_POLL_SECONDS for one run (a
+poll keeps its work queue Ready in the UI). And a stock worker's slot freed
+by a run's end stays idle until its next poll, up to a second later, after
+every run: this one polls as soon as a run is over. Without `--limit` it
+polls as the stock worker does.
 
 For every run it starts, a stock worker also serialises the whole of its
 Prefect settings into the run's environment, though they change only when
@@ -21,7 +24,9 @@ object and shares one TLS context between its clients.
 """
 from __future__ import annotations
 
+import asyncio
 import sys
+import time
 import warnings
 from datetime import datetime, timedelta, timezone
 
@@ -32,6 +37,7 @@ from prefect.workers.process import ProcessJobConfiguration, ProcessWorker
 
 from flows.prefect_tls import share_tls_context
 
+FULL_POLL_SECONDS = 30.0  # under the 60 s after which the server takes a work queue for unpolled
 _environment: tuple = (None, {})  # (the settings it was made from, their environment variables)
 
 
@@ -54,15 +60,37 @@ with warnings.catch_warnings():
 
     class SlotLimitedProcessWorker(ProcessWorker):
         job_configuration = ProcessJobConfigurationOncePerSettings
+        _polled_at = float("-inf")  # time.monotonic() of the last poll that reached the server
+        _poll_lock: asyncio.Lock | None = None
+
+        async def get_and_submit_flow_runs(self):
+            # One poll at a time: a freed slot's poll may meet the periodic one.
+            if self._poll_lock is None:
+                self._poll_lock = asyncio.Lock()
+            async with self._poll_lock:
+                return await super().get_and_submit_flow_runs()
+
+        async def _submit_run_and_capture_errors(self, flow_run, task_status=None):
+            result = await super()._submit_run_and_capture_errors(flow_run, task_status)
+            if self._limiter is not None:  # its slot is free: take the next run now
+                try:
+                    await self.get_and_submit_flow_runs()
+                except Exception:  # noqa: BLE001 - the periodic poll reports and backs off on its own
+                    self._logger.debug("Poll after a run's end failed", exc_info=True)
+            return result
 
         async def _get_scheduled_flow_runs(self) -> list[WorkerFlowRunResponse]:
             if self._limiter is None:
                 return await super()._get_scheduled_flow_runs()
+            free = int(self._limiter.available_tokens)
+            if free == 0 and time.monotonic() - self._polled_at < FULL_POLL_SECONDS:
+                return []
             # The stock method's request, with the `limit` the server takes
             # and Prefect's client method does not pass.
             scheduled_before = datetime.now(timezone.utc) + timedelta(seconds=int(self._prefetch_seconds))
             body = {"work_queue_names": list(self._work_queues), "scheduled_before": str(scheduled_before),
-                    "limit": max(1, int(self._limiter.available_tokens))}
+                    "limit": max(1, free)}
+            self._polled_at = time.monotonic()
             try:
                 response = await self.client.request(
                     "POST", "/work_pools/{name}/get_scheduled_flow_runs",

@@ -47,6 +47,48 @@ def test_a_worker_asks_for_its_free_slots_only(prefect_server):
     assert asyncio.run(polled(SlotLimitedProcessWorker, pool, limit=None)) == QUEUED
 
 
+def test_a_full_worker_polls_only_to_keep_its_queue_ready(prefect_server):
+    import deployments.worker
+
+    pool = f"slots-{uuid.uuid4().hex[:8]}"
+    asyncio.run(queue_runs(pool))
+
+    async def polls() -> list[int]:
+        async with SlotLimitedProcessWorker(work_pool_name=pool, limit=2) as worker:
+            for _ in range(2):
+                worker.limiter.acquire_on_behalf_of_nowait(uuid.uuid4())
+            brought = [len(await worker._get_scheduled_flow_runs()) for _ in range(2)]
+            worker._polled_at -= deployments.worker.FULL_POLL_SECONDS
+            return brought + [len(await worker._get_scheduled_flow_runs())]
+
+    assert asyncio.run(polls()) == [1, 0, 1]
+
+
+def test_a_worker_polls_as_soon_as_a_run_is_over(prefect_server, monkeypatch):
+    pool = f"slots-{uuid.uuid4().hex[:8]}"
+    asyncio.run(queue_runs(pool))
+    brought = []
+
+    async def submit(self, flow_run_response):  # what the poll brought, instead of running it
+        brought.append(len(flow_run_response))
+        return []
+
+    async def run(self, flow_run, task_status=None):  # a run that is over
+        return "its result"
+
+    monkeypatch.setattr(SlotLimitedProcessWorker, "_submit_scheduled_flow_runs", submit)
+    monkeypatch.setattr(ProcessWorker, "_submit_run_and_capture_errors", run)
+
+    async def scenario():
+        async with SlotLimitedProcessWorker(work_pool_name=pool, limit=2) as worker:
+            await worker.sync_with_backend()
+            worker.limiter.acquire_on_behalf_of_nowait(uuid.uuid4())  # another run still going
+            return await worker._submit_run_and_capture_errors(None)
+
+    assert asyncio.run(scenario()) == "its result"
+    assert brought == [1]
+
+
 def test_an_unknown_pool_brings_no_run(prefect_server):
     assert asyncio.run(polled(SlotLimitedProcessWorker, f"missing-{uuid.uuid4().hex[:8]}", limit=2)) == 0
 
