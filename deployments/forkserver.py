@@ -1,6 +1,6 @@
 """A Prefect process worker whose flow runs are forked, not started.
 
-    python -m deployments.forkserver python -m deployments.worker worker start --pool invoice-pool --type process --limit 2
+    python -m deployments.forkserver python -m deployments.worker worker start --pool invoice-pool --type process --limit 4
 
 A stock process worker starts `python -m prefect.engine` for every flow run,
 which pays 2–3 s of imports (Prefect, the flows, WeasyPrint, pypdfium2…)

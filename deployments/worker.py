@@ -2,7 +2,7 @@
 runs than it has free slots, and spares the CPU it spent on every run it
 started.
 
-    python -m deployments.worker worker start --pool invoice-pool --type process --limit 2
+    python -m deployments.worker worker start --pool invoice-pool --type process --limit 4
 
 A stock worker asks at every poll (every PREFECT_WORKER_QUERY_SECONDS) for
 every run scheduled in its queues, up to 200, though it starts only as many
