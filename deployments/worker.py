@@ -72,7 +72,9 @@ with warnings.catch_warnings():
 
         async def _submit_run_and_capture_errors(self, flow_run, task_status=None):
             result = await super()._submit_run_and_capture_errors(flow_run, task_status)
-            if self._limiter is not None:  # its slot is free: take the next run now
+            # Its slot is free: take the next run now, unless the worker is
+            # stopping (it waits for its runs with is_setup already False).
+            if self._limiter is not None and self.is_setup:
                 try:
                     await self.get_and_submit_flow_runs()
                 except Exception:  # noqa: BLE001 - the periodic poll reports and backs off on its own

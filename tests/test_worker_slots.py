@@ -83,7 +83,10 @@ def test_a_worker_polls_as_soon_as_a_run_is_over(prefect_server, monkeypatch):
         async with SlotLimitedProcessWorker(work_pool_name=pool, limit=2) as worker:
             await worker.sync_with_backend()
             worker.limiter.acquire_on_behalf_of_nowait(uuid.uuid4())  # another run still going
-            return await worker._submit_run_and_capture_errors(None)
+            result = await worker._submit_run_and_capture_errors(None)
+            worker.is_setup = False  # stopping: it waits for its runs and takes no new one
+            await worker._submit_run_and_capture_errors(None)
+            return result
 
     assert asyncio.run(scenario()) == "its result"
     assert brought == [1]
