@@ -26,14 +26,15 @@ def _vocab() -> dict:
 
 
 @lru_cache(maxsize=None)
-def _pats(*path: str) -> list[re.Pattern]:
+def vocabulary_patterns(*path: str) -> list[re.Pattern]:
+    """The energy vocabulary's patterns (assets/labels/energy.json) under `path`, compiled once."""
     node = _vocab()
     for p in path:
         node = node[p]
     return [re.compile(x) for x in node]
 
 
-def _any(patterns: list[re.Pattern], text: str) -> bool:
+def matches_any(patterns: list[re.Pattern], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
@@ -100,7 +101,7 @@ def _nature(word: str) -> str | None:
     if not f:
         return None
     for key in ("estime", "reel"):
-        if _any(_pats("nature", key), f):
+        if matches_any(vocabulary_patterns("nature", key), f):
             return key
     return None
 
@@ -182,7 +183,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         parts_of.setdefault(part.index, []).append(part)
     for line in parts:
         f = fold(line.text)
-        is_context = _any(_pats("reading_context"), f)
+        is_context = matches_any(vocabulary_patterns("reading_context"), f)
         if is_context and re.search(r"\bdate\b|\bindex\b", f) and not find_dates(line.text):
             context_until = line.index + 8  # a readings table header
         hint = _register_or_none(line.segments[0].text)
@@ -379,13 +380,13 @@ def extract_max_power(doc: Document) -> Candidate | None:
 
 def tariff_option_mentions(doc: Document) -> list[Candidate]:
     cands = []
-    blocked = _pats("not_tariff_option")
+    blocked = vocabulary_patterns("not_tariff_option")
     for seg in doc.segments:
         f = fold(seg.text)
-        if _any(blocked, f):
+        if matches_any(blocked, f):
             continue
         for key in ("tempo", "ejp", "hphc", "base"):
-            if _any(_pats("tariff_options", key), f):
+            if matches_any(vocabulary_patterns("tariff_options", key), f):
                 strong = "option" in f or "tarif" in f or "offre" in f or "formule" in f
                 cands.append(from_segment(key, seg, 0.75 if strong else 0.45, "option-text"))
                 break

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from tasks.extract.energy import _any, _pats
+from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots
 from tasks.extract.layout import Document
 from tasks.extract.lines import is_table_header
@@ -213,13 +213,14 @@ def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate
     if offer:
         f = fold(offer)
         for key in ("reglemente", "indexe", "fixe"):
-            if _any(_pats("pricing", key), f):
+            if matches_any(vocabulary_patterns("pricing", key), f):
                 cands.append(Candidate(key, 0.85, None, "text", "offer-name"))
                 break
     for hit in find_labels(doc, "pricing_type"):
         for spot in value_spots(doc, hit, below_lines=1):
             f = fold(spot.text)
-            key = next((k for k in ("reglemente", "indexe", "fixe") if _any(_pats("pricing", k), f)), None)
+            key = next((k for k in ("reglemente", "indexe", "fixe")
+                        if matches_any(vocabulary_patterns("pricing", k), f)), None)
             if key:
                 cands.append(from_segment(key, spot.seg, 0.9, "pricing-label"))
                 mentions.append(spot.text.strip())
@@ -230,8 +231,8 @@ def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate
         f = fold(text)
         # The first kind the text names is its own: `Offre à prix indexé : le
         # prix évolue avec le TRVE` is indexed on the regulated tariff.
-        found = [(m.start(), m.end(), key) for key in ("indexe", "fixe", "reglemente") for p in _pats("pricing", key)
-                 if (m := p.search(f))]
+        found = [(m.start(), m.end(), key) for key in ("indexe", "fixe", "reglemente")
+                 for p in vocabulary_patterns("pricing", key) if (m := p.search(f))]
         if not found:
             continue
         start, end, key = min(found)
@@ -269,7 +270,7 @@ def extract_kind(doc: Document) -> Candidate | None:
             continue
         on_top = seg.page == first_page and seg.y0 < top_limit
         for key in ("regularisation", "echeancier", "facture"):
-            if _any(_pats("kinds", key), f):
+            if matches_any(vocabulary_patterns("kinds", key), f):
                 base = 0.9 if on_top else 0.5
                 if key == "facture":
                     base = 0.6 if on_top else 0.3
