@@ -142,7 +142,9 @@ def test_worker_killed_mid_run_and_the_job_still_completes(stack):
     from prefect.client.orchestration import get_client
 
     task_id = submit(stack, SCANNED)
-    wait_for(stack, task_id, lambda j: j["status"] == "running", timeout=120)
+    # Killed once the run has counted its attempt: Prefect shows the run
+    # Running a moment before the flow's code counts it.
+    wait_for(stack, task_id, lambda j: j["status"] == "running" and j["attempts"] == 1, timeout=120)
     stack.kill_worker()
     # The zombie automation marks the silent run Crashed; reprocess_failed
     # (run here from its deployment rather than waiting for its schedule)
