@@ -116,8 +116,8 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         records = wait_delivered(stack, task_ids, deadline=started + 60 * max(10, jobs))
         elapsed = time.monotonic() - started
         problems = delivery_problems(database, storage, records, stack.settings)
-        return {"workers": workers, "jobs": jobs, "limit": stack.settings.worker_limit, "queued_s": queued, "elapsed_s": elapsed,
-                "per_minute": jobs / elapsed * 60,
+        return {"workers": workers, "jobs": jobs, "limit": stack.settings.worker_limit,
+                "queued_s": queued, "elapsed_s": elapsed, "per_minute": jobs / elapsed * 60,
                 "webhook_attempts": sum(r["webhook"]["attempts"] for r in records if r),
                 "problems": problems, **worker_figures(stack, names)}
 

@@ -32,25 +32,25 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 from prefect.client.schemas.responses import WorkerFlowRunResponse
-from prefect.settings import get_current_settings
 from prefect.workers.process import ProcessJobConfiguration, ProcessWorker
 
+from flows.prefect_settings import once_per_settings
 from flows.prefect_tls import share_tls_context
 
 FULL_POLL_SECONDS = 30.0  # under the 60 s after which the server takes a work queue for unpolled
-_environment: tuple = (None, {})  # (the settings it was made from, their environment variables)
 
 
 class ProcessJobConfigurationOncePerSettings(ProcessJobConfiguration):
+    """Prefect's job configuration serialises the whole of its settings into
+    every run's environment; they change only with the settings object."""
+
     @classmethod
     def _base_environment(cls) -> dict[str, str]:
-        global _environment
-        settings = get_current_settings()
-        base, variables = _environment
-        if base is not settings:
-            variables = super()._base_environment()
-            _environment = (settings, variables)
-        return dict(variables)
+        return dict(_stock_base_environment())
+
+
+# Prefect's own, which reads the settings that once_per_settings passes.
+_stock_base_environment = once_per_settings(lambda settings: ProcessJobConfiguration._base_environment())
 
 
 # Same type as the stock process worker: it takes its place in Prefect's

@@ -20,6 +20,7 @@ from prefect.utilities.annotations import opaque
 
 from flows.jobs import run_job
 from flows.pipeline import analyse_files
+from flows.prefect_settings import once_per_settings
 from tasks.settings import get_settings
 
 ENERGY_TYPES = ("auto", "electricite", "gaz", "dual")
@@ -70,19 +71,16 @@ def run_analysis(files: list[Path], kind: str, *, requested_type: str = "auto",
                                confidence_min=confidence_min, strict=strict).unwrap()
 
 
-_heartbeats_off: tuple = (None, None)  # (the settings it was made from, the copy)
+@once_per_settings
+def _heartbeats_off(settings):
+    # A copy costs ~20 ms of CPU: once per settings object, not per request.
+    return settings.copy_with_update(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def _without_heartbeats() -> prefect.context.SettingsContext:
-    """The current Prefect settings with flow heartbeats off. The copy is made
-    once per settings object, not per request: it costs ~20 ms of CPU."""
-    global _heartbeats_off
+    """The current Prefect settings with flow heartbeats off."""
     context = prefect.context.get_settings_context()
-    base, copy = _heartbeats_off
-    if base is not context.settings:
-        copy = context.settings.copy_with_update(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
-        _heartbeats_off = (context.settings, copy)
-    return prefect.context.SettingsContext(profile=context.profile, settings=copy)
+    return prefect.context.SettingsContext(profile=context.profile, settings=_heartbeats_off())
 
 
 def write_outputs(result: dict, out: Path) -> list[Path]:

@@ -80,7 +80,8 @@ class Settings:
     prefect_api_url: str = field(default="", metadata={"env": "PREFECT_API_URL"})
     prefect_port: int = field(default=4200, metadata={"env": "PREFECT_PORT"})
     work_pool: str = field(default="invoice-pool", metadata={"env": "PREFECT_WORK_POOL"})
-    worker_limit: int = field(default=DEFAULT_WORKER_LIMIT, metadata={"env": "WORKER_LIMIT"})  # concurrent job runs per worker
+    # Concurrent job runs per worker.
+    worker_limit: int = field(default=DEFAULT_WORKER_LIMIT, metadata={"env": "WORKER_LIMIT"})
     # Seconds between a worker's polls for scheduled runs (Prefect's default is
     # 10). Forked runs start in milliseconds, so a long poll would leave the
     # worker's slots idle between runs; one poll a second is a cheap request.

@@ -11,7 +11,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.workers.process import ProcessWorker
 
-from deployments.worker import SlotLimitedProcessWorker
+from deployments.worker import FULL_POLL_SECONDS, SlotLimitedProcessWorker
 from tasks.settings import ROOT
 
 QUEUED = 5
@@ -48,8 +48,6 @@ def test_a_worker_asks_for_its_free_slots_only(prefect_server):
 
 
 def test_a_full_worker_polls_only_to_keep_its_queue_ready(prefect_server):
-    import deployments.worker
-
     pool = f"slots-{uuid.uuid4().hex[:8]}"
     asyncio.run(queue_runs(pool))
 
@@ -58,7 +56,7 @@ def test_a_full_worker_polls_only_to_keep_its_queue_ready(prefect_server):
             for _ in range(2):
                 worker.limiter.acquire_on_behalf_of_nowait(uuid.uuid4())
             brought = [len(await worker._get_scheduled_flow_runs()) for _ in range(2)]
-            worker._polled_at -= deployments.worker.FULL_POLL_SECONDS
+            worker._polled_at -= FULL_POLL_SECONDS
             return brought + [len(await worker._get_scheduled_flow_runs())]
 
     assert asyncio.run(polls()) == [1, 0, 1]
