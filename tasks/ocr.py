@@ -5,10 +5,11 @@ its perspective undone; uneven light is evened out; pale grey print
 (labels) is darkened where it stands on plain paper; the direction and skew
 of the text lines are measured on the ink and corrected; an upside-down
 page is turned (ascender/descender asymmetry); the image is brought to the
-resolution Tesseract reads best; then one Tesseract pass. No separate OSD
-run: on the dev scans `--psm 0` took 1-5 s a page (as long as reading it)
-and was unsure (confidence under 14) on most right answers. A page still read poorly is
-read once more upside down and the better read kept. Specks read as
+resolution Tesseract reads best; then one Tesseract pass, and a second look
+at the print it left out or read unsurely (tasks/ocr_missed.py). No separate
+OSD run: on the dev scans `--psm 0` took 1-5 s a page (as long as reading
+it) and was unsure (confidence under 14) on most right answers. A page still
+read poorly is read once more upside down and the better read kept. Specks read as
 punctuation or lone letters are dropped, and word boxes are mapped to the
 upright page in points.
 
@@ -24,7 +25,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from tasks import imaging, tesseract
+from tasks import imaging, ocr_missed, tesseract
 from tasks.errors import StageTimeout
 from tasks.model import Page, Word
 from tasks.rasterise import reading_order
@@ -212,11 +213,11 @@ def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float,
           strips: int = 1) -> list[tesseract.TessWord]:
     cuts = imaging.blank_cuts(image, strips, min_gap=round(MIN_STRIP_GAP_IN * dpi)) if strips > 1 else []
     if not cuts:
-        return _read_whole(image, dpi, lang, deadline, timeout_s)
+        return _read_all(image, dpi, lang, deadline, timeout_s)
     bounds = [0, *cuts, image.height]
     parts = [(image.crop((0, top, image.width, bottom)), top) for top, bottom in zip(bounds, bounds[1:])]
     with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="ocr-strip") as pool:
-        reads = list(pool.map(lambda part: _read_whole(part[0], dpi, lang, deadline, timeout_s), parts))
+        reads = list(pool.map(lambda part: _read_all(part[0], dpi, lang, deadline, timeout_s), parts))
     # Back to the page's pixels; each strip's blocks kept apart from the others'.
     return [replace(w, top=w.top + top, block=w.block + k * _STRIP_BLOCKS)
             for k, ((_, top), words) in enumerate(zip(parts, reads)) for w in words]
@@ -225,13 +226,21 @@ def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float,
 _STRIP_BLOCKS = 10_000
 
 
-def _read_whole(image, dpi: float, lang: str, deadline: float, timeout_s: float) -> list[tesseract.TessWord]:
+def _read_all(image, dpi: float, lang: str, deadline: float, timeout_s: float) -> list[tesseract.TessWord]:
+    """The words of `image`: Tesseract's read of the whole, then of the print
+    it left out (tasks/ocr_missed.py)."""
+    words = _tesseract(image, dpi, lang, deadline, timeout_s, psm=PSM, config=TESSERACT_CONFIG)
+    return ocr_missed.with_missed(image, words, dpi, read=lambda sheet: _tesseract(
+        sheet, dpi, lang, deadline, timeout_s, psm=ocr_missed.PSM))
+
+
+def _tesseract(image, dpi: float, lang: str, deadline: float, timeout_s: float, *, psm: int,
+               config: dict[str, str] | None = None) -> list[tesseract.TessWord]:
     remaining = deadline - time.perf_counter()
     if remaining <= 0:
         raise _timeout(timeout_s)
     try:
-        return tesseract.ocr_words(image, lang=lang, psm=PSM, timeout_s=remaining, dpi=round(dpi),
-                                   config=TESSERACT_CONFIG)
+        return tesseract.ocr_words(image, lang=lang, psm=psm, timeout_s=remaining, dpi=round(dpi), config=config)
     except StageTimeout:
         raise _timeout(timeout_s) from None
 

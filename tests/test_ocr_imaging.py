@@ -136,7 +136,7 @@ def test_long_runs_are_rules_not_text():
     mask = np.zeros((20, 50), dtype=bool)
     mask[5, 2:40] = True  # a rule
     mask[10, 2:6] = True  # a short stroke
-    runs = imaging._long_runs(mask, 10, axis=1)
+    runs = imaging.long_runs(mask, 10, axis=1)
     assert runs[5, 2:40].all() and not runs[5, :2].any() and not runs[5, 40:].any()
     assert not runs[10].any()
 
@@ -338,3 +338,15 @@ def test_a_nearly_square_part_of_a_sheet_grows_the_way_the_photo_stands():
     sideways = imaging.Quad(*[(y, x) for x, y in (part.tl, part.bl, part.br, part.tr)])
     grown = imaging.complete_sheet(Image.new("L", (2771, 1960), 200), sideways)
     assert grown.tl[0] < 300 and grown.bl[0] < 300 and grown.tr[0] == grown.br[0] == 2770
+
+
+@pytest.mark.parametrize("angle", [1.3, -0.4, 7.0])
+def test_rotate_in_bands_is_pillows_rotation_pixel_for_pixel(angle):
+    rng = np.random.default_rng(3)
+    image = Image.fromarray(rng.integers(0, 256, size=(701, 503), dtype=np.uint8))  # odd sizes: uneven bands
+
+    banded = imaging.rotate(image, angle)
+
+    reference = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+    assert banded.size == image.size
+    assert np.array_equal(np.asarray(banded), np.asarray(reference))

@@ -1,0 +1,211 @@
+"""A second look at the print Tesseract's page read left out.
+
+Tesseract's layout analysis (page segmentation 3) now and then drops a short
+run of print it found no line for: most often an amount alone at the right
+edge of a table row (`153,92 € HT` read as `€ HT`), sometimes a label or a
+postcode. The value is then missing from the bill although it is plainly
+printed. Here the ink of the page that no word box covers is found, cut into
+line pieces, and the pieces are read again, all at once: stacked into one
+image, one more Tesseract as a single block of text. Words read confidently
+join the page's; a page whose print was all read costs no Tesseract at all.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PIL import Image
+
+from tasks import tesseract
+from tasks.imaging import long_runs
+
+# The pieces, stacked, are read as one block of text.
+PSM = 6
+# Ink analysed at this resolution: letters stay apart from their neighbours'
+# boxes, grain averages out.
+WORK_DPI = 100
+# Print darker than the paper by this much (0-255) is ink; pale print has been
+# darkened by then (imaging.darken_pale_print).
+INK_CONTRAST = 70
+# Word boxes grown by this much (inches) before their ink counts as read:
+# anti-aliased edges and accents stick out of Tesseract's boxes.
+COVER_MARGIN_IN = 0.03
+# A piece of print worth a second read: a line of print's height, a short
+# word's width (inches), and enough ink pixels (at WORK_DPI) to be letters
+# rather than a speck of dust.
+MIN_HEIGHT_IN, MAX_HEIGHT_IN = 0.07, 0.35
+# Within, once MIN_WORDS_FOR_SIZE words were read surely, a piece's height
+# is also within these multiples of their median height: a barcode or a
+# logo is taller than a line of print, a rule's remnant flatter.
+MIN_WORDS_FOR_SIZE = 20
+MIN_SIZE_RATIO, MAX_SIZE_RATIO = 0.5, 2.2
+MIN_WIDTH_IN = 0.12
+MIN_INK_PIXELS = 30
+# Straight runs of ink this long (inches) are rules and box edges, not print.
+RULE_IN = 0.4
+# Gaps wider than this split a band of print into pieces (about two spaces).
+SPLIT_GAP_IN = 0.15
+# At most this many pieces per page: beyond, the page is not a clean read
+# with a few holes but noise (a photo's texture, a logo, a barcode).
+MAX_PIECES = 24
+# Words read with less confidence (0-100) do not count as read: Tesseract
+# reads an amount merged with a speck as `ne`, at confidence 0.
+MIN_COVER_CONF = 50
+# An unsure word gives way to the words read again over this share of its
+# width; over less, they are only part of it, and it stays alone.
+MIN_REPLACED_SHARE = 0.6
+# A piece this close (inches) to a word read is that word's remnant.
+TOUCH_IN = 0.0
+# Pieces are stacked with this much paper around each (inches).
+PAD_IN = 0.08
+# A word read again joins the page's only with this confidence (0-100), and
+# only when it has two characters or more, letters or digits among them:
+# one alone is as likely the remnant of a word read already. Units alone
+# are kept (`15,09 €`, `TVA 20 %`).
+MIN_CONF = 75
+UNITS = ("€", "%")
+# Block numbers of words read again, apart from the page read's.
+BLOCK_OFFSET = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A box of print, in pixels."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+def with_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
+                read: Callable[[Image.Image], list[tesseract.TessWord]]) -> list[tesseract.TessWord]:
+    """`words` (Tesseract's read of `image`) with those read again in the
+    print they left out; `read` reads an image as Tesseract in mode PSM."""
+    return merge(words, read_missed(image, words, dpi, read))
+
+
+def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
+                read: Callable[[Image.Image], list[tesseract.TessWord]]) -> list[tesseract.TessWord]:
+    """The words read in the print that `words` left out, in `image`'s
+    pixels: none, and no Tesseract run, when nothing was left out."""
+    pieces = missed_pieces(image, words, dpi)
+    if not pieces:
+        return []
+    # Each piece alone on paper: a neighbour's edge in the crop would stick to its words (`218,31:`).
+    pad, edge = round(PAD_IN * dpi), max(1, round(dpi / WORK_DPI))
+    boxes = [(max(0, p.left - edge), max(0, p.top - edge), min(image.width, p.right + edge),
+              min(image.height, p.bottom + edge)) for p in pieces]
+    paper = int(np.median(np.asarray(image)[::8, ::8]))
+    sheet = Image.new("L", (max(r - l for l, _, r, _ in boxes) + 2 * pad,
+                            sum(b - t + 2 * pad for _, t, _, b in boxes)), paper)
+    offsets, y = [], 0  # (first row on the sheet, last row + 1, left and top on the page of the sheet's origin)
+    for left, top, right, bottom in boxes:
+        sheet.paste(image.crop((left, top, right, bottom)), (pad, y + pad))
+        offsets.append((y, y + bottom - top + 2 * pad, left - pad, top - pad))
+        y += bottom - top + 2 * pad
+    found = []
+    for w in read(sheet):
+        if w.conf < MIN_CONF or not (w.text in UNITS or len(w.text) > 1 and any(c.isalnum() for c in w.text)):
+            continue
+        middle = w.top + w.height / 2
+        for index, (start, end, left, top) in enumerate(offsets):
+            if start <= middle < end:
+                found.append(replace(w, left=max(0, w.left + left), top=max(0, w.top - start + top),
+                                     block=BLOCK_OFFSET + index, par=1, line=1))
+                break
+    return found
+
+
+def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: float) -> list[Piece]:
+    """Boxes (pixels of `image`) of print that no sure word of `words`
+    covers or touches, cut along its lines and at wide gaps; none when
+    there are more than MAX_PIECES."""
+    factor = max(1, round(dpi / WORK_DPI))
+    small = image.reduce(factor) if factor > 1 else image
+    grey = np.asarray(small, dtype=np.int16)
+    ink = grey < float(np.median(grey)) - INK_CONTRAST
+    sure = [w for w in words if w.conf >= MIN_COVER_CONF]
+    margin = max(1, round(COVER_MARGIN_IN * dpi / factor))
+    for w in sure:
+        ink[max(0, w.top // factor - margin):(w.top + w.height) // factor + margin + 1,
+            max(0, w.left // factor - margin):(w.left + w.width) // factor + margin + 1] = False
+    work_dpi = dpi / factor
+    rule = max(8, round(RULE_IN * work_dpi))
+    ink &= ~long_runs(ink, rule, axis=1) & ~long_runs(ink, rule, axis=0)
+    reach = round(TOUCH_IN * dpi)
+    low, high = MIN_HEIGHT_IN * work_dpi, MAX_HEIGHT_IN * work_dpi
+    if len(sure) >= MIN_WORDS_FOR_SIZE:  # the page's own print size, when enough of it was read
+        size = float(np.median([w.height for w in sure])) / factor
+        low, high = max(low, MIN_SIZE_RATIO * size), min(high, MAX_SIZE_RATIO * size)
+    pieces = []
+    for top, bottom in _spans(ink.any(axis=1), max_gap=1):
+        if not low <= bottom - top <= high:
+            continue
+        band = ink[top:bottom]
+        for left, right in _spans(band.any(axis=0), max_gap=round(SPLIT_GAP_IN * work_dpi)):
+            if right - left < MIN_WIDTH_IN * work_dpi or band[:, left:right].sum() < MIN_INK_PIXELS:
+                continue
+            rows = np.nonzero(band[:, left:right].any(axis=1))[0]
+            piece = Piece(left * factor, int(top + rows[0]) * factor, right * factor,
+                          int(top + rows[-1] + 1) * factor)
+            if any(_touches(piece, w, reach) for w in sure):
+                continue  # the rest of a word read already (a letter's tail, an accent)
+            pieces.append(piece)
+            if len(pieces) > MAX_PIECES:
+                return []
+    return pieces
+
+
+def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> list[tesseract.TessWord]:
+    """`words` and `new`, read again where `words` had nothing sure: an
+    unsure word gives way to the new words over most of its width, unless
+    they are only a part of it."""
+    replaced, dropped = set(), set()
+    for old in words:
+        over = [n for n in new if _overlap(old, n) > 0] if old.conf < MIN_COVER_CONF else []
+        if not over:
+            continue
+        old_text, new_text = _alnum(old.text), "".join(_alnum(n.text) for n in over)
+        if (len(new_text) < len(old_text) and _subsequence(new_text, old_text)) \
+                or sum(_overlap(old, n) for n in over) < MIN_REPLACED_SHARE * old.width:
+            # Only part of the unsure word read again (`234,92` in `2234,92`, `Ttal` in `Total`):
+            # not a better read of it.
+            dropped.update(id(n) for n in over)
+        else:
+            replaced.add(id(old))
+    return [w for w in words if id(w) not in replaced] + [n for n in new if id(n) not in dropped]
+
+
+def _touches(piece: Piece, word: tesseract.TessWord, reach: int) -> bool:
+    return (piece.left - reach < word.left + word.width and word.left < piece.right + reach
+            and piece.top - reach < word.top + word.height and word.top < piece.bottom + reach)
+
+
+def _overlap(a: tesseract.TessWord, b: tesseract.TessWord) -> int:
+    """The width of `a` that `b` covers when their boxes meet, else 0."""
+    if not (a.top < b.top + b.height and b.top < a.top + a.height):
+        return 0
+    return max(0, min(a.left + a.width, b.left + b.width) - max(a.left, b.left))
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """`short` is `long` with some characters left out."""
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def _spans(present: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
+    """[start, end) runs of True in `present`, gaps of up to `max_gap` bridged."""
+    idx = np.nonzero(present)[0]
+    if not len(idx):
+        return []
+    breaks = np.nonzero(np.diff(idx) > max_gap + 1)[0]
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
+    return list(zip(starts.tolist(), ends.tolist()))

@@ -1,0 +1,98 @@
+"""The second look at the print a page read left out (tasks/ocr_missed.py),
+with the real Tesseract on a rendered bill: what the read dropped or read as
+an unsure scrap comes back; a clean read costs no Tesseract; a part read
+again never replaces the whole; noise is not read."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tasks import ocr, ocr_missed, tesseract
+from tasks.tesseract import TessWord
+from tests.test_ocr import bill  # noqa: F401 - the fixture
+
+
+@pytest.fixture(scope="module")
+def page_read(bill):  # noqa: F811 - the fixture imported above
+    """(prepared image, its dpi, Tesseract's words) as the stage reads the bill."""
+    _, image = bill
+    prepared = ocr.prepare(image.convert("L"), 200)
+    words = tesseract.ocr_words(prepared.image, lang="fra", psm=ocr.PSM, dpi=round(prepared.dpi))
+    return prepared.image, prepared.dpi, words
+
+
+def reader(dpi: float, calls: list[int] | None = None):
+    def read(sheet):
+        if calls is not None:
+            calls.append(sheet.height)
+        return tesseract.ocr_words(sheet, lang="fra", psm=ocr_missed.PSM, dpi=round(dpi))
+    return read
+
+
+def amount(words: list[TessWord]) -> TessWord:
+    return next(w for w in words if w.text == "218,31")
+
+
+def test_a_clean_read_costs_no_second_tesseract(page_read):
+    image, dpi, words = page_read
+    calls: list[int] = []
+
+    assert ocr_missed.with_missed(image, words, dpi, reader(dpi, calls)) == words
+    assert calls == []
+
+
+def test_a_dropped_amount_is_read_again_where_it_stands(page_read):
+    image, dpi, words = page_read
+    lost = amount(words)
+    without = [w for w in words if w is not lost]
+
+    again = ocr_missed.with_missed(image, without, dpi, reader(dpi))
+
+    found = [w for w in again if w.text == "218,31"]
+    assert len(found) == 1 and len(again) == len(words)  # nothing else read twice
+    assert abs(found[0].left - lost.left) < 0.05 * dpi and abs(found[0].top - lost.top) < 0.05 * dpi
+
+
+def test_an_unsure_scrap_over_an_amount_gives_way_to_its_read(page_read):
+    image, dpi, words = page_read
+    lost = amount(words)
+    scrap = TessWord("ne", lost.left - 4, lost.top - 20, lost.width + 8, lost.height + 40, 0.0, 1, 1, 1)
+    garbled = [scrap if w is lost else w for w in words]
+
+    again = ocr_missed.with_missed(image, garbled, dpi, reader(dpi))
+
+    assert "ne" not in [w.text for w in again]
+    assert [w.text for w in again].count("218,31") == 1
+
+
+def test_a_part_read_again_never_replaces_the_unsure_whole():
+    sure = TessWord("Montant", 10, 50, 60, 30, 96.0, 1, 1, 1)
+    unsure = TessWord("2234,92", 100, 50, 150, 30, 35.0, 1, 1, 1)
+    part = TessWord("234,92", 120, 50, 130, 30, 96.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    assert ocr_missed.merge([sure, unsure], [part]) == [sure, unsure]
+
+    unsure_label = TessWord("Total", 300, 50, 80, 30, 37.0, 1, 1, 1)
+    worse = TessWord("Ttal", 300, 50, 80, 30, 84.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    assert ocr_missed.merge([unsure_label], [worse]) == [unsure_label]
+
+
+def test_an_unsure_scrap_gives_way_to_a_better_read_over_it():
+    scrap = TessWord("ne", 98, 40, 146, 50, 0.0, 1, 1, 1)
+    better = TessWord("153,92", 100, 50, 140, 30, 95.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    sure = TessWord("153,92", 100, 50, 140, 30, 60.0, 1, 1, 1)
+
+    assert ocr_missed.merge([scrap], [better]) == [better]
+    assert ocr_missed.merge([sure], [better]) == [sure, better]  # a sure word is never replaced (nor read again)
+
+
+def test_a_page_of_noise_is_not_read_again():
+    rng = random.Random(7)
+    image = Image.new("L", (2480, 3508), 235)
+    draw = ImageDraw.Draw(image)
+    for _ in range(400):  # blots the size of words, everywhere: texture, not a few holes in a read
+        x, y = rng.randrange(100, 2300), rng.randrange(100, 3300)
+        draw.rectangle((x, y, x + rng.randrange(40, 160), y + rng.randrange(20, 40)), fill=30)
+
+    assert ocr_missed.missed_pieces(image, [], 300) == []
