@@ -535,6 +535,22 @@ def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
     assert not is_label_text("Duo") and is_label_text("Relevés") and is_label_text("Date :")
 
 
+def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
+    """« OFFRE » over its value, the next column's « Solde de votre facture
+    précédente restant dû : 77,60 € » on the caption's own line: a caption
+    and its amount, a sentence to the customer, not the offer's name."""
+    from tasks.extract.fields import _offer_reader, extract_offer
+
+    rows = [
+        [(40, "OFFRE"), (300, "Solde de votre facture précédente restant dû : 77,60 €")],
+        [(40, "Électricité et gaz verts - Prix fixe")],
+    ]
+    assert extract_offer(build_document([words_page(rows)]), []).value == "Électricité et gaz verts - Prix fixe"
+    assert _offer_reader("Solde de votre facture précédente restant dû : 77,60 €") is None
+    assert _offer_reader("Vos avantages fidélité") is None
+    assert _offer_reader("Vert Électrique : offre à prix fixe")[0] == "Vert Électrique"
+
+
 def test_a_date_to_come_beside_the_word_facture_is_not_the_date_of_issue():
     """« Prochaine ‖ facture ‖ vers le 30/11/24 », split in cells by OCR:
     « facture » alone reads as a date label, but « vers le » says the date

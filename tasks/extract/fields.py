@@ -124,6 +124,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
         value = quoted.group(1).strip()
         return (value, 0, len(value)) if re.search(r"[A-Za-zÀ-ÿ]{2}", value) else None
     m = _OFFER_STOP.search(t)
+    if m and ":" in m.group() and re.match(r"-?\d", t[m.end():]):
+        return None  # `Solde de votre facture précédente : 77,60 €`: another row's caption and amount
     value = t[:m.start()] if m else t
     # `Essentielle Duo – prix bloqué pendant…` ends at the dash; `Électricité
     # verte - Prix fixe` is the offer's printed name in full.
@@ -142,8 +144,9 @@ def _offer_reader(text: str, *, ocr: bool = False):
     words = value.split()
     if not (1 <= len(words) <= 8) or len(value) > 70 or not re.search(r"[A-Za-zÀ-ÿ]{2}", value):
         return None
-    if value[0].islower() or re.match(r"(?i)^(?:n°|de |du |la |le |les |des |votre |mon |ma )", value):
-        return None
+    if value[0].islower() or re.match(r"(?i)^(?:n°|de |du |la |le |les |des |votre |mon |ma )", value) \
+            or re.search(r"(?i)\b(?:votre|vos|notre|nos)\b", value):
+        return None  # a sentence addressing the customer, not a name
     if re.search(r"\d{5,}|€|\d+[,.]\d+", value) or is_label_text(value):
         return None
     return value, 0, len(value)
