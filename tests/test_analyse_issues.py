@@ -297,6 +297,13 @@ def test_vat_anomaly_is_silent_on_correct_bills_and_rounded_prices():
     item = next(i for i in misread["lines"] if i["kind"] == "accise" and i["energy"] == "electricite")
     item["unit_price_ht_eur"], item["amount_ht_eur"] = 0.2998, round(699 * 0.2998, 2)
     assert "VAT_ANOMALY" not in issues_of(misread)
+    # At the rate in force but negative: a credited line, or a scan's dash read as a minus.
+    credited = build("dev-011")
+    item = next(i for i in credited["lines"] if i["kind"] == "accise" and i["energy"] == "electricite")
+    item["unit_price_ht_eur"], item["amount_ht_eur"] = -item["unit_price_ht_eur"], -item["amount_ht_eur"]
+    assert "VAT_ANOMALY" not in issues_of(credited)
+    item["amount_ht_eur"] = -item["amount_ht_eur"]  # the minus on the rate alone
+    assert "VAT_ANOMALY" not in issues_of(credited)
 
 
 # -- INDEXED_OFFER --------------------------------------------------------------

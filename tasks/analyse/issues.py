@@ -534,8 +534,10 @@ def vat_anomaly(ctx: Context) -> list[dict]:
             if len(legal) != 1 or None in legal:
                 continue  # spans a rate change or outside the table: no verdict
             legal_rate = legal.pop().value
-            by_price = abs(unit_price - legal_rate) * 1000
-            by_amount = abs(amount / qty - legal_rate) * 1000
+            # Signs left out: a credited excise line (an « avoir ») is negative
+            # at the legal rate, and a scan's dash before a figure reads as a minus.
+            by_price = abs(abs(unit_price) - legal_rate) * 1000
+            by_amount = abs(abs(amount / qty) - legal_rate) * 1000
             if by_price > tol_mwh and by_amount > tol_mwh and not _decimal_shift(unit_price, legal_rate):
                 findings.append(("medium", f"Accise {ENERGY_LABEL[energy]} facturée {fmt.number(unit_price * 1000, 2)} €/MWh "
                                            f"au lieu de {fmt.number(legal_rate * 1000, 2)} €/MWh en vigueur sur la période",
