@@ -1,13 +1,16 @@
-"""A second look at the print Tesseract's page read left out.
+"""A second look at the print Tesseract's page read left out or read unsurely.
 
 Tesseract's layout analysis (page segmentation 3) now and then drops a short
-run of print it found no line for: most often an amount alone at the right
-edge of a table row (`153,92 € HT` read as `€ HT`), sometimes a label or a
-postcode. The value is then missing from the bill although it is plainly
-printed. Here the ink of the page that no word box covers is found, cut into
-line pieces, and the pieces are read again, all at once: stacked into one
-image, one more Tesseract as a single block of text. Words read confidently
-join the page's; a page whose print was all read costs no Tesseract at all.
+run of print it found no line for, or reads it glued to a speck as a scrap
+of letters at confidence 0: most often an amount alone at the right edge of
+a table row (`153,92 € HT` read as `€ HT` or `ne € HT`), sometimes a label
+or a postcode. The value is then missing from the bill although it is
+plainly printed. Here the ink of the page that no sure word covers is found,
+cut into line pieces, and the pieces are read again, all at once: each alone
+on paper, stacked into one image, one more Tesseract as a single block of
+text. Words read confidently join the page's, an unsure word they cover
+gives way to them; a page whose print was all read surely costs no
+Tesseract at all.
 """
 from __future__ import annotations
 
@@ -22,41 +25,35 @@ from tasks.imaging import long_runs
 
 # The pieces, stacked, are read as one block of text.
 PSM = 6
+# Words read with less confidence (0-100) are unsure: their print is read again.
+MIN_COVER_CONF = 50
 # Ink analysed at this resolution: letters stay apart from their neighbours'
 # boxes, grain averages out.
 WORK_DPI = 100
 # Print darker than the paper by this much (0-255) is ink; pale print has been
 # darkened by then (imaging.darken_pale_print).
 INK_CONTRAST = 70
-# Word boxes grown by this much (inches) before their ink counts as read:
-# anti-aliased edges and accents stick out of Tesseract's boxes.
+# Sure words' boxes grown by this much (inches) before their ink counts as
+# read: anti-aliased edges and accents stick out of Tesseract's boxes.
 COVER_MARGIN_IN = 0.03
-# A piece of print worth a second read: a line of print's height, a short
-# word's width (inches), and enough ink pixels (at WORK_DPI) to be letters
-# rather than a speck of dust.
-MIN_HEIGHT_IN, MAX_HEIGHT_IN = 0.07, 0.35
-# Within, once MIN_WORDS_FOR_SIZE words were read surely, a piece's height
-# is also within these multiples of their median height: a barcode or a
-# logo is taller than a line of print, a rule's remnant flatter.
-MIN_WORDS_FOR_SIZE = 20
-MIN_SIZE_RATIO, MAX_SIZE_RATIO = 0.5, 2.2
-MIN_WIDTH_IN = 0.12
-MIN_INK_PIXELS = 30
 # Straight runs of ink this long (inches) are rules and box edges, not print.
 RULE_IN = 0.4
 # Gaps wider than this split a band of print into pieces (about two spaces).
 SPLIT_GAP_IN = 0.15
+# A piece of print worth a second read: a line of print's height, a short
+# word's width (inches), and enough ink pixels (at WORK_DPI) to be letters
+# rather than a speck of dust.
+MIN_HEIGHT_IN, MAX_HEIGHT_IN = 0.07, 0.35
+MIN_WIDTH_IN = 0.12
+MIN_INK_PIXELS = 30
+# Once MIN_WORDS_FOR_SIZE words were read surely, a piece's height is also
+# within these multiples of their median height: a barcode or a logo is
+# taller than a line of print, a rule's remnant flatter.
+MIN_WORDS_FOR_SIZE = 20
+MIN_SIZE_RATIO, MAX_SIZE_RATIO = 0.5, 2.2
 # At most this many pieces per page: beyond, the page is not a clean read
 # with a few holes but noise (a photo's texture, a logo, a barcode).
 MAX_PIECES = 24
-# Words read with less confidence (0-100) do not count as read: Tesseract
-# reads an amount merged with a speck as `ne`, at confidence 0.
-MIN_COVER_CONF = 50
-# An unsure word gives way to the words read again over this share of its
-# width; over less, they are only part of it, and it stays alone.
-MIN_REPLACED_SHARE = 0.6
-# A piece this close (inches) to a word read is that word's remnant.
-TOUCH_IN = 0.0
 # Pieces are stacked with this much paper around each (inches).
 PAD_IN = 0.08
 # A word read again joins the page's only with this confidence (0-100), and
@@ -65,6 +62,9 @@ PAD_IN = 0.08
 # are kept (`15,09 €`, `TVA 20 %`).
 MIN_CONF = 75
 UNITS = ("€", "%")
+# An unsure word gives way to the words read again over this share of its
+# width; over less, they are only part of it, and it stays.
+MIN_REPLACED_SHARE = 0.6
 # Block numbers of words read again, apart from the page read's.
 BLOCK_OFFSET = 50_000
 
@@ -120,7 +120,7 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
 
 def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: float) -> list[Piece]:
     """Boxes (pixels of `image`) of print that no sure word of `words`
-    covers or touches, cut along its lines and at wide gaps; none when
+    covers or lies across, cut along its lines and at wide gaps; none when
     there are more than MAX_PIECES."""
     factor = max(1, round(dpi / WORK_DPI))
     small = image.reduce(factor) if factor > 1 else image
@@ -134,7 +134,6 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
     work_dpi = dpi / factor
     rule = max(8, round(RULE_IN * work_dpi))
     ink &= ~long_runs(ink, rule, axis=1) & ~long_runs(ink, rule, axis=0)
-    reach = round(TOUCH_IN * dpi)
     low, high = MIN_HEIGHT_IN * work_dpi, MAX_HEIGHT_IN * work_dpi
     if len(sure) >= MIN_WORDS_FOR_SIZE:  # the page's own print size, when enough of it was read
         size = float(np.median([w.height for w in sure])) / factor
@@ -150,8 +149,8 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
             rows = np.nonzero(band[:, left:right].any(axis=1))[0]
             piece = Piece(left * factor, int(top + rows[0]) * factor, right * factor,
                           int(top + rows[-1] + 1) * factor)
-            if any(_touches(piece, w, reach) for w in sure):
-                continue  # the rest of a word read already (a letter's tail, an accent)
+            if any(_meets(piece, w) for w in sure):
+                continue  # print around a word read already, across it: its tail, an accent
             pieces.append(piece)
             if len(pieces) > MAX_PIECES:
                 return []
@@ -178,9 +177,9 @@ def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> lis
     return [w for w in words if id(w) not in replaced] + [n for n in new if id(n) not in dropped]
 
 
-def _touches(piece: Piece, word: tesseract.TessWord, reach: int) -> bool:
-    return (piece.left - reach < word.left + word.width and word.left < piece.right + reach
-            and piece.top - reach < word.top + word.height and word.top < piece.bottom + reach)
+def _meets(piece: Piece, word: tesseract.TessWord) -> bool:
+    return (piece.left < word.left + word.width and word.left < piece.right
+            and piece.top < word.top + word.height and word.top < piece.bottom)
 
 
 def _overlap(a: tesseract.TessWord, b: tesseract.TessWord) -> int:
