@@ -586,6 +586,10 @@ def _flip_from_profile(rows: np.ndarray) -> tuple[bool, float]:
     return bool(ratio < 1.0), float(ratio if ratio >= 1.0 else 1.0 / ratio)
 
 
+# Bands of a page rotated at once, at most (one per core).
+ROTATE_BANDS = 4
+
+
 def rotate(image: Image.Image, angle: float) -> Image.Image:
     """Turn counter-clockwise by `angle` degrees around the centre, keeping
     the size; the uncovered corners become paper."""
@@ -617,10 +621,6 @@ def rotate(image: Image.Image, angle: float) -> Image.Image:
     for top, part in zip(edges, parts):
         rotated.paste(part, (0, top))
     return rotated
-
-
-# Bands of a page rotated at once, at most (one per core).
-ROTATE_BANDS = 4
 
 
 def quarter_turn(image: Image.Image, clockwise: int) -> Image.Image:
