@@ -526,6 +526,9 @@ def vat_anomaly(ctx: Context) -> list[dict]:
             if line.get("kind") != "accise":
                 continue
             qty, unit_price, amount = _num(line.get("quantity")), _num(line.get("unit_price_ht_eur")), _num(line.get("amount_ht_eur"))
+            # Signs left out: a credited excise line (an « avoir ») is negative
+            # at the legal rate, and a scan's dash before a figure reads as a minus.
+            qty, unit_price, amount = (None if v is None else abs(v) for v in (qty, unit_price, amount))
             start, end = line_period(line)
             start, end = start or bill_start, end or bill_end
             if not (qty and unit_price and amount and start and end):
@@ -534,10 +537,8 @@ def vat_anomaly(ctx: Context) -> list[dict]:
             if len(legal) != 1 or None in legal:
                 continue  # spans a rate change or outside the table: no verdict
             legal_rate = legal.pop().value
-            # Signs left out: a credited excise line (an « avoir ») is negative
-            # at the legal rate, and a scan's dash before a figure reads as a minus.
-            by_price = abs(abs(unit_price) - legal_rate) * 1000
-            by_amount = abs(abs(amount / qty) - legal_rate) * 1000
+            by_price = abs(unit_price - legal_rate) * 1000
+            by_amount = abs(amount / qty - legal_rate) * 1000
             if by_price > tol_mwh and by_amount > tol_mwh and not _decimal_shift(unit_price, legal_rate):
                 findings.append(("medium", f"Accise {ENERGY_LABEL[energy]} facturée {fmt.number(unit_price * 1000, 2)} €/MWh "
                                            f"au lieu de {fmt.number(legal_rate * 1000, 2)} €/MWh en vigueur sur la période",
