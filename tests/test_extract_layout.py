@@ -32,6 +32,22 @@ def test_a_dash_lying_low_in_its_line_stays_in_it():
     assert [[s.text for s in line.segments] for line in doc.lines] == [["Électricité verte - Prix fixe"]]
 
 
+def test_a_word_whose_box_a_speck_stretched_down_stays_in_its_line():
+    """`80` boxed with a speck under it, down well below the baseline of
+    `AVENUE ÉDOUARD HERRIOT`: its centre sits too low for their line, but
+    capitals and digits share their top: the street line is one."""
+    words = [Word("Titulaire", 37.19, 111.32, 69.33, 117.31, 0.93), Word(":", 72.69, 112.99, 74.13, 117.07, 0.92),
+             Word("M.", 180.17, 111.32, 187.12, 117.31, 0.95), Word("MARTIN", 190.48, 111.32, 215.67, 117.31, 0.95),
+             Word("80", 374.73, 113.23, 384.8, 123.55, 0.97), Word("AVENUE", 387.2, 113.23, 419.59, 120.19, 0.96),
+             Word("ÉDOUARD", 422.95, 111.56, 463.25, 121.63, 0.91),
+             Word("HERRIOT", 466.85, 113.23, 502.36, 120.19, 0.91),
+             Word("64100", 374.73, 124.99, 399.68, 131.95, 0.97), Word("BAYONNE", 403.28, 124.99, 440.7, 131.95, 0.96)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+
+    assert [[s.text for s in line.segments] for line in doc.lines] == [
+        ["Titulaire :", "M. MARTIN", "80 AVENUE ÉDOUARD HERRIOT"], ["64100 BAYONNE"]]
+
+
 def test_a_word_whose_box_reaches_far_up_stays_in_its_line():
     """OCR boxed `NUMÉRO` from well above its accent down to the baseline it
     shares with `VOTRE` and `CLIENT`: its centre sits too high for their
@@ -788,6 +804,22 @@ def test_a_price_in_cents_whose_unit_ocr_garbled_is_read_in_cents_when_the_row_b
 
     assert consumption("11,75 c£€/kWh", "16,33€") == (0.1175, True)
     assert consumption("11,75 c£€/kWh", "16,83€") == (11.75, False)
+
+
+def test_a_price_in_cents_and_an_amount_without_its_comma_are_both_read_again():
+    """« 425 kWh  27,440  11662€ »: the « c€/kWh » lost and the amount's
+    comma too, the row still multiplies out; but no kWh costs 27,44 €: it is
+    0,2744 € and 116,62 €, which multiply out as well."""
+    def row(price, amount):
+        rows = [[(46, "Désignation"), (180, "Quantité"), (260, "Prix unitaire HT"), (360, "Montant HT")],
+                [(46, "Énergie Heures Pleines"), (180, "425 kWh"), (260, price), (360, amount)]]
+        [item] = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+        return item.unit_price, item.amount, item.checked
+
+    assert row("27,440", "11662€") == (0.2744, 116.62, True)
+    assert row("0,2744", "116,62€") == (0.2744, 116.62, True)
+    # A price that is plausible per kWh is left as it multiplies out.
+    assert row("1,2000", "510,00€") == (1.2, 510.0, True)
 
 
 def test_a_detail_line_opened_by_a_speck_and_a_dash_before_its_quantity_on_a_scan():

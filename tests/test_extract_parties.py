@@ -126,10 +126,17 @@ def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_bl
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["name"].value == "Jean-Pierre Roussel"
     assert found["address"].value == "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
+    # A line without a street number: the colon is a speck too, unless the line is a caption.
+    rows = [[(338, "M. YANNICK MARTIN")], [(338, "RÉSIDENCE LES ÉRABLES :")], [(338, "80 AVENUE ÉDOUARD HERRIOT")],
+            [(338, "64100 BAYONNE")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Yannick Martin"
+    assert found["address"].value == "Résidence Les Érables, 80 avenue Édouard Herriot, 64100 Bayonne"
     # A caption ending with a colon above the block still ends it.
-    rows = [[(338, "Adresse de facturation :")], [(338, "164 RUE DE BRETAGNE")], [(338, "69110 SAINTE-FOY-LES-LYON")]]
-    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
-        "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
+    for caption in ("Adresse de facturation :", "Adresse de facturation:"):
+        rows = [[(338, caption)], [(338, "164 RUE DE BRETAGNE")], [(338, "69110 SAINTE-FOY-LES-LYON")]]
+        assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+            "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
 
 
 def test_a_postcode_and_its_town_split_apart_by_ocr_still_end_the_address_block():

@@ -426,3 +426,22 @@ def test_a_dash_ocr_glued_between_a_labels_words_still_labels_its_value():
     page = words_page([[(40, "Montant-HT"), (300, "242,35 €")], [(40, "Montant TTC"), (300, "277,31 €")]],
                       source="ocr", conf=0.9)
     assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [242.35]
+
+
+def test_a_label_wrapped_over_its_period_joins_the_values_under_it():
+    """« Contribution tarifaire · 01/02/25 · 30/04/25 » over « d'acheminement
+    · – · 21,93 % x 49,13 € · 10,77 € » on a scan: the row is one CTA, not a
+    consumption named « d'acheminement » that would swell the energy's cost."""
+    page = ocr_page((200, [(60, "Désignation"), (280, "Détail"), (480, "Montant HT")]),
+                    (214, [(60, "Contribution tarifaire"), (230, "01/02/25"), (290, "30/04/25")]),
+                    (223, [(60, "d'acheminement"), (230, "–"), (250, ": 21,93 % x 49,13 € (TVA 5,5 %)"),
+                           (480, "10,77 €")]))
+    [item] = read_items(build_document([page]))
+    assert (item.kind, item.amount) == ("cta", 10.77)
+    assert item.label.startswith("Contribution tarifaire")
+    # A row of its own under it is not the label's rest.
+    page = ocr_page((200, [(60, "Désignation"), (280, "Détail"), (480, "Montant HT")]),
+                    (214, [(60, "Contribution tarifaire"), (230, "01/02/25"), (290, "30/04/25")]),
+                    (223, [(60, "Accise sur l'électricité"), (250, "407 kWh x 33,70 €/MWh"), (480, "13,72 €")]))
+    [item] = read_items(build_document([page]))
+    assert (item.kind, item.amount, item.label) == ("accise", 13.72, "Accise sur l'électricité")

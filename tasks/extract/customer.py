@@ -165,8 +165,11 @@ def _supplierish(text: str) -> bool:
 
 
 def _looks_like_label(seg: Segment) -> bool:
-    # A speck read as `:` after a street line (`164 RUE DE BRETAGNE :`) makes no label.
-    f = fold(seg.text).rstrip(" :") if seg.ocr and seg.text[:1].isdigit() else fold(seg.text)
+    f = fold(seg.text)
+    if seg.ocr and f.endswith(":") and (f[:1].isdigit() or re.search(r"\s:$", f) and not is_label_text(f)):
+        # A speck read as `:` after an address line (`164 RUE DE BRETAGNE :`,
+        # `RÉSIDENCE LES ÉRABLES :`) makes no label.
+        f = f.rstrip(" :")
     return ":" in f or bool(re.search(r"\b(?:n°|no|facture|client|reference|date|montant|total|contrat|page)\b", f))
 
 

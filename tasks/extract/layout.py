@@ -408,7 +408,13 @@ def _adjacent(a: Word, b: Word, *, height: float | None = None) -> bool:
 
 
 def _same_baseline(word: Word, other: Word) -> bool:
-    return abs(word.y1 - other.y1) <= 0.25 * (other.y1 - other.y0)
+    if abs(word.y1 - other.y1) <= 0.25 * (other.y1 - other.y0):
+        return True
+    # Capitals and digits also share their top: a speck under a word
+    # stretches its box below the baseline (`80` over a dot in
+    # `80 AVENUE ÉDOUARD HERRIOT`).
+    return not any(c.islower() for c in word.text + other.text) \
+        and abs(word.y0 - other.y0) <= 0.25 * (other.y1 - other.y0)
 
 
 def _on_baseline_beside(word: Word, row: list[Word]) -> bool:

@@ -204,6 +204,10 @@ class _Token:
     conf: float = 1.0
 
 
+# No tariff asks this much (euros) for a kWh, Tempo's red days included
+# (checks.KWH_PRICE_BAND): a number this large in a price's place is in cents.
+MAX_KWH_PRICE = 1.6
+
 _EURO_AFTER = re.compile(r"^\s?(?:€|eur\b|euros?\b)(?!\s?/)", re.I)
 _PRICE_AFTER = re.compile(r"^\s?(c\s?€|cts?|centimes?|€|eur)?\s?(?:ht\s?)?/\s?"
                           r"(k\s?wh|kwh|mwh|m3|m³|mois|jours?|j\b|an\b|annee)", re.I)
@@ -369,7 +373,10 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
                                                                     rel=0.006, abs_tol=0.02)
     repaired = False
-    if not checked and quantity is not None and price is not None and ocr_row(line):
+    # `425 kWh  27,440  11662€`: a price in cents with its unit lost and an
+    # amount with its comma lost still multiply out, but no kWh costs 27 €.
+    in_cents = checked and unit == "kWh" and price is not None and abs(price) >= MAX_KWH_PRICE
+    if (not checked or in_cents) and quantity is not None and price is not None and ocr_row(line):
         fixed = _repair_decimals(quantity, price, amount, toks)
         if fixed:
             quantity, price, amount = fixed
@@ -448,7 +455,7 @@ def _repair_decimals(quantity: float, price: float, amount: float,
         for p in options(price, range(1, 6), no_decimals(price)) + cents:
             for a in options(amount, range(1, 3), no_decimals(amount) or abs(amount) >= 1000):
                 if (q, p, a) != (quantity, price, amount) and _close(q * p, abs(a), rel=0.004, abs_tol=0.02):
-                    fits.append((q, p, a))
+                    fits.append((q, round(p, 6), round(a, 2)))
     return fits[0] if len(fits) == 1 else None
 
 
@@ -636,6 +643,11 @@ def _part(line: Line, x0: float, x1: float) -> Line | None:
     return Line(page=line.page, y0=line.y0, y1=line.y1, segments=segs, index=line.index)
 
 
+# The rest of a label wrapped onto the row's values (`Contribution tarifaire`
+# over `d'acheminement … 10,77 €`): a label never opens with these.
+_LABEL_REST = re.compile(r"^(?:d['’]|l['’]|(?:de|des|du|la|le|les|et|sur|au|aux|en)\b)")
+
+
 def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
     """Line items in bill order, with their energy from the section they sit in."""
     sections = sections or Sections(doc)
@@ -652,7 +664,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
         if line.page != last_page:
             columns, last_page, pending = None, line.page, None
         first = line.segments[0].text
-        if pending is not None and not re.search(r"[A-Za-zÀ-ÿ]{2}", first) \
+        if pending is not None and (not re.search(r"[A-Za-zÀ-ÿ]{2}", first) or _LABEL_REST.match(first)) \
                 and line.y0 - pending.y1 < 0.8 * line.height:
             line = Line(page=line.page, y0=pending.y0, y1=line.y1,
                         segments=pending.segments + line.segments, index=pending.index)
@@ -681,8 +693,9 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             item = _parse_row(row, columns if len(subrows) == 1 else None, energy)
             found.append((row, item))
         if all(item is None for _, item in found):
-            if len(line.segments) == 1 and line_kind(first) != "other" and not re.search(r"\d", first):
-                pending = line
+            if line_kind(first) != "other" and not re.search(r"\d", first) \
+                    and not any(re.search(r"\d", blank_dates(seg.text, ocr=seg.ocr)) for seg in line.segments[1:]):
+                pending = line  # a label, perhaps with its period, its values on the next line
             continue
         used.update(taken)
         nxt_index = max([line.index, *taken]) + 1
