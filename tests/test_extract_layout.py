@@ -431,6 +431,38 @@ def test_a_label_wrapped_in_an_ocr_sentence_is_joined_across_the_wider_gap_of_oc
     assert extract_pdl(doc, collect_exclusions(doc)).value == "37950188976035"
 
 
+def test_a_value_beside_the_last_line_of_a_label_wrapped_over_another_columns_line():
+    """« Réf. Acheminement » / « Electricité » over two lines of a scan, the
+    next column's « Puissance souscrite 6,0 kVA » between them: the PDL
+    stands beside the label's last line."""
+    from tasks.extract.identifiers import collect_exclusions, extract_pdl
+
+    words = [Word("Réf.", 61.42, 350.5, 74.61, 357.22, 0.76), Word("Acheminement", 78.21, 350.74, 138.66, 357.22, 0.92),
+             Word("Electricité", 61.42, 359.85, 100.28, 366.57, 0.96),
+             Word("71648968301599", 182.81, 359.6, 253.1, 366.3, 0.93),
+             Word("Puissance", 304.44, 355.54, 342.82, 362.73, 0.96), Word("souscrite", 346.18, 356.02, 381.93, 362.01, 0.96),
+             Word("6,0", 425.83, 355.54, 437.58, 362.73, 0.93), Word("kVA", 441.18, 355.54, 455.58, 361.77, 0.9)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    assert extract_pdl(doc, collect_exclusions(doc)).value == "71648968301599"
+
+
+def test_a_pdl_after_its_label_at_the_end_of_a_line_of_prose_its_first_group_boxed_apart():
+    """« … point de livraison n° » / « 6350 » / « 3924 0002 26, … »: the
+    first group, its box stretched by a speck, is a line of its own; the
+    « n° » left after the label is none of the value."""
+    from tasks.extract.identifiers import collect_exclusions, extract_pdl
+
+    words = [Word("Votre", 57.1, 274.21, 81.09, 281.17, 0.93), Word("contrat", 85.2, 274.69, 118.0, 281.17, 0.93),
+             Word("point", 420.0, 274.69, 441.0, 282.4, 0.95),
+             Word("de", 445.26, 273.97, 455.82, 281.41, 0.97), Word("livraison", 459.65, 273.97, 498.04, 281.41, 0.97),
+             Word("n°", 501.88, 274.21, 511.23, 281.41, 0.96), Word("6350", 515.55, 274.21, 537.86, 288.12, 0.97),
+             Word("3924", 57.82, 286.92, 79.41, 294.12, 0.96), Word("0002", 83.01, 286.92, 104.84, 294.12, 0.96),
+             Word("26,", 109.16, 286.92, 122.11, 295.08, 0.96), Word("puissance", 125.95, 287.16, 170.57, 296.04, 0.97),
+             Word("souscrite", 174.17, 287.16, 214.95, 294.12, 0.96)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    assert extract_pdl(doc, collect_exclusions(doc)).value == "63503924000226"
+
+
 def test_the_type_of_reading_in_a_cell_of_its_own_stays_on_its_row():
     """« Relevé Enedis » in the « Type de relevé » column, a cell of its own:
     it is the row's nature of reading, not the start of another reading;

@@ -36,6 +36,9 @@ def test_pce_in_groups_or_gi_code_with_ocr_misreads():
     assert extract_pce(d, collect_exclusions(d)).value == "22449927590809"
     ocr = doc([[(40, "PCE : Gl 277 O74")]], source="ocr", conf=0.9)
     assert extract_pce(ocr, collect_exclusions(ocr)).value == "GI277074"
+    # A dash glued to the last group on a scan.
+    ocr = doc([[(40, "Tarif T2- PCE 1407 2930 8154 92=– Compteur n° 0227102668")]], source="ocr", conf=0.9)
+    assert extract_pce(ocr, collect_exclusions(ocr)).value == "14072930815492"
 
 
 def test_client_number_without_spaces_and_next_to_client():

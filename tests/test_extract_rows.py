@@ -445,3 +445,25 @@ def test_a_label_wrapped_over_its_period_joins_the_values_under_it():
                     (223, [(60, "Accise sur l'électricité"), (250, "407 kWh x 33,70 €/MWh"), (480, "13,72 €")]))
     [item] = read_items(build_document([page]))
     assert (item.kind, item.amount, item.label) == ("accise", 13.72, "Accise sur l'électricité")
+
+
+def test_an_unsure_price_that_makes_the_amount_from_the_indexes_consumption_to_the_cent_is_kept():
+    """« 459kWh 0,0938 14,91 € » read unsurely (the `1` of 159 read `4`):
+    the indexes give 159 kWh, and 159 × 0,0938 is 14,91 € to the cent, so
+    the price and the amount are as printed. A price a digit off (0,0936)
+    makes 14,88 €: it stays as unsure as it was read."""
+    def hc_price(price):
+        rows = [
+            [(40, "Option Heures Pleines / Heures Creuses - 6 kVA - PDL 20286342798051")],
+            [(40, "Heures Pleines : index du 20/11/2025 : 21 000 kWh (relevé) - index du 18/12/2025 : 21 195 kWh (relevé)")],
+            [(40, "Heures Creuses : index du 20/11/2025 : 47 710 kWh (relevé) - index du 18/12/2025 : 47 869 kWh (relevé)")],
+            [(40, "Ma consommation Heures Pleines"), (250, "195 kWh"), (330, "0,1266"), (420, "24,69 €"), (500, "20 %")],
+            [(40, "Ma consommation Heures Creuses"), (250, "459kWh"), (330, price), (420, "14,91 €"), (500, "20 %")],
+        ]
+        page = words_page(rows, source="ocr", conf=0.93)
+        page.words = [Word(w.text, w.x0, w.y0, w.x1, w.y1, 0.05 if w.text in ("459kWh", price) else w.conf)
+                      for w in page.words]
+        return extract_invoice([page], strict=False)["electricity"]["unit_price_hc_kwh_ht_eur"]
+
+    assert hc_price("0,0938") == 0.0938
+    assert hc_price("0,0936") is None

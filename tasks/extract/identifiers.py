@@ -19,6 +19,8 @@ _DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "
 def _digit_token(token: str, ocr: bool) -> str | None:
     """The digits of a token made of digits (and, on OCR pages, of look-alikes)."""
     token = token.strip(".,;:()[]")
+    if ocr:
+        token = token.strip("=|'’\"")  # a dash or a speck glued to a group (`8154 92=–`)
     if not token:
         return None
     if token.isdigit():
@@ -184,8 +186,9 @@ def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None =
 
 
 def _only_noise(text: str) -> bool:
-    # `et`, `de`: the label goes on on the line under (`Point de Comptage et` / `d'Estimation`).
-    return bool(re.fullmatch(r"[\W_]*|\((?:pdl|prm|pce)\)|(?:et|de|du|des)\W*", fold(text)))
+    # `et`, `de`: the label goes on on the line under (`Point de Comptage et` / `d'Estimation`);
+    # `n°`: its value does (`… point de livraison n°` / `6350 3924 0002 26`).
+    return bool(re.fullmatch(r"[\W_]*|\((?:pdl|prm|pce)\)|(?:et|de|du|des|n\s?°|no)\W*", fold(text)))
 
 
 def extract_pdl(doc: Document, excl: Exclusions) -> Candidate | None:

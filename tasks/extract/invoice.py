@@ -271,7 +271,14 @@ def _unit_price(st: State, items: list[Item], consumption: list[float],
     if len(items) != 1 or items[0].checked or not items[0].ocr or items[0].amount is None or len(kwh) != 1:
         return printed
     kwh_used = kwh.pop()
-    if kwh_used < 100 or checks.close(printed.value * kwh_used, abs(items[0].amount), rel=0.01):
+    if kwh_used < 100:
+        return printed
+    if abs(printed.value * kwh_used - abs(items[0].amount)) <= 0.006 + 0.00005 * kwh_used:
+        # To the cent (a price to four decimals), the price makes the line's
+        # amount from the consumption the indexes give, whatever the OCR made
+        # of the line's quantity: the price and the amount are as printed.
+        return printed.with_conf(max(printed.conf, 0.85))
+    if checks.close(printed.value * kwh_used, abs(items[0].amount), rel=0.01):
         return printed
     return _amount_over(items[0], kwh_used, band, "amount / consumption") if _lines_complete(st) else None
 

@@ -418,7 +418,15 @@ def _right_candidates(doc: Document, seg: Segment) -> list[Segment]:
     mid = (seg.y0 + seg.y1) / 2
     h = seg.height
     found = list(doc.right_of(seg))
-    for idx in (seg.line - 1, seg.line + 1):
+    near = [seg.line - 1, seg.line + 1]
+    if h > 1.6 * max(w.y1 - w.y0 for w in seg.words):
+        # A label wrapped over two lines (`Réf. Acheminement` / `Electricité`),
+        # another column's line between them: its value may stand beside its last line.
+        idx = seg.line + 2
+        while idx < len(doc.lines) and doc.lines[idx].page == seg.page and doc.lines[idx].y0 < seg.y1:
+            near.append(idx)
+            idx += 1
+    for idx in near:
         if 0 <= idx < len(doc.lines) and doc.lines[idx].page == seg.page:
             for other in doc.lines[idx].segments:
                 if other.x0 >= seg.x1 - 1 and abs((other.y0 + other.y1) / 2 - mid) < 0.9 * h:
