@@ -439,3 +439,18 @@ def test_an_invoice_number_that_is_the_client_number_is_the_less_sure_ones_misre
     d.set("invoice_number", Candidate("FA-2025-3933793", 0.62, 1, "ocr", "invoice_number:above"))
     check_references(d)
     assert d.cand("invoice_number").conf == 0.62
+
+
+def test_a_caption_ocr_cut_in_two_on_its_line_still_labels_its_value():
+    """« Référence ‖ cent » over « IL89377689 »: the pale « li » of « client »
+    lost, the gap it leaves cuts the caption in two; joined, it is still
+    the client number's (and « cent » alone labels nothing)."""
+    rows = [[(46, "IL241123-55250"), (299, "23 novembre 2024")],
+            [(46, "Référence"), (100, "cent"), (298, "Offre")],
+            [(46, "IL89377689"), (299, "Électricité et biogaz locaux - Prix fixe")]]
+    d = doc(rows, source="ocr", conf=0.9)
+    assert [s.text for s in d.lines[1].segments] == ["Référence", "cent", "Offre"]
+    assert extract_client_number(d).value == "IL89377689"
+    # Pieces a column apart are two captions.
+    rows[1] = [(46, "Référence"), (160, "cent"), (298, "Offre")]
+    assert extract_client_number(doc(rows, source="ocr", conf=0.9)) is None

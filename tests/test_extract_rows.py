@@ -467,3 +467,26 @@ def test_an_unsure_price_that_makes_the_amount_from_the_indexes_consumption_to_t
 
     assert hc_price("0,0938") == 0.0938
     assert hc_price("0,0936") is None
+
+
+def test_a_price_per_kwh_said_locked_is_a_fixed_price_though_ocr_garbled_the_rest():
+    """« Prix du kWh HT bloqué jusqu'au 30/09/2026 », its « jusqu'au » read
+    « lesou'au » on a scan: the price is still fixed."""
+    from tasks.extract.fields import pricing_candidates
+
+    page = words_page([[(40, "Prix du KWh HT bloqué lesou'au 30/09/2026.")]], source="ocr", conf=0.9)
+    cands, _ = pricing_candidates(build_document([page]), None)
+    assert {c.value for c in cands} == {"fixe"}
+
+
+def test_a_speck_before_an_index_does_not_put_the_rows_indexes_out_of_step():
+    """« 01/11/24 5 25 117 31/12/24 25 556 Réel 439 m³ », the `5` a speck:
+    the indexes are the pair whose difference the row prints."""
+    rows = [[(40, "GAZ NATUREL - PCE 25580935486875")],
+            [(40, "Index"), (90, "Ancien relevé"), (160, "Ancien index"), (230, "Nouveau relevé"),
+             (300, "Nouvel index"), (370, "Nature"), (420, "Différence")],
+            [(40, "Gaz"), (90, "01/11/24"), (150, "5"), (160, "25 117"), (230, "31/12/24"), (300, "25 556"),
+             (370, "Réel"), (420, "439 m°")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.93)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_index, reading.end_index, reading.end_nature) == (25117, 25556, "reel")

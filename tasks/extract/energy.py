@@ -194,7 +194,8 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             continue
         if re.search(r"\bprochain|\bprevu|legende|sont des index|notes? [re]\b|\br = |= reel", f):
             continue
-        pts = _pair_points(_tokens(line))
+        tokens = _tokens(line)
+        pts = _pair_points(tokens)
         if not pts:
             continue
         if not in_context and not (len(pts) >= 2 and _prints_difference(line, pts[-1].index - pts[0].index)):
@@ -214,6 +215,8 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         unit = "m3" if re.search(M3, f) else ("kWh" if "kwh" in f else None)
         if len(pts) >= 2:
             a, b = pts[0], pts[-1]
+            if ocr and not _prints_difference(line, b.index - a.index):
+                a, b = _indexes_of_difference(line, tokens) or (a, b)
             if ocr and _prints_difference(line, b.index - a.index):
                 conf = max(conf, 0.9)  # index difference = consumption, on the row itself
             readings.append(Reading(register, a.day, b.day, a.index, b.index, a.nature, b.nature,
@@ -264,6 +267,22 @@ def _wrapped_cells(lines: list[Line]) -> list[Line]:
             out[i] = Line(page=line.page, y0=line.y0, y1=under.y1, segments=segments, index=line.index,
                           column=line.column)
     return out
+
+
+def _indexes_of_difference(line: Line, tokens: list[tuple[str, object, float]]) -> tuple[Point, Point] | None:
+    """A scan's row whose indexes a speck put out of step (`01/11/24 5 25 117
+    31/12/24 25 556 Réel 439 m³`, the `5` a speck): the one pair of its
+    numbers whose difference the row prints, dated by its two dates."""
+    days = [v for kind, v, _ in tokens if kind == "D"]
+    values = [v for kind, v, _ in tokens if kind == "N"]
+    natures = [v for kind, v, _ in tokens if kind == "T"]
+    if len(days) != 2:
+        return None
+    pairs = [(x, y) for i, x in enumerate(values) for y in values[i + 1:] if _prints_difference(line, y - x)]
+    if len(pairs) != 1:
+        return None
+    (x, y), start, end = pairs[0], natures[0] if len(natures) == 2 else None, natures[-1] if natures else None
+    return Point(days[0], x, start, 0), Point(days[1], y, end, 1)
 
 
 def _prints_difference(line: Line, delta: float) -> bool:

@@ -170,14 +170,16 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
     """Every place where a label of `field` is printed, in reading order.
 
     A label wrapped over two lines of its cell (`Point de Comptage et` /
-    `d'Estimation`) is matched on both lines joined; its hit then covers both.
+    `d'Estimation`), or cut in two on its line by OCR, is matched on both
+    pieces joined; its hit then covers both.
     """
     patterns = field_patterns(field)
     hits = []
     for seg in doc.segments:
         own = [h for h in match_in(seg, patterns, field=field) if not _excluded(h)]
-        joined = _wrapped_label(doc, seg)
-        if joined is not None:
+        for joined in (_wrapped_label(doc, seg), _split_label(doc, seg)):
+            if joined is None:
+                continue
             for h in match_in(joined, patterns, field=field):
                 if h.start < len(seg.text) <= h.end and not _excluded(h) and \
                         not any(o.start == h.start and o.end >= h.end for o in own):
@@ -185,6 +187,20 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
                     own.append(h)
         hits.extend(own)
     return hits
+
+
+# Widest gap (in word heights) between two pieces of a label that OCR cut in
+# two on its line: a pale or lost letter widens the space (`Référence ‖ cent`).
+SPLIT_LABEL_GAP = 2.0
+
+
+def _split_label(doc: Document, seg: Segment) -> Segment | None:
+    """An OCR segment joined with the next one on its line, when that stands
+    close enough to be the rest of a label."""
+    right = doc.right_of(seg) if seg.ocr else []
+    if not right or right[0].x0 - seg.x1 > SPLIT_LABEL_GAP * seg.height:
+        return None
+    return placed(seg.words + right[0].words, seg)
 
 
 def _wrapped_label(doc: Document, seg: Segment) -> Segment | None:
