@@ -889,7 +889,7 @@ def test_readings_whose_differences_are_the_lines_kwh_are_sure_of_their_nature()
     assert nature(38, "5,70 €") is None
 
 
-def test_a_start_index_whose_start_word_was_misread_pairs_with_the_end_on_its_line():
+def test_an_index_whose_start_or_end_word_was_misread_pairs_with_the_other_on_its_line():
     """« Index de cébut ‖ 34 200 (réel, 07/05/2025) ‖ Index de fin ‖ 34 534
     (réel, 08/06/2025) »: « début » misread, the end printed after it on the
     line still makes the pair."""
@@ -898,6 +898,11 @@ def test_a_start_index_whose_start_word_was_misread_pairs_with_the_end_on_its_li
     rows = [[(40, "Électricité")], [(45, "Compteur - Base")],
             [(45, "Index de cébut"), (130, "34 200 (réel, 07/05/2025)"), (270, "Index de fin"),
              (345, "34 534 (réel, 08/06/2025)")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_index, reading.end_index, reading.end_nature) == (34200, 34534, "reel")
+    # « fin » misread instead (`index d2 An`): the start before it on the line makes the pair.
+    rows[2][0], rows[2][2] = (45, "Index de début"), (270, "index d2 An")
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     [reading] = read_readings(doc, Sections(doc))
     assert (reading.start_index, reading.end_index, reading.end_nature) == (34200, 34534, "reel")

@@ -229,6 +229,10 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         if not (is_start or is_end) and any(end_re.search(fold(o.text)) for o in parts_of.get(line.index, [])
                                             if o is not line and o.segments[0].x0 > line.segments[0].x0):
             is_start = True  # its start word misread (`Index de cébut`), the end follows on its line
+        elif not (is_start or is_end) and key in pending and any(
+                start_re.search(fold(o.text)) for o in parts_of.get(line.index, [])
+                if o is not line and o.segments[0].x0 < line.segments[0].x0):
+            is_end = True  # its end word misread (`index d2 An`), the start before it on its line
         if is_start and not is_end:
             pending[key] = Reading(register, p.day, None, p.index, None, p.nature, None, energy, line.page,
                                    conf, unit)
