@@ -415,15 +415,98 @@ def darken_pale_print(image: Image.Image, *, min_share: float = 0.0003) -> Image
 
 def _dilate(mask: np.ndarray, reach: int) -> np.ndarray:
     """`mask` grown by `reach` pixels in every direction (a square)."""
+    return _grow(mask, reach, reach)
+
+
+def _grow(mask: np.ndarray, down: int, across: int) -> np.ndarray:
+    """`mask` grown by `down` pixels up and down and `across` left and right."""
     grown = mask.copy()
-    for shift in range(1, reach + 1):
+    for shift in range(1, across + 1):
         grown[:, shift:] |= mask[:, :-shift]
         grown[:, :-shift] |= mask[:, shift:]
     rows = grown.copy()
-    for shift in range(1, reach + 1):
+    for shift in range(1, down + 1):
         grown[shift:, :] |= rows[:-shift, :]
         grown[:-shift, :] |= rows[shift:, :]
     return grown
+
+
+def _shrink(mask: np.ndarray, down: int, across: int) -> np.ndarray:
+    """`mask` eroded as `_grow` grows it; beyond the edges counts as inside."""
+    return ~_grow(~mask, down, across)
+
+
+# ------------------------------------------------------------ dark boxes
+
+# A box is dark where this share of its surroundings (~3 mm) is darker than
+# DARK_BOX_LEVEL (0-255): a banner's or a header row's fill, its print
+# between. Print on paper, however bold, covers less than half.
+DARK_BOX_LEVEL = 100
+DARK_BOX_SHARE = 0.6
+# Smallest box worth turning (mm): a line of print's height with some padding,
+# a couple of words' width. Bold print and logos are smaller.
+DARK_BOX_MIN_MM = (4.0, 15.0)
+# Gaps in a box's background that its print leaves (mm): big bold letters.
+DARK_BOX_FILL_MM = 1.5
+# The box's edge, where the turned and untouched parts meet, is painted
+# paper this wide (mm) on either side: a dark sliver left there would join
+# lines of print into a band too tall to read again (tasks/ocr_missed.py).
+DARK_BOX_EDGE_MM = 0.6
+
+
+def invert_dark_boxes(image: Image.Image, dpi: float, *, size: int = 500) -> Image.Image:
+    """The page with the print in dark boxes turned dark on light.
+
+    Banners and header rows print white or pale text on a dark fill
+    (« Facture n° … » over a black band). Tesseract binarises the page as a
+    whole and loses such print. Boxes are found on a reduced copy (~60 dpi)
+    blurred past its strokes: dark background, holes left by big letters
+    filled, smaller than DARK_BOX_MIN_MM dropped (bold print, logos); then
+    turned negative where they stand, their edges painted paper."""
+    small, factor = _reduced(image, size)
+    px_mm = dpi / 25.4 / factor
+    dark = np.asarray(small) < DARK_BOX_LEVEL
+    if not dark.any():
+        return image
+    # Mostly dark around: a fill with print in it, not print (even bold
+    # print covers less than half of its surroundings).
+    around = Image.fromarray(dark.astype(np.uint8) * 255).filter(ImageFilter.BoxBlur(max(1, round(1.5 * px_mm))))
+    dark = np.asarray(around) >= DARK_BOX_SHARE * 255
+    fill = max(1, round(DARK_BOX_FILL_MM * px_mm))
+    down, across = (max(1, round(mm * px_mm / 2)) for mm in DARK_BOX_MIN_MM)
+    boxes = _shrink(_grow(dark, fill, fill), fill, fill)
+    boxes = _grow(_shrink(boxes, down, across), down, across)
+    if not boxes.any():
+        return image
+    edge = max(1, round(DARK_BOX_EDGE_MM * px_mm))
+    frame = _grow(boxes, edge, edge) & ~_shrink(boxes, edge, edge)
+    # Only the part of the page the boxes touch is redrawn.
+    rows, cols = np.nonzero(boxes | frame)
+    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    sx, sy = image.width / small.width, image.height / small.height
+    box = (round(left * sx), round(top * sy), min(image.width, round(right * sx)), min(image.height, round(bottom * sy)))
+    part = image.crop(box)
+
+    def mask(cells: np.ndarray) -> Image.Image:
+        return Image.fromarray(cells[top:bottom, left:right].astype(np.uint8) * 255).resize(
+            part.size, Image.Resampling.NEAREST)
+
+    paper = int(np.median(np.asarray(small)[::4, ::4]))
+    inside = mask(boxes)
+    # Turned, a box's fill becomes paper and its print black, whatever their
+    # levels were (a grey fill turns into grey, which a threshold would keep).
+    turned = np.asarray(ImageOps.invert(part))
+    fill_and_print = turned[np.asarray(inside) > 0]
+    ink, fill = np.percentile(fill_and_print, 1), np.percentile(fill_and_print, 60)
+    if fill - ink >= 40:
+        lut = [0 if v <= ink else paper if v >= fill else round((v - ink) / (fill - ink) * paper) for v in range(256)]
+        part = Image.composite(Image.fromarray(turned).point(lut), part, inside)
+    else:
+        part = Image.composite(Image.fromarray(turned), part, inside)
+    part = Image.composite(Image.new("L", part.size, paper), part, mask(frame))
+    out = image.copy()
+    out.paste(part, box[:2])
+    return out
 
 
 # ------------------------------------------------------------------ skew

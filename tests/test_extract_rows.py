@@ -490,3 +490,22 @@ def test_a_speck_before_an_index_does_not_put_the_rows_indexes_out_of_step():
     doc = build_document([words_page(rows, source="ocr", conf=0.93)])
     [reading] = read_readings(doc, Sections(doc))
     assert (reading.start_index, reading.end_index, reading.end_nature) == (25117, 25556, "reel")
+
+
+def test_a_row_whose_detail_ocr_lost_is_kept_beside_a_detailed_row_of_the_same_label():
+    """Two sub-periods of the subscription, the first's detail line read
+    as a speck (« s, »): it is still a row of the table, its 101,00 € part
+    of the subscription. The same label with its amount far from the
+    table (a summary) is not."""
+    def subscription_rows(*above: tuple[float, list[tuple[float, str]]]):
+        page = ocr_page(*above,
+                        (300, [(60, "Abonnement électricité (6 kVA)"), (420, "101,00 € HT")]),
+                        (309, [(62, "s,")]),
+                        (320, [(60, "Abonnement électricité (6 kVA)"), (420, "20,20 € HT")]),
+                        (329, [(62, "du 01/08/2025 au 30/09/2025 2 mois x 10,10 €/mois HT TVA 20 %")]))
+        return [i.amount for i in read_items(build_document([page])) if i.kind == "subscription"]
+
+    assert subscription_rows() == [101.0, 20.2]
+    summary = [(100, [(60, "Abonnement électricité (6 kVA)"), (420, "121,20 € HT")])] + \
+        [(120 + 12 * k, [(60, f"Ligne de texte numéro {k} sans montant")]) for k in range(5)]
+    assert subscription_rows(*summary) == [101.0, 20.2]

@@ -658,6 +658,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
     last_y = 0.0
     used: set[int] = set()
     pending: Line | None = None  # a label printed without its values (OCR split a row)
+    bare: list[Item] = []  # rows read without their detail
     for line in doc.lines:
         if line.index in used:
             continue
@@ -732,6 +733,8 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                 continue
             in_detail_table = columns is not None and not columns.summary and len(found) == 1
             if not (item.has_detail or in_detail_table):
+                if item.kind != "other":
+                    bare.append(item)
                 continue
             if item.kind == "other" and not item.has_detail:
                 continue
@@ -739,7 +742,22 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                     not (item.quantity or item.unit_price or item.vat_rate or item.vat_exempt):
                 continue
             items.append(item)
-    return items
+    return _with_siblings(items, bare)
+
+
+# Rows this close (in lines) to a detailed row of the same label are rows of its table.
+_SIBLING_LINES = 4
+
+
+def _with_siblings(items: list[Item], bare: list[Item]) -> list[Item]:
+    """`items` and the rows read without their detail (OCR lost it) that sit
+    right by a detailed row of the same label: a sub-period of the same
+    charge (`Abonnement électricité (6 kVA) 101,00 €` over the same label
+    at 20,20 € with its detail), not a summary printed apart."""
+    siblings = [b for b in bare if any(
+        i.page == b.page and i.kind == b.kind and fold(i.label) == fold(b.label)
+        and abs(i.line_index - b.line_index) <= _SIBLING_LINES for i in items)]
+    return sorted(items + siblings, key=lambda i: (i.page, i.line_index)) if siblings else items
 
 
 def read_vat_rows(doc: Document) -> list[VatRow]:
