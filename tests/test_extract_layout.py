@@ -10,6 +10,11 @@ from tasks.model import Page, Word
 from tests.extract_support import words_page
 
 
+def scan_document(words: list[Word]):
+    """The document of one scanned A4 page holding `words` (OCR boxes)."""
+    return build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+
+
 def test_words_become_lines_and_segments():
     page = words_page([
         [(40, "N° client"), (330, "Monsieur DUPONT Laurent")],
@@ -28,7 +33,7 @@ def test_a_dash_lying_low_in_its_line_stays_in_it():
     words = [Word("Électricité", 53.5, 190.2, 106.5, 198.4, 0.75), Word("verte", 110.1, 191.4, 138.2, 198.6, 0.93),
              Word("-", 142.3, 197.2, 145.4, 198.6, 0.93), Word("Prix", 149.5, 191.2, 169.9, 198.9, 0.97),
              Word("fixe", 173.7, 191.4, 192.9, 199.1, 0.97)]
-    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    doc = scan_document(words)
     assert [[s.text for s in line.segments] for line in doc.lines] == [["Électricité verte - Prix fixe"]]
 
 
@@ -42,7 +47,7 @@ def test_a_word_whose_box_a_speck_stretched_down_stays_in_its_line():
              Word("ÉDOUARD", 422.95, 111.56, 463.25, 121.63, 0.91),
              Word("HERRIOT", 466.85, 113.23, 502.36, 120.19, 0.91),
              Word("64100", 374.73, 124.99, 399.68, 131.95, 0.97), Word("BAYONNE", 403.28, 124.99, 440.7, 131.95, 0.96)]
-    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    doc = scan_document(words)
 
     assert [[s.text for s in line.segments] for line in doc.lines] == [
         ["Titulaire :", "M. MARTIN", "80 AVENUE ÉDOUARD HERRIOT"], ["64100 BAYONNE"]]
@@ -57,7 +62,7 @@ def test_a_word_whose_box_reaches_far_up_stays_in_its_line():
              Word("Denis", 404.0, 99.7, 429.6, 107.3, 0.96), Word("4491682", 49.9, 108.7, 95.3, 116.1, 0.96),
              # Above it, a line of its own whose bottom is not that baseline.
              Word("Relevé", 75.8, 86.0, 106.3, 92.0, 0.96)]
-    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    doc = scan_document(words)
 
     assert [[s.text for s in line.segments] for line in doc.lines] == [
         ["Relevé"], ["VOTRE NUMÉRO CLIENT", "Mme Denis"], ["4491682"]]
@@ -77,7 +82,7 @@ def test_words_that_landed_in_another_columns_row_return_to_their_line():
              w("votre", 286.5, 188.1, 308.3, 194.6, 0.97), w("facture", 311.7, 187.6, 341.7, 194.6, 0.96),
              w("Net", 246.9, 201.3, 263.2, 210.4, 0.97), w("à", 266.6, 200.6, 271.6, 208.0, 0.96),
              w("payer", 275.7, 202.5, 302.8, 209.5, 0.93)]
-    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    doc = scan_document(words)
 
     assert [[s.text for s in line.segments] for line in doc.lines] == [
         ["OFFRE"], ["Solde de votre facture"], ["Gaz vert - Prix variable"], ["Net à payer"]]
@@ -442,7 +447,7 @@ def test_a_value_beside_the_last_line_of_a_label_wrapped_over_another_columns_li
              Word("71648968301599", 182.81, 359.6, 253.1, 366.3, 0.93),
              Word("Puissance", 304.44, 355.54, 342.82, 362.73, 0.96), Word("souscrite", 346.18, 356.02, 381.93, 362.01, 0.96),
              Word("6,0", 425.83, 355.54, 437.58, 362.73, 0.93), Word("kVA", 441.18, 355.54, 455.58, 361.77, 0.9)]
-    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    doc = scan_document(words)
     assert extract_pdl(doc, collect_exclusions(doc)).value == "71648968301599"
 
 
@@ -459,7 +464,7 @@ def test_a_pdl_after_its_label_at_the_end_of_a_line_of_prose_its_first_group_box
              Word("3924", 57.82, 286.92, 79.41, 294.12, 0.96), Word("0002", 83.01, 286.92, 104.84, 294.12, 0.96),
              Word("26,", 109.16, 286.92, 122.11, 295.08, 0.96), Word("puissance", 125.95, 287.16, 170.57, 296.04, 0.97),
              Word("souscrite", 174.17, 287.16, 214.95, 294.12, 0.96)]
-    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    doc = scan_document(words)
     assert extract_pdl(doc, collect_exclusions(doc)).value == "63503924000226"
 
 
@@ -1222,7 +1227,7 @@ def test_a_dash_whose_row_went_to_a_taller_neighbour_returns_beside_its_words():
              w("à", 269.9, 190.3, 275.0, 197.5, 0.9), w("payer", 278.8, 187.9, 305.0, 199.2, 0.9),
              w(":", 309.5, 192.5, 311.0, 197.3, 0.9), w("60,18", 315.5, 189.6, 342.0, 198.5, 0.9),
              w("€", 345.2, 190.5, 351.0, 197.2, 0.9)]
-    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    doc = scan_document(words)
     assert [line.text for line in doc.lines][0].startswith("Électricité verte - Prix fixe")
     assert len(doc.lines) == 1
 

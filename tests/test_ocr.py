@@ -202,7 +202,7 @@ def test_print_on_a_dark_banner_of_a_scan_is_read(tmp_path):
     assert "F-2540861633" in text and "09/01/25" in text
 
     plain = image.convert("L").crop((0, image.height // 5, image.width, image.height))
-    assert imaging.invert_dark_boxes(plain, 200) is plain
+    assert imaging.clear_box_fills(plain, 200) is plain
 
 
 def test_text_pages_are_never_read(bill):
