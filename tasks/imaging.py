@@ -415,131 +415,15 @@ def darken_pale_print(image: Image.Image, *, min_share: float = 0.0003) -> Image
 
 def _dilate(mask: np.ndarray, reach: int) -> np.ndarray:
     """`mask` grown by `reach` pixels in every direction (a square)."""
-    return _grow(mask, reach, reach)
-
-
-def _grow(mask: np.ndarray, down: int, across: int) -> np.ndarray:
-    """`mask` grown by `down` pixels up and down and `across` left and right."""
     grown = mask.copy()
-    for shift in range(1, across + 1):
+    for shift in range(1, reach + 1):
         grown[:, shift:] |= mask[:, :-shift]
         grown[:, :-shift] |= mask[:, shift:]
     rows = grown.copy()
-    for shift in range(1, down + 1):
+    for shift in range(1, reach + 1):
         grown[shift:, :] |= rows[:-shift, :]
         grown[:-shift, :] |= rows[shift:, :]
     return grown
-
-
-def _shrink(mask: np.ndarray, down: int, across: int) -> np.ndarray:
-    """`mask` eroded as `_grow` grows it; beyond the edges counts as inside."""
-    return ~_grow(~mask, down, across)
-
-
-# ------------------------------------------------------------ filled boxes
-
-# A box is filled where this share of its surroundings (~3 mm) is darker
-# than the paper by BOX_FILL_CONTRAST (0-255) or more: a banner's or a
-# header row's fill, its print between. Print on paper, however bold,
-# covers less than half; a pale tint is left to Tesseract.
-BOX_FILL_CONTRAST = 40
-BOX_FILL_SHARE = 0.6
-# Smallest box worth clearing (mm): a line of print's height with some
-# padding, a couple of words' width. Bold print and logos are smaller.
-BOX_MIN_MM = (4.0, 15.0)
-# Gaps in a box's fill that its print leaves (mm): big bold letters.
-BOX_GAP_MM = 1.5
-# The box's edge, where the cleared and untouched parts meet, is painted
-# paper this wide (mm) on either side: a dark sliver left there would join
-# lines of print into a band too tall to read again (tasks/ocr_missed.py).
-BOX_EDGE_MM = 0.6
-# Print and fill this far apart (0-255) at least: else the box holds no print.
-BOX_PRINT_CONTRAST = 40
-
-
-def clear_box_fills(image: Image.Image, dpi: float, *, size: int = 500) -> Image.Image:
-    """The page with the print of its filled boxes made dark on paper.
-
-    Banners and header rows print white, pale or dark text on a dark or
-    grey fill (« Facture n° … » over a black band). Tesseract binarises the
-    page as a whole, or takes a large grey box for a picture, and loses such
-    print. Boxes are found on a reduced copy (~45 dpi): mostly darker than
-    the paper around, gaps left by big letters filled, smaller than
-    BOX_MIN_MM dropped (bold print, logos). In each, the fill is mapped to
-    paper and the print, lighter or darker than it, to black; the box's
-    edges are painted paper."""
-    small, factor = _reduced(image, size)
-    grey = np.asarray(small)
-    paper = int(np.median(grey[::4, ::4]))
-    px_mm = dpi / 25.4 / factor
-    fill = grey < paper - BOX_FILL_CONTRAST
-    if not fill.any():
-        return image
-    reach = max(1, round(1.5 * px_mm))
-    around = Image.fromarray(fill.astype(np.uint8) * 255).filter(ImageFilter.BoxBlur(reach))
-    gap = max(1, round(BOX_GAP_MM * px_mm))
-    down, across = (max(1, round(mm * px_mm / 2)) for mm in BOX_MIN_MM)
-    boxes = _shrink(_grow(np.asarray(around) >= BOX_FILL_SHARE * 255, gap, gap), gap, gap)
-    boxes = _grow(_shrink(boxes, down, across), down, across)
-    if not boxes.any():
-        return image
-    edge = max(1, round(BOX_EDGE_MM * px_mm))
-    out = image.copy()
-    sx, sy = image.width / small.width, image.height / small.height
-    for top, bottom, left, right in _rectangles(boxes, fill):
-        # The box and a rim of `edge` around it, in the page's pixels.
-        outer = (max(0, left - edge), max(0, top - edge), min(fill.shape[1], right + edge),
-                 min(fill.shape[0], bottom + edge))
-        box = tuple(round(v * (sx if k % 2 == 0 else sy)) for k, v in enumerate(outer))
-        inner = tuple(round(v * (sx if k % 2 == 0 else sy)) - box[k % 2]
-                      for k, v in enumerate((left, top, right, bottom)))
-        part = image.crop(box)
-        values = np.asarray(part.crop(inner))
-        ink, fill_level, light = np.percentile(values, (1, 50, 99))
-        if light - fill_level > fill_level - ink:
-            ink = light  # white or pale print on a dark fill
-        cleared = Image.new("L", part.size, paper)  # the rim: paper
-        if abs(fill_level - ink) >= BOX_PRINT_CONTRAST:
-            lut = [round(min(1.0, max(0.0, (v - ink) / (fill_level - ink))) * paper) for v in range(256)]
-            cleared.paste(part.crop(inner).point(lut), inner[:2])
-        out.paste(cleared, box[:2])
-    return out
-
-
-def _rectangles(boxes: np.ndarray, fill: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """(top, bottom, left, right) of each box of `boxes`, taken out to its
-    own edge (found on a share of fill around, a box falls short of it),
-    when it is filled along its edges."""
-    found = []
-    height, width = fill.shape
-    for top, bottom in spans(boxes.any(axis=1)):
-        for left, right in spans(boxes[top:bottom].any(axis=0)):
-            while top > 0 and fill[top - 1, left:right].mean() >= BOX_FILL_SHARE:
-                top -= 1
-            while bottom < height and fill[bottom, left:right].mean() >= BOX_FILL_SHARE:
-                bottom += 1
-            while left > 0 and fill[top:bottom, left - 1].mean() >= BOX_FILL_SHARE:
-                left -= 1
-            while right < width and fill[top:bottom, right].mean() >= BOX_FILL_SHARE:
-                right += 1
-            # Filled along its edges, one side aside (a band may run off the
-            # scan's edge): a box, not bold print.
-            edges = (fill[top, left:right], fill[bottom - 1, left:right], fill[top:bottom, left],
-                     fill[top:bottom, right - 1])
-            if sum(e.mean() >= BOX_FILL_SHARE for e in edges) >= 3:
-                found.append((top, bottom, left, right))
-    return found
-
-
-def spans(present: np.ndarray, max_gap: int = 0) -> list[tuple[int, int]]:
-    """[start, end) runs of True in `present`, gaps of up to `max_gap` bridged."""
-    idx = np.nonzero(present)[0]
-    if not len(idx):
-        return []
-    breaks = np.nonzero(np.diff(idx) > max_gap + 1)[0]
-    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
-    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
-    return list(zip(starts.tolist(), ends.tolist()))
 
 
 # ------------------------------------------------------------------ skew

@@ -1,8 +1,7 @@
 """OCR stage: pages that carry an image (scans, photos) become words.
 
 For each page: on a photo the sheet is found, cut out of its background and
-its perspective undone; on a scan, the fill of boxes (banners, header
-rows) is cleared, their print made dark on paper; uneven light is evened out; pale grey print
+its perspective undone; uneven light is evened out; pale grey print
 (labels) is darkened where it stands on plain paper; the direction and skew
 of the text lines are measured on the ink and corrected; an upside-down
 page is turned (ascender/descender asymmetry); the image is brought to the
@@ -182,11 +181,6 @@ def prepare(image, dpi: float) -> _Prepared:
         factor = TARGET_DPI / dpi if not (MIN_DPI <= dpi <= MAX_DPI) else 1.0
         image = imaging.clear_rim(imaging.straighten(image, quad, scale=factor))
         dpi *= factor
-    else:
-        # A scan's filled boxes are cleared before the light is evened out,
-        # which would take their fill for shaded paper. (On a photo, light
-        # and shade vary too much for a level to tell a fill from a shadow.)
-        image = imaging.clear_box_fills(image, dpi)
     # Dividing by the paper's brightness costs about as much as the rest of
     # the preparation: only where the light is uneven. A photo's light
     # always is, if only in a corner the test over the page's centre misses;

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from tasks import tesseract
-from tasks.imaging import long_runs, spans
+from tasks.imaging import long_runs
 
 # The pieces, stacked, are read as one block of text.
 PSM = 6
@@ -139,11 +139,11 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
         size = float(np.median([w.height for w in sure])) / factor
         low, high = max(low, MIN_SIZE_RATIO * size), min(high, MAX_SIZE_RATIO * size)
     pieces = []
-    for top, bottom in spans(ink.any(axis=1), max_gap=1):
+    for top, bottom in _spans(ink.any(axis=1), max_gap=1):
         if not low <= bottom - top <= high:
             continue
         band = ink[top:bottom]
-        for left, right in spans(band.any(axis=0), max_gap=round(SPLIT_GAP_IN * work_dpi)):
+        for left, right in _spans(band.any(axis=0), max_gap=round(SPLIT_GAP_IN * work_dpi)):
             if right - left < MIN_WIDTH_IN * work_dpi or band[:, left:right].sum() < MIN_INK_PIXELS:
                 continue
             rows = np.nonzero(band[:, left:right].any(axis=1))[0]
@@ -197,3 +197,14 @@ def _subsequence(short: str, long: str) -> bool:
 
 def _alnum(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
+
+
+def _spans(present: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
+    """[start, end) runs of True in `present`, gaps of up to `max_gap` bridged."""
+    idx = np.nonzero(present)[0]
+    if not len(idx):
+        return []
+    breaks = np.nonzero(np.diff(idx) > max_gap + 1)[0]
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
+    return list(zip(starts.tolist(), ends.tolist()))

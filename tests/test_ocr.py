@@ -179,32 +179,6 @@ def test_a_photo_is_never_cut_in_strips(bill, tmp_path, monkeypatch):
     assert "11366870047528" in text_of(page)
 
 
-def test_print_on_a_dark_banner_of_a_scan_is_read(tmp_path):
-    """« Facture n° … / Émise le … » printed white on a black band across
-    the top of a scanned page: the band is turned negative before OCR, so
-    the number and the date are read. A page without such a band is left
-    as it is, bold titles included."""
-    import weasyprint
-
-    from tasks import imaging
-
-    html = ("<html><style>@page{size:A4;margin:0} body{margin:0;font-family:'DejaVu Sans';font-size:11pt}"
-            ".band{background:#111;color:#fff;height:90pt;padding:20pt 40pt;text-align:right}"
-            "h1{font-size:26pt;margin:30pt 40pt}</style><body>"
-            "<div class='band'>Facture n° F-2540861633<br>Émise le 09/01/25</div>"
-            "<h1>Bonjour Karim !</h1><p style='margin:0 40pt'>Voici votre facture de gaz.</p></body></html>")
-    path = tmp_path / "band.pdf"
-    weasyprint.HTML(string=html).write_pdf(path)
-    with pdfium.open_pdf(path) as pdf:
-        image = pdf.render(0, 200)
-    page = ocr_page(scanned(image))
-    text = " ".join(w.text for w in page.words)
-    assert "F-2540861633" in text and "09/01/25" in text
-
-    plain = image.convert("L").crop((0, image.height // 5, image.width, image.height))
-    assert imaging.clear_box_fills(plain, 200) is plain
-
-
 def test_text_pages_are_never_read(bill):
     reference, image = bill
     text_page = copy.deepcopy(reference)
