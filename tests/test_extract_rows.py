@@ -509,3 +509,19 @@ def test_a_row_whose_detail_ocr_lost_is_kept_beside_a_detailed_row_of_the_same_l
     summary = [(100, [(60, "Abonnement électricité (6 kVA)"), (420, "121,20 € HT")])] + \
         [(120 + 12 * k, [(60, f"Ligne de texte numéro {k} sans montant")]) for k in range(5)]
     assert subscription_rows(*summary) == [101.0, 20.2]
+
+
+def test_a_speck_read_as_a_minus_before_a_subscription_or_the_ttc_total_of_a_scan():
+    """« 45 jours 0,4103 €/jour -18,46 € » and « Montant TTC -613,05 € »:
+    a subscription at a positive price is no credit, and a TTC total is
+    of the HT total's sign when its size adds up; a discount stays negative."""
+    page = ocr_page((200, [(60, "Désignation"), (250, "Qté"), (330, "Prix HT"), (420, "Total HT")]),
+                    (214, [(60, "Abonnement électricité"), (250, "45 jours"), (330, "0,4103 €/jour"),
+                           (420, "-18,46 €")]),
+                    (228, [(60, "Remise fidélité"), (250, "1 mois"), (330, "2,00 €/mois"), (420, "-2,00 €")]))
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.amount) for i in items] == [("subscription", 18.46), ("discount", -2.0)]
+    rows = [[(40, "Total HT"), (300, "527,47 €")], [(40, "TVA"), (300, "85,58 €")],
+            [(40, "Montant TTC"), (300, "-613,05 €")]]
+    analysis = extract_invoice([words_page(rows, source="ocr", conf=0.92)], strict=False)
+    assert analysis["total_ttc_eur"] == 613.05

@@ -6,6 +6,7 @@ the bill itself is inconsistent: the analyse stage reports that."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
@@ -226,6 +227,12 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     base_sum = round(sum(r.base for r in vat_rows), 2) if vat_rows and all(r.base is not None for r in vat_rows) \
         else None
     vat_seen = vat if vat is not None else vat_sum
+    if ttc is not None and ttc < 0 < (ht or 0) and _is_ocr(d, "total_ttc_eur") \
+            and (close(ht + vat_seen, -ttc, abs_tol=0.03) if vat_seen is not None else -ttc >= ht):
+        # A speck before the TTC total read as a minus (`Montant TTC ee -613,05 €`):
+        # a bill's totals share their sign.
+        d.set("total_ttc_eur", replace(d.cand("total_ttc_eur"), value=-ttc))
+        ttc = -ttc
     # An HT total read by OCR that neither the lines nor the TTC less the VAT bear out.
     unborne = ht is not None and _is_ocr(d, "total_ht_eur") and not (lines_sum is not None and close(lines_sum, ht)) \
         and not (vat_seen is not None and ttc is not None and close(ht + vat_seen, ttc, abs_tol=0.03))

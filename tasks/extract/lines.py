@@ -370,6 +370,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         return None
     if kind == "discount" and amount > 0:
         amount = -amount
+    elif kind == "subscription" and amount < 0 and ocr_row(line) and (quantity or 0) > 0 and (price or 0) > 0:
+        amount = -amount  # a speck before the amount read as a minus: a positive price credits nothing
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
                                                                     rel=0.006, abs_tol=0.02)
     repaired = False
