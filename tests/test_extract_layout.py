@@ -122,6 +122,10 @@ def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     assert offer("Gaz Fixe Lan") == "Gaz Fixe 1 an"
     assert offer("Gaz Fixe2 ans") == "Gaz Fixe 2 ans"
     assert offer("Lanterne Verte") == "Lanterne Verte"
+    # A dash before the duration's unit, a speck between two words.
+    assert offer("Gaz Fixe 2-ans") == "Gaz Fixe 2 ans"
+    assert offer("Électricité et gaz verts - Prix . fixe") == "Électricité et gaz verts - Prix fixe"
+    assert offer("Tempo-2 Online") == "Tempo-2 Online"
 
 
 def test_value_under_its_label_not_the_far_column():

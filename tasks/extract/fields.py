@@ -119,6 +119,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
         # (`Gaz Fixe Lan`, `Gaz Fixe2 ans`).
         t = re.sub(r"(?<=[A-Za-zÀ-ÿ])(\d{1,2}) ?(ans?)\b", r" \1 \2", t)
         t = re.sub(r"(?<=\s)[lLI|] ?(ans?)\b", r"1 \1", t)
+        # A speck between two words (`Prix . fixe`), a dash before a duration's unit (`2-ans`).
+        t = re.sub(r"(?<=\w)\s+[.,·'`]\s+(?=\w)", " ", re.sub(r"(?<=\d)-(ans?)\b", r" \1", t))
     quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
     if quoted:
         value = quoted.group(1).strip()
