@@ -285,8 +285,10 @@ def _indexes_of_difference(line: Line, tokens: list[tuple[str, object, float]]) 
     pairs = [(x, y) for i, x in enumerate(values) for y in values[i + 1:] if _prints_difference(line, y - x)]
     if len(pairs) != 1:
         return None
-    (x, y), start, end = pairs[0], natures[0] if len(natures) == 2 else None, natures[-1] if natures else None
-    return Point(days[0], x, start, 0), Point(days[1], y, end, 1)
+    (x, y), = pairs
+    # One nature is the end index's (as `_pair_points` gives it); two, one each.
+    start_nature = natures[0] if len(natures) == 2 else None
+    return Point(days[0], x, start_nature, 0), Point(days[1], y, natures[-1] if natures else None, 1)
 
 
 def _prints_difference(line: Line, delta: float) -> bool:

@@ -177,9 +177,7 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
     hits = []
     for seg in doc.segments:
         own = [h for h in match_in(seg, patterns, field=field) if not _excluded(h)]
-        for joined in (_wrapped_label(doc, seg), _split_label(doc, seg)):
-            if joined is None:
-                continue
+        for joined in _joined_labels(doc, seg):
             for h in match_in(joined, patterns, field=field):
                 if h.start < len(seg.text) <= h.end and not _excluded(h) and \
                         not any(o.start == h.start and o.end >= h.end for o in own):
@@ -194,24 +192,21 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
 SPLIT_LABEL_GAP = 2.0
 
 
-def _split_label(doc: Document, seg: Segment) -> Segment | None:
-    """An OCR segment joined with the next one on its line, when that stands
-    close enough to be the rest of a label."""
-    right = doc.right_of(seg) if seg.ocr else []
-    if not right or right[0].x0 - seg.x1 > SPLIT_LABEL_GAP * seg.height:
-        return None
-    return placed(seg.words + right[0].words, seg)
-
-
-def _wrapped_label(doc: Document, seg: Segment) -> Segment | None:
-    """`seg` joined with the next line of its cell, if any (once per document)."""
+def _joined_labels(doc: Document, seg: Segment) -> tuple[Segment, ...]:
+    """`seg` joined with the next line of its cell, and (OCR) with the next
+    segment on its line when that stands close enough to be the rest of a
+    label: the pieces a label may have been cut into (once per document)."""
     key = id(seg)
-    if key not in doc.wrapped_labels:
+    if key not in doc.joined_labels:
+        joined = []
         nxt = _wrapped_next(doc, seg, label_ok=True)
-        doc.wrapped_labels[key] = None if nxt is None else placed(seg.words + nxt.words, seg)
-    return doc.wrapped_labels[key]
-
-
+        if nxt is not None:
+            joined.append(placed(seg.words + nxt.words, seg))
+        right = doc.right_of(seg) if seg.ocr else []
+        if right and right[0].x0 - seg.x1 <= SPLIT_LABEL_GAP * seg.height:
+            joined.append(placed(seg.words + right[0].words, seg))
+        doc.joined_labels[key] = tuple(joined)
+    return doc.joined_labels[key]
 
 
 def contains_term(text_folded: str, patterns: tuple[re.Pattern, ...]) -> bool:

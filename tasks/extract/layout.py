@@ -109,9 +109,10 @@ class Line:
 class Document:
     pages: list[Page]
     lines: list[Line]
-    # Each segment joined with the next line of its cell, keyed by id(segment):
-    # the same for every field's labels (tasks/extract/labels.find_labels).
-    wrapped_labels: dict[int, Segment | None] = field(default_factory=dict, repr=False, compare=False)
+    # Each segment joined with the pieces a label may have been cut into,
+    # keyed by id(segment): the same for every field's labels
+    # (tasks/extract/labels.find_labels).
+    joined_labels: dict[int, tuple[Segment, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def segments(self) -> Iterator[Segment]:
