@@ -150,7 +150,7 @@ def ocr_page(page: Page, *, lang: str = "fra", timeout_s: float = 60, strips: in
     scale = 72.0 / prepared.dpi
     words = []
     for w in found:
-        if speck(w):
+        if speck(w) or edge_shadow(w, width_px, height_px):
             continue
         x0, y0, x1, y1 = _turn_box(w.left, w.top, w.left + w.width, w.top + w.height, turn, width_px, height_px)
         words.append(Word(without_box_edges(w.text), round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2),
@@ -257,6 +257,17 @@ def speck(word: tesseract.TessWord) -> bool:
     return len(text) == 1 and text.isalpha() and word.conf < 30
 
 
+def edge_shadow(word: tesseract.TessWord, width: int, height: int) -> bool:
+    """Letters Tesseract made out of the scanner's shadow along the page's
+    edge (`ten`, `host` a point wide at the very left), read with little
+    confidence: no bill prints within 1 % of the sheet's edge."""
+    if word.conf >= 50:
+        return False
+    margin_x, margin_y = 0.01 * width, 0.01 * height
+    return word.left + word.width <= margin_x or word.left >= width - margin_x \
+        or word.top + word.height <= margin_y or word.top >= height - margin_y
+
+
 def without_box_edges(text: str) -> str:
     """A word without the box edge, underline or speck Tesseract glued to it
     (`_52308597446577`, `Total|`, `‘6505749`): a PDL or an amount must start
@@ -264,8 +275,9 @@ def without_box_edges(text: str) -> str:
     layout, which drops bars and underscores as box edges."""
     if any(c.isalnum() for c in text):
         text = text.strip("_|")
-        # A speck read as a quote before a number (`‘6505749`): no number starts so.
-        return re.sub(r"^[‘’'`]+(?=\d)", "", text)
+        # A speck read as a quote before a number or word (`‘6505749`, `‘du`): no
+        # number or word starts so; a straight quote may open a quoted name (`'Offre'`).
+        return re.sub(r"^(?:[‘’`]+(?=\w)|'+(?=\d))", "", text)
     return text
 
 

@@ -1413,3 +1413,49 @@ def test_a_fee_whose_vat_rate_stands_alone_under_it_is_a_line_item():
     assert (fee.amount, fee.vat_rate) == (7.5, 20.0)
     rows = [[(40, "Frais de relance"), (420, "7,50 € HT")], [(40, "TVA 20 % sur 452,48 €"), (420, "90,50 €")]]
     assert not [i for i in read_items(build_document([words_page(rows, source="ocr", conf=0.9)])) if i.kind == "fee"]
+
+
+def test_a_few_short_words_of_a_flat_scan_do_not_tilt_their_zone():
+    """Two lines of a flat scan as Tesseract boxed them (bold amounts
+    taller, `mars` without ascenders): a zone's five to nine slopes between
+    short neighbours scatter by a few hundredths, and their median must not
+    shear the line into pieces when the page around it is flat."""
+    noisy = [("Votre", 57.1, 217.11, 81.09, 224.07), ("facture", 85.89, 216.87, 117.79, 224.07),
+             ("n°", 122.83, 217.11, 131.95, 223.83), ("20253494071", 137.22, 217.11, 198.4, 228.39),
+             ("du", 204.16, 216.87, 214.95, 224.07), ("9", 219.99, 217.11, 224.55, 224.07),
+             ("mars", 229.59, 219.03, 251.66, 224.07), ("2025", 256.7, 217.11, 278.53, 224.07),
+             ("s'élève", 283.57, 216.39, 314.75, 226.23), ("à", 318.83, 216.63, 323.63, 224.07),
+             ("82,71", 328.67, 214.95, 364.41, 225.75), ("€", 371.13, 214.95, 378.81, 224.07),
+             ("TTC.", 385.04, 214.95, 413.83, 224.07), ("Elle", 419.35, 216.87, 436.14, 224.07),
+             ("couvre", 440.94, 219.03, 471.17, 224.07), ("la", 475.97, 217.11, 483.65, 224.07),
+             ("période", 488.2, 216.63, 522.51, 225.99), ("du", 527.31, 217.11, 538.1, 224.31),
+             ("14/01/25", 58.3, 231.27, 96.92, 242.06), ("au", 100.76, 233.19, 111.08, 238.22),
+             ("07/03/25.", 114.67, 231.03, 156.9, 238.94), ("À", 160.5, 229.59, 167.21, 238.22),
+             ("régler", 170.33, 230.79, 197.92, 240.14), ("par", 201.04, 233.19, 216.15, 240.14),
+             ("virement", 219.03, 229.59, 259.82, 238.22), ("avant", 262.93, 231.99, 287.64, 238.22),
+             ("le", 291.0, 231.03, 298.44, 238.22), ("19/03/25.", 303.0, 231.27, 344.26, 238.94)]
+    words = [Word(t, x0, y0, x1, y1, 0.96) for t, x0, y0, x1, y1 in noisy]
+    for row in range(30):  # the rest of the page: flat lines, then lines a photo's perspective tilts
+        y, slope = 300 + row * 16, 0.004 if row >= 15 else 0.0
+        words += [Word(t, x, y + slope * x, x + 30, y + 7 + slope * x, 0.96)
+                  for t, x in (("Ligne", 60), ("TEXTE", 100), ("PLAT", 140), ("SANS", 180), ("PENTE", 220))]
+    doc = scan_document(words)
+    texts = [line.text for line in doc.lines[:2]]
+    assert texts == ["Votre facture n° 20253494071 du 9 mars 2025 s'élève à 82,71 € TTC. Elle couvre la période du",
+                     "14/01/25 au 07/03/25. À régler par virement avant le 19/03/25."]
+
+
+def test_a_mark_glued_before_a_caption_and_a_total_captioned_under_its_value():
+    """`-Offre` (a speck glued to the caption) still captions the offer; in
+    a row of captions under their values, « MONTANT TTC DE LA FACTURE »
+    captions the amount over it."""
+    from tasks.extract.fields import extract_offer, extract_totals
+
+    page = words_page([[(40, "-Offre"), (120, "Gaz Fixe lan")]], source="ocr", conf=0.9)
+    assert extract_offer(build_document([page]), []).value == "Gaz Fixe 1 an"
+    page = words_page([
+        [(40, "FA-2025-1473146"), (160, "05/08/2025"), (300, "199,61 €"), (440, "25/08/2025")],
+        [(40, "NUMERO DE FACTURE"), (160, "DATE D'EMISSION"), (300, "MONTANT TTC DE LA FACTURE"),
+         (440, "DATE LIMITE DE PAIEMENT")],
+    ], source="ocr", conf=0.9)
+    assert [c.value for c in extract_totals(build_document([page]))["total_ttc"]] == [199.61]

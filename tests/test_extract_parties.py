@@ -50,12 +50,15 @@ def test_client_number_without_spaces_and_next_to_client():
     ("Monsieur DUPONT Laurent", "Laurent Dupont"), ("M. et Mme Jean-Pierre MEYER", "Jean-Pierre Meyer"),
     ("MME NADIA GIRARD", "Nadia Girard"), ("M. ET MME THOMAS CHEVALIER", "Thomas Chevalier"),
     ("Madame GIRARD Thi Lan", "Thi Lan Girard"), ("Mlle Élodie KOWALSKI", "Élodie Kowalski"),
+    # A speck read as a quote before the civility, a civility's letter misread by OCR.
+    ("‘M. Théo Simon", "Théo Simon"), ("Madarne Maëlle Caron", "Maëlle Caron"), ("Monsleur Jean Dupont", "Jean Dupont"),
+    ("Madeleine PETIT", "Madeleine Petit"),  # a first name, no civility
 ])
 def test_names_without_civility(raw, name):
     assert format_name(raw) == name
 
 
-@pytest.mark.parametrize("caption", ["Titulaire :", "Titulaire", "Vos Références", "Mes informations"])
+@pytest.mark.parametrize("caption", ["Titulaire :", "Titulaire", "Vos Références", "Mes informations", "Bât. B", "APPT 12"])
 def test_a_caption_above_an_address_block_is_no_name(caption):
     assert format_name(caption) is None
 
@@ -231,6 +234,23 @@ def test_a_street_line_that_lost_its_name_gives_no_address():
     assert found["name"].value == "Julien Rousseau" and found["address"] is None
     rows[1] = [(338, "84 bis rue des Acacias")]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == "84 bis rue des Acacias, 51100 Reims"
+
+
+def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_without_its_letter_no_address():
+    """« 80 ter boulevard du Général de » / « Gaulle »: a line ending with a
+    particle goes on on the next. « Bât. » whose « B » OCR lost: the address
+    would be another flat's, so it is unknown; the name stands."""
+    rows = [[(338, "M. Olivier Henry")], [(338, "Appt 12")], [(338, "80 ter boulevard du Général de")],
+            [(338, "Gaulle")], [(338, "64500 Saint-Jean-de-Luz")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Appt 12, 80 ter boulevard du Général de Gaulle, 64500 Saint-Jean-de-Luz"
+    rows = [[(338, "MADAME FRANÇOISE MARTINEZ")], [(338, "BÂT.")], [(338, "82 CHEMIN ÉDOUARD HERRIOT")],
+            [(338, "84800 L'ISLE-SUR-LA-SORGUE")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Françoise Martinez" and found["address"] is None
+    rows[1] = [(338, "BÂT. B")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Bât. B, 82 chemin Édouard Herriot, 84800 L'Isle-sur-la-Sorgue"
 
 
 @pytest.mark.parametrize(("label", "value", "expected"), [

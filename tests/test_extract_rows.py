@@ -1,13 +1,15 @@
 """Table rows and readings that a bill's layout or OCR wrapped, cut or
 misread: cells over two lines, a rate whose `%` went to the line under, a
 label's word off by one letter, an amount that lost its comma."""
+from dataclasses import replace
+
 from tasks.extract.energy import option_from_readings, read_readings
 from tasks.extract.fields import extract_offer
 from tasks.extract.identifiers import extract_pce
 from tasks.extract.invoice import extract_invoice
 from tasks.extract.layout import build_document, column_flow
-from tasks.extract.lines import read_items
-from tasks.extract.sections import Sections
+from tasks.extract.lines import read_items, read_vat_rows
+from tasks.extract.sections import Sections, heading_energy
 from tasks.model import Page, Word
 from tests.extract_support import pdf_pages, words_page
 
@@ -525,3 +527,105 @@ def test_a_speck_read_as_a_minus_before_a_subscription_or_the_ttc_total_of_a_sca
             [(40, "Montant TTC"), (300, "-613,05 €")]]
     analysis = extract_invoice([words_page(rows, source="ocr", conf=0.92)], strict=False)
     assert analysis["total_ttc_eur"] == 613.05
+
+
+def test_a_speck_read_as_a_minus_before_a_consumption_is_no_credit_unless_its_label_says_so():
+    """« 357 kWh à 12,67 c€/kWh -45,23 »: energy at a positive price is
+    billed, not credited; « Régularisation consommation » may credit it."""
+    page = ocr_page((200, [(60, "Désignation"), (250, "Qté"), (330, "Prix HT"), (420, "Total HT")]),
+                    (214, [(60, "Part variable heures pleines"), (250, "357 kWh"), (330, "0,1267 €/kWh"),
+                           (420, "-45,23 €")]),
+                    (228, [(60, "Régularisation consommation"), (250, "100 kWh"), (330, "0,1267 €/kWh"),
+                           (420, "-12,67 €")]))
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.amount) for i in items] == [("consumption_hp", 45.23), ("consumption", -12.67)]
+
+
+def test_a_detail_line_with_its_commas_lost_or_its_vat_glued_still_details_its_row():
+    """`50 jours x 03143 €/jour HT TVA55%` under `Abonnement … 15,72 € HT`:
+    the price that makes the amount from the quantity once its comma is put
+    back, 5,5 % for `TVA55%`; `&.1396` a price whose units' 0 was misread;
+    a speck line (`cie`) between a row and its detail."""
+    page = ocr_page((100, [(60, "Abonnement électricité (6 kVA)"), (420, "15,72 € HT")]),
+                    (110, [(62, "du 23/06/2024 au 11/08/2024 50 jours x 03143 €/jour HT TVA55%")]),
+                    (124, [(60, "Électricité verte locale - heures creuses"), (420, "23,73 € HT")]),
+                    (134, [(62, "du 23/06/2024 au 11/08/2024 170 kWh x &.1396 €/kWh HT TVA 20 %")]),
+                    (148, [(60, "Accise sur le gaz naturel"), (420, "8,41 € HT")]),
+                    (156, [(300, "cie")]),
+                    (164, [(62, "du 23/06/2024 au 11/08/2024 514 kWh x 0.01637 €/kWh HT TVA20%")]))
+    page.words = [replace(w, conf=0.42) if w.text == "cie" else w for w in page.words]
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.unit_price, i.vat_rate, i.checked) for i in items] == [
+        ("subscription", 0.3143, 5.5, True), ("consumption_hc", 0.1396, 20.0, True), ("accise", 0.01637, 20.0, True)]
+
+
+def test_a_price_whose_unit_ocr_read_as_a_last_digit_makes_the_amount_to_the_cent_without_it():
+    """`0,18476 GkWh` for `0,1847 €/kWh` × 2 002 kWh = 369,77 €: the last
+    digit is the misread `€`; a true five-decimal price that makes the amount
+    to the cent keeps it."""
+    def price(detail: str, amount: str) -> float:
+        page = ocr_page((100, [(60, "Consommation heures pleines"), (420, amount)]), (110, [(62, detail)]))
+        [item] = read_items(build_document([page]))
+        return item.unit_price
+
+    assert price("du 01/10/2023 au 30/09/2024 2 002 kWh x 0,18476 GkWh", "369,77 €") == 0.1847
+    assert price("du 01/10/2023 au 30/09/2024 2 002 kWh x 0,18476 €/kWh", "369,89 €") == 0.18476
+
+
+def test_a_cta_row_is_borne_out_by_its_rate_of_its_base():
+    """`20,8 % x 20,23 €` and 4,21 €: the row holds without quantity or VAT;
+    its rate's or base's comma lost (`2193 %`, `834€`), or its amount's
+    (`171€` for 1,71 €), it still holds."""
+    page = ocr_page((100, [(60, "Contribution tarifaire d'acheminement (CTA)"), (250, "24/02/24"), (300, "31/03/24"),
+                           (340, "20,8 % x 20,23€"), (430, "4,21 €")]),
+                    (114, [(60, "Contribution tarifaire d'acheminement"), (420, "5,69 € HT")]),
+                    (124, [(62, "du 01/12/2023 au 31/01/2024 2193 % x 25.94€ TVAS,5 %")]),
+                    (138, [(60, "Contribution tarifaire d'acheminement"), (420, "1,73 € HT")]),
+                    (148, [(62, "du 23/06/2024 au 11/08/2024 20.8 % x 834€ TVASS %")]),
+                    (162, [(60, "CTA (20,8 % x 8,21€)"), (250, "24/10/2025 au 09/12/2025"), (420, "171€")]))
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.amount, i.checked) for i in items] == [("cta", 4.21, True), ("cta", 5.69, True),
+                                                              ("cta", 1.73, True), ("cta", 1.71, True)]
+    # A rate that makes no amount of its base proves nothing.
+    page = ocr_page((100, [(60, "Contribution tarifaire d'acheminement"), (250, "21,93 % x 14,44€"), (420, "9,99 €")]))
+    assert [i.checked for i in read_items(build_document([page]))] in ([], [False])
+
+
+def test_a_row_billed_by_the_day_whose_label_ocr_glued_is_a_subscription():
+    page = ocr_page((100, [(60, "Partfixe gazT1"), (250, "47 jours"), (330, "0,2643 €/jour"), (420, "12,42 €"),
+                           (480, "20%")]))
+    [item] = read_items(build_document([page]))
+    assert (item.kind, item.amount) == ("subscription", 12.42)
+
+
+def test_a_speck_or_a_glued_mark_before_a_vat_row_or_a_heading_hides_neither():
+    """`. TVA à 5,5 %` (a dot its own word), `TVAà 20 %` (glued), `‘Électricité`,
+    `- Électricité`: VAT rows are no lines and count in the VAT, and the
+    section under the heading is the heading's energy."""
+    page = ocr_page((80, [(60, "‘Électricité")]),
+                    (94, [(60, "CTA"), (250, "01/07/2025 31/07/2025"), (420, "3,17 €"), (480, "5,5 %")]),
+                    (108, [(60, "Total HT"), (420, "3,17 €")]),
+                    (122, [(52, "."), (60, "TVA à 5,5 % (base 3,17 €)"), (420, "0,17 €")]),
+                    (136, [(60, "TVAà 20 % (base 0,00 €)"), (420, "0,00 €")]))
+    doc = build_document([page])
+    items = read_items(doc, Sections(doc))
+    assert [(i.kind, i.amount, i.energy) for i in items] == [("cta", 3.17, "electricite")]
+    assert Sections(doc).of_line(doc.lines[1]) == "electricite"
+    assert heading_energy("- Électricité") == "electricite"
+    assert [(r.rate, r.base, r.vat) for r in read_vat_rows(doc)] == [(5.5, 3.17, 0.17), (20.0, 0.0, 0.0)]
+
+
+def test_a_misread_price_on_an_unchecked_line_neither_averages_nor_replaces_the_registers_price():
+    """Gas billed on a checked line at 0,0664 €/kWh, and a garbled line
+    whose `1,00` and `981 €` make nothing: the price is the checked line's,
+    not an average skewed by the misreading. Two checked lines over
+    sub-periods average to what the bill applied."""
+    def gas_price(second: list[tuple[float, str]]) -> float | None:
+        rows = [[(40, "Gaz naturel")],
+                [(40, "Consommation de gaz"), (220, "4 660 kWh"), (300, "0,0664 €/kWh"), (420, "309,42 €")],
+                second]
+        return extract_invoice([words_page(rows, source="ocr", conf=0.92)], strict=False)["gas"]["unit_price_kwh_ht_eur"]
+
+    assert gas_price([(40, "Gaz naturel 31/12/2023"), (300, "1,00 €/kWh"), (420, "981 €"), (480, "20 %")]) == 0.0664
+    assert gas_price([(40, "Consommation de gaz"), (220, "1 000 kWh"), (300, "0,0700 €/kWh"), (420, "70,00 €")]) \
+        == round((309.42 + 70.0) / 5660, 5)

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from tasks import imaging, tesseract
-from tasks.ocr import speck, without_box_edges
+from tasks.ocr import edge_shadow, speck, without_box_edges
 from tasks.errors import StageTimeout
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -275,10 +275,21 @@ def test_specks_are_dropped_and_words_kept(text, conf, kept):
 @pytest.mark.parametrize(("text", "word"), [
     ("_52308597446577", "52308597446577"), ("Total|", "Total"), ("|12,50", "12,50"),  # an edge glued on
     ("‘6505749", "6505749"), ("l'électricité", "l'électricité"), ("'Offre'", "'Offre'"),  # a speck before digits
+    ("‘du", "du"), ("’Électricité", "Électricité"),  # or before a word, read as a curly quote
     ("|", "|"), ("_", "_"), ("jean_dupont@example.org", "jean_dupont@example.org"),  # alone, or inside
 ])
 def test_a_box_edge_glued_to_a_word_comes_off(text, word):
     assert without_box_edges(text) == word
+
+
+@pytest.mark.parametrize(("box", "conf", "dropped"), [
+    ((0, 600, 8, 12), 17.0, True), ((2, 700, 2, 2), 14.0, True),  # letters made of the scanner's shadow
+    ((2470, 600, 8, 12), 30.0, True), ((1200, 3490, 40, 12), 20.0, True),  # at the right, at the bottom
+    ((0, 600, 8, 12), 91.0, False), ((120, 600, 80, 30), 17.0, False),  # sure of itself, or inside the margins
+])
+def test_unsure_words_within_a_hundredth_of_the_sheets_edge_are_its_shadow(box, conf, dropped):
+    word = tesseract.TessWord("host", *box, conf, 1, 1, 1)
+    assert edge_shadow(word, 2480, 3508) is dropped
 
 
 def test_blank_cuts_fall_on_blank_paper_at_the_middle_of_the_print(text_page):

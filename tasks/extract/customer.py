@@ -37,14 +37,26 @@ _POSTCODE_CITY = re.compile(r"^(?:f-?\s?)?(\d{5})\s+([a-z][a-z' \-]*[a-z])(?:\s+
 
 def strip_civility(name: str) -> tuple[str, bool]:
     """`M. et Mme Jean-Pierre MEYER` → (`Jean-Pierre MEYER`, True)."""
-    name = clean(name).strip().lstrip("-–—•·*| ")  # a bullet or speck before the name is no part of it
-    folded = fold(name)
+    name = clean(name).strip().lstrip("-–—•·*|‘’'`\"., ")  # a bullet or speck before the name is no part of it
+    folded = _civility_misread(fold(name))
     m = _civility_re().match(folded)
     if m and m.end() > 0:
         rest = name[m.end():].strip(" ,.-")
         if rest or folded.strip(" .") in _vocab()["civilities"] or " " in folded.strip():
             return rest, True
     return name, False
+
+
+def _civility_misread(folded: str) -> str:
+    """`Madarne`, `Monsleur`: a long civility with one letter misread (`m`
+    read `rn`) spelt right, the rest of the name kept to its length."""
+    first, sep, rest = folded.partition(" ")
+    word = first.replace("rn", "m")
+    if len(word) >= 6:
+        for civility in _vocab()["civilities"]:
+            if len(civility) >= 6 and len(civility) == len(word) and sum(a != b for a, b in zip(civility, word)) <= 1:
+                return civility + " " * (len(first) - len(civility)) + sep + rest
+    return folded
 
 
 def _is_caps(word: str) -> bool:
@@ -81,8 +93,9 @@ def format_name(raw: str) -> str | None:
     name, _ = strip_civility(raw)
     name = re.sub(r"\s+", " ", name).strip(" ,.")
     words = name.split(" ")
-    if not words or not any(c.isalpha() for c in name) or ":" in name or is_label_text(name):
-        return None
+    if not words or not any(c.isalpha() for c in name) or ":" in name or is_label_text(name) \
+            or fold(words[0]).strip(".") in _vocab()["complement_words"]:
+        return None  # a caption, or an address line (`Bât. B`) whose name line OCR lost
     caps = [_is_caps(w) for w in words]
     if any(caps) and not all(caps):
         if caps[0] and not caps[-1]:
@@ -290,6 +303,13 @@ def _nameless_street(text: str) -> bool:
         and all(w in ("bis", "ter") for w in words[1:-1])
 
 
+def _bare_complement(text: str) -> bool:
+    """`Bât.` alone: a building's letter lost (OCR), so the address would be
+    another's; it is left unread rather than given wrong."""
+    words = fold(text).strip(" ,.:;").replace(".", " ").split()
+    return len(words) == 1 and words[0] in _vocab()["complement_words"]
+
+
 @lru_cache(maxsize=1)
 def _street_words() -> dict[int, frozenset[str]]:
     """Street types and the words spelled as they always are: `avenve` is `avenue`."""
@@ -336,7 +356,17 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
             parts.append(format_city_line(text))
         else:
             parts.append(format_address_line(text))
-    return ", ".join(parts)
+    out = parts[:1]
+    for part in parts[1:]:
+        if _WRAPPED_AFTER.search(fold(out[-1])):
+            out[-1] += " " + part  # `… du Général de` / `Gaulle`: a street name wrapped in a narrow block
+        else:
+            out.append(part)
+    return ", ".join(out)
+
+
+# A line ending with a particle is cut in the middle of a name.
+_WRAPPED_AFTER = re.compile(r"(?:^|\s)(?:de|du|des|la|le|les|sur|sous|en|aux?)$|\b[dl]'$")
 
 
 def extract_customer(doc: Document) -> dict[str, Candidate | None]:
@@ -355,7 +385,8 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 # is an OCR remnant (`Re` for « Mme Amina Caron »), not a name.
                 if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1):
                     names.append(from_segment(name, block.name_seg, base, "block"))
-            if not any(_nameless_street(seg.text) for seg in block.lines) and not _garbled_town(block.lines[-1].text):
+            if not any(_nameless_street(seg.text) or _bare_complement(seg.text) for seg in block.lines) \
+                    and not _garbled_town(block.lines[-1].text):
                 address = _format_block_address(doc, block.lines)
                 addresses.append(from_segment(address, block.lines[-1], base, "block"))
     for hit in find_labels(doc, "customer_name"):

@@ -236,15 +236,20 @@ def _excise_candidate(items: list[Item]) -> Candidate | None:
     return found.with_conf(round(found.conf * 0.8, 3)) if found else None
 
 
-def _price_candidate(items: list[Item]) -> Candidate | None:
-    priced = [i for i in items if i.unit_price is not None]
+def _price_candidate(items: list[Item], band: tuple[float, float]) -> Candidate | None:
+    # A price that neither makes its line's amount nor lies in the band is a misread.
+    priced = [i for i in items if i.unit_price is not None and (i.checked or band[0] <= i.unit_price <= band[1])]
     if not priced:
         return None
     prices = {round(i.unit_price, 6) for i in priced}
     conf = min(i.conf for i in priced) * (0.95 if all(i.checked for i in priced) else 0.7)
     if len(prices) == 1:
         return Candidate(priced[0].unit_price, round(conf, 3), priced[0].page, _src(priced), "line price")
-    # Several prices over sub-periods: the average the bill actually applied.
+    # Several prices over sub-periods: the average the bill actually applied,
+    # when each line's quantity and price make its amount (one misread
+    # price or quantity would skew it).
+    if not all(i.checked for i in priced):
+        return None
     qty = sum(i.quantity or 0 for i in priced)
     amount = sum(i.amount or 0 for i in priced)
     if qty <= 0:
@@ -259,7 +264,7 @@ def _unit_price(st: State, items: list[Item], consumption: list[float],
     consumption read elsewhere: otherwise the price or the amount was
     misread, and when the lines make the bill's HT total (the amount is
     right), the amount over that consumption is the price."""
-    printed = _price_candidate(items)
+    printed = _price_candidate(items, band)
     kwh = {round(c) for c in consumption}
     if printed is None:
         found = _price_from_amount(items, consumption, band)

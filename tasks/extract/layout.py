@@ -220,6 +220,8 @@ def build_document(pages: list[Page]) -> Document:
 # A bar or underscore read alone on a scan is a box's edge or a rule, never
 # print: left in, it splits a title or a row into segments (`| ‖ FACTURE`).
 _BOX_EDGE = re.compile(r"[|_¦]+")
+# Marks that never open a cell: before a label (`. TVA à 5,5 %`) they are a speck.
+_LEADING_SPECK = re.compile(r"[.,:;'‘’`·•]+")
 
 
 def _usable(word: Word) -> bool:
@@ -253,8 +255,9 @@ class SlopeField:
             key = self._key(x, y)
             by_cell.setdefault(key, []).append(slope)
             by_band.setdefault(key[0], []).append(slope)
-        self.cells = {k: statistics.median(v) for k, v in by_cell.items() if len(v) >= 5}
-        self.bands = {k: statistics.median(v) for k, v in by_band.items() if len(v) >= 5}
+        self.bands = {k: m for k, v in by_band.items() if (m := _telling_median(v, self.overall)) is not None}
+        self.cells = {k: m for k, v in by_cell.items()
+                      if (m := _telling_median(v, self.bands.get(k[0], self.overall))) is not None}
 
     def _key(self, x: float, y: float) -> tuple[int, int]:
         col = min(self.COLUMNS - 1, max(0, int(x / max(self.width, 1.0) * self.COLUMNS)))
@@ -283,6 +286,20 @@ class SlopeField:
             x += dx
             total += step
         return total
+
+
+def _telling_median(slopes: list[float], around: float) -> float | None:
+    """The zone's own slope, when its samples tell it apart from the slope
+    `around` it: a few pairs of short words measure a slope to a few
+    hundredths only, and a zone's median of five such pairs would shear a
+    straight line of a scan by a line's height across the page."""
+    if len(slopes) < 5:
+        return None
+    median = statistics.median(slopes)
+    spread = 1.4826 * statistics.median(abs(s - median) for s in slopes)
+    if abs(median - around) <= 2 * spread / len(slopes) ** 0.5:
+        return None
+    return median
 
 
 def _slope_samples(words: list[Word]) -> list[tuple[float, float, float]]:
@@ -476,7 +493,16 @@ def _split_row(row: list[Word], page: int, *, ocr: bool) -> list[Segment]:
             groups.append([w])
         else:
             groups[-1].append(w)
+    if ocr:
+        groups = [_without_leading_specks(g) for g in groups]
     return [make_segment(g, page, ocr=ocr) for g in groups]
+
+
+def _without_leading_specks(words: list[Word]) -> list[Word]:
+    start = 0
+    while start < len(words) - 1 and _LEADING_SPECK.fullmatch(words[start].text):
+        start += 1
+    return words[start:]
 
 
 def make_segment(words: list[Word], page: int, *, ocr: bool = False) -> Segment:

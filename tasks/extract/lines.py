@@ -7,6 +7,7 @@ quantity × unit price = amount relation settles which bare number is which.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +36,11 @@ def _kinds() -> list[tuple[str, list[re.Pattern]]]:
 @lru_cache(maxsize=1)
 def _not_items() -> list[re.Pattern]:
     return [re.compile(p) for p in _vocab()["not_line_items"]]
+
+
+@lru_cache(maxsize=1)
+def _credit_words() -> re.Pattern:
+    return re.compile(_vocab()["credit_words"])
 
 
 @lru_cache(maxsize=1)
@@ -323,12 +329,7 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
                     t.kind = "vat"
             elif t.kind == "amount" and col == "unit_price":
                 t.kind = "price"
-    for t in toks:
-        if t.kind == "vat" and t.value not in VAT_RATES:
-            # `5,5 %` read without its comma
-            t.value = next((r for r in VAT_RATES if r and abs(t.value / 10 - r) < 1e-9), None)
-            if t.value is None:
-                t.kind = "noise"
+    _vat_rates(toks)
     vat = next((t.value for t in toks if t.kind == "vat"), None)
     qty_tok = next((t for t in toks if t.kind == "qty"), None)
     amounts = [t for t in toks if t.kind == "amount"]
@@ -359,8 +360,9 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         return None
     quantity = qty_tok.value if qty_tok else None
     unit = qty_tok.unit if qty_tok else None
-    if kind.startswith("consumption") and unit in ("jour", "mois", "an"):
-        kind = "subscription"  # billed by the day or month (`Port fixe gaz T1`, its « a » misread)
+    if (kind.startswith("consumption") or kind == "other") and unit in ("jour", "mois", "an"):
+        # Billed by the day or month (`Port fixe gaz T1`, its « a » misread; `Partfixe gazT1`).
+        kind = "subscription"
     if quantity is None and price is not None and bares:
         # `4 112   0,1650   678,48`: a bare quantity when it fits the product.
         for b in bares:
@@ -370,11 +372,18 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         return None
     if kind == "discount" and amount > 0:
         amount = -amount
-    elif kind == "subscription" and amount < 0 and ocr_row(line) and (quantity or 0) > 0 and (price or 0) > 0:
+    elif (kind == "subscription" or kind.startswith("consumption")) and amount < 0 and ocr_row(line) \
+            and (quantity or 0) > 0 and (price or 0) > 0 and not _credit_words().search(f):
         amount = -amount  # a speck before the amount read as a minus: a positive price credits nothing
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
                                                                     rel=0.006, abs_tol=0.02)
+    if kind == "cta" and not checked:
+        checked = _cta_holds(line, amount)
+        if not checked and ocr_row(line) and amount == int(amount) and _cta_holds(line, amount / 100):
+            amount, checked = amount / 100, True  # `171€`: the amount's comma lost
     repaired = False
+    if checked and ocr_row(line):
+        price = _without_glued_digit(quantity, price, amount, toks)
     # `425 kWh  27,440  11662€`: a price in cents with its unit lost and an
     # amount with its comma lost still multiply out, but no kWh costs 27 €.
     in_cents = checked and unit == "kWh" and price is not None and abs(price) >= MAX_KWH_PRICE
@@ -433,6 +442,29 @@ def ocr_row(line: Line) -> bool:
     return any(s.ocr for s in line.segments)
 
 
+def _vat_rates(toks: list[_Token]) -> None:
+    """Percents that are no VAT rate: `5,5 %` read without its comma
+    (`TVA55%`) is 5,5; any other is noise."""
+    for t in toks:
+        if t.kind == "vat" and t.value not in VAT_RATES:
+            t.value = next((r for r in VAT_RATES if r and abs(t.value / 10 - r) < 1e-9), None)
+            if t.value is None:
+                t.kind = "noise"
+
+
+def _without_glued_digit(quantity: float, price: float, amount: float, toks: list[_Token]) -> float:
+    """`0,18476 GkWh` for `0,1847 €/kWh`: the `€` read as a last digit. A
+    price of five decimals or more whose last digit takes the product off the
+    amount's cent, while the price without it makes the amount to the cent."""
+    tok = next((t for t in toks if t.value == price), None)
+    if tok is None or tok.decimals < 5:
+        return price
+    shorter = math.floor(price * 10 ** (tok.decimals - 1) + 1e-6) / 10 ** (tok.decimals - 1)
+    if abs(quantity * price - abs(amount)) > 0.01 and abs(quantity * shorter - abs(amount)) <= 0.005 + 1e-9:
+        return shorter
+    return price
+
+
 def _repair_decimals(quantity: float, price: float, amount: float,
                      toks: list[_Token]) -> tuple[float, float, float] | None:
     """OCR drops decimal commas (`43,21` → `4321`, `0,1887` → `1887`) and
@@ -487,6 +519,37 @@ def _clean_label(label: str) -> str:
 
 
 _FRAGMENT_WORDS = re.compile(r"(?i)^(?:c?€(?:/\S*)?|k\s?wh|m3|m³|%|ht|ttc|mois|jours?|kva|/|x|×|–|-|au|du)$")
+
+
+_NO_UNITS = re.compile(r"(?<![\d.,])[^\w\s]?[.,](\d{3,5})\b")
+_RATE_NO_COMMA = re.compile(r"(?<![\d,.])(\d{4})\s?%")
+
+
+def _cta_holds(line: Line, amount: float) -> bool:
+    """`21,93 % x 14,44 €`: the CTA's rate of its base makes the row's amount
+    (on a scan, a base with its comma lost: `834€`)."""
+    ocr = ocr_row(line)
+    for seg in line.segments:
+        text = blank_dates(seg.text, ocr=seg.ocr)
+        rates = find_percents(text, ocr=ocr)
+        if ocr:  # `2193 %`: the rate's comma lost
+            rates += [(int(m.group(1)) / 100, m.start(), m.end()) for m in _RATE_NO_COMMA.finditer(text)]
+        for rate, a, b in [(r, a, b) for r, a, b in rates if 5 <= r <= 40]:
+            rest = text[:a] + " " * (b - a) + text[b:]
+            for n in find_numbers(rest, ocr=ocr):
+                options = [n.value] + ([n.value / 100] if ocr and n.decimals == 0 else [])
+                if any(abs(rate * v / 100 - abs(amount)) <= 0.011 for v in options) and \
+                        abs(n.value - abs(amount)) > 0.005:
+                    return True
+    return False
+
+
+def _speck_line(line: Line) -> bool:
+    """An OCR line of a mark or three unsure letters (`.`, `cie`): no print."""
+    text = line.text.strip()
+    if not ocr_row(line) or re.search(r"[\d%€]", text):
+        return False
+    return not re.search(r"\w", text) or (len(text) <= 3 and text.isalpha() and line.segments[0].conf < 0.6)
 
 
 def _is_fragment(line: Line) -> bool:
@@ -575,6 +638,8 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     toks = []
     for seg in line.segments:
         toks.extend(_tokens(seg, skip_label=False))
+    if ocr_row(line):
+        _vat_rates(toks)
     qty = next((t for t in toks if t.kind == "qty"), None)
     price = next((t.value for t in toks if t.kind == "price"), None)
     if qty is None and price is None and item.amount is not None:
@@ -585,11 +650,22 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
         # that makes the row's amount from its quantity is its price.
         price = next((t.value for t in toks if t.kind in ("bare", "amount") and t is not qty
                       and _close(quantity * t.value, abs(item.amount))), None)
+    if quantity and item.amount is not None and ocr_row(line) and item.unit_price is None \
+            and (price is None or not _close(quantity * price, abs(item.amount))):
+        # `50 jours x 03143 €/jour`: the price's comma lost; `x &.1396 €/kWh`: its units' 0 misread.
+        shifted = [t.value / 10 ** k for t in toks if t.kind in ("price", "bare", "amount") and t is not qty
+                   and t.decimals == 0 for k in range(1, 6)]
+        shifted += [float("0." + m.group(1)) for m in _NO_UNITS.finditer(line.text)]
+        price = next((v for v in shifted if _close(quantity * v, abs(item.amount), rel=0.004)), price)
+    if price is not None and quantity and item.amount is not None and ocr_row(line):
+        price = _without_glued_digit(quantity, price, item.amount, toks)
     vat = next((t for t in toks if t.kind == "vat" and t.value in VAT_RATES), None)
     ranges = find_date_ranges(line.text)
-    if not (qty or price is not None or vat or ranges):
+    cta = item.kind == "cta" and not item.checked and item.amount is not None and _cta_holds(line, item.amount)
+    if not (qty or price is not None or vat or ranges or cta):
         return False
-    filled = False
+    filled = cta
+    item.checked = item.checked or cta
     if item.quantity is None and qty:
         item.quantity, item.unit = qty.value, qty.unit
         filled = True
@@ -702,6 +778,8 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             continue
         used.update(taken)
         nxt_index = max([line.index, *taken]) + 1
+        if nxt_index + 1 < len(doc.lines) and _speck_line(doc.lines[nxt_index]):
+            nxt_index += 1  # a speck read as a line of its own between a row and its detail
         if nxt_index < len(doc.lines):
             nxt = doc.lines[nxt_index]
             after = doc.lines[nxt_index + 1] if nxt_index + 1 < len(doc.lines) else None

@@ -23,7 +23,7 @@ def _headings() -> dict[str, list[re.Pattern]]:
 def heading_energy(text: str) -> str | None | bool:
     """"electricite"/"gaz" for a section heading, None for a services
     heading, False when the text is not a heading."""
-    f = fold(text).strip(" :")
+    f = fold(text).strip(" :").lstrip("'‘’`.,·•*-– ")  # a speck before the heading (`‘Électricité`)
     if "€" in f:
         return False  # a heading never holds an amount
     for key, pats in _headings().items():
