@@ -236,6 +236,16 @@ def test_a_street_line_that_lost_its_name_gives_no_address():
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == "84 bis rue des Acacias, 51100 Reims"
 
 
+def test_a_civility_cut_from_its_name_on_its_line_names_the_block_not_the_building_line_under_it():
+    """`M.  ‖  Karim Laurent` (a photo's wide gap), `Bât. B` under it: the
+    name is the rest of the civility's line, the building line is the address's."""
+    rows = [[(338, "M."), (380, "Karim Laurent")], [(338, "Bât. B")], [(338, "164 quai Édouard Herriot")],
+            [(338, "87000 Limoges")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Karim Laurent"
+    assert found["address"].value == "Bât. B, 164 quai Édouard Herriot, 87000 Limoges"
+
+
 def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_without_its_letter_no_address():
     """« 80 ter boulevard du Général de » / « Gaulle »: a line ending with a
     particle goes on on the next. « Bât. » whose « B » OCR lost: the address

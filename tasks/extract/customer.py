@@ -202,6 +202,10 @@ def find_blocks(doc: Document) -> list[Block]:
             stripped, had_civility = strip_civility(above.text)
             if had_civility:
                 name_seg = above
+                beside = doc.right_of(above)[:1]
+                if not stripped and beside and beside[0].x0 - above.x1 < 4 * above.height:
+                    # `M.  ‖ Karim Laurent`: a photo's wider gap cut the civility from the name.
+                    name_seg = placed(above.words + beside[0].words, above)
                 break
             if _looks_like_label(above) or _supplierish(above.text) or not re.search(r"[A-Za-z]", above.text):
                 break
