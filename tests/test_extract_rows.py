@@ -629,3 +629,32 @@ def test_a_misread_price_on_an_unchecked_line_neither_averages_nor_replaces_the_
     assert gas_price([(40, "Gaz naturel 31/12/2023"), (300, "1,00 €/kWh"), (420, "981 €"), (480, "20 %")]) == 0.0664
     assert gas_price([(40, "Consommation de gaz"), (220, "1 000 kWh"), (300, "0,0700 €/kWh"), (420, "70,00 €")]) \
         == round((309.42 + 70.0) / 5660, 5)
+
+
+def test_rows_under_a_header_ocr_garbled_are_read_by_their_own_numbers():
+    """`Rubrique ‖ Période ‖ Volume Unité ‖ P'* ‖ PU`: the header's columns
+    stand where OCR put its pieces, not where the cells are; a row whose
+    quantity × price = amount reads right without them. `1 mois 172200
+    1722€`: the amount lost the comma before its cents, so it is 17,22 €."""
+    page = ocr_page((100, [(40, "Rubrique"), (150, "Période"), (255, "Volume Unité"), (330, "P'*"), (420, "PU")]),
+                    (114, [(40, "Abonnement électricité"), (150, "01/09/24-30/09/24"), (255, "1 mois"),
+                           (330, "172200"), (400, "1722€"), (470, "A")]),
+                    (128, [(40, "Terme variable Heures Pleines"), (175, "01/09/24-30/09/24"), (255, "350 kWh"),
+                           (300, "0,2897"), (400, "101,40€"), (470, "B")]))
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in items] == [
+        ("subscription", 1.0, 17.22, 17.22), ("consumption_hp", 350.0, 0.2897, 101.4)]
+
+
+def test_a_total_caption_whose_box_a_speck_stretched_takes_its_own_rows_amount():
+    """« Total » boxed two lines tall beside « HT »: the VAT row above it is
+    within that box's height but not its words', so its 196,88 € is no HT total."""
+    from tasks.extract.fields import extract_totals
+
+    words = [Word("B", 249.7, 327.7, 253.8, 333.5, 0.93), Word("196,88", 363.7, 327.5, 389.1, 336.3, 0.97),
+             Word("€", 392.0, 327.5, 396.3, 333.5, 0.97), Word("20%", 429.0, 327.5, 447.2, 333.5, 0.97),
+             Word("39,38", 524.2, 327.5, 544.8, 334.2, 0.97), Word("€", 547.7, 327.5, 552.0, 336.8, 0.97),
+             Word("Total", 249.0, 336.8, 269.2, 351.7, 0.97), Word("HT", 273.0, 343.1, 284.1, 348.8, 0.96),
+             Word("216,85", 515.8, 342.8, 544.1, 349.8, 0.96), Word("€", 547.2, 342.8, 552.0, 348.8, 0.96)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    assert [c.value for c in extract_totals(doc)["total_ht"]] == [216.85]

@@ -434,13 +434,19 @@ def _right_candidates(doc: Document, seg: Segment) -> list[Segment]:
     h = seg.height
     found = list(doc.right_of(seg))
     near = [seg.line - 1, seg.line + 1]
-    if h > 1.6 * max(w.y1 - w.y0 for w in seg.words):
+    heights = sorted(w.y1 - w.y0 for w in seg.words)
+    if h > 1.6 * heights[-1]:
         # A label wrapped over two lines (`Réf. Acheminement` / `Electricité`),
         # another column's line between them: its value may stand beside its last line.
         idx = seg.line + 2
         while idx < len(doc.lines) and doc.lines[idx].page == seg.page and doc.lines[idx].y0 < seg.y1:
             near.append(idx)
             idx += 1
+    elif seg.ocr and heights[-1] > 1.6 * heights[0]:
+        # A word's box a speck stretched (`Total` two lines tall beside `HT`):
+        # the line stands where its words' middles do, as tall as they mostly are.
+        mid = statistics.median((w.y0 + w.y1) / 2 for w in seg.words)
+        h = statistics.median(heights)
     for idx in near:
         if 0 <= idx < len(doc.lines) and doc.lines[idx].page == seg.page:
             for other in doc.lines[idx].segments:

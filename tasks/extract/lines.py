@@ -490,6 +490,10 @@ def _repair_decimals(quantity: float, price: float, amount: float,
             for a in options(amount, range(1, 3), no_decimals(amount) or abs(amount) >= 1000):
                 if (q, p, a) != (quantity, price, amount) and _close(q * p, abs(a), rel=0.004, abs_tol=0.02):
                     fits.append((q, round(p, 6), round(a, 2)))
+    if len(fits) > 1 and no_decimals(amount):
+        # `1 mois  172200  1722€`: an amount prints its cents, so one read without
+        # a comma lost it before them (17,22 €, not 1 722 € at 1 722 € a month).
+        fits = [f for f in fits if abs(f[2] * 100 - amount) < 0.5]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -770,6 +774,11 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             energy = sections.of(line.segments[0]) if row.segments[0] in line.segments and k == 0 \
                 else sections.of(row.segments[0])
             item = _parse_row(row, columns if len(subrows) == 1 else None, energy)
+            if columns is not None and len(subrows) == 1 and (item is None or not item.checked):
+                # A header OCR garbled (`Volume Unité ‖ P'* ‖ PU`) misplaces the
+                # columns: a row whose own numbers multiply out reads better without them.
+                alone = _parse_row(row, None, energy)
+                item = alone if alone is not None and alone.checked else item
             found.append((row, item))
         if all(item is None for _, item in found):
             if line_kind(first) != "other" and not re.search(r"\d", first) \
