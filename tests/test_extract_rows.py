@@ -658,3 +658,19 @@ def test_a_total_caption_whose_box_a_speck_stretched_takes_its_own_rows_amount()
              Word("216,85", 515.8, 342.8, 544.1, 349.8, 0.96), Word("€", 547.2, 342.8, 552.0, 348.8, 0.96)]
     doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
     assert [c.value for c in extract_totals(doc)["total_ht"]] == [216.85]
+
+
+def test_a_ttc_total_printed_again_as_the_amount_to_pay_stands_though_ht_and_vat_do_not_make_it():
+    """A bill whose HT and VAT add up to 68,56 € prints 58,98 € as its TTC
+    total, and again as the amount to pay: the bill is inconsistent, not
+    misread, and keeps its printed total. Printed once, it is doubted."""
+    def ttc(*extra: list[tuple[float, str]]) -> float | None:
+        rows = [[(40, "FA-2025-7726608"), (160, "07/08/2025"), (300, "58,98 €")],
+                [(40, "NUMERO DE FACTURE"), (160, "DATE D'EMISSION"), (300, "MONTANT TTC DE LA FACTURE")],
+                *extra,
+                [(40, "Total HT"), (400, "58,37 €")], [(40, "TVA à 5,5 % 10,28 €"), (400, "0,57 €")],
+                [(40, "TVA à 20 % 48,09 €"), (400, "9,62 €")], [(40, "Total TVA"), (400, "10,19 €")]]
+        return extract_invoice([words_page(rows, source="ocr", conf=0.85)], strict=False)["total_ttc_eur"]
+
+    assert ttc([(40, "Montant à payer"), (400, "58,98 €")]) == 58.98
+    assert ttc() is None

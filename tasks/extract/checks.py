@@ -261,6 +261,13 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
         if ht is not None and ttc is not None and close(ttc - ht, vat_sum):
             d.set("total_vat_eur", Candidate(vat_sum, 0.85, vat_rows[0].page, "computed", "vat rows"))
             vat = vat_sum
+    due, due_cand, ttc_cand = d.get("amount_due_eur"), d.cand("amount_due_eur"), d.cand("total_ttc_eur")
+    if ttc is not None and due is not None and d.get("already_paid_eur") is None and close(ttc, due) \
+            and ttc_cand.spot is not None and due_cand.spot is not None and ttc_cand.spot != due_cand.spot:
+        # Printed twice, under its own caption and as the amount to pay: as read,
+        # whether or not the bill's HT and VAT add up to it.
+        d.confirm("total_ttc_eur")
+        d.confirm("amount_due_eur")
     if ht is not None and vat is not None and ttc is not None:
         if close(ht + vat, ttc, abs_tol=0.03):
             for p in ("total_ht_eur", "total_vat_eur", "total_ttc_eur"):

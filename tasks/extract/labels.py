@@ -273,13 +273,15 @@ SPECK_MAX_CONF = 0.6
 
 
 def _speck(seg: Segment) -> bool:
-    """A speck read as a character (`ï`, `à`), or as two letters, lower-case
-    or capitalised (`er`, `Re`), read with little confidence: no value, and
-    no end of the row either."""
+    """A speck read as a character (`ï`, `à`), or as two letters (`er`, `Re`,
+    `PE`), read with little confidence: no value, and no end of the row either."""
     text = seg.text.strip()
     if sum(c.isalnum() for c in text) < 2:
         return True
-    return len(text) == 2 and text.isalpha() and (text.islower() or text.istitle()) and seg.conf < SPECK_MAX_CONF
+    if len(text) != 2 or not text.isalpha():
+        return False
+    # Capitals (`PE`) may be a value (`HC`): only when Tesseract itself barely believed them.
+    return seg.conf < (SPECK_MAX_CONF if text.islower() or text.istitle() else SPECK_MAX_CONF / 2)
 
 
 def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool = True,

@@ -14,6 +14,7 @@ class Candidate:
     page: int | None
     source: str  # "text" | "ocr" | "computed" | "llm"
     note: str = ""  # how it was found, for debugging
+    spot: tuple[int, int] | None = None  # line and segment it was read in
 
     def with_conf(self, conf: float) -> "Candidate":
         return replace(self, conf=max(0.0, min(0.99, conf)))
@@ -30,7 +31,7 @@ def from_segment(value: Any, seg: Segment, base: float, note: str = "",
     if seg.ocr:
         wc = seg.conf_between(*span) if span else seg.conf
         conf *= ocr_factor(wc)
-    return Candidate(value, round(conf, 3), seg.page, "ocr" if seg.ocr else "text", note)
+    return Candidate(value, round(conf, 3), seg.page, "ocr" if seg.ocr else "text", note, (seg.line, seg.col))
 
 
 def vote(cands: Iterable[Candidate | None], *, key: Callable[[Any], Any] = lambda v: v) -> Candidate | None:
