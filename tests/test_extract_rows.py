@@ -674,3 +674,12 @@ def test_a_ttc_total_printed_again_as_the_amount_to_pay_stands_though_ht_and_vat
 
     assert ttc([(40, "Montant à payer"), (400, "58,98 €")]) == 58.98
     assert ttc() is None
+
+
+def test_a_vat_amount_read_with_its_leading_zero_and_without_its_comma_is_in_cents():
+    """`TVA à 5,5 % (base 12,10 €)   067€`: no amount is printed with a
+    leading zero, so the comma after it was lost: 0,67 €, 5,5 % of 12,10 €."""
+    page = ocr_page((100, [(40, "TVA à 5,5 % (base 12,10 €)"), (420, "067€")]),
+                    (114, [(40, "TVA à 20 % (base 53,23 €)"), (420, "10,65 €")]))
+    rows = read_vat_rows(build_document([page]))
+    assert [(r.rate, r.base, r.vat, r.checked) for r in rows] == [(5.5, 12.1, 0.67, True), (20.0, 53.23, 10.65, True)]

@@ -849,6 +849,10 @@ def _with_siblings(items: list[Item], bare: list[Item]) -> list[Item]:
     return sorted(items + siblings, key=lambda i: (i.page, i.line_index)) if siblings else items
 
 
+# `067€`: an amount that starts with a 0 lost the comma after it (0,67 €).
+_CENTS_LOST = re.compile(r"0\d\d")
+
+
 def read_vat_rows(doc: Document) -> list[VatRow]:
     rows = []
     for line in doc.lines:
@@ -872,7 +876,8 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
                 break
             cleaned = clean(text)
             for n in find_numbers(cleaned, ocr=s.ocr):
-                values.append((n.value, s.conf_between(0, len(s.text)),
+                values.append((n.value / 100 if s.ocr and _CENTS_LOST.fullmatch(cleaned[n.start:n.end]) else n.value,
+                               s.conf_between(0, len(s.text)),
                                bool(_vat_base_words().search(fold(cleaned[:n.start])))))
         if not values:
             continue
