@@ -683,3 +683,23 @@ def test_a_vat_amount_read_with_its_leading_zero_and_without_its_comma_is_in_cen
                     (114, [(40, "TVA à 20 % (base 53,23 €)"), (420, "10,65 €")]))
     rows = read_vat_rows(build_document([page]))
     assert [(r.rate, r.base, r.vat, r.checked) for r in rows] == [(5.5, 12.1, 0.67, True), (20.0, 53.23, 10.65, True)]
+
+
+def test_tempo_rows_that_all_say_real_outvote_one_unsure_row_and_a_base_register_in_kwh_is_electricitys():
+    """Six Tempo rows « (réel) », one of them read unsure: the rows vouch
+    for each other. A `Base` row counted in kWh under a heading OCR lost is
+    electricity's (gas counts m³)."""
+    colours = [("Bleu HC", 2570, 2788), ("Bleu HP", 14886, 15255), ("Blanc HC", 34981, 35037),
+               ("Blanc HP", 10692, 10789), ("Rouge HC", 22689, 22715), ("Rouge HP", 34039, 34085)]
+    rows = [[(40, "Point de livraison (PDL)"), (250, "12909919091415")], [(40, "Électricité")]] + \
+        [[(40, f"Index Tempo {c} 01/01/2026 : {a} 31/01/2026 : {b} (réel)")] for c, a, b in colours]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page = replace(page, words=[replace(w, conf=0.3) if w.text == "34981" else w for w in page.words])
+    assert extract_invoice([page], strict=False)["electricity"]["reading"] == "reel"
+
+    page = ocr_page((100, [(40, "Compteur"), (120, "Cadran"), (180, "Date ancien index"), (260, "Ancien index"),
+                           (330, "Date nouvel index"), (410, "Nouvel index"), (470, "Type"), (500, "Conso.")]),
+                    (114, [(40, "35502813372568"), (120, "Base"), (180, "01/02/2024"), (260, "37 696"),
+                           (330, "31/03/2024"), (410, "38092"), (470, "R"), (500, "396 kWh")]))
+    doc = build_document([page])
+    assert [(r.register, r.energy) for r in read_readings(doc, Sections(doc))] == [("base", "electricite")]

@@ -206,13 +206,15 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         register = _register_or_none(line.text)
         if register is None and register_hint and line.index - register_hint[0] <= 2:
             register = register_hint[1]
-        if energy is None and register not in (None, "base", "gaz"):
-            energy = "electricite"  # gas has one register: hours and Tempo colours are electricity's
+        unit = "m3" if re.search(M3, f) else ("kWh" if "kwh" in f else None)
+        if energy is None and (register not in (None, "base", "gaz") or (register == "base" and unit == "kWh")):
+            # Gas has one register, counted in m³: hours, Tempo colours and a
+            # `Base` register counted in kWh are electricity's.
+            energy = "electricite"
         register = register or ("gaz" if energy == "gaz" else "base")
         ocr = any(s.ocr for s in line.segments)
         # OCR specks (`:`, `ë`) around the cells say nothing about the values.
         conf = min(p.conf for p in pts) if ocr else 1.0
-        unit = "m3" if re.search(M3, f) else ("kWh" if "kwh" in f else None)
         if len(pts) >= 2:
             a, b = pts[0], pts[-1]
             if ocr and not _prints_difference(line, b.index - a.index):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import statistics
 import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -424,7 +425,12 @@ def _reading_nature(readings: list[Reading]) -> Candidate | None:
     if not natures:
         return None
     value = "estime" if "estime" in natures else "reel"
-    conf = min(r.conf for r in readings) * 0.9
+    # Three rows or more that all say the same vouch for each other: one
+    # row's unsure index does not make their word unsure.
+    if len(natures) >= 3 and len(set(natures)) == 1:
+        conf = statistics.median(r.conf for r in readings if r.end_nature) * 0.9
+    else:
+        conf = min(r.conf for r in readings) * 0.9
     return Candidate(value, round(conf, 3), readings[0].page, "text", "readings")
 
 
