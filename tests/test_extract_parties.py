@@ -1,5 +1,6 @@
 """Identifiers tied to their labels, the customer block and the supplier."""
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -484,3 +485,15 @@ def test_a_caption_ocr_cut_in_two_on_its_line_still_labels_its_value():
     # Pieces a column apart are two captions.
     rows[1] = [(46, "Référence"), (160, "cent"), (298, "Offre")]
     assert extract_client_number(doc(rows, source="ocr", conf=0.9)) is None
+
+
+def test_a_town_read_unsure_without_its_capital_leaves_the_address_unknown():
+    """« 33000 tours » for « 37000 Tours »: OCR lost the capital and, read
+    unsure, may have misread the postcode too."""
+    rows = [[(338, "Madame Élodie Haddad")], [(338, "105 bis rue Louise Michel")], [(338, "33000 tours")]]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page.words[:] = [replace(w, conf=0.46) if w.text == "tours" else w for w in page.words]
+    found = extract_customer(build_document([page]))
+    assert found["name"].value == "Élodie Haddad" and found["address"] is None
+    page.words[:] = [replace(w, conf=0.9) for w in page.words]
+    assert extract_customer(build_document([page]))["address"] is not None  # read sure, it stands

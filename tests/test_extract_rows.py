@@ -703,3 +703,30 @@ def test_tempo_rows_that_all_say_real_outvote_one_unsure_row_and_a_base_register
                            (330, "31/03/2024"), (410, "38092"), (470, "R"), (500, "396 kWh")]))
     doc = build_document([page])
     assert [(r.register, r.energy) for r in read_readings(doc, Sections(doc))] == [("base", "electricite")]
+
+
+def test_an_ht_total_one_digit_off_the_sum_of_lines_that_all_multiply_out_is_that_sum():
+    """« Sous-total HT 142,08 € » over lines that each multiply out to 142,98 €
+    in all: a 9 read as a 0. Lines that do not all multiply out prove nothing."""
+    def ht(price: str) -> float | None:
+        rows = [[(40, "Abonnement électricité"), (220, "1 mois"), (300, "13,46 €/mois"), (420, "13,46 €")],
+                [(40, "Électricité consommée"), (220, "521 kWh"), (300, price), (420, "90,34 €")],
+                [(40, "Gaz consommé"), (220, "785 kWh"), (300, "0,0497 €/kWh"), (420, "39,18 €")],
+                [(40, "Sous-total HT"), (420, "142,08 €")]]
+        return extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["total_ht_eur"]
+
+    assert ht("0,1734 €/kWh") == 142.98
+    assert ht("0,1834 €/kWh") != 142.98
+
+
+def test_detail_lines_whose_vat_five_ocr_read_as_an_s_and_readings_whose_l_it_read_as_i_or_t():
+    """`TVA S,5`, `TVAS.5 %` are 5,5 %; `(réei, …)`, `(réet, …)` are real readings."""
+    page = ocr_page((100, [(60, "Abonnement gaz (T2)"), (420, "16,51 € HT")]),
+                    (110, [(62, "du 01/09/2023 au 30/09/2023 1 mois x 16.51 £/mois HT TVA S,5 au x")]),
+                    (124, [(60, "Contribution tarifaire d'acheminement"), (420, "3,41 € HT")]),
+                    (134, [(62, "du 01/09/2023 au 30/09/2023 20,8 % x 16.40€ TVAS.5 %")]))
+    assert [i.vat_rate for i in read_items(build_document([page]))] == [5.5, 5.5]
+    page = ocr_page((100, [(40, "Compteur Base 521 kWh")]),
+                    (112, [(40, "Index de début 23960 (réet, 01/09/2023) Index de fin 24 481 (réei, 30/09/2023)")]))
+    doc = build_document([page])
+    assert [(r.start_nature, r.end_nature) for r in read_readings(doc, Sections(doc))] == [("reel", "reel")]

@@ -220,6 +220,11 @@ def _vat_table_proves_ht(vat_rows: list[VatRow], base_sum: float | None, vat_sum
         (lines_sum is not None and close(lines_sum, base_sum))
 
 
+def _one_digit_apart(a: float, b: float) -> bool:
+    x, y = f"{a:.2f}", f"{b:.2f}"
+    return len(x) == len(y) and sum(p != q for p, q in zip(x, y)) == 1
+
+
 def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     ht, vat, ttc = d.get("total_ht_eur"), d.get("total_vat_eur"), d.get("total_ttc_eur")
     lines_sum = round(sum(i.amount for i in items if i.amount is not None), 2) if items else None
@@ -241,6 +246,12 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
         # The lines and the VAT add up to the TTC, the HT read does not: a misread HT.
         page = d.cand("total_ht_eur").page
         d.set("total_ht_eur", Candidate(lines_sum, 0.8, page, "computed", "lines sum"))
+        ht = lines_sum
+    elif unborne and lines_sum is not None and all(i.checked for i in items) and _one_digit_apart(ht, lines_sum):
+        # `142,08` for 142,98: every line's quantity × price makes its amount,
+        # and their sum is the HT read but for one digit OCR misread.
+        page = d.cand("total_ht_eur").page
+        d.set("total_ht_eur", Candidate(lines_sum, 0.75, page, "computed", "lines sum, one digit"))
         ht = lines_sum
     elif unborne and not d.support.get("total_ht_eur") and not (base_sum is not None and close(base_sum, ht)) \
             and _vat_table_proves_ht(vat_rows, base_sum, vat_sum, lines_sum, ttc):

@@ -320,11 +320,16 @@ def _street_words() -> dict[int, frozenset[str]]:
     return words_of([fold(w) for w in _vocab()["street_types"] + _vocab()["spelled_words"]], min_len=5)
 
 
-def _garbled_town(text: str) -> bool:
+def _garbled_town(seg: Segment) -> bool:
     """`67000 SHRAoUrs`: a town OCR could not read, a capital after a small
-    letter inside a word (no town is spelled so)."""
-    m = re.match(r"^\D*\d{5}\s+(.*)$", clean(text))
-    return bool(m and re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", m.group(1)))
+    letter inside a word (no town is spelled so); `33000 tours` for 37000
+    Tours: a town whose capital OCR lost, read unsure, its postcode with it."""
+    m = re.match(r"^\D*\d{5}\s+(.*)$", clean(seg.text))
+    if not m:
+        return False
+    town = m.group(1)
+    return bool(re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", town)) or \
+        (seg.ocr and town[:1].islower() and seg.conf_between(m.start(1), len(seg.text)) < 0.6)
 
 
 @lru_cache(maxsize=1)
@@ -390,7 +395,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1):
                     names.append(from_segment(name, block.name_seg, base, "block"))
             if not any(_nameless_street(seg.text) or _bare_complement(seg.text) for seg in block.lines) \
-                    and not _garbled_town(block.lines[-1].text):
+                    and not _garbled_town(block.lines[-1]):
                 address = _format_block_address(doc, block.lines)
                 addresses.append(from_segment(address, block.lines[-1], base, "block"))
     for hit in find_labels(doc, "customer_name"):
