@@ -1460,3 +1460,20 @@ def test_a_mark_glued_before_a_caption_and_a_total_captioned_under_its_value():
          (440, "DATE LIMITE DE PAIEMENT")],
     ], source="ocr", conf=0.9)
     assert [c.value for c in extract_totals(build_document([page]))["total_ttc"]] == [199.61]
+
+
+def test_the_end_of_an_offer_name_ocr_cut_into_a_cell_of_its_own():
+    """`Gaz vert ‖ Prix fixe` (the dash lost): « Gaz vert - Prix fixe »;
+    `Gaz Fixe ‖ an` (the 1 lost): « Gaz Fixe 1 an »; `Octo Fixe ‖ ans`: how
+    many years is lost, so the name is unknown rather than cut short."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(*cells: tuple[float, str]):
+        page = words_page([[(40, "OFFRE")], list(cells)], source="ocr", conf=0.9)
+        found = extract_offer(build_document([page]), [])
+        return found.value if found else None
+
+    assert offer((40, "Gaz vert"), (95, "Prix fixe")) == "Gaz vert - Prix fixe"
+    assert offer((40, "Gaz Fixe"), (100, "an")) == "Gaz Fixe 1 an"
+    assert offer((40, "Octo Fixe"), (100, "ans")) is None
+    assert offer((40, "Gaz vert")) == "Gaz vert"

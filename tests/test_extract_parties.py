@@ -53,6 +53,7 @@ def test_client_number_without_spaces_and_next_to_client():
     ("Madame GIRARD Thi Lan", "Thi Lan Girard"), ("Mlle Élodie KOWALSKI", "Élodie Kowalski"),
     # A speck read as a quote before the civility, a civility's letter misread by OCR.
     ("‘M. Théo Simon", "Théo Simon"), ("Madarne Maëlle Caron", "Maëlle Caron"), ("Monsleur Jean Dupont", "Jean Dupont"),
+    ("Mrne Anne-Sophie LEMOINE", "Anne-Sophie Lemoine"),
     ("Madeleine PETIT", "Madeleine Petit"),  # a first name, no civility
 ])
 def test_names_without_civility(raw, name):
@@ -497,3 +498,13 @@ def test_a_town_read_unsure_without_its_capital_leaves_the_address_unknown():
     assert found["name"].value == "Élodie Haddad" and found["address"] is None
     page.words[:] = [replace(w, conf=0.9) for w in page.words]
     assert extract_customer(build_document([page]))["address"] is not None  # read sure, it stands
+
+
+def test_a_speck_read_as_two_letters_between_an_address_blocks_lines_is_no_line_of_it():
+    rows = [[(338, "Monsieur Hugo Laurent")], [(338, "pu")], [(338, "89 bis square Louise Michel")],
+            [(338, "25000 Besançon")]]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page.words[:] = [replace(w, conf=0.01) if w.text == "pu" else w for w in page.words]
+    found = extract_customer(build_document([page]))
+    assert found["name"].value == "Hugo Laurent"
+    assert found["address"].value == "89 bis square Louise Michel, 25000 Besançon"

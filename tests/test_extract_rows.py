@@ -730,3 +730,19 @@ def test_detail_lines_whose_vat_five_ocr_read_as_an_s_and_readings_whose_l_it_re
                     (112, [(40, "Index de début 23960 (réet, 01/09/2023) Index de fin 24 481 (réei, 30/09/2023)")]))
     doc = build_document([page])
     assert [(r.start_nature, r.end_nature) for r in read_readings(doc, Sections(doc))] == [("reel", "reel")]
+
+
+def test_an_unread_ttc_total_is_not_made_up_from_ht_and_vat_when_the_amount_to_pay_says_otherwise():
+    """HT 83,37 € and VAT 14,80 € make 98,17 €, but the bill asks 56,61 €
+    and nothing says an instalment was paid: its printed TTC total, unread,
+    may be either. Asking 98,17 €, it is that."""
+    def ttc(due: str) -> float | None:
+        rows = [[(40, "Abonnement"), (220, "1 mois"), (300, "12,91 €/mois"), (420, "12,91 €"), (480, "5,5 %")],
+                [(40, "Consommation"), (220, "500 kWh"), (300, "0,1409 €/kWh"), (420, "70,46 €"), (480, "20 %")],
+                [(40, "Total HT"), (420, "83,37 €")], [(40, "TVA 5,5 % sur 12,91 €"), (420, "0,71 €")],
+                [(40, "TVA 20 % sur 70,46 €"), (420, "14,09 €")], [(40, "Total TVA"), (420, "14,80 €")],
+                [(40, "Montant à payer"), (420, due)]]
+        return extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["total_ttc_eur"]
+
+    assert ttc("56,61 €") is None
+    assert ttc("98,17 €") == 98.17

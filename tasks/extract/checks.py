@@ -225,6 +225,13 @@ def _one_digit_apart(a: float, b: float) -> bool:
     return len(x) == len(y) and sum(p != q for p, q in zip(x, y)) == 1
 
 
+def _due_differs(d: Draft, ttc: float) -> bool:
+    """An amount to pay read apart from `ttc` with nothing paid before read to
+    explain it: the printed TTC total, unread, may be either."""
+    due = d.get("amount_due_eur")
+    return due is not None and d.get("already_paid_eur") is None and not close(due, ttc)
+
+
 def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     ht, vat, ttc = d.get("total_ht_eur"), d.get("total_vat_eur"), d.get("total_ttc_eur")
     lines_sum = round(sum(i.amount for i in items if i.amount is not None), 2) if items else None
@@ -288,10 +295,11 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
             # was misread: doubt only OCR values that nothing confirms.
             _blame(d, ("total_ht_eur", "total_vat_eur", "total_ttc_eur"), 0.7, "totals", only_ocr=True)
     elif ttc is None and ht is not None and vat is not None and d.support.get("total_ht_eur", 0) \
-            and d.support.get("total_vat_eur", 0):
+            and d.support.get("total_vat_eur", 0) and not _due_differs(d, ht + vat):
         d.set("total_ttc_eur", Candidate(round(ht + vat, 2), 0.6, None, "computed", "ht+vat"))
     elif ttc is None and base_sum is not None and vat_sum is not None and lines_sum is not None \
-            and close(base_sum, lines_sum) and all(r.checked for r in vat_rows):
+            and close(base_sum, lines_sum) and all(r.checked for r in vat_rows) \
+            and not _due_differs(d, base_sum + vat_sum):
         # The TTC total unread: the VAT table, each row's VAT its rate of its
         # base and the bases the lines read, adds up to it.
         d.set("total_ttc_eur", Candidate(round(base_sum + vat_sum, 2), 0.7, vat_rows[0].page, "computed",

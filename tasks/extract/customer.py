@@ -48,10 +48,13 @@ def strip_civility(name: str) -> tuple[str, bool]:
 
 
 def _civility_misread(folded: str) -> str:
-    """`Madarne`, `Monsleur`: a long civility with one letter misread (`m`
-    read `rn`) spelt right, the rest of the name kept to its length."""
+    """`Mrne`, `Madarne`, `Monsleur`: a civility whose `m` OCR read `rn`, or
+    a long one with one letter misread, spelt right, the rest of the name
+    kept to its length."""
     first, sep, rest = folded.partition(" ")
     word = first.replace("rn", "m")
+    if word != first and word.rstrip(".") in _vocab()["civilities"]:  # `Mrne`
+        return word + " " * (len(first) - len(word)) + sep + rest
     if len(word) >= 6:
         for civility in _vocab()["civilities"]:
             if len(civility) >= 6 and len(civility) == len(word) and sum(a != b for a, b in zip(civility, word)) <= 1:
@@ -199,6 +202,9 @@ def find_blocks(doc: Document) -> list[Block]:
             above = _segment_above(doc, current)
             if above is None:
                 break
+            if above.ocr and len(above.text.strip()) <= 3 and above.conf < 0.3:
+                current = above  # a speck read as a letter or two (`pu`) between the block's lines
+                continue
             stripped, had_civility = strip_civility(above.text)
             if had_civility:
                 name_seg = above

@@ -155,7 +155,7 @@ def _offer_reader(text: str, *, ocr: bool = False):
 
 
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
-    cands = _labelled(doc, "offer", _offer_reader, below_lines=1)
+    cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
     # An OCR reading of a catalogue name whose accents OCR lost is that name
@@ -184,6 +184,30 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     if not cands:
         cands = _printed_offers(doc, [o for o in known_offers if len(o) >= 6], 0.6)
     return vote(cands, key=lambda v: fold(v))
+
+
+# The end of an offer's name that OCR cut off into a cell of its own, the
+# dash or the duration's figure before it lost as a speck.
+_PRICING_TAIL = re.compile(r"prix (?:fixe|indexe|variable|bloque)s?")
+_YEARS_TAIL = re.compile(r"ans?")
+
+
+def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
+    """`Gaz vert ‖ Prix fixe` is « Gaz vert - Prix fixe »; `Gaz Fixe ‖ an`
+    is « Gaz Fixe 1 an »; `Octo Fixe ‖ ans` has lost how many years: unknown."""
+    if cand.source != "ocr" or cand.spot is None:
+        return cand
+    line, col = cand.spot
+    seg = doc.lines[line].segments[col]
+    beside = doc.right_of(seg)[:1]
+    if not beside or not seg.text.rstrip(" .").endswith(cand.value) or beside[0].x0 - seg.x1 > 4 * seg.height:
+        return cand
+    tail = fold(beside[0].text).strip(" .:;")
+    if _PRICING_TAIL.fullmatch(tail):
+        return replace(cand, value=f"{cand.value} - {beside[0].text.strip(' .:;')}")
+    if _YEARS_TAIL.fullmatch(tail):
+        return replace(cand, value=f"{cand.value} 1 an") if tail == "an" else None
+    return cand
 
 
 def _accents(text: str) -> int:
