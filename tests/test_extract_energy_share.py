@@ -240,3 +240,7 @@ def test_an_energys_printed_share_behind_a_bullet_or_speck_is_read():
         doc = build_document([words_page([[(40, label), (420, "263,65 €")]], source="ocr", conf=0.9)])
         shares = printed_energy_ttc(doc)
         assert [c.value for c in shares["gaz" if "Gaz" in label else "electricite"]] == [263.65], label
+    # Specks read between the caption and its amount (`:`, `Ë`; seed 24680's gen-0063, then read as gas only).
+    page = words_page([[(40, "Électricité (TTC)"), (150, ":"), (200, "Ë"), (420, "245,56 €")]], source="ocr", conf=0.9)
+    page.words[:] = [replace(w, conf=0.39) if w.text == "Ë" else w for w in page.words]
+    assert [c.value for c in printed_energy_ttc(build_document([page]))["electricite"]] == [245.56]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from tasks.extract.labels import find_labels, value_spots, vocabulary
+from tasks.extract.labels import find_labels, is_speck, value_spots, vocabulary
 from tasks.extract.layout import Document, Line, placed
 from tasks.extract.lines import Item
 from tasks.extract.sections import Sections, heading_energy
@@ -650,7 +650,8 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
         if not m:
             continue
         energy = "gaz" if m.group(1).startswith("gaz") else "electricite"
-        beside = doc.right_of(seg)[:1] or doc.drifted_right(seg)[:1]
+        # Specks (`:`, `Ë`) read between the caption and its amount are skipped.
+        beside = [o for o in doc.right_of(seg) if not (o.ocr and is_speck(o))][:1] or doc.drifted_right(seg)[:1]
         spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in beside]
         for text, where, offset in spots:
             found = read_amount(text, ocr=where.ocr)

@@ -272,7 +272,7 @@ def _label_ending(rest: str) -> bool:
 SPECK_MAX_CONF = 0.6
 
 
-def _speck(seg: Segment) -> bool:
+def is_speck(seg: Segment) -> bool:
     """A speck read as a character (`ï`, `à`), or as two letters (`er`, `Re`,
     `PE`), read with little confidence: no value, and no end of the row either."""
     text = seg.text.strip()
@@ -307,7 +307,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
         for other in _right_candidates(doc, seg):
             if other.line != seg.line and seg.text.startswith(other.text):
                 continue
-            if seg.ocr and _speck(other):
+            if seg.ocr and is_speck(other):
                 continue  # a speck read as a letter or two stands between the label and its value
             gap = (other.x0 - seg.x1) / h
             if gap > max_right_gap:
