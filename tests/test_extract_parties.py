@@ -508,3 +508,14 @@ def test_a_speck_read_as_two_letters_between_an_address_blocks_lines_is_no_line_
     found = extract_customer(build_document([page]))
     assert found["name"].value == "Hugo Laurent"
     assert found["address"].value == "89 bis square Louise Michel, 25000 Besançon"
+
+
+def test_a_postcode_glued_to_its_town_by_a_dash_and_a_lone_quote_in_a_street_line():
+    rows = [[(338, "MADAME NOÉMIE BONNET")], [(338, "16 TER BOULEVARD MARCEL PAGNOL")], [(338, "33000-BORDEAUX")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Noémie Bonnet"
+    assert found["address"].value == "16 ter boulevard Marcel Pagnol, 33000 Bordeaux"
+    rows = [[(338, "Monsieur Mathéo Le Goff")], [(338, "146 avenue du Général de ‘")], [(338, "Gaulle")],
+            [(338, "29200 Brest")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "146 avenue du Général de Gaulle, 29200 Brest"

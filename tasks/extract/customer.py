@@ -32,7 +32,8 @@ def _civility_re() -> re.Pattern:
     return re.compile(rf"^(?:(?:{civ})\.?(?:\s+(?:{join})\s+|\s+|$))+", re.I)
 
 
-_POSTCODE_CITY = re.compile(r"^(?:f-?\s?)?(\d{5})\s+([a-z][a-z' \-]*[a-z])(?:\s+\d{1,2})?$")
+# `33000 BORDEAUX`, or `33000-BORDEAUX` (a space read as a dash).
+_POSTCODE_CITY = re.compile(r"^(?:f-?\s?)?(\d{5})(?:\s+|-(?=[a-z]))([a-z][a-z' \-]*[a-z])(?:\s+\d{1,2})?$")
 
 
 def strip_civility(name: str) -> tuple[str, bool]:
@@ -141,7 +142,7 @@ def format_address_line(line: str, *, first_upper: bool = True) -> str:
 
 
 def format_city_line(line: str) -> str:
-    m = re.match(r"^\s*(?:F-?\s?)?(\d{5})\s+(.*)$", clean(line))
+    m = re.match(r"^\s*(?:F-?\s?)?(\d{5})(?:\s+|-(?=[A-Za-zÀ-ÿ]))(.*)$", clean(line))
     if not m:
         return format_address_line(line)
     city = m.group(2).strip(" .,")
@@ -362,6 +363,7 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     for i, seg in enumerate(lines):
         text = seg.text.strip(_SPECKS)
         if seg.ocr:
+            text = _LONE_QUOTE.sub("", text)  # `146 avenue du Général de ‘`: a speck read as a quote
             text = _spelled(respell(text, _street_words(), min_len=5,
                                     doubtful=lambda a, b, seg=seg: seg.conf_between(a, b) < 0.9))
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
@@ -380,6 +382,7 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     return ", ".join(out)
 
 
+_LONE_QUOTE = re.compile(r"^[‘’`']+\s+|\s+[‘’`']+(?=\s|$)")
 # A line ending with a particle is cut in the middle of a name.
 _WRAPPED_AFTER = re.compile(r"(?:^|\s)(?:de|du|des|la|le|les|sur|sous|en|aux?)$|\b[dl]'$")
 
