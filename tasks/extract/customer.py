@@ -382,6 +382,7 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     return ", ".join(out)
 
 
+# A quote standing alone between words: a speck, no apostrophe (`d'` holds its letter).
 _LONE_QUOTE = re.compile(r"^[‘’`']+\s+|\s+[‘’`']+(?=\s|$)")
 # A line ending with a particle is cut in the middle of a name.
 _WRAPPED_AFTER = re.compile(r"(?:^|\s)(?:de|du|des|la|le|les|sur|sous|en|aux?)$|\b[dl]'$")

@@ -31,7 +31,8 @@ def from_segment(value: Any, seg: Segment, base: float, note: str = "",
     if seg.ocr:
         wc = seg.conf_between(*span) if span else seg.conf
         conf *= ocr_factor(wc)
-    return Candidate(value, round(conf, 3), seg.page, "ocr" if seg.ocr else "text", note, (seg.line, seg.col))
+    spot = (seg.line, seg.col) if seg.line >= 0 else None  # a segment of the document's, not one made up
+    return Candidate(value, round(conf, 3), seg.page, "ocr" if seg.ocr else "text", note, spot)
 
 
 def vote(cands: Iterable[Candidate | None], *, key: Callable[[Any], Any] = lambda v: v) -> Candidate | None:
