@@ -676,13 +676,15 @@ def test_a_ttc_total_printed_again_as_the_amount_to_pay_stands_though_ht_and_vat
     assert ttc() is None
 
 
-def test_a_vat_amount_read_with_its_leading_zero_and_without_its_comma_is_in_cents():
-    """`TVA à 5,5 % (base 12,10 €)   067€`: no amount is printed with a
-    leading zero, so the comma after it was lost: 0,67 €, 5,5 % of 12,10 €."""
+def test_a_vat_amount_read_without_its_comma_is_in_cents_when_the_rate_of_the_base_says_so():
+    """`TVA à 5,5 % (base 12,10 €)   067€` and `TVA 20 % sur 207,42 €   4148 €`:
+    0,67 € is 5,5 % of 12,10 €, 41,48 € 20 % of 207,42 €; `9999 €` is nothing's."""
     page = ocr_page((100, [(40, "TVA à 5,5 % (base 12,10 €)"), (420, "067€")]),
-                    (114, [(40, "TVA à 20 % (base 53,23 €)"), (420, "10,65 €")]))
+                    (114, [(40, "TVA 20 % sur 207,42 €"), (420, "4148 €")]))
     rows = read_vat_rows(build_document([page]))
-    assert [(r.rate, r.base, r.vat, r.checked) for r in rows] == [(5.5, 12.1, 0.67, True), (20.0, 53.23, 10.65, True)]
+    assert [(r.rate, r.base, r.vat, r.checked) for r in rows] == [(5.5, 12.1, 0.67, True), (20.0, 207.42, 41.48, True)]
+    page = ocr_page((100, [(40, "TVA 20 % sur 207,42 €"), (420, "9999 €")]))
+    assert [r.checked for r in read_vat_rows(build_document([page]))] == [False]
 
 
 def test_tempo_rows_that_all_say_real_outvote_one_unsure_row_and_a_base_register_in_kwh_is_electricitys():

@@ -856,10 +856,6 @@ def _with_siblings(items: list[Item], bare: list[Item]) -> list[Item]:
     return sorted(items + siblings, key=lambda i: (i.page, i.line_index)) if siblings else items
 
 
-# `067€`: an amount that starts with a 0 lost the comma after it (0,67 €).
-_CENTS_LOST = re.compile(r"0\d\d")
-
-
 def read_vat_rows(doc: Document) -> list[VatRow]:
     rows = []
     for line in doc.lines:
@@ -883,9 +879,8 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
                 break
             cleaned = clean(text)
             for n in find_numbers(cleaned, ocr=s.ocr):
-                values.append((n.value / 100 if s.ocr and _CENTS_LOST.fullmatch(cleaned[n.start:n.end]) else n.value,
-                               s.conf_between(0, len(s.text)),
-                               bool(_vat_base_words().search(fold(cleaned[:n.start])))))
+                values.append((n.value, s.conf_between(0, len(s.text)),
+                               bool(_vat_base_words().search(fold(cleaned[:n.start]))), s.ocr and n.decimals == 0))
         if not values:
             continue
         base = vat = None
@@ -893,16 +888,18 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
         if len(values) == 1 and values[0][2]:
             base = values[0][0]  # « (base 18,64 €) » whose VAT amount was not read
         elif len(values) >= 2:
-            a, b = values[0][0], values[1][0]
-            if _close(a * rate / 100, b, abs_tol=0.02, rel=0.002):
-                base, vat, checked = a, b, True
-            elif _close(b * rate / 100, a, abs_tol=0.02, rel=0.002):
-                base, vat, checked = b, a, True
-            else:
+            (a, *_, a_cut), (b, *_, b_cut) = values[0], values[1]
+            # On a scan, an amount read without its comma (`4148`, `067€`) is
+            # in cents when the rate of the base makes it so.
+            pairs = [(a, b), (b, a)] + ([(a, b / 100)] if b_cut else []) + ([(b, a / 100)] if a_cut else [])
+            base, vat = next(((x, y) for x, y in pairs if _close(x * rate / 100, y, abs_tol=0.02, rel=0.002)),
+                             (None, None))
+            checked = base is not None
+            if not checked:
                 base, vat = a, b
         else:
             vat = values[0][0]
-        conf = min(c for _, c, _ in values)
+        conf = min(v[1] for v in values)
         rows.append(VatRow(rate, base, vat, line.page, conf, checked))
     return _dedupe_vat(rows)
 
