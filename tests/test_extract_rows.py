@@ -705,6 +705,15 @@ def test_tempo_rows_that_all_say_real_outvote_one_unsure_row_and_a_base_register
                            (330, "31/03/2024"), (410, "38092"), (470, "R"), (500, "396 kWh")]))
     doc = build_document([page])
     assert [(r.register, r.energy) for r in read_readings(doc, Sections(doc))] == [("base", "electricite")]
+    # Under the gas heading (the electricity's lost): still electricity's, and the gas row gas's.
+    page = ocr_page((80, [(40, "Gaz naturel")]),
+                    (94, [(40, "Base"), (120, "01/01/2026"), (200, "57 411"), (260, "31/01/2026"), (330, "58 164"),
+                          (400, "Relevé Enedis"), (470, "753 kWh")]),
+                    (108, [(40, "Gaz"), (120, "01/01/2026"), (200, "6287"), (260, "31/01/2026"), (330, "6 321"),
+                           (400, "Relevé GRDF"), (470, "34 m³")]))
+    doc = build_document([page])
+    assert [(r.register, r.energy) for r in read_readings(doc, Sections(doc))] == \
+        [("base", "electricite"), ("gaz", "gaz")]
 
 
 def test_an_ht_total_one_digit_off_the_sum_of_lines_that_all_multiply_out_is_that_sum():

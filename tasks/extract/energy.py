@@ -202,14 +202,16 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             # A register's row whose table heading was not read: its two
             # indexes and the difference it prints make it a reading.
             continue
-        energy = line_energy(line.text) or sections.of(line.segments[0])
+        named = line_energy(line.text)
+        energy = named or sections.of(line.segments[0])
         register = _register_or_none(line.text)
         if register is None and register_hint and line.index - register_hint[0] <= 2:
             register = register_hint[1]
         unit = "m3" if re.search(M3, f) else ("kWh" if "kwh" in f else None)
-        if energy is None and (register not in (None, "base", "gaz") or (register == "base" and unit == "kWh")):
+        if named is None and (register not in (None, "base", "gaz") or (register == "base" and unit == "kWh")):
             # Gas has one register, counted in m³: hours, Tempo colours and a
-            # `Base` register counted in kWh are electricity's.
+            # `Base` register counted in kWh are electricity's, whatever
+            # section (its heading lost) they seem to sit in.
             energy = "electricite"
         register = register or ("gaz" if energy == "gaz" else "base")
         ocr = any(s.ocr for s in line.segments)
