@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from tasks.extract.layout import Document, Segment, placed
+from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
 from tasks.extract.numbers import respell, words_of
 from tasks.settings import ASSETS
 
@@ -130,15 +130,12 @@ def _ocr_compact(seg: Segment) -> tuple[str, list[int]]:
     return found
 
 
-_LEADING_MARKS = "-–—.,:;'‘’`·•*|"
-
-
 def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
     compact, index = seg.compact
     spelled = respell(seg.folded, _label_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
     if spelled != seg.folded:
         compact = "".join(spelled[i] for i in index)
-    lead = len(compact) - len(compact.lstrip(_LEADING_MARKS))  # a speck glued before the label (`-Offre`)
+    lead = len(compact) - len(compact.lstrip(SPECK_MARKS + BULLET_MARKS))  # a speck glued before it (`-Offre`)
     keep = [k for k, c in enumerate(compact) if k >= lead and
             not (c == "-" and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha())]
     return "".join(compact[k] for k in keep), [index[k] for k in keep]

@@ -220,8 +220,12 @@ def build_document(pages: list[Page]) -> Document:
 # A bar or underscore read alone on a scan is a box's edge or a rule, never
 # print: left in, it splits a title or a row into segments (`| ‖ FACTURE`).
 _BOX_EDGE = re.compile(r"[|_¦]+")
-# Marks that never open a cell: before a label (`. TVA à 5,5 %`) they are a speck.
-_LEADING_SPECK = re.compile(r"[.,:;'‘’`·•]+")
+# Marks that never open a cell: before a label (`. TVA à 5,5 %`) they are a
+# speck. Glued to a caption or a heading (`-Offre`, `‘Électricité`), a
+# bullet's or a box's marks are too; alone, a dash may be a minus.
+SPECK_MARKS = ".,:;'‘’`·•"
+BULLET_MARKS = "-–—*|"
+_LEADING_SPECK = re.compile(f"[{re.escape(SPECK_MARKS)}]+")
 
 
 def _usable(word: Word) -> bool:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from tasks.extract.labels import vocabulary
-from tasks.extract.layout import Document, Line, Segment
+from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Line, Segment
 from tasks.extract.numbers import fold
 
 
@@ -23,7 +23,7 @@ def _headings() -> dict[str, list[re.Pattern]]:
 def heading_energy(text: str) -> str | None | bool:
     """"electricite"/"gaz" for a section heading, None for a services
     heading, False when the text is not a heading."""
-    f = fold(text).strip(" :").lstrip("'‘’`.,·•*-– ")  # a speck before the heading (`‘Électricité`)
+    f = fold(text).strip(" :").lstrip(SPECK_MARKS + BULLET_MARKS + " ")  # a speck before it (`‘Électricité`)
     if "€" in f:
         return False  # a heading never holds an amount
     for key, pats in _headings().items():
