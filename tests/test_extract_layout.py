@@ -1477,3 +1477,16 @@ def test_the_end_of_an_offer_name_ocr_cut_into_a_cell_of_its_own():
     assert offer((40, "Gaz Fixe"), (100, "an")) == "Gaz Fixe 1 an"
     assert offer((40, "Octo Fixe"), (100, "ans")) is None
     assert offer((40, "Gaz vert")) == "Gaz vert"
+
+
+def test_pale_captions_whose_degree_sign_or_l_ocr_lost_still_caption_their_values():
+    """`facture n` (its ° lost) and `Emise ie` over `IL250407-11381` and
+    `7 avril 2025` (the ilek layout's pale captions on a 150 dpi scan)."""
+    from tasks.extract.fields import extract_invoice_date
+    from tasks.extract.identifiers import extract_invoice_number
+
+    page = words_page([[(40, "facture n"), (160, "Emise ie")], [(40, "IL250407-11381"), (160, "7 avril 2025")]],
+                      source="ocr", conf=0.8)
+    doc = build_document([page])
+    assert extract_invoice_number(doc).value == "IL250407-11381"
+    assert extract_invoice_date(doc).value.isoformat() == "2025-04-07"
