@@ -276,6 +276,7 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("Référence client", "ILO7404012", None),  # O or 0 opening the digits
     ("Numéro de compte", "A-1EDCCOFB", None),  # an O among letters and digits
     ("RÉFÉRENCE CLIENT", "c3870978", "C3870978"),  # a capital read small, same shape
+    ("Référence client", "ÉC830689", "EC830689"),  # a speck over the capital read as an accent
     ("RÉFÉRENCE CLIENT", "Cc7876444", None),
 ])
 def test_client_numbers_through_ocr_misreadings(label, value, expected):

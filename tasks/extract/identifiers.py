@@ -262,7 +262,9 @@ def _glyph_in_doubt(value: str) -> bool:
 
 def _capital_first(text: str) -> str:
     """`c3870978`: a reference's capital that OCR read small, for the
-    letters whose small and capital shapes differ only in size."""
+    letters whose small and capital shapes differ only in size; `ÉC830689`:
+    a speck over a capital read as an accent (no reference has one)."""
+    text = re.sub(r"(?<![\w-])[ÀÂÄÉÈÊËÎÏÔÖÙÛÜ](?=[A-Z]{0,3}\d{4,}\b)", lambda m: fold(m.group(0)).upper(), text)
     return re.sub(r"(?<![\w-])[cosvwxz](?=\d{4,}\b)", lambda m: m.group(0).upper(), text)
 
 
