@@ -757,3 +757,13 @@ def test_an_unread_ttc_total_is_not_made_up_from_ht_and_vat_when_the_amount_to_p
 
     assert ttc("56,61 €") is None
     assert ttc("98,17 €") == 98.17
+
+
+def test_a_row_whose_unit_and_amount_comma_ocr_lost_is_read_by_its_product():
+    """`Terme fixe électricité   29)   0,3153   914€`: 29 days at 0,3153 €
+    make 9,14 €, the amount's comma lost."""
+    page = ocr_page((100, [(40, "Terme fixe électricité"), (160, "30/11/24-28/12/24"), (260, "29)"), (330, "0,3153"),
+                           (420, "914€"), (470, "A")]))
+    [item] = read_items(build_document([page]))
+    assert (item.kind, item.quantity, item.unit_price, item.amount, item.checked) == \
+        ("subscription", 29.0, 0.3153, 9.14, True)

@@ -366,10 +366,16 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         # Billed by the day or month (`Port fixe gaz T1`, its « a » misread; `Partfixe gazT1`).
         kind = "subscription"
     if quantity is None and price is not None and bares:
-        # `4 112   0,1650   678,48`: a bare quantity when it fits the product.
+        # `4 112   0,1650   678,48`: a bare quantity when it fits the product;
+        # `29)  0,3153  914€` on a scan: the amount's comma lost too.
+        cents = ocr_row(line) and amount_tok.decimals == 0
         for b in bares:
             if b.value not in (price, amount) and _close(b.value * price, amount):
                 quantity = b.value
+            elif b.value not in (price, amount) and cents and _close(b.value * price, amount / 100, rel=0.004):
+                quantity, amount = b.value, amount / 100
+        if quantity is not None and quantity != int(quantity) and price == int(price):
+            quantity, price = price, quantity  # `29 ‖ 0,3153`: the whole number is the quantity
     if quantity is None and price is None and _quoted_rate(line.text, amount):
         return None
     if kind == "discount" and amount > 0:
