@@ -520,3 +520,9 @@ def test_a_postcode_glued_to_its_town_by_a_dash_and_a_lone_quote_in_a_street_lin
             [(338, "29200 Brest")]]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
         "146 avenue du Général de Gaulle, 29200 Brest"
+
+
+def test_an_invoice_number_under_its_caption_behind_a_misread_degree_sign():
+    """« Votre facture » over « n: FA202406278056 » (the ° of `n°` read as a colon)."""
+    rows = [[(455, "Votre facture")], [(455, "n: FA202406278056")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "FA202406278056"

@@ -222,6 +222,11 @@ _POSTCODE_TOWN = re.compile(r"\d{5}\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]{2,}")
 
 
 def _read_invoice_number(text: str, *, ocr: bool = False):
+    lead = _LOST_NO.match(text) if ocr else None
+    if lead:
+        # `n: FA202406278056` under « Votre facture »: its `n°`, the ° misread.
+        found = _read_invoice_number(text[lead.end():], ocr=True)
+        return (found[0], found[1] + lead.end(), found[2] + lead.end()) if found else None
     # `IL250818- 44591`: OCR spaced a number's part off its dash.
     gap = re.search(r"(?<=[A-Z0-9]-) (?=\d)", text) if ocr else None
     if gap:
@@ -237,6 +242,9 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
         tail = re.fullmatch(r" (\d{2,8})[ .]*", clean(text)[end:]) if ocr and value[-1].isdigit() else None
         return (value + tail.group(1), start, end + tail.end(1)) if tail else found
     return None
+
+
+_LOST_NO = re.compile(r"^\s*n\s?[:;.°*]\s+(?=[A-Z0-9])")
 
 
 def _read_client_number(text: str, *, ocr: bool = False):
