@@ -1490,3 +1490,15 @@ def test_pale_captions_whose_degree_sign_or_l_ocr_lost_still_caption_their_value
     doc = build_document([page])
     assert extract_invoice_number(doc).value == "IL250407-11381"
     assert extract_invoice_date(doc).value.isoformat() == "2025-04-07"
+
+
+def test_an_offer_name_run_into_the_next_columns_power_or_whose_end_ocr_garbled():
+    """`Duo Verte Fixe` over `2aans`, beside `19. 0 «VA` (the subscribed
+    power): the name is « Duo Verte Fixe 2 ans », never the power; `… - Prix
+    index` at a line's end lost its é."""
+    from tasks.extract.fields import _offer_reader
+
+    assert _offer_reader("Duo Verte Fixe 19. 0 «VA", ocr=True) is None
+    assert _offer_reader("Duo Verte Fixe 2aans", ocr=True)[0] == "Duo Verte Fixe 2 ans"
+    assert _offer_reader("Électricité verte locale - Prix index", ocr=True)[0] == \
+        "Électricité verte locale - Prix indexé"

@@ -118,6 +118,7 @@ def _offer_reader(text: str, *, ocr: bool = False):
         # A duration's number read as a letter or glued to the word before
         # (`Gaz Fixe Lan`, `Gaz Fixe2 ans`).
         t = re.sub(r"(?<=[A-Za-zÀ-ÿ])(\d{1,2}) ?(ans?)\b", r" \1 \2", t)
+        t = re.sub(r"(?<=\s)(\d{1,2})a(ans?)\b", r"\1 \2", t)  # `2aans`: the space read as an `a`
         t = re.sub(r"(?<=\s)[lLI|] ?(ans?)\b", r"1 \1", t)
         # A speck between two words (`Prix . fixe`), a dash before a duration's unit (`2-ans`).
         t = re.sub(r"(?<=\w)\s+[.,·'`]\s+(?=\w)", " ", re.sub(r"(?<=\d)-(ans?)\b", r" \1", t))
@@ -151,6 +152,10 @@ def _offer_reader(text: str, *, ocr: bool = False):
         return None  # a phrase, or a sentence addressing the customer, not a name
     if re.search(r"\d{5,}|€|\d+[,.]\d+", value) or is_label_text(value):
         return None
+    if ocr and re.search(r"(?i)\d[\s.,]*\S?\s*(?:k?va|kwh)\b", value):
+        return None  # `Duo Verte Fixe 19. 0 «VA`: run into the power the next column prints
+    if ocr:
+        value = re.sub(r"(?i)\b(prix )index$", r"\1indexé", value)  # its final é lost at the line's end
     return value, 0, len(value)
 
 
