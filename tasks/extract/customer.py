@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tasks.extract.labels import _right_candidates, find_labels, is_label_text, value_spots, vocabulary
-from tasks.extract.layout import Document, Segment, placed
+from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
 from tasks.extract.numbers import clean, fold, respell, words_of
 from tasks.extract.store import Candidate, from_segment, vote
 
@@ -38,7 +38,7 @@ _POSTCODE_CITY = re.compile(r"^(?:f-?\s?)?(\d{5})(?:\s+|-(?=[a-z]))([a-z][a-z' \
 
 def strip_civility(name: str) -> tuple[str, bool]:
     """`M. et Mme Jean-Pierre MEYER` → (`Jean-Pierre MEYER`, True)."""
-    name = clean(name).strip().lstrip("-–—•·*|‘’'`\"., ")  # a bullet or speck before the name is no part of it
+    name = clean(name).strip().lstrip(SPECK_MARKS + BULLET_MARKS + '" ')  # a bullet or speck before the name
     folded = _civility_misread(fold(name))
     m = _civility_re().match(folded)
     if m and m.end() > 0:

@@ -331,7 +331,7 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
                 t.kind = "price"
     _vat_rates(toks)
     vat = next((t.value for t in toks if t.kind == "vat"), None)
-    if vat is None and ocr_row(line) and _VAT_55_MISREAD.search(fold(line.text)):
+    if vat is None and _vat_55_misread(line):
         vat = 5.5
     qty_tok = next((t for t in toks if t.kind == "qty"), None)
     amounts = [t for t in toks if t.kind == "amount"]
@@ -425,6 +425,11 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
 
 # `TVA S,5`, `TVAS.5 %`, `TVASS %`: 5,5 % with a 5 read as an S.
 _VAT_55_MISREAD = re.compile(r"\btva\s?(?:s[,.]?[5s]|5[,.]?s)(?![\w,.]*\d)")
+
+
+def _vat_55_misread(line: Line) -> bool:
+    return ocr_row(line) and bool(_VAT_55_MISREAD.search(fold(line.text)))
+
 
 # `TVA 20`, `TVA à 5,5` (folded): a VAT rate written out.
 _VAT_RATE_WORDS = r"tva\s*(?:a\s*)?(\d{1,2}(?:[,.]\d)?)"
@@ -675,7 +680,7 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     if price is not None and quantity and item.amount is not None and ocr_row(line):
         price = _without_glued_digit(quantity, price, item.amount, toks)
     vat = next((t for t in toks if t.kind == "vat" and t.value in VAT_RATES), None)
-    if vat is None and ocr_row(line) and _VAT_55_MISREAD.search(fold(line.text)):
+    if vat is None and _vat_55_misread(line):
         vat = _Token("vat", 5.5, None, line.segments[0].x0, line.segments[-1].x1)
     ranges = find_date_ranges(line.text)
     cta = item.kind == "cta" and not item.checked and item.amount is not None and _cta_holds(line, item.amount)
