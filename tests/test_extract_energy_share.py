@@ -244,3 +244,31 @@ def test_an_energys_printed_share_behind_a_bullet_or_speck_is_read():
     page = words_page([[(40, "Électricité (TTC)"), (150, ":"), (200, "Ë"), (420, "245,56 €")]], source="ocr", conf=0.9)
     page.words[:] = [replace(w, conf=0.39) if w.text == "Ë" else w for w in page.words]
     assert [c.value for c in printed_energy_ttc(build_document([page]))["electricite"]] == [245.56]
+
+
+def test_an_unsure_printed_share_stands_when_it_and_the_other_energys_make_the_total():
+    """Electricity's CTA row printed beside gas's, so read under the gas
+    heading: electricity's lines now say 127,28 €. Its printed share was read
+    unsure (no `€`, conf 0,41), but with gas's printed share it makes the TTC
+    total: it stands. Without gas's share to make the total, the lines win."""
+    gas_cta = [(40, "Contribution tarifaire d'acheminement"), (420, "3,95 €"), (500, "20 %")]
+    rows = [*DUAL[:5], *DUAL[6:9], gas_cta, *DUAL[9:]]
+    printed = [[(40, "Électricité (TTC)"), (420, "132,02")], [(40, "Gaz naturel (TTC)"), (420, "404,18 €")]]
+    analysis = extract_invoice([_unsure(_ocr(rows + printed), "132,02")])
+    assert analysis["electricity"]["amount_ttc_eur"] == 132.02
+    printed[1] = [(40, "Gaz naturel (TTC)"), (420, "414,18 €")]
+    analysis = extract_invoice([_unsure(_ocr(rows + printed), "132,02")])
+    assert analysis["electricity"]["amount_ttc_eur"] != 132.02
+
+
+def test_a_reading_with_no_energy_heading_on_a_dual_bill_is_the_energy_billing_its_difference():
+    """« Index Base … (réel) » above both energies' headings: the 716 kWh
+    between its indexes are what the electricity consumption line bills, so
+    the reading is electricity's. An index difference no line bills says
+    nothing of whose it is."""
+    reading = [(40, "Index Base 01/05/2024 : 47 701 30/06/2024 : 48 417 (réel)")]
+    analysis = extract_invoice([_ocr([DUAL[0], DUAL[1], reading, *DUAL[2:]])])
+    assert analysis["electricity"]["reading"] == "reel"
+    reading = [(40, "Index Base 01/05/2024 : 47 701 30/06/2024 : 48 400 (réel)")]
+    analysis = extract_invoice([_ocr([DUAL[0], DUAL[1], reading, *DUAL[2:]])])
+    assert analysis["electricity"]["reading"] is None

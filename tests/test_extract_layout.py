@@ -568,6 +568,10 @@ def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion
     assert 11.073 in values("Coeïicent de conversion 11,073 FWh/m*- énergie consommée 2 159 kWh")[1]
     # The caption after its value, the m³ misread so that the product is not read.
     assert values("Conversion : 222 nv x 11,02 (coefficient de conversion) = 2? 446 kWh")[1] == [11.02]
+    # The m³ garbled, but volume × coefficient makes the kWh printed: it was m³.
+    assert values("Conversion : 300 nv x 11,25 (coefficient de conversion) = 3 375 kWh") == \
+        ([300], [11.25, 11.25], [3375])
+    assert values("Conversion : 300 nv x 11,25 (coefficient de conversion) = 3 475 kWh") == ([], [11.25], [])
 
 
 def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
@@ -743,6 +747,20 @@ def test_an_ocr_reading_whose_row_prints_its_difference_is_sure():
 
     assert reading("26 kWh") == (26, 0.9)
     assert reading("28 kWh") == (26, 0.6)
+
+
+def test_a_speck_read_as_a_dash_in_a_cell_of_its_own_before_an_index_keeps_the_row_a_reading():
+    """`21/06/2024 ‖ - ‖ 15 824 ‖ 19/07/2024 ‖ 15 898`: the dash OCR made of a
+    speck, a cell apart, neither signs the index nor cuts it from its date."""
+    from tasks.extract.energy import read_readings
+
+    header = [(40, "Cadran"), (130, "Date ancien index"), (250, "Ancien index"), (330, "Date nouvel index"),
+              (420, "Nouvel index")]
+    row = [(40, "Tempo Bleu HP"), (130, "21/06/2024"), (210, "-"), (250, "15 824"), (330, "19/07/2024"),
+           (420, "15 898")]
+    doc = build_document([words_page([header, row], source="ocr", conf=0.9)])
+    [found] = read_readings(doc, Sections(doc))
+    assert (found.start_index, found.end_index, found.start_date.day, found.end_date.day) == (15824, 15898, 21, 19)
 
 
 def test_a_volume_column_header_is_no_consumption_label_and_the_energys_own_total_is():

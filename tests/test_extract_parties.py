@@ -271,6 +271,7 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("Retérence client", "IL20828498", "IL20828498"),  # f read t
     ("Ré!érence client", "IL28291041", "IL28291041"),
     ("Référence chent", "IL22545741", "IL22545741"),  # li read h
+    ("Numéro dient", "647 389 907", "647389907"),  # cl read d
     ("Référence client", "IL0O2348522", None),  # one glyph read both 0 and O
     ("Référence client", "1L47901238", None),  # I or 1 before the letters
     ("Référence client", "ILO7404012", None),  # O or 0 opening the digits
@@ -526,3 +527,15 @@ def test_an_invoice_number_under_its_caption_behind_a_misread_degree_sign():
     """« Votre facture » over « n: FA202406278056 » (the ° of `n°` read as a colon)."""
     rows = [[(455, "Votre facture")], [(455, "n: FA202406278056")]]
     assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "FA202406278056"
+
+
+def test_an_ordinal_glued_to_its_building_word_on_a_scan_is_split_and_no_other_word_is():
+    """`3eétage`: OCR lost the space of « 3e étage ». A glued ordinal before a
+    word that is no building word (`2eme` in `12emeRue`) is left as read."""
+    rows = [[(330, "Mme Solène Martinez")], [(330, "3eétage")], [(330, "107 bis impasse de Verdun")],
+            [(330, "66000 Perpignan")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["address"].value == "3e étage, 107 bis impasse de Verdun, 66000 Perpignan"
+    rows[1] = [(330, "Résidence 2emeRue")]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["address"].value.startswith("Résidence 2emeRue, ")

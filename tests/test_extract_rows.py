@@ -687,6 +687,18 @@ def test_a_vat_amount_read_without_its_comma_is_in_cents_when_the_rate_of_the_ba
     assert [r.checked for r in read_vat_rows(build_document([page]))] == [False]
 
 
+def test_a_speck_read_as_letters_between_a_vat_base_and_its_amount_is_passed_over():
+    """`TVA à 20 % (base 3 308,88 €) ‖ Re ‖ 661,78 €`: `Re`, barely believed,
+    is a speck; read with confidence, two letters end the row's values."""
+    def vat_row(conf):
+        page = ocr_page((100, [(40, "TVA à 20 % (base 3 308,88 €)"), (330, "Re"), (420, "661,78 €")]))
+        page = replace(page, words=[replace(w, conf=conf) if w.text == "Re" else w for w in page.words])
+        return [(r.base, r.vat, r.checked) for r in read_vat_rows(build_document([page]))]
+
+    assert vat_row(0.04) == [(3308.88, 661.78, True)]
+    assert vat_row(0.95) == [(3308.88, None, False)]
+
+
 def test_tempo_rows_that_all_say_real_outvote_one_unsure_row_and_a_base_register_in_kwh_is_electricitys():
     """Six Tempo rows « (réel) », one of them read unsure: the rows vouch
     for each other. A `Base` row counted in kWh under a heading OCR lost is
@@ -767,3 +779,30 @@ def test_a_row_whose_unit_and_amount_comma_ocr_lost_is_read_by_its_product():
     [item] = read_items(build_document([page]))
     assert (item.kind, item.quantity, item.unit_price, item.amount, item.checked) == \
         ("subscription", 29.0, 0.3153, 9.14, True)
+
+
+def test_a_detail_line_whose_du_ocr_misread_still_details_its_row():
+    """`Gu 01/08/2024 au 31/08/2024 20.8 % x 17,77 € TVA 5,5 %` under the CTA
+    row: two letters before a « … au … » range are its « du »."""
+    page = words_page([[(40, "Gaz")], [(40, "Contribution tarifaire d'acheminement"), (430, "3,70 € HT")],
+                       [(40, "Gu 01/08/2024 au 31/08/2024 20.8 % x 17,77 € TVA 5,5 %")]], source="ocr", conf=0.9)
+    doc = build_document([page])
+    [cta] = read_items(doc, Sections(doc))
+    assert (cta.kind, cta.amount, cta.vat_rate, str(cta.period_start)) == ("cta", 3.7, 5.5, "2024-08-01")
+
+
+def test_the_indexes_dates_are_the_period_when_a_billed_line_prints_the_same():
+    """The consumption line's dates unread, the readings' 01/08–31/08 alone are
+    unsure; the subscription line billing the same dates bears them out. A
+    subscription billed for the month ahead does not."""
+    def period(subscription_dates):
+        rows = [[(40, "Gaz")], [(40, "Compteur - Gaz"), (430, "21 m³")],
+                [(40, "index de début"), (130, "11 998 (réel, 01/08/2024) index de fin 12 019 (réel, 31/08/2024)")],
+                [(40, "Abonnement gaz (T2)"), (430, "17,14 € HT")],
+                [(40, f"du {subscription_dates} 1 mois x 17,14 €/mois HT TVA 5,5 %")],
+                [(40, "Biogaz et gaz vert"), (430, "14,11 € HT")], [(40, "225 kWh x 0,0627 €/kWh HT TVA 20 %")]]
+        found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["period"]
+        return found["start"], found["end"]
+
+    assert period("01/08/2024 au 31/08/2024") == ("2024-08-01", "2024-08-31")
+    assert period("01/09/2024 au 30/09/2024") == (None, None)

@@ -321,6 +321,17 @@ def _bare_complement(text: str) -> bool:
     return len(words) == 1 and words[0] in _vocab()["complement_words"]
 
 
+def _unglued_ordinal(text: str) -> str:
+    """`3eétage` is « 3e étage »: OCR lost the space between an ordinal and
+    the building word it numbers."""
+    def split(m: re.Match) -> str:
+        return f"{m.group(1)} {m.group(2)}" if fold(m.group(2)) in _vocab()["complement_words"] else m.group(0)
+    return _GLUED_ORDINAL.sub(split, text)
+
+
+_GLUED_ORDINAL = re.compile(r"\b(\d{1,2}(?:er|ère|ere|ème|eme|e))([A-Za-zÀ-ÿ]{3,})\b")
+
+
 @lru_cache(maxsize=1)
 def _street_words() -> dict[int, frozenset[str]]:
     """Street types and the words spelled as they always are: `avenve` is `avenue`."""
@@ -364,6 +375,7 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
         text = seg.text.strip(_SPECKS)
         if seg.ocr:
             text = _LONE_QUOTE.sub("", text)  # `146 avenue du Général de ‘`: a speck read as a quote
+            text = _unglued_ordinal(text)
             text = _spelled(respell(text, _street_words(), min_len=5,
                                     doubtful=lambda a, b, seg=seg: seg.conf_between(a, b) < 0.9))
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None

@@ -120,8 +120,10 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
     for d in dates:
         out.append((d.start, "D", d.value, line.conf_between(d.start, d.end)))
         chars[d.start:d.end] = [" "] * (d.end - d.start)
-    # An index is never negative: a hyphen before one (`au 24/11/23 - 43 477`) separates.
-    blanked = re.sub(r"(?<=\s)-(?=\s?\d)", "–", "".join(chars))
+    # An index is never negative: a hyphen before one (`au 24/11/23 - 43 477`,
+    # a speck in a cell of its own: `21/06/2024 ‖ - ‖ 15 824`) neither signs
+    # it nor ends the clause that dates it.
+    blanked = re.sub(r"(?<=\s)-(?=\s*\d)", " ", "".join(chars))
     for m in _CLAUSE.finditer(blanked):
         out.append((m.start(), "|", None, 1.0))
     for n in find_numbers(blanked, ocr=ocr):
@@ -514,15 +516,24 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
                 out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(1), m.end(1))))
     for seg in doc.segments:
         f = fold(seg.text)
-        m = re.search(r"(\d[\d ]*(?:[,.]\d+)?)\s?" + M3 + r"\s*[x×*]\s*(?:coefficient[^\d]*)?(\d{1,2}[,.]\d+)"
-                      r"[^=]*=\s*(\d[\d ]*(?:[,.]\d+)?)\s?k\s?wh", f)
+        m = _CONVERSION.search(f)
         if m:
-            vals = [_num(m.group(i), seg.ocr) for i in (1, 2, 3)]
-            if None not in vals:
-                out["m3"].append(from_segment(vals[0], seg, 0.9, "m3xcoef", span=(m.start(1), m.end(1))))
-                out["coef"].append(from_segment(vals[1], seg, 0.9, "m3xcoef", span=(m.start(2), m.end(2))))
-                out["kwh"].append(from_segment(vals[2], seg, 0.9, "m3xcoef", span=(m.start(3), m.end(3))))
+            vals = [_num(m.group(i), seg.ocr) for i in ("m3", "coef", "kwh")]
+            # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`): the product says it was m³.
+            if None not in vals and (re.fullmatch(M3, m.group("unit") or "")
+                                     or _makes_kwh(*vals)):
+                for key, value in zip(("m3", "coef", "kwh"), vals):
+                    out[key].append(from_segment(value, seg, 0.9, "m3xcoef", span=(m.start(key), m.end(key))))
     return out
+
+
+_CONVERSION = re.compile(r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[a-z]{1,3})?\s*[x×*]\s*"
+                         r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)[^=]*=\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?k\s?wh")
+
+
+def _makes_kwh(m3: float, coef: float, kwh: float) -> bool:
+    # The tolerance of checks.check_gas: volumes are printed rounded to the m³.
+    return abs(m3 * coef - kwh) <= max(2.0, 0.012 * kwh)
 
 
 def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int] | None:

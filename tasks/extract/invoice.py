@@ -133,6 +133,8 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
         for r in readings:
             if r.energy is None:
                 r.energy = present[0]
+    else:
+        _energy_of_readings(readings, items)
     checks.check_line_quantities(items)
     st.items, st.readings = items, readings
 
@@ -174,9 +176,13 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     for it in items:
         if it.period_start and it.kind.startswith("consumption"):
             periods.append(Candidate((it.period_start, it.period_end), 0.45, it.page, _src([it]), "line"))
+    # The indexes' dates bear a period out when a billed line (any: the
+    # consumption line's own dates may be misread) prints the same.
+    billed = {(it.period_start, it.period_end) for it in items if it.period_start}
     for r in readings:
         if r.start_date and r.end_date:
-            periods.append(Candidate((r.start_date, r.end_date), 0.4, r.page, "text", "reading"))
+            conf = 0.6 if (r.start_date, r.end_date) in billed else 0.4
+            periods.append(Candidate((r.start_date, r.end_date), conf, r.page, "text", "reading"))
     period = vote(periods)
     if period:
         d.set("period.start", Candidate(period.value[0], period.conf, period.page, period.source, period.note))
@@ -194,6 +200,19 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     if "gaz" in present:
         _gas(st, doc, pce, labelled, conversion, car["gaz"])
     return st
+
+
+def _energy_of_readings(readings: list[Reading], items: list[Item]) -> None:
+    """A reading without a section on a bill of both energies (`Index Base
+    … 48 493 (réel)` under a page's general heading) is the energy whose
+    consumption line bills exactly its index difference, when only one does."""
+    for r in readings:
+        if r.energy is not None or r.delta is None:
+            continue
+        billed = {it.energy for it in items if it.energy and it.kind.startswith("consumption")
+                  and it.quantity is not None and abs(it.quantity - r.delta) < 0.5}
+        if len(billed) == 1:
+            r.energy = billed.pop()
 
 
 def _energy_of_column(items: list[Item], flow: Document) -> None:
@@ -386,7 +405,7 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     lines and their VAT rates, else (one energy, nothing else billed) the
     bill's total."""
     items = [i for i in st.items if i.energy == energy and i.kind not in NOT_ENERGY]
-    cands = [c for c in printed if not checks.below_its_lines(c.value, items)]
+    cands = [_confirmed_by_other_share(st, energy, c) for c in printed if not checks.below_its_lines(c.value, items)]
     ht = st.draft.get("total_ht_eur")
     complete = ht is not None and abs(sum(i.amount or 0 for i in st.items) - ht) <= 0.05
     bases = [r.base for r in st.vat_rows]
@@ -418,6 +437,16 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
         if ttc is not None:
             cands.append(Candidate(ttc.value, round(ttc.conf * 0.85, 3), ttc.page, "computed", "single energy"))
     return vote(cands, key=lambda v: round(v, 1))
+
+
+def _confirmed_by_other_share(st: State, energy: str, printed: Candidate) -> Candidate:
+    """A printed share read unsure (`213,36` without its `€`) stands when it
+    and the other energy's printed share make the bill's TTC total."""
+    ttc = st.draft.get("total_ttc_eur")
+    other = st.printed_ttc["gaz" if energy == "electricite" else "electricite"]
+    if ttc is not None and any(abs(printed.value + o.value - ttc) <= 0.02 for o in other):
+        return printed.with_conf(max(printed.conf, 0.9))
+    return printed
 
 
 def _reading_nature(readings: list[Reading]) -> Candidate | None:

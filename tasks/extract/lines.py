@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from tasks.extract.labels import vocabulary
+from tasks.extract.labels import is_speck, vocabulary
 from tasks.extract.layout import Document, Line, Segment, make_segment, placed
 from tasks.extract.numbers import (blank_dates, clean, find_date_ranges, find_dates, find_numbers, find_percents, fold,
                                    parse_number, respell, words_of)
@@ -636,6 +636,8 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
 
 
 _CONTINUATION = re.compile(r"^(?:\d|du\b|periode|soit\b|\(|de\s\d|[·•]\s)")
+# `Gu 01/08/2024 au 31/08/2024`: two letters before a « … au … » range are its « du ».
+_MISREAD_DU = re.compile(r"^[a-z]{2}\s(?=\d{1,2}/\d{1,2}/\d{2,4}\s+au\s)")
 
 
 def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
@@ -648,6 +650,7 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
         return True
     if ocr_row(line):
         f = re.sub(r"^[^\w(]+", "", f)  # a speck before the detail (`©1/11/2024 - …`, its 0 misread)
+        f = _MISREAD_DU.sub("du ", f)
     if item.vat_rate is None and len(f) <= 40 and any(p.search(f) for p in _vat_exempt()):
         item.vat_exempt = True  # `non soumis à TVA` under a recovery fee
         return True
@@ -885,6 +888,8 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
         rest = seg.text[m.end():]
         segs = [(rest, seg)] + [(s.text, s) for s in line.segments[1:]]
         for text, s in segs:
+            if s is not seg and s.ocr and is_speck(s):
+                continue  # `(base 3 308,88 €) ‖ Re ‖ 661,78 €`
             letters = _vat_row_words().sub("", fold(text))
             if re.search(r"[a-z]{2}", letters):
                 break
