@@ -63,6 +63,10 @@ def test_an_amount_that_lost_its_comma_is_repaired_only_when_the_ht_total_proves
     items = [item("subscription", 112.46, checked=True), item("cta", -18.61), item("cta", 1.78)]
     repair_misread_amount(items, None, [VatRow(rate=5.5, base=132.85, vat=7.31, page=2, conf=0.9, checked=True)])
     assert [i.amount for i in items] == [112.46, 18.61, 1.78]
+    # The same CTA borne out by its rate × base (checked): its size is proven, its sign is not.
+    items = [item("subscription", 112.46, checked=True), item("cta", -18.61, checked=True), item("cta", 1.78)]
+    repair_misread_amount(items, None, [VatRow(rate=5.5, base=132.85, vat=7.31, page=2, conf=0.9, checked=True)])
+    assert [i.amount for i in items] == [112.46, 18.61, 1.78]
     # A digit misread where the row's quantity × price gives the amount.
     items = [Item(label="Abonnement", kind="subscription", energy="electricite", quantity=2, unit_price=12.14,
                   amount=24.98, ocr=True), item("cta", 4.63), item("consumption", 158.85, checked=True)]

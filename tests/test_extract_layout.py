@@ -1520,3 +1520,17 @@ def test_an_offer_name_run_into_the_next_columns_power_or_whose_end_ocr_garbled(
     assert _offer_reader("Duo Verte Fixe 2aans", ocr=True)[0] == "Duo Verte Fixe 2 ans"
     assert _offer_reader("Électricité verte locale - Prix index", ocr=True)[0] == \
         "Électricité verte locale - Prix indexé"
+    assert _offer_reader("Électricité verte locale - Prix fix", ocr=True)[0] == "Électricité verte locale - Prix fixe"
+
+
+def test_a_value_whose_box_a_speck_stretched_does_not_take_the_next_rows_label_for_its_wrapped_end():
+    """« Électricité verte- Prix fixe », its box stretched by a speck to twice
+    its print's height, over the next row's « Électricité »: the gap between
+    them is a row's, not a wrapped line's."""
+    from tasks.extract.fields import extract_offer
+
+    page = words_page([[(53, "OFFRE")], [(53, "Électricité verte- Prix fixe")], [(53, "Électricité")]],
+                      source="ocr", conf=0.9, line_gap=17)
+    words = [replace(w, y0=w.y0 - 7) if w.text == "fixe" else w for w in page.words]
+    offer = extract_offer(build_document([replace(page, words=words)]), [])
+    assert offer.value == "Électricité verte - Prix fixe"

@@ -272,6 +272,8 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("Ré!érence client", "IL28291041", "IL28291041"),
     ("Référence chent", "IL22545741", "IL22545741"),  # li read h
     ("Numéro dient", "647 389 907", "647389907"),  # cl read d
+    ("Référence client", "EC7201 17, point de livraison", "EC720117"),  # digits cut in two by a space
+    ("Référence client", "EC7201 17 kWh", "EC7201"),
     ("Référence client", "IL0O2348522", None),  # one glyph read both 0 and O
     ("Référence client", "1L47901238", None),  # I or 1 before the letters
     ("Référence client", "ILO7404012", None),  # O or 0 opening the digits
@@ -407,6 +409,9 @@ def test_an_ocr_offer_name_whose_accents_were_lost_takes_the_catalogues_spelling
 
     assert offer("Plenifix 1 an Electricité", ["Plenifix 1 an Électricité"]) == "Plenifix 1 an Électricité"
     assert offer("Électricité verte fixe", ["Electricité verte fixe"]) == "Électricité verte fixe"
+    # A speck read as an accent on a word of the market's offer names, whatever the supplier's own.
+    assert offer("« Flexi Watt - Heures Creusés »", []) == "Flexi Watt - Heures Creuses"
+    assert offer("« Flexi Watt - Heures Creuses »", []) == "Flexi Watt - Heures Creuses"
 
 
 def test_a_speck_read_after_the_town_does_not_hide_the_address():

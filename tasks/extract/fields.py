@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots
@@ -13,6 +14,7 @@ from tasks.extract.lines import is_table_header
 from tasks.extract.numbers import clean, find_date_ranges, fold
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
+from tasks.extract.supplier import offers_of
 
 _BASE = {"same": 0.92, "right": 0.9, "below": 0.85, "above": 0.8}
 
@@ -155,12 +157,15 @@ def _offer_reader(text: str, *, ocr: bool = False):
     if ocr and re.search(r"(?i)\d[\s.,]*\S?\s*(?:k?va|kwh)\b", value):
         return None  # `Duo Verte Fixe 19. 0 «VA`: run into the power the next column prints
     if ocr:
-        value = re.sub(r"(?i)\b(prix )index$", r"\1indexé", value)  # its final é lost at the line's end
+        # Its last letter lost at the line's end: `Prix index`, `Prix fix`.
+        value = re.sub(r"(?i)\b(prix )(index|fix)$", lambda m: m.group(1) + {"index": "indexé", "fix": "fixe"}[
+            m.group(2).lower()], value)
     return value, 0, len(value)
 
 
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
+    cands = [replace(c, value=_without_stray_accents(c.value)) if c.source == "ocr" else c for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
     # An OCR reading of a catalogue name whose accents OCR lost is that name
@@ -213,6 +218,27 @@ def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
     if _YEARS_TAIL.fullmatch(tail):
         return replace(cand, value=f"{cand.value} 1 an") if tail == "an" else None
     return cand
+
+
+def _without_stray_accents(name: str) -> str:
+    """`Heures Creusés`: a speck over a letter read as an accent. A word of
+    the market's offer names (`Creuses`) with more accents than it has is
+    that word; one with fewer is left (some bills print no accents)."""
+    words = _catalogue_words()
+
+    def fix(m: re.Match) -> str:
+        known = words.get(fold(m.group(0)))
+        return known if known and _accents(m.group(0)) > _accents(known) else m.group(0)
+    return re.sub(r"[A-Za-zÀ-ÿ]+", fix, name)
+
+
+@lru_cache(maxsize=1)
+def _catalogue_words() -> dict[str, str]:
+    words: dict[str, str] = {}
+    for offer in offers_of(None):
+        for word in re.findall(r"[A-Za-zÀ-ÿ]+", offer):
+            words.setdefault(fold(word), word)
+    return words
 
 
 def _accents(text: str) -> int:

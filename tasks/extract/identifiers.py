@@ -253,6 +253,12 @@ def _read_client_number(text: str, *, ocr: bool = False):
         return None  # `Service client 09 78 28 86 62`, its `Service` misread
     if found and ocr and _glyph_in_doubt(found[0]):
         return None
+    if found and ocr and re.search(r"[A-Z]\d+$", found[0]):
+        # `EC7201 17, point de livraison`: OCR cut a lettered reference's digits
+        # in two; the piece left ends a clause.
+        tail = re.match(r" (\d{1,4})(?=\s*(?:[,;.]|$))", clean(text)[found[2]:])
+        if tail:
+            found = (found[0] + tail.group(1), found[1], found[2] + tail.end())
     if found and not _POSTCODE_TOWN.match(text, found[1]):
         digits = sum(c.isdigit() for c in found[0])
         if digits >= 3 or (digits and _PREFIXED_ID.fullmatch(found[0])):

@@ -464,6 +464,8 @@ _LINE_GAP = {False: 0.35, True: 0.6}
 def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Segment | None:
     """The continuation of a value (or a label) wrapped onto the next line of its cell."""
     h = seg.height
+    if seg.ocr:  # a box a speck stretched (`Électricité verte- Prix fixe` over `Électricité`) is no taller print
+        h = min(h, statistics.median(w.y1 - w.y0 for w in seg.words))
     for line in doc.lines[seg.line + 1:seg.line + 3]:
         if line.page != seg.page or line.y0 - seg.y1 > _LINE_GAP[seg.ocr] * h:
             return None
