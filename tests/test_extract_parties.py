@@ -108,6 +108,7 @@ def test_suppliers_file_has_the_documented_format():
     ([[(40, "SAS au capital de 2 000 000 € – RCS Nanterre 542 107 651")]], "Engie"),  # SIREN alone
     ([[(40, "Retrouvez-nous sur totalenergies.fr")]], "TotalEnergies"),
     ([[(40, "Mint Énergie")], [(40, "Votre offre Smart & Green")]], "Mint Energie"),
+    ([[(40, "O H M Énergie")], [(40, "Offre Fixe 1 an")]], "OHM Energie"),  # a brand in spaced capitals
 ])
 def test_supplier_from_siren_domain_or_name(rows, name):
     assert detect_supplier(doc(rows)).value == name
@@ -544,3 +545,15 @@ def test_an_ordinal_glued_to_its_building_word_on_a_scan_is_split_and_no_other_w
     rows[1] = [(330, "Résidence 2emeRue")]
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["address"].value.startswith("Résidence 2emeRue, ")
+
+
+def test_a_speck_read_as_one_letter_between_the_name_and_the_street_is_no_line_of_the_block():
+    """`A`, a speck beside the service phone right over the street line:
+    the block's name is still the civility's line above it."""
+    rows = [[(324, "Monsieur Jérôme Mathieu")], [(40, "Service client 09 76 43 19 14"), (340, "A")],
+            [(324, "139 quai de la Gare")], [(324, "30000 Nîmes")]]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page = replace(page, words=[replace(w, conf=0.31) if w.text == "A" else w for w in page.words])
+    found = extract_customer(build_document([page]))
+    assert found["name"].value == "Jérôme Mathieu"
+    assert found["address"].value == "139 quai de la Gare, 30000 Nîmes"

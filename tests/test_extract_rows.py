@@ -687,7 +687,7 @@ def test_a_vat_amount_read_without_its_comma_is_in_cents_when_the_rate_of_the_ba
     assert [r.checked for r in read_vat_rows(build_document([page]))] == [False]
 
 
-def test_a_speck_read_as_letters_between_a_vat_base_and_its_amount_is_passed_over():
+def test_specks_in_a_vat_row_are_passed_over():
     """`TVA à 20 % (base 3 308,88 €) ‖ Re ‖ 661,78 €`: `Re`, barely believed,
     is a speck; read with confidence, two letters end the row's values."""
     def vat_row(conf):
@@ -697,6 +697,9 @@ def test_a_speck_read_as_letters_between_a_vat_base_and_its_amount_is_passed_ove
 
     assert vat_row(0.04) == [(3308.88, 661.78, True)]
     assert vat_row(0.95) == [(3308.88, None, False)]
+    # A speck glued between « à » and the rate.
+    page = ocr_page((100, [(40, "TVA à°5,5 % (base 36,41€)"), (420, "2,00 €")]))
+    assert [(r.rate, r.base, r.vat) for r in read_vat_rows(build_document([page]))] == [(5.5, 36.41, 2.0)]
 
 
 def test_tempo_rows_that_all_say_real_outvote_one_unsure_row_and_a_base_register_in_kwh_is_electricitys():

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tasks.extract.labels import _right_candidates, find_labels, is_label_text, value_spots, vocabulary
+from tasks.extract.labels import _right_candidates, find_labels, is_label_text, is_speck, value_spots, vocabulary
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
 from tasks.extract.numbers import clean, fold, respell, words_of
 from tasks.extract.store import Candidate, from_segment, vote
@@ -264,8 +264,8 @@ def _segment_above(doc: Document, seg: Segment) -> Segment | None:
         if seg.y0 - line.y1 > 2.2 * h:
             return None
         for other in line.segments:
-            if not any(c.isalnum() for c in other.text):
-                continue  # a speck read as `:` between the block's lines
+            if not any(c.isalnum() for c in other.text) or (other.ocr and is_speck(other)):
+                continue  # a speck read as `:` or `A` between the block's lines
             if abs(other.x0 - seg.x0) < 1.5 * h or (abs(other.x0 - seg.x0) < 4 * h and
                                                      min(other.x1, seg.x1) - max(other.x0, seg.x0) > 0):
                 return other

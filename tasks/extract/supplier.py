@@ -72,6 +72,14 @@ def _patterns(supplier: Supplier) -> dict[str, list[re.Pattern]]:
     }
 
 
+# A brand set in spaced capitals (`O H M Énergie`): three letters or more, one space apart.
+_SPACED_LETTERS = re.compile(r"(?<!\S)(?:[A-Z] ){2,}[A-Z](?!\S)")
+
+
+def _unspaced(text: str) -> str:
+    return _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
 def detect_supplier(doc: Document) -> Candidate | None:
     suppliers = load_suppliers()
     scores = {s.name: 0.0 for s in suppliers}
@@ -80,7 +88,7 @@ def detect_supplier(doc: Document) -> Candidate | None:
     first_page = doc.lines[0].page if doc.lines else 1
     digits_text = []
     for line in doc.lines:
-        text = clean(line.text)
+        text = _unspaced(clean(line.text))
         folded = fold(text)
         top = line.page == first_page and line.y0 < doc.page_height(line.page) * 0.15
         if re.search(r"rcs|siren|siret|capital", folded):
