@@ -40,6 +40,13 @@ def test_pce_in_groups_or_gi_code_with_ocr_misreads():
     # A dash glued to the last group on a scan.
     ocr = doc([[(40, "Tarif T2- PCE 1407 2930 8154 92=– Compteur n° 0227102668")]], source="ocr", conf=0.9)
     assert extract_pce(ocr, collect_exclusions(ocr)).value == "14072930815492"
+    # A comma glued between the number and the next word of the sentence.
+    d = doc([[(40, "point de comptage et d'estimation n° 67592388204325,tarif T2.")]])
+    assert extract_pce(d, collect_exclusions(d)).value == "67592388204325"
+    # A speck read as a brace in the label's acronym; a chart's axis beside, a line lower.
+    ocr = doc([[(52, "POINT DE COMPTAGE ET D'ESTIMATION ({PCE)")], [(236, "Juin Juil Aoû Sep")],
+               [(52, "67718100526232")]], source="ocr", conf=0.9, line_gap=7)
+    assert extract_pce(ocr, collect_exclusions(ocr)).value == "67718100526232"
 
 
 def test_client_number_without_spaces_and_next_to_client():

@@ -557,6 +557,12 @@ def test_a_detail_line_with_its_commas_lost_or_its_vat_glued_still_details_its_r
     items = read_items(build_document([page]))
     assert [(i.kind, i.unit_price, i.vat_rate, i.checked) for i in items] == [
         ("subscription", 0.3143, 5.5, True), ("consumption_hc", 0.1396, 20.0, True), ("accise", 0.01637, 20.0, True)]
+    # A speck line of two cells (`:  ‖  ù`), the detail wrapped and the amount's comma lost.
+    page = ocr_page((148, [(60, "Accise gaz naturel"), (420, "1601€")]), (156, [(200, ":"), (300, "ù")]),
+                    (164, [(62, "31/08/2024 - 11/10/2024 978 kWh x")]), (172, [(62, "16,37 €/MWh")]))
+    page.words = [replace(w, conf=0.48) if w.text == "ù" else w for w in page.words]
+    [item] = read_items(build_document([page]))
+    assert (item.quantity, item.unit_price, item.amount, item.checked) == (978, 0.01637, 16.01, True)
 
 
 def test_a_price_whose_unit_ocr_read_as_a_last_digit_makes_the_amount_to_the_cent_without_it():

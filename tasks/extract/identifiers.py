@@ -37,7 +37,8 @@ def _digit_token(token: str, ocr: bool) -> str | None:
 def read_digit_run(text: str, length: int, *, ocr: bool = False) -> tuple[str, int, int] | None:
     """The first run of digit groups in `text` that holds exactly `length`
     digits (`2442 4190 3581 74`, `224 499 275 908 09`), with its span."""
-    text = clean(text)
+    # `67592388204325,tarif T2`: a comma glued between the number and the next word ends it.
+    text = re.sub(r"(?<=\d),(?=[A-Za-zÀ-ÿ])", " ", clean(text))
     tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[^\s\-–/.]+|[-–/.]", text)]
     i = 0
     while i < len(tokens):
@@ -187,8 +188,9 @@ def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None =
 
 def _only_noise(text: str) -> bool:
     # `et`, `de`: the label goes on on the line under (`Point de Comptage et` / `d'Estimation`);
-    # `n°`: its value does (`… point de livraison n°` / `6350 3924 0002 26`).
-    return bool(re.fullmatch(r"[\W_]*|\((?:pdl|prm|pce)\)|(?:et|de|du|des|n\s?°|no)\W*", fold(text)))
+    # `n°`: its value does (`… point de livraison n°` / `6350 3924 0002 26`);
+    # `(PCE)`, `({PCE)` (a speck read as a brace): the label's own acronym.
+    return bool(re.fullmatch(r"[\W_]*|[(\[{][\W_]*(?:pdl|prm|pce)[\W_]*|(?:et|de|du|des|n\s?°|no)\W*", fold(text)))
 
 
 def extract_pdl(doc: Document, excl: Exclusions) -> Candidate | None:

@@ -565,11 +565,12 @@ def _cta_holds(line: Line, amount: float) -> bool:
 
 
 def _speck_line(line: Line) -> bool:
-    """An OCR line of a mark or three unsure letters (`.`, `cie`): no print."""
-    text = line.text.strip()
-    if not ocr_row(line) or re.search(r"[\d%€]", text):
+    """An OCR line of marks or of three unsure letters a cell (`.`, `cie`,
+    `:  ‖  ù`): no print."""
+    if not ocr_row(line) or re.search(r"[\d%€]", line.text):
         return False
-    return not re.search(r"\w", text) or (len(text) <= 3 and text.isalpha() and line.segments[0].conf < 0.6)
+    return all(not re.search(r"\w", s.text) or (len(s.text.strip()) <= 3 and s.text.strip().isalpha() and s.conf < 0.6)
+               for s in line.segments)
 
 
 def _is_fragment(line: Line) -> bool:
