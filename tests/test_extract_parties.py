@@ -142,6 +142,11 @@ def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_bl
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["name"].value == "Jean-Pierre Roussel"
     assert found["address"].value == "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
+    # A speck before the street number as well, the colon glued to the last word.
+    rows = [[(325, "Mme Marie-Claire Chevalier")], [(317, "- 143 impasse Georges Brassens:")], [(324, "44000 Nantes")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Marie-Claire Chevalier"
+    assert found["address"].value == "143 impasse Georges Brassens, 44000 Nantes"
     # A line without a street number: the colon is a speck too, unless the line is a caption.
     rows = [[(338, "M. YANNICK MARTIN")], [(338, "RÉSIDENCE LES ÉRABLES :")], [(338, "80 AVENUE ÉDOUARD HERRIOT")],
             [(338, "64100 BAYONNE")]]
@@ -397,6 +402,10 @@ def test_address_words_whose_accents_ocr_got_wrong_are_spelled_as_always_and_a_s
     assert found["name"].value == "Lucie N'Diaye"
     assert found["address"].value == \
         "Bât. B, Résidence Les Érables, 112 ter avenue des Tilleuls, 69110 Sainte-Foy-lès-Lyon"
+    # `là`, a speck over the article read as a grave accent.
+    rows = [[(330, "M. Joël Clément")], [(330, "35 ter rue de là Gare")], [(330, "13100 Aix-en-Provence")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "35 ter rue de la Gare, 13100 Aix-en-Provence"
 
 
 def test_an_invoice_number_ocr_cut_with_a_space_at_the_end_of_its_line_is_read_whole():

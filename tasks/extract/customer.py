@@ -183,7 +183,8 @@ def _supplierish(text: str) -> bool:
 
 def _looks_like_label(seg: Segment) -> bool:
     f = fold(seg.text)
-    if seg.ocr and f.endswith(":") and (f[:1].isdigit() or re.search(r"\s:$", f) and not is_label_text(f)):
+    opening = f.lstrip(SPECK_MARKS + BULLET_MARKS + " ")[:1]  # past a speck before the line (`- 143 impasse …`)
+    if seg.ocr and f.endswith(":") and (opening.isdigit() or re.search(r"\s:$", f) and not is_label_text(f)):
         # A speck read as `:` after an address line (`164 RUE DE BRETAGNE :`,
         # `RÉSIDENCE LES ÉRABLES :`) makes no label.
         f = f.rstrip(" :")
