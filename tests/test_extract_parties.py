@@ -339,10 +339,13 @@ def test_the_pdl_whose_caption_ocr_lost_is_the_one_lone_14_digit_number_no_label
 @pytest.mark.parametrize(("label", "value", "expected"), [
     ("N°de tacture", "328404089282", "328404089282"),  # f read t
     ("Facture n°", "IL250818- 44591", "IL250818-44591"),  # OCR spaced the number off its dash
+    ("Facture n°", "F-243043529]", None),  # a bar glued to the last digit: a 1 or a speck
+    ("Référence client", "C2077750]", None),
 ])
 def test_invoice_numbers_through_ocr_misreadings(label, value, expected):
-    found = extract_invoice_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
-    assert found is not None and found.value == expected
+    field = extract_client_number if label.startswith("Référence") else extract_invoice_number
+    found = field(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
+    assert (found.value if found else None) == expected
 
 
 def test_a_table_rows_quantity_in_kwh_is_no_postcode_and_its_header_no_customer():
@@ -573,3 +576,29 @@ def test_a_speck_read_as_one_letter_between_the_name_and_the_street_is_no_line_o
     found = extract_customer(build_document([page]))
     assert found["name"].value == "Jérôme Mathieu"
     assert found["address"].value == "139 quai de la Gare, 30000 Nîmes"
+
+
+def test_a_speck_after_the_house_number_and_a_town_cut_short():
+    """`45. ter avenue des Hirondelles`: no address prints a mark after its
+    number. `21000 Di` read unsure over `ijon`: a town cut short gives no
+    address; `80410 Eu` read surely is a town."""
+    rows = [[(330, "Mme Lucie Roux")], [(330, "45. ter avenue des Hirondelles")], [(330, "66000 Perpignan")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "45 ter avenue des Hirondelles, 66000 Perpignan"
+    rows = [[(330, "Mme Lucie Roux")], [(330, "61 quai Édouard Herriot")], [(330, "21000 Di")]]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page = replace(page, words=[replace(w, conf=0.34) if w.text == "Di" else w for w in page.words])
+    assert extract_customer(build_document([page]))["address"] is None
+    rows[2] = [(330, "80410 Eu")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == "61 quai Édouard Herriot, 80410 Eu"
+
+
+def test_an_offer_name_cut_after_a_connecting_word_is_unknown():
+    """`Électricité et ‖ verts- Prix`: OCR lost the word between the pieces
+    (« gaz »): the name is unknown, whatever the lines under it say."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(54, "OFFRE")], [(54, "Électricité et"), (150, "verts- Prix")], [(54, "fixe")]]
+    assert extract_offer(doc(rows, source="ocr", conf=0.9), []) is None
+    rows = [[(54, "OFFRE")], [(54, "Électricité et gaz verts - Prix fixe")]]
+    assert extract_offer(doc(rows, source="ocr", conf=0.9), []).value == "Électricité et gaz verts - Prix fixe"

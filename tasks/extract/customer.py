@@ -330,6 +330,8 @@ def _unglued_ordinal(text: str) -> str:
     return _GLUED_ORDINAL.sub(split, text)
 
 
+# `45. ter avenue des Hirondelles`: a speck after the house number (no address prints a mark there).
+_NUMBER_SPECK = re.compile(r"^(\d{1,4})[.,:;'’](?=\s)")
 _GLUED_ORDINAL = re.compile(r"\b(\d{1,2}(?:er|ère|ere|ème|eme|e))([A-Za-zÀ-ÿ]{3,})\b")
 
 
@@ -342,13 +344,15 @@ def _street_words() -> dict[int, frozenset[str]]:
 def _garbled_town(seg: Segment) -> bool:
     """`67000 SHRAoUrs`: a town OCR could not read, a capital after a small
     letter inside a word (no town is spelled so); `33000 tours` for 37000
-    Tours: a town whose capital OCR lost, read unsure, its postcode with it."""
+    Tours: a town whose capital OCR lost, read unsure, its postcode with it;
+    `21000 Di`: a town cut short."""
     m = re.match(r"^\D*\d{5}\s+(.*)$", clean(seg.text))
     if not m:
         return False
     town = m.group(1)
-    return bool(re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", town)) or \
-        (seg.ocr and town[:1].islower() and seg.conf_between(m.start(1), len(seg.text)) < 0.6)
+    # `21000 Di` over `ijon`: two letters read unsure are a town cut short (`Eu`, `Y` are read surely).
+    unsure = seg.ocr and seg.conf_between(m.start(1), len(seg.text)) < 0.6
+    return bool(re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", town)) or (unsure and (town[:1].islower() or len(town.strip()) <= 2))
 
 
 @lru_cache(maxsize=1)
@@ -376,7 +380,7 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
         text = seg.text.strip(_SPECKS)
         if seg.ocr:
             text = _LONE_QUOTE.sub("", text)  # `146 avenue du Général de ‘`: a speck read as a quote
-            text = _unglued_ordinal(text)
+            text = _unglued_ordinal(_NUMBER_SPECK.sub(r"\1", text))
             text = _spelled(respell(text, _street_words(), min_len=5,
                                     doubtful=lambda a, b, seg=seg: seg.conf_between(a, b) < 0.9))
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None

@@ -199,17 +199,21 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
 # The end of an offer's name that OCR cut off into a cell of its own, the
 # dash or the duration's figure before it lost as a speck.
 _PRICING_TAIL = re.compile(r"prix (?:fixe|indexe|variable|bloque)s?")
+_CUT_AFTER = re.compile(r"\s(?:et|de|du|des|&|[-–])$")
 _YEARS_TAIL = re.compile(r"ans?")
 
 
 def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
     """`Gaz vert ‖ Prix fixe` is « Gaz vert - Prix fixe »; `Gaz Fixe ‖ an`
-    is « Gaz Fixe 1 an »; `Octo Fixe ‖ ans` has lost how many years: unknown."""
+    is « Gaz Fixe 1 an »; `Octo Fixe ‖ ans` has lost how many years, and
+    `Électricité et ‖ verts- Prix` a word between its pieces: unknown."""
     if cand.source != "ocr" or cand.spot is None:
         return cand
     line, col = cand.spot
     seg = doc.lines[line].segments[col]
     beside = doc.right_of(seg)[:1]
+    if beside and _CUT_AFTER.search(fold(seg.text)) and beside[0].x0 - seg.x1 <= 4 * seg.height:
+        return None  # `Électricité et ‖ verts- Prix`: the name runs on past a word OCR lost
     if not beside or not seg.text.rstrip(" .").endswith(cand.value) or beside[0].x0 - seg.x1 > 4 * seg.height:
         return cand
     tail = fold(beside[0].text).strip(" .:;")

@@ -236,7 +236,7 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
         if found and found[1] <= gap.start() < found[2]:
             return found[0], found[1], found[2] + 1
     found = read_reference(text, min_len=5, join_groups=False)
-    if found and ocr and _glyph_in_doubt(found[0]):
+    if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
         return None
     if found and sum(c.isdigit() for c in found[0]) >= 4 and not _POSTCODE_TOWN.match(text, found[1]):
         value, start, end = found
@@ -253,7 +253,7 @@ def _read_client_number(text: str, *, ocr: bool = False):
     found = read_reference(_capital_first(text) if ocr else text, min_len=5, join_groups=True)
     if found and _PHONE.fullmatch(text[found[1]:found[2]].strip()):
         return None  # `Service client 09 78 28 86 62`, its `Service` misread
-    if found and ocr and _glyph_in_doubt(found[0]):
+    if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
         return None
     if found and ocr and re.search(r"[A-Z]\d+$", found[0]):
         # `EC7201 17, point de livraison`: OCR cut a lettered reference's digits
@@ -266,6 +266,12 @@ def _read_client_number(text: str, *, ocr: bool = False):
         if digits >= 3 or (digits and _PREFIXED_ID.fullmatch(found[0])):
             return found
     return None
+
+
+def _bar_glued(text: str, found: tuple[str, int, int]) -> bool:
+    """`F-243043529]`: a bar glued to a reference's last digit on a scan is a
+    `1` as often as a speck: its last character is unknown."""
+    return bool(re.search(r"\d[\]|]$", clean(text)[found[1]:found[2]]))
 
 
 def _glyph_in_doubt(value: str) -> bool:
