@@ -276,3 +276,35 @@ def test_a_reading_with_no_energy_heading_on_a_dual_bill_is_the_energy_billing_i
     reading = [(40, "Index Base 01/05/2024 : 47 701 30/06/2024 : 48 400 (réel)")]
     analysis = extract_invoice([_ocr([DUAL[0], DUAL[1], reading, *DUAL[2:]])])
     assert analysis["electricity"]["reading"] is None
+
+
+
+def test_a_subscription_read_unsure_stands_when_the_lines_make_the_printed_totals():
+    """`117€` read at a confidence of 0 where 37 days × 0,30180 € make
+    11,17 €: the lines, each with its VAT, make the TTC total to the cent, so
+    the amount is as repaired. With a TTC total they do not make, it stays
+    unsure and unknown."""
+    period = "17/12/2023 au 22/01/2024"
+
+    def subscription(ttc):
+        rows = [[(36, "PDL"), (120, "22628031799214")],
+                [(36, "Libellé"), (183, "Période"), (331, "Quantité Unité"), (421, "PU HT"), (465, "Montant HT"),
+                 (526, "Taux TVA")],
+                [(37, "Part fixe (abonnement) 6 kVA"), (184, period), (353, "37 jour"), (414, "0,30180"),
+                 (476, "117€"), (539, "5,5%")],
+                [(37, "Part variable HP"), (184, period), (349, "186 kWh"), (414, "0,17550"), (481, "32,64 €"),
+                 (541, "20%")],
+                [(37, "Part variable HC"), (184, period), (349, "224 kWh"), (414, "0,13020"), (481, "29,16 €"),
+                 (541, "20%")],
+                [(37, "Accise sur l'électricité (TICFE)"), (184, period), (349, "410 kWh"), (414, "0,00100"),
+                 (485, "0,41€"), (541, "20 %")],
+                [(37, "CTA (21,93 % x 9,96 €)"), (184, period), (485, "2,18 €"), (539, "5,5 %")],
+                [(37, "Total électricité TTC"), (478, ttc)], [(327, "Montant HT"), (533, "75,56 €")],
+                [(327, "TVA 5,5 %"), (537, "0,73 €")], [(327, "TVA 20 %"), (533, "12,44 €")],
+                [(327, "Montant TTC"), (523, ttc)]]
+        page = words_page(rows, source="ocr", conf=0.9, size=7)
+        page = replace(page, words=[replace(w, conf=0.0) if w.text == "117€" else w for w in page.words])
+        return extract_invoice([page], strict=False)["electricity"]["subscription_eur"]
+
+    assert subscription("88,73 €") == 11.17
+    assert subscription("89,73 €") is None

@@ -344,8 +344,12 @@ def _lines_complete(st: State) -> bool | None:
 
 
 def _set_subscription(st: State, p: str, items: list[Item]) -> None:
-    st.draft.set(p + "subscription_eur", _lines_complete_or_doubt(st, _sum_candidate(
-        [i for i in items if i.kind == "subscription"], "amount", "lines")))
+    cand = _lines_complete_or_doubt(st, _sum_candidate([i for i in items if i.kind == "subscription"], "amount", "lines"))
+    if cand is not None and _vat_agrees(st):
+        # The lines with their VAT make the printed totals: each amount is as
+        # printed, however unsure the OCR of one was (`117€` for 11,17 €).
+        cand = cand.with_conf(max(cand.conf, 0.85))
+    st.draft.set(p + "subscription_eur", cand)
     checks.check_subscription_days(st.draft, p + "subscription_eur", items)
 
 
