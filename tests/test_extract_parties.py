@@ -578,13 +578,17 @@ def test_a_speck_read_as_one_letter_between_the_name_and_the_street_is_no_line_o
     assert found["address"].value == "139 quai de la Gare, 30000 Nîmes"
 
 
-def test_a_speck_after_the_house_number_and_a_town_cut_short():
+def test_specks_after_the_house_number_or_over_a_towns_letter_and_a_town_cut_short():
     """`45. ter avenue des Hirondelles`: no address prints a mark after its
     number. `21000 Di` read unsure over `ijon`: a town cut short gives no
     address; `80410 Eu` read surely is a town."""
     rows = [[(330, "Mme Lucie Roux")], [(330, "45. ter avenue des Hirondelles")], [(330, "66000 Perpignan")]]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
         "45 ter avenue des Hirondelles, 66000 Perpignan"
+    # Specks read as an umlaut no French place name carries.
+    rows = [[(330, "Mme Lucie Roux")], [(330, "137 bis chemin des Cerisiers")], [(330, "14000 Cäen")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "137 bis chemin des Cerisiers, 14000 Caen"
     rows = [[(330, "Mme Lucie Roux")], [(330, "61 quai Édouard Herriot")], [(330, "21000 Di")]]
     page = words_page(rows, source="ocr", conf=0.9)
     page = replace(page, words=[replace(w, conf=0.34) if w.text == "Di" else w for w in page.words])

@@ -330,6 +330,8 @@ def _unglued_ordinal(text: str) -> str:
     return _GLUED_ORDINAL.sub(split, text)
 
 
+# `Cäen`: specks over a letter read as an umlaut no French place name carries.
+_FOREIGN_UMLAUTS = str.maketrans("äöÄÖ", "aoAO")
 # `45. ter avenue des Hirondelles`: a speck after the house number (no address prints a mark there).
 _NUMBER_SPECK = re.compile(r"^(\d{1,4})[.,:;'’](?=\s)")
 _GLUED_ORDINAL = re.compile(r"\b(\d{1,2}(?:er|ère|ere|ème|eme|e))([A-Za-zÀ-ÿ]{3,})\b")
@@ -380,7 +382,7 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
         text = seg.text.strip(_SPECKS)
         if seg.ocr:
             text = _LONE_QUOTE.sub("", text)  # `146 avenue du Général de ‘`: a speck read as a quote
-            text = _unglued_ordinal(_NUMBER_SPECK.sub(r"\1", text))
+            text = _unglued_ordinal(_NUMBER_SPECK.sub(r"\1", text)).translate(_FOREIGN_UMLAUTS)
             text = _spelled(respell(text, _street_words(), min_len=5,
                                     doubtful=lambda a, b, seg=seg: seg.conf_between(a, b) < 0.9))
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
