@@ -265,8 +265,9 @@ def _segment_above(doc: Document, seg: Segment) -> Segment | None:
         if seg.y0 - line.y1 > 2.2 * h:
             return None
         for other in line.segments:
-            if not any(c.isalnum() for c in other.text) or (other.ocr and is_speck(other)):
-                continue  # a speck read as `:` or `A` between the block's lines
+            if not any(c.isalnum() for c in other.text) or \
+                    (other.ocr and is_speck(other) and not strip_civility(other.text)[1]):
+                continue  # a speck read as `:` or `A` between the block's lines (`M.` is a civility)
             if abs(other.x0 - seg.x0) < 1.5 * h or (abs(other.x0 - seg.x0) < 4 * h and
                                                      min(other.x1, seg.x1) - max(other.x0, seg.x0) > 0):
                 return other

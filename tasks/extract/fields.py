@@ -8,13 +8,12 @@ from datetime import date
 from functools import lru_cache
 
 from tasks.extract.energy import matches_any, vocabulary_patterns
-from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots
+from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document
 from tasks.extract.lines import is_table_header
 from tasks.extract.numbers import clean, find_date_ranges, fold
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
-from tasks.extract.supplier import offers_of
 
 _BASE = {"same": 0.92, "right": 0.9, "below": 0.85, "above": 0.8}
 
@@ -225,24 +224,16 @@ def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
 
 
 def _without_stray_accents(name: str) -> str:
-    """`Heures Creusés`: a speck over a letter read as an accent. A word of
-    the market's offer names (`Creuses`) with more accents than it has is
-    that word; one with fewer is left (some bills print no accents)."""
-    words = _catalogue_words()
-
-    def fix(m: re.Match) -> str:
-        known = words.get(fold(m.group(0)))
-        return known if known and _accents(m.group(0)) > _accents(known) else m.group(0)
-    return re.sub(r"[A-Za-zÀ-ÿ]+", fix, name)
+    """`Heures Creusés`: a speck over a letter read as an accent, on a word
+    of offer names that never carries one (assets/labels/fields.json)."""
+    words = _unaccented_offer_words()
+    return re.sub(r"[A-Za-zÀ-ÿ]+", lambda m: words.get(fold(m.group(0)), m.group(0)) if _accents(m.group(0))
+                  else m.group(0), name)
 
 
 @lru_cache(maxsize=1)
-def _catalogue_words() -> dict[str, str]:
-    words: dict[str, str] = {}
-    for offer in offers_of(None):
-        for word in re.findall(r"[A-Za-zÀ-ÿ]+", offer):
-            words.setdefault(fold(word), word)
-    return words
+def _unaccented_offer_words() -> dict[str, str]:
+    return {fold(w): w for w in vocabulary("fields")["offer_words"]["words"]}
 
 
 def _accents(text: str) -> int:
