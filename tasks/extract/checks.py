@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
-from tasks.extract.energy import KVA_STEPS, Reading
+from tasks.extract.energy import KVA_STEPS, Reading, makes_kwh
 from tasks.extract.lines import Item, VatRow
 from tasks.extract.store import Candidate, Draft
 
@@ -371,7 +371,7 @@ def check_gas(d: Draft, readings: list[Reading]) -> None:
                                                           "one digit from m3 x coef = kWh"))
             coef = fixed
     if m3 is not None and coef is not None and kwh is not None:
-        if close(m3 * coef, kwh, abs_tol=2, rel=0.012):
+        if makes_kwh(m3, coef, kwh):
             for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"):
                 d.confirm(p + k)
         else:

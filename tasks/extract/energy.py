@@ -520,19 +520,19 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
         if m:
             vals = [_num(m.group(i), seg.ocr) for i in ("m3", "coef", "kwh")]
             # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`): the product says it was m³.
-            if None not in vals and (re.fullmatch(M3, m.group("unit") or "")
-                                     or _makes_kwh(*vals)):
+            if None not in vals and (re.fullmatch(M3, m.group("unit") or "") or makes_kwh(*vals)):
                 for key, value in zip(("m3", "coef", "kwh"), vals):
                     out[key].append(from_segment(value, seg, 0.9, "m3xcoef", span=(m.start(key), m.end(key))))
     return out
 
 
 _CONVERSION = re.compile(r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[a-z]{1,3})?\s*[x×*]\s*"
-                         r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)[^=]*=\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?k\s?wh")
+                         r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)[^=]*="
+                         r"\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?k\s?wh")
 
 
-def _makes_kwh(m3: float, coef: float, kwh: float) -> bool:
-    # The tolerance of checks.check_gas: volumes are printed rounded to the m³.
+def makes_kwh(m3: float, coef: float, kwh: float) -> bool:
+    """m³ × coefficient = kWh, as bills print them: volumes rounded to the m³."""
     return abs(m3 * coef - kwh) <= max(2.0, 0.012 * kwh)
 
 

@@ -344,7 +344,8 @@ def _lines_complete(st: State) -> bool | None:
 
 
 def _set_subscription(st: State, p: str, items: list[Item]) -> None:
-    cand = _lines_complete_or_doubt(st, _sum_candidate([i for i in items if i.kind == "subscription"], "amount", "lines"))
+    lines = [i for i in items if i.kind == "subscription"]
+    cand = _lines_complete_or_doubt(st, _sum_candidate(lines, "amount", "lines"))
     if cand is not None and _vat_agrees(st):
         # The lines with their VAT make the printed totals: each amount is as
         # printed, however unsure the OCR of one was (`117€` for 11,17 €).
