@@ -565,8 +565,8 @@ def _cta_holds(line: Line, amount: float) -> bool:
 
 
 def _speck_line(line: Line) -> bool:
-    """An OCR line of marks or of three unsure letters a cell (`.`, `cie`,
-    `:  ‖  ù`): no print."""
+    """An OCR line whose every cell is a mark or three unsure letters (`.`,
+    `cie`, `:  ‖  ù`): no print."""
     if not ocr_row(line) or re.search(r"[\d%€]", line.text):
         return False
     return all(not re.search(r"\w", s.text) or (len(s.text.strip()) <= 3 and s.text.strip().isalpha() and s.conf < 0.6)
