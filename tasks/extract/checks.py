@@ -102,10 +102,8 @@ def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: l
     total = sum(i.amount for i in items)
     if abs(total - total_ht) <= 0.01:
         return
-    # A line whose product proves its amount may still have a speck read as
-    # its minus sign (`21,93 % x 84,88 € ‖ - 18,61 €`): only its sign is in doubt.
-    fits = [(i, fixed) for i in items if i.ocr for fixed in (_repairs(i) if not i.checked else [-i.amount])
-            if abs(total - i.amount + fixed - total_ht) <= 0.01 and (not i.checked or i.amount < 0)]
+    fits = [(i, fixed) for i in items if i.ocr for fixed in _repairs(i)
+            if abs(total - i.amount + fixed - total_ht) <= 0.01]
     if len(fits) == 1:
         item, fixed = fits[0]
         item.amount = fixed
@@ -113,6 +111,10 @@ def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: l
 
 def _repairs(item: Item) -> list[float]:
     amount = item.amount
+    if item.checked:
+        # Its product proves its size; a speck may still have been read as
+        # its minus sign (`21,93 % x 84,88 € ‖ - 18,61 €`).
+        return [-amount] if amount < 0 else []
     repairs = [round(amount / 100, 2)] if float(amount).is_integer() else []
     if amount < 0:
         repairs.append(-amount)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from tasks.extract.labels import _right_candidates, find_labels, is_label_text, is_speck, value_spots, vocabulary
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
-from tasks.extract.numbers import clean, fold, respell, words_of
+from tasks.extract.numbers import clean, fold, respell, spelled_as_always, words_of
 from tasks.extract.store import Candidate, from_segment, vote
 
 
@@ -204,9 +204,6 @@ def find_blocks(doc: Document) -> list[Block]:
             above = _segment_above(doc, current)
             if above is None:
                 break
-            if above.ocr and len(above.text.strip()) <= 3 and above.conf < 0.3:
-                current = above  # a speck read as a letter or two (`pu`) between the block's lines
-                continue
             stripped, had_civility = strip_civility(above.text)
             if had_civility:
                 name_seg = above
@@ -265,13 +262,21 @@ def _segment_above(doc: Document, seg: Segment) -> Segment | None:
         if seg.y0 - line.y1 > 2.2 * h:
             return None
         for other in line.segments:
-            if not any(c.isalnum() for c in other.text) or \
-                    (other.ocr and is_speck(other) and not strip_civility(other.text)[1]):
-                continue  # a speck read as `:` or `A` between the block's lines (`M.` is a civility)
+            if _speck_between_lines(other):
+                continue
             if abs(other.x0 - seg.x0) < 1.5 * h or (abs(other.x0 - seg.x0) < 4 * h and
                                                      min(other.x1, seg.x1) - max(other.x0, seg.x0) > 0):
                 return other
     return None
+
+
+def _speck_between_lines(seg: Segment) -> bool:
+    """A speck read as `:`, `A` or a letter or three (`pu`) between a block's
+    lines; `M.` is a civility."""
+    if not any(c.isalnum() for c in seg.text):
+        return True
+    return seg.ocr and (is_speck(seg) or (len(seg.text.strip()) <= 3 and seg.conf < 0.3)) \
+        and not strip_civility(seg.text)[1]
 
 
 def _mixed_case_version(doc: Document, text: str) -> str | None:
@@ -364,17 +369,19 @@ def _fixed_spellings() -> tuple[dict[str, str], frozenset[str]]:
 
 
 def _spelled(text: str) -> str:
-    """`text` with the address words whose accents OCR got wrong spelled as
-    they always are (`avenué` → `avenue`, `Bat.` → `Bât.`, `lés` → `lès`)."""
+    """`avenué` → `avenue`, `Bat.` → `Bât.`, `lés` → `lès` (`les` is a word of its own)."""
     known, particles = _fixed_spellings()
+    return spelled_as_always(text, known, keep=particles)
 
-    def fix(m: re.Match) -> str:
-        word = m.group(0)
-        right = known.get(fold(word))
-        if right is None or right == word.lower() or word.lower() in particles:
-            return word  # `les` is a word of its own, `lès` not its misreading
-        return right.capitalize() if word[0].isupper() else right
-    return re.sub(r"[A-Za-zÀ-ÿ]+", fix, text)
+
+def _as_printed(text: str, seg: Segment) -> str:
+    """An OCR address line with what OCR does to addresses undone: a speck
+    read as a quote (`146 avenue du Général de ‘`), as a mark after the
+    house number (`45. ter`) or as an umlaut (`Cäen`), an ordinal glued to
+    its building word (`3eétage`), words misread by a letter or an accent."""
+    text = _NUMBER_SPECK.sub(r"\1", _LONE_QUOTE.sub("", text))
+    text = _unglued_ordinal(text).translate(_FOREIGN_UMLAUTS)
+    return _spelled(respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9))
 
 
 def _format_block_address(doc: Document, lines: list[Segment]) -> str:
@@ -382,10 +389,7 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     for i, seg in enumerate(lines):
         text = seg.text.strip(_SPECKS)
         if seg.ocr:
-            text = _LONE_QUOTE.sub("", text)  # `146 avenue du Général de ‘`: a speck read as a quote
-            text = _unglued_ordinal(_NUMBER_SPECK.sub(r"\1", text)).translate(_FOREIGN_UMLAUTS)
-            text = _spelled(respell(text, _street_words(), min_len=5,
-                                    doubtful=lambda a, b, seg=seg: seg.conf_between(a, b) < 0.9))
+            text = _as_printed(text, seg)
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
         if mixed:
             parts.append(mixed)

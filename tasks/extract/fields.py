@@ -11,7 +11,7 @@ from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document
 from tasks.extract.lines import is_table_header
-from tasks.extract.numbers import clean, find_date_ranges, fold
+from tasks.extract.numbers import clean, find_date_ranges, fold, spelled_as_always
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
 
@@ -112,6 +112,9 @@ _OFFER_DASH = re.compile(r"\s+[–\-|]\s+")
 _OFFER_STOP = re.compile(r"\s*[(:;]\s*|\s{3,}")
 
 
+_CUT_PRICING = {"index": "indexé", "fix": "fixe"}
+
+
 def _offer_reader(text: str, *, ocr: bool = False):
     t = clean(text).strip(" |[]_")  # a box's edge read as a character
     if ocr:  # `Flexi Watt- Heures Creuses`, `Online& Green`: OCR glued a dash or `&` to a word
@@ -157,14 +160,14 @@ def _offer_reader(text: str, *, ocr: bool = False):
         return None  # `Duo Verte Fixe 19. 0 «VA`: run into the power the next column prints
     if ocr:
         # Its last letter lost at the line's end: `Prix index`, `Prix fix`.
-        value = re.sub(r"(?i)\b(prix )(index|fix)$", lambda m: m.group(1) + {"index": "indexé", "fix": "fixe"}[
-            m.group(2).lower()], value)
+        value = re.sub(r"(?i)\b(prix )(index|fix)$", lambda m: m.group(1) + _CUT_PRICING[m.group(2).lower()], value)
     return value, 0, len(value)
 
 
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
-    cands = [replace(c, value=_without_stray_accents(c.value)) if c.source == "ocr" else c for c in cands]
+    cands = [replace(c, value=spelled_as_always(c.value, _unaccented_offer_words())) if c.source == "ocr" else c
+             for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
     # An OCR reading of a catalogue name whose accents OCR lost is that name
@@ -223,17 +226,11 @@ def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
     return cand
 
 
-def _without_stray_accents(name: str) -> str:
-    """`Heures Creusés`: a speck over a letter read as an accent, on a word
-    of offer names that never carries one (assets/labels/fields.json)."""
-    words = _unaccented_offer_words()
-    return re.sub(r"[A-Za-zÀ-ÿ]+", lambda m: words.get(fold(m.group(0)), m.group(0)) if _accents(m.group(0))
-                  else m.group(0), name)
-
-
 @lru_cache(maxsize=1)
 def _unaccented_offer_words() -> dict[str, str]:
-    return {fold(w): w for w in vocabulary("fields")["offer_words"]["words"]}
+    """Words of offer names that never carry an accent: one read with an
+    accent (`Heures Creusés`) had a speck over a letter (assets/labels/fields.json)."""
+    return {fold(w): w.lower() for w in vocabulary("fields")["offer_words"]["words"]}
 
 
 def _accents(text: str) -> int:

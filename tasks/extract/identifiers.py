@@ -239,11 +239,20 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
     if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
         return None
     if found and sum(c.isdigit() for c in found[0]) >= 4 and not _POSTCODE_TOWN.match(text, found[1]):
-        value, start, end = found
         # `FA2024032347 16` ending its line on a scan: OCR cut the number in two.
-        tail = re.fullmatch(r" (\d{2,8})[ .]*", clean(text)[end:]) if ocr and value[-1].isdigit() else None
-        return (value + tail.group(1), start, end + tail.end(1)) if tail else found
+        return _with_cut_digits(text, found, _TAIL_AT_END) if ocr and found[0][-1].isdigit() else found
     return None
+
+
+# The digits OCR cut off a reference by a space: at the end of its text,
+# or (lettered references) before the comma or stop that ends its clause.
+_TAIL_AT_END = re.compile(r" (\d{2,8})[ .]*$")
+_TAIL_BEFORE_STOP = re.compile(r" (\d{1,4})(?=\s*(?:[,;.]|$))")
+
+
+def _with_cut_digits(text: str, found: tuple[str, int, int], tail: re.Pattern) -> tuple[str, int, int]:
+    m = tail.match(clean(text), found[2])
+    return (found[0] + m.group(1), found[1], m.end(1)) if m else found
 
 
 _LOST_NO = re.compile(r"^\s*n\s?[:;.°*]\s+(?=[A-Z0-9])")
@@ -256,11 +265,7 @@ def _read_client_number(text: str, *, ocr: bool = False):
     if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
         return None
     if found and ocr and re.search(r"[A-Z]\d+$", found[0]):
-        # `EC7201 17, point de livraison`: OCR cut a lettered reference's digits
-        # in two; the piece left ends a clause.
-        tail = re.match(r" (\d{1,4})(?=\s*(?:[,;.]|$))", clean(text)[found[2]:])
-        if tail:
-            found = (found[0] + tail.group(1), found[1], found[2] + tail.end())
+        found = _with_cut_digits(text, found, _TAIL_BEFORE_STOP)  # `EC7201 17, point de livraison`
     if found and not _POSTCODE_TOWN.match(text, found[1]):
         digits = sum(c.isdigit() for c in found[0])
         if digits >= 3 or (digits and _PREFIXED_ID.fullmatch(found[0])):

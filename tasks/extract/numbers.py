@@ -88,6 +88,20 @@ def respell(text: str, known: dict[int, frozenset[str]], *, min_len: int,
     return re.sub(rf"[A-Za-zÀ-ÿ]{{{min_len},}}", fix, text)
 
 
+def spelled_as_always(text: str, known: dict[str, str], *, keep: frozenset[str] = frozenset()) -> str:
+    """`text` with each word whose spelling is fixed (`known`: folded → as
+    always spelled) written so, whatever accents OCR gave it (`avenué` →
+    `avenue`, `Creusés` → `Creuses`), keeping its capital; words in `keep`
+    are words of their own, not misreadings."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        right = known.get(fold(word))
+        if right is None or right == word.lower() or word.lower() in keep:
+            return word
+        return right.capitalize() if word[0].isupper() else right
+    return re.sub(r"[A-Za-zÀ-ÿ]+", fix, text)
+
+
 # --- numbers -----------------------------------------------------------------
 
 # Letters OCR puts in place of digits; only trusted between digits.
