@@ -606,3 +606,40 @@ def test_an_offer_name_cut_after_a_connecting_word_is_unknown():
     assert extract_offer(doc(rows, source="ocr", conf=0.9), []) is None
     rows = [[(54, "OFFRE")], [(54, "Électricité et gaz verts - Prix fixe")]]
     assert extract_offer(doc(rows, source="ocr", conf=0.9), []).value == "Électricité et gaz verts - Prix fixe"
+
+
+def test_a_civilitys_point_read_as_a_comma_a_stairs_letter_read_accented_and_a_street_type_alone():
+    """`M, Mehdi Roussel`: the abbreviation's point read as a comma (a
+    letter's « Madame, Monsieur, » is no civility). `ESCALIER À`: a speck
+    over stair A read as a grave accent. `square` alone on its line: the
+    street's number and name went to another row, so the address would be
+    another's: none."""
+    from tasks.extract.customer import strip_civility
+
+    rows = [[(330, "M, Mehdi Roussel")], [(330, "171 avenue Georges Brassens")], [(330, "49000 Angers")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Mehdi Roussel"
+    assert strip_civility("Madame, Monsieur,")[1] is False
+    rows = [[(330, "M. Paul Henry")], [(330, "ESCALIER À")], [(330, "57 ter rue de Verdun")], [(330, "14000 Caen")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Escalier A, 57 ter rue de Verdun, 14000 Caen"
+    rows = [[(330, "M. Jean-Pierre Lefèvre")], [(330, "Résidence du Parc")], [(330, "square")], [(330, "41000 Blois")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"] is None
+
+
+def test_a_label_wrapped_at_the_end_of_a_sentences_line_labels_the_value_on_the_next():
+    """`… référence client EC152444, point de` / `comptage et d'estimation
+    n° 59062724952004`: the PCE's label wrapped in running text. A caption
+    ending a right-hand column's line does not run on into the left
+    column's next line (`Montant de cette facture de régularisation` over
+    `du 16 décembre 2024 au 15`, no date of the bill)."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(40, "Votre contrat « Gaz renouvelable » :"), (260, "référence client EC152444, point de")],
+            [(40, "comptage et d'estimation n° 59062724952004, tarif T2.")]]
+    d = doc(rows, source="ocr", conf=0.9)
+    assert extract_pce(d, collect_exclusions(d)).value == "59062724952004"
+    rows = [[(40, "DATE DE FACTURE")], [(40, "23 décembre 2025")], [(40, "PÉRIODE FACTURÉE")],
+            [(300, "Montant de cette facture de régularisation")], [(40, "du 16 décembre 2024 au 15")]]
+    assert extract_invoice_date(doc(rows, source="ocr", conf=0.9)).value == date(2025, 12, 23)

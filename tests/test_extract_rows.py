@@ -815,3 +815,80 @@ def test_the_indexes_dates_are_the_period_when_a_billed_line_prints_the_same():
 
     assert period("01/08/2024 au 31/08/2024") == ("2024-08-01", "2024-08-31")
     assert period("01/09/2024 au 30/09/2024") == (None, None)
+
+
+def test_a_vat_rate_followed_by_a_speck_point():
+    """`TVA 20.% appliquée à 63,28 €`: a speck between the rate and its `%`."""
+    page = ocr_page((100, [(40, "TVA 20.% appliquée à 63,28 €"), (420, "12,66 €")]))
+    assert [(r.rate, r.base, r.vat, r.checked) for r in read_vat_rows(build_document([page]))] == \
+        [(20.0, 63.28, 12.66, True)]
+
+
+def test_a_sentence_holding_a_whole_reading_cut_by_a_gap_takes_nothing_from_the_line_under():
+    """`Gaz – index gaz du 04/03/25 : 37 615, index du 22/04/25 ‖ 37 647
+    (réel)…`: OCR cut the sentence by a gap; the next sentence under it
+    (`coefficient de conversion 11,12…`) is no wrapped cell of it, whose
+    numbers would take the second date (the volume's unit misread, `32 ms`,
+    does not tell the indexes)."""
+    page = ocr_page(
+        (100, [(40, "Gaz – index gaz du 04/03/25 : 37 615, index du 22/04/25"),
+               (320, "37 647 (réel). Volume consommé 32 ms,")]),
+        (109, [(40, "coefficient de conversion 11,12, soit 356 kWh.")]),
+    )
+    doc = build_document([page])
+    readings = [(r.register, r.start_index, r.end_index, r.end_nature, r.energy) for r in read_readings(doc, Sections(doc))]
+    assert readings == [("gaz", 37615, 37647, "reel", "gaz")]
+
+
+def test_a_price_that_moves_with_the_regulated_tariff_is_indexed_on_it():
+    """« Offre à prix indené : le prix du kWh HT évolue avec le TRVE »
+    (`indexé` misread): the offer's price follows the regulated tariff, it
+    is not that tariff. A regulated tariff's own price moving by decision
+    is still regulated."""
+    from tasks.extract.fields import pricing_candidates
+
+    def kinds(text):
+        page = words_page([[(40, text)]], source="ocr", conf=0.9)
+        return {c.value for c in pricing_candidates(build_document([page]), None)[0]}
+
+    assert kinds("Offre à prix indené : le prix du kWh HT évolue avec le TRVE.") == {"indexe"}
+    assert kinds("Les prix du Tarif Bleu évoluent selon les décisions des pouvoirs publics.") == {"reglemente"}
+
+
+def test_a_total_caption_whose_words_a_speck_point_joined_read_unsure():
+    """`Total. HT` read at confidence 0 on a photo: the point is a speck."""
+    from tasks.extract.fields import extract_totals
+
+    page = ocr_page((100, [(300, "Total. HT"), (420, "108,68 €")]))
+    page = replace(page, words=[replace(w, conf=0.0) if w.text in ("Total.", "HT") else w for w in page.words])
+    assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [108.68]
+
+
+def test_a_coefficient_whose_unit_lost_its_three_and_a_volume_printed_without_caption():
+    """`coefficient 11,15 KWh/m`: the unit's 3 lost (`kWh/mois` is no
+    coefficient's). `Compteur - Gaz ‖ 70 m³` is the volume billed when the
+    indexes (one misread: 670 m³) do not make the kWh with the coefficient
+    and it does; with no coefficient read, a volume whose kWh per m³ no gas
+    gives is unknown."""
+    from tasks.extract.energy import gas_conversion
+
+    def coefs(text):
+        return [c.value for c in gas_conversion(build_document([ocr_page((100, [(40, text)]))]))["coef"]]
+
+    assert coefs("Volume 1 684 m³ - coefficient 11,15 KWh/m - 18 777 kWh") == [11.15]
+    assert coefs("Consommation moyenne 12,50 kWh/mois") == []
+
+    def gas(coefficient):
+        return extract_invoice([ocr_page(
+            (60, [(40, "Votre facture de gaz - PCE 21462584317895")]),
+            (100, [(40, "Compteur - Gaz"), (300, "70 m³")]),
+            (110, [(40, "index de début 6296 (réel, 10/03/2024) index de fin 6966 (estimé, 09/04/2024)")]),
+            (120, [(40, f"Coefficient de conversion : {coefficient} kWh/m³ - énergie consommée : 768 kWh")]),
+            (140, [(40, "Consommation gaz du 10/03/2024 au 09/04/2024"), (300, "768 kWh"), (360, "0,0524"),
+                   (420, "40,24 €"), (480, "20 %")]),
+        )], strict=False)["gas"]
+
+    found = gas("10,973")
+    assert (found["consumption_m3"], found["consumption_kwh"], found["conversion_coefficient"]) == (70, 768, 10.973)
+    found = gas("16,973")
+    assert (found["consumption_m3"], found["conversion_coefficient"]) == (None, None)

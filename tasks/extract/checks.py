@@ -18,6 +18,9 @@ from tasks.extract.store import Candidate, Draft
 # (TRVE 0,13–0,20 €, Tempo red peak up to 0,60 €, gas 0,05–0,13 €); the
 # excise has never exceeded 0,0337 €/kWh. Outside them a figure was misread.
 KWH_PRICE_BAND = {"electricite": (0.03, 0.8), "tempo": (0.03, 1.6), "gaz": (0.01, 0.4)}
+# kWh per m³ of any French gas (B and H, sea level to mountains), with a margin
+# around assets/tariffs/reference_tariffs.json's plausible range.
+COEF_BAND = (8.0, 13.0)
 ACCISE_BAND = (0.0005, 0.06)
 # A residential subscription's price, per day, month or year: 36 kVA Tempo
 # is about 60 €/month, a T2 gas subscription about 25 €/month.
@@ -362,7 +365,7 @@ def check_electricity(d: Draft, readings: list[Reading]) -> None:
 def check_gas(d: Draft, readings: list[Reading]) -> None:
     p = "gas."
     m3, coef, kwh = (d.get(p + k) for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"))
-    if coef is not None and not 8.0 <= coef <= 13.0:
+    if coef is not None and not COEF_BAND[0] <= coef <= COEF_BAND[1]:
         fixed = _one_digit_coefficient(coef, m3, kwh) if _is_ocr(d, p + "conversion_coefficient") else None
         if fixed is None:
             d.drop(p + "conversion_coefficient", "coef-range")
@@ -379,6 +382,12 @@ def check_gas(d: Draft, readings: list[Reading]) -> None:
         else:
             _blame(d, tuple(p + k for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh")), 0.6,
                    "m3xcoef")
+    elif m3 and kwh and not COEF_BAND[0] <= kwh / m3 <= COEF_BAND[1]:
+        # No gas gives that many kWh per m³: the volume (an index misread makes
+        # a difference the kWh billed cannot come from) or the energy is misread.
+        d.drop(p + "consumption_m3", "m3-kwh")
+        _blame(d, (p + "consumption_kwh",), 0.6, "m3-kwh")
+        m3 = None
     gas = [r for r in readings if r.energy == "gaz" or r.unit == "m3"]
     if m3 is not None and gas:
         if abs(sum(r.delta for r in gas) - m3) <= 1:
@@ -403,7 +412,7 @@ def _one_digit_coefficient(coef: float, m3: float | None, kwh: float | None) -> 
         for digit in "0123456789":
             if ch.isdigit() and digit != ch:
                 value = float(text[:i] + digit + text[i + 1:])
-                if 8.0 <= value <= 13.0 and close(m3 * value, kwh, abs_tol=0.5 * value + 1):
+                if COEF_BAND[0] <= value <= COEF_BAND[1] and close(m3 * value, kwh, abs_tol=0.5 * value + 1):
                     fits.add(value)
     return fits.pop() if len(fits) == 1 else None
 

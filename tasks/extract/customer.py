@@ -51,8 +51,12 @@ def strip_civility(name: str) -> tuple[str, bool]:
 def _civility_misread(folded: str) -> str:
     """`Mrne`, `Madarne`, `Monsleur`: a civility whose `m` OCR read `rn`, or
     a long one with one letter misread, spelt right, the rest of the name
-    kept to its length."""
+    kept to its length. `M,` is an abbreviation whose point OCR read as a
+    comma (a written-out civility before a comma opens a letter:
+    « Madame, Monsieur, »)."""
     first, sep, rest = folded.partition(" ")
+    if first.endswith(",") and len(first) <= 5 and first[:-1] in _vocab()["civilities"]:
+        return first[:-1] + "." + sep + rest
     word = first.replace("rn", "m")
     if word != first and word.rstrip(".") in _vocab()["civilities"]:  # `Mrne`
         return word + " " * (len(first) - len(word)) + sep + rest
@@ -314,11 +318,13 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
 
 
 def _nameless_street(text: str) -> bool:
-    """`84 rue`: a number and a street type with the street's name lost
-    (OCR put it on another row). Such an address is not the customer's."""
+    """`84 rue`, `square`: a street type, after its number or alone, with
+    the street's name lost (OCR put it on another row). Such an address is
+    not the customer's."""
     words = fold(text).strip(" ,.:;").split()
-    return 2 <= len(words) <= 3 and words[0][:1].isdigit() and words[-1] in _vocab()["street_types"] \
-        and all(w in ("bis", "ter") for w in words[1:-1])
+    number = bool(words) and words[0][:1].isdigit()
+    return 1 + number <= len(words) <= 3 and words[-1] in _vocab()["street_types"] \
+        and all(w in ("bis", "ter") for w in words[number:-1])
 
 
 def _bare_complement(text: str) -> bool:
@@ -336,6 +342,15 @@ def _unglued_ordinal(text: str) -> str:
     return _GLUED_ORDINAL.sub(split, text)
 
 
+def _unaccented_designator(text: str) -> str:
+    """`ESCALIER À` is stair A: a speck over the letter that names a
+    building, stair or door read as a grave accent."""
+    def letter(m: re.Match) -> str:
+        return m.group(1) + "A" if fold(m.group(2)) in _vocab()["complement_words"] else m.group(0)
+    return _DESIGNATOR_A.sub(letter, text)
+
+
+_DESIGNATOR_A = re.compile(r"(\b([A-Za-zÀ-ÿ]+)\.?\s+)À(?![\w'’])")
 # `Cäen`: specks over a letter read as an umlaut no French place name carries.
 _FOREIGN_UMLAUTS = str.maketrans("äöÄÖ", "aoAO")
 # `45. ter avenue des Hirondelles`: a speck after the house number (no address prints a mark there).
@@ -377,10 +392,11 @@ def _spelled(text: str) -> str:
 def _as_printed(text: str, seg: Segment) -> str:
     """An OCR address line with what OCR does to addresses undone: a speck
     read as a quote (`146 avenue du Général de ‘`), as a mark after the
-    house number (`45. ter`) or as an umlaut (`Cäen`), an ordinal glued to
-    its building word (`3eétage`), words misread by a letter or an accent."""
+    house number (`45. ter`), as an umlaut (`Cäen`) or as the accent of a
+    stair's letter (`Escalier À`), an ordinal glued to its building word
+    (`3eétage`), words misread by a letter or an accent."""
     text = _NUMBER_SPECK.sub(r"\1", _LONE_QUOTE.sub("", text))
-    text = _unglued_ordinal(text).translate(_FOREIGN_UMLAUTS)
+    text = _unaccented_designator(_unglued_ordinal(text).translate(_FOREIGN_UMLAUTS))
     return _spelled(respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9))
 
 

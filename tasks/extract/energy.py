@@ -256,7 +256,10 @@ def _wrapped_cells(lines: list[Line]) -> list[Line]:
     over `Base ‖ 216 ‖ (estimé)`): the line under holds no date and no
     heading, sits right under (closer than rows are), and each of its
     pieces lies within the width of one cell of the row (a row of its own,
-    `Consommation de la période : 412 kWh`, reaches past its first cell)."""
+    `Consommation de la période : 412 kWh`, reaches past its first cell).
+    A cell that prints two dates is a sentence that holds a whole reading
+    (`… index du 04/03/25 : 37 615, index du 22/04/25 ‖ 37 647`), cut by a
+    gap, not a cell: the line under it is the next sentence."""
     out = list(lines)
     # A speck read on a line of its own (`:`) between a row and its wrapped part is no part.
     rows = [(i, ln) for i, ln in enumerate(lines) if any(c.isalnum() for c in ln.text)]
@@ -268,7 +271,8 @@ def _wrapped_cells(lines: list[Line]) -> list[Line]:
         cells: dict[int, list] = {}
         for piece in under.segments:
             owner = next((k for k, s in enumerate(line.segments)
-                          if s.x0 - 2 <= piece.x0 < s.x1 and piece.x1 <= s.x1 + line.height), None)
+                          if s.x0 - 2 <= piece.x0 < s.x1 and piece.x1 <= s.x1 + line.height
+                          and len(find_dates(s.text, ocr=s.ocr)) < 2), None)
             if owner is None:
                 break
             cells.setdefault(owner, []).extend(piece.words)
@@ -496,8 +500,14 @@ def _last_kwh(text: str, ocr: bool):
 
 def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
     """m³, coefficient and kWh from `Conversion : 129 m³ × 11,16 = 1 440 kWh`
-    style lines and from the coefficient's label."""
-    out: dict[str, list[Candidate]] = {"m3": [], "coef": [], "kwh": []}
+    style lines and from the coefficient's label; under `volume`, every
+    quantity printed in m³ without a caption (`Compteur - Gaz ‖ 70 m³`),
+    which only m³ × coefficient = kWh can tell a volume billed."""
+    out: dict[str, list[Candidate]] = {"m3": [], "coef": [], "kwh": [], "volume": []}
+    for seg in doc.segments:
+        found = read_m3(seg.text, ocr=seg.ocr)
+        if found and found[0] > 0:
+            out["volume"].append(from_segment(found[0], seg, 0.8, "m3-printed", span=found[1:]))
     for hit in find_labels(doc, "conversion_coefficient"):
         for spot in value_spots(doc, hit, below_lines=1):
             found = _read_coefficient(spot.text, spot.seg.ocr, integers=spot.where == "same")
@@ -508,9 +518,9 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
                 break
     for seg in doc.segments:
         # `coefficient 10,91 kWh/m3`, `x 11,02 (coefficient de conversion)`:
-        # the unit or the caption after the number says what it is.
-        for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})(?:\s?(?:k|kk|f)\s?wh\s?/\s?" + M3
-                             + r"|\s?\(coefficient)", fold(seg.text)):
+        # the unit or the caption after the number says what it is (`kWh/m`: its 3 lost).
+        for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})(?:\s?(?:k|kk|f)\s?wh\s?/\s?(?:" + M3
+                             + r"|m(?![a-z\d]))|\s?\(coefficient)", fold(seg.text)):
             v = _num(m.group(1), seg.ocr)
             if v is not None and 8.0 <= v <= 13.0:
                 out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(1), m.end(1))))

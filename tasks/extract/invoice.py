@@ -12,7 +12,7 @@ from tasks.extract import checks
 from tasks.extract.customer import extract_customer
 from tasks.extract.energy import (
     energy_scores, detect_energy, extract_band_zone, extract_car, extract_kva, extract_max_power,
-    extract_meter, gas_conversion, labelled_consumption, option_from_items, option_from_readings,
+    extract_meter, gas_conversion, labelled_consumption, makes_kwh, option_from_items, option_from_readings,
     printed_energy_ttc, read_readings, tariff_option_mentions, Reading,
 )
 from tasks.extract.fields import (
@@ -538,8 +538,13 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     if readings:
         m3.append(Candidate(_int(sum(r.delta for r in readings)), 0.6 * min(r.conf for r in readings),
                             readings[0].page, "computed", "readings"))
-    d.set(p + "consumption_m3", vote(m3))
-    d.set(p + "conversion_coefficient", vote(conversion["coef"]))
+    volume, coef, kwh_read = vote(m3), vote(conversion["coef"]), d.get(p + "consumption_kwh")
+    if coef is not None and kwh_read is not None and not (volume and makes_kwh(volume.value, coef.value, kwh_read)):
+        # The volume read (an index misread) does not make the kWh billed with
+        # the coefficient: a volume printed elsewhere that does is the one.
+        volume = vote(c for c in m3 + conversion["volume"] if makes_kwh(c.value, coef.value, kwh_read)) or volume
+    d.set(p + "consumption_m3", volume)
+    d.set(p + "conversion_coefficient", coef)
     independent = [c.value for c in labelled["kwh_gaz"] + conversion["kwh"]]
     d.set(p + "unit_price_kwh_ht_eur", _unit_price(st, cons, independent, checks.KWH_PRICE_BAND["gaz"]))
     _set_subscription(st, p, items)

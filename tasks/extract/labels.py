@@ -123,7 +123,9 @@ _OCR_COMPACT: "weakref.WeakKeyDictionary[Segment, tuple[str, list[int]]]" = weak
 def _ocr_compact(seg: Segment) -> tuple[str, list[int]]:
     """An OCR segment's compact text as its labels were printed: a word read
     unsure and off by one letter put right (`Énise le`, `NUMÉRO DE
-    FACTURI`), a dash glued between two words dropped (`Montant-HT`)."""
+    FACTURI`), a dash glued between two words dropped (`Montant-HT`), and
+    a point or comma glued to a word read unsure (`Total. HT`: a speck; no
+    label needs its abbreviation's point)."""
     found = _OCR_COMPACT.get(seg)
     if found is None:
         found = _OCR_COMPACT[seg] = _normalised_compact(seg)
@@ -137,7 +139,8 @@ def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
         compact = "".join(spelled[i] for i in index)
     lead = len(compact) - len(compact.lstrip(SPECK_MARKS + BULLET_MARKS))  # a speck glued before it (`-Offre`)
     keep = [k for k, c in enumerate(compact) if k >= lead and
-            not (c == "-" and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha())]
+            not (c in "-.," and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha()
+                 and (c == "-" or seg.conf_between(index[k], index[k] + 1) < 0.6))]
     return "".join(compact[k] for k in keep), [index[k] for k in keep]
 
 
@@ -194,13 +197,14 @@ SPLIT_LABEL_GAP = 2.0
 
 
 def _joined_labels(doc: Document, seg: Segment) -> tuple[Segment, ...]:
-    """`seg` joined with the next line of its cell, and (OCR) with the next
-    segment on its line when that stands close enough to be the rest of a
-    label: the pieces a label may have been cut into (once per document)."""
+    """`seg` joined with the next line of its cell or of its sentence, and
+    (OCR) with the next segment on its line when that stands close enough
+    to be the rest of a label: the pieces a label may have been cut into
+    (once per document)."""
     key = id(seg)
     if key not in doc.joined_labels:
         joined = []
-        nxt = _wrapped_next(doc, seg, label_ok=True)
+        nxt = _wrapped_next(doc, seg, label_ok=True) or _prose_line_after(doc, seg, same_start=True)
         if nxt is not None:
             joined.append(placed(seg.words + nxt.words, seg))
         right = doc.right_of(seg) if seg.ocr else []
@@ -496,20 +500,31 @@ def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:
     return abs(hb - ha) < 0.3 * ha
 
 
-def _prose_next(doc: Document, seg: Segment, value: str) -> Segment | None:
-    """Digits that carry on at the start of the next line, when `value`, all
-    digits, ends its line in running text (`… point de livraison n° 6350` /
-    `3924 0002 26, puissance souscrite …`): the next line starts well to its left."""
-    if not re.fullmatch(r"[\d ]+", value) or doc.lines[seg.line].segments[-1] is not seg \
-            or seg.line + 1 >= len(doc.lines):
+def _prose_line_after(doc: Document, seg: Segment, *, same_start: bool = False) -> Segment | None:
+    """The start of the next line when `seg` ends its line in running text
+    (`… point de livraison n° 6350` / `3924 0002 26, puissance …`, `…
+    référence client EC152444, point de` / `comptage et d'estimation n° …`):
+    the next line starts well to its left, and, `same_start`, where `seg`'s
+    line starts (a line starting there under a column on the right is
+    another column's; a value OCR set a little lower than its line stands
+    alone on its own)."""
+    own = doc.lines[seg.line]
+    if own.segments[-1] is not seg or seg.line + 1 >= len(doc.lines):
         return None
     line = doc.lines[seg.line + 1]
     if line.page != seg.page or line.y0 - seg.y1 > _LINE_GAP[seg.ocr] * seg.height:
         return None
     first = line.segments[0]
-    if first.x0 < seg.x0 - 10 * seg.height and re.match(r"\d", first.text):
-        return first
-    return None
+    if same_start and abs(first.x0 - own.segments[0].x0) >= seg.height:
+        return None
+    return first if first.x0 < seg.x0 - 10 * seg.height else None
+
+
+def _prose_next(doc: Document, seg: Segment, value: str) -> Segment | None:
+    """Digits that carry on at the start of the next line, when `value`, all
+    digits, ends its line in running text."""
+    first = _prose_line_after(doc, seg) if re.fullmatch(r"[\d ]+", value) else None
+    return first if first is not None and re.match(r"\d", first.text) else None
 
 
 def _wrapped_prev(doc: Document, seg: Segment) -> Segment | None:
