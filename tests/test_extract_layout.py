@@ -1534,3 +1534,18 @@ def test_a_value_whose_box_a_speck_stretched_does_not_take_the_next_rows_label_f
     words = [replace(w, y0=w.y0 - 7) if w.text == "fixe" else w for w in page.words]
     offer = extract_offer(build_document([replace(page, words=words)]), [])
     assert offer.value == "Électricité verte - Prix fixe"
+
+
+def test_a_flat_smudge_read_as_a_character_makes_no_line_over_the_row_it_touches():
+    """A `4` two points high read at confidence 0,04 on a scan touches the
+    top of `Abonnement électricité ‖ 28,16 € HT`: a smudge, no line of its
+    own. A lone digit as high as print stays, however unsure (`1 492 kWh`)."""
+    row = [Word("Abonnement", 46, 142, 96, 153, 0.95), Word("électricité", 99, 142, 150, 153, 0.95),
+           Word("28,16", 498, 143, 522, 151, 0.95), Word("€", 524, 143, 529, 151, 0.95)]
+    smudge = Word("4", 445, 140, 449, 142, 0.04)
+    lines = build_document([Page(number=1, width=595, height=842, words=row + [smudge], source="ocr")]).lines
+    assert [[s.text for s in ln.segments] for ln in lines] == [["Abonnement électricité", "28,16 €"]]
+    digit = [Word("1", 300, 170, 304, 179, 0.2), Word("492", 307, 170, 322, 179, 0.9),
+             Word("kWh", 325, 170, 341, 179, 0.9)]
+    lines = build_document([Page(number=1, width=595, height=842, words=row + digit, source="ocr")]).lines
+    assert [s.text for s in lines[-1].segments] == ["1 492 kWh"]

@@ -228,6 +228,17 @@ BULLET_MARKS = "-–—*|"
 _LEADING_SPECK = re.compile(f"[{re.escape(SPECK_MARKS)}]+")
 
 
+def _flat_speck(word: Word, print_height: float) -> bool:
+    """A character barely believed in a box far flatter than the page's
+    print (`4` two points high over a row of nine): a smudge, which would
+    make a line of its own over the row it touches."""
+    return len(word.text) == 1 and word.conf < 0.3 and word.y1 - word.y0 < FLAT_SPECK * print_height
+
+
+# A digit or a capital is at least two thirds of a line's print high.
+FLAT_SPECK = 0.35
+
+
 def _usable(word: Word) -> bool:
     return bool(word.text and word.text.strip()) and word.x1 > word.x0 and word.y1 > word.y0
 
@@ -359,7 +370,9 @@ def _page_lines(page: Page) -> list[Line]:
     if not words:
         return []
     if page.source == "ocr":
-        words = _unskew([w for w in words if not _BOX_EDGE.fullmatch(w.text)], page.width)
+        print_height = statistics.median(w.y1 - w.y0 for w in words)
+        words = _unskew([w for w in words if not _BOX_EDGE.fullmatch(w.text) and not _flat_speck(w, print_height)],
+                        page.width)
     words.sort(key=lambda w: ((w.y0 + w.y1) / 2, w.x0))
     floor = 0.7 * statistics.median(w.y1 - w.y0 for w in words)
     rows: list[list[Word]] = []
