@@ -1549,3 +1549,19 @@ def test_a_flat_smudge_read_as_a_character_makes_no_line_over_the_row_it_touches
              Word("kWh", 325, 170, 341, 179, 0.9)]
     lines = build_document([Page(number=1, width=595, height=842, words=row + digit, source="ocr")]).lines
     assert [s.text for s in lines[-1].segments] == ["1 492 kWh"]
+
+
+def test_a_word_ocr_cut_in_two_with_no_space_is_one_word():
+    """`renou` + `velable`, `Vela` + `y`: boxes that touch, letters on both
+    sides, a small letter after the cut. Words a space apart, or a capital
+    after the cut (`M` `Henry`), stay apart."""
+    def texts(words):
+        return [[s.text for s in ln.segments] for ln in
+                build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]).lines]
+
+    assert texts([Word("Gaz", 200, 100, 216, 108, 0.95), Word("renou", 219, 100, 245, 108, 0.91),
+                  Word("velable", 245, 97, 277, 110, 0.93)]) == [["Gaz renouvelable"]]
+    assert texts([Word("Puy-en-Vela", 426, 125.5, 480.7, 133.2, 0.92), Word("y", 481.4, 127.4, 486.5, 134.9, 0.4)]) \
+        == [["Puy-en-Vela y".replace(" ", "")]]
+    assert texts([Word("de", 200, 100, 210, 108, 0.95), Word("la", 212.5, 100, 222, 108, 0.95),
+                  Word("M", 230, 100, 236, 108, 0.95), Word("Henry", 236, 100, 260, 108, 0.95)]) == [["de la M Henry"]]

@@ -892,3 +892,26 @@ def test_a_coefficient_whose_unit_lost_its_three_and_a_volume_printed_without_ca
     assert (found["consumption_m3"], found["consumption_kwh"], found["conversion_coefficient"]) == (70, 768, 10.973)
     found = gas("16,973")
     assert (found["consumption_m3"], found["conversion_coefficient"]) == (None, None)
+
+
+def test_a_vat_row_whose_t_ocr_read_as_a_one_and_an_ht_total_one_digit_off_over_the_ttc():
+    """`1VA 20 % sur …`: the row's T read as a 1. `Sous-total HT 312,02 €`
+    over lines that make 112,02 € and a TTC total of 131,24 €: the HT read
+    is one digit off their sum and more than the TTC, though one line's
+    detail was not read. The same HT under a TTC total it fits stays."""
+    page = ocr_page((100, [(40, "1VA 20 % sur 90,06 €"), (420, "18,01 €")]))
+    assert [(r.rate, r.base, r.vat) for r in read_vat_rows(build_document([page]))] == [(20.0, 90.06, 18.01)]
+
+    def total_ht(ttc):
+        return extract_invoice([ocr_page(
+            (60, [(40, "Facture d'électricité - PDL 21462584317895")]),
+            (100, [(40, "Abonnement électricité"), (420, "12,02 € HT")]),
+            (110, [(40, "du 02/09/2024 au 29/09/2024 28 jours x 0,4293 €/jour HT TVA 5,5 %")]),
+            (125, [(40, "Consommation électricité"), (420, "100,00 € HT")]),
+            (135, [(40, "du 02/09/2024 au 29/09/2024 500 kWh TVA 20 %")]),
+            (150, [(40, "Sous-total HT"), (420, "312,02 €")]),
+            (160, [(40, "Total TTC"), (420, ttc)]),
+        )], strict=False)["total_ht_eur"]
+
+    assert total_ht("131,24 €") == 112.02
+    assert total_ht("374,42 €") == 312.02

@@ -261,9 +261,11 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
         page = d.cand("total_ht_eur").page
         d.set("total_ht_eur", Candidate(lines_sum, 0.8, page, "computed", "lines sum"))
         ht = lines_sum
-    elif unborne and lines_sum is not None and all(i.checked for i in items) and _one_digit_apart(ht, lines_sum):
+    elif unborne and lines_sum is not None and _one_digit_apart(ht, lines_sum) \
+            and (all(i.checked for i in items) or (ttc is not None and lines_sum <= ttc < ht)):
         # `142,08` for 142,98: every line's quantity × price makes its amount,
-        # and their sum is the HT read but for one digit OCR misread.
+        # and their sum is the HT read but for one digit OCR misread; or the HT
+        # read (`312,02` for 112,02) is more than the TTC total and their sum is not.
         page = d.cand("total_ht_eur").page
         d.set("total_ht_eur", Candidate(lines_sum, 0.75, page, "computed", "lines sum, one digit"))
         ht = lines_sum

@@ -501,6 +501,8 @@ def _segments(row: list[Word], page: Page) -> list[Segment]:
 
 def _split_row(row: list[Word], page: int, *, ocr: bool) -> list[Segment]:
     """A row's words (left to right) in segments, cut at wide gaps."""
+    if ocr:
+        row = _rejoined(row)
     heights = sorted(_ink_height(w, ocr) for w in row)
     h = heights[len(heights) // 2]
     groups: list[list[Word]] = [[row[0]]]
@@ -513,6 +515,22 @@ def _split_row(row: list[Word], page: int, *, ocr: bool) -> list[Segment]:
     if ocr:
         groups = [_without_leading_specks(g) for g in groups]
     return [make_segment(g, page, ocr=ocr) for g in groups]
+
+
+def _rejoined(row: list[Word]) -> list[Word]:
+    """OCR words that are one word cut in two (`renou` + `velable`, `Vela` +
+    `y`): letters on both sides, a small letter after the cut, and boxes
+    that touch (a last letter alone, within a hair of its word)."""
+    out = [row[0]]
+    for w in row[1:]:
+        prev = out[-1]
+        reach = (0.12 if len(w.text) == 1 else 0.05) * (w.y1 - w.y0)
+        if w.x0 - prev.x1 <= reach and prev.text[-1:].isalpha() and w.text[:1].islower():
+            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), max(prev.x1, w.x1), max(prev.y1, w.y1),
+                           min(prev.conf, w.conf))
+        else:
+            out.append(w)
+    return out
 
 
 def _without_leading_specks(words: list[Word]) -> list[Word]:

@@ -876,8 +876,9 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
     for line in doc.lines:
         seg = line.segments[0]
         f = fold(seg.text)
-        # `TVA à°5,5 %`, `TVA 20.%`: a speck glued between the words and the rate, or after the rate.
-        m = re.match(r"^(?:tva|t\.v\.a\.?)\s*(?:a|de|au taux de)?[°º*'’]?\s*(\d{1,2}(?:[,.]\d{1,2})?)[.,]?\s?%", f)
+        # `TVA à°5,5 %`, `TVA 20.%`: a speck glued between the words and the rate, or after the rate;
+        # `1VA 20 %`: its T read as a 1.
+        m = re.match(r"^(?:tva|1va|t\.v\.a\.?)\s*(?:a|de|au taux de)?[°º*'’]?\s*(\d{1,2}(?:[,.]\d{1,2})?)[.,]?\s?%", f)
         if not m:
             m2 = re.match(r"^(\d{1,2}(?:[,.]\d{1,2})?)\s?%$", f.strip())
             if not (m2 and _vat_table_above(doc, line)):
