@@ -915,3 +915,18 @@ def test_a_vat_row_whose_t_ocr_read_as_a_one_and_an_ht_total_one_digit_off_over_
 
     assert total_ht("131,24 €") == 112.02
     assert total_ht("374,42 €") == 312.02
+
+
+def test_a_total_caption_that_lost_its_first_letters_and_an_offer_name_cut_after_a_figure():
+    """`tal hors TVA ‖ 118,90 €`: « To » of the caption lost on a scan.
+    `Contrat ‖ Plenifix 1 ‖ Gaz`: the duration's unit lost, the name is cut
+    short; neither `Plenifix 1` nor the catalogue's shorter `Plenifix` is it."""
+    from tasks.extract.fields import extract_offer, extract_totals
+
+    page = ocr_page((100, [(300, "tal hors TVA"), (420, "118,90 €")]))
+    assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [118.9]
+    page = ocr_page((100, [(40, "Contrat"), (120, "Plenifix 1"), (200, "Gaz"), (260, "Tarif d'acheminement : T2")]))
+    assert extract_offer(build_document([page]), ["Plenifix", "Plenifix 1 an", "Plenifix 1 an Gaz"]) is None
+    page = ocr_page((100, [(40, "Contrat"), (120, "Plenifix 1 an Gaz")]))
+    assert extract_offer(build_document([page]), ["Plenifix", "Plenifix 1 an", "Plenifix 1 an Gaz"]).value == \
+        "Plenifix 1 an Gaz"

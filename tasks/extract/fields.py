@@ -158,6 +158,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
         return None
     if ocr and re.search(r"(?i)\d[\s.,]*\S?\s*(?:k?va|kwh)\b", value):
         return None  # `Duo Verte Fixe 19. 0 «VA`: run into the power the next column prints
+    if ocr and re.search(r"\s\d{1,2}$", value):
+        return None  # `Plenifix 1 ‖ Gaz`: a duration whose unit OCR lost, the name's end cut off
     if ocr:
         # Its last letter lost at the line's end: `Prix index`, `Prix fix`.
         value = re.sub(r"(?i)\b(prix )(index|fix)$", lambda m: m.group(1) + _CUT_PRICING[m.group(2).lower()], value)
@@ -248,7 +250,8 @@ def _printed_offers(doc: Document, names: list[str], conf: float) -> list[Candid
             pos = f.find(k)
             if pos >= 0 and (pos == 0 or not f[pos - 1].isalnum()):
                 end = pos + len(k)
-                if end == len(f) or not f[end].isalnum():
+                # `Plenifix 1` (` an Gaz` lost): a figure after the name makes a longer one.
+                if (end == len(f) or not f[end].isalnum()) and not re.match(r"\s*\d", f[end:]):
                     if f[:pos].rstrip().endswith(":"):
                         # `Contrat : Plenifix 1 an Duo`: after a caption, the
                         # name printed runs to the end of its cell.
