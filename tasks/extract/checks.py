@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
-from tasks.extract.energy import KVA_STEPS, Reading, makes_kwh
+from tasks.extract.energy import COEF_BAND, KVA_STEPS, Reading, makes_kwh
 from tasks.extract.lines import Item, VatRow
 from tasks.extract.store import Candidate, Draft
 
@@ -18,9 +18,6 @@ from tasks.extract.store import Candidate, Draft
 # (TRVE 0,13–0,20 €, Tempo red peak up to 0,60 €, gas 0,05–0,13 €); the
 # excise has never exceeded 0,0337 €/kWh. Outside them a figure was misread.
 KWH_PRICE_BAND = {"electricite": (0.03, 0.8), "tempo": (0.03, 1.6), "gaz": (0.01, 0.4)}
-# kWh per m³ of any French gas (B and H, sea level to mountains), with a margin
-# around assets/tariffs/reference_tariffs.json's plausible range.
-COEF_BAND = (8.0, 13.0)
 ACCISE_BAND = (0.0005, 0.06)
 # A residential subscription's price, per day, month or year: 36 kVA Tempo
 # is about 60 €/month, a T2 gas subscription about 25 €/month.

@@ -18,6 +18,9 @@ from tasks.extract.store import Candidate, from_segment, vote
 
 KVA_STEPS = (3, 6, 9, 12, 15, 18, 24, 30, 36)
 ENERGIES = ("electricite", "gaz")
+# kWh per m³ of any French gas (B and H, sea level to mountains), with a margin
+# around assets/tariffs/reference_tariffs.json's plausible range.
+COEF_BAND = (8.0, 13.0)
 
 
 @lru_cache(maxsize=1)
@@ -522,7 +525,7 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
         for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})(?:\s?(?:k|kk|f)\s?wh\s?/\s?(?:" + M3
                              + r"|m(?![a-z\d]))|\s?\(coefficient)", fold(seg.text)):
             v = _num(m.group(1), seg.ocr)
-            if v is not None and 8.0 <= v <= 13.0:
+            if v is not None and COEF_BAND[0] <= v <= COEF_BAND[1]:
                 out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(1), m.end(1))))
     for seg in doc.segments:
         f = fold(seg.text)
@@ -550,12 +553,12 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
     t = blank_dates(clean(text), ocr=ocr)
     for n in find_numbers(t, ocr=ocr):
         spaced = re.match(r",\s(\d{2,4})(?!\d)", t[n.end:]) if ocr and n.decimals == 0 else None
-        if spaced and 8 <= n.value <= 13:
+        if spaced and COEF_BAND[0] <= n.value <= COEF_BAND[1]:
             # `11, 116`: OCR spaced the decimals off; no coefficient is a whole number.
             return float(f"{int(n.value)}.{spaced.group(1)}"), n.start, n.end + spaced.end()
-        if 8.0 <= n.value <= 13.0 and (n.decimals >= 1 or integers):
+        if COEF_BAND[0] <= n.value <= COEF_BAND[1] and (n.decimals >= 1 or integers):
             return n.value, n.start, n.end
-        if n.value > 13.0:
+        if n.value > COEF_BAND[1]:
             return None  # `= 1 440 kWh`: the value of another label
     return None
 
