@@ -644,7 +644,7 @@ def test_instalments_deducted_make_the_bill_a_regularisation_whatever_its_captio
     say that this is the yearly régularisation. Without them, a bill is a bill."""
     from tasks.extract.fields import extract_kind
 
-    caption = [(73, "tre"), (87, "facture"), (122, "de"), (132, "régula"), (165, ")uon")]
+    caption = [(73, "tre"), (89, "facture"), (122, "de"), (132, "régula"), (165, ")uon")]
     paid = [(52, "Mensualités réglées sur la période"), (208, "1 510,00 €. Reste à payer : 129,89 €")]
     assert extract_kind(build_document([words_page([caption, paid], source="ocr", conf=0.9)])).value \
         == "regularisation"
@@ -1563,5 +1563,7 @@ def test_a_word_ocr_cut_in_two_with_no_space_is_one_word():
                   Word("velable", 245, 97, 277, 110, 0.93)]) == [["Gaz renouvelable"]]
     assert texts([Word("Puy-en-Vela", 426, 125.5, 480.7, 133.2, 0.92), Word("y", 481.4, 127.4, 486.5, 134.9, 0.4)]) \
         == [["Puy-en-Vela y".replace(" ", "")]]
+    assert texts([Word("Électri", 53.8, 188.6, 87.6, 201.3, 0.92), Word("cité", 88.1, 192.1, 107.5, 200.2, 0.97)]) \
+        == [["Électricité"]]
     assert texts([Word("de", 200, 100, 210, 108, 0.95), Word("la", 212.5, 100, 222, 108, 0.95),
                   Word("M", 230, 100, 236, 108, 0.95), Word("Henry", 236, 100, 260, 108, 0.95)]) == [["de la M Henry"]]

@@ -930,3 +930,49 @@ def test_a_total_caption_that_lost_its_first_letters_and_an_offer_name_cut_after
     page = ocr_page((100, [(40, "Contrat"), (120, "Plenifix 1 an Gaz")]))
     assert extract_offer(build_document([page]), ["Plenifix", "Plenifix 1 an", "Plenifix 1 an Gaz"]).value == \
         "Plenifix 1 an Gaz"
+
+
+def test_a_row_whose_amount_cell_ocr_could_not_read_counts_as_unknown_not_as_missing():
+    """`Abonnement gaz ‖ 1 mois ‖ 7,48 €/mois ‖ JASR` over the same row
+    with `7,48 €`: the first row's amount is unread, not absent. Its letters
+    open no row of their own; the subscription is not the second row alone
+    (7,48 € for 14,96 €): the row's computed amount is too unsure to stand
+    unless the totals bear it out."""
+    page = ocr_page(
+        (60, [(40, "Votre facture de gaz - PCE 21462584317895")]),
+        (90, [(40, "Gaz naturel")]),
+        (100, [(40, "Abonnement gaz"), (200, "01/07/2025 31/07/2025"), (330, "1 mois"), (380, "7,48 €/mois"),
+               (460, "JASR")]),
+        (110, [(40, "Abonnement gaz"), (200, "01/08/2025 31/08/2025"), (330, "1 mois"), (380, "7,48 €/mois"),
+               (460, "7,48 €"), (500, "20 %")]),
+    )
+    page = replace(page, words=[replace(w, conf=0.0) if w.text == "JASR" else w for w in page.words])
+    doc = build_document([page])
+    items = read_items(column_flow(doc), Sections(doc))
+    assert [(i.amount, i.checked) for i in items] == [(7.48, False), (7.48, True)]
+    assert extract_invoice([page], strict=False)["gas"]["subscription_eur"] is None
+
+
+def test_a_client_number_that_is_the_delivery_points_number_is_dropped():
+    """The client reference's tile garbled (`Ca885368`), the PDL printed
+    in the tile under it taken for the client number: it is the PDL's. A
+    client number of its own stays."""
+    from tasks.extract.checks import check_references
+    from tasks.extract.store import Candidate, Draft
+
+    def client_number(value):
+        d = Draft()
+        d.set("electricity.pdl", Candidate("38238822122408", 0.9, 1, "ocr"))
+        d.set("customer.client_number", Candidate(value, 0.8, 1, "ocr"))
+        check_references(d)
+        return d.conf("customer.client_number")
+
+    assert client_number("38238822122408") == 0.0
+    assert client_number("C4885368") == 0.8
+
+
+def test_a_one_read_as_a_y_with_a_diaeresis_before_an_offers_year():
+    """`Gaz Fixe Ÿ an`: a speck over the 1 of « 1 an »."""
+    from tasks.extract.fields import _offer_reader
+
+    assert _offer_reader("Gaz Fixe Ÿ an", ocr=True)[0] == "Gaz Fixe 1 an"

@@ -420,11 +420,19 @@ def check_references(d: Draft) -> None:
     """An invoice number and a client number read as the same reference:
     one of them was read beside another caption (`C5148997` under an
     invoice-number caption whose own value OCR garbled). The less sure one
-    is dropped."""
+    is dropped. A client number that is the PDL or the PCE read under their
+    own caption was taken from the delivery point's tile (its own garbled)."""
     inv, cli = d.cand("invoice_number"), d.cand("customer.client_number")
-    if inv is None or cli is None or re.sub(r"\W", "", str(inv.value)) != re.sub(r"\W", "", str(cli.value)):
+    if cli is not None and _bare(cli.value) in {_bare(d.get(p)) for p in ("electricity.pdl", "gas.pce") if d.get(p)}:
+        d.drop("customer.client_number", "meter-reference")
+        return
+    if inv is None or cli is None or _bare(inv.value) != _bare(cli.value):
         return
     d.drop("invoice_number" if inv.conf <= cli.conf else "customer.client_number", "same-reference")
+
+
+def _bare(reference) -> str:
+    return re.sub(r"\W", "", str(reference))
 
 
 def check_period(d: Draft) -> None:

@@ -524,7 +524,7 @@ def _rejoined(row: list[Word]) -> list[Word]:
     out = [row[0]]
     for w in row[1:]:
         prev = out[-1]
-        reach = (0.12 if len(w.text) == 1 else 0.05) * (w.y1 - w.y0)
+        reach = (0.12 if len(w.text) == 1 else 0.08) * (w.y1 - w.y0)
         if w.x0 - prev.x1 <= reach and prev.text[-1:].isalpha() and w.text[:1].islower():
             out[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), max(prev.x1, w.x1), max(prev.y1, w.y1),
                            min(prev.conf, w.conf))

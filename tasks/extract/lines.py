@@ -358,6 +358,10 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         others = [b for b in bares if b is not amount_tok and b.x1 <= amount_tok.x0]
         if price is None and others:
             price = others[-1].value
+    unread = amount is None and _amount_cell_unread(line, qty_tok, prices)
+    if unread:
+        amount_tok = prices[-1]
+        amount = round(qty_tok.value * prices[-1].value, 2)
     if amount is None:
         return None
     quantity = qty_tok.value if qty_tok else None
@@ -408,6 +412,9 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     confs = [t.conf for t in used] or [label_seg.conf]
     if repaired:
         confs.append(0.8)
+    if unread:
+        checked = False
+        confs.append(UNREAD_AMOUNT_CONF)
     ocr = any(s.ocr for s in line.segments)
     item = Item(label=_clean_label(label), kind=kind, energy=label_energy(label) or energy,
                 quantity=quantity, unit=unit, unit_price=price, amount=amount, vat_rate=vat,
@@ -445,6 +452,21 @@ def _quantity_times_price(bares: list[_Token], amount: float) -> tuple[_Token | 
         if _close(q.value * p.value, abs(amount)):
             return q, p.value
     return None, None
+
+
+# An amount computed for a row whose own amount OCR could not read stands
+# only where the bill's totals bear the row's lines out (invoice._vat_agrees).
+UNREAD_AMOUNT_CONF = 0.3
+
+
+def _amount_cell_unread(line: Line, qty: _Token | None, prices: list[_Token]) -> bool:
+    """A scan's row with its quantity and price read and, after them,
+    a cell OCR could not read (`1 mois ‖ 7,48 €/mois ‖ JASR`): its amount
+    is that quantity times that price, as the bill computes it."""
+    if not ocr_row(line) or qty is None or len(prices) != 1 or min(qty.conf, prices[0].conf) < 0.5:
+        return False
+    after = [s for s in line.segments if s.x0 >= prices[0].x1]
+    return bool(after) and after[0].conf < 0.3 and not re.search(r"\d", after[0].text)
 
 
 def _row_conf(confs: list[float], checked: bool) -> float:
@@ -719,8 +741,11 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
 
 def _starts_row(seg: Segment) -> bool:
     """A segment that opens a new row label (the second column's row on a
-    page printed in two columns)."""
+    page printed in two columns); letters OCR could not read at all
+    (`JASR`, an amount's cell) open none."""
     first = seg.text.split()[0] if seg.text.split() else ""
+    if seg.ocr and seg.conf < 0.3:
+        return False
     return bool(re.match(r"[A-Za-zÀ-ÿ]{3}", first)) and not _FRAGMENT_WORDS.match(first.strip(".,:;")) \
         and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first)
 
