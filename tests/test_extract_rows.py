@@ -836,7 +836,8 @@ def test_a_sentence_holding_a_whole_reading_cut_by_a_gap_takes_nothing_from_the_
         (109, [(40, "coefficient de conversion 11,12, soit 356 kWh.")]),
     )
     doc = build_document([page])
-    readings = [(r.register, r.start_index, r.end_index, r.end_nature, r.energy) for r in read_readings(doc, Sections(doc))]
+    readings = [(r.register, r.start_index, r.end_index, r.end_nature, r.energy)
+                for r in read_readings(doc, Sections(doc))]
     assert readings == [("gaz", 37615, 37647, "reel", "gaz")]
 
 
