@@ -643,3 +643,20 @@ def test_a_label_wrapped_at_the_end_of_a_sentences_line_labels_the_value_on_the_
     rows = [[(40, "DATE DE FACTURE")], [(40, "23 décembre 2025")], [(40, "PÉRIODE FACTURÉE")],
             [(300, "Montant de cette facture de régularisation")], [(40, "du 16 décembre 2024 au 15")]]
     assert extract_invoice_date(doc(rows, source="ocr", conf=0.9)).value == date(2025, 12, 23)
+
+
+def test_a_civility_glued_by_a_dash_a_postcode_line_after_a_dash_and_an_index_read_as_a_town():
+    """`Monsieur-Mathéo Masson`: the civility OCR glued to the name.
+    `- 24000 PÉRIGUEUX`: a dash speck before the town line hides no block;
+    `Nouvel index ‖ 21773 ‖ Estimé` below it is no postcode and town. `ter
+    chemin du Maréchal Foch`: the house number lost, no address."""
+    rows = [[(330, "Monsieur-Mathéo Masson")], [(330, "12 rue des Lilas")], [(330, "75011 Paris")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Mathéo Masson"
+    rows = [[(330, "M. BENOÎT DUPONT")], [(330, "143 AVENUE SAINTE-CATHERINE")], [(330, "- 24000 PÉRIGUEUX")],
+            [(40, "Période de facturation"), (200, "01/07/25 au 31/07/25")],
+            [(40, "Base"), (120, "Nouvel index"), (200, "21773"), (260, "Estimé")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert (found["name"].value, found["address"].value) == \
+        ("Benoît Dupont", "143 avenue Sainte-Catherine, 24000 Périgueux")
+    rows = [[(330, "Madame Noémie Simon")], [(330, "ter chemin du Maréchal Foch")], [(330, "64500 Saint-Jean-de-Luz")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"] is None

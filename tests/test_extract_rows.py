@@ -977,3 +977,12 @@ def test_a_one_read_as_a_y_with_a_diaeresis_before_an_offers_year():
     from tasks.extract.fields import _offer_reader
 
     assert _offer_reader("Gaz Fixe Ÿ an", ocr=True)[0] == "Gaz Fixe 1 an"
+
+
+def test_a_price_read_with_a_digit_too_many_makes_the_amount_without_it():
+    """`585 kWn ‖ 0.084230 ‖ 49,26 €`: 585 × 0,08423 is 49,27 €; without its
+    extra `3`, 0,0842 makes 49,26 € to the cent."""
+    page = ocr_page((100, [(40, "Part variable gaz"), (200, "585 kWh"), (300, "0.084230"), (380, "49,26 €"),
+                           (440, "20 %")]))
+    doc = build_document([page])
+    assert [(i.unit_price, i.amount) for i in read_items(doc, Sections(doc))] == [(0.0842, 49.26)]

@@ -53,10 +53,14 @@ def _civility_misread(folded: str) -> str:
     a long one with one letter misread, spelt right, the rest of the name
     kept to its length. `M,` is an abbreviation whose point OCR read as a
     comma (a written-out civility before a comma opens a letter:
-    « Madame, Monsieur, »)."""
+    « Madame, Monsieur, »). `Monsieur-Mathéo`: a written-out civility OCR
+    glued to the name by a dash (no name starts with one)."""
     first, sep, rest = folded.partition(" ")
     if first.endswith(",") and len(first) <= 5 and first[:-1] in _vocab()["civilities"]:
         return first[:-1] + "." + sep + rest
+    head, dash, tail = first.partition("-")
+    if dash and tail and len(head) >= 5 and head in _vocab()["civilities"]:
+        return head + " " + tail + sep + rest
     word = first.replace("rn", "m")
     if word != first and word.rstrip(".") in _vocab()["civilities"]:  # `Mrne`
         return word + " " * (len(first) - len(word)) + sep + rest
@@ -165,15 +169,23 @@ class Block:
 
 
 # `19003 kKWh`, `11422 kWh`: a quantity of a table row, not a postcode and its town.
-_UNIT_TOWN = re.compile(r"^k*\s?w\s?h|^k\s?va\b|^m3\b|^jours?\b|^mois\b|^litres?\b")
+# A unit or a reading's nature after a number is no town (`21773 ‖ Estimé`: an index).
+_UNIT_TOWN = re.compile(r"^k*\s?w\s?h|^k\s?va\b|^m3\b|^jours?\b|^mois\b|^litres?\b|^(?:estimee?|reelle?|releve)\b")
 
 
 # What OCR reads around an address line's ends: punctuation and specks (`Toulouse?`).
 _SPECKS = " ,.:;?!"
 
 
+def _address_text(seg: Segment) -> str:
+    """An address line's text without the specks OCR read around it, a
+    dash before it included (`- 24000 PÉRIGUEUX`)."""
+    text = seg.text.strip(_SPECKS)
+    return text.lstrip(SPECK_MARKS + BULLET_MARKS + " ") if seg.ocr else text
+
+
 def _is_postcode_city(seg: Segment) -> bool:
-    text = fold(seg.text).strip(_SPECKS)
+    text = fold(_address_text(seg))
     if "cedex" in text:
         return False
     m = _POSTCODE_CITY.match(text)
@@ -319,9 +331,12 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
 
 def _nameless_street(text: str) -> bool:
     """`84 rue`, `square`: a street type, after its number or alone, with
-    the street's name lost (OCR put it on another row). Such an address is
-    not the customer's."""
+    the street's name lost (OCR put it on another row); `ter chemin du
+    Maréchal Foch`: the street's number lost. Such an address is not the
+    customer's."""
     words = fold(text).strip(" ,.:;").split()
+    if words[:1] in (["bis"], ["ter"]) and len(words) > 1 and words[1] in _vocab()["street_types"]:
+        return True
     number = bool(words) and words[0][:1].isdigit()
     return 1 + number <= len(words) <= 3 and words[-1] in _vocab()["street_types"] \
         and all(w in ("bis", "ter") for w in words[number:-1])
@@ -403,7 +418,7 @@ def _as_printed(text: str, seg: Segment) -> str:
 def _format_block_address(doc: Document, lines: list[Segment]) -> str:
     parts = []
     for i, seg in enumerate(lines):
-        text = seg.text.strip(_SPECKS)
+        text = _address_text(seg)
         if seg.ocr:
             text = _as_printed(text, seg)
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None

@@ -491,16 +491,18 @@ def _vat_rates(toks: list[_Token]) -> None:
 
 
 def _without_glued_digit(quantity: float, price: float, amount: float, toks: list[_Token]) -> float:
-    """`0,18476 GkWh` for `0,1847 €/kWh`: the `€` read as a last digit. A
-    price of five decimals or more whose last digit takes the product off the
-    amount's cent, while the price without it makes the amount to the cent."""
+    """`0,18476 GkWh` for `0,1847 €/kWh` (the `€` read as a last digit),
+    `0.084230` for `0,08420` (a digit too many): a price of five decimals or
+    more that takes the product off the amount's cent, while the price
+    without one of its digits, and only one such price, makes the amount to
+    the cent."""
     tok = next((t for t in toks if t.value == price), None)
-    if tok is None or tok.decimals < 5:
+    if tok is None or tok.decimals < 5 or abs(quantity * price - abs(amount)) <= 0.01:
         return price
-    shorter = math.floor(price * 10 ** (tok.decimals - 1) + 1e-6) / 10 ** (tok.decimals - 1)
-    if abs(quantity * price - abs(amount)) > 0.01 and abs(quantity * shorter - abs(amount)) <= 0.005 + 1e-9:
-        return shorter
-    return price
+    digits = f"{price:.{tok.decimals}f}".split(".")[1]
+    shorter = {float("0." + digits[:k] + digits[k + 1:]) + int(price) for k in range(len(digits))}
+    fits = [p for p in shorter if abs(quantity * p - abs(amount)) <= 0.005 + 1e-9]
+    return fits[0] if len(fits) == 1 else price
 
 
 def _repair_decimals(quantity: float, price: float, amount: float,
