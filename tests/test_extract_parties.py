@@ -660,3 +660,28 @@ def test_a_civility_glued_by_a_dash_a_postcode_line_after_a_dash_and_an_index_re
         ("Benoît Dupont", "143 avenue Sainte-Catherine, 24000 Périgueux")
     rows = [[(330, "Madame Noémie Simon")], [(330, "ter chemin du Maréchal Foch")], [(330, "64500 Saint-Jean-de-Luz")]]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"] is None
+
+
+def test_a_street_name_lost_after_its_particle_and_names_ocr_garbled():
+    """`11 allée de` over `14000 Caen`: the street's name lost, no address
+    (a name wrapped after its particle goes on on the next line). A name
+    whose capital OCR read as another small letter (`tean-Baptiste`), with
+    a letter no French name spells (`Baäptiste`) or a letter after a
+    diaeresis (`Maëelle`) is unknown; `julien` is Julien, its J read small."""
+    rows = [[(330, "Mme Lucie Roux")], [(330, "Porte 5")], [(330, "11 allée de")], [(330, "14000 Caen")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"] is None
+    rows[2] = [(330, "146 avenue du Général de")]
+    rows.insert(3, [(330, "Gaulle")])
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Porte 5, 146 avenue du Général de Gaulle, 14000 Caen"
+
+    def name(text):
+        found = extract_customer(doc([[(330, text)], [(330, "12 rue des Lilas")], [(330, "75011 Paris")]],
+                                     source="ocr", conf=0.9))["name"]
+        return found.value if found else None
+
+    assert name("M. tean-Baptiste Mercier") is None
+    assert name("M. jean-Baäptiste Henry") is None
+    assert name("Mme Maëelle Garnier") is None
+    assert name("M julien Legrand") == "Julien Legrand"
+    assert name("Mme Maëlle de La Tour") == "Maëlle de La Tour"

@@ -115,8 +115,13 @@ def format_name(raw: str) -> str | None:
             k = caps.index(False)
             words = words[k:] + words[:k]
             caps = caps[k:] + caps[:k]
-    return " ".join(title_word(w, particles=frozenset({"de", "du", "des", "le", "la"})) if c else w
-                    for w, c in zip(words, caps))
+    return " ".join(title_word(w, particles=frozenset({"de", "du", "des", "le", "la"})) if c
+                    else _capitalised(w) for w, c in zip(words, caps))
+
+
+def _capitalised(word: str) -> str:
+    """`julien` (OCR read the capital J small) is Julien; particles stay small."""
+    return word[0].upper() + word[1:] if word[:1].islower() and word not in _NAME_PARTICLES else word
 
 
 def format_address_line(line: str, *, first_upper: bool = True) -> str:
@@ -342,6 +347,25 @@ def _nameless_street(text: str) -> bool:
         and all(w in ("bis", "ter") for w in words[number:-1])
 
 
+def _cut_before_town(lines: list[Segment]) -> bool:
+    """`11 allée de` over `14000 Caen`: the street's name OCR lost after its
+    particle (a name wrapped after one goes on on the next line, not the town's)."""
+    return len(lines) >= 2 and bool(_WRAPPED_AFTER.search(fold(lines[-2].text).strip(" ,.:;")))
+
+
+def _misread_name(name: str) -> bool:
+    """A name as OCR garbled it: a word whose capital it read as another
+    small letter (`tean-Baptiste` for Jean-Baptiste; `julien` is only J
+    read small), a letter no French name spells (`Baäptiste`), or a vowel
+    after a diaeresis (`Maëelle`, `Noëémie`: a speck read as a letter)."""
+    return bool(re.search(r"[äöÄÖ]|ë[aeéèêiouy]", name)) or any(
+        w[:1].islower() and w[:1] != "j" and w.lower() not in _NAME_PARTICLES for w in name.split())
+
+
+# Lower-case words of a surname (`de La Tour`, `van Damme`, `d'Estaing`).
+_NAME_PARTICLES = frozenset({"de", "du", "des", "le", "la", "les", "van", "von", "der", "den", "di", "da", "dos"})
+
+
 def _bare_complement(text: str) -> bool:
     """`Bât.` alone: a building's letter lost (OCR), so the address would be
     another's; it is left unread rather than given wrong."""
@@ -457,10 +481,11 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 name = format_name(block.name_seg.text)
                 # Without a civility to vouch for it, one word over an address
                 # is an OCR remnant (`Re` for « Mme Amina Caron »), not a name.
-                if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1):
+                if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1) \
+                        and not (block.name_seg.ocr and _misread_name(strip_civility(block.name_seg.text)[0])):
                     names.append(from_segment(name, block.name_seg, base, "block"))
             if not any(_nameless_street(seg.text) or _bare_complement(seg.text) for seg in block.lines) \
-                    and not _garbled_town(block.lines[-1]):
+                    and not _garbled_town(block.lines[-1]) and not _cut_before_town(block.lines):
                 address = _format_block_address(doc, block.lines)
                 addresses.append(from_segment(address, block.lines[-1], base, "block"))
     for hit in find_labels(doc, "customer_name"):
