@@ -986,3 +986,17 @@ def test_a_price_read_with_a_digit_too_many_makes_the_amount_without_it():
                            (440, "20 %")]))
     doc = build_document([page])
     assert [(i.unit_price, i.amount) for i in read_items(doc, Sections(doc))] == [(0.0842, 49.26)]
+
+
+def test_a_price_one_digit_off_that_its_rounding_cannot_bring_to_the_amount():
+    """`351 kWh ‖ 0.1479 ‖ 51,88 €`: 351 × 0,1479 is 51,91 €, which no
+    rounding of a four-decimal price explains; 0,1478 makes 51,88 €. A
+    price whose rounding explains the cent it is off stays as read."""
+    def price(read, amount):
+        page = ocr_page((100, [(40, "Biogaz et gaz vert"), (200, "351 kWh"), (300, read), (380, amount),
+                               (440, "20 %")]))
+        doc = build_document([page])
+        return [i.unit_price for i in read_items(doc, Sections(doc))]
+
+    assert price("0.1479", "51,88 €") == [0.1478]
+    assert price("0.1478", "51,89 €") == [0.1478]

@@ -395,7 +395,7 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
             amount, checked = amount / 100, True  # `171€`: the amount's comma lost
     repaired = False
     if checked and ocr_row(line):
-        price = _without_glued_digit(quantity, price, amount, toks)
+        price = _price_as_printed(quantity, price, amount, toks)
     # `425 kWh  27,440  11662€`: a price in cents with its unit lost and an
     # amount with its comma lost still multiply out, but no kWh costs 27 €.
     in_cents = checked and unit == "kWh" and price is not None and abs(price) >= MAX_KWH_PRICE
@@ -490,18 +490,27 @@ def _vat_rates(toks: list[_Token]) -> None:
                 t.kind = "noise"
 
 
-def _without_glued_digit(quantity: float, price: float, amount: float, toks: list[_Token]) -> float:
+def _price_as_printed(quantity: float, price: float, amount: float, toks: list[_Token]) -> float:
     """`0,18476 GkWh` for `0,1847 €/kWh` (the `€` read as a last digit),
     `0.084230` for `0,08420` (a digit too many): a price of five decimals or
     more that takes the product off the amount's cent, while the price
     without one of its digits, and only one such price, makes the amount to
-    the cent."""
+    the cent. `351 kWh x 0.1479` for 51,88 € (0,1478): a price of three or
+    four decimals whose product the price's own rounding cannot bring to
+    the amount, while one digit changed, and only one, does."""
     tok = next((t for t in toks if t.value == price), None)
-    if tok is None or tok.decimals < 5 or abs(quantity * price - abs(amount)) <= 0.01:
+    if tok is None or tok.decimals < 3 or abs(quantity * price - abs(amount)) <= 0.01:
         return price
     digits = f"{price:.{tok.decimals}f}".split(".")[1]
-    shorter = {float("0." + digits[:k] + digits[k + 1:]) + int(price) for k in range(len(digits))}
-    fits = [p for p in shorter if abs(quantity * p - abs(amount)) <= 0.005 + 1e-9]
+    if tok.decimals >= 5:
+        variants = {digits[:k] + digits[k + 1:] for k in range(len(digits))}
+        slack = 0.005
+    else:
+        variants = {digits[:k] + d + digits[k + 1:] for k in range(len(digits)) for d in "0123456789"} - {digits}
+        slack = 0.005 + abs(quantity) * 0.5 * 10 ** -tok.decimals
+        if abs(quantity * price - abs(amount)) <= slack:
+            return price
+    fits = [v for v in {float("0." + d) + int(price) for d in variants} if abs(quantity * v - abs(amount)) <= slack + 1e-9]
     return fits[0] if len(fits) == 1 else price
 
 
@@ -706,7 +715,7 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
         shifted += [float("0." + m.group(1)) for m in _NO_UNITS.finditer(line.text)]
         price = next((v for v in shifted if _close(quantity * v, abs(item.amount), rel=0.004)), price)
     if price is not None and quantity and item.amount is not None and ocr_row(line):
-        price = _without_glued_digit(quantity, price, item.amount, toks)
+        price = _price_as_printed(quantity, price, item.amount, toks)
     vat = next((t for t in toks if t.kind == "vat" and t.value in VAT_RATES), None)
     if vat is None and _vat_55_misread(line):
         vat = _Token("vat", 5.5, None, line.segments[0].x0, line.segments[-1].x1)
