@@ -1000,3 +1000,12 @@ def test_a_price_one_digit_off_that_its_rounding_cannot_bring_to_the_amount():
 
     assert price("0.1479", "51,88 €") == [0.1478]
     assert price("0.1478", "51,89 €") == [0.1478]
+
+
+def test_a_price_fixed_for_a_time_is_the_offers_though_ocr_misread_prix():
+    """« Paix fixe pendant 3 ans (jusqu'au 31/03/2027) »: Prix misread."""
+    from tasks.extract.fields import pricing_candidates
+
+    page = words_page([[(40, "Paix fixe pendant 3 ans (jusqu'au 31/03/2027), hors évolution des taxes")]],
+                      source="ocr", conf=0.9)
+    assert {c.value for c in pricing_candidates(build_document([page]), None)[0]} == {"fixe"}

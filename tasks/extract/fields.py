@@ -294,7 +294,8 @@ def pricing_candidates(doc: Document, offer: str | None) -> tuple[list[Candidate
         phrase = _phrase(text, start, end)
         if re.search(r"conditions generales|retard de paiement|mediateur|vos donnees|comparateur", fold(phrase)):
             continue  # the sentence is about something else; the footer line it sits in may hold the offer's
-        if re.search(r"prix|offre|tarif|du kwh", f) and len(phrase) <= 140:
+        # `Paix fixe pendant 3 ans` (Prix misread): a price fixed for a time is the offer's.
+        if re.search(r"prix|offre|tarif|du kwh|fixe pendant", f) and len(phrase) <= 140:
             # `Offre … – prix bloqué pendant …` says it of the bill's own offer.
             base = 0.78 if re.search(r"\boffre\b|\bprix\b", fold(phrase)) else 0.6
             # The word that says it is the evidence, not the worst-read word
