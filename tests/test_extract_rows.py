@@ -1009,3 +1009,31 @@ def test_a_price_fixed_for_a_time_is_the_offers_though_ocr_misread_prix():
     page = words_page([[(40, "Paix fixe pendant 3 ans (jusqu'au 31/03/2027), hors évolution des taxes")]],
                       source="ocr", conf=0.9)
     assert {c.value for c in pricing_candidates(build_document([page]), None)[0]} == {"fixe"}
+
+
+def test_a_brands_energie_colon_captions_no_consumption_under_it_and_a_billed_line_is_no_second_reading():
+    """`IBAN Mint Énergie : FR76 …` over `… électricité 1 644 kWh`: « Énergie
+    : » captions a value on its own line only. Under a readings table, a
+    billed line with the same dates (`Part variable Base ‖ 2 ‖ 07/05/2024
+    au 21/06/2024 ‖ 354 kWh`, a speck for a first index) is no second
+    reading of the register: the table's, which says its nature, stands."""
+    from tasks.extract.energy import labelled_consumption
+
+    page = ocr_page(
+        (85, [(40, "Électricité")]),
+        (100, [(40, "À régler par virement. IBAN Mint Énergie : FR76 3000 4936 7289 0544 5645 235")]),
+        (110, [(40, "Consommation de référence annuelle : électricité 1 644 kWh.")]),
+    )
+    doc = build_document([page])
+    assert labelled_consumption(doc, Sections(doc))["kwh_electricite"] == []
+    page = ocr_page(
+        (100, [(40, "Compteur"), (110, "Cadran"), (160, "Date ancien index"), (240, "Ancien index"),
+               (300, "Date nouvel index"), (380, "Nouvel index Type"), (470, "Conso.")]),
+        (110, [(40, "48765691396325"), (110, "Base"), (160, "07/05/2024"), (240, "11143 21/06/2024"),
+               (380, "11497 R"), (470, "354 kWh")]),
+        (125, [(40, "Part variable Base"), (130, "2"), (160, "07/05/2024 au 21/06/2024"), (280, "354 kWh"),
+               (340, "0,17040"), (400, "60,32 €"), (460, "20%")]),
+    )
+    doc = build_document([page])
+    assert [(r.start_index, r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == \
+        [(11143, 11497, "reel")]

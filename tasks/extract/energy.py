@@ -250,7 +250,24 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             r.end_date, r.end_index, r.end_nature = p.day, p.index, p.nature
             r.conf = min(r.conf, conf)
             readings.append(r)
-    return [r for r in readings if r.delta is not None and r.delta >= 0]
+    return _surest_per_register([r for r in readings if r.delta is not None and r.delta >= 0])
+
+
+def _surest_per_register(readings: list[Reading]) -> list[Reading]:
+    """One reading per register and period: another row read with the same
+    dates (`Part variable Base ‖ 2 ‖ 07/05/2024 au 21/06/2024 ‖ 354 kWh`, a
+    billed line under the readings table, a speck for its first index) is
+    a mistake. The reading that says its nature (real, estimated) is the
+    table's; between two alike, the surer."""
+    def rank(r: Reading) -> tuple[bool, float]:
+        return r.end_nature is not None, r.conf
+
+    best: dict[tuple, Reading] = {}
+    for r in readings:
+        key = (r.energy, r.register, r.start_date, r.end_date)
+        if key not in best or rank(r) > rank(best[key]):
+            best[key] = r
+    return [r for r in readings if best[(r.energy, r.register, r.start_date, r.end_date)] is r]
 
 
 def _wrapped_cells(lines: list[Line]) -> list[Line]:
