@@ -1037,3 +1037,22 @@ def test_a_brands_energie_colon_captions_no_consumption_under_it_and_a_billed_li
     doc = build_document([page])
     assert [(r.start_index, r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == \
         [(11143, 11497, "reel")]
+
+
+def test_a_consumption_rows_register_a_gap_apart_from_its_label_names_it():
+    """`Électricité consommée ‖ Heurés Pleines ‖ … 285 kWh ‖ 0,1886 €/kWh ‖
+    53,75 €`: OCR cut the label before its register; the row is the peak
+    hours'. A cell of words that names no more (`Consommation ‖ Relevé`) is
+    not taken into the label."""
+    page = ocr_page(
+        (100, [(40, "Électricité consommée"), (140, "Heurés Pleines"), (210, "01/10/25"), (250, "30/11/25"),
+               (300, "285 kWh"), (350, "0,1886 €/kWh"), (420, "53,75 €")]),
+        (115, [(40, "Électricité consommée - Heures Creuses"), (210, "01/10/25"), (250, "30/11/25"),
+               (300, "215 kWh"), (350, "0,1398 €/kWh"), (420, "30,06 €")]),
+        (130, [(40, "Consommation"), (140, "Relevé"), (210, "01/10/25"), (250, "30/11/25"),
+               (300, "500 kWh"), (350, "0,1678 €/kWh"), (420, "83,90 €")]),
+    )
+    doc = build_document([page])
+    assert [(i.kind, i.label) for i in read_items(doc, Sections(doc))] == [
+        ("consumption_hp", "Électricité consommée Heurés Pleines"),
+        ("consumption_hc", "Électricité consommée - Heures Creuses"), ("consumption", "Consommation")]

@@ -299,6 +299,11 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     if label_tail is not None:
         toks.extend(_tokens(label_tail, skip_label=False))
     segs = line.segments[1:]
+    if segs and kind.startswith("consumption") and re.fullmatch(r"[A-Za-zÀ-ÿ' -]{2,}", segs[0].text.strip()) \
+            and line_kind(f"{label} {segs[0].text}") not in (kind, "other"):
+        # `Électricité consommée ‖ Heures Pleines`: the label's end a gap apart names the register.
+        label = f"{label} {segs[0].text.strip()}"
+        kind, f, segs = line_kind(label), fold(label), segs[1:]
     for i, seg in enumerate(segs):
         seg_toks = _tokens(seg, skip_label=False)
         # `170 ‖ kWh`: a unit printed in its own cell belongs to the number before it.
