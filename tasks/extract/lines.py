@@ -7,7 +7,6 @@ quantity × unit price = amount relation settles which bare number is which.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -515,7 +514,8 @@ def _price_as_printed(quantity: float, price: float, amount: float, toks: list[_
         slack = 0.005 + abs(quantity) * 0.5 * 10 ** -tok.decimals
         if abs(quantity * price - abs(amount)) <= slack:
             return price
-    fits = [v for v in {float("0." + d) + int(price) for d in variants} if abs(quantity * v - abs(amount)) <= slack + 1e-9]
+    fits = [v for v in {float("0." + d) + int(price) for d in variants}
+            if abs(quantity * v - abs(amount)) <= slack + 1e-9]
     return fits[0] if len(fits) == 1 else price
 
 
