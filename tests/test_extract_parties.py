@@ -685,3 +685,15 @@ def test_a_street_name_lost_after_its_particle_and_names_ocr_garbled():
     assert name("Mme Maëelle Garnier") is None
     assert name("M julien Legrand") == "Julien Legrand"
     assert name("Mme Maëlle de La Tour") == "Maëlle de La Tour"
+
+
+def test_ocr_misreads_of_ttc_and_livraison_in_captions():
+    """`Total de la facture TFC` (TTC, a T read as F) captions the total;
+    `point de Hvraison n° 9112 / 3787 6249 30` (« li » read as H) the PDL."""
+    from tasks.extract.fields import extract_totals
+
+    d = doc([[(40, "Total de la facture TFC"), (420, "69,28 €")]], source="ocr", conf=0.9)
+    assert [c.value for c in extract_totals(d)["total_ttc"]] == [69.28]
+    d = doc([[(40, "Votre contrat « Basic Watt » : référence client EC070711, point de Hvraison n° 9112")],
+             [(40, "3787 6249 30, puissance souscrite de 30 kVA en option Base.")]], source="ocr", conf=0.9)
+    assert extract_pdl(d, collect_exclusions(d)).value == "91123787624930"
