@@ -1056,3 +1056,17 @@ def test_a_consumption_rows_register_a_gap_apart_from_its_label_names_it():
     assert [(i.kind, i.label) for i in read_items(doc, Sections(doc))] == [
         ("consumption_hp", "Électricité consommée Heurés Pleines"),
         ("consumption_hc", "Électricité consommée - Heures Creuses"), ("consumption", "Consommation")]
+
+
+def test_a_conversion_line_whose_kwh_unit_ocr_garbled_is_read_by_its_product():
+    """`Conversion : 350 nv x 11,245 (coefficuent de conversion) = 3 936 kWa`:
+    both units garbled; 350 × 11,245 = 3 936 bears the line out. Figures
+    that do not multiply out with garbled units read nothing."""
+    from tasks.extract.energy import gas_conversion
+
+    def read(text):
+        found = gas_conversion(build_document([ocr_page((100, [(40, text)]))]))
+        return [c.value for c in found["m3"]], [c.value for c in found["kwh"]]
+
+    assert read("Conversion : 350 nv x 11,245 (coefficuent de conversion) = 3 936 kWa") == ([350], [3936])
+    assert read("Conversion : 350 nv x 11,245 (coefficuent de conversion) = 3 836 kWa") == ([], [])
