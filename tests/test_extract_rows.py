@@ -878,6 +878,9 @@ def test_a_coefficient_whose_unit_lost_its_three_and_a_volume_printed_without_ca
 
     assert coefs("Volume 1 684 m³ - coefficient 11,15 KWh/m - 18 777 kWh") == [11.15]
     assert coefs("Consommation moyenne 12,50 kWh/mois") == []
+    # The unit garbled past reading (`kKWh/mÿ`): the word before the figure says it.
+    assert coefs("Volume 159 m3 - coefficient 11,03 kKWh/mÿ - 1 754 kWh.") == [11.03]
+    assert coefs("coefficient 1,25 appliqué") == []
 
     def gas(coefficient):
         return extract_invoice([ocr_page(

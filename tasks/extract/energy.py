@@ -538,12 +538,15 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
                 break
     for seg in doc.segments:
         # `coefficient 10,91 kWh/m3`, `x 11,02 (coefficient de conversion)`:
-        # the unit or the caption after the number says what it is (`kWh/m`: its 3 lost).
+        # the unit or the caption after the number says what it is (`kWh/m`:
+        # its 3 lost), or the word before it (`coefficient 11,03 kKWh/mÿ`).
         for m in re.finditer(r"(?<![\d,.])(\d{1,2}[,.]\d{1,4})(?:\s?(?:k|kk|f)\s?wh\s?/\s?(?:" + M3
-                             + r"|m(?![a-z\d]))|\s?\(coefficient)", fold(seg.text)):
-            v = _num(m.group(1), seg.ocr)
+                             + r"|m(?![a-z\d]))|\s?\(coefficient)|(?<=coefficient )(\d{1,2}[,.]\d{1,4})(?![\d,.])",
+                             fold(seg.text)):
+            k = 1 if m.group(1) else 2
+            v = _num(m.group(k), seg.ocr)
             if v is not None and COEF_BAND[0] <= v <= COEF_BAND[1]:
-                out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(1), m.end(1))))
+                out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(k), m.end(k))))
     for seg in doc.segments:
         f = fold(seg.text)
         m = _CONVERSION.search(f)
