@@ -697,3 +697,17 @@ def test_ocr_misreads_of_ttc_and_livraison_in_captions():
     d = doc([[(40, "Votre contrat « Basic Watt » : référence client EC070711, point de Hvraison n° 9112")],
              [(40, "3787 6249 30, puissance souscrite de 30 kVA en option Base.")]], source="ocr", conf=0.9)
     assert extract_pdl(d, collect_exclusions(d)).value == "91123787624930"
+
+
+def test_a_name_in_capitals_takes_the_accents_it_is_printed_with_elsewhere():
+    """`M. GREGOIRE DA SILVA` (OCR, or the print, left the capitals bare)
+    over its address, and `Débiteur : Grégoire Da Silva` on the mandate:
+    the name is spelled as printed in normal case. A longer name that only
+    starts the same (`Jean Martinez`) is another's."""
+    def name(elsewhere):
+        rows = [[(330, "M. GREGOIRE DA SILVA")], [(330, "33 TER RUE SAINT-ELOI")], [(330, "42000 SAINT-ETIENNE")],
+                [(40, elsewhere)]]
+        return extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value
+
+    assert name("Débiteur : Grégoire Da Silva - IBAN FR54 8145 6775 3756 2105 2948 187") == "Grégoire Da Silva"
+    assert name("Débiteur : Grégoire Da Silvano - IBAN FR54 8145 6775 3756 2105 2948 187") == "Gregoire Da Silva"

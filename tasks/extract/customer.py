@@ -324,8 +324,8 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
                 prev_space = False
         joined = "".join(norm)
         pos = joined.find(target)
-        if pos < 0:
-            continue
+        if pos < 0 or joined[pos - 1:pos].isalnum() or joined[pos + len(target):pos + len(target) + 1].isalnum():
+            continue  # whole words only
         start = index[pos]
         end = index[pos + len(target) - 1] + 1
         candidate = seg.text[start:end]
@@ -479,6 +479,9 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
             base = 0.55 + 0.1 * block.score
             if block.name_seg is not None:
                 name = format_name(block.name_seg.text)
+                if name and _is_caps(strip_civility(block.name_seg.text)[0].replace(" ", "")):
+                    # `GREGOIRE DA SILVA` re-cased lacks the accents `Débiteur : Grégoire Da Silva` prints.
+                    name = _mixed_case_version(doc, name) or name
                 # Without a civility to vouch for it, one word over an address
                 # is an OCR remnant (`Re` for « Mme Amina Caron »), not a name.
                 if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1) \
