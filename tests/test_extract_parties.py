@@ -683,6 +683,7 @@ def test_a_street_name_lost_after_its_particle_and_names_ocr_garbled():
     assert name("M. tean-Baptiste Mercier") is None
     assert name("M. jean-Baäptiste Henry") is None
     assert name("Mme Maëelle Garnier") is None
+    assert name("MME NOËÉMIE FOURNIER") is None
     assert name("M julien Legrand") == "Julien Legrand"
     assert name("Mme Maëlle de La Tour") == "Maëlle de La Tour"
 

@@ -358,7 +358,7 @@ def _misread_name(name: str) -> bool:
     small letter (`tean-Baptiste` for Jean-Baptiste; `julien` is only J
     read small), a letter no French name spells (`Baäptiste`), or a vowel
     after a diaeresis (`Maëelle`, `Noëémie`: a speck read as a letter)."""
-    return bool(re.search(r"[äöÄÖ]|ë[aeéèêiouy]", name)) or any(
+    return bool(re.search(r"[äö]|ë[aeéèêiouy]", name, re.I)) or any(
         w[:1].islower() and w[:1] != "j" and w.lower() not in _NAME_PARTICLES for w in name.split())
 
 
