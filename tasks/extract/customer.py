@@ -467,6 +467,22 @@ _LONE_QUOTE = re.compile(r"^[‘’`']+\s+|\s+[‘’`']+(?=\s|$)")
 _WRAPPED_AFTER = re.compile(r"(?:^|\s)(?:de|du|des|la|le|les|sur|sous|en|aux?)$|\b[dl]'$")
 
 
+def _block_name(doc: Document, seg: Segment) -> str | None:
+    """The name over an address block, or None for an OCR remnant or a name OCR garbled."""
+    name = format_name(seg.text)
+    raw, had_civility = strip_civility(seg.text)
+    if not name or (seg.ocr and _misread_name(raw)):
+        return None
+    # Without a civility to vouch for it, one word over an address is an OCR
+    # remnant (`Re` for « Mme Amina Caron »), not a name.
+    if not had_civility and len(name.split()) <= 1:
+        return None
+    if _is_caps(raw.replace(" ", "")):
+        # `GREGOIRE DA SILVA` re-cased lacks the accents `Débiteur : Grégoire Da Silva` prints.
+        return _mixed_case_version(doc, name) or name
+    return name
+
+
 def extract_customer(doc: Document) -> dict[str, Candidate | None]:
     """`name`, `address` and `delivery_address` candidates."""
     blocks = sorted(find_blocks(doc), key=lambda b: b.score, reverse=True)
@@ -477,16 +493,8 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
             if block.score < best.score - 2.5:
                 continue
             base = 0.55 + 0.1 * block.score
-            if block.name_seg is not None:
-                name = format_name(block.name_seg.text)
-                if name and _is_caps(strip_civility(block.name_seg.text)[0].replace(" ", "")):
-                    # `GREGOIRE DA SILVA` re-cased lacks the accents `Débiteur : Grégoire Da Silva` prints.
-                    name = _mixed_case_version(doc, name) or name
-                # Without a civility to vouch for it, one word over an address
-                # is an OCR remnant (`Re` for « Mme Amina Caron »), not a name.
-                if name and (strip_civility(block.name_seg.text)[1] or len(name.split()) > 1) \
-                        and not (block.name_seg.ocr and _misread_name(strip_civility(block.name_seg.text)[0])):
-                    names.append(from_segment(name, block.name_seg, base, "block"))
+            if block.name_seg is not None and (name := _block_name(doc, block.name_seg)):
+                names.append(from_segment(name, block.name_seg, base, "block"))
             if not any(_nameless_street(seg.text) or _bare_complement(seg.text) for seg in block.lines) \
                     and not _garbled_town(block.lines[-1]) and not _cut_before_town(block.lines):
                 address = _format_block_address(doc, block.lines)

@@ -520,14 +520,8 @@ def _last_kwh(text: str, ocr: bool):
 
 def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
     """m³, coefficient and kWh from `Conversion : 129 m³ × 11,16 = 1 440 kWh`
-    style lines and from the coefficient's label; under `volume`, every
-    quantity printed in m³ without a caption (`Compteur - Gaz ‖ 70 m³`),
-    which only m³ × coefficient = kWh can tell a volume billed."""
-    out: dict[str, list[Candidate]] = {"m3": [], "coef": [], "kwh": [], "volume": []}
-    for seg in doc.segments:
-        found = read_m3(seg.text, ocr=seg.ocr)
-        if found and found[0] > 0:
-            out["volume"].append(from_segment(found[0], seg, 0.8, "m3-printed", span=found[1:]))
+    style lines and from the coefficient's label."""
+    out: dict[str, list[Candidate]] = {"m3": [], "coef": [], "kwh": []}
     for hit in find_labels(doc, "conversion_coefficient"):
         for spot in value_spots(doc, hit, below_lines=1):
             found = _read_coefficient(spot.text, spot.seg.ocr, integers=spot.where == "same")
@@ -563,6 +557,13 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
 _CONVERSION = re.compile(r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[a-z]{1,3})?\s*[x×*]\s*"
                          r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)[^=]*="
                          r"\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?(?P<kunit>k\s?wh|k[a-z]{1,2}\b)")
+
+
+def printed_volumes(doc: Document) -> list[Candidate]:
+    """Every quantity printed in m³ without a caption (`Compteur - Gaz ‖
+    70 m³`), which only m³ × coefficient = kWh can tell a volume billed."""
+    found = ((seg, read_m3(seg.text, ocr=seg.ocr)) for seg in doc.segments)
+    return [from_segment(f[0], seg, 0.8, "m3-printed", span=f[1:]) for seg, f in found if f and f[0] > 0]
 
 
 def makes_kwh(m3: float, coef: float, kwh: float) -> bool:

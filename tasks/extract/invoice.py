@@ -13,7 +13,7 @@ from tasks.extract.customer import extract_customer
 from tasks.extract.energy import (
     energy_scores, detect_energy, extract_band_zone, extract_car, extract_kva, extract_max_power,
     extract_meter, gas_conversion, labelled_consumption, makes_kwh, option_from_items, option_from_readings,
-    printed_energy_ttc, read_readings, tariff_option_mentions, Reading,
+    printed_energy_ttc, printed_volumes, read_readings, tariff_option_mentions, Reading,
 )
 from tasks.extract.fields import (
     extract_invoice_date, extract_kind, extract_offer, extract_residential, extract_totals, period_candidates,
@@ -542,7 +542,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     if coef is not None and kwh_read is not None and not (volume and makes_kwh(volume.value, coef.value, kwh_read)):
         # The volume read (an index misread) does not make the kWh billed with
         # the coefficient: a volume printed elsewhere that does is the one.
-        volume = vote(c for c in m3 + conversion["volume"] if makes_kwh(c.value, coef.value, kwh_read)) or volume
+        volume = vote(c for c in m3 + printed_volumes(doc) if makes_kwh(c.value, coef.value, kwh_read)) or volume
     d.set(p + "consumption_m3", volume)
     d.set(p + "conversion_coefficient", coef)
     independent = [c.value for c in labelled["kwh_gaz"] + conversion["kwh"]]

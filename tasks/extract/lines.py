@@ -470,7 +470,12 @@ def _amount_cell_unread(line: Line, qty: _Token | None, prices: list[_Token]) ->
     if not ocr_row(line) or qty is None or len(prices) != 1 or min(qty.conf, prices[0].conf) < 0.5:
         return False
     after = [s for s in line.segments if s.x0 >= prices[0].x1]
-    return bool(after) and after[0].conf < 0.3 and not re.search(r"\d", after[0].text)
+    return bool(after) and _unreadable(after[0]) and not re.search(r"\d", after[0].text)
+
+
+def _unreadable(seg: Segment) -> bool:
+    """A cell OCR could not read at all (`JASR` for an amount)."""
+    return seg.ocr and seg.conf < 0.3
 
 
 def _row_conf(confs: list[float], checked: bool) -> float:
@@ -760,7 +765,7 @@ def _starts_row(seg: Segment) -> bool:
     page printed in two columns); letters OCR could not read at all
     (`JASR`, an amount's cell) open none."""
     first = seg.text.split()[0] if seg.text.split() else ""
-    if seg.ocr and seg.conf < 0.3:
+    if _unreadable(seg):
         return False
     return bool(re.match(r"[A-Za-zÀ-ÿ]{3}", first)) and not _FRAGMENT_WORDS.match(first.strip(".,:;")) \
         and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first)
