@@ -121,7 +121,7 @@ def format_name(raw: str) -> str | None:
 
 def _capitalised(word: str) -> str:
     """`julien` (OCR read the capital J small) is Julien; particles stay small."""
-    return word[0].upper() + word[1:] if word[:1].islower() and word not in _NAME_PARTICLES else word
+    return word[0].upper() + word[1:] if word[:1].islower() and word not in _vocab()["name_particles"] else word
 
 
 def format_address_line(line: str, *, first_upper: bool = True) -> str:
@@ -359,11 +359,8 @@ def _misread_name(name: str) -> bool:
     read small), a letter no French name spells (`Baäptiste`), or a vowel
     after a diaeresis (`Maëelle`, `Noëémie`: a speck read as a letter)."""
     return bool(re.search(r"[äö]|ë[aeéèêiouy]", name, re.I)) or any(
-        w[:1].islower() and w[:1] != "j" and w.lower() not in _NAME_PARTICLES for w in name.split())
+        w[:1].islower() and w[:1] != "j" and w.lower() not in _vocab()["name_particles"] for w in name.split())
 
-
-# Lower-case words of a surname (`de La Tour`, `van Damme`, `d'Estaing`).
-_NAME_PARTICLES = frozenset({"de", "du", "des", "le", "la", "les", "van", "von", "der", "den", "di", "da", "dos"})
 
 
 def _bare_complement(text: str) -> bool:
