@@ -117,3 +117,12 @@ def test_a_written_range_takes_the_year_printed_on_one_side_for_the_other(text, 
 ])
 def test_a_speck_glued_before_a_number_after_a_colon_goes(text, expected):
     assert [n.value for n in find_numbers(text, ocr=True)] == expected
+
+
+def test_a_percent_sign_read_in_a_dates_month_is_no_rate_and_a_space_after_an_amounts_comma_goes():
+    """`au 30/0%/2024 … TVA 20%`: OCR read the month's 9 as a percent sign;
+    the line's rate is its 20 %. `Total TTC 264, 76 €` is 264,76 € on a scan."""
+    assert [rate for rate, *_ in find_percents("du 01/08/2024 au 30/0%/2024 1080 kWh TVA 20%", ocr=True)] == [20.0]
+    assert [rate for rate, *_ in find_percents("TVA 5,5 %/20 %")] == [5.5, 20.0]
+    assert [n.value for n in find_numbers("Total TTC 264, 76 €", ocr=True)] == [264.76]
+    assert [n.value for n in find_numbers("12, 50 et 3", ocr=True)] == [12, 50, 3]

@@ -141,7 +141,7 @@ def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_bl
     rows = [[(338, "M. JEAN-PIERRE ROUSSEL")], [(338, "164 RUE DE BRETAGNE :")], [(338, "69110 SAINTE-FOY-LES-LYON")]]
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["name"].value == "Jean-Pierre Roussel"
-    assert found["address"].value == "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
+    assert found["address"].value == "164 rue de Bretagne, 69110 Sainte-Foy-lès-Lyon"
     # A speck before the street number as well, the colon glued to the last word.
     rows = [[(325, "Mme Marie-Claire Chevalier")], [(317, "- 143 impasse Georges Brassens:")], [(324, "44000 Nantes")]]
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
@@ -157,7 +157,7 @@ def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_bl
     for caption in ("Adresse de facturation :", "Adresse de facturation:"):
         rows = [[(338, caption)], [(338, "164 RUE DE BRETAGNE")], [(338, "69110 SAINTE-FOY-LES-LYON")]]
         assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
-            "164 rue de Bretagne, 69110 Sainte-Foy-les-Lyon"
+            "164 rue de Bretagne, 69110 Sainte-Foy-lès-Lyon"
 
 
 def test_a_postcode_and_its_town_split_apart_by_ocr_still_end_the_address_block():
@@ -712,3 +712,34 @@ def test_a_name_in_capitals_takes_the_accents_it_is_printed_with_elsewhere():
 
     assert name("Débiteur : Grégoire Da Silva - IBAN FR54 8145 6775 3756 2105 2948 187") == "Grégoire Da Silva"
     assert name("Débiteur : Grégoire Da Silvano - IBAN FR54 8145 6775 3756 2105 2948 187") == "Gregoire Da Silva"
+
+
+def test_names_whose_accented_capital_ocr_read_bare_take_their_accent():
+    """`85 cours Emile Zola`, `Mme Elodie Martin` on a scan: Émile, Élodie
+    are always spelled with their É. The text layer is as printed."""
+    rows = [[(330, "Mme Elodie Martin")], [(330, "85 COURS EMILE ZOLA")], [(330, "01000 Bourg-en-Bresse")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert (found["name"].value, found["address"].value) == \
+        ("Élodie Martin", "85 cours Émile Zola, 01000 Bourg-en-Bresse")
+    found = extract_customer(doc(rows))
+    assert (found["name"].value, found["address"].value) == \
+        ("Elodie Martin", "85 cours Emile Zola, 01000 Bourg-en-Bresse")
+
+
+def test_the_date_under_the_invoice_number_and_not_a_periods_end():
+    """`46601002432347` / `du 06/02/26` at the top, the title a logo OCR
+    could not read: the date under the invoice number read elsewhere is the
+    bill's. `Votre facture n° … du ‖ juin 2024 …` / `au 31/05/24` (the
+    day and the period's start lost): a period's end is no date of issue."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(40, "SR Sn"), (415, "46601002432347")], [(486, "du 06/02/26")], [(40, "texte")],
+            [(40, "N° de facture : 46601002432347")]]
+    d = doc(rows, source="ocr", conf=0.9)
+    assert extract_invoice_date(d, "46601002432347").value == date(2026, 2, 6)
+    assert extract_invoice_date(d, None) is None
+    rows = [[(57, "Votre facture n° 20242861750 du"), (300, "juin 2024 s'élève à 187,56 € TTC.")],
+            [(57, "DUREE au 31/05/24. Prélevé le 25/06/24.")]]
+    assert extract_invoice_date(doc(rows, source="ocr", conf=0.9)) is None

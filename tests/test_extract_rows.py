@@ -1073,3 +1073,53 @@ def test_a_conversion_line_whose_kwh_unit_ocr_garbled_is_read_by_its_product():
 
     assert read("Conversion : 350 nv x 11,245 (coefficuent de conversion) = 3 936 kWa") == ([350], [3936])
     assert read("Conversion : 350 nv x 11,245 (coefficuent de conversion) = 3 836 kWa") == ([], [])
+
+
+def test_a_heading_with_a_speck_after_it_opens_its_section():
+    """`Gaz.`: a speck after the heading. The CTA under it, named by no
+    energy of its own, is the gas's."""
+    page = ocr_page((80, [(40, "Électricité")]),
+                    (95, [(40, "Contribution tarifaire d'acheminement"), (400, "2,01 € HT")]),
+                    (107, [(40, "du 01/05/2025 au 31/05/2025 21,93 % x 9,16 € TVA 5,5 %")]),
+                    (125, [(40, "Gaz.")]),
+                    (140, [(40, "Contribution tarifaire d'acheminement"), (400, "3,70 € HT")]),
+                    (152, [(40, "du 01/05/2025 au 31/05/2025 20,8 % x 17,77 € TVA 5,5 %")]))
+    doc = build_document([page])
+    assert heading_energy("Gaz.") == "gaz" and heading_energy("Électricité :") == "electricite"
+    assert [(i.amount, i.energy) for i in read_items(doc, Sections(doc))] == [(2.01, "electricite"), (3.70, "gaz")]
+
+
+def test_a_dates_month_read_as_a_percent_is_not_the_lines_vat_rate():
+    """`… au 30/0%/2024 1080 kWh x 0.01637 €/kWh HT TVA 20%` under the
+    excise's row: its rate is 20 %, not the 0 % OCR made of the month."""
+    page = ocr_page((100, [(40, "Accise sur le gaz naturel"), (400, "17,68 € HT")]),
+                    (112, [(40, "du 01/08/2024 au 30/0%/2024 1080 kWh x 0.01637 €/kWh HT TVA 20%")]))
+    doc = build_document([page])
+    assert [(i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))] == [(17.68, 20.0)]
+
+
+def test_a_conversion_line_whose_cubic_metre_ocr_read_as_a_sign_is_read_by_its_product():
+    """`Conversion : 30 m® x 11,26 (coefficient de conversion) = 338 kWh`."""
+    from tasks.extract.energy import gas_conversion
+
+    found = gas_conversion(build_document([ocr_page(
+        (100, [(40, "Conversion : 30 m® x 11,26 (coefficient de conversion) = 338 kWh :")]))]))
+    assert ([c.value for c in found["m3"]], [c.value for c in found["kwh"]]) == ([30], [338])
+
+
+def test_captions_ocr_garbled_a_coefficient_a_subtotal_and_a_fixed_price():
+    """`Cosffiaent de conversion : 11.27 kWh/mn°`, `Sous-total H1`, `Prix
+    &xe pendant 2 ans`: the words around the garbled one say what it was."""
+    from tasks.extract.energy import gas_conversion
+    from tasks.extract.fields import extract_totals, pricing_candidates
+
+    doc = build_document([ocr_page((100, [(40, "Cosffiaent de conversion : 11.27 kWh/mn° - énergie consommée : "
+                                                "15 677 kWh")]))])
+    assert [c.value for c in gas_conversion(doc)["coef"]] == [11.27]
+    doc = build_document([ocr_page((100, [(250, "Sous-total H1"), (420, "448,60 €")]))])
+    assert [c.value for c in extract_totals(doc)["total_ht"]] == [448.6]
+    doc = build_document([ocr_page((100, [(40, "Prix &xe pendant 2 ans (jusqu'au 20/11/2026), hors évolution des "
+                                                "taxes.")]))])
+    assert {c.value for c in pricing_candidates(doc, None)[0]} == {"fixe"}
+    doc = build_document([ocr_page((100, [(40, "Prix remisé pendant 1 an")]))])
+    assert pricing_candidates(doc, None)[0] == []

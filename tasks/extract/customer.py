@@ -16,6 +16,7 @@ from functools import lru_cache
 from tasks.extract.labels import _right_candidates, find_labels, is_label_text, is_speck, value_spots, vocabulary
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
 from tasks.extract.numbers import clean, fold, respell, spelled_as_always, words_of
+from tasks.extract.places import checked_town
 from tasks.extract.store import Candidate, from_segment, vote
 
 
@@ -164,6 +165,16 @@ def format_city_line(line: str) -> str:
         city = " ".join(title_word(w, particles=_PLACE_PARTICLES) if i == 0 or fold(w) not in _PLACE_PARTICLES
                         else w.lower() for i, w in enumerate(words))
     return f"{m.group(1)} {city}"
+
+
+def _city_line(text: str, *, ocr: bool) -> str:
+    """The postcode and town line re-cased; read by OCR, checked against
+    the communes its postcode serves (tasks/extract/places.py)."""
+    line = format_city_line(text)
+    m = re.fullmatch(r"(\d{5}) (.+)", line)
+    if ocr and m:
+        return " ".join(checked_town(*m.groups()))
+    return line
 
 
 @dataclass
@@ -416,7 +427,12 @@ def _garbled_town(seg: Segment) -> bool:
 
 @lru_cache(maxsize=1)
 def _fixed_spellings() -> tuple[dict[str, str], frozenset[str]]:
-    return {fold(w): w for w in _vocab()["spelled_words"]}, frozenset(_vocab()["particles"])
+    return {fold(w): w for w in _vocab()["spelled_words"] + _vocab()["accented_names"]}, frozenset(_vocab()["particles"])
+
+
+@lru_cache(maxsize=1)
+def _accented_names() -> dict[str, str]:
+    return {fold(w): w for w in _vocab()["accented_names"]}
 
 
 def _spelled(text: str) -> str:
@@ -443,10 +459,10 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
         if seg.ocr:
             text = _as_printed(text, seg)
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
-        if mixed:
+        if i == len(lines) - 1:
+            parts.append(_city_line(mixed or text, ocr=seg.ocr))
+        elif mixed:
             parts.append(mixed)
-        elif i == len(lines) - 1:
-            parts.append(format_city_line(text))
         else:
             parts.append(format_address_line(text))
     out = parts[:1]
@@ -470,6 +486,8 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     raw, had_civility = strip_civility(seg.text)
     if not name or (seg.ocr and _misread_name(raw)):
         return None
+    if seg.ocr:
+        name = spelled_as_always(name, _accented_names())  # `Elodie`: its É read without the accent
     # Without a civility to vouch for it, one word over an address is an OCR
     # remnant (`Re` for « Mme Amina Caron »), not a name.
     if not had_civility and len(name.split()) <= 1:
@@ -499,6 +517,8 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
     for hit in find_labels(doc, "customer_name"):
         for spot in value_spots(doc, hit, below_lines=1):
             name = format_name(spot.text)
+            if name and spot.seg.ocr:
+                name = spelled_as_always(name, _accented_names())
             if name and not any(c.isdigit() for c in name) and 1 < len(name.split()) <= 6:
                 names.append(from_segment(name, spot.seg, 0.8, "label"))
                 break
@@ -543,5 +563,5 @@ def _read_address_spot(doc: Document, hit) -> str | None:
         if _is_caps(street.replace(" ", "")):
             mixed = _mixed_case_version(doc, street)
             street = mixed or format_address_line(street)
-        return f"{street}, {format_city_line(city_line)}"
+        return f"{street}, {_city_line(city_line, ocr=spot.seg.ocr)}"
     return None

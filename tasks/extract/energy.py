@@ -546,7 +546,7 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
         m = _CONVERSION.search(f)
         if m:
             vals = [_num(m.group(i), seg.ocr) for i in ("m3", "coef", "kwh")]
-            # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`, `= 3 936 kWa`): the product says what it was.
+            # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`, `30 m® x`, `= 3 936 kWa`): the product says what it was.
             units_read = re.fullmatch(M3, m.group("unit") or "") and re.fullmatch(r"k\s?wh", m.group("kunit"))
             if None not in vals and (units_read or makes_kwh(*vals)):
                 for key, value in zip(("m3", "coef", "kwh"), vals):
@@ -554,7 +554,7 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
     return out
 
 
-_CONVERSION = re.compile(r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[a-z]{1,3})?\s*[x×*]\s*"
+_CONVERSION = re.compile(r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[^\s\d=]{1,3})?\s*[x×*]\s*"
                          r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)[^=]*="
                          r"\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?(?P<kunit>k\s?wh|k[a-z]{1,2}\b)")
 

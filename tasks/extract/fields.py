@@ -48,8 +48,10 @@ def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_s
     return cands
 
 
-def extract_invoice_date(doc: Document) -> Candidate | None:
-    return vote(_labelled(doc, "invoice_date", _read_issue_date, below_lines=2)) or _title_date(doc)
+def extract_invoice_date(doc: Document, number: str | None = None) -> Candidate | None:
+    """The date of issue, labelled, or under the bill's title or its number
+    (`number`, the invoice number read elsewhere)."""
+    return vote(_labelled(doc, "invoice_date", _read_issue_date, below_lines=2)) or _title_date(doc, number)
 
 
 # `vers le 30/11/24`, `avant le 16/03/24`: a date to come or a deadline, never the date of issue.
@@ -60,14 +62,17 @@ def _read_issue_date(text: str, *, ocr: bool = False):
     found = read_date(text, ocr=ocr)
     if found and _NOT_ISSUE.search(fold(text[:found[1]])):
         return None
+    if found and re.search(r"\bau\s*$", fold(text[:found[1]])):
+        return None  # `… au 31/05/24`: a period's end whose start OCR lost
     if found and any(a <= found[1] < b for *_, a, b in find_date_ranges(text, ocr=ocr)):
         return None  # `la période du 01/12/2025 au 31/12/2025`: the period's start
     return found
 
 
-def _title_date(doc: Document) -> Candidate | None:
+def _title_date(doc: Document, number: str | None = None) -> Candidate | None:
     """`FACTURE … n° 5354… / du 10/03/25`: the date of the bill's title,
-    printed on a line of its own under the title, with no label."""
+    printed on a line of its own under the title, or under the invoice
+    number alone (the title a logo OCR could not read), with no label."""
     for line in doc.lines:
         if line.page != 1 or len(line.segments) != 1:
             continue
@@ -78,7 +83,8 @@ def _title_date(doc: Document) -> Candidate | None:
             continue
         above = [ln for ln in doc.lines[max(0, line.index - 3):line.index] if ln.page == line.page]
         # The title may follow a speck read as its own segment (`: ‖ FACTURE`).
-        if any(re.match(r"facture\b", fold(part.text)) for ln in above for part in ln.segments):
+        if any(re.match(r"facture\b", fold(part.text)) or (number and re.sub(r"\W", "", part.text) == re.sub(r"\W", "", number))
+               for ln in above for part in ln.segments):
             return from_segment(found[0], seg, 0.6, "invoice_date:title", span=(m.start(1) + found[1],
                                                                                 m.start(1) + found[2]))
     return None

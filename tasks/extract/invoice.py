@@ -142,7 +142,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     supplier = detect_supplier(doc)
     d.set("supplier", supplier)
     d.set("invoice_number", extract_invoice_number(doc))
-    d.set("invoice_date", extract_invoice_date(doc))
+    d.set("invoice_date", extract_invoice_date(doc, d.get("invoice_number")))
     d.set("customer.client_number", extract_client_number(doc))
     cust = extract_customer(doc)
     for key in ("name", "address", "delivery_address"):

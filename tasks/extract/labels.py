@@ -51,6 +51,13 @@ def _no_below(field: str) -> frozenset[int]:
 
 
 @lru_cache(maxsize=None)
+def _first_page_only(field: str) -> frozenset[int]:
+    """Ranks of the patterns of `field` that caption a value on the bill's first page only."""
+    return frozenset(i for i, p in enumerate(vocabulary("fields")["fields"][field])
+                     if isinstance(p, dict) and p.get("first_page"))
+
+
+@lru_cache(maxsize=None)
 def _below_conditions(field: str) -> dict[int, re.Pattern]:
     return {i: re.compile(p["below_if_line"]) for i, p in enumerate(vocabulary("fields")["fields"][field])
             if isinstance(p, dict) and p.get("below_if_line")}
@@ -178,6 +185,8 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
     pieces joined; its hit then covers both.
     """
     patterns = field_patterns(field)
+    first_page_only = _first_page_only(field)
+    first_page = doc.lines[0].page if doc.lines else 1
     hits = []
     for seg in doc.segments:
         own = [h for h in match_in(seg, patterns, field=field) if not _excluded(h)]
@@ -187,7 +196,7 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
                         not any(o.start == h.start and o.end >= h.end for o in own):
                     own = [o for o in own if not (o.start >= h.start and o.start < h.end)]
                     own.append(h)
-        hits.extend(own)
+        hits.extend(h for h in own if seg.page == first_page or h.rank not in first_page_only)
     return hits
 
 

@@ -425,10 +425,13 @@ def _rejoin_strays(rows: list[list[Word]]) -> list[list[Word]]:
     for i, row in enumerate(rows):
         for word in list(row):
             others = [other for other in row if other is not word]
-            if any(_adjacent(word, other) or _same_baseline(word, other) for other in others):
+            if any(_adjacent(word, other) for other in others):
                 continue
+            # Two strays stretched alike share a baseline, not a row: each fills a gap of its own row.
+            paired = any(_same_baseline(word, other) for other in others)
             for j in (i - 1, i + 1, i - 2, i + 2):
-                if 0 <= j < len(rows) and rows[j] and _on_baseline_beside(word, rows[j]):
+                if 0 <= j < len(rows) and rows[j] and (_fills_gap(word, rows[j]) if paired
+                                                       else _on_baseline_beside(word, rows[j])):
                     row.remove(word)
                     rows[j].append(word)
                     break
@@ -459,7 +462,16 @@ def _on_baseline_beside(word: Word, row: list[Word]) -> bool:
         # A mark (`-`) has neither a baseline nor a height of its own: it lies
         # within its neighbour's height, a space of that height away.
         return any(_adjacent(word, v, height=v.y1 - v.y0) and v.y0 <= word.y0 and word.y1 <= v.y1 for v in row)
-    return any(_adjacent(word, v) and _same_baseline(word, v) for v in row)
+    return any(_adjacent(word, v) and _same_baseline(word, v) for v in row) or _fills_gap(word, row)
+
+
+def _fills_gap(word: Word, row: list[Word]) -> bool:
+    """A word a space away from a word of the row on each side, its box
+    across theirs: the row's word whose box a speck stretched (`point`
+    reaching a line down in `client EC896337, point de livraison`)."""
+    def beside(v: Word) -> bool:
+        return _adjacent(word, v) and word.y0 <= (v.y0 + v.y1) / 2 <= word.y1
+    return any(beside(v) and v.x1 <= word.x0 for v in row) and any(beside(v) and v.x0 >= word.x1 for v in row)
 
 
 def _drop_duplicates(row: list[Word]) -> list[Word]:

@@ -91,13 +91,15 @@ def respell(text: str, known: dict[int, frozenset[str]], *, min_len: int,
 def spelled_as_always(text: str, known: dict[str, str], *, keep: frozenset[str] = frozenset()) -> str:
     """`text` with each word whose spelling is fixed (`known`: folded → as
     always spelled) written so, whatever accents OCR gave it (`avenué` →
-    `avenue`, `Creusés` → `Creuses`), keeping its capital; words in `keep`
+    `avenue`, `Creusés` → `Creuses`), keeping its case; words in `keep`
     are words of their own, not misreadings."""
     def fix(m: re.Match) -> str:
         word = m.group(0)
         right = known.get(fold(word))
         if right is None or right == word.lower() or word.lower() in keep:
             return word
+        if len(word) > 1 and word.isupper():
+            return right.upper()  # a word in capitals stays in capitals, to be re-cased with its line
         return right.capitalize() if word[0].isupper() else right
     return re.sub(r"[A-Za-zÀ-ÿ]+", fix, text)
 
@@ -145,11 +147,16 @@ _OCR_LOST_COMMA = re.compile(r"(?<![\d,.])(\d{1,3}) (\d{2})(?=\s?€)")
 _OCR_LEADING_NOISE = re.compile(r"(?:(?<=[\s:;])|^)[.,;:|'‘’](?=\d)")
 
 
+# A space OCR put after an amount's decimal comma (moved after its cents).
+_OCR_SPACED_CENTS = re.compile(r"(?<=\d),\s(\d{2})(?=\s?€)")
+
+
 def repair_ocr_number_text(text: str) -> str:
     """OCR damage around numbers that keeps positions: `327 41 €` (lost
     comma) reads `327,41 €`, a stray `.` or `|` glued before a number goes."""
     text = repair_ocr_digits(text)
     text = re.sub(r"(?<=\d);(?=\d{1,2}\b)", ",", text)  # `3;13` is `3,13`
+    text = _OCR_SPACED_CENTS.sub(r",\1 ", text)  # `264, 76 €` is `264,76 €`
     text = _OCR_LOST_COMMA.sub(lambda m: f"{m.group(1)},{m.group(2)}", text)
     return _OCR_LEADING_NOISE.sub(" ", text)
 
@@ -235,7 +242,13 @@ def find_percents(text: str, *, ocr: bool = False) -> list[tuple[float, int, int
     t = clean(text)
     if ocr:
         t = repair_ocr_digits(t)
-    return [(float(m.group(1).replace(",", ".")), m.start(), m.end()) for m in _PERCENT.finditer(t)]
+    return [(float(m.group(1).replace(",", ".")), m.start(), m.end()) for m in _PERCENT.finditer(t)
+            if not _IN_DATE.search(t[:m.start()]) or not _IN_DATE_AFTER.match(t[m.end():])]
+
+
+# `30/0%/2024`: a date's month OCR read with a percent sign, no rate.
+_IN_DATE = re.compile(r"\d\s?/\s?$")
+_IN_DATE_AFTER = re.compile(r"\s?/\s?\d")
 
 
 # --- dates -------------------------------------------------------------------

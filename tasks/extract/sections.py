@@ -23,7 +23,8 @@ def _headings() -> dict[str, list[re.Pattern]]:
 def heading_energy(text: str) -> str | None | bool:
     """"electricite"/"gaz" for a section heading, None for a services
     heading, False when the text is not a heading."""
-    f = fold(text).strip(" :").lstrip(SPECK_MARKS + BULLET_MARKS + " ")  # a speck before it (`‘Électricité`)
+    # A speck before or after it (`‘Électricité`, `Gaz.`).
+    f = fold(text).strip(SPECK_MARKS + " ").lstrip(SPECK_MARKS + BULLET_MARKS + " ")
     if "€" in f:
         return False  # a heading never holds an amount
     for key, pats in _headings().items():

@@ -1,0 +1,64 @@
+"""French postcodes and their towns (assets/geo/postcodes.tsv): a town OCR
+read from an address line, checked against its postcode.
+
+OCR drops the accent of a capital (`SAINT-ETIENNE`, `Nimes`) and misreads a
+postcode's digit (`37000 Dijon`); the table of the communes each postcode
+serves tells both apart from what was printed.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from tasks.extract.numbers import fold
+
+_TABLE = Path(__file__).resolve().parents[2] / "assets" / "geo" / "postcodes.tsv"
+
+
+def _key(name: str) -> str:
+    """A town's name compared without case, accents, hyphens, or La Poste's `ST`."""
+    words = re.sub(r"[^a-z0-9]+", " ", fold(name)).split()
+    return " ".join({"st": "saint", "ste": "sainte"}.get(w, w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def _towns() -> dict[str, dict[str, str]]:
+    """postcode → {key of a name it is printed with: the commune's name}."""
+    table: dict[str, dict[str, str]] = {}
+    for row in _TABLE.read_text(encoding="utf-8").splitlines():
+        postcode, name, label = row.split("\t")
+        names = table.setdefault(postcode, {})
+        names[_key(name)] = name
+        if label:
+            names.setdefault(_key(label), label)
+    return table
+
+
+def _with_accents(read: str, official: str) -> str:
+    """`Saint-Etienne` with the accents of « Saint-Étienne », as it is
+    cased; unchanged unless the two differ by accents alone."""
+    if len(read) != len(official) or fold(read) != fold(official):
+        return read
+    return "".join(o.upper() if r.isupper() else o.lower() if r.islower() else r
+                   for r, o in zip(read, official))
+
+
+def checked_town(postcode: str, town: str) -> tuple[str, str]:
+    """`(postcode, town)` as printed, as far as the table tells: the
+    town's accents put back, a postcode one digit off the only one
+    serving that town put right. A pair the table does not know (a
+    CEDEX, a locality's own name) is left as read."""
+    towns = _towns()
+    key = _key(town)
+    if key in towns.get(postcode, {}):
+        return postcode, _with_accents(town, towns[postcode][key])
+    near = [p for p in _one_digit_off(postcode) if key in towns.get(p, {})]
+    if len(near) == 1:
+        return near[0], _with_accents(town, towns[near[0]][key])
+    return postcode, town
+
+
+def _one_digit_off(postcode: str) -> list[str]:
+    return [postcode[:i] + d + postcode[i + 1:] for i in range(len(postcode)) for d in "0123456789"
+            if d != postcode[i]]

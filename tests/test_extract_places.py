@@ -1,0 +1,46 @@
+"""Towns read by OCR checked against the communes their postcode serves
+(tasks/extract/places.py, assets/geo/postcodes.tsv)."""
+import re
+
+from tasks.extract.customer import extract_customer
+from tasks.extract.layout import build_document
+from tasks.extract.places import _TABLE, checked_town
+from tests.extract_support import words_page
+
+
+def test_the_table_holds_one_postcode_and_commune_per_line():
+    rows = _TABLE.read_text(encoding="utf-8").splitlines()
+    assert len(rows) > 30_000
+    for row in rows:
+        postcode, name, label = row.split("\t")
+        assert re.fullmatch(r"\d[\dAB]\d{3}", postcode) and name.strip() == name and name
+
+
+def test_a_town_takes_back_the_accents_ocr_dropped_as_it_is_cased():
+    assert checked_town("42000", "Saint-Etienne") == ("42000", "Saint-Étienne")
+    assert checked_town("30000", "NIMES") == ("30000", "NÎMES")
+    assert checked_town("75011", "Paris") == ("75011", "Paris")  # La Poste's name for an arrondissement
+    # Spelled otherwise than the commune (a hyphen lost): left as read.
+    assert checked_town("42000", "Saint Etienne") == ("42000", "Saint Etienne")
+
+
+def test_a_postcode_one_digit_off_is_the_one_serving_the_town():
+    assert checked_town("21001", "Dijon") == ("21000", "Dijon")
+    assert checked_town("31001", "Toulouse") == ("31000", "Toulouse")
+    # Five postcodes serve Toulouse a digit away from 31600: no telling which.
+    assert checked_town("31600", "Toulouse") == ("31600", "Toulouse")
+    # Neither the pair nor a postcode a digit away: a CEDEX, a locality of its own.
+    assert checked_town("75381", "Paris Cedex 08") == ("75381", "Paris Cedex 08")
+    assert checked_town("99999", "Nulle-Part") == ("99999", "Nulle-Part")
+
+
+def test_an_ocr_address_block_is_checked_a_text_layer_is_as_printed():
+    rows = [[(330, "M. Rémi Petit")], [(330, "12 rue des Lilas")], [(330, "30001 NIMES")]]
+    ocr = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert ocr["address"].value == "12 rue des Lilas, 30000 Nîmes"
+    text = extract_customer(build_document([words_page(rows)]))
+    assert text["address"].value == "12 rue des Lilas, 30001 Nimes"
+    # In capitals, accents put back before the line is re-cased.
+    rows = [[(330, "M. GREGOIRE DA SILVA")], [(330, "33 TER RUE SAINT-ELOI")], [(330, "42000 SAINT-ETIENNE")]]
+    ocr = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert ocr["address"].value == "33 ter rue Saint-Éloi, 42000 Saint-Étienne"
