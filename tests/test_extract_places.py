@@ -29,8 +29,11 @@ def test_a_postcode_one_digit_off_is_the_one_serving_the_town():
     assert checked_town("31001", "Toulouse") == ("31000", "Toulouse")
     # Five postcodes serve Toulouse a digit away from 31600: no telling which.
     assert checked_town("31600", "Toulouse") == ("31600", "Toulouse")
-    # Neither the pair nor a postcode a digit away: a CEDEX, a locality of its own.
+    # A postcode the table does not know (a CEDEX's): as read.
     assert checked_town("75381", "Paris Cedex 08") == ("75381", "Paris Cedex 08")
+    assert checked_town("31000", "Toulouse Cedex 6") == ("31000", "Toulouse Cedex 6")
+    # A town no commune of a known postcode is named, nor any a digit away: misread.
+    assert checked_town("31000", "ioulouse") is None
     assert checked_town("99999", "Nulle-Part") == ("99999", "Nulle-Part")
 
 
@@ -40,6 +43,8 @@ def test_an_ocr_address_block_is_checked_a_text_layer_is_as_printed():
     assert ocr["address"].value == "12 rue des Lilas, 30000 Nîmes"
     text = extract_customer(build_document([words_page(rows)]))
     assert text["address"].value == "12 rue des Lilas, 30001 Nimes"
+    rows[2] = [(330, "31000 ioulouse")]
+    assert extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))["address"] is None
     # In capitals, accents put back before the line is re-cased.
     rows = [[(330, "M. GREGOIRE DA SILVA")], [(330, "33 TER RUE SAINT-ELOI")], [(330, "42000 SAINT-ETIENNE")]]
     ocr = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))

@@ -167,13 +167,15 @@ def format_city_line(line: str) -> str:
     return f"{m.group(1)} {city}"
 
 
-def _city_line(text: str, *, ocr: bool) -> str:
+def _city_line(text: str, *, ocr: bool) -> str | None:
     """The postcode and town line re-cased; read by OCR, checked against
-    the communes its postcode serves (tasks/extract/places.py)."""
+    the communes its postcode serves (tasks/extract/places.py): None for
+    a town misread."""
     line = format_city_line(text)
     m = re.fullmatch(r"(\d{5}) (.+)", line)
     if ocr and m:
-        return " ".join(checked_town(*m.groups()))
+        checked = checked_town(*m.groups())
+        return " ".join(checked) if checked else None
     return line
 
 
@@ -452,7 +454,8 @@ def _as_printed(text: str, seg: Segment) -> str:
     return _spelled(respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9))
 
 
-def _format_block_address(doc: Document, lines: list[Segment]) -> str:
+def _format_block_address(doc: Document, lines: list[Segment]) -> str | None:
+    """The block's lines as one address; None when OCR misread its town."""
     parts = []
     for i, seg in enumerate(lines):
         text = _address_text(seg)
@@ -460,7 +463,10 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str:
             text = _as_printed(text, seg)
         mixed = _mixed_case_version(doc, text) if _is_caps(text.replace(" ", "")) else None
         if i == len(lines) - 1:
-            parts.append(_city_line(mixed or text, ocr=seg.ocr))
+            city = _city_line(mixed or text, ocr=seg.ocr)
+            if city is None:
+                return None
+            parts.append(city)
         elif mixed:
             parts.append(mixed)
         else:
@@ -513,7 +519,8 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
             if not any(_nameless_street(seg.text) or _bare_complement(seg.text) for seg in block.lines) \
                     and not _garbled_town(block.lines[-1]) and not _cut_before_town(block.lines):
                 address = _format_block_address(doc, block.lines)
-                addresses.append(from_segment(address, block.lines[-1], base, "block"))
+                if address:
+                    addresses.append(from_segment(address, block.lines[-1], base, "block"))
     for hit in find_labels(doc, "customer_name"):
         for spot in value_spots(doc, hit, below_lines=1):
             name = format_name(spot.text)
@@ -563,5 +570,6 @@ def _read_address_spot(doc: Document, hit) -> str | None:
         if _is_caps(street.replace(" ", "")):
             mixed = _mixed_case_version(doc, street)
             street = mixed or format_address_line(street)
-        return f"{street}, {_city_line(city_line, ocr=spot.seg.ocr)}"
+        city = _city_line(city_line, ocr=spot.seg.ocr)
+        return f"{street}, {city}" if city else None
     return None

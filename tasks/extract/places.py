@@ -44,19 +44,24 @@ def _with_accents(read: str, official: str) -> str:
                    for r, o in zip(read, official))
 
 
-def checked_town(postcode: str, town: str) -> tuple[str, str]:
+def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     """`(postcode, town)` as printed, as far as the table tells: the
     town's accents put back, a postcode one digit off the only one
-    serving that town put right. A pair the table does not know (a
-    CEDEX, a locality's own name) is left as read."""
+    serving that town put right. A postcode the table does not know (a
+    CEDEX's) is left as read with its town; a town that none of the
+    communes a known postcode serves is named, nor any a digit away, was
+    misread (`31000 ioulouse`): None."""
     towns = _towns()
-    key = _key(town)
+    key = _CEDEX.sub("", _key(town))
     if key in towns.get(postcode, {}):
         return postcode, _with_accents(town, towns[postcode][key])
     near = [p for p in _one_digit_off(postcode) if key in towns.get(p, {})]
     if len(near) == 1:
         return near[0], _with_accents(town, towns[near[0]][key])
-    return postcode, town
+    return None if postcode in towns and not near else (postcode, town)
+
+
+_CEDEX = re.compile(r"\s+cedex(?:\s+\d+)?$")
 
 
 def _one_digit_off(postcode: str) -> list[str]:
