@@ -743,3 +743,25 @@ def test_the_date_under_the_invoice_number_and_not_a_periods_end():
     rows = [[(57, "Votre facture n° 20242861750 du"), (300, "juin 2024 s'élève à 187,56 € TTC.")],
             [(57, "DUREE au 31/05/24. Prélevé le 25/06/24.")]]
     assert extract_invoice_date(doc(rows, source="ocr", conf=0.9)) is None
+
+
+def test_an_address_line_holding_a_word_ocr_could_not_read_gives_no_address():
+    """`Porte PAU` (« Porte 5 », its number read at confidence 0): the
+    address would be another flat's. A town read as unsure is checked
+    against its postcode instead (`30000 NIMES` at 0,16 is Nîmes)."""
+    from tasks.model import Page, Word
+
+    def address(door_conf, town_conf):
+        rows = [[("M.", 0.95), ("Benoît", 0.95), ("Pelletier", 0.95)], [("Porte", 0.95), ("PAU", door_conf)],
+                [("126", 0.95), ("rue", 0.95), ("Sainte-Catherine", 0.95)], [("30000", 0.95), ("NIMES", town_conf)]]
+        words = []
+        for r, row in enumerate(rows):
+            x = 330.0
+            for text, conf in row:
+                words.append(Word(text, x, 100 + 14 * r, x + len(text) * 4.5, 109 + 14 * r, conf))
+                x += len(text) * 4.5 + 2.5
+        found = extract_customer(build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]))
+        return found["address"].value if found["address"] else None
+
+    assert address(0.0, 0.95) is None
+    assert address(0.9, 0.16) == "Porte Pau, 126 rue Sainte-Catherine, 30000 Nîmes"

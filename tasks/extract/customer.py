@@ -376,6 +376,15 @@ def _misread_name(name: str) -> bool:
 
 
 
+# Below this confidence OCR did not read a word but guessed it (`Porte PAU` for « Porte 5 »).
+UNREAD_WORD_CONF = 0.2
+
+
+def _unread_word(seg: Segment) -> bool:
+    """An address line holding a word OCR could not read: the address would be another's."""
+    return seg.ocr and any(w.conf < UNREAD_WORD_CONF and any(c.isalnum() for c in w.text) for w in seg.words)
+
+
 def _bare_complement(text: str) -> bool:
     """`Bât.` alone: a building's letter lost (OCR), so the address would be
     another's; it is left unread rather than given wrong."""
@@ -516,7 +525,9 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
             base = 0.55 + 0.1 * block.score
             if block.name_seg is not None and (name := _block_name(doc, block.name_seg)):
                 names.append(from_segment(name, block.name_seg, base, "block"))
-            if not any(_nameless_street(seg.text) or _bare_complement(seg.text) for seg in block.lines) \
+            # Its town line is checked against the communes of its postcode instead.
+            if not any(_nameless_street(seg.text) or _bare_complement(seg.text) or _unread_word(seg)
+                       for seg in block.lines[:-1]) \
                     and not _garbled_town(block.lines[-1]) and not _cut_before_town(block.lines):
                 address = _format_block_address(doc, block.lines)
                 if address:
