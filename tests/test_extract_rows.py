@@ -1123,3 +1123,20 @@ def test_captions_ocr_garbled_a_coefficient_a_subtotal_and_a_fixed_price():
     assert {c.value for c in pricing_candidates(doc, None)[0]} == {"fixe"}
     doc = build_document([ocr_page((100, [(40, "Prix remisé pendant 1 an")]))])
     assert pricing_candidates(doc, None)[0] == []
+
+
+def test_an_offer_name_ocr_mostly_guessed_is_unknown():
+    """`Offre ‖ Gus Mio l'an` (« Gaz Fixe 1 an »), every word read unsure:
+    no check can confirm a name, so a guess is no reading. One unsure word
+    of two (`Gaz Équilibre`) is still a reading."""
+    def offer(confs):
+        words = [Word("Offre", 40, 100, 62, 108, 0.95)]
+        x = 200.0
+        for text, conf in zip(("Gus", "Mio", "l'an") if len(confs) == 3 else ("Gaz", "Équilibre"), confs):
+            words.append(Word(text, x, 100, x + len(text) * 4.5, 108, conf))
+            x += len(text) * 4.5 + 2.5
+        found = extract_offer(build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]), [])
+        return found.value if found else None
+
+    assert offer((0.29, 0.57, 0.53)) is None
+    assert offer((0.9, 0.55)) == "Gaz Équilibre"

@@ -178,6 +178,7 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
              for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
+    cands = [c for c in cands if fold(c.value) in known or not _read_unsure(doc, c)]
     # An OCR reading of a catalogue name whose accents OCR lost is that name
     # (some catalogue names lack the accents the bill prints: those stay as read).
     cands = [replace(c, value=known[fold(c.value)]) if c.source == "ocr" and fold(c.value) in known
@@ -204,6 +205,21 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     if not cands:
         cands = _printed_offers(doc, [o for o in known_offers if len(o) >= 6], 0.6)
     return vote(cands, key=lambda v: fold(v))
+
+
+def _read_unsure(doc: Document, cand: Candidate) -> bool:
+    """Most words of an OCR reading unsure (`Gus Mio l'an` for « Gaz Fixe
+    1 an »): a name no check can confirm is then a guess, not a reading."""
+    if cand.source != "ocr" or cand.spot is None:
+        return False
+    line, col = cand.spot
+    words = cand.value.split()
+    confs = [w.conf for w in doc.lines[line].segments[col].words if w.text in words]
+    return sum(c < UNSURE_NAME_CONF for c in confs) * 2 > len(confs)
+
+
+# Word confidence under which OCR guessed a word of a name rather than read it.
+UNSURE_NAME_CONF = 0.6
 
 
 # The end of an offer's name that OCR cut off into a cell of its own, the
