@@ -1140,3 +1140,11 @@ def test_an_offer_name_ocr_mostly_guessed_is_unknown():
 
     assert offer((0.29, 0.57, 0.53)) is None
     assert offer((0.9, 0.55)) == "Gaz Équilibre"
+
+
+def test_an_offer_quoted_after_contrat_with_a_speck_between():
+    """`votre contrat'« Flexi Watt - Heures Creuses »`: a speck read as a
+    quote between the word and the quotation mark; the name is the quote's."""
+    page = ocr_page((100, [(40, "Votre sociétariat et votre contrat'« Flexi Watt - Heures Creuses » : référence "
+                                "client EC205387")]))
+    assert extract_offer(build_document([page]), ["Flexi Watt"]).value == "Flexi Watt - Heures Creuses"

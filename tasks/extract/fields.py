@@ -122,7 +122,7 @@ _CUT_PRICING = {"index": "indexé", "fix": "fixe"}
 
 
 def _offer_reader(text: str, *, ocr: bool = False):
-    t = clean(text).strip(" |[]_")  # a box's edge read as a character
+    t = clean(text).strip(" |[]_").lstrip("'‘’`")  # a box's edge or a speck read as a character
     if ocr:  # `Flexi Watt- Heures Creuses`, `Online& Green`: OCR glued a dash or `&` to a word
         t = re.sub(r"(?<=\w)([–\-&])(?=\s)", r" \1", re.sub(r"(?<=\s)([–\-&])(?=\w)", r"\1 ", t))
         # A duration's number read as a letter or glued to the word before
