@@ -765,3 +765,21 @@ def test_an_address_line_holding_a_word_ocr_could_not_read_gives_no_address():
 
     assert address(0.0, 0.95) is None
     assert address(0.9, 0.16) == "Porte Pau, 126 rue Sainte-Catherine, 30000 Nîmes"
+
+
+def test_a_street_name_word_that_lost_its_capital_and_a_street_type_glued_to_its_particle():
+    """`167 ter quai Jean laurés` (« Jaurès »: its J read as an l): in a
+    street name printed with capitals, a small word that is no particle was
+    misread; `jules` is only its J read small, `8 mai 1945` a date, `des
+    lilas` typed in small letters throughout. `boulevarddu Port` is
+    « boulevard du Port »."""
+    def address(street):
+        rows = [[(330, "M Stéphane Vincent")], [(330, street)], [(330, "31000 Toulouse")]]
+        found = extract_customer(doc(rows, source="ocr", conf=0.9))["address"]
+        return found.value if found else None
+
+    assert address("167 ter quai Jean laurés") is None
+    assert address("118 bis avenue jules Ferry") == "118 bis avenue jules Ferry, 31000 Toulouse"
+    assert address("3 place du 8 mai 1945") == "3 place du 8 mai 1945, 31000 Toulouse"
+    assert address("12 rue des lilas") == "12 rue des lilas, 31000 Toulouse"
+    assert address("107 boulevarddu Port") == "107 boulevard du Port, 31000 Toulouse"

@@ -32,8 +32,11 @@ def test_a_postcode_one_digit_off_is_the_one_serving_the_town():
     # A postcode the table does not know (a CEDEX's): as read.
     assert checked_town("75381", "Paris Cedex 08") == ("75381", "Paris Cedex 08")
     assert checked_town("31000", "Toulouse Cedex 6") == ("31000", "Toulouse Cedex 6")
-    # A town no commune of a known postcode is named, nor any a digit away: misread.
-    assert checked_town("31000", "ioulouse") is None
+    # A town OCR garbled is the one commune of its postcode it can be; none: misread.
+    assert checked_town("14000", "Csen") == ("14000", "Caen")
+    assert checked_town("80000", "Aniens") == ("80000", "Amiens")
+    assert checked_town("86000", "Paoüers") is None
+    assert checked_town("31000", "Nulle-Part") is None
     assert checked_town("99999", "Nulle-Part") == ("99999", "Nulle-Part")
 
 
@@ -43,8 +46,11 @@ def test_an_ocr_address_block_is_checked_a_text_layer_is_as_printed():
     assert ocr["address"].value == "12 rue des Lilas, 30000 Nîmes"
     text = extract_customer(build_document([words_page(rows)]))
     assert text["address"].value == "12 rue des Lilas, 30001 Nimes"
-    rows[2] = [(330, "31000 ioulouse")]
+    rows[2] = [(330, "31000 Nulle-Part")]
     assert extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))["address"] is None
+    rows[2] = [(330, "14000 Csen")]
+    assert extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))["address"].value == \
+        "12 rue des Lilas, 14000 Caen"
     # In capitals, accents put back before the line is re-cased.
     rows = [[(330, "M. GREGOIRE DA SILVA")], [(330, "33 TER RUE SAINT-ELOI")], [(330, "42000 SAINT-ETIENNE")]]
     ocr = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))

@@ -375,6 +375,23 @@ def _misread_name(name: str) -> bool:
         w[:1].islower() and w[:1] != "j" and w.lower() not in _vocab()["name_particles"] for w in name.split())
 
 
+def _misread_street(seg: Segment) -> bool:
+    """`167 ter quai Jean laurés` (« Jaurès », its J read as an l): in a
+    street's name printed with capitals, a word in small letters that is no
+    particle (`de la`, `d'`) nor a date's month (`rue du 8 mai 1945`) lost
+    its capital to OCR, and maybe more; `jules` is only its J read small."""
+    if not seg.ocr:
+        return False
+    words = _address_text(seg).split()
+    folded = [fold(w).strip(",.") for w in words]
+    at = next((i for i, f in enumerate(folded) if f in _vocab()["street_types"]), None)
+    if at is None:
+        return False
+    name = list(zip(words, folded))[at + 1:]
+    small = [w for k, (w, f) in enumerate(name) if w[:1].islower() and w[:1] != "j" and f not in _vocab()["particles"]
+             and not re.match(r"[dl]'", f) and not (k and name[k - 1][0][:1].isdigit())]
+    return bool(small) and any(w[:1].isupper() for w, _ in name)
+
 
 # Below this confidence OCR did not read a word but guessed it (`Porte PAU` for « Porte 5 »).
 UNREAD_WORD_CONF = 0.2
@@ -390,6 +407,17 @@ def _bare_complement(text: str) -> bool:
     another's; it is left unread rather than given wrong."""
     words = fold(text).strip(" ,.:;").replace(".", " ").split()
     return len(words) == 1 and words[0] in _vocab()["complement_words"]
+
+
+def _unglued_street_type(text: str) -> str:
+    """`boulevarddu Port` is « boulevard du Port »: OCR lost the space after the street type."""
+    return _glued_street_type().sub(r"\1 \2", text)
+
+
+@lru_cache(maxsize=1)
+def _glued_street_type() -> re.Pattern:
+    types = "|".join(sorted((t for t in _vocab()["street_types"] if len(t) >= 4), key=len, reverse=True))
+    return re.compile(rf"(?i)\b({types})(du|des|de|la|le|les|d'|l')(?=\s)")
 
 
 def _unglued_ordinal(text: str) -> str:
@@ -457,9 +485,10 @@ def _as_printed(text: str, seg: Segment) -> str:
     read as a quote (`146 avenue du Général de ‘`), as a mark after the
     house number (`45. ter`), as an umlaut (`Cäen`) or as the accent of a
     stair's letter (`Escalier À`), an ordinal glued to its building word
-    (`3eétage`), words misread by a letter or an accent."""
+    (`3eétage`) or a street type to its particle (`boulevarddu`), words
+    misread by a letter or an accent."""
     text = _NUMBER_SPECK.sub(r"\1", _LONE_QUOTE.sub("", text))
-    text = _unaccented_designator(_unglued_ordinal(text).translate(_FOREIGN_UMLAUTS))
+    text = _unaccented_designator(_unglued_street_type(_unglued_ordinal(text)).translate(_FOREIGN_UMLAUTS))
     return _spelled(respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9))
 
 
@@ -527,7 +556,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 names.append(from_segment(name, block.name_seg, base, "block"))
             # Its town line is checked against the communes of its postcode instead.
             if not any(_nameless_street(seg.text) or _bare_complement(seg.text) or _unread_word(seg)
-                       for seg in block.lines[:-1]) \
+                       or _misread_street(seg) for seg in block.lines[:-1]) \
                     and not _garbled_town(block.lines[-1]) and not _cut_before_town(block.lines):
                 address = _format_block_address(doc, block.lines)
                 if address:

@@ -7,6 +7,7 @@ serves tells both apart from what was printed.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -47,10 +48,11 @@ def _with_accents(read: str, official: str) -> str:
 def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     """`(postcode, town)` as printed, as far as the table tells: the
     town's accents put back, a postcode one digit off the only one
-    serving that town put right. A postcode the table does not know (a
-    CEDEX's) is left as read with its town; a town that none of the
-    communes a known postcode serves is named, nor any a digit away, was
-    misread (`31000 ioulouse`): None."""
+    serving that town put right, a town OCR garbled (`14000 Csen`) the
+    one commune of its postcode it can be. A postcode the table does not
+    know (a CEDEX's) is left as read with its town; a town that none of
+    the communes a known postcode serves is named, nor any a digit away,
+    and that could be more than one or none of them: None."""
     towns = _towns()
     key = _CEDEX.sub("", _key(town))
     if key in towns.get(postcode, {}):
@@ -58,7 +60,23 @@ def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     near = [p for p in _one_digit_off(postcode) if key in towns.get(p, {})]
     if len(near) == 1:
         return near[0], _with_accents(town, towns[near[0]][key])
-    return None if postcode in towns and not near else (postcode, town)
+    if postcode not in towns or near:
+        return postcode, town
+    misread = _misread_commune(key, towns[postcode])
+    return (postcode, misread) if misread else None
+
+
+# How alike (difflib's ratio) a town OCR garbled and the commune it is must be.
+MISREAD_TOWN_RATIO = 0.7
+
+
+def _misread_commune(key: str, names: dict[str, str]) -> str | None:
+    """The one commune of the postcode whose name the town read is a
+    garbled copy of (`Csen` for Caen, `Aniens` for Amiens), by the INSEE's
+    spelling; None when none is, or more than one could be."""
+    close = [name for k, name in names.items() if not name.isupper()
+             and difflib.SequenceMatcher(None, key, k).ratio() >= MISREAD_TOWN_RATIO]
+    return close[0] if len(close) == 1 else None
 
 
 _CEDEX = re.compile(r"\s+cedex(?:\s+\d+)?$")
