@@ -464,13 +464,13 @@ def test_an_offer_over_a_tarif_profil_caption_row_is_read_alone():
 
 
 def test_a_street_type_misread_by_one_letter_on_a_scan_is_put_right():
-    """`avenve` read unsure is `avenue`, `dé` is `de`; a street type read
-    sure stays as read (it was printed so)."""
+    """`avenve` read unsure is `avenue`, `dé` is `de`; after the house
+    number, where only a street type stands, however sure OCR was."""
     rows = [[(330, "Monsieur Paul Martin")], [(330, "126 avenve dé la Gare")], [(330, "01000 Bourg-en-Bresse")]]
     found = extract_customer(doc(rows, source="ocr", conf=0.8))
     assert found["address"].value == "126 avenue de la Gare, 01000 Bourg-en-Bresse"
     found = extract_customer(doc(rows, source="ocr", conf=0.95))
-    assert found["address"].value == "126 avenve de la Gare, 01000 Bourg-en-Bresse"
+    assert found["address"].value == "126 avenue de la Gare, 01000 Bourg-en-Bresse"
 
 
 def test_an_offer_name_whose_end_went_elsewhere_is_unknown():
@@ -772,7 +772,7 @@ def test_a_street_name_word_that_lost_its_capital_and_a_street_type_glued_to_its
     street name printed with capitals, a small word that is no particle was
     misread; `jules` is only its J read small, `8 mai 1945` a date, `des
     lilas` typed in small letters throughout. `boulevarddu Port` is
-    « boulevard du Port »."""
+    « boulevard du Port »; `166 piace des Peupliers` « place »."""
     def address(street):
         rows = [[(330, "M Stéphane Vincent")], [(330, street)], [(330, "31000 Toulouse")]]
         found = extract_customer(doc(rows, source="ocr", conf=0.9))["address"]
@@ -783,3 +783,6 @@ def test_a_street_name_word_that_lost_its_capital_and_a_street_type_glued_to_its
     assert address("3 place du 8 mai 1945") == "3 place du 8 mai 1945, 31000 Toulouse"
     assert address("12 rue des lilas") == "12 rue des lilas, 31000 Toulouse"
     assert address("107 boulevarddu Port") == "107 boulevard du Port, 31000 Toulouse"
+    # After the house number, a street type misread by one letter, read surely.
+    assert address("166 piace des Peupliers") == "166 place des Peupliers, 31000 Toulouse"
+    assert address("166 Plage des Peupliers") == "166 Plage des Peupliers, 31000 Toulouse"

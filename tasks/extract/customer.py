@@ -489,7 +489,22 @@ def _as_printed(text: str, seg: Segment) -> str:
     misread by a letter or an accent."""
     text = _NUMBER_SPECK.sub(r"\1", _LONE_QUOTE.sub("", text))
     text = _unaccented_designator(_unglued_street_type(_unglued_ordinal(text)).translate(_FOREIGN_UMLAUTS))
-    return _spelled(respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9))
+    text = respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
+    return _spelled(_street_type_respelled(text))
+
+
+_AFTER_NUMBER = re.compile(r"^(\d{1,4}\s*(?:bis|ter|quater)?\s+)([A-Za-zÀ-ÿ]{4,})\b", re.I)
+
+
+def _street_type_respelled(text: str) -> str:
+    """`166 piace des Peupliers`: after the house number comes the street
+    type; a word there one letter off the only type it can be is that type,
+    however sure OCR was of it."""
+    m = _AFTER_NUMBER.match(text)
+    if not m or m.group(2).istitle():  # `12 Plage des Mouettes`: a name, capitalised as types are not
+        return text
+    types = words_of([fold(t) for t in _vocab()["street_types"]], min_len=4)
+    return text[:m.start(2)] + respell(m.group(2), types, min_len=4) + text[m.end(2):]
 
 
 def _format_block_address(doc: Document, lines: list[Segment]) -> str | None:
