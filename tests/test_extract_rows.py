@@ -1148,3 +1148,21 @@ def test_an_offer_quoted_after_contrat_with_a_speck_between():
     page = ocr_page((100, [(40, "Votre sociétariat et votre contrat'« Flexi Watt - Heures Creuses » : référence "
                                 "client EC205387")]))
     assert extract_offer(build_document([page]), ["Flexi Watt"]).value == "Flexi Watt - Heures Creuses"
+
+
+def test_a_coefficient_whose_comma_ocr_read_as_a_point_a_total_that_lost_a_letter_and_a_speck_after_a_word():
+    """`coefficient de conversion 11.054 = 16 039 kWh`: 11,054, no eleven
+    thousand. `Ttal hors TVA` is the HT total. `référence. client EC399461`:
+    a speck after a whole word; `Courbevoie, le 25 novembre 2024` keeps its comma."""
+    from tasks.extract.energy import gas_conversion
+    from tasks.extract.fields import extract_invoice_date, extract_totals
+    from tasks.extract.identifiers import extract_client_number
+
+    doc = build_document([ocr_page((100, [(40, "Volume 1451 m? » coefficient de conversion 11.054 = 16 039 kWh")]))])
+    assert [c.value for c in gas_conversion(doc)["coef"]] == [11.054]
+    doc = build_document([ocr_page((100, [(250, "Ttal hors TVA"), (420, "57,61 €")]))])
+    assert [c.value for c in extract_totals(doc)["total_ht"]] == [57.61]
+    doc = build_document([ocr_page((100, [(40, "votre contrat « Flexi Watt » : référence. client EC399461, point de")]))])
+    assert extract_client_number(doc).value == "EC399461"
+    doc = build_document([ocr_page((100, [(390, "Courbevoie, le 25 novembre 2024")]))])
+    assert str(extract_invoice_date(doc).value) == "2024-11-25"

@@ -580,6 +580,8 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
             return float(f"{int(n.value)}.{spaced.group(1)}"), n.start, n.end + spaced.end()
         if COEF_BAND[0] <= n.value <= COEF_BAND[1] and (n.decimals >= 1 or integers):
             return n.value, n.start, n.end
+        if ocr and re.fullmatch(r"\d{1,2}\.\d{3}", n.text) and COEF_BAND[0] <= float(n.text) <= COEF_BAND[1]:
+            return float(n.text), n.start, n.end  # `11.054`: its comma read as a point, no thousands
         if n.value > COEF_BAND[1]:
             return None  # `= 1 440 kWh`: the value of another label
     return None

@@ -132,7 +132,8 @@ def _ocr_compact(seg: Segment) -> tuple[str, list[int]]:
     unsure and off by one letter put right (`Énise le`, `NUMÉRO DE
     FACTURI`), a dash glued between two words dropped (`Montant-HT`), and
     a point or comma glued to a word read unsure (`Total. HT`: a speck; no
-    label needs its abbreviation's point)."""
+    label needs its abbreviation's point) or a point to a whole word
+    (`référence. client`; a comma there is the text's: `Courbevoie, le`)."""
     found = _OCR_COMPACT.get(seg)
     if found is None:
         found = _OCR_COMPACT[seg] = _normalised_compact(seg)
@@ -147,8 +148,21 @@ def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
     lead = len(compact) - len(compact.lstrip(SPECK_MARKS + BULLET_MARKS))  # a speck glued before it (`-Offre`)
     keep = [k for k, c in enumerate(compact) if k >= lead and
             not (c in "-.," and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha()
-                 and (c == "-" or seg.conf_between(index[k], index[k] + 1) < 0.6))]
+                 and (c == "-" or seg.conf_between(index[k], index[k] + 1) < 0.6
+                      or c == "." and _word_before(seg.folded, index[k]) >= _FULL_WORD))]
     return "".join(compact[k] for k in keep), [index[k] for k in keep]
+
+
+# A word this long before a point is no abbreviation (`référence. client`: a speck).
+_FULL_WORD = 6
+
+
+def _word_before(folded: str, pos: int) -> int:
+    """The length of the run of letters that ends at `pos`."""
+    start = pos
+    while start > 0 and folded[start - 1].isalpha():
+        start -= 1
+    return pos - start
 
 
 def match_in(seg: Segment, patterns: tuple[re.Pattern, ...], *, field: str = "") -> list[LabelHit]:
