@@ -786,3 +786,14 @@ def test_a_street_name_word_that_lost_its_capital_and_a_street_type_glued_to_its
     # After the house number, a street type misread by one letter, read surely.
     assert address("166 piace des Peupliers") == "166 place des Peupliers, 31000 Toulouse"
     assert address("166 Plage des Peupliers") == "166 Plage des Peupliers, 31000 Toulouse"
+
+
+def test_captions_ocr_garbled_at_their_start_a_reference_and_an_invoice_number():
+    """`9étérence client ‖ Offre` over `IL26127291 ‖ …` (its R read as a
+    9, its f as a t); `acture n° F-2398814929` (its F lost at the page's
+    edge)."""
+    d = doc([[(49, "9étérence client"), (200, "Offre")], [(49, "IL26127291"), (200, "Électricité verte locale")]],
+            source="ocr", conf=0.9)
+    assert extract_client_number(d).value == "IL26127291"
+    d = doc([[(451, "acture n° F-2398814929")], [(40, "octopus energy")]], source="ocr", conf=0.9)
+    assert extract_invoice_number(d).value == "F-2398814929"
