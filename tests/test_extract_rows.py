@@ -1166,3 +1166,21 @@ def test_a_coefficient_whose_comma_ocr_read_as_a_point_a_total_that_lost_a_lette
     assert extract_client_number(doc).value == "EC399461"
     doc = build_document([ocr_page((100, [(390, "Courbevoie, le 25 novembre 2024")]))])
     assert str(extract_invoice_date(doc).value) == "2024-11-25"
+
+
+def test_an_offer_name_with_a_guessed_word_and_one_cut_by_a_wide_space():
+    """`Électricité et Lee verts - Prix fixe`, `Lee` read at 0,30: a word
+    guessed makes the name unknown. `Électricité ‖ verte fixe`, a wide
+    space apart, is one name; a caption beside it (`Montant`) is not its end."""
+    words = [Word("Offre", 40, 100, 62, 108, 0.95)]
+    x = 200.0
+    for text, conf in (("Électricité", 0.95), ("et", 0.95), ("Lee", 0.30), ("verts", 0.9), ("-", 0.9),
+                       ("Prix", 0.95), ("fixe", 0.95)):
+        words.append(Word(text, x, 100, x + len(text) * 4.5, 108, conf))
+        x += len(text) * 4.5 + 2.5
+    assert extract_offer(build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]), []) \
+        is None
+    page = ocr_page((100, [(50, "OFFRE")]), (110, [(50, "Électricité"), (112, "verte fixe")]))
+    assert extract_offer(build_document([page]), []).value == "Électricité verte fixe"
+    page = ocr_page((100, [(50, "OFFRE")]), (110, [(50, "Électricité"), (112, "Montant")]))
+    assert extract_offer(build_document([page]), []).value == "Électricité"

@@ -209,17 +209,20 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
 
 def _read_unsure(doc: Document, cand: Candidate) -> bool:
     """Most words of an OCR reading unsure (`Gus Mio l'an` for « Gaz Fixe
-    1 an »): a name no check can confirm is then a guess, not a reading."""
+    1 an »), or one guessed: a name no check can confirm is then a guess,
+    not a reading."""
     if cand.source != "ocr" or cand.spot is None:
         return False
     line, col = cand.spot
     words = cand.value.split()
     confs = [w.conf for w in doc.lines[line].segments[col].words if w.text in words]
-    return sum(c < UNSURE_NAME_CONF for c in confs) * 2 > len(confs)
+    return sum(c < UNSURE_NAME_CONF for c in confs) * 2 > len(confs) or any(c < UNREAD_NAME_CONF for c in confs)
 
 
-# Word confidence under which OCR guessed a word of a name rather than read it.
+# Word confidence under which OCR was unsure of a word of a name, and under
+# which it guessed it (`Électricité et Lee verts` for « gaz verts »).
 UNSURE_NAME_CONF = 0.6
+UNREAD_NAME_CONF = 0.35
 
 
 # The end of an offer's name that OCR cut off into a cell of its own, the
@@ -231,7 +234,8 @@ _YEARS_TAIL = re.compile(r"ans?")
 
 def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
     """`Gaz vert ‖ Prix fixe` is « Gaz vert - Prix fixe »; `Gaz Fixe ‖ an`
-    is « Gaz Fixe 1 an »; `Octo Fixe ‖ ans` has lost how many years, and
+    is « Gaz Fixe 1 an »; `Électricité ‖ verte fixe` one name a wide space
+    apart; `Octo Fixe ‖ ans` has lost how many years, and
     `Électricité et ‖ verts- Prix` a word between its pieces: unknown."""
     if cand.source != "ocr" or cand.spot is None:
         return cand
@@ -247,7 +251,14 @@ def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
         return replace(cand, value=f"{cand.value} - {beside[0].text.strip(' .:;')}")
     if _YEARS_TAIL.fullmatch(tail):
         return replace(cand, value=f"{cand.value} 1 an") if tail == "an" else None
+    rest = beside[0].text.strip(" .:;")
+    if _LOWER_WORDS.fullmatch(rest) and beside[0].x0 - seg.x1 <= 2.5 * seg.height:
+        return replace(cand, value=f"{cand.value} {rest}")  # `Électricité ‖ verte fixe`: a wide space
     return cand
+
+
+# A name's words going on in small letters (a column's caption starts with a capital).
+_LOWER_WORDS = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’\-]*(?: [a-zà-ÿ][a-zà-ÿ'’\-]*){0,2}")
 
 
 @lru_cache(maxsize=1)
