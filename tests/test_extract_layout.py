@@ -1571,18 +1571,20 @@ def test_a_word_ocr_cut_in_two_with_no_space_is_one_word():
 
 def test_a_word_whose_box_a_speck_stretched_down_stays_in_its_sentence():
     """`client EC896337, point de livraison`: a speck under `point` stretches
-    its box a line down; its neighbours a space away on both sides keep it
-    in their row. Two such words on one row (`jusqu' au 31/05/2027 … de
-    référence est`) each go back to theirs."""
-    def texts(words):
-        return [" ‖ ".join(s.text for s in ln.segments) for ln in
-                build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]).lines]
+    its box a line down and OCR's row put it on a row of its own; its
+    neighbours a space away on both sides take it back. Two such words on
+    one row (`jusqu' au 31/05/2027 … de référence est`) each go back to theirs."""
+    from tasks.extract.layout import _rejoin_strays
 
-    row = [Word("client", 335.6, 274.0, 360.8, 281.4, 0.96), Word("EC896337,", 364.4, 271.3, 414.1, 282.4, 0.91),
-           Word("point", 417.7, 273.2, 441.7, 288.6, 0.96), Word("de", 445.3, 274.0, 455.8, 281.4, 0.96),
-           Word("livraison", 459.6, 274.0, 498.0, 282.6, 0.95)]
-    assert texts(row) == ["client EC896337, point de livraison"]
-    row = [Word("jusqu'", 134.3, 308.3, 157.4, 315.5, 0.9), Word("au", 157.6, 310.0, 167.0, 318.8, 0.96),
-           Word("31/05/2027.", 170.1, 303.5, 214.5, 316.7, 0.97), Word("de", 331.8, 308.3, 340.4, 314.0, 0.97),
-           Word("référence", 343.5, 308.0, 379.1, 319.8, 0.97), Word("est", 382.2, 308.8, 393.0, 314.0, 0.97)]
-    assert texts(row) == ["jusqu' au 31/05/2027. ‖ de référence est"]
+    def texts(rows):
+        return [" ".join(w.text for w in sorted(row, key=lambda w: w.x0)) for row in _rejoin_strays(rows)]
+
+    sentence = [Word("client", 335.6, 274.0, 360.8, 281.4, 0.96), Word("EC896337,", 364.4, 271.3, 414.1, 282.4, 0.91),
+                Word("de", 445.3, 274.0, 455.8, 281.4, 0.96), Word("livraison", 459.6, 274.0, 498.0, 282.6, 0.95)]
+    below = [Word("6680", 56.1, 286.9, 81.6, 295.3, 0.95), Word("3284", 83.2, 286.9, 105.1, 294.1, 0.95)]
+    point = Word("point", 417.7, 273.2, 441.7, 288.6, 0.96)
+    assert texts([sentence, [point], below]) == ["client EC896337, point de livraison", "6680 3284"]
+    sentence = [Word("jusqu'", 134.3, 308.3, 157.4, 315.5, 0.9), Word("31/05/2027.", 170.1, 303.5, 214.5, 316.7, 0.97),
+                Word("de", 331.8, 308.3, 340.4, 314.0, 0.97), Word("est", 382.2, 308.8, 393.0, 314.0, 0.97)]
+    pair = [Word("au", 157.6, 310.0, 167.0, 318.8, 0.96), Word("référence", 343.5, 308.0, 379.1, 319.8, 0.97)]
+    assert texts([sentence, pair]) == ["jusqu' au 31/05/2027. de référence est"]
