@@ -701,17 +701,17 @@ def test_ocr_misreads_of_ttc_and_livraison_in_captions():
 
 
 def test_a_name_in_capitals_takes_the_accents_it_is_printed_with_elsewhere():
-    """`M. GREGOIRE DA SILVA` (OCR, or the print, left the capitals bare)
-    over its address, and `Débiteur : Grégoire Da Silva` on the mandate:
+    """`M. FELICIEN DA SILVA` (OCR, or the print, left the capitals bare)
+    over its address, and `Débiteur : Félicien Da Silva` on the mandate:
     the name is spelled as printed in normal case. A longer name that only
     starts the same (`Jean Martinez`) is another's."""
     def name(elsewhere):
-        rows = [[(330, "M. GREGOIRE DA SILVA")], [(330, "33 TER RUE SAINT-ELOI")], [(330, "42000 SAINT-ETIENNE")],
+        rows = [[(330, "M. FELICIEN DA SILVA")], [(330, "33 TER RUE SAINT-ELOI")], [(330, "42000 SAINT-ETIENNE")],
                 [(40, elsewhere)]]
         return extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value
 
-    assert name("Débiteur : Grégoire Da Silva - IBAN FR54 8145 6775 3756 2105 2948 187") == "Grégoire Da Silva"
-    assert name("Débiteur : Grégoire Da Silvano - IBAN FR54 8145 6775 3756 2105 2948 187") == "Gregoire Da Silva"
+    assert name("Débiteur : Félicien Da Silva - IBAN FR54 8145 6775 3756 2105 2948 187") == "Félicien Da Silva"
+    assert name("Débiteur : Félicien Da Silvano - IBAN FR54 8145 6775 3756 2105 2948 187") == "Felicien Da Silva"
 
 
 def test_names_whose_accented_capital_ocr_read_bare_take_their_accent():
@@ -724,6 +724,16 @@ def test_names_whose_accented_capital_ocr_read_bare_take_their_accent():
     found = extract_customer(doc(rows))
     assert (found["name"].value, found["address"].value) == \
         ("Elodie Martin", "85 cours Emile Zola, 01000 Bourg-en-Bresse")
+    # An accent read as another, or one a speck made, on a name spelled always the same.
+    rows[1] = [(330, "34 avenue Édouard Herriôt")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "34 avenue Édouard Herriot, 01000 Bourg-en-Bresse"
+    rows[1] = [(330, "12 avenue Jean Jaurés")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "12 avenue Jean Jaurès, 01000 Bourg-en-Bresse"
+    # `106 ter` alone: the street's name went to another row.
+    rows[1] = [(330, "106 ter")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"] is None
 
 
 def test_the_date_under_the_invoice_number_and_not_a_periods_end():

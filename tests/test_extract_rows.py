@@ -1123,6 +1123,8 @@ def test_captions_ocr_garbled_a_coefficient_a_subtotal_and_a_fixed_price():
     assert {c.value for c in pricing_candidates(doc, None)[0]} == {"fixe"}
     doc = build_document([ocr_page((100, [(40, "Prix remisé pendant 1 an")]))])
     assert pricing_candidates(doc, None)[0] == []
+    doc = build_document([ocr_page((100, [(297, "Ofire à prix"), (360, "ke : le prixdu kWh HT evoiue avec le TRVE.")]))])
+    assert {c.value for c in pricing_candidates(doc, None)[0]} == {"indexe"}
 
 
 def test_an_offer_name_ocr_mostly_guessed_is_unknown():

@@ -348,14 +348,17 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
 
 
 def _nameless_street(text: str) -> bool:
-    """`84 rue`, `square`: a street type, after its number or alone, with
-    the street's name lost (OCR put it on another row); `ter chemin du
+    """`84 rue`, `square`, `106 ter`: a street type, after its number or
+    alone, or a number alone, with the street's name lost (OCR put it on
+    another row); `ter chemin du
     Maréchal Foch`: the street's number lost. Such an address is not the
     customer's."""
     words = fold(text).strip(" ,.:;").split()
     if words[:1] in (["bis"], ["ter"]) and len(words) > 1 and words[1] in _vocab()["street_types"]:
         return True
     number = bool(words) and words[0][:1].isdigit()
+    if number and len(words) == 2 and words[1] in ("bis", "ter"):
+        return True  # `106 ter`: the street went to another row
     return 1 + number <= len(words) <= 3 and words[-1] in _vocab()["street_types"] \
         and all(w in ("bis", "ter") for w in words[number:-1])
 
@@ -466,12 +469,12 @@ def _garbled_town(seg: Segment) -> bool:
 
 @lru_cache(maxsize=1)
 def _fixed_spellings() -> tuple[dict[str, str], frozenset[str]]:
-    return {fold(w): w for w in _vocab()["spelled_words"] + _vocab()["accented_names"]}, frozenset(_vocab()["particles"])
+    return {fold(w): w for w in _vocab()["spelled_words"] + _vocab()["spelled_names"]}, frozenset(_vocab()["particles"])
 
 
 @lru_cache(maxsize=1)
-def _accented_names() -> dict[str, str]:
-    return {fold(w): w for w in _vocab()["accented_names"]}
+def _spelled_names() -> dict[str, str]:
+    return {fold(w): w for w in _vocab()["spelled_names"]}
 
 
 def _spelled(text: str) -> str:
@@ -546,7 +549,7 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     if not name or (seg.ocr and _misread_name(raw)):
         return None
     if seg.ocr:
-        name = spelled_as_always(name, _accented_names())  # `Elodie`: its É read without the accent
+        name = spelled_as_always(name, _spelled_names())  # `Elodie`: its É read without its accent
     # Without a civility to vouch for it, one word over an address is an OCR
     # remnant (`Re` for « Mme Amina Caron »), not a name.
     if not had_civility and len(name.split()) <= 1:
@@ -580,7 +583,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
         for spot in value_spots(doc, hit, below_lines=1):
             name = format_name(spot.text)
             if name and spot.seg.ocr:
-                name = spelled_as_always(name, _accented_names())
+                name = spelled_as_always(name, _spelled_names())
             if name and not any(c.isdigit() for c in name) and 1 < len(name.split()) <= 6:
                 names.append(from_segment(name, spot.seg, 0.8, "label"))
                 break
