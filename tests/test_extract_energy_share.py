@@ -308,3 +308,16 @@ def test_a_subscription_read_unsure_stands_when_the_lines_make_the_printed_total
 
     assert subscription("88,73 €") == 11.17
     assert subscription("89,73 €") is None
+
+
+def test_a_total_off_its_sum_is_no_share_even_when_every_line_was_read():
+    """Every line read (they make the HT total) but not every line's VAT
+    rate (the table's 20 % row unread): a printed TTC total 10,00 € over HT
+    plus VAT is no energy's share. A VAT table with a row unread (its bases
+    short of the HT total) does not say the total is off: it stands."""
+    no_20 = [row for row in SINGLE if not row[0][1].startswith("TVA à 20")]
+    off = [row if row[0][1] != "Total TTC" else [(300, "Total TTC"), (430, "130,39 €")] for row in no_20]
+    off.insert(-1, [(300, "Total TVA"), (430, "11,99 €")])
+    assert extract_invoice([_ocr(off)])["electricity"]["amount_ttc_eur"] is None
+    no_55 = [row for row in SINGLE if not row[0][1].startswith("TVA à 5,5")]
+    assert extract_invoice([_ocr(no_55)])["electricity"]["amount_ttc_eur"] == 120.39

@@ -401,6 +401,8 @@ def _totals_add_up(st: State) -> bool | None:
     if ht is not None and vat is not None:
         return abs(ht + vat - ttc) <= 0.02
     if st.vat_rows and all(r.checked for r in st.vat_rows):  # each row's VAT its rate of its base
+        if ht is not None and sum(r.base for r in st.vat_rows) < ht - 0.02:
+            return None  # a row of the table went unread: its bases fall short of the HT total
         return abs(sum(r.base + r.vat for r in st.vat_rows) - ttc) <= 0.02
     return None
 
@@ -434,10 +436,11 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
         conf *= 0.85
         cands.append(Candidate(total, round(conf, 3), items[0].page, "computed", "lines ttc"))
     # One energy and nothing else billed: the bill's total is the energy's,
-    # whether or not every line was read, unless that total is not the bill's own sum.
+    # whether or not every line was read, unless that total is not the bill's
+    # own sum (its lines and their VAT make another: a total misprinted).
     if not cands and len(_present(st.energy.value if st.energy else None)) == 1 \
-            and not any(i.kind in NOT_ENERGY for i in st.items) \
-            and (complete or (_totals_add_up(st) is not False and not bills_extras(st.flow))):
+            and not any(i.kind in NOT_ENERGY for i in st.items) and _totals_add_up(st) is not False \
+            and (complete or not bills_extras(st.flow)):
         ttc = st.draft.cand("total_ttc_eur")
         if ttc is not None:
             cands.append(Candidate(ttc.value, round(ttc.conf * 0.85, 3), ttc.page, "computed", "single energy"))
