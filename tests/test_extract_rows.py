@@ -1186,3 +1186,14 @@ def test_an_offer_name_with_a_guessed_word_and_one_cut_by_a_wide_space():
     assert extract_offer(build_document([page]), []).value == "Électricité verte fixe"
     page = ocr_page((100, [(50, "OFFRE")]), (110, [(50, "Électricité"), (112, "Montant")]))
     assert extract_offer(build_document([page]), []).value == "Électricité"
+
+
+def test_an_offer_whose_first_word_was_taken_for_its_caption_is_the_catalogues_name():
+    """`Offre Fixe lan`: « Offre » read as the caption, `Fixe 1 an` as the
+    value; the catalogue's « Offre Fixe 1 an » starts with that word. A
+    value that ends no catalogue name stays as read."""
+    page = ocr_page((100, [(70, "C3618776"), (150, "12/02/2025"), (250, "Offre Fixe lan"), (420, "31,21 €")]))
+    catalogue = ["Offre Classique", "Offre Fixe 1 an", "Offre Fixe 2 ans"]
+    assert extract_offer(build_document([page]), catalogue).value == "Offre Fixe 1 an"
+    page = ocr_page((100, [(70, "C3618776"), (150, "12/02/2025"), (250, "Offre Duo Vert"), (420, "31,21 €")]))
+    assert extract_offer(build_document([page]), catalogue).value == "Duo Vert"

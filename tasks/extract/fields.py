@@ -196,6 +196,7 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     # the caption) is a piece of it.
     cands = [c for c in cands if not any(fold(c.value) in fold(o.value) and len(o.value) > len(c.value)
                                          for o in cands)]
+    cands = [_with_caption_head(doc, c, known) for c in cands]
     # A reading that is a piece of a catalogue name printed whole (`offre
     # Fixe 1 an`, its capital misread, taken for caption and value) gives way to it.
     wider = {k for k in known if any(fold(c.value) in k and fold(c.value) != k for c in cands)}
@@ -270,6 +271,18 @@ def _unaccented_offer_words() -> dict[str, str]:
 
 def _accents(text: str) -> int:
     return sum(1 for c in text if not c.isascii())
+
+
+def _with_caption_head(doc: Document, cand: Candidate, known: dict[str, str]) -> Candidate:
+    """`Offre Fixe lan` read as the caption « Offre » and `Fixe 1 an`: the
+    catalogue's « Offre Fixe 1 an » when its segment starts with the words
+    the catalogue name has before the reading."""
+    value = fold(cand.value)
+    if cand.spot is None or len(value.split()) < 2 or value in known:
+        return cand
+    seg = fold(doc.lines[cand.spot[0]].segments[cand.spot[1]].text)
+    heads = [k for k in known if k.endswith(" " + value) and seg.startswith(k[:-len(value)].strip() + " ")]
+    return replace(cand, value=known[heads[0]]) if len(heads) == 1 else cand
 
 
 def _printed_offers(doc: Document, names: list[str], conf: float) -> list[Candidate]:
