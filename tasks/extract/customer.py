@@ -350,9 +350,8 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
 def _nameless_street(text: str) -> bool:
     """`84 rue`, `square`, `106 ter`: a street type, after its number or
     alone, or a number alone, with the street's name lost (OCR put it on
-    another row); `ter chemin du
-    Maréchal Foch`: the street's number lost. Such an address is not the
-    customer's."""
+    another row); `ter chemin du Maréchal Foch`: the street's number lost.
+    Such an address is not the customer's."""
     words = fold(text).strip(" ,.:;").split()
     if words[:1] in (["bis"], ["ter"]) and len(words) > 1 and words[1] in _vocab()["street_types"]:
         return True
@@ -375,7 +374,14 @@ def _misread_name(name: str) -> bool:
     read small), a letter no French name spells (`Baäptiste`), or a vowel
     after a diaeresis (`Maëelle`, `Noëémie`: a speck read as a letter)."""
     return bool(re.search(r"[äö]|ë[aeéèêiouy]", name, re.I)) or any(
-        w[:1].islower() and w[:1] != "j" and w.lower() not in _vocab()["name_particles"] for w in name.split())
+        _lost_capital(w, _vocab()["name_particles"]) for w in name.split())
+
+
+def _lost_capital(word: str, particles: list[str]) -> bool:
+    """A word of a name in small letters that is no particle: OCR read its
+    capital as another small letter (`tean`, `laurés`); a `j` is only J
+    read small (`julien`)."""
+    return word[:1].islower() and word[:1] != "j" and fold(word).strip(",.") not in particles
 
 
 def _misread_street(seg: Segment) -> bool:
@@ -390,10 +396,10 @@ def _misread_street(seg: Segment) -> bool:
     at = next((i for i, f in enumerate(folded) if f in _vocab()["street_types"]), None)
     if at is None:
         return False
-    name = list(zip(words, folded))[at + 1:]
-    small = [w for k, (w, f) in enumerate(name) if w[:1].islower() and w[:1] != "j" and f not in _vocab()["particles"]
-             and not re.match(r"[dl]'", f) and not (k and name[k - 1][0][:1].isdigit())]
-    return bool(small) and any(w[:1].isupper() for w, _ in name)
+    name = words[at + 1:]
+    small = [w for k, w in enumerate(name) if _lost_capital(w, _vocab()["particles"])
+             and not re.match(r"[dl]'", fold(w)) and not (k and name[k - 1][:1].isdigit())]
+    return bool(small) and any(w[:1].isupper() for w in name)
 
 
 # Below this confidence OCR did not read a word but guessed it (`Porte PAU` for « Porte 5 »).
@@ -506,8 +512,12 @@ def _street_type_respelled(text: str) -> str:
     m = _AFTER_NUMBER.match(text)
     if not m or m.group(2).istitle():  # `12 Plage des Mouettes`: a name, capitalised as types are not
         return text
-    types = words_of([fold(t) for t in _vocab()["street_types"]], min_len=4)
-    return text[:m.start(2)] + respell(m.group(2), types, min_len=4) + text[m.end(2):]
+    return text[:m.start(2)] + respell(m.group(2), _street_types(), min_len=4) + text[m.end(2):]
+
+
+@lru_cache(maxsize=1)
+def _street_types() -> dict[int, frozenset[str]]:
+    return words_of([fold(t) for t in _vocab()["street_types"]], min_len=4)
 
 
 def _format_block_address(doc: Document, lines: list[Segment]) -> str | None:

@@ -546,7 +546,8 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
         m = _CONVERSION.search(f)
         if m:
             vals = [_num(m.group(i), seg.ocr) for i in ("m3", "coef", "kwh")]
-            # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`, `30 m® x`, `= 3 936 kWa`): the product says what it was.
+            # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`, `30 m® x`, `= 3 936 kWa`):
+            # the product says what it was.
             units_read = re.fullmatch(M3, m.group("unit") or "") and re.fullmatch(r"k\s?wh", m.group("kunit"))
             if None not in vals and (units_read or makes_kwh(*vals)):
                 for key, value in zip(("m3", "coef", "kwh"), vals):

@@ -73,6 +73,7 @@ def _title_date(doc: Document, number: str | None = None) -> Candidate | None:
     """`FACTURE … n° 5354… / du 10/03/25`: the date of the bill's title,
     printed on a line of its own under the title, or under the invoice
     number alone (the title a logo OCR could not read), with no label."""
+    number_key = re.sub(r"\W", "", number or "") or None
     for line in doc.lines:
         if line.page != 1 or len(line.segments) != 1:
             continue
@@ -83,7 +84,7 @@ def _title_date(doc: Document, number: str | None = None) -> Candidate | None:
             continue
         above = [ln for ln in doc.lines[max(0, line.index - 3):line.index] if ln.page == line.page]
         # The title may follow a speck read as its own segment (`: ‖ FACTURE`).
-        if any(re.match(r"facture\b", fold(part.text)) or (number and re.sub(r"\W", "", part.text) == re.sub(r"\W", "", number))
+        if any(re.match(r"facture\b", fold(part.text)) or re.sub(r"\W", "", part.text) == number_key
                for ln in above for part in ln.segments):
             return from_segment(found[0], seg, 0.6, "invoice_date:title", span=(m.start(1) + found[1],
                                                                                 m.start(1) + found[2]))
@@ -208,6 +209,12 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     return vote(cands, key=lambda v: fold(v))
 
 
+# Word confidence under which OCR was unsure of a word of a name, and under
+# which it guessed it (`Électricité et Lee verts` for « gaz verts »).
+UNSURE_NAME_CONF = 0.6
+UNREAD_NAME_CONF = 0.35
+
+
 def _read_unsure(doc: Document, cand: Candidate) -> bool:
     """Most words of an OCR reading unsure (`Gus Mio l'an` for « Gaz Fixe
     1 an »), or one guessed: a name no check can confirm is then a guess,
@@ -220,12 +227,6 @@ def _read_unsure(doc: Document, cand: Candidate) -> bool:
     return sum(c < UNSURE_NAME_CONF for c in confs) * 2 > len(confs) or any(c < UNREAD_NAME_CONF for c in confs)
 
 
-# Word confidence under which OCR was unsure of a word of a name, and under
-# which it guessed it (`Électricité et Lee verts` for « gaz verts »).
-UNSURE_NAME_CONF = 0.6
-UNREAD_NAME_CONF = 0.35
-
-
 # The end of an offer's name that OCR cut off into a cell of its own, the
 # dash or the duration's figure before it lost as a speck.
 _PRICING_TAIL = re.compile(r"prix (?:fixe|indexe|variable|bloque)s?")
@@ -235,8 +236,8 @@ _YEARS_TAIL = re.compile(r"ans?")
 
 def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
     """`Gaz vert ‖ Prix fixe` is « Gaz vert - Prix fixe »; `Gaz Fixe ‖ an`
-    is « Gaz Fixe 1 an »; `Électricité ‖ verte fixe` one name a wide space
-    apart; `Octo Fixe ‖ ans` has lost how many years, and
+    is « Gaz Fixe 1 an »; `Électricité ‖ verte fixe` is one name a wide
+    space apart; `Octo Fixe ‖ ans` has lost how many years, and
     `Électricité et ‖ verts- Prix` a word between its pieces: unknown."""
     if cand.source != "ocr" or cand.spot is None:
         return cand
