@@ -1197,3 +1197,19 @@ def test_an_offer_whose_first_word_was_taken_for_its_caption_is_the_catalogues_n
     assert extract_offer(build_document([page]), catalogue).value == "Offre Fixe 1 an"
     page = ocr_page((100, [(70, "C3618776"), (150, "12/02/2025"), (250, "Offre Duo Vert"), (420, "31,21 €")]))
     assert extract_offer(build_document([page]), catalogue).value == "Duo Vert"
+
+
+def test_three_letters_ocr_barely_believed_between_a_caption_and_its_value_are_a_speck():
+    """`Total hors taxes ‖ CRE ‖ 244,66 €`, `CRE` read at 0,37: a speck, not
+    another value that ends the caption's row. Read surely, it stays a word."""
+    from tasks.extract.fields import extract_totals
+
+    def total_ht(conf):
+        words = [Word("Total", 251, 234, 272, 242, 0.95), Word("hors", 275, 234, 293, 242, 0.95),
+                 Word("taxes", 296, 234, 318, 242, 0.95), Word("CRE", 360, 234, 375, 242, conf),
+                 Word("244,66", 450, 234, 478, 242, 0.95), Word("€", 481, 234, 486, 242, 0.95)]
+        doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+        return [c.value for c in extract_totals(doc)["total_ht"]]
+
+    assert total_ht(0.37) == [244.66]
+    assert total_ht(0.9) == []

@@ -294,14 +294,19 @@ def _label_ending(rest: str) -> bool:
 # Below this confidence, two lower-case letters alone on a scan are a speck
 # read as letters (`er` between « Total de la facture TTC » and its amount).
 SPECK_MAX_CONF = 0.6
+# Three letters may be a word: a speck only read with less confidence still.
+SPECK3_MAX_CONF = 0.4
 
 
 def is_speck(seg: Segment) -> bool:
-    """A speck read as a character (`ï`, `à`), or as two letters (`er`, `Re`,
-    `PE`), read with little confidence: no value, and no end of the row either."""
+    """A speck read as a character (`ï`, `à`), or as two or three letters
+    (`er`, `Re`, `PE`, `CRE`), read with little confidence: no value, and no
+    end of the row either."""
     text = seg.text.strip()
     if sum(c.isalnum() for c in text) < 2:
         return True
+    if len(text) == 3 and text.isalpha():
+        return seg.conf < SPECK3_MAX_CONF
     if len(text) != 2 or not text.isalpha():
         return False
     # Capitals (`PE`) may be a value (`HC`): only when Tesseract itself barely believed them.
