@@ -126,3 +126,6 @@ def test_a_percent_sign_read_in_a_dates_month_is_no_rate_and_a_space_after_an_am
     assert [rate for rate, *_ in find_percents("TVA 5,5 %/20 %")] == [5.5, 20.0]
     assert [n.value for n in find_numbers("Total TTC 264, 76 €", ocr=True)] == [264.76]
     assert [n.value for n in find_numbers("12, 50 et 3", ocr=True)] == [12, 50, 3]
+    # A speck read beside the comma as a point: `0.,09860`.
+    assert [n.value for n in find_numbers("2473 kWh   0.,09860   243,84 €", ocr=True)] == [2473, 0.0986, 243.84]
+    assert 0.0986 not in [n.value for n in find_numbers("0.,09860")]  # a text layer is as printed

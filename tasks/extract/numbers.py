@@ -147,8 +147,10 @@ _OCR_LOST_COMMA = re.compile(r"(?<![\d,.])(\d{1,3}) (\d{2})(?=\s?€)")
 _OCR_LEADING_NOISE = re.compile(r"(?:(?<=[\s:;])|^)[.,;:|'‘’](?=\d)")
 
 
-# A space OCR put after an amount's decimal comma (moved after its cents).
+# A space OCR put after an amount's decimal comma (moved after its cents);
+# a speck read beside the comma as a point.
 _OCR_SPACED_CENTS = re.compile(r"(?<=\d),\s(\d{2})(?=\s?€)")
+_OCR_DOUBLED_COMMA = re.compile(r"(?<![\d,.])(\d{1,3})(?:\.,|,\.)(\d{2,5})(?![\d,.])")
 
 
 def repair_ocr_number_text(text: str) -> str:
@@ -157,6 +159,7 @@ def repair_ocr_number_text(text: str) -> str:
     text = repair_ocr_digits(text)
     text = re.sub(r"(?<=\d);(?=\d{1,2}\b)", ",", text)  # `3;13` is `3,13`
     text = _OCR_SPACED_CENTS.sub(r",\1 ", text)  # `264, 76 €` is `264,76 €`
+    text = _OCR_DOUBLED_COMMA.sub(r"\1,\2 ", text)  # `0.,09860` is `0,09860`
     text = _OCR_LOST_COMMA.sub(lambda m: f"{m.group(1)},{m.group(2)}", text)
     return _OCR_LEADING_NOISE.sub(" ", text)
 
