@@ -321,3 +321,19 @@ def test_a_total_off_its_sum_is_no_share_even_when_every_line_was_read():
     assert extract_invoice([_ocr(off)])["electricity"]["amount_ttc_eur"] is None
     no_55 = [row for row in SINGLE if not row[0][1].startswith("TVA à 5,5")]
     assert extract_invoice([_ocr(no_55)])["electricity"]["amount_ttc_eur"] == 120.39
+
+
+def test_billed_lines_over_the_consumptions_dates_bear_out_the_period():
+    """No period printed with a caption (OCR garbled the header's): the
+    consumption line's dates alone are too weak a reading, but the
+    subscription and the CTA billed over the same dates bear them out."""
+    heading = [[(40, "Électricité")]]
+    subscription = [[(40, "Abonnement"), (200, "01/08/2024 - 30/09/2024"), (330, "2 mois"), (400, "12,30 €/mois"),
+                     (480, "24,60 €")]]
+    consumption = [[(40, "Consommation Base"), (200, "01/08/2024 - 30/09/2024"), (330, "258 kWh"),
+                    (400, "0,1556 €/kWh"), (480, "40,14 €")]]
+    cta = [[(40, "Contribution tarifaire (CTA)"), (200, "01/08/2024 - 30/09/2024"), (330, "21,93 % x 10,00 €"),
+            (480, "2,19 €")]]
+    assert extract_invoice([_ocr(heading + consumption)], strict=False)["period"]["start"] is None
+    period = extract_invoice([_ocr(heading + subscription + consumption + cta)], strict=False)["period"]
+    assert (period["start"], period["end"]) == ("2024-08-01", "2024-09-30")

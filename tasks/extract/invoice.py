@@ -176,6 +176,11 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     for it in items:
         if it.period_start and it.kind.startswith("consumption"):
             periods.append(Candidate((it.period_start, it.period_end), 0.45, it.page, _src([it]), "line"))
+    # Other billed lines over the same dates (the subscription, the CTA) bear it out.
+    consumed = {(it.period_start, it.period_end) for it in items if it.kind.startswith("consumption")}
+    for it in items:
+        if it.period_start and (it.period_start, it.period_end) in consumed and not it.kind.startswith("consumption"):
+            periods.append(Candidate((it.period_start, it.period_end), 0.25, it.page, _src([it]), "line"))
     # The indexes' dates bear a period out when a billed line (any: the
     # consumption line's own dates may be misread) prints the same.
     billed = {(it.period_start, it.period_end) for it in items if it.period_start}
