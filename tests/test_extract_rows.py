@@ -1213,3 +1213,12 @@ def test_three_letters_ocr_barely_believed_between_a_caption_and_its_value_are_a
 
     assert total_ht(0.37) == [244.66]
     assert total_ht(0.9) == []
+
+
+def test_an_offer_name_whose_space_after_et_ocr_lost():
+    """`Électricité etbiogaz locaux - Prix fixe`: « et biogaz »; `être` and
+    `éthique` start so, after an r or an h."""
+    page = ocr_page((100, [(40, "Offre :"), (100, "Électricité etbiogaz locaux - Prix fixe")]))
+    assert extract_offer(build_document([page]), []).value == "Électricité et biogaz locaux - Prix fixe"
+    page = ocr_page((100, [(40, "Offre :"), (100, "Gaz ethique")]))
+    assert extract_offer(build_document([page]), []).value == "Gaz ethique"

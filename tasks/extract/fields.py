@@ -131,6 +131,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
         t = re.sub(r"(?<=[A-Za-zÀ-ÿ])(\d{1,2}) ?(ans?)\b", r" \1 \2", t)
         t = re.sub(r"(?<=\s)(\d{1,2})a(ans?)\b", r"\1 \2", t)  # `2aans`: the space read as an `a`
         t = re.sub(r"(?<=\s)[lLI|Ÿ] ?(ans?)\b", r"1 \1", t)  # `Ÿ`: a speck over the 1
+        # `etbiogaz`: the space after « et » lost (no French word starts so; `être`, `éthique` do with r, h).
+        t = re.sub(r"\bet(?=[bcdfgjklmnpqstvwxz][a-zà-ÿ]{3,})", "et ", t)
         # A speck between two words (`Prix . fixe`), a dash before a duration's unit (`2-ans`).
         t = re.sub(r"(?<=\w)\s+[.,·'`]\s+(?=\w)", " ", re.sub(r"(?<=\d)-(ans?)\b", r" \1", t))
     quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
