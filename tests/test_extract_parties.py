@@ -807,3 +807,26 @@ def test_captions_ocr_garbled_at_their_start_a_reference_and_an_invoice_number()
     assert extract_client_number(d).value == "IL26127291"
     d = doc([[(451, "acture n° F-2398814929")], [(40, "octopus energy")]], source="ocr", conf=0.9)
     assert extract_invoice_number(d).value == "F-2398814929"
+
+
+def test_a_name_or_street_word_read_unsure_a_letter_off_its_spelling_and_a_designator_glued():
+    """`Monsieur Grévoire Gérard` (`Grévoire` read at 0,89, a letter off
+    only « Grégoire »), `allée du Chéteau` (« Château »), `BâtimentC`: put
+    right. Read surely, a name is as printed."""
+    from tasks.model import Page, Word
+
+    def read(name_conf):
+        rows = [[("Monsieur", 0.95), ("Grévoire", name_conf), ("Gérard", 0.95)], [("BâtimentC", 0.95)],
+                [("89", 0.95), ("ter", 0.95), ("allée", 0.95), ("du", 0.95), ("Chéteau", 0.83)],
+                [("17000", 0.95), ("La", 0.95), ("Rochelle", 0.95)]]
+        words = []
+        for r, row in enumerate(rows):
+            x = 324.0
+            for text, conf in row:
+                words.append(Word(text, x, 90 + 13.5 * r, x + len(text) * 4.5, 99 + 13.5 * r, conf))
+                x += len(text) * 4.5 + 2.5
+        found = extract_customer(build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]))
+        return found["name"].value, found["address"].value
+
+    assert read(0.89) == ("Grégoire Gérard", "Bâtiment C, 89 ter allée du Château, 17000 La Rochelle")
+    assert read(0.95)[0] == "Grévoire Gérard"

@@ -16,12 +16,13 @@ def test_the_table_holds_one_postcode_and_commune_per_line():
         assert re.fullmatch(r"\d[\dAB]\d{3}", postcode) and name.strip() == name and name
 
 
-def test_a_town_takes_back_the_accents_ocr_dropped_as_it_is_cased():
+def test_a_town_is_spelled_as_its_commune_is():
     assert checked_town("42000", "Saint-Etienne") == ("42000", "Saint-Étienne")
-    assert checked_town("30000", "NIMES") == ("30000", "NÎMES")
+    assert checked_town("30000", "NIMES") == ("30000", "Nîmes")
     assert checked_town("75011", "Paris") == ("75011", "Paris")  # La Poste's name for an arrondissement
-    # Spelled otherwise than the commune (a hyphen lost): left as read.
-    assert checked_town("42000", "Saint Etienne") == ("42000", "Saint Etienne")
+    # Its hyphens as the commune spells them.
+    assert checked_town("42000", "Saint Etienne") == ("42000", "Saint-Étienne")
+    assert checked_town("01000", "Bourg- en- Bresse") == ("01000", "Bourg-en-Bresse")
 
 
 def test_a_postcode_one_digit_off_is_the_one_serving_the_town():

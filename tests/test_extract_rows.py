@@ -1222,3 +1222,9 @@ def test_an_offer_name_whose_space_after_et_ocr_lost():
     assert extract_offer(build_document([page]), []).value == "Électricité et biogaz locaux - Prix fixe"
     page = ocr_page((100, [(40, "Offre :"), (100, "Gaz ethique")]))
     assert extract_offer(build_document([page]), []).value == "Gaz ethique"
+
+
+def test_an_offer_name_whose_last_letter_ocr_lost_at_the_lines_end():
+    """`Électricité verte fix`: no French word is « fix »."""
+    page = ocr_page((100, [(40, "Offre :"), (100, "Électricité verte fix")]))
+    assert extract_offer(build_document([page]), []).value == "Électricité verte fixe"

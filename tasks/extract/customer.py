@@ -437,6 +437,15 @@ def _unglued_ordinal(text: str) -> str:
     return _GLUED_ORDINAL.sub(split, text)
 
 
+def _unglued_designator(text: str) -> str:
+    """`BâtimentC` is « Bâtiment C »: OCR lost the space before the letter or number it names."""
+    return _GLUED_DESIGNATOR.sub(lambda m: f"{m.group(1)} {m.group(2)}" if fold(m.group(1)).strip(".")
+                                 in _vocab()["complement_words"] else m.group(0), text)
+
+
+_GLUED_DESIGNATOR = re.compile(r"\b([A-Za-zÀ-ÿ]{3,}\.?)([A-Z]|\d{1,3})\b")
+
+
 def _unaccented_designator(text: str) -> str:
     """`ESCALIER À` is stair A: a speck over the letter that names a
     building, stair or door read as a grave accent."""
@@ -483,6 +492,20 @@ def _spelled_names() -> dict[str, str]:
     return {fold(w): w for w in _vocab()["spelled_names"]}
 
 
+@lru_cache(maxsize=1)
+def _name_words() -> dict[int, frozenset[str]]:
+    return words_of([fold(w) for w in _vocab()["spelled_names"]], min_len=5)
+
+
+def _as_spelled(name: str, seg: Segment) -> str:
+    """An OCR name's words as they are always spelled: `Elodie` (its É
+    read without its accent) is Élodie; `Grévoire`, read unsure and a
+    letter off only « Grégoire », is Grégoire."""
+    confs = {w.text.strip(",."): w.conf for w in seg.words}
+    name = respell(name, _name_words(), min_len=5, doubtful=lambda a, b: confs.get(name[a:b], 1.0) < 0.9)
+    return spelled_as_always(name, _spelled_names())
+
+
 def _spelled(text: str) -> str:
     """`avenué` → `avenue`, `Bat.` → `Bât.`, `lés` → `lès` (`les` is a word of its own)."""
     known, particles = _fixed_spellings()
@@ -497,7 +520,8 @@ def _as_printed(text: str, seg: Segment) -> str:
     (`3eétage`) or a street type to its particle (`boulevarddu`), words
     misread by a letter or an accent."""
     text = _NUMBER_SPECK.sub(r"\1", _LONE_QUOTE.sub("", text))
-    text = _unaccented_designator(_unglued_street_type(_unglued_ordinal(text)).translate(_FOREIGN_UMLAUTS))
+    text = _unglued_designator(_unglued_street_type(_unglued_ordinal(text)))
+    text = _unaccented_designator(text.translate(_FOREIGN_UMLAUTS))
     text = respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
     return _spelled(_street_type_respelled(text))
 
@@ -559,7 +583,7 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     if not name or (seg.ocr and _misread_name(raw)):
         return None
     if seg.ocr:
-        name = spelled_as_always(name, _spelled_names())  # `Elodie`: its É read without its accent
+        name = _as_spelled(name, seg)
     # Without a civility to vouch for it, one word over an address is an OCR
     # remnant (`Re` for « Mme Amina Caron »), not a name.
     if not had_civility and len(name.split()) <= 1:
@@ -593,7 +617,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
         for spot in value_spots(doc, hit, below_lines=1):
             name = format_name(spot.text)
             if name and spot.seg.ocr:
-                name = spelled_as_always(name, _spelled_names())
+                name = _as_spelled(name, spot.seg)
             if name and not any(c.isdigit() for c in name) and 1 < len(name.split()) <= 6:
                 names.append(from_segment(name, spot.seg, 0.8, "label"))
                 break

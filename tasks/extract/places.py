@@ -36,30 +36,29 @@ def _towns() -> dict[str, dict[str, str]]:
     return table
 
 
-def _with_accents(read: str, official: str) -> str:
-    """`Saint-Etienne` with the accents of « Saint-Étienne », as it is
-    cased; unchanged unless the two differ by accents alone."""
-    if len(read) != len(official) or fold(read) != fold(official):
-        return read
-    return "".join(o.upper() if r.isupper() else o.lower() if r.islower() else r
-                   for r, o in zip(read, official))
+def _commune_spelling(read: str, name: str) -> str:
+    """A commune's name as the INSEE spells it (`Saint Etienne`, `Bourg- en-
+    Bresse` read: « Saint-Étienne », « Bourg-en-Bresse »); a name La Poste
+    gives the place (`PARIS` for an arrondissement), or a CEDEX after it,
+    leaves the town as read."""
+    return read if name.isupper() or _CEDEX.search(_key(read)) else name
 
 
 def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
-    """`(postcode, town)` as printed, as far as the table tells: the
-    town's accents put back, a postcode one digit off the only one
-    serving that town put right, a town OCR garbled (`14000 Csen`) the
-    one commune of its postcode it can be. A postcode the table does not
+    """`(postcode, town)` as printed, as far as the table tells: the town
+    spelled as the commune is (accents OCR dropped, hyphens), a postcode
+    one digit off the only one serving that town put right, a town OCR
+    garbled (`14000 Csen`) the one commune of its postcode it can be. A postcode the table does not
     know (a CEDEX's) is left as read with its town; a town that none of
     the communes a known postcode serves is named, nor any a digit away,
     and that could be more than one or none of them: None."""
     towns = _towns()
     key = _CEDEX.sub("", _key(town))
     if key in towns.get(postcode, {}):
-        return postcode, _with_accents(town, towns[postcode][key])
+        return postcode, _commune_spelling(town, towns[postcode][key])
     near = [p for p in _one_digit_off(postcode) if key in towns.get(p, {})]
     if len(near) == 1:
-        return near[0], _with_accents(town, towns[near[0]][key])
+        return near[0], _commune_spelling(town, towns[near[0]][key])
     if postcode not in towns or near:
         return postcode, town
     misread = _misread_commune(key, towns[postcode])
