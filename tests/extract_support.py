@@ -34,6 +34,19 @@ def words_page(rows: list[list[tuple[float, str]]], *, number: int = 1, size: fl
     return Page(number=number, width=595.0, height=842.0, words=words, source=source)
 
 
+def ocr_words_page(rows: list[list[tuple[str, float]]], *, x: float = 330.0, top: float = 100.0,
+                   line_gap: float = 14.0) -> Page:
+    """A scanned page from rows of words `(text, confidence)`, each row
+    starting at `x`: for the cases where one word's confidence matters."""
+    words = []
+    for r, row in enumerate(rows):
+        cx, y = x, top + r * line_gap
+        for text, conf in row:
+            words.append(Word(text, cx, y, cx + len(text) * 4.5, y + 9, conf))
+            cx += len(text) * 4.5 + 2.5
+    return Page(number=1, width=595.0, height=842.0, words=words, source="ocr")
+
+
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
 

@@ -10,7 +10,7 @@ from tasks.extract.identifiers import (
 )
 from tasks.extract.layout import build_document
 from tasks.extract.supplier import SUPPLIERS_PATH, detect_supplier, load_suppliers
-from tests.extract_support import words_page
+from tests.extract_support import ocr_words_page, words_page
 
 
 def doc(rows, **kw):
@@ -759,18 +759,10 @@ def test_an_address_line_holding_a_word_ocr_could_not_read_gives_no_address():
     """`Porte PAU` (« Porte 5 », its number read at confidence 0): the
     address would be another flat's. A town read as unsure is checked
     against its postcode instead (`30000 NIMES` at 0,16 is Nîmes)."""
-    from tasks.model import Page, Word
-
     def address(door_conf, town_conf):
         rows = [[("M.", 0.95), ("Benoît", 0.95), ("Pelletier", 0.95)], [("Porte", 0.95), ("PAU", door_conf)],
                 [("126", 0.95), ("rue", 0.95), ("Sainte-Catherine", 0.95)], [("30000", 0.95), ("NIMES", town_conf)]]
-        words = []
-        for r, row in enumerate(rows):
-            x = 330.0
-            for text, conf in row:
-                words.append(Word(text, x, 100 + 14 * r, x + len(text) * 4.5, 109 + 14 * r, conf))
-                x += len(text) * 4.5 + 2.5
-        found = extract_customer(build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]))
+        found = extract_customer(build_document([ocr_words_page(rows)]))
         return found["address"].value if found["address"] else None
 
     assert address(0.0, 0.95) is None
@@ -813,19 +805,11 @@ def test_a_name_or_street_word_read_unsure_a_letter_off_its_spelling_and_a_desig
     """`Monsieur Grévoire Gérard` (`Grévoire` read at 0,89, a letter off
     only « Grégoire »), `allée du Chéteau` (« Château »), `BâtimentC`: put
     right. Read surely, a name is as printed."""
-    from tasks.model import Page, Word
-
     def read(name_conf):
         rows = [[("Monsieur", 0.95), ("Grévoire", name_conf), ("Gérard", 0.95)], [("BâtimentC", 0.95)],
                 [("89", 0.95), ("ter", 0.95), ("allée", 0.95), ("du", 0.95), ("Chéteau", 0.83)],
                 [("17000", 0.95), ("La", 0.95), ("Rochelle", 0.95)]]
-        words = []
-        for r, row in enumerate(rows):
-            x = 324.0
-            for text, conf in row:
-                words.append(Word(text, x, 90 + 13.5 * r, x + len(text) * 4.5, 99 + 13.5 * r, conf))
-                x += len(text) * 4.5 + 2.5
-        found = extract_customer(build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]))
+        found = extract_customer(build_document([ocr_words_page(rows)]))
         return found["name"].value, found["address"].value
 
     assert read(0.89) == ("Grégoire Gérard", "Bâtiment C, 89 ter allée du Château, 17000 La Rochelle")

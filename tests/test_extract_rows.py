@@ -11,7 +11,7 @@ from tasks.extract.layout import build_document, column_flow
 from tasks.extract.lines import read_items, read_vat_rows
 from tasks.extract.sections import Sections, heading_energy
 from tasks.model import Page, Word
-from tests.extract_support import pdf_pages, words_page
+from tests.extract_support import ocr_words_page, pdf_pages, words_page
 
 
 def ocr_page(*rows: tuple[float, list[tuple[float, str]]], size: float = 8.0, source: str = "ocr") -> Page:
@@ -1132,12 +1132,10 @@ def test_an_offer_name_ocr_mostly_guessed_is_unknown():
     no check can confirm a name, so a guess is no reading. One unsure word
     of two (`Gaz Équilibre`) is still a reading."""
     def offer(confs):
-        words = [Word("Offre", 40, 100, 62, 108, 0.95)]
-        x = 200.0
-        for text, conf in zip(("Gus", "Mio", "l'an") if len(confs) == 3 else ("Gaz", "Équilibre"), confs):
-            words.append(Word(text, x, 100, x + len(text) * 4.5, 108, conf))
-            x += len(text) * 4.5 + 2.5
-        found = extract_offer(build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]), [])
+        words = ("Gus", "Mio", "l'an") if len(confs) == 3 else ("Gaz", "Équilibre")
+        page = ocr_words_page([[("Offre", 0.95)]], x=40)
+        page.words.extend(ocr_words_page([list(zip(words, confs))], x=200).words)
+        found = extract_offer(build_document([page]), [])
         return found.value if found else None
 
     assert offer((0.29, 0.57, 0.53)) is None
@@ -1174,14 +1172,10 @@ def test_an_offer_name_with_a_guessed_word_and_one_cut_by_a_wide_space():
     """`Électricité et Lee verts - Prix fixe`, `Lee` read at 0,30: a word
     guessed makes the name unknown. `Électricité ‖ verte fixe`, a wide
     space apart, is one name; a caption beside it (`Montant`) is not its end."""
-    words = [Word("Offre", 40, 100, 62, 108, 0.95)]
-    x = 200.0
-    for text, conf in (("Électricité", 0.95), ("et", 0.95), ("Lee", 0.30), ("verts", 0.9), ("-", 0.9),
-                       ("Prix", 0.95), ("fixe", 0.95)):
-        words.append(Word(text, x, 100, x + len(text) * 4.5, 108, conf))
-        x += len(text) * 4.5 + 2.5
-    assert extract_offer(build_document([Page(number=1, width=595, height=842, words=words, source="ocr")]), []) \
-        is None
+    page = ocr_words_page([[("Offre", 0.95)]], x=40)
+    page.words.extend(ocr_words_page([[("Électricité", 0.95), ("et", 0.95), ("Lee", 0.30), ("verts", 0.9),
+                                       ("-", 0.9), ("Prix", 0.95), ("fixe", 0.95)]], x=200).words)
+    assert extract_offer(build_document([page]), []) is None
     page = ocr_page((100, [(50, "OFFRE")]), (110, [(50, "Électricité"), (112, "verte fixe")]))
     assert extract_offer(build_document([page]), []).value == "Électricité verte fixe"
     page = ocr_page((100, [(50, "OFFRE")]), (110, [(50, "Électricité"), (112, "Montant")]))

@@ -15,6 +15,9 @@ from pathlib import Path
 from tasks.extract.numbers import fold
 
 _TABLE = Path(__file__).resolve().parents[2] / "assets" / "geo" / "postcodes.tsv"
+# How alike (difflib's ratio) a town OCR garbled and the commune it is must be.
+MISREAD_TOWN_RATIO = 0.7
+_CEDEX = re.compile(r"\s+cedex(?:\s+\d+)?$")
 
 
 def _key(name: str) -> str:
@@ -48,10 +51,11 @@ def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     """`(postcode, town)` as printed, as far as the table tells: the town
     spelled as the commune is (accents OCR dropped, hyphens), a postcode
     one digit off the only one serving that town put right, a town OCR
-    garbled (`14000 Csen`) the one commune of its postcode it can be. A postcode the table does not
-    know (a CEDEX's) is left as read with its town; a town that none of
-    the communes a known postcode serves is named, nor any a digit away,
-    and that could be more than one or none of them: None."""
+    garbled (`14000 Csen`) the one commune of its postcode it can be. A
+    postcode the table does not know (a CEDEX's) is left as read with its
+    town; a town that none of the communes a known postcode serves is
+    named, nor any a digit away, and that could be more than one or none
+    of them: None."""
     towns = _towns()
     key = _CEDEX.sub("", _key(town))
     if key in towns.get(postcode, {}):
@@ -65,10 +69,6 @@ def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     return (postcode, misread) if misread else None
 
 
-# How alike (difflib's ratio) a town OCR garbled and the commune it is must be.
-MISREAD_TOWN_RATIO = 0.7
-
-
 def _misread_commune(key: str, names: dict[str, str]) -> str | None:
     """The one commune of the postcode whose name the town read is a
     garbled copy of (`Csen` for Caen, `Aniens` for Amiens), by the INSEE's
@@ -76,9 +76,6 @@ def _misread_commune(key: str, names: dict[str, str]) -> str | None:
     close = [name for k, name in names.items() if not name.isupper()
              and difflib.SequenceMatcher(None, key, k).ratio() >= MISREAD_TOWN_RATIO]
     return close[0] if len(close) == 1 else None
-
-
-_CEDEX = re.compile(r"\s+cedex(?:\s+\d+)?$")
 
 
 def _one_digit_off(postcode: str) -> list[str]:
