@@ -1222,3 +1222,13 @@ def test_an_offer_name_whose_last_letter_ocr_lost_at_the_lines_end():
     """`Électricité verte fix`: no French word is « fix »."""
     page = ocr_page((100, [(40, "Offre :"), (100, "Électricité verte fix")]))
     assert extract_offer(build_document([page]), []).value == "Électricité verte fixe"
+
+
+def test_an_offer_whose_closing_quotation_mark_ocr_lost_and_a_brand_read_with_an_accent():
+    """`votre contrat « Basic Watt ‖ référence client …`: the name without
+    its opening mark. `Plenitudé Variable Électricité`: Plenitude never
+    carries an accent."""
+    page = ocr_page((100, [(57, "Votre sociétariat et votre contrat « Basic Watt"), (330, "référence client EC613909")]))
+    assert extract_offer(build_document([page]), []).value == "Basic Watt"
+    page = ocr_page((100, [(49, "Contrat : Plenitudé Variable Électricité")]))
+    assert extract_offer(build_document([page]), []).value == "Plenitude Variable Électricité"

@@ -139,6 +139,7 @@ def _offer_reader(text: str, *, ocr: bool = False):
     if quoted:
         value = quoted.group(1).strip()
         return (value, 0, len(value)) if re.search(r"[A-Za-zÀ-ÿ]{2}", value) else None
+    t = re.sub(r"^[«“]\s*", "", t)  # `« Basic Watt`: its closing mark lost
     m = _OFFER_STOP.search(t)
     if m and ":" in m.group() and re.match(r"-?\d", t[m.end():]):
         return None  # `Solde de votre facture précédente : 77,60 €`: another row's caption and amount
