@@ -1123,7 +1123,8 @@ def test_captions_ocr_garbled_a_coefficient_a_subtotal_and_a_fixed_price():
     assert {c.value for c in pricing_candidates(doc, None)[0]} == {"fixe"}
     doc = build_document([ocr_page((100, [(40, "Prix remisé pendant 1 an")]))])
     assert pricing_candidates(doc, None)[0] == []
-    doc = build_document([ocr_page((100, [(297, "Ofire à prix"), (360, "ke : le prixdu kWh HT evoiue avec le TRVE.")]))])
+    doc = build_document([ocr_page((100, [(297, "Ofire à prix"),
+                                          (360, "ke : le prixdu kWh HT evoiue avec le TRVE.")]))])
     assert {c.value for c in pricing_candidates(doc, None)[0]} == {"indexe"}
 
 
@@ -1162,7 +1163,8 @@ def test_a_coefficient_whose_comma_ocr_read_as_a_point_a_total_that_lost_a_lette
     assert [c.value for c in gas_conversion(doc)["coef"]] == [11.054]
     doc = build_document([ocr_page((100, [(250, "Ttal hors TVA"), (420, "57,61 €")]))])
     assert [c.value for c in extract_totals(doc)["total_ht"]] == [57.61]
-    doc = build_document([ocr_page((100, [(40, "votre contrat « Flexi Watt » : référence. client EC399461, point de")]))])
+    doc = build_document([ocr_page((100, [(40, "votre contrat « Flexi Watt » : référence. client EC399461, "
+                                                "point de")]))])
     assert extract_client_number(doc).value == "EC399461"
     doc = build_document([ocr_page((100, [(390, "Courbevoie, le 25 novembre 2024")]))])
     assert str(extract_invoice_date(doc).value) == "2024-11-25"
@@ -1228,7 +1230,8 @@ def test_an_offer_whose_closing_quotation_mark_ocr_lost_and_a_brand_read_with_an
     """`votre contrat « Basic Watt ‖ référence client …`: the name without
     its opening mark. `Plenitudé Variable Électricité`: Plenitude never
     carries an accent."""
-    page = ocr_page((100, [(57, "Votre sociétariat et votre contrat « Basic Watt"), (330, "référence client EC613909")]))
+    page = ocr_page((100, [(57, "Votre sociétariat et votre contrat « Basic Watt"),
+                           (330, "référence client EC613909")]))
     assert extract_offer(build_document([page]), []).value == "Basic Watt"
     page = ocr_page((100, [(49, "Contrat : Plenitudé Variable Électricité")]))
     assert extract_offer(build_document([page]), []).value == "Plenitude Variable Électricité"
