@@ -172,8 +172,7 @@ def _offer_reader(text: str, *, ocr: bool = False):
         return None  # `Plenifix 1 ‖ Gaz`: a duration whose unit OCR lost, the name's end cut off
     if ocr:
         # Its last letter lost at the line's end: `Prix index`, `Prix fix`, `verte fix` (no French word).
-        value = re.sub(r"(?i)\b(prix )(index|fix)$", lambda m: m.group(1) + _CUT_PRICING[m.group(2).lower()], value)
-        value = re.sub(r"(?<=\s)fix$", "fixe", value)
+        value = re.sub(r"(?i)(?:(?<=\bprix )index|(?<=\s)fix)$", lambda m: _CUT_PRICING[m.group(0).lower()], value)
     return value, 0, len(value)
 
 
