@@ -107,6 +107,118 @@ def complete_sheet(image: Image.Image, quad: Quad) -> Quad:
     return Quad(grow(tl, tr), grow(tr, tl), grow(br, bl), grow(bl, br))
 
 
+# A header or footer band looked for beyond a short end of the sheet, up to
+# this share of its long side away.
+BAND_REACH = 0.15
+# The band: rows darker than the paper by this much (0-255), of one fill
+# (their medians within BAND_SPREAD of its first rows'), at least
+# MIN_BAND share of the sheet's long side deep, starting within
+# BAND_START of it from the edge found (a blurred edge's few rows).
+BAND_CONTRAST = 70
+BAND_SPREAD = 25
+MIN_BAND, BAND_START = 0.015, 0.01
+# Print on the band: pixels lighter than its fill by this share of the way
+# to the paper's level (a dark table's highlights stay far darker; the light
+# may be dimmer at the band than where the paper's level is taken), a share
+# of the band's pixels in this range (none is the table; most is paper).
+PRINT_LIGHTNESS = 0.7
+BAND_PRINT = (0.0003, 0.35)
+# Background still along a straightened sheet's edges: at most this share of a side.
+RIM_SHARE = 0.02
+# The band's strip is examined this many pixels wide.
+BAND_WORK_WIDTH = 600
+
+
+def with_dark_band(image: Image.Image, quad: Quad) -> Quad:
+    """`quad` grown over a dark band of light print beyond one of its short
+    ends: `find_sheet` takes a header printed white on a band as dark as
+    the table for the table, and stops at the band's inner edge. A sheet
+    only a little short of A4 is not grown back by `complete_sheet`, and
+    one grown back there by the A4 proportion alone may still cut the band
+    under perspective; here the band itself is measured, and taken in
+    whole."""
+    tl, tr, br, bl = quad.points()
+    width = (math.dist(tl, tr) + math.dist(bl, br)) / 2
+    height = (math.dist(tl, bl) + math.dist(tr, br)) / 2
+    long_side = max(width, height)
+    small = straighten(image, quad, scale=min(1.0, 300 / long_side))
+    paper = float(np.median(np.asarray(small)))
+    corners = {"tl": tl, "tr": tr, "br": br, "bl": bl}
+    # Each short end: its two corners, each with the corner across the sheet from it.
+    ends = ([("tl", "bl"), ("tr", "br")], [("bl", "tl"), ("br", "tr")]) if height >= width else \
+        ([("tl", "tr"), ("bl", "br")], [("tr", "tl"), ("br", "bl")])
+    for (a, across_a), (b, across_b) in ends:
+        edge = math.dist(corners[a], corners[b])
+        far_a, far_b = (_beyond_within(corners[k], corners[across], BAND_REACH * long_side, image.size)
+                        for k, across in ((a, across_a), (b, across_b)))
+        scale = BAND_WORK_WIDTH / max(edge, 1.0)
+        strip = straighten(image, Quad(corners[a], corners[b], far_b, far_a), scale=scale)
+        depth = _band_depth(np.asarray(strip, dtype=np.int16), paper, long_side * scale)
+        if depth:
+            reach = depth / scale + BAND_START * long_side
+            for k, across in ((a, across_a), (b, across_b)):
+                corners[k] = _beyond_within(corners[k], corners[across], reach, image.size)
+    return Quad(corners["tl"], corners["tr"], corners["br"], corners["bl"])
+
+
+def _band_depth(strip: np.ndarray, paper: float, long_side: float) -> int:
+    """Rows (from the sheet's edge, row 0, outwards) of a dark band of light
+    print at the start of `strip`, or 0; `long_side` is the sheet's long
+    side in the strip's pixels."""
+    rows = np.median(strip, axis=1)
+    dark = np.flatnonzero(rows[: max(1, round(BAND_START * long_side)) + 1] < paper - BAND_CONTRAST)
+    if not dark.size:
+        return 0
+    start = int(dark[0])
+    fill = float(np.median(rows[start:start + 3]))
+    off = np.flatnonzero(np.abs(rows[start:] - fill) > BAND_SPREAD)
+    end = start + (int(off[0]) if off.size else len(rows) - start)
+    if end - start < MIN_BAND * long_side or np.median(rows[start:end]) >= paper - BAND_CONTRAST:
+        return 0  # too thin for a line of print, or a shadow at the edge of a lighter table
+    return end if _printed(strip[start + 1:end - 1], paper) else 0
+
+
+def _printed(band: np.ndarray, paper: float) -> bool:
+    """Light print on `band`: some of its pixels, not most, nearly as light
+    as the paper."""
+    if not band.size:
+        return False
+    fill = float(np.median(band))
+    printed = float((band >= fill + PRINT_LIGHTNESS * (paper - fill)).mean())
+    return BAND_PRINT[0] <= printed <= BAND_PRINT[1]
+
+
+def invert_print_bands(image: Image.Image) -> Image.Image:
+    """A straightened sheet with the dark bands of light print across its
+    short ends (a supplier's header or footer) turned into dark print on
+    light. On a photo the light is evened out next, and a dark band looks
+    like shade to that: its print comes out grey on grey, which Tesseract
+    reads poorly or not at all."""
+    out = np.array(image)
+    # Rows along the long side: the sheet may still lie on its side.
+    sheet = out if out.shape[0] >= out.shape[1] else out.T
+    n = sheet.shape[0]
+    paper = float(np.median(sheet[n // 4: 3 * n // 4: 4, ::4]))
+    rows = np.median(sheet[:, ::4], axis=1)
+    # The band starts past the margin `with_dark_band` left beyond it, which
+    # `clear_rim` may have painted white.
+    reach, start_within = round(BAND_REACH * n), round((BAND_START + RIM_SHARE) * n) + 1
+    inverted = False
+    for order in (np.arange(n), np.arange(n)[::-1]):  # from either end
+        dark = rows[order[:reach]] < paper - BAND_CONTRAST
+        first = np.flatnonzero(dark[:start_within])
+        if not first.size:
+            continue
+        light = np.flatnonzero(~dark[first[0]:])
+        end = first[0] + (int(light[0]) if light.size else len(dark) - first[0])
+        lo, hi = sorted((int(order[first[0]]), int(order[end - 1])))
+        if end - first[0] < MIN_BAND * n or not _printed(sheet[lo:hi + 1], paper):
+            continue
+        sheet[lo:hi + 1] = 255 - sheet[lo:hi + 1]  # a view: writes into `out`
+        inverted = True
+    return Image.fromarray(out, "L") if inverted else image
+
+
 def _beyond_within(point, other, distance: float, size: tuple[int, int]) -> tuple[float, float]:
     """`point` moved up to `distance` further from `other`, on their line,
     without leaving an image of `size`."""
@@ -263,7 +375,7 @@ def straighten(image: Image.Image, quad: Quad, *, scale: float = 1.0) -> Image.I
                            resample=Image.Resampling.BICUBIC, fillcolor=255)
 
 
-def clear_rim(image: Image.Image, *, max_share: float = 0.02) -> Image.Image:
+def clear_rim(image: Image.Image, *, max_share: float = RIM_SHARE) -> Image.Image:
     """A straightened sheet with the strip of background still along its
     edges painted white: the sheet's edges are found to a few pixels, and a
     dark frame around the page makes Tesseract's layout analysis drop whole

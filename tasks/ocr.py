@@ -172,14 +172,14 @@ def prepare(image, dpi: float) -> _Prepared:
     """The image Tesseract gets, and what was done to it."""
     quad = imaging.find_sheet(image)
     if quad is not None:
-        quad = imaging.complete_sheet(image, quad)
+        quad = imaging.complete_sheet(image, imaging.with_dark_band(image, quad))
         # A photo: cut the sheet out of its background and undo the
         # perspective, at the resolution OCR wants, in one resampling. The
         # sheet is then the page; its long side is taken as A4's.
         width, height = imaging.sheet_size(quad)
         dpi = max(width, height) / imaging.A4_LONG_SIDE_IN
         factor = TARGET_DPI / dpi if not (MIN_DPI <= dpi <= MAX_DPI) else 1.0
-        image = imaging.clear_rim(imaging.straighten(image, quad, scale=factor))
+        image = imaging.invert_print_bands(imaging.clear_rim(imaging.straighten(image, quad, scale=factor)))
         dpi *= factor
     # Dividing by the paper's brightness costs about as much as the rest of
     # the preparation: only where the light is uneven. A photo's light

@@ -338,6 +338,60 @@ def test_a_sheet_whose_dark_header_band_was_taken_for_background_grows_back_over
     assert imaging.complete_sheet(photo, quad) == quad
 
 
+def test_a_dark_header_band_too_shallow_to_make_the_sheet_squat_is_taken_in_whole(text_page):
+    """A header band of white print, as dark as the table: `find_sheet`
+    stops at its inner edge, and the sheet it finds is so nearly of A4's
+    proportions that `complete_sheet` keeps it. The band measured beyond
+    that edge is taken in, and its print read; no band is found beyond a
+    whole sheet's edges (the blurred table there has no print)."""
+    page = text_page.copy()
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, page.width, 90), fill=30)
+    draw.text((640, 28), "Facture F-2434857070", fill=235, font=ImageFont.truetype(FONT, 32))
+    corners = [(300, 200), (1300, 215), (1320, 1640), (280, 1625)]
+    photo = _photo_of(page, corners)
+    quad = imaging.find_sheet(photo)
+    assert quad.tl[1] > corners[0][1] + 50  # the band was left out…
+    assert imaging.complete_sheet(photo, quad) == quad  # …and the sheet is not squat enough to grow back
+
+    grown = imaging.with_dark_band(photo, quad)
+    for found, true in ((grown.tl, corners[0]), (grown.tr, corners[1])):
+        assert true[1] - 40 <= found[1] <= true[1] + 10
+    assert (grown.bl, grown.br) == (quad.bl, quad.br)
+    words = " ".join(w.text for w in tesseract.ocr_words(imaging.straighten(photo, grown), dpi=150))
+    assert "F-2434857070" in words
+
+    photo = _photo_of(text_page, corners)
+    quad = imaging.find_sheet(photo)
+    assert imaging.with_dark_band(photo, quad) == quad
+
+
+@pytest.mark.parametrize("sideways", [False, True])
+def test_a_dark_band_of_light_print_across_a_sheets_end_is_turned_into_dark_print_on_light(text_page, sideways):
+    """The header band of a straightened photo (or of one still on its
+    side): its print dark on light, the rest of the sheet untouched. A dark
+    band without print (a shadow along the edge) and a sheet without a band
+    are left as they are."""
+    page = text_page.copy()
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, page.width, 90), fill=30)
+    draw.text((640, 28), "Facture F-2434857070", fill=235, font=ImageFont.truetype(FONT, 32))
+    turn = (lambda image: image.transpose(Image.Transpose.ROTATE_90)) if sideways else (lambda image: image)
+
+    flipped = imaging.invert_print_bands(turn(page))
+    back = np.asarray(flipped.transpose(Image.Transpose.ROTATE_270) if sideways else flipped)
+    assert np.median(back[:90]) > 200 and back[28:70, 640:1000].min() < 60  # light band, dark print
+    assert np.array_equal(back[95:], np.asarray(page)[95:])
+    words = " ".join(w.text for w in tesseract.ocr_words(Image.fromarray(back, "L"), dpi=150))
+    assert "F-2434857070" in words
+
+    shadow = text_page.copy()
+    ImageDraw.Draw(shadow).rectangle((0, 0, shadow.width, 90), fill=30)
+    assert np.array_equal(np.asarray(imaging.invert_print_bands(turn(shadow))), np.asarray(turn(shadow)))
+    plain = turn(text_page)
+    assert imaging.invert_print_bands(plain) is plain
+
+
 def test_a_nearly_square_part_of_a_sheet_grows_the_way_the_photo_stands():
     """A light sheet on a light table: `find_sheet` found a square part of it
     (its header and address cut off). Nothing in a square says which way
