@@ -571,6 +571,9 @@ def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion
     # The m³ garbled, but volume × coefficient makes the kWh printed: it was m³.
     assert values("Conversion : 300 nv x 11,25 (coefficient de conversion) = 3 375 kWh") == \
         ([300], [11.25, 11.25], [3375])
+    # A speck after the sign.
+    assert values("Conversion : 388 m? x. 11,11 (coefficient de conversion) = 4 311 kWh") == \
+        ([388], [11.11, 11.11], [4311])
     assert values("Conversion : 300 nv x 11,25 (coefficient de conversion) = 3 475 kWh") == ([], [11.25], [])
 
 
@@ -690,6 +693,12 @@ def test_a_pdl_wrapped_at_the_end_of_a_line_of_prose_is_read_whole():
     assert pdl(prose) == "63503924000226"
     table = [[(57, "Point de livraison"), (300, "6350")], [(57, "3924 0002 26"), (300, "Puissance 15 kVA")]]
     assert pdl(table) is None
+    # Read right, in one sentence with its label, on a photo whose leading is
+    # a little wider than a table cell's (« n° » left to the value).
+    sentence = [[(57, "Votre sociétariat et votre contrat « Basic Watt » : référence client EC571999, "
+                      "point de livraison n° 7053")], [(57, "4574 9807 08, puissance souscrite de 12 kVA.")]]
+    doc = build_document([words_page(sentence, source="ocr", conf=0.9, line_gap=14.8)])
+    assert extract_pdl(doc, collect_exclusions(doc)).value == "70534574980708"
 
 
 def test_a_price_wrapped_over_two_lines_of_its_cell_joins_its_row_on_a_scan():
@@ -761,6 +770,26 @@ def test_a_speck_read_as_a_dash_in_a_cell_of_its_own_before_an_index_keeps_the_r
     doc = build_document([words_page([header, row], source="ocr", conf=0.9)])
     [found] = read_readings(doc, Sections(doc))
     assert (found.start_index, found.end_index, found.start_date.day, found.end_date.day) == (15824, 15898, 21, 19)
+
+
+def test_a_speck_read_as_a_grave_a_after_a_readings_row_is_no_type_of_reading():
+    """`31/12/2025 ‖ 5 ‖ 2010 Estimé ‖ 155 m³ ‖ À`: the « À » OCR made of a
+    speck at the row's end is no code letter A (« relevé »); the reading
+    stays estimated. A plain `A` in its type column still is the code."""
+    from tasks.extract.energy import read_readings
+
+    header = [(40, "Cadran"), (110, "Relevé du"), (180, "Index"), (230, "Relevé du"), (300, "Index"),
+              (350, "Type de relevé"), (430, "Consommation")]
+
+    def end_nature(last: str, kind: str) -> str | None:
+        row = [(40, "Gaz"), (110, "01/12/2025"), (180, "1855"), (230, "31/12/2025"), (285, "5"), (300, "2010"),
+               (350, kind), (430, "155 m³"), (490, last)]
+        doc = build_document([words_page([header, row], source="ocr", conf=0.9)])
+        [found] = read_readings(doc, Sections(doc))
+        return found.end_nature
+
+    assert end_nature("À", "Estimé") == "estime"
+    assert end_nature("-", "A") == "reel"
 
 
 def test_a_volume_column_header_is_no_consumption_label_and_the_energys_own_total_is():
@@ -914,6 +943,26 @@ def test_readings_whose_differences_are_the_lines_kwh_are_sure_of_their_nature()
 
     assert nature(37, "5,55 €") == "reel"
     assert nature(38, "5,70 €") is None
+
+
+def test_gas_indexes_whose_difference_is_the_volume_printed_elsewhere_are_sure_of_their_nature():
+    """`24/07/2024:3241` read unsure (a colon glued to the index), « 3 267
+    (réel) » after it: their difference is the volume of the conversion line
+    under them, so the indexes, and the « réel » printed with them, are read
+    right. A volume that is not their difference leaves the nature unsure."""
+    from tasks.extract.invoice import extract_invoice
+
+    def nature(volume, kwh):
+        rows = [[(40, "Point de comptage et d'estimation (PCE)"), (250, "GI137413")], [(40, "Gaz naturel")],
+                [(40, "Index Gaz"), (120, "24/07/2024:3241"), (220, "30/08/2024 : 3 267 (réel)")],
+                [(40, f"Volume {volume} m³ - coefficient 10,141 kWh/m³ - {kwh} kWh")],
+                [(40, f"Consommation de gaz {kwh} kWh x 0,0592 €/kWh"), (420, "15,63 €"), (500, "20 %")]]
+        page = words_page(rows, source="ocr", conf=0.9)
+        page = replace(page, words=[replace(w, conf=0.3) if w.text == "24/07/2024:3241" else w for w in page.words])
+        return extract_invoice([page], strict=False)["gas"]["reading"]
+
+    assert nature(26, 264) == "reel"
+    assert nature(27, 274) is None
 
 
 def test_an_index_whose_start_or_end_word_was_misread_pairs_with_the_other_on_its_line():
@@ -1551,6 +1600,25 @@ def test_a_flat_smudge_read_as_a_character_makes_no_line_over_the_row_it_touches
     assert [s.text for s in lines[-1].segments] == ["1 492 kWh"]
 
 
+
+def test_a_dot_of_dust_read_as_a_letter_makes_no_line_between_a_caption_and_its_value():
+    """`À` read at 0,76 in a box a point square between `Émise le` and
+    `7 novembre 2025`: a dot, however sure OCR was, and the date is the
+    caption's value on the line under it. A `-` as small stays (a mark)."""
+    from tasks.extract.fields import extract_invoice_date
+
+    words = [Word("Émise", 298.2, 222.4, 319.3, 229.4, 0.84), Word("le", 322.7, 223.4, 328.7, 229.4, 0.97),
+             Word("7", 298.2, 232.5, 303.7, 239.9, 0.97), Word("novembre", 308.3, 232.2, 361.5, 240.1, 0.95),
+             Word("2025", 365.6, 232.2, 391.8, 239.9, 0.96)]
+    dust = Word("À", 193.4, 231.5, 194.6, 232.7, 0.76)
+    doc = build_document([Page(number=1, width=595, height=842, words=words + [dust], source="ocr")])
+    assert [ln.text for ln in doc.lines] == ["Émise le", "7 novembre 2025"]
+    assert extract_invoice_date(doc).value.isoformat() == "2025-11-07"
+    dash = Word("-", 193.4, 231.5, 194.6, 232.7, 0.76)
+    doc = build_document([Page(number=1, width=595, height=842, words=words + [dash], source="ocr")])
+    assert "-" in [ln.text for ln in doc.lines]
+
+
 def test_a_word_ocr_cut_in_two_with_no_space_is_one_word():
     """`renou` + `velable`, `Vela` + `y`: boxes that touch, letters on both
     sides, a small letter after the cut. Words a space apart, or a capital
@@ -1567,6 +1635,22 @@ def test_a_word_ocr_cut_in_two_with_no_space_is_one_word():
         == [["Électricité"]]
     assert texts([Word("de", 200, 100, 210, 108, 0.95), Word("la", 212.5, 100, 222, 108, 0.95),
                   Word("M", 230, 100, 236, 108, 0.95), Word("Henry", 236, 100, 260, 108, 0.95)]) == [["de la M Henry"]]
+
+
+def test_a_word_whose_ocr_box_runs_over_the_words_after_it_stays_a_word_of_its_own():
+    """Tesseract boxed `FACTURE` to the end of `N° M5961111278`: three
+    words, not `FACTUREN°M5961111278`, and the caption labels its number."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    words = [Word("FACTURE", 418.6, 39.8, 548.2, 48.5, 0.88), Word("N°", 458.5, 32.6, 468.3, 52.1, 0.9),
+             Word("M5961111278", 472.9, 39.8, 548.2, 48.5, 0.9)]
+    doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+    assert [[s.text for s in ln.segments] for ln in doc.lines] == [["FACTURE N° M5961111278"]]
+    assert extract_invoice_number(doc).value == "M5961111278"
+    # In a text layer, overlapping words are a ligature split in two (`f` `ixe`).
+    layer = [Word("f", 100, 100, 105, 108), Word("ixe", 102, 100, 115, 108)]
+    doc = build_document([Page(number=1, width=595, height=842, words=layer, source="text")])
+    assert doc.lines[0].text == "fixe"
 
 
 def test_a_word_whose_box_a_speck_stretched_down_stays_in_its_sentence():

@@ -740,7 +740,9 @@ def test_the_date_under_the_invoice_number_and_not_a_periods_end():
     """`46601002432347` / `du 06/02/26` at the top, the title a logo OCR
     could not read: the date under the invoice number read elsewhere is the
     bill's. `Votre facture n° … du ‖ juin 2024 …` / `au 31/05/24` (the
-    day and the period's start lost): a period's end is no date of issue."""
+    day and the period's start lost): a period's end is no date of issue,
+    nor a period's start whose end wrapped (`facture ‖ Pour la période du
+    1er septembre 2025 au` / `31 octobre 2025`) under a bare « facture »."""
     from datetime import date
 
     from tasks.extract.fields import extract_invoice_date
@@ -753,6 +755,9 @@ def test_the_date_under_the_invoice_number_and_not_a_periods_end():
     rows = [[(57, "Votre facture n° 20242861750 du"), (300, "juin 2024 s'élève à 187,56 € TTC.")],
             [(57, "DUREE au 31/05/24. Prélevé le 25/06/24.")]]
     assert extract_invoice_date(doc(rows, source="ocr", conf=0.9)) is None
+    rows = [[(40, "facture"), (230, "Pour la période du 1er septembre 2025 au")], [(230, "31 octobre 2025")],
+            [(40, "Facture n°"), (300, "Émise le")], [(40, "IL251107-52326"), (300, "7 novembre 2025")]]
+    assert extract_invoice_date(doc(rows, source="ocr", conf=0.9)).value == date(2025, 11, 7)
 
 
 def test_an_address_line_holding_a_word_ocr_could_not_read_gives_no_address():

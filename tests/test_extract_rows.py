@@ -247,6 +247,19 @@ def test_a_labels_word_misread_by_one_letter_on_a_scan_is_put_right():
     assert [i.label for i in sure][:2] == ["Frais de relahce", "Abonnenent électricité"]
 
 
+def test_an_l_read_as_an_i_or_a_t_in_a_labels_word_is_put_right_even_when_ocr_was_sure():
+    """`Heures Pieines` read at 0,91: a thin stroke OCR takes for another
+    even when sure of the word; the line is the full hours' consumption.
+    Other letters of a sure word stay as read (`Abonnenent`)."""
+    rows = [[(40, "Électricité consommée - Heures Pieines"), (300, "117 kWh x 0,1765 €/kWh"), (480, "20,65 €")],
+            [(40, "Électricité consommée - Heures Creuses"), (300, "82 kWh x 0,1309 €/kWh"), (480, "10,73 €")],
+            [(40, "Abonnenent électricité"), (300, "1 mois x 9,80 €/mois"), (480, "9,80 €")]]
+    items = read_items(build_document([words_page(rows, source="ocr", conf=0.91)]))
+    assert [(i.label, i.kind) for i in items][:2] == [("Électricité consommée - Heures Pleines", "consumption_hp"),
+                                                      ("Électricité consommée - Heures Creuses", "consumption_hc")]
+    assert items[2].label == "Abonnenent électricité"
+
+
 def test_a_captions_word_misread_by_one_letter_on_a_scan_still_labels_its_value():
     """`Énise le` (read unsure) is `Émise le`, the date of issue's caption."""
     from tasks.extract.fields import extract_invoice_date

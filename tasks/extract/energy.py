@@ -101,7 +101,9 @@ class Reading:
 
 def _nature(word: str) -> str | None:
     f = fold(word).strip(" ().,;–-")
-    if not f:
+    # « à » is the preposition (or a speck OCR read so), never the code
+    # letter A (`^a$`), which folding would make of it.
+    if not f or word.strip(" ().,;–-") in ("à", "À"):
         return None
     for key in ("estime", "reel"):
         if matches_any(vocabulary_patterns("nature", key), f):
@@ -555,7 +557,8 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
     return out
 
 
-_CONVERSION = re.compile(r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[^\s\d=]{1,3})?\s*[x×*]\s*"
+# A speck may follow the sign (`388 m³ x. 11,11`).
+_CONVERSION = re.compile(r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[^\s\d=]{1,3})?\s*[x×*][.,:;]?\s*"
                          r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)[^=]*="
                          r"\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?(?P<kunit>k\s?wh|k[a-z]{1,2}\b)")
 

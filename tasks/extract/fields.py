@@ -62,8 +62,8 @@ def _read_issue_date(text: str, *, ocr: bool = False):
     found = read_date(text, ocr=ocr)
     if found and _NOT_ISSUE.search(fold(text[:found[1]])):
         return None
-    if found and re.search(r"\bau\s*$", fold(text[:found[1]])):
-        return None  # `… au 31/05/24`: a period's end whose start OCR lost
+    if found and (re.search(r"\bau\s*$", fold(text[:found[1]])) or re.match(r"\s*au\b", fold(text[found[2]:]))):
+        return None  # `… au 31/05/24`, `du 1er septembre 2025 au …`: a period's end or start, the other end lost
     if found and any(a <= found[1] < b for *_, a, b in find_date_ranges(text, ocr=ocr)):
         return None  # `la période du 01/12/2025 au 31/12/2025`: the period's start
     return found

@@ -543,6 +543,11 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     d.set(p + "consumption_kwh", vote(kwh))
     checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     m3 = list(labelled["m3"]) + conversion["m3"]
+    deltas = [r.delta for r in readings if r.delta is not None]
+    if deltas and any(abs(c.value - sum(deltas)) < 0.5 for c in m3):
+        # Index difference = the volume printed elsewhere (a label, the conversion line): the indexes are as printed.
+        for r in readings:
+            r.conf = max(r.conf, 0.8)
     if readings:
         m3.append(Candidate(_int(sum(r.delta for r in readings)), 0.6 * min(r.conf for r in readings),
                             readings[0].page, "computed", "readings"))

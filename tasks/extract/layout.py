@@ -229,10 +229,15 @@ _LEADING_SPECK = re.compile(f"[{re.escape(SPECK_MARKS)}]+")
 
 
 def _flat_speck(word: Word, print_height: float) -> bool:
-    """A character barely believed in a box far flatter than the page's
-    print (`4` two points high over a row of nine): a smudge, which would
-    make a line of its own over the row it touches."""
-    return len(word.text) == 1 and word.conf < 0.3 and word.y1 - word.y0 < FLAT_SPECK * print_height
+    """A character in a box far flatter than the page's print, barely
+    believed (`4` two points high over a row of nine) or no wider than
+    that either (`À` in a box of a point square, however sure OCR was): a
+    smudge or a dot of dust, which would make a line of its own over the row
+    it touches, or between a caption and its value."""
+    small = FLAT_SPECK * print_height
+    if len(word.text) != 1 or word.y1 - word.y0 >= small:
+        return False
+    return word.conf < 0.3 or (word.text.isalnum() and word.x1 - word.x0 < small)
 
 
 # A digit or a capital is at least two thirds of a line's print high.
@@ -404,7 +409,7 @@ def _page_lines(page: Page) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda w: w.x0)
-        row = _drop_duplicates(row)
+        row = _drop_duplicates(row, ocr=page.source == "ocr")
         segs = _segments(row, page)
         lines.append(Line(page=page.number, y0=min(w.y0 for w in row), y1=max(w.y1 for w in row),
                           segments=segs))
@@ -474,11 +479,18 @@ def _fills_gap(word: Word, row: list[Word]) -> bool:
     return any(beside(v) and v.x1 <= word.x0 for v in row) and any(beside(v) and v.x0 >= word.x1 for v in row)
 
 
-def _drop_duplicates(row: list[Word]) -> list[Word]:
+def _drop_duplicates(row: list[Word], *, ocr: bool = False) -> list[Word]:
     kept: list[Word] = []
     for w in row:
         if kept:
             prev = kept[-1]
+            if ocr and prev.x0 < w.x0 and w.x1 <= prev.x1:
+                # Tesseract boxed a word over the words after it (`FACTURE`
+                # to the end of `N° M5961111278`): they are words of their
+                # own, and its box ends a space before them.
+                kept[-1] = replace(prev, x1=max(prev.x0 + 1.0, w.x0 - 0.25 * (prev.y1 - prev.y0)))
+                kept.append(w)
+                continue
             # Some text layers print the same word twice at the same spot (bold by overprint).
             if w.text == prev.text and abs(w.x0 - prev.x0) < 1.0:
                 continue

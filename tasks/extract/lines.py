@@ -284,7 +284,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     label_seg = line.segments[0]
     label = label_seg.text
     if label_seg.ocr:  # `Frais de relahce`: a kind's word misread by one letter
-        label = respell(label, _kind_words(), min_len=6, doubtful=lambda a, b: label_seg.conf_between(a, b) < 0.9)
+        label = respell(label, _kind_words(), min_len=6, doubtful=lambda a, b: label_seg.conf_between(a, b) < 0.9,
+                        thin_swaps=True)
     label = label.strip()
     f = fold(label)
     if not re.search(r"[a-z]{2}", f) or re.match(r"^\d{5}\b", f):

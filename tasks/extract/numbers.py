@@ -67,23 +67,32 @@ def words_of(patterns, *, min_len: int) -> dict[int, frozenset[str]]:
     return {n: frozenset(ws) for n, ws in by_length.items()}
 
 
+# Thin strokes OCR takes for one another even when sure of the word
+# (`Heures Pieines`): (as read, as printed).
+THIN_SWAPS = frozenset({("i", "l"), ("l", "i"), ("t", "l"), ("l", "t")})
+
+
 def respell(text: str, known: dict[int, frozenset[str]], *, min_len: int,
-            doubtful: Callable[[int, int], bool] | None = None) -> str:
+            doubtful: Callable[[int, int], bool] | None = None, thin_swaps: bool = False) -> str:
     """`text` with each word that OCR misread by one letter put right, when
     one known word of its length (and only one) differs from it by that
     letter: `relahce` → `relance`. The letter is replaced in place, so the
     text keeps its length, its other accents and its case. `doubtful(start,
-    end)` says which words OCR was unsure of; others are as read."""
+    end)` says which words OCR was unsure of; others are as read, unless
+    `thin_swaps` and the letter is one of THIN_SWAPS."""
     def fix(m: re.Match) -> str:
         word = m.group(0)
         folded = fold(word)
         same_length = known.get(len(folded), frozenset())
-        if len(folded) != len(word) or folded in same_length or (doubtful and not doubtful(m.start(), m.end())):
+        sure = doubtful is not None and not doubtful(m.start(), m.end())
+        if len(folded) != len(word) or folded in same_length or (sure and not thin_swaps):
             return word
         near = [k for k in same_length if sum(a != b for a, b in zip(k, folded)) == 1]
         if len(near) != 1:
             return word
         i = next(i for i, (a, b) in enumerate(zip(near[0], folded)) if a != b)
+        if sure and (folded[i], near[0][i]) not in THIN_SWAPS:
+            return word
         return word[:i] + (near[0][i].upper() if word[i].isupper() else near[0][i]) + word[i + 1:]
     return re.sub(rf"[A-Za-zÀ-ÿ]{{{min_len},}}", fix, text)
 
