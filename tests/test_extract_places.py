@@ -28,8 +28,10 @@ def test_a_town_is_spelled_as_its_commune_is():
 def test_a_postcode_one_digit_off_is_the_one_serving_the_town():
     assert checked_town("21001", "Dijon") == ("21000", "Dijon")
     assert checked_town("31001", "Toulouse") == ("31000", "Toulouse")
-    # Five postcodes serve Toulouse a digit away from 31600: no telling which.
-    assert checked_town("31600", "Toulouse") == ("31600", "Toulouse")
+    # Five postcodes serve Toulouse a digit away from 31600, which does not
+    # serve it: no telling which, and 31600 is wrong.
+    assert checked_town("31600", "Toulouse") is None
+    assert checked_town("44600", "Nantes") is None
     # A postcode the table does not know (a CEDEX's): as read.
     assert checked_town("75381", "Paris Cedex 08") == ("75381", "Paris Cedex 08")
     assert checked_town("31000", "Toulouse Cedex 6") == ("31000", "Toulouse Cedex 6")

@@ -54,8 +54,8 @@ def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     garbled (`14000 Csen`) the one commune of its postcode it can be. A
     postcode the table does not know (a CEDEX's) is left as read with its
     town; a town that none of the communes a known postcode serves is
-    named, nor any a digit away, and that could be more than one or none
-    of them: None."""
+    named, and that several postcodes a digit away serve, or none and that
+    could be more than one or none of its communes: None."""
     towns = _towns()
     key = _CEDEX.sub("", _key(town))
     if key in towns.get(postcode, {}):
@@ -63,8 +63,10 @@ def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     near = [p for p in _one_digit_off(postcode) if key in towns.get(p, {})]
     if len(near) == 1:
         return near[0], _commune_spelling(town, towns[near[0]][key])
-    if postcode not in towns or near:
+    if postcode not in towns:
         return postcode, town
+    if near:
+        return None  # `44600 Nantes`: Nantes is served by 44000, 44100, 44200…, not by 44600
     misread = _misread_commune(key, towns[postcode])
     return (postcode, misread) if misread else None
 
