@@ -179,8 +179,8 @@ def _band_depth(strip: np.ndarray, paper: float, long_side: float) -> int:
 
 
 def _printed(band: np.ndarray, paper: float) -> bool:
-    """Light print on `band`: some of its pixels, not most, nearly as light
-    as the paper."""
+    """Light print on `band`: some of its pixels, not most, much lighter
+    than its fill (PRINT_LIGHTNESS)."""
     if not band.size:
         return False
     fill = float(np.median(band))

@@ -40,6 +40,8 @@ COVER_MARGIN_IN = 0.03
 RULE_IN = 0.4
 # Gaps wider than this split a band of print into pieces (about two spaces).
 SPLIT_GAP_IN = 0.15
+# A band of print too tall for a line is cut into columns at gaps this wide.
+COLUMN_GAP_IN = 0.3
 # A piece of print worth a second read: a line of print's height, a short
 # word's width (inches), and enough ink pixels (at WORK_DPI) to be letters
 # rather than a speck of dust.
@@ -139,15 +141,15 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
         size = float(np.median([w.height for w in sure])) / factor
         low, high = max(low, MIN_SIZE_RATIO * size), min(high, MAX_SIZE_RATIO * size)
     pieces = []
-    for top, bottom in _spans(ink.any(axis=1), max_gap=1):
+    for top, bottom, start, end in _bands(ink, high, round(COLUMN_GAP_IN * work_dpi)):
         if not low <= bottom - top <= high:
             continue
-        band = ink[top:bottom]
+        band = ink[top:bottom, start:end]
         for left, right in _spans(band.any(axis=0), max_gap=round(SPLIT_GAP_IN * work_dpi)):
             if right - left < MIN_WIDTH_IN * work_dpi or band[:, left:right].sum() < MIN_INK_PIXELS:
                 continue
             rows = np.nonzero(band[:, left:right].any(axis=1))[0]
-            piece = Piece(left * factor, int(top + rows[0]) * factor, right * factor,
+            piece = Piece((start + left) * factor, int(top + rows[0]) * factor, (start + right) * factor,
                           int(top + rows[-1] + 1) * factor)
             if any(_meets(piece, w) for w in sure):
                 continue  # print around a word read already, across it: its tail, an accent
@@ -155,6 +157,23 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
             if len(pieces) > MAX_PIECES:
                 return []
     return pieces
+
+
+def _bands(ink: np.ndarray, high: float, column_gap: int) -> list[tuple[int, int, int, int]]:
+    """(top, bottom, left, right) of the bands of print across `ink`: its
+    rows of ink, and a band taller than `high` cut into columns first, then
+    into rows within each: the edges of a photographed sheet or the print of
+    a column the page read left out touch every line, which would make one
+    band of the lines of every other column."""
+    bands = []
+    for top, bottom in _spans(ink.any(axis=1), max_gap=1):
+        if bottom - top <= high:
+            bands.append((top, bottom, 0, ink.shape[1]))
+            continue
+        for left, right in _spans(ink[top:bottom].any(axis=0), max_gap=column_gap):
+            bands.extend((top + a, top + b, left, right)
+                         for a, b in _spans(ink[top:bottom, left:right].any(axis=1), max_gap=1))
+    return bands
 
 
 def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> list[tesseract.TessWord]:

@@ -55,6 +55,24 @@ def test_a_dropped_amount_is_read_again_where_it_stands(page_read):
     assert abs(found[0].left - lost.left) < 0.05 * dpi and abs(found[0].top - lost.top) < 0.05 * dpi
 
 
+def test_a_dropped_amount_is_read_again_though_the_sheets_edges_touch_every_line(page_read):
+    """A photographed sheet's edges, dashes too short for rules down both
+    sides, leave ink on every row: the band of ink from top to bottom is cut
+    into columns, and the amount the read dropped is still read again."""
+    image, dpi, words = page_read
+    edged = image.copy()
+    draw = ImageDraw.Draw(edged)
+    dash, gap = round(0.3 * dpi), round(0.05 * dpi)
+    for x, offset in ((8, 0), (edged.width - 12, (dash + gap) // 2)):
+        for y in range(offset, edged.height, dash + gap):
+            draw.rectangle((x, y, x + 3, y + dash), fill=20)
+    lost = amount(words)
+
+    again = ocr_missed.with_missed(edged, [w for w in words if w is not lost], dpi, reader(dpi))
+
+    assert [w.text for w in again].count("218,31") == 1
+
+
 def test_an_unsure_scrap_over_an_amount_gives_way_to_its_read(page_read):
     image, dpi, words = page_read
     lost = amount(words)
