@@ -1265,6 +1265,22 @@ def test_a_piece_of_a_catalogue_offer_printed_whole_gives_way_to_it():
     assert extract_offer(doc, ["Offre Fixe 2 ans"]).value == "Fixe 1 an"
 
 
+def test_an_ocr_offer_name_that_lost_its_dash_is_the_catalogue_name_it_spells():
+    """« Électricité verte Prix fixe » (the dash lost on a scan) is the
+    catalogue's « Électricité verte - Prix fixe »; two catalogue names with
+    those words leave the reading as it is, and so does a text layer."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(40, "Offre"), (200, "Électricité verte Prix fixe")]]
+
+    def offer(known, source="ocr"):
+        return extract_offer(build_document([words_page(rows, source=source, conf=0.9)]), known).value
+
+    assert offer(["Électricité verte - Prix fixe", "Gaz vert - Prix fixe"]) == "Électricité verte - Prix fixe"
+    assert offer(["Électricité verte - Prix fixe", "Électricité verte – Prix fixe !"]) == "Électricité verte Prix fixe"
+    assert offer(["Électricité verte - Prix fixe"], source="text") == "Électricité verte Prix fixe"
+
+
 def test_descenders_do_not_pass_for_a_slope_on_a_flat_scan():
     """OCR boxes hold ink: « payé » reaches below the baseline, « TTC » does
     not, so the centre of the one stands lower than the other's on a flat

@@ -72,6 +72,11 @@ def test_a_caption_above_an_address_block_is_no_name(caption):
     assert format_name(caption) is None
 
 
+@pytest.mark.parametrize("garbled", ["Ilsabe!le Martin", "Mme Chlo? Laurent", "M. Jean Dup|ont", "Thomas Bonnet 2"])
+def test_a_name_holding_a_mark_or_a_digit_ocr_read_for_a_letter_is_no_name(garbled):
+    assert format_name(garbled) is None
+
+
 def test_addresses_in_capitals_are_recased():
     assert format_address_line("128 BOULEVARD JEAN JAURÈS") == "128 boulevard Jean Jaurès"
     assert format_address_line("74 TER ROUTE DES ACACIAS") == "74 ter route des Acacias"

@@ -100,6 +100,9 @@ _PLACE_PARTICLES = frozenset({"sur", "sous", "le", "la", "les", "de", "du", "des
                               "aux", "au", "d", "l"})
 
 
+_NOT_IN_NAMES = re.compile(r"[\d!?|/\\@#{}\[\]<>=+*%$€§]")
+
+
 def format_name(raw: str) -> str | None:
     """First name(s) then surname, without civility, in normal case; None
     for a caption or a label (`Titulaire :`, `Vos références`)."""
@@ -109,6 +112,8 @@ def format_name(raw: str) -> str | None:
     if not words or not any(c.isalpha() for c in name) or ":" in name or is_label_text(name) \
             or fold(words[0]).strip(".") in _vocab()["complement_words"]:
         return None  # a caption, or an address line (`Bât. B`) whose name line OCR lost
+    if _NOT_IN_NAMES.search(name):
+        return None  # `Ilsabe!le Martin`: a letter OCR read as a mark no name holds
     caps = [_is_caps(w) for w in words]
     if any(caps) and not all(caps):
         if caps[0] and not caps[-1]:

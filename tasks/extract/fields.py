@@ -182,6 +182,14 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
              for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
+    # An OCR reading of a catalogue name whose dash OCR lost (`Électricité
+    # verte Prix fixe`) is that name.
+    marked: dict[str, str | None] = {}
+    for k, o in known.items():
+        if _words_only(k) != k:
+            marked[_words_only(k)] = o if _words_only(k) not in marked else None  # two such names: neither
+    cands = [replace(c, value=marked[_words_only(fold(c.value))]) if c.source == "ocr" and fold(c.value) not in known
+             and marked.get(_words_only(fold(c.value))) else c for c in cands]
     cands = [c for c in cands if fold(c.value) in known or not _read_unsure(doc, c)]
     # An OCR reading of a catalogue name whose accents OCR lost is that name
     # (some catalogue names lack the accents the bill prints: those stay as read).
@@ -210,6 +218,11 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     if not cands:
         cands = _printed_offers(doc, [o for o in known_offers if len(o) >= 6], 0.6)
     return vote(cands, key=lambda v: fold(v))
+
+
+def _words_only(folded: str) -> str:
+    """A folded name's words without the marks between them."""
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
 
 
 # Word confidence under which OCR was unsure of a word of a name, and under
