@@ -14,6 +14,7 @@ Tesseract at all.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -140,8 +141,8 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
     if len(sure) >= MIN_WORDS_FOR_SIZE:  # the page's own print size, when enough of it was read
         size = float(np.median([w.height for w in sure])) / factor
         low, high = max(low, MIN_SIZE_RATIO * size), min(high, MAX_SIZE_RATIO * size)
-    pieces = []
-    for top, bottom, start, end in _bands(ink, high, round(COLUMN_GAP_IN * work_dpi)):
+    pieces, extra = [], []
+    for top, bottom, start, end, cut in _bands(ink, high, round(COLUMN_GAP_IN * work_dpi)):
         if not low <= bottom - top <= high:
             continue
         band = ink[top:bottom, start:end]
@@ -153,25 +154,26 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
                           int(top + rows[-1] + 1) * factor)
             if any(_meets(piece, w) for w in sure):
                 continue  # print around a word read already, across it: its tail, an accent
-            pieces.append(piece)
+            (extra if cut else pieces).append(piece)
             if len(pieces) > MAX_PIECES:
                 return []
-    return pieces
+    # Pieces of bands cut into columns are read only while they fit under the cap.
+    return pieces + extra if len(pieces) + len(extra) <= MAX_PIECES else pieces
 
 
-def _bands(ink: np.ndarray, high: float, column_gap: int) -> list[tuple[int, int, int, int]]:
-    """(top, bottom, left, right) of the bands of print across `ink`: its
-    rows of ink, and a band taller than `high` cut into columns first, then
-    into rows within each: the edges of a photographed sheet or the print of
-    a column the page read left out touch every line, which would make one
-    band of the lines of every other column."""
+def _bands(ink: np.ndarray, high: float, column_gap: int) -> list[tuple[int, int, int, int, bool]]:
+    """(top, bottom, left, right, cut) of the bands of print across `ink`:
+    its rows of ink, and, `cut`, the rows within each column of a band taller
+    than `high`: the edges of a photographed sheet, or a column the page read
+    left out, may touch every line and make one band of the lines of every
+    other column."""
     bands = []
     for top, bottom in _spans(ink.any(axis=1), max_gap=1):
         if bottom - top <= high:
-            bands.append((top, bottom, 0, ink.shape[1]))
+            bands.append((top, bottom, 0, ink.shape[1], False))
             continue
         for left, right in _spans(ink[top:bottom].any(axis=0), max_gap=column_gap):
-            bands.extend((top + a, top + b, left, right)
+            bands.extend((top + a, top + b, left, right, True)
                          for a, b in _spans(ink[top:bottom, left:right].any(axis=1), max_gap=1))
     return bands
 
@@ -187,13 +189,26 @@ def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> lis
             continue
         old_text, new_text = _alnum(old.text), "".join(_alnum(n.text) for n in over)
         if (len(new_text) < len(old_text) and _subsequence(new_text, old_text)) \
-                or sum(_overlap(old, n) for n in over) < MIN_REPLACED_SHARE * old.width:
-            # Only part of the unsure word read again (`234,92` in `2234,92`, `Ttal` in `Total`):
-            # not a better read of it.
+                or sum(_overlap(old, n) for n in over) < MIN_REPLACED_SHARE * old.width \
+                or _loses_number(old.text, " ".join(n.text for n in over)):
+            # Only part of the unsure word read again (`234,92` in `2234,92`, `Ttal` in `Total`),
+            # or its number lost: not a better read of it.
             dropped.update(id(n) for n in over)
         else:
             replaced.add(id(old))
     return [w for w in words if id(w) not in replaced] + [n for n in new if id(n) not in dropped]
+
+
+_DECIMAL = re.compile(r"\d[,.]\d")
+
+
+def _loses_number(old: str, new: str) -> bool:
+    """A read of a number that lost its digits (`ae` for `20,350.c€/`) or its
+    decimal comma (`27400` for `27,440`): a comma is little ink, which a
+    read of a piece alone drops more often than OCR makes one up."""
+    if not any(c.isdigit() for c in old):
+        return False
+    return not any(c.isdigit() for c in new) or (bool(_DECIMAL.search(old)) and not _DECIMAL.search(new))
 
 
 def _meets(piece: Piece, word: tesseract.TessWord) -> bool:

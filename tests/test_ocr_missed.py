@@ -96,6 +96,20 @@ def test_a_part_read_again_never_replaces_the_unsure_whole():
     assert ocr_missed.merge([unsure_label], [worse]) == [unsure_label]
 
 
+def test_an_unsure_number_keeps_its_digits_and_its_comma_against_a_read_that_lost_them():
+    """`27,440` read unsure, read again as `27400` or as letters (`ae` for
+    `20,350.c€/`): a read of a piece alone drops a comma more often than OCR
+    makes one up. A read that keeps them replaces it (`2O,35` → `20,35`)."""
+    price = TessWord("27,440", 432, 139, 70, 15, 46.0, 1, 1, 1)
+    unit = TessWord("20,350.c€/", 432, 164, 41, 7, 30.0, 1, 1, 1)
+    lost_comma = TessWord("27400", 432, 139, 70, 15, 90.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    letters = TessWord("ae", 432, 164, 41, 15, 90.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    assert ocr_missed.merge([price, unit], [lost_comma, letters]) == [price, unit]
+    misread = TessWord("2O,35", 432, 139, 70, 15, 40.0, 1, 1, 1)
+    better = TessWord("20,35", 432, 139, 70, 15, 92.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    assert ocr_missed.merge([misread], [better]) == [better]
+
+
 def test_an_unsure_scrap_gives_way_to_a_better_read_over_it():
     scrap = TessWord("ne", 98, 40, 146, 50, 0.0, 1, 1, 1)
     better = TessWord("153,92", 100, 50, 140, 30, 95.0, ocr_missed.BLOCK_OFFSET, 1, 1)
