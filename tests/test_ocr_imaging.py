@@ -311,15 +311,22 @@ def test_blank_cuts_see_past_a_scanners_dark_edge_and_never_cut_through_print(te
     assert imaging.blank_cuts(Image.new("L", (600, 800), 255), 2, min_gap=10) == []
 
 
+def _with_header_band(page: Image.Image, depth: int, fill: int, at: tuple[int, int], size: int) -> Image.Image:
+    """`page` under a band `depth` pixels deep, of grey `fill`, with an
+    invoice number printed light on it at `at` in `size` points."""
+    page = page.copy()
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, page.width, depth), fill=fill)
+    draw.text(at, "Facture F-2434857070", fill=235, font=ImageFont.truetype(FONT, size))
+    return page
+
+
 def test_a_sheet_whose_dark_header_band_was_taken_for_background_grows_back_over_it(text_page):
     """A supplier's header printed white on a band as dark as the table under
     the sheet: `find_sheet` stops at the band and finds a squat sheet.
     Grown back towards A4 at both ends, the sheet holds the band again, and
     its print is read. A sheet of A4 proportions is left as found."""
-    page = text_page.copy()  # 1240 × 1754: A4 at 150 dpi
-    draw = ImageDraw.Draw(page)
-    draw.rectangle((0, 0, page.width, 230), fill=40)
-    draw.text((600, 90), "Facture F-2434857070", fill=235, font=ImageFont.truetype(FONT, 40))
+    page = _with_header_band(text_page, 230, 40, (600, 90), 40)  # 1240 × 1754: A4 at 150 dpi
     corners = [(260, 300), (1330, 340), (1420, 1900), (150, 1860)]
     photo = _photo_of(page, corners)
     quad = imaging.find_sheet(photo)
@@ -344,10 +351,7 @@ def test_a_dark_header_band_too_shallow_to_make_the_sheet_squat_is_taken_in_whol
     proportions that `complete_sheet` keeps it. The band measured beyond
     that edge is taken in, and its print read; no band is found beyond a
     whole sheet's edges (the blurred table there has no print)."""
-    page = text_page.copy()
-    draw = ImageDraw.Draw(page)
-    draw.rectangle((0, 0, page.width, 90), fill=30)
-    draw.text((640, 28), "Facture F-2434857070", fill=235, font=ImageFont.truetype(FONT, 32))
+    page = _with_header_band(text_page, 90, 30, (640, 28), 32)
     corners = [(300, 200), (1300, 215), (1320, 1640), (280, 1625)]
     photo = _photo_of(page, corners)
     quad = imaging.find_sheet(photo)
@@ -372,10 +376,7 @@ def test_a_dark_band_of_light_print_across_a_sheets_end_is_turned_into_dark_prin
     side): its print dark on light, the rest of the sheet untouched. A dark
     band without print (a shadow along the edge) and a sheet without a band
     are left as they are."""
-    page = text_page.copy()
-    draw = ImageDraw.Draw(page)
-    draw.rectangle((0, 0, page.width, 90), fill=30)
-    draw.text((640, 28), "Facture F-2434857070", fill=235, font=ImageFont.truetype(FONT, 32))
+    page = _with_header_band(text_page, 90, 30, (640, 28), 32)
     turn = (lambda image: image.transpose(Image.Transpose.ROTATE_90)) if sideways else (lambda image: image)
 
     flipped = imaging.invert_print_bands(turn(page))
