@@ -123,6 +123,9 @@ MIN_BAND, BAND_START = 0.015, 0.01
 # of the band's pixels in this range (none is the table; most is paper).
 PRINT_LIGHTNESS = 0.7
 BAND_PRINT = (0.0003, 0.35)
+# A band is turned into dark print on light only when its fill is this dark
+# (a share of the paper's level).
+DARK_FILL = 0.25
 # Background still along a straightened sheet's edges: at most this share of a side.
 RIM_SHARE = 0.02
 # The band's strip is examined this many pixels wide.
@@ -193,7 +196,8 @@ def invert_print_bands(image: Image.Image) -> Image.Image:
     short ends (a supplier's header or footer) turned into dark print on
     light. On a photo the light is evened out next, and a dark band looks
     like shade to that: its print comes out grey on grey, which Tesseract
-    reads poorly or not at all."""
+    reads poorly or not at all. A mid-tone band (DARK_FILL) is left as it
+    is: Tesseract reads light print on it, and not always once turned."""
     out = np.array(image)
     # Rows along the long side: the sheet may still lie on its side.
     sheet = out if out.shape[0] >= out.shape[1] else out.T
@@ -212,9 +216,12 @@ def invert_print_bands(image: Image.Image) -> Image.Image:
         light = np.flatnonzero(~dark[first[0]:])
         end = first[0] + (int(light[0]) if light.size else len(dark) - first[0])
         lo, hi = sorted((int(order[first[0]]), int(order[end - 1])))
-        if end - first[0] < MIN_BAND * n or not _printed(sheet[lo:hi + 1], paper):
+        band = sheet[lo:hi + 1]
+        if end - first[0] < MIN_BAND * n or np.median(band) > DARK_FILL * paper or not _printed(band, paper):
             continue
-        sheet[lo:hi + 1] = 255 - sheet[lo:hi + 1]  # a view: writes into `out`
+        # The band's own width: the rim `clear_rim` painted white beside it stays white.
+        across = np.flatnonzero(np.median(band[::4], axis=0) < paper - BAND_CONTRAST)
+        band[:, across[0]:across[-1] + 1] = 255 - band[:, across[0]:across[-1] + 1]  # a view: writes into `out`
         inverted = True
     return Image.fromarray(out, "L") if inverted else image
 

@@ -372,10 +372,10 @@ def test_a_dark_header_band_too_shallow_to_make_the_sheet_squat_is_taken_in_whol
 
 @pytest.mark.parametrize("sideways", [False, True])
 def test_a_dark_band_of_light_print_across_a_sheets_end_is_turned_into_dark_print_on_light(text_page, sideways):
-    """The header band of a straightened photo (or of one still on its
+    """The dark header band of a straightened photo (or of one still on its
     side): its print dark on light, the rest of the sheet untouched. A dark
-    band without print (a shadow along the edge) and a sheet without a band
-    are left as they are."""
+    band without print (a shadow along the edge), a mid-tone band and a
+    sheet without a band are left as they are."""
     page = _with_header_band(text_page, 90, 30, (640, 28), 32)
     turn = (lambda image: image.transpose(Image.Transpose.ROTATE_90)) if sideways else (lambda image: image)
 
@@ -391,6 +391,9 @@ def test_a_dark_band_of_light_print_across_a_sheets_end_is_turned_into_dark_prin
     assert np.array_equal(np.asarray(imaging.invert_print_bands(turn(shadow))), np.asarray(turn(shadow)))
     plain = turn(text_page)
     assert imaging.invert_print_bands(plain) is plain
+    # A mid-tone band: Tesseract reads its light print as it is.
+    mid_tone = turn(_with_header_band(text_page, 90, 120, (640, 28), 32))
+    assert imaging.invert_print_bands(mid_tone) is mid_tone
 
 
 def test_a_nearly_square_part_of_a_sheet_grows_the_way_the_photo_stands():
