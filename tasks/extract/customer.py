@@ -462,8 +462,8 @@ def _unaccented_designator(text: str) -> str:
 _DESIGNATOR_A = re.compile(r"(\b([A-Za-zÀ-ÿ]+)\.?\s+)À(?![\w'’])")
 # `Cäen`: specks over a letter read as an umlaut no French place name carries.
 _FOREIGN_UMLAUTS = str.maketrans("äöÄÖ", "aoAO")
-# `45. ter avenue des Hirondelles`: a speck after the house number (no address prints a mark there).
-_NUMBER_SPECK = re.compile(r"^(\d{1,4})[.,:;'’](?=\s)")
+# `45. ter avenue des Hirondelles`, `45.ter`: a speck after the house number (no address prints a mark there).
+_NUMBER_SPECK = re.compile(r"^(\d{1,4})[.,:;'’](?:\s+|(?=(?:bis|ter|quater)\b))", re.I)
 _GLUED_ORDINAL = re.compile(r"\b(\d{1,2}(?:er|ère|ere|ème|eme|e))([A-Za-zÀ-ÿ]{3,})\b")
 
 
@@ -524,7 +524,7 @@ def _as_printed(text: str, seg: Segment) -> str:
     stair's letter (`Escalier À`), an ordinal glued to its building word
     (`3eétage`) or a street type to its particle (`boulevarddu`), words
     misread by a letter or an accent."""
-    text = _NUMBER_SPECK.sub(r"\1", _LONE_QUOTE.sub("", text))
+    text = _NUMBER_SPECK.sub(r"\1 ", _LONE_QUOTE.sub("", text))
     text = _unglued_designator(_unglued_street_type(_unglued_ordinal(text)))
     text = _unaccented_designator(text.translate(_FOREIGN_UMLAUTS))
     text = respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
