@@ -1267,7 +1267,8 @@ def test_a_piece_of_a_catalogue_offer_printed_whole_gives_way_to_it():
 
 def test_an_ocr_offer_name_that_lost_its_dash_is_the_catalogue_name_it_spells():
     """« Électricité verte Prix fixe » (the dash lost on a scan) is the
-    catalogue's « Électricité verte - Prix fixe »; two catalogue names with
+    catalogue's « Électricité verte - Prix fixe », « Gaz ClassicFixe » its
+    « Gaz Classic Fixe »; two catalogue names with
     those words leave the reading as it is, and so does a text layer."""
     from tasks.extract.fields import extract_offer
 
@@ -1279,6 +1280,8 @@ def test_an_ocr_offer_name_that_lost_its_dash_is_the_catalogue_name_it_spells():
     assert offer(["Électricité verte - Prix fixe", "Gaz vert - Prix fixe"]) == "Électricité verte - Prix fixe"
     assert offer(["Électricité verte - Prix fixe", "Électricité verte – Prix fixe !"]) == "Électricité verte Prix fixe"
     assert offer(["Électricité verte - Prix fixe"], source="text") == "Électricité verte Prix fixe"
+    rows = [[(40, "Offre"), (200, "Gaz ClassicFixe")]]  # a narrow space lost
+    assert offer(["Gaz Classic Fixe", "Gaz Classic Variable"]) == "Gaz Classic Fixe"
 
 
 def test_descenders_do_not_pass_for_a_slope_on_a_flat_scan():

@@ -587,6 +587,8 @@ def test_specks_after_the_house_number_or_over_a_towns_letter_and_a_town_cut_sho
     """`45. ter avenue des Hirondelles`, `45.ter …`: no address prints a mark
     after its number. `21000 Di` read unsure over `ijon`: a town cut short gives no
     address; `76260 Eu` read surely is a town."""
+    rows = [[(330, "Mme Noémie Perrin")], [(330, "+4 S3 boulevard Simone Veil")], [(330, "57000 Metz")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"] is None  # a house number OCR guessed
     for street in ("45. ter avenue des Hirondelles", "45.ter avenue des Hirondelles"):
         rows = [[(330, "Mme Lucie Roux")], [(330, street)], [(330, "66000 Perpignan")]]
         assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \

@@ -397,6 +397,8 @@ def _misread_street(seg: Segment) -> bool:
     if not seg.ocr:
         return False
     words = _address_text(seg).split()
+    if words and any(c.isdigit() for c in words[0]) and re.search(r"[+*#§@!?|=<>]", words[0]):
+        return True  # `+4 S3 boulevard …`: a house number holding a mark is a guess
     folded = [fold(w).strip(",.") for w in words]
     at = next((i for i, f in enumerate(folded) if f in _vocab()["street_types"]), None)
     if at is None:

@@ -182,8 +182,8 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
              for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
-    # An OCR reading of a catalogue name whose dash OCR lost (`Électricité
-    # verte Prix fixe`) is that name.
+    # An OCR reading of a catalogue name whose dash or space OCR lost
+    # (`Électricité verte Prix fixe`, `Gaz ClassicFixe`) is that name.
     marked: dict[str, str | None] = {}
     for k, o in known.items():
         if _words_only(k) != k:
@@ -221,8 +221,9 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
 
 
 def _words_only(folded: str) -> str:
-    """A folded name's words without the marks between them."""
-    return " ".join(re.findall(r"[a-z0-9]+", folded))
+    """A folded name's letters and digits, without the marks and spaces
+    between its words (OCR drops a thin dash or a narrow space)."""
+    return "".join(re.findall(r"[a-z0-9]+", folded))
 
 
 # Word confidence under which OCR was unsure of a word of a name, and under
