@@ -184,12 +184,13 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     known = {fold(o): o for o in known_offers if len(o) >= 4}
     # An OCR reading of a catalogue name whose dash or space OCR lost
     # (`Électricité verte Prix fixe`, `Gaz ClassicFixe`) is that name.
-    marked: dict[str, str | None] = {}
+    by_letters: dict[str, str | None] = {}
     for k, o in known.items():
-        if _words_only(k) != k:
-            marked[_words_only(k)] = o if _words_only(k) not in marked else None  # two such names: neither
-    cands = [replace(c, value=marked[_words_only(fold(c.value))]) if c.source == "ocr" and fold(c.value) not in known
-             and marked.get(_words_only(fold(c.value))) else c for c in cands]
+        key = _letters_and_digits(k)
+        by_letters[key] = o if key not in by_letters else None  # two names with the same letters: neither
+    cands = [replace(c, value=by_letters[_letters_and_digits(fold(c.value))]) if c.source == "ocr"
+             and fold(c.value) not in known and by_letters.get(_letters_and_digits(fold(c.value))) else c
+             for c in cands]
     cands = [c for c in cands if fold(c.value) in known or not _read_unsure(doc, c)]
     # An OCR reading of a catalogue name whose accents OCR lost is that name
     # (some catalogue names lack the accents the bill prints: those stay as read).
@@ -220,7 +221,7 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     return vote(cands, key=lambda v: fold(v))
 
 
-def _words_only(folded: str) -> str:
+def _letters_and_digits(folded: str) -> str:
     """A folded name's letters and digits, without the marks and spaces
     between its words (OCR drops a thin dash or a narrow space)."""
     return "".join(re.findall(r"[a-z0-9]+", folded))
