@@ -87,6 +87,9 @@ def respell(text: str, known: dict[int, frozenset[str]], *, min_len: int,
         sure = doubtful is not None and not doubtful(m.start(), m.end())
         if len(folded) != len(word) or folded in same_length or (sure and not thin_swaps):
             return word
+        if sure and not any(folded[:i] + to + folded[i + 1:] in same_length
+                            for i, c in enumerate(folded) for read, to in THIN_SWAPS if c == read):
+            return word  # most words: no thin stroke swapped makes a known word, no need to compare them all
         near = [k for k in same_length if sum(a != b for a, b in zip(k, folded)) == 1]
         if len(near) != 1:
             return word
