@@ -6,14 +6,14 @@ import gc
 import runpy
 
 from tasks.analyse import marketdata
-from tasks.extract import supplier
+from tasks.extract import places, supplier
 from tasks.render import pdf
 from tasks.settings import ROOT
 
 
 def test_a_gunicorn_worker_warms_up_and_tunes_its_collector_before_its_first_request(monkeypatch):
     monkeypatch.setattr(pdf, "_renderer", None)
-    for cached in (marketdata._reference, marketdata._offers, supplier._patterns):
+    for cached in (marketdata._reference, marketdata._offers, supplier._patterns, places._towns):
         cached.cache_clear()
     conf = runpy.run_path(str(ROOT / "deployments" / "gunicorn.conf.py"))
     thresholds = gc.get_threshold()
@@ -23,6 +23,8 @@ def test_a_gunicorn_worker_warms_up_and_tunes_its_collector_before_its_first_req
         assert pdf._renderer is not None
         assert marketdata._reference.cache_info().currsize == marketdata._offers.cache_info().currsize == 1
         assert supplier._patterns.cache_info().currsize == len(supplier.load_suppliers())
+        # …and so is what only a scan's reading needs (the postcode table).
+        assert places._towns.cache_info().currsize == 1
         # What the imports and the warm-up made is out of the collector's sight…
         assert gc.get_freeze_count() > 50_000
         assert len(gc.get_objects()) < 0.05 * gc.get_freeze_count()
