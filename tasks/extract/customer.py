@@ -625,7 +625,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
             name = format_name(spot.text)
             if name and spot.seg.ocr:
                 name = _as_spelled(name, spot.seg)
-            if name and not any(c.isdigit() for c in name) and 1 < len(name.split()) <= 6:
+            if name and 1 < len(name.split()) <= 6:  # format_name refuses digits
                 names.append(from_segment(name, spot.seg, 0.8, "label"))
                 break
     delivery = []

@@ -100,11 +100,12 @@ class Reading:
 
 
 def _nature(word: str) -> str | None:
-    f = fold(word).strip(" ().,;–-")
+    bare = word.strip(" ().,;–-")
     # « à » is the preposition (or a speck OCR read so), never the code
     # letter A (`^a$`), which folding would make of it.
-    if not f or word.strip(" ().,;–-") in ("à", "À"):
+    if not bare or bare in ("à", "À"):
         return None
+    f = fold(bare)
     for key in ("estime", "reel"):
         if matches_any(vocabulary_patterns("nature", key), f):
             return key
