@@ -7,7 +7,7 @@ from tasks.extract.layout import Document, Line, build_document, column_flow, ma
 from tasks.extract.lines import read_items
 from tasks.extract.sections import Sections
 from tasks.model import Page, Word
-from tests.extract_support import words_page
+from tests.extract_support import ocr_words_page, words_page
 
 
 def scan_document(words: list[Word]):
@@ -99,6 +99,22 @@ def test_a_value_wrapped_onto_the_next_line_of_a_scan_is_joined_though_one_box_i
     page.words = [replace(w, y0=w.y0 - 5) if w.text == "Électricité" else w for w in page.words]
 
     assert extract_offer(build_document([page]), []).value == "Électricité et gaz verts - Prix fixe"
+
+
+def test_an_unsure_word_no_offer_name_has_makes_the_offer_unknown():
+    """`Octo Fixe 2 vus`, its last word unsure: no offer is made of « vus »,
+    so the reading is a guess; the same word sure, or an unsure word that
+    offer names use (`ans`), keeps the reading."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(*words: tuple[str, float]):
+        found = extract_offer(build_document([ocr_words_page([[("OFFRE", 0.95)], list(words)])]), [])
+        return found.value if found else None
+
+    assert offer(("Octo", 0.95), ("Fixe", 0.95), ("2", 0.9), ("vus", 0.55)) is None
+    assert offer(("Octo", 0.95), ("Fixe", 0.95), ("2", 0.9), ("ans", 0.55)) == "Octo Fixe 2 ans"
+    assert offer(("Biogaz", 0.95), ("local", 0.92), ("Fixe", 0.95)) == "Biogaz local Fixe"
+    assert offer(("Biogaz", 0.95), ("local", 0.5), ("Fixe", 0.95)) is None
 
 
 def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
@@ -736,6 +752,16 @@ def test_a_speck_under_a_row_label_does_not_take_the_rows_place():
     words = [Word(text, x0, y0, x1, y1, 0.9) for text, x0, y0, x1, y1 in boxes]
     doc = build_document([Page(number=2, width=595.7, height=841.9, words=words, source="ocr")])
     assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in read_items(doc)] == [("accise", 2492, 0.021, 52.33)]
+
+
+def test_a_dot_of_dust_between_a_caption_and_its_value_makes_no_line():
+    """A dot a point square, read as `.` between « OFFRE » and the offer's
+    name under it, would make a line of its own between the two."""
+    from tasks.extract.fields import extract_offer
+
+    page = words_page([[(51, "OFFRE")], [(51, "Électricité verte Prix fixe")]], source="ocr", conf=0.95)
+    page.words.append(Word(".", 44.0, 51.0, 44.9, 51.7, 0.755))
+    assert extract_offer(build_document([page]), []).value == "Électricité verte Prix fixe"
 
 
 def test_an_ocr_reading_whose_row_prints_its_difference_is_sure():

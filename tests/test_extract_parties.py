@@ -17,6 +17,19 @@ def doc(rows, **kw):
     return build_document([words_page(rows, **kw)])
 
 
+def test_a_value_joined_with_a_speck_over_it_keeps_its_own_confidence():
+    """A PDL over its caption, a speck read as `»e` over the PDL: the two
+    lines come joined, and the PDL's sure digits, not the speck, say how
+    sure the reading is."""
+    rows = [[(48, "»e")], [(48, "92071066059433"), (200, "9 kVA"), (300, "Base")],
+            [(48, "POINT DE LIVRAISON"), (200, "PUISSANCE SOUSCRITE"), (300, "OPTION TARIFAIRE")]]
+    page = words_page(rows, source="ocr", conf=0.95, line_gap=11)
+    page.words = [replace(w, conf=0.34) if w.text == "»e" else w for w in page.words]
+    d = build_document([page])
+    found = extract_pdl(d, collect_exclusions(d))
+    assert found.value == "92071066059433" and found.conf >= 0.6
+
+
 def test_pdl_is_the_labelled_number_not_siret_meter_or_iban():
     d = doc([
         [(40, "Compteur communicant n° 03227523482507")],
@@ -647,6 +660,14 @@ def test_a_label_wrapped_at_the_end_of_a_sentences_line_labels_the_value_on_the_
     rows = [[(40, "Votre contrat « Gaz renouvelable » :"), (260, "référence client EC152444, point de")],
             [(40, "comptage et d'estimation n° 59062724952004, tarif T2.")]]
     d = doc(rows, source="ocr", conf=0.9)
+    assert extract_pce(d, collect_exclusions(d)).value == "59062724952004"
+    # The whole line read as one segment, its box stretched by a speck: the
+    # next line starts well left of its last words.
+    rows = [[(40, "Votre contrat « Gaz vert » : référence client EC152444, point de comptage et")],
+            [(40, "d'estimation n° 59062724952004, tarif T2.")]]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page.words = [replace(w, y0=w.y0 - 5) if w.text == "«" else w for w in page.words]
+    d = build_document([page])
     assert extract_pce(d, collect_exclusions(d)).value == "59062724952004"
     rows = [[(40, "DATE DE FACTURE")], [(40, "23 décembre 2025")], [(40, "PÉRIODE FACTURÉE")],
             [(300, "Montant de cette facture de régularisation")], [(40, "du 16 décembre 2024 au 15")]]

@@ -14,6 +14,7 @@ from tasks.extract.lines import is_table_header
 from tasks.extract.numbers import clean, find_date_ranges, fold, spelled_as_always
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
+from tasks.extract.supplier import offers_of
 
 _BASE = {"same": 0.92, "right": 0.9, "below": 0.85, "above": 0.8}
 
@@ -241,8 +242,24 @@ def _read_unsure(doc: Document, cand: Candidate) -> bool:
         return False
     line, col = cand.spot
     words = cand.value.split()
-    confs = [w.conf for w in doc.lines[line].segments[col].words if w.text in words]
-    return sum(c < UNSURE_NAME_CONF for c in confs) * 2 > len(confs) or any(c < UNREAD_NAME_CONF for c in confs)
+    read = [w for w in doc.lines[line].segments[col].words if w.text in words]
+    confs = [w.conf for w in read]
+    # An unsure word that no offer name has (`Octo Fixe 2 vus` for « 2 ans »)
+    # was misread, whatever its neighbours.
+    strange = any(w.conf < UNSURE_NAME_CONF and not set(_name_words(w.text)) <= _offer_vocabulary() for w in read)
+    return (strange or sum(c < UNSURE_NAME_CONF for c in confs) * 2 > len(confs)
+            or any(c < UNREAD_NAME_CONF for c in confs))
+
+
+def _name_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+@lru_cache(maxsize=1)
+def _offer_vocabulary() -> frozenset[str]:
+    """The words offer names are made of: the catalogue's and the vocabulary's."""
+    names = [*offers_of(None), *vocabulary("fields")["offer_words"]["words"]]
+    return frozenset(w for name in names for w in _name_words(name))
 
 
 # The end of an offer's name that OCR cut off into a cell of its own, the

@@ -228,7 +228,10 @@ def _joined_labels(doc: Document, seg: Segment) -> tuple[Segment, ...]:
     key = id(seg)
     if key not in doc.joined_labels:
         joined = []
-        nxt = _wrapped_next(doc, seg, label_ok=True) or _prose_line_after(doc, seg, same_start=True)
+        # A line OCR read as one segment ends in the label's first words: the
+        # next line then starts well left of its last word.
+        nxt = _wrapped_next(doc, seg, label_ok=True) or \
+            _prose_line_after(doc, seg, same_start=True, x=seg.words[-1].x0)
         if nxt is not None:
             joined.append(placed(seg.words + nxt.words, seg))
         right = doc.right_of(seg) if seg.ocr else []
@@ -331,7 +334,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             or _prose_next(doc, seg, stripped, seg.x_at(offset))
         if nxt is not None and re.search(r"\d$", stripped):
             # Prose wrapped in the middle of a value (`n° 2460` / `6004 3074 77, …`).
-            spots.append(ValueSpot(stripped + " " + nxt.text, seg, offset, 0.0, "same"))
+            spots.append(ValueSpot(stripped + " " + nxt.text, _joined(seg, nxt), offset, 0.0, "same"))
         spots.append(ValueSpot(stripped, seg, offset, 0.01, "same"))
     h = seg.height
     if right:
@@ -349,11 +352,12 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             dist = 1.0 + min(gap, 40) / 40 + drift
             nxt = _wrapped_next(doc, other) or _prose_next(doc, other, other.text)
             if nxt is not None:
-                spots.append(ValueSpot(other.text + " " + nxt.text, other, 0, dist - 0.01, "right"))
+                spots.append(ValueSpot(other.text + " " + nxt.text, _joined(other, nxt), 0, dist - 0.01, "right"))
             beside = _right_candidates(doc, other)
             if beside and beside[0].line != other.line and beside[0].x0 - other.x1 < 0.5 * h:
                 # One cell that OCR cut onto two lines (`Classic` ‖ `& Green`, boxes of unequal height).
-                spots.append(ValueSpot(other.text + " " + beside[0].text, other, 0, dist - 0.01, "right"))
+                spots.append(ValueSpot(other.text + " " + beside[0].text, _joined(other, beside[0]), 0, dist - 0.01,
+                                      "right"))
             spots.append(ValueSpot(other.text, other, 0, dist, "right"))
             break  # the nearest segment only: further right is another column
     label_x = seg.x_at(hit.start)
@@ -377,7 +381,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             dist = 1.5 + max(dy, 0) + dx / 8 + penalty["below"]
             nxt = _wrapped_next(doc, other)
             if i == 0 and nxt is not None:
-                spots.append(ValueSpot(other.text + " " + nxt.text, other, 0, dist - 0.01, "below"))
+                spots.append(ValueSpot(other.text + " " + nxt.text, _joined(other, nxt), 0, dist - 0.01, "below"))
             spots.append(ValueSpot(other.text, other, 0, dist, "below"))
     if above and hit.below_ok:
         found = [o for o in doc.above(seg, max_lines=2, start_x=label_x) if not is_label(o)]
@@ -390,10 +394,16 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             dist = 1.8 + max(dy, 0) + dx / 8 + penalty["above"]
             prev = _wrapped_prev(doc, other)
             if i == 0 and prev is not None:
-                spots.append(ValueSpot(prev.text + " " + other.text, prev, 0, dist - 0.01, "above"))
+                spots.append(ValueSpot(prev.text + " " + other.text, _joined(prev, other), 0, dist - 0.01, "above"))
             spots.append(ValueSpot(other.text, other, 0, dist, "above"))
     spots.sort(key=lambda s: s.distance)
     yield from spots
+
+
+def _joined(first: Segment, second: Segment) -> Segment:
+    """A value's two pieces as one segment in the first's place: what is
+    read across both, or in the second alone, is measured on its own words."""
+    return placed(first.words + second.words, first)
 
 
 def under_a_label(doc: Document, seg: Segment) -> bool:

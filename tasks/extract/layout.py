@@ -232,12 +232,12 @@ def _flat_speck(word: Word, print_height: float) -> bool:
     """A character in a box far flatter than the page's print, barely
     believed (`4` two points high over a row of nine) or no wider than
     that either (`À` in a box of a point square, however sure OCR was): a
-    smudge or a dot of dust, which would make a line of its own over the row
-    it touches, or between a caption and its value."""
+    smudge or a dot of dust (`.` a point square), which would make a line of
+    its own over the row it touches, or between a caption and its value."""
     small = FLAT_SPECK * print_height
     if len(word.text) != 1 or word.y1 - word.y0 >= small:
         return False
-    return word.conf < 0.3 or (word.text.isalnum() and word.x1 - word.x0 < small)
+    return word.conf < 0.3 or ((word.text.isalnum() or word.text in SPECK_MARKS) and word.x1 - word.x0 < small)
 
 
 # A digit or a capital is at least two thirds of a line's print high.
