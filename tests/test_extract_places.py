@@ -4,7 +4,7 @@ import re
 
 from tasks.extract.customer import extract_customer
 from tasks.extract.layout import build_document
-from tasks.extract.places import _TABLE, checked_town
+from tasks.extract.places import _TABLE, checked_town, postcode_with_unread_digit
 from tests.extract_support import words_page
 
 
@@ -41,6 +41,19 @@ def test_a_postcode_one_digit_off_is_the_one_serving_the_town():
     assert checked_town("86000", "Paoüers") is None
     assert checked_town("31000", "Nulle-Part") is None
     assert checked_town("99999", "Nulle-Part") == ("99999", "Nulle-Part")
+
+
+def test_a_postcode_with_a_character_read_as_no_digit_is_the_one_serving_the_town():
+    assert postcode_with_unread_digit("8/000", "Limoges") == "87000"
+    assert postcode_with_unread_digit("21O00", "Dijon") == "21000"
+    assert postcode_with_unread_digit("8/000", "Nulle-Part") is None
+    assert postcode_with_unread_digit("750/1", "Paris") is None  # 75001, 75011… all serve Paris
+    assert postcode_with_unread_digit("87000", "Limoges") is None  # nothing to put right
+    assert postcode_with_unread_digit("8//00", "Limoges") is None
+    rows = [[(330, "Madame Chloé Laurent")], [(330, "6 bis route du Maréchal Foch")], [(330, "8/000 Limoges")]]
+    found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert (found["name"].value, found["address"].value) == \
+        ("Chloé Laurent", "6 bis route du Maréchal Foch, 87000 Limoges")
 
 
 def test_an_ocr_address_block_is_checked_a_text_layer_is_as_printed():

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from tasks.extract.labels import _right_candidates, find_labels, is_label_text, is_speck, value_spots, vocabulary
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
 from tasks.extract.numbers import clean, fold, respell, spelled_as_always, words_of
-from tasks.extract.places import checked_town
+from tasks.extract.places import checked_town, postcode_with_unread_digit
 from tasks.extract.store import Candidate, from_segment, vote
 
 
@@ -233,7 +233,7 @@ def _looks_like_label(seg: Segment) -> bool:
 def find_blocks(doc: Document) -> list[Block]:
     blocks = []
     for seg in doc.segments:
-        seg = _with_town(doc, seg)
+        seg = _with_read_postcode(_with_town(doc, seg))
         if not _is_postcode_city(seg):
             continue
         lines = [seg]
@@ -290,6 +290,17 @@ def _with_town(doc: Document, seg: Segment) -> Segment:
         return seg
     # The block is looked for above both pieces.
     return placed(seg.words + right[0].words, min((seg, right[0]), key=lambda s: s.line))
+
+
+def _with_read_postcode(seg: Segment) -> Segment:
+    """A postcode one of whose characters OCR read as no digit (`8/000
+    Limoges`) put right, when only one digit there makes a postcode
+    serving the town read after it."""
+    m = re.fullmatch(r"(\S{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
+    if not seg.ocr or not m or seg.words[0].text != m.group(1):
+        return seg
+    postcode = postcode_with_unread_digit(*m.groups())
+    return placed([replace(seg.words[0], text=postcode), *seg.words[1:]], seg) if postcode else seg
 
 
 def _segment_above(doc: Document, seg: Segment) -> Segment | None:

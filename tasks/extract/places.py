@@ -71,6 +71,18 @@ def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     return (postcode, misread) if misread else None
 
 
+def postcode_with_unread_digit(read: str, town: str) -> str | None:
+    """`8/000 Limoges`: a postcode one of whose five characters OCR read as
+    no digit at all; the one digit there that makes a postcode serving the
+    town, None when none or several do."""
+    unread = [i for i, c in enumerate(read) if not c.isdigit()]
+    if len(read) != 5 or len(unread) != 1:
+        return None
+    i, key = unread[0], _CEDEX.sub("", _key(town))
+    serving = [p for p in (read[:i] + d + read[i + 1:] for d in "0123456789") if key in _towns().get(p, {})]
+    return serving[0] if len(serving) == 1 else None
+
+
 def _misread_commune(key: str, names: dict[str, str]) -> str | None:
     """The one commune of the postcode whose name the town read is a
     garbled copy of (`Csen` for Caen, `Aniens` for Amiens), by the INSEE's
