@@ -53,6 +53,19 @@ def test_a_word_whose_box_a_speck_stretched_down_stays_in_its_line():
         ["Titulaire :", "M. MARTIN", "80 AVENUE ÉDOUARD HERRIOT"], ["64100 BAYONNE"]]
 
 
+def test_small_words_between_two_words_of_their_row_stay_in_it():
+    """`Accise sur le gaz naturel`, `Accise` boxed from a speck well above
+    it: `sur le gaz`, of a smaller x-height, centre lower than the row's
+    other words and would make a line of their own, cutting the label in two."""
+    words = [Word("Accise", 45.82, 447.45, 76.29, 459.21, 0.93), Word("sur", 80.13, 453.71, 95.48, 458.99, 0.96),
+             Word("le", 99.08, 451.9, 107.0, 458.86, 0.97), Word("gaz", 110.6, 453.69, 127.15, 460.88, 0.96),
+             Word("naturel", 131.23, 451.53, 165.53, 458.49, 0.97), Word("2,03", 503.56, 449.0, 523.71, 456.68, 0.97),
+             Word("€", 527.31, 448.87, 533.07, 455.59, 0.96), Word("HT", 537.14, 448.76, 549.62, 455.24, 0.96)]
+    doc = scan_document(words)
+
+    assert [[s.text for s in line.segments] for line in doc.lines] == [["Accise sur le gaz naturel", "2,03 € HT"]]
+
+
 def test_a_word_whose_box_reaches_far_up_stays_in_its_line():
     """OCR boxed `NUMÉRO` from well above its accent down to the baseline it
     shares with `VOTRE` and `CLIENT`: its centre sits too high for their

@@ -440,7 +440,28 @@ def _rejoin_strays(rows: list[list[Word]]) -> list[list[Word]]:
                     row.remove(word)
                     rows[j].append(word)
                     break
+    for i, row in enumerate(rows):
+        run = sorted(row, key=lambda w: w.x0)
+        if not run or not all(_adjacent(a, b) for a, b in zip(run, run[1:])):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(rows) and rows[j] and _run_fills_gap(run, rows[j]):
+                rows[j].extend(run)
+                row.clear()
+                break
     return [row for row in rows if row]
+
+
+def _run_fills_gap(run: list[Word], row: list[Word]) -> bool:
+    """A row of words side by side that fills a gap of `row`, a space away
+    from a word of it on each side and level with both: words in a smaller
+    x-height (`sur le gaz` in `Accise ‖ naturel`, the capital's box
+    stretched by a speck) whose centre OCR set lower than their row's."""
+    def level(a: Word, b: Word) -> bool:
+        return _overlap(a.y0, a.y1, b.y0, b.y1) >= 0.5 * min(a.y1 - a.y0, b.y1 - b.y0)
+    first, last = run[0], run[-1]
+    return any(_adjacent(first, v) and v.x1 <= first.x0 and level(first, v) for v in row) \
+        and any(_adjacent(last, v) and v.x0 >= last.x1 and level(last, v) for v in row)
 
 
 def _adjacent(a: Word, b: Word, *, height: float | None = None) -> bool:
