@@ -143,20 +143,28 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
         low, high = max(low, MIN_SIZE_RATIO * size), min(high, MAX_SIZE_RATIO * size)
     pieces, extra = [], []
     for top, bottom, start, end, cut in _bands(ink, high, round(COLUMN_GAP_IN * work_dpi)):
-        if not low <= bottom - top <= high:
+        if bottom - top < low:
             continue
         band = ink[top:bottom, start:end]
         for left, right in _spans(band.any(axis=0), max_gap=round(SPLIT_GAP_IN * work_dpi)):
-            if right - left < MIN_WIDTH_IN * work_dpi or band[:, left:right].sum() < MIN_INK_PIXELS:
-                continue
-            rows = np.nonzero(band[:, left:right].any(axis=1))[0]
-            piece = Piece((start + left) * factor, int(top + rows[0]) * factor, (start + right) * factor,
-                          int(top + rows[-1] + 1) * factor)
-            if any(_meets(piece, w) for w in sure):
-                continue  # print around a word read already, across it: its tail, an accent
-            (extra if cut else pieces).append(piece)
-            if len(pieces) > MAX_PIECES:
-                return []
+            # A column's band still too tall for a line holds cells of two
+            # lines side by side (`10,600 c€/` over `kWh` beside `16,54 €`):
+            # each gap-separated part then has its own lines.
+            lines = _spans(band[:, left:right].any(axis=1), max_gap=1) if bottom - top > high else [(0, bottom - top)]
+            for a, b in lines:
+                part = band[a:b, left:right]
+                if right - left < MIN_WIDTH_IN * work_dpi or part.sum() < MIN_INK_PIXELS:
+                    continue
+                rows = np.nonzero(part.any(axis=1))[0]
+                if not low <= rows[-1] + 1 - rows[0] <= high:
+                    continue
+                piece = Piece((start + left) * factor, int(top + a + rows[0]) * factor, (start + right) * factor,
+                              int(top + a + rows[-1] + 1) * factor)
+                if any(_meets(piece, w) for w in sure):
+                    continue  # print around a word read already, across it: its tail, an accent
+                (extra if cut else pieces).append(piece)
+                if len(pieces) > MAX_PIECES:
+                    return []
     # Pieces of bands cut into columns are read only while they fit under the cap.
     return pieces + extra if len(pieces) + len(extra) <= MAX_PIECES else pieces
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import random
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from tasks import ocr, ocr_missed, tesseract
+from tasks.settings import ASSETS
 from tasks.tesseract import TessWord
 from tests.test_ocr import bill  # noqa: F401 - the fixture
 
@@ -128,3 +129,28 @@ def test_a_page_of_noise_is_not_read_again():
         draw.rectangle((x, y, x + rng.randrange(40, 160), y + rng.randrange(20, 40)), fill=30)
 
     assert ocr_missed.missed_pieces(image, [], 300) == []
+
+
+def test_an_amount_between_cells_of_two_lines_is_read_again():
+    """`10,600 c€/` over `kWh`, then `16,54 €`, then `20` over `%`: the
+    amount the read dropped shares its band with cells of two lines, too
+    tall for one line of the page's print; each part of the band beside
+    the other has its own lines, and the amount is read again."""
+    font = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans.ttf"), 25)
+    image = Image.new("L", (1700, 420), 245)
+    draw = ImageDraw.Draw(image)
+    for row in range(4):  # the page's print, enough words for its size to count
+        draw.text((50, 20 + 40 * row), "Abonnement mensuel du compteur électrique relevé", font=font, fill=20)
+    draw.text((50, 300), "Énergie Base", font=font, fill=20)
+    draw.text((900, 280), "10,600 c€/", font=font, fill=20)
+    draw.text((960, 315), "kWh", font=font, fill=20)
+    draw.text((1150, 298), "16,54 €", font=font, fill=20)
+    draw.text((1300, 280), "20", font=font, fill=20)
+    draw.text((1305, 315), "%", font=font, fill=20)
+    words = tesseract.ocr_words(image, lang="fra", psm=ocr.PSM, dpi=200)
+    without = [w for w in words if w.top < 270 or w.left < 1100]
+    assert len([w for w in without if w.conf >= ocr_missed.MIN_COVER_CONF]) >= ocr_missed.MIN_WORDS_FOR_SIZE
+
+    again = ocr_missed.with_missed(image, without, 200, reader(200))
+
+    assert "16,54" in [w.text for w in again]
