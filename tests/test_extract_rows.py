@@ -1248,3 +1248,28 @@ def test_an_offer_whose_closing_quotation_mark_ocr_lost_and_a_brand_read_with_an
     assert extract_offer(build_document([page]), []).value == "Basic Watt"
     page = ocr_page((100, [(49, "Contrat : Plenitudé Variable Électricité")]))
     assert extract_offer(build_document([page]), []).value == "Plenitude Variable Électricité"
+
+
+def test_cells_wrapped_round_a_row_whose_label_a_speck_stretched_are_its_own():
+    """A narrow table on a scan: the quantity `6 179` wrapped as `6` over
+    `179`, the price `1,637 c€/` over `kWh`, around the row of `TICGN`,
+    whose box a speck stretched a line down (its middle no longer the
+    row's), and `c€/` read `c€!` in the row above."""
+    boxes = [("Libellé", 44.6, 79.7, 69.4, 84.7), ("Du", 265.4, 79.9, 274.8, 85.0), ("Au", 316.1, 80.2, 325.2, 85.0),
+             ("Qté", 373.7, 79.9, 386.4, 85.7), ("Unité", 394.6, 79.9, 414.2, 85.0), ("PU", 449.3, 80.2, 458.4, 85.0),
+             ("HT", 462.7, 79.9, 472.1, 85.0), ("Montant", 492.0, 79.9, 524.4, 85.0), ("TVA", 537.8, 80.2, 552.0, 85.0),
+             ("Gaz", 43.7, 98.2, 59.0, 104.2), ("naturel", 62.6, 98.2, 93.1, 104.2),
+             ("6", 382.8, 139.7, 386.6, 145.7), ("6,840", 436.8, 139.7, 458.2, 145.9), ("c€!", 461.3, 139.7, 473.0, 146.2),
+             ("Energie", 43.9, 143.8, 72.5, 151.2), ("gaz", 75.4, 145.4, 88.3, 151.2),
+             ("01/12/2024", 264.5, 144.0, 308.4, 150.2), ("31/01/2025", 315.8, 144.0, 358.8, 150.2),
+             ("kWh", 393.8, 144.2, 410.2, 150.0), ("422,64€", 491.0, 144.2, 524.2, 150.5),
+             ("20%", 533.5, 144.2, 552.2, 150.2), ("179", 373.9, 148.3, 386.6, 154.3), ("kWh", 456.2, 148.6, 472.1, 154.3),
+             ("6", 382.6, 164.4, 386.6, 170.2), ("1,637", 437.5, 164.2, 457.9, 170.6), ("c€/", 461.5, 163.9, 473.0, 170.4),
+             ("TICGN", 43.7, 167.8, 66.7, 180.7), ("01/12/2024", 264.7, 169.0, 308.4, 175.9),
+             ("31/01/2025", 315.8, 168.7, 358.8, 175.2), ("179", 373.9, 173.3, 386.6, 179.3),
+             ("kWh", 393.8, 169.2, 410.2, 174.7), ("kWh", 456.2, 173.5, 472.1, 179.3),
+             ("101,15€", 491.8, 169.2, 523.9, 176.2), ("20%", 533.5, 169.0, 552.5, 175.0)]
+    words = [Word(text, x0, y0, x1, y1, 0.93) for text, x0, y0, x1, y1 in boxes]
+    doc = build_document([Page(number=2, width=595.0, height=842.0, words=words, source="ocr")])
+    assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in read_items(doc, Sections(doc))] == \
+        [("consumption", 6179, 0.0684, 422.64), ("accise", 6179, 0.01637, 101.15)]

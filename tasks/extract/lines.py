@@ -8,6 +8,7 @@ quantity × unit price = amount relation settles which bare number is which.
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -582,7 +583,7 @@ def _clean_label(label: str) -> str:
     return re.sub(r"\s+", " ", clean(label)).strip(" :–-")
 
 
-_FRAGMENT_WORDS = re.compile(r"(?i)^(?:c?€(?:/\S*)?|k\s?wh|m3|m³|%|ht|ttc|mois|jours?|kva|/|x|×|–|-|au|du)$")
+_FRAGMENT_WORDS = re.compile(r"(?i)^(?:c?€(?:[/!|]\S*)?|k\s?wh|m3|m³|%|ht|ttc|mois|jours?|kva|/|x|×|–|-|au|du)$")
 
 
 _NO_UNITS = re.compile(r"(?<![\d.,])[^\w\s]?[.,](\d{3,5})\b")
@@ -628,6 +629,12 @@ def _is_fragment(line: Line) -> bool:
     return True
 
 
+def _middle(line: Line) -> float:
+    """The height of a line's middle: its words' middle, which a box a speck
+    stretched (`TICGN` boxed a line down) does not shift."""
+    return statistics.median((w.y0 + w.y1) / 2 for seg in line.segments for w in seg.words)
+
+
 def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
     """`line` with the cell fragments printed just above and below it merged
     into its cells (`18,960 c€/` over `kWh`)."""
@@ -639,7 +646,7 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
         prev = doc.lines[idx]
         if prev.page != line.page or upper.y0 - prev.y1 > 0.2 * h or not _is_fragment(prev):
             break
-        if (upper.y0 + upper.y1) / 2 - (prev.y0 + prev.y1) / 2 > 0.8 * max(h, prev.height):
+        if _middle(upper) - _middle(prev) > 0.8 * max(h, prev.height):
             break
         taken.append(prev)
         upper, idx = prev, idx - 1
@@ -649,7 +656,7 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
         nxt = doc.lines[idx]
         if nxt.page != line.page or nxt.y0 - lower.y1 > 0.2 * h or not _is_fragment(nxt):
             break
-        if (nxt.y0 + nxt.y1) / 2 - (lower.y0 + lower.y1) / 2 > 0.8 * max(h, nxt.height):
+        if _middle(nxt) - _middle(lower) > 0.8 * max(h, nxt.height):
             break
         taken.append(nxt)
         lower, idx = nxt, idx + 1
