@@ -187,6 +187,27 @@ def test_a_fee_outside_vat_by_its_own_label_stays_out_of_the_vat_bases():
     assert [i.vat_rate for i in items] == [20.0, 20.0, None]
 
 
+def test_unrated_lines_and_an_unrated_recovery_fee_are_told_apart_by_the_vat_table():
+    """Three energy lines whose rates a scan lost, and the 40 € recovery
+    indemnity (its `-` lost too): with the fee outside VAT, as the law has
+    it, the lines make the table's one base at 20 %; a fee inside would not."""
+    from datetime import date
+
+    from tasks.extract.checks import infer_vat_rates
+    from tasks.extract.lines import Item, VatRow
+
+    period = (date(2025, 11, 30), date(2026, 1, 11))
+    items = [Item(label="Abonnement", kind="subscription", energy="electricite", amount=34.44, period_start=period[0],
+                  period_end=period[1]),
+             Item(label="Énergie Base", kind="consumption", energy="electricite", amount=16.54, vat_rate=20.0),
+             Item(label="CSPE", kind="accise", energy="electricite", amount=4.68),
+             Item(label="CTA", kind="cta", energy="electricite", amount=6.75, period_start=period[0],
+                  period_end=period[1]),
+             Item(label="Indemnité forfaitaire", kind="fee", energy=None, amount=40.0)]
+    infer_vat_rates(items, [VatRow(rate=20.0, base=62.41, vat=12.48, page=2, conf=1.0, checked=True)])
+    assert [(i.vat_rate, i.vat_exempt) for i in items] == [(20.0, False)] * 4 + [(None, True)]
+
+
 def test_lines_of_a_bill_over_the_vat_switch_take_the_rate_of_their_own_period():
     """A yearly bill over 1 August 2025: the subscription and CTA lines up to
     31 July at 5,5 %, those after at 20 %, as the VAT table's bases show.

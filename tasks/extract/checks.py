@@ -178,15 +178,21 @@ def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
             or not any(i.vat_rate is None and not i.vat_exempt for i in items) \
             or any(i.amount is None for i in items if not i.vat_exempt):
         return
+    # A recovery indemnity printed without a rate may be outside VAT, as the law has it.
+    fees = frozenset(k for k, i in enumerate(items) if i.kind == "fee" and i.vat_rate is None and not i.vat_exempt)
     fits = []
     for rates in _plan_rates(items):
-        if _make_table([(rate, i.amount) for i, rate in zip(items, rates) if not i.vat_exempt], vat_rows) \
-                and rates not in fits:
-            fits.append(rates)
+        for outside in {frozenset(), fees}:
+            rated = [(rate, i.amount) for k, (i, rate) in enumerate(zip(items, rates))
+                     if not i.vat_exempt and k not in outside]
+            if _make_table(rated, vat_rows) and (rates, outside) not in fits:
+                fits.append((rates, outside))
     if len(fits) == 1:  # plans that fit but disagree on a line prove nothing
-        for item, rate in zip(items, fits[0]):
+        rates, outside = fits[0]
+        for k, (item, rate) in enumerate(zip(items, rates)):
             if item.vat_rate is None and not item.vat_exempt:
-                item.vat_rate = rate
+                item.vat_exempt = k in outside
+                item.vat_rate = None if k in outside else rate
 
 
 def infer_outside_vat(items: list[Item], vat_rows: list[VatRow], total_ht: float | None) -> None:
