@@ -727,6 +727,19 @@ def test_a_vat_amount_read_without_its_comma_is_in_cents_when_the_rate_of_the_ba
     assert [r.checked for r in read_vat_rows(build_document([page]))] == [False]
 
 
+def test_a_mark_glued_before_a_vat_amount_and_read_as_a_one_is_no_digit_of_it():
+    """`TVA à 20 % (base 286,65 €)   “157,33`: the mark before 57,33 € read
+    with a 1; without a mark, or when the rate of the base makes no such
+    amount, the read stands unchecked."""
+    def vat(amount):
+        page = ocr_page((100, [(40, "TVA à 20 % (base 286,65 €)"), (420, amount)]))
+        return [(r.vat, r.checked) for r in read_vat_rows(build_document([page]))]
+
+    assert vat("“157,33") == [(57.33, True)]
+    assert vat("157,33") == [(157.33, False)]
+    assert vat("“158,33") == [(158.33, False)]
+
+
 def test_specks_in_a_vat_row_are_passed_over():
     """`TVA à 20 % (base 3 308,88 €) ‖ Re ‖ 661,78 €`: `Re`, barely believed,
     is a speck; read with confidence, two letters end the row's values."""

@@ -953,7 +953,8 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
             cleaned = clean(text)
             for n in find_numbers(cleaned, ocr=s.ocr):
                 values.append((n.value, s.conf_between(0, len(s.text)),
-                               bool(_vat_base_words().search(fold(cleaned[:n.start]))), s.ocr and n.decimals == 0))
+                               bool(_vat_base_words().search(fold(cleaned[:n.start]))), s.ocr and n.decimals == 0,
+                               s.ocr and _MARK_BEFORE.search(cleaned[:n.start]) is not None))
         if not values:
             continue
         base = vat = None
@@ -961,10 +962,12 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
         if len(values) == 1 and values[0][2]:
             base = values[0][0]  # « (base 18,64 €) » whose VAT amount was not read
         elif len(values) >= 2:
-            (a, *_, a_cut), (b, *_, b_cut) = values[0], values[1]
+            (a, *_, a_cut, _), (b, *_, b_cut, b_marked) = values[0], values[1]
             # On a scan, an amount read without its comma (`4148`, `067€`) is
-            # in cents when the rate of the base makes it so.
-            pairs = [(a, b), (b, a)] + ([(a, b / 100)] if b_cut else []) + ([(b, a / 100)] if a_cut else [])
+            # in cents when the rate of the base makes it so; a mark glued
+            # before it may have been read as a 1 (`“157,33` for 57,33 €).
+            pairs = [(a, b), (b, a)] + ([(a, b / 100)] if b_cut else []) + ([(b, a / 100)] if a_cut else []) \
+                + ([(a, _without_leading_one(b))] if b_marked and _without_leading_one(b) is not None else [])
             base, vat = next(((x, y) for x, y in pairs if _close(x * rate / 100, y, abs_tol=0.02, rel=0.002)),
                              (None, None))
             checked = base is not None
@@ -975,6 +978,15 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
         conf = min(v[1] for v in values)
         rows.append(VatRow(rate, base, vat, line.page, conf, checked))
     return _dedupe_vat(rows)
+
+
+_MARK_BEFORE = re.compile(r"[“”\"'‘’|]$")
+
+
+def _without_leading_one(value: float) -> float | None:
+    """`157.33` → 57.33: the number without the 1 it starts with."""
+    whole = str(int(value))
+    return round(value - 10 ** (len(whole) - 1), 2) if len(whole) >= 2 and whole[0] == "1" else None
 
 
 def _vat_table_above(doc: Document, line: Line) -> bool:
