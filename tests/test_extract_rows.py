@@ -1003,6 +1003,16 @@ def test_a_row_whose_amount_cell_ocr_could_not_read_counts_as_unknown_not_as_mis
     assert [(i.amount, i.checked) for i in items] == [(7.48, False), (7.48, True)]
     assert extract_invoice([page], strict=False)["gas"]["subscription_eur"] is None
 
+    def amounts(cell: str):
+        garbled = replace(page, words=[replace(w, text=cell) if w.text == "JASR" else w for w in page.words])
+        doc = build_document([garbled])
+        return [(i.amount, i.checked) for i in read_items(column_flow(doc), Sections(doc))]
+
+    # A lone digit among the letters (`Nig2re`) reads no more of the amount;
+    # two digits together (`J4,8R`) may be a reading of it: not unread, no row.
+    assert amounts("Nig2re") == [(7.48, False), (7.48, True)]
+    assert amounts("J4,8R") == [(7.48, True)]
+
 
 def test_a_client_number_that_is_the_delivery_points_number_is_dropped():
     """The client reference's tile garbled (`Ca885368`), the PDL printed

@@ -468,11 +468,13 @@ UNREAD_AMOUNT_CONF = 0.3
 def _amount_cell_unread(line: Line, qty: _Token | None, prices: list[_Token]) -> bool:
     """A scan's row with its quantity and price read and, after them,
     a cell OCR could not read (`1 mois ‖ 7,48 €/mois ‖ JASR`): its amount
-    is that quantity times that price, as the bill computes it."""
+    is that quantity times that price, as the bill computes it. A lone
+    digit among its letters (`Nig2re`) is no more a reading of it; two
+    digits together may be part of one."""
     if not ocr_row(line) or qty is None or len(prices) != 1 or min(qty.conf, prices[0].conf) < 0.5:
         return False
     after = [s for s in line.segments if s.x0 >= prices[0].x1]
-    return bool(after) and _unreadable(after[0]) and not re.search(r"\d", after[0].text)
+    return bool(after) and _unreadable(after[0]) and not re.search(r"\d\W?\d", after[0].text)
 
 
 def _unreadable(seg: Segment) -> bool:
