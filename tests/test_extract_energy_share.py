@@ -337,3 +337,14 @@ def test_billed_lines_over_the_consumptions_dates_bear_out_the_period():
     assert extract_invoice([_ocr(heading + consumption)], strict=False)["period"]["start"] is None
     period = extract_invoice([_ocr(heading + subscription + consumption + cta)], strict=False)["period"]
     assert (period["start"], period["end"]) == ("2024-08-01", "2024-09-30")
+
+
+def test_capitals_glued_to_the_word_before_are_a_word_of_a_rows_label():
+    """`Part variableHP`: « HP » OCR glued to « variable » still says peak
+    hours."""
+    from tasks.extract.lines import line_kind
+
+    assert line_kind("Part variableHP") == "consumption_hp"
+    assert line_kind("Part variableHC") == "consumption_hc"
+    assert line_kind("Part variable HP") == "consumption_hp"
+    assert line_kind("Électricité verteHT") == "consumption"

@@ -73,8 +73,12 @@ def _units() -> list[tuple[str, re.Pattern]]:
     return [(k, re.compile(r"^\s?(?:" + v + r")", re.I)) for k, v in _vocab()["units"].items()]
 
 
+_GLUED_CAPITALS = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z]{2,}\b)")
+
+
 def line_kind(label: str) -> str:
-    f = fold(label)
+    # `Part variableHP`: capitals OCR glued to the word before are a word of their own.
+    f = fold(_GLUED_CAPITALS.sub(" ", label))
     for kind, patterns in _kinds():
         if any(p.search(f) for p in patterns):
             return kind
