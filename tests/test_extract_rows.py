@@ -839,12 +839,15 @@ def test_a_row_whose_unit_and_amount_comma_ocr_lost_is_read_by_its_product():
 
 def test_a_detail_line_whose_du_ocr_misread_still_details_its_row():
     """`Gu 01/08/2024 au 31/08/2024 20.8 % x 17,77 € TVA 5,5 %` under the CTA
-    row: two letters before a « … au … » range are its « du »."""
-    page = words_page([[(40, "Gaz")], [(40, "Contribution tarifaire d'acheminement"), (430, "3,70 € HT")],
-                       [(40, "Gu 01/08/2024 au 31/08/2024 20.8 % x 17,77 € TVA 5,5 %")]], source="ocr", conf=0.9)
-    doc = build_document([page])
-    [cta] = read_items(doc, Sections(doc))
-    assert (cta.kind, cta.amount, cta.vat_rate, str(cta.period_start)) == ("cta", 3.7, 5.5, "2024-08-01")
+    row: two letters before a « … au … » range are its « du »; so is one
+    after a mark (`&u`, the mark dropped as a speck)."""
+    for du in ("Gu", "&u"):
+        page = words_page([[(40, "Gaz")], [(40, "Contribution tarifaire d'acheminement"), (430, "3,70 € HT")],
+                           [(40, f"{du} 01/08/2024 au 31/08/2024 20.8 % x 17,77 € TVA 5,5 %")]],
+                          source="ocr", conf=0.9)
+        doc = build_document([page])
+        [cta] = read_items(doc, Sections(doc))
+        assert (cta.kind, cta.amount, cta.vat_rate, str(cta.period_start)) == ("cta", 3.7, 5.5, "2024-08-01")
 
 
 def test_the_indexes_dates_are_the_period_when_a_billed_line_prints_the_same():

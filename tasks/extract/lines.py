@@ -694,8 +694,9 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
 
 
 _CONTINUATION = re.compile(r"^(?:\d|du\b|periode|soit\b|\(|de\s\d|[·•]\s)")
-# `Gu 01/08/2024 au 31/08/2024`: two letters before a « … au … » range are its « du ».
-_MISREAD_DU = re.compile(r"^[a-z]{2}\s(?=\d{1,2}/\d{1,2}/\d{2,4}\s+au\s)")
+# `Gu 01/08/2024 au 31/08/2024`, `&u …` (its mark dropped): one or two letters before a « … au … »
+# range are its « du ».
+_MISREAD_DU = re.compile(r"^[a-z]{1,2}\s(?=\d{1,2}/\d{1,2}/\d{2,4}\s+au\s)")
 
 
 def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
