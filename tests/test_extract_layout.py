@@ -949,6 +949,20 @@ def test_a_price_in_cents_and_an_amount_without_its_comma_are_both_read_again():
     assert row("1,2000", "510,00€") == (1.2, 510.0, True)
 
 
+def test_a_price_in_cents_whose_unit_ocr_lost_is_no_second_quantity():
+    """« 355 kWh ‖ 13,100 ‖ kWh ‖ 46,51 € »: the price's « c€/ » lost and its
+    « kWh » wrapped under it read as 13,1 kWh more; a price's decimals after
+    the row's whole kWh, it is 0,131 €/kWh, which multiplies out."""
+    def row(price):
+        rows = [[(46, "Désignation"), (180, "Quantité"), (260, "Prix unitaire HT"), (360, "Montant HT")],
+                [(46, "Énergie Heures Pleines"), (180, "355 kWh"), (260, price), (360, "46,51 €")]]
+        [item] = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+        return item.quantity, item.unit_price, item.checked
+
+    assert row("13,100 kWh") == (355, 0.131, True)
+    assert row("13,100 c€/kWh") == (355, 0.131, True)
+
+
 def test_a_detail_line_opened_by_a_speck_and_a_dash_before_its_quantity_on_a_scan():
     """« ©1/11/2024 - 30/11/2024 - 270 kWh x 9,17070 EXWh » under
     « Consommation … 46,09 € »: the speck does not stop the detail joining

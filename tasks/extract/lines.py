@@ -340,6 +340,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
             elif t.kind == "amount" and col == "unit_price":
                 t.kind = "price"
     _vat_rates(toks)
+    if ocr_row(line):
+        _price_lost_its_cents_unit(toks)
     vat = next((t.value for t in toks if t.kind == "vat"), None)
     if vat is None and _vat_55_misread(line):
         vat = 5.5
@@ -562,6 +564,16 @@ def _repair_decimals(quantity: float, price: float, amount: float,
         # a comma lost it before them (17,22 €, not 1 722 € at 1 722 € a month).
         fits = [f for f in fits if abs(f[2] * 100 - amount) < 0.5]
     return fits[0] if len(fits) == 1 else None
+
+
+def _price_lost_its_cents_unit(toks: list[_Token]) -> None:
+    """`355 kWh ‖ 13,100 ‖ kWh`: a price in cents whose « c€/ » OCR lost,
+    its « kWh » wrapped under it, reads as a second quantity of kWh, with
+    the decimals of a price after the row's whole number of kWh: it is a
+    number yet to place (the row's product tells its unit)."""
+    kwh = [t for t in toks if t.kind == "qty" and t.unit == "kWh"]
+    if len(kwh) == 2 and kwh[0].decimals == 0 and kwh[1].decimals >= 3 and kwh[1].x0 > kwh[0].x1:
+        kwh[1].kind, kwh[1].unit = "bare", None
 
 
 def _label_tail(seg: Segment) -> Segment | None:
