@@ -985,8 +985,9 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
             # On a scan, an amount read without its comma (`4148`, `067€`) is
             # in cents when the rate of the base makes it so; a mark glued
             # before it may have been read as a 1 (`“157,33` for 57,33 €).
+            unmarked = _without_leading_one(b) if b_marked else None
             pairs = [(a, b), (b, a)] + ([(a, b / 100)] if b_cut else []) + ([(b, a / 100)] if a_cut else []) \
-                + ([(a, _without_leading_one(b))] if b_marked and _without_leading_one(b) is not None else [])
+                + ([(a, unmarked)] if unmarked is not None else [])
             base, vat = next(((x, y) for x, y in pairs if _close(x * rate / 100, y, abs_tol=0.02, rel=0.002)),
                              (None, None))
             checked = base is not None
