@@ -114,7 +114,7 @@ def test_a_value_wrapped_onto_the_next_line_of_a_scan_is_joined_though_one_box_i
     assert extract_offer(build_document([page]), []).value == "Électricité et gaz verts - Prix fixe"
 
 
-def test_an_unsure_word_no_offer_name_has_makes_the_offer_unknown():
+def test_an_offer_read_unsure_or_glued_by_ocr():
     """`Octo Fixe 2 vus`, its last word unsure: no offer is made of « vus »,
     so the reading is a guess; the same word sure, or an unsure word that
     offer names use (`ans`), keeps the reading."""
@@ -128,6 +128,10 @@ def test_an_unsure_word_no_offer_name_has_makes_the_offer_unknown():
     assert offer(("Octo", 0.95), ("Fixe", 0.95), ("2", 0.9), ("ans", 0.55)) == "Octo Fixe 2 ans"
     assert offer(("Biogaz", 0.95), ("local", 0.92), ("Fixe", 0.95)) == "Biogaz local Fixe"
     assert offer(("Biogaz", 0.95), ("local", 0.5), ("Fixe", 0.95)) is None
+    # Two words of offer names read without their space stand apart again;
+    # a brand's capital inside one word of the catalogue stays.
+    assert offer(("Gaz", 0.95), ("ClassicFixe", 0.95)) == "Gaz Classic Fixe"
+    assert offer(("OctoTempo", 0.95)) == "OctoTempo"
 
 
 def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():

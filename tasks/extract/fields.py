@@ -179,8 +179,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
 
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
-    cands = [replace(c, value=spelled_as_always(c.value, _unaccented_offer_words())) if c.source == "ocr" else c
-             for c in cands]
+    cands = [replace(c, value=_unglued(spelled_as_always(c.value, _unaccented_offer_words()))) if c.source == "ocr"
+             else c for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
     # An OCR reading of a catalogue name whose dash or space OCR lost
@@ -249,6 +249,20 @@ def _read_unsure(doc: Document, cand: Candidate) -> bool:
     strange = any(w.conf < UNSURE_NAME_CONF and not set(_name_words(w.text)) <= _offer_vocabulary() for w in read)
     return (strange or sum(c < UNSURE_NAME_CONF for c in confs) * 2 > len(confs)
             or any(c < UNREAD_NAME_CONF for c in confs))
+
+
+_CAMEL = re.compile(r"\b([A-Za-zÀ-ÿ]*[a-zà-ÿ])([A-ZÀ-Ý][a-zà-ÿ]+)\b")
+
+
+def _unglued(name: str) -> str:
+    """`Gaz ClassicFixe`: two words of offer names OCR read without the
+    space between them; a brand's own capital inside a word (`OctoTempo`,
+    one word of the catalogue) stays."""
+    def split(m: re.Match) -> str:
+        whole, parts = fold(m.group(0)), [fold(m.group(1)), fold(m.group(2))]
+        known = _offer_vocabulary()
+        return f"{m.group(1)} {m.group(2)}" if whole not in known and all(p in known for p in parts) else m.group(0)
+    return _CAMEL.sub(split, name)
 
 
 def _name_words(text: str) -> list[str]:
