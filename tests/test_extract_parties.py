@@ -30,6 +30,16 @@ def test_a_value_joined_with_a_speck_over_it_keeps_its_own_confidence():
     assert found.value == "92071066059433" and found.conf >= 0.6
 
 
+def test_a_speck_read_as_two_letters_after_a_caption_does_not_stop_the_search_for_its_value():
+    """`NUMÉRO DE FACTURE ES` under `FA-2025-7366738` in a row of captions
+    under their values: on a scan, two letters glued after the caption are
+    a speck, not the caption's own text; on a text layer they are text."""
+    rows = [[(48, "FA-2025-7366738"), (200, "11/02/2025"), (330, "568,07 €")],
+            [(48, "NUMÉRO DE FACTURE ES"), (200, "DATE D'ÉMISSION"), (330, "MONTANT TTC")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "FA-2025-7366738"
+    assert extract_invoice_number(doc(rows)) is None
+
+
 def test_pdl_is_the_labelled_number_not_siret_meter_or_iban():
     d = doc([
         [(40, "Compteur communicant n° 03227523482507")],

@@ -173,7 +173,7 @@ def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None =
         for spot in value_spots(doc, hit, below_lines=below_lines):
             found = reader(spot.text, ocr=spot.seg.ocr)
             if not found:
-                if spot.where == "same" and spot.text and not _only_noise(spot.text):
+                if spot.where == "same" and spot.text and not _only_noise(spot.text, ocr=spot.seg.ocr):
                     break  # the label is followed by something else: not this value
                 continue
             value, a, b = found
@@ -186,11 +186,14 @@ def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None =
     return cands
 
 
-def _only_noise(text: str) -> bool:
+def _only_noise(text: str, *, ocr: bool = False) -> bool:
     # `et`, `de`: the label goes on on the line under (`Point de Comptage et` / `d'Estimation`);
     # `n°`: its value does (`… point de livraison n°` / `6350 3924 0002 26`);
-    # `(PCE)`, `({PCE)` (a speck read as a brace): the label's own acronym.
-    return bool(re.fullmatch(r"[\W_]*|[(\[{][\W_]*(?:pdl|prm|pce)[\W_]*|(?:et|de|du|des|n\s?°|no)\W*", fold(text)))
+    # `(PCE)`, `({PCE)` (a speck read as a brace): the label's own acronym;
+    # on a scan, two letters at most (`NUMÉRO DE FACTURE ES`): a speck.
+    folded = fold(text)
+    return bool(re.fullmatch(r"[\W_]*|[(\[{][\W_]*(?:pdl|prm|pce)[\W_]*|(?:et|de|du|des|n\s?°|no)\W*", folded)
+                or ocr and re.fullmatch(r"\W*[a-z]{1,2}\W*", folded))
 
 
 def extract_pdl(doc: Document, excl: Exclusions) -> Candidate | None:
