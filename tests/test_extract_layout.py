@@ -1039,6 +1039,11 @@ def test_an_index_whose_start_or_end_word_was_misread_pairs_with_the_other_on_it
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     [reading] = read_readings(doc, Sections(doc))
     assert (reading.start_index, reading.end_index, reading.end_nature) == (34200, 34534, "reel")
+    # « réel » with its e read as an a (`réal`, `réat`) is still real.
+    rows[2][3] = (345, "34 534 (réal, 08/06/2025)")
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert reading.end_nature == "reel"
 
 
 def test_a_pricing_sentence_in_a_footer_line_and_one_whose_prix_ocr_misread():
