@@ -832,6 +832,9 @@ def test_a_street_name_word_that_lost_its_capital_and_a_street_type_glued_to_its
     # After the house number, a street type misread by one letter, read surely.
     assert address("166 piace des Peupliers") == "166 place des Peupliers, 31000 Toulouse"
     assert address("166 Plage des Peupliers") == "166 Plage des Peupliers, 31000 Toulouse"
+    # An article in full before a vowel lost the « l' » after it.
+    assert address("72 place de industrie") is None
+    assert address("72 place de l'Industrie") == "72 place de l'Industrie, 31000 Toulouse"
 
 
 def test_captions_ocr_garbled_at_their_start_a_reference_and_an_invoice_number():

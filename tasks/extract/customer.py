@@ -400,6 +400,10 @@ def _lost_capital(word: str, particles: list[str]) -> bool:
     return word[:1].islower() and word[:1] != "j" and fold(word).strip(",.") not in particles
 
 
+# Articles that French elides before a vowel: one in full before a vowel lost what followed it.
+_UNELIDED = frozenset({"de", "du", "le", "la"})
+
+
 def _misread_street(seg: Segment) -> bool:
     """`167 ter quai Jean laurés` (« Jaurès », its J read as an l): in a
     street's name printed with capitals, a word in small letters that is no
@@ -414,6 +418,8 @@ def _misread_street(seg: Segment) -> bool:
     at = next((i for i, f in enumerate(folded) if f in _vocab()["street_types"]), None)
     if at is None:
         return False
+    if any(a in _UNELIDED and re.match(r"[aeiouy]", b) for a, b in zip(folded[at + 1:], folded[at + 2:])):
+        return True  # `place de industrie`: the « l' » of « de l'Industrie » lost
     name = words[at + 1:]
     small = [w for k, w in enumerate(name) if _lost_capital(w, _vocab()["particles"])
              and not re.match(r"[dl]'", fold(w)) and not (k and name[k - 1][:1].isdigit())]
