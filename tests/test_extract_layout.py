@@ -114,6 +114,19 @@ def test_a_value_wrapped_onto_the_next_line_of_a_scan_is_joined_though_one_box_i
     assert extract_offer(build_document([page]), []).value == "Électricité et gaz verts - Prix fixe"
 
 
+def test_a_value_over_its_caption_joins_the_line_it_wrapped_from_as_far_on_a_scan_as_under():
+    """`Offre Extra Eco Fixe` over `Duo`, over the caption « VOTRE OFFRE »:
+    on a scan the wrapped cell's lines stand as far apart, measured the same
+    way, above a caption as under a label."""
+    boxes = [("Offre", 305.7, 204.9, 330.0, 217.4), ("Extra", 333.0, 209.9, 355.0, 217.4),
+             ("Eco", 358.0, 209.9, 375.0, 217.4), ("Fixe", 378.0, 209.9, 405.7, 217.4),
+             ("Duo", 346.2, 220.5, 365.6, 227.7), ("VOTRE", 332.1, 233.2, 354.0, 238.7),
+             ("OFFRE", 356.5, 233.2, 379.1, 238.7)]
+    doc = scan_document([Word(text, x0, y0, x1, y1, 0.95) for text, x0, y0, x1, y1 in boxes])
+    [hit] = [h for h in find_labels(doc, "offer") if h.seg.text == "VOTRE OFFRE"]
+    assert next(value_spots(doc, hit)).text == "Offre Extra Eco Fixe Duo"
+
+
 def test_an_offer_read_unsure_or_glued_by_ocr():
     """`Octo Fixe 2 vus`, its last word unsure: no offer is made of « vus »,
     so the reading is a guess; the same word sure, or an unsure word that

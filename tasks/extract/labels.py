@@ -577,7 +577,7 @@ def _wrapped_prev(doc: Document, seg: Segment) -> Segment | None:
     if seg.line == 0:
         return None
     line = doc.lines[seg.line - 1]
-    if line.page != seg.page or seg.y0 - line.y1 > 0.35 * seg.height:
+    if line.page != seg.page or seg.y0 - line.y1 > _LINE_GAP[seg.ocr] * seg.height:
         return None
     for other in line.segments:
         # Left-aligned, or centred in the same cell (`Offre Extra Eco Fixe` over `Duo`).
