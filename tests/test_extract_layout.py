@@ -130,7 +130,8 @@ def test_a_value_over_its_caption_joins_the_line_it_wrapped_from_as_far_on_a_sca
 def test_an_offer_read_unsure_or_glued_by_ocr():
     """`Octo Fixe 2 vus`, its last word unsure: no offer is made of « vus »,
     so the reading is a guess; the same word sure, or an unsure word that
-    offer names use (`ans`), keeps the reading."""
+    offer names use (`ans`), keeps the reading. The end of a name cut off
+    into the next cell is measured too (`Gaz Fixe ‖ où`)."""
     from tasks.extract.fields import extract_offer
 
     def offer(*words: tuple[str, float]):
@@ -141,6 +142,11 @@ def test_an_offer_read_unsure_or_glued_by_ocr():
     assert offer(("Octo", 0.95), ("Fixe", 0.95), ("2", 0.9), ("ans", 0.55)) == "Octo Fixe 2 ans"
     assert offer(("Biogaz", 0.95), ("local", 0.92), ("Fixe", 0.95)) == "Biogaz local Fixe"
     assert offer(("Biogaz", 0.95), ("local", 0.5), ("Fixe", 0.95)) is None
+    # A letter alone that no offer name has (« 1 an » read `Ÿ`), however sure.
+    assert offer(("Gaz", 0.95), ("Fixe", 0.95), ("Ÿ", 0.73)) is None
+    cut = [Word("Offre", 42.96, 327.84, 64.32, 335.52, 0.97), Word("Gaz", 213.36, 328.08, 231.12, 335.28, 0.97),
+           Word("Fixe", 234.48, 327.6, 254.4, 335.28, 0.96), Word("où", 266.4, 329.52, 277.92, 335.04, 0.34)]
+    assert extract_offer(scan_document(cut), []) is None
     # Two words of offer names read without their space stand apart again;
     # a brand's capital inside one word of the catalogue stays.
     assert offer(("Gaz", 0.95), ("ClassicFixe", 0.95)) == "Gaz Classic Fixe"

@@ -242,11 +242,13 @@ def _read_unsure(doc: Document, cand: Candidate) -> bool:
         return False
     line, col = cand.spot
     words = cand.value.split()
-    read = [w for w in doc.lines[line].segments[col].words if w.text in words]
+    # The reading may end in the next cell (`Gaz Fixe ‖ où`, its end cut off).
+    read = [w for seg in doc.lines[line].segments[col:] for w in seg.words if w.text in words]
     confs = [w.conf for w in read]
-    # An unsure word that no offer name has (`Octo Fixe 2 vus` for « 2 ans »)
-    # was misread, whatever its neighbours.
-    strange = any(w.conf < UNSURE_NAME_CONF and not set(_name_words(w.text)) <= _offer_vocabulary() for w in read)
+    # A word that no offer name has, unsure (`Octo Fixe 2 vus` for « 2 ans »)
+    # or a letter alone (`Gaz Fixe Ÿ` for « 1 an »), was misread, whatever its neighbours.
+    strange = any((w.conf < UNSURE_NAME_CONF or re.fullmatch(r"[^\W\d_]", w.text))
+                  and not set(_name_words(w.text)) <= _offer_vocabulary() for w in read)
     return (strange or sum(c < UNSURE_NAME_CONF for c in confs) * 2 > len(confs)
             or any(c < UNREAD_NAME_CONF for c in confs))
 
