@@ -348,3 +348,22 @@ def test_capitals_glued_to_the_word_before_are_a_word_of_a_rows_label():
     assert line_kind("Part variableHC") == "consumption_hc"
     assert line_kind("Part variable HP") == "consumption_hp"
     assert line_kind("Électricité verteHT") == "consumption"
+
+
+def test_a_quantity_whose_rows_price_no_kwh_costs_gives_way_to_the_indexes():
+    """`Énergie Heures Pleines ‖ 692 kWh ‖ 12,49 ‖ 211,33 €`: the 1 of
+    1 692 lost to a wrapped cell and the price's cents unit with it; the row
+    does not multiply out and no kWh costs 12,49 €. The indexes' difference,
+    1 692 kWh, which the readings row prints itself, is the consumption."""
+    rows = [[(40, "Électricité - PDL 22628031799214")], [(40, "Relevés")],
+            [(40, "Index"), (130, "Ancien relevé"), (250, "Ancien index"), (330, "Nouveau relevé"),
+             (420, "Nouvel index"), (500, "Différence")],
+            [(40, "Heures Pleines"), (130, "31/05/2024"), (250, "15 130"), (330, "30/05/2025"), (420, "16 822"),
+             (500, "1 692 kWh")],
+            [(40, "Heures Creuses"), (130, "31/05/2024"), (250, "31 390"), (330, "30/05/2025"), (420, "32 763"),
+             (500, "1 373 kWh")],
+            [(40, "Désignation"), (200, "Quantité"), (300, "Prix unitaire HT"), (400, "Montant HT")],
+            [(40, "Énergie Heures Pleines"), (200, "692 kWh"), (300, "12,49"), (400, "211,33 €")],
+            [(40, "Énergie Heures Creuses"), (200, "1 373 kWh"), (300, "0,0927"), (400, "127,28 €")]]
+    found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["electricity"]
+    assert (found["consumption_hp_kwh"], found["consumption_hc_kwh"]) == (1692, 1373)

@@ -75,8 +75,8 @@ def check_line_quantities(items: list[Item]) -> None:
             continue
         if it.kind == "accise":
             band = ACCISE_BAND
-        elif it.kind.startswith("consumption") and it.energy in KWH_PRICE_BAND:
-            band = KWH_PRICE_BAND["tempo" if it.kind == "consumption_tempo" else it.energy]
+        elif kwh_price_band(it) is not None:
+            band = kwh_price_band(it)
         else:
             continue
         per_kwh = abs(it.amount) / it.quantity
@@ -84,6 +84,13 @@ def check_line_quantities(items: list[Item]) -> None:
             it.amount = None
         elif not band[0] <= per_kwh <= band[1]:
             it.quantity = None
+
+
+def kwh_price_band(item: Item) -> tuple[float, float] | None:
+    """The plausible prices of a kWh for an energy line (None for another line)."""
+    if not item.kind.startswith("consumption") or item.energy not in KWH_PRICE_BAND:
+        return None
+    return KWH_PRICE_BAND["tempo" if item.kind == "consumption_tempo" else item.energy]
 
 
 def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: list[VatRow]) -> None:

@@ -245,12 +245,20 @@ def _sum_candidate(items: list[Item], attr: str, note: str) -> Candidate | None:
     if not items or any(v is None for v in values):
         return None
     conf = min(i.conf for i in items) * (0.92 if all(i.checked or i.kind == "subscription" for i in items) else 0.75)
-    if attr == "quantity" and any(not i.checked and i.unit is None for i in items):
-        conf *= 0.6  # a number with no unit and no arithmetic to back it is not a quantity yet
+    if attr == "quantity" and any(not i.checked and (i.unit is None or _price_out_of_band(i)) for i in items):
+        # A number with no unit and no arithmetic to back it is not a quantity
+        # yet; nor one whose row's price no kWh costs (`692 kWh` at 12,49 €,
+        # the thousands lost to a wrapped cell).
+        conf *= 0.6
     source = _src(items) if len(items) == 1 else "computed"
     total = round(sum(values), 2)
     return Candidate(int(total) if float(total).is_integer() and attr == "quantity" else total, round(conf, 3),
                      items[0].page, source, note)
+
+
+def _price_out_of_band(item: Item) -> bool:
+    band = checks.kwh_price_band(item)
+    return band is not None and item.unit_price is not None and not band[0] <= item.unit_price <= band[1]
 
 
 def _excise_candidate(items: list[Item]) -> Candidate | None:
