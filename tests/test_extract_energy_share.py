@@ -367,3 +367,19 @@ def test_a_quantity_whose_rows_price_no_kwh_costs_gives_way_to_the_indexes():
             [(40, "Énergie Heures Creuses"), (200, "1 373 kWh"), (300, "0,0927"), (400, "127,28 €")]]
     found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["electricity"]
     assert (found["consumption_hp_kwh"], found["consumption_hc_kwh"]) == (1692, 1373)
+
+
+def test_a_printed_share_a_cent_off_its_lines_sum_by_the_bills_rounding_stands():
+    """« Électricité (TTC) 131,45 € »: the bill rounds its VAT per rate, the
+    lines each with their VAT make 131,46 €; a cent apart across a tenth,
+    the two readings agree, and the printed one is the bill's."""
+    rows = [[(40, "Électricité - PDL 22628031799214")],
+            [(40, "Électricité (TTC)"), (300, "131,45 €")],
+            [(40, "Désignation"), (200, "Quantité"), (300, "Prix unitaire HT"), (400, "Montant HT"), (480, "TVA")],
+            [(40, "Abonnement"), (200, "41 jours"), (300, "0,4073 €/jour"), (400, "16,70 €"), (480, "5,5 %")],
+            [(40, "Consommation"), (200, "1 000 kWh"), (300, "0,09222 €/kWh"), (400, "92,22 €"), (480, "20 %")],
+            [(40, "CTA"), (400, "3,01 €"), (480, "5,5 %")],
+            [(40, "Total hors taxes"), (400, "111,93 €")],
+            [(40, "TVA 5,5 % sur 19,71 €"), (400, "1,08 €")], [(40, "TVA 20 % sur 92,22 €"), (400, "18,44 €")],
+            [(40, "Total TTC"), (400, "131,45 €")]]
+    assert extract_invoice([words_page(rows)], strict=False)["electricity"]["amount_ttc_eur"] == 131.45

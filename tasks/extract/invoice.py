@@ -441,6 +441,9 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     energy_ttc = _lines_ttc(items)
     if complete and energy_ttc is not None:
         total = round(energy_ttc, 2)
+        # Printed, the share carries the bill's own rounding (VAT rounded per
+        # rate, not per line): the lines that make it to the cent bear it out.
+        total = next((c.value for c in cands if abs(c.value - total) <= 0.01 * len(items)), total)
         conf = min(i.conf for i in items)
         if _vat_agrees(st):
             # The amounts make the HT total and their VAT the printed VAT: every
