@@ -147,13 +147,15 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
             continue
         band = ink[top:bottom, start:end]
         for left, right in _spans(band.any(axis=0), max_gap=round(SPLIT_GAP_IN * work_dpi)):
+            if right - left < MIN_WIDTH_IN * work_dpi:
+                continue
             # A column's band still too tall for a line holds cells of two
             # lines side by side (`10,600 c€/` over `kWh` beside `16,54 €`):
             # each gap-separated part then has its own lines.
             lines = _spans(band[:, left:right].any(axis=1), max_gap=1) if bottom - top > high else [(0, bottom - top)]
             for a, b in lines:
                 part = band[a:b, left:right]
-                if right - left < MIN_WIDTH_IN * work_dpi or part.sum() < MIN_INK_PIXELS:
+                if part.sum() < MIN_INK_PIXELS:
                     continue
                 rows = np.nonzero(part.any(axis=1))[0]
                 if not low <= rows[-1] + 1 - rows[0] <= high:

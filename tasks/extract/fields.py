@@ -225,7 +225,7 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
 def _letters_and_digits(folded: str) -> str:
     """A folded name's letters and digits, without the marks and spaces
     between its words (OCR drops a thin dash or a narrow space)."""
-    return "".join(re.findall(r"[a-z0-9]+", folded))
+    return "".join(_name_words(folded))
 
 
 # Word confidence under which OCR was unsure of a word of a name, and under
@@ -268,6 +268,7 @@ def _unglued(name: str) -> str:
 
 
 def _name_words(text: str) -> list[str]:
+    """A name's words, folded, without the marks between them."""
     return re.findall(r"[a-z0-9]+", fold(text))
 
 

@@ -233,10 +233,10 @@ def _joined_labels(doc: Document, seg: Segment) -> tuple[Segment, ...]:
         nxt = _wrapped_next(doc, seg, label_ok=True) or \
             _prose_line_after(doc, seg, same_start=True, x=seg.words[-1].x0)
         if nxt is not None:
-            joined.append(placed(seg.words + nxt.words, seg))
+            joined.append(_joined(seg, nxt))
         right = doc.right_of(seg) if seg.ocr else []
         if right and right[0].x0 - seg.x1 <= SPLIT_LABEL_GAP * seg.height:
-            joined.append(placed(seg.words + right[0].words, seg))
+            joined.append(_joined(seg, right[0]))
         doc.joined_labels[key] = tuple(joined)
     return doc.joined_labels[key]
 
@@ -401,8 +401,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
 
 
 def _joined(first: Segment, second: Segment) -> Segment:
-    """A value's two pieces as one segment in the first's place: what is
-    read across both, or in the second alone, is measured on its own words."""
+    """A label's or a value's two pieces as one segment in the first's place:
+    what is read across both, or in the second alone, is measured on its own words."""
     return placed(first.words + second.words, first)
 
 

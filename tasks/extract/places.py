@@ -57,10 +57,10 @@ def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     named, and that several postcodes a digit away serve, or none and that
     could be more than one or none of its communes: None."""
     towns = _towns()
-    key = _CEDEX.sub("", _key(town))
+    key = _town_key(town)
     if key in towns.get(postcode, {}):
         return postcode, _commune_spelling(town, towns[postcode][key])
-    near = [p for p in _one_digit_off(postcode) if key in towns.get(p, {})]
+    near = _serving(_one_digit_off(postcode), key)
     if len(near) == 1:
         return near[0], _commune_spelling(town, towns[near[0]][key])
     if postcode not in towns:
@@ -78,9 +78,18 @@ def postcode_with_unread_digit(read: str, town: str) -> str | None:
     unread = [i for i, c in enumerate(read) if not c.isdigit()]
     if len(read) != 5 or len(unread) != 1:
         return None
-    i, key = unread[0], _CEDEX.sub("", _key(town))
-    serving = [p for p in (read[:i] + d + read[i + 1:] for d in "0123456789") if key in _towns().get(p, {})]
+    i = unread[0]
+    serving = _serving((read[:i] + d + read[i + 1:] for d in "0123456789"), _town_key(town))
     return serving[0] if len(serving) == 1 else None
+
+
+def _town_key(town: str) -> str:
+    return _CEDEX.sub("", _key(town))
+
+
+def _serving(postcodes, key: str) -> list[str]:
+    """The postcodes among `postcodes` that serve the town of `key`."""
+    return [p for p in postcodes if key in _towns().get(p, {})]
 
 
 def _misread_commune(key: str, names: dict[str, str]) -> str | None:
