@@ -328,6 +328,37 @@ def test_client_numbers_through_ocr_misreadings(label, value, expected):
     assert (found.value if found else None) == expected
 
 
+@pytest.mark.parametrize(("value", "invoice", "expected"), [
+    ("ILO7404012", "IL241108-62207", "IL07404012"),  # the bill's prefix: digits follow it
+    ("1139782562", "IL251126-54335", "IL39782562"),  # its letters read as ones
+    ("1139782562", "FA251126-54335", "1139782562"),  # another prefix: digits as read
+    ("ILO7404012", "FA241108-62207", None),
+    ("ILO7404012", None, None),
+    ("1139782562", "10012345678", "1139782562"),
+    ("11397", "IL251126-54335", "11397"),  # too short to hold a prefix and its digits
+])
+def test_a_client_number_read_against_the_invoice_numbers_prefix(value, invoice, expected):
+    """One supplier's references share their letters: a client number read
+    on a scan with the bill's invoice prefix in look-alike digits (`11` for
+    `IL`) or an O after it stands for the prefix and its digits."""
+    d = doc([[(40, "Référence client")], [(40, value)]], source="ocr", conf=0.9)
+    found = extract_client_number(d, invoice)
+    assert (found.value if found else None) == expected
+    found = extract_client_number(doc([[(40, "Référence client")], [(40, value)]]), invoice)
+    assert found.value == value  # a text layer's characters are what was printed
+
+
+def test_an_invoice_number_read_against_the_client_numbers_prefix():
+    """« 1L250909-05022 »: I or 1 cannot be told alone; the client number
+    IL75443636 read on the same bill says which."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(40, "Facture n°")], [(40, "1L250909-05022")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9), "IL75443636").value == "IL250909-05022"
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9), "C75443636") is None
+
+
 def test_an_invoice_number_whose_glyph_ocr_may_have_confused_is_unknown_on_a_scan_only():
     """« 1L240112-93471 »: on a scan, I or 1 cannot be told (null rather
     than wrong); a text layer's characters are what was printed."""
@@ -368,6 +399,10 @@ def test_the_pdl_whose_caption_ocr_lost_is_the_one_lone_14_digit_number_no_label
     ("N°de tacture", "328404089282", "328404089282"),  # f read t
     ("Facture n°", "IL250818- 44591", "IL250818-44591"),  # OCR spaced the number off its dash
     ("Facture n°", "F-243043529]", None),  # a bar glued to the last digit: a 1 or a speck
+    ("Facture n°", "FA202412216863-", "FA202412216863"),  # a speck after the digits read as a dash
+    ("Facture n°", "FA-2025-", None),  # a number whose digits went on: cut, not whole
+    ("Votre facture", "8 FA202312664656", "FA202312664656"),  # its « n° » read as a digit
+    ("Votre facture", "8 FA2023", None),
     ("Référence client", "C2077750]", None),
 ])
 def test_invoice_numbers_through_ocr_misreadings(label, value, expected):
@@ -861,3 +896,20 @@ def test_a_name_or_street_word_read_unsure_a_letter_off_its_spelling_and_a_desig
 
     assert read(0.89) == ("Grégoire Gérard", "Bâtiment C, 89 ter allée du Château, 17000 La Rochelle")
     assert read(0.95)[0] == "Grévoire Gérard"
+
+
+def test_a_bills_two_references_read_on_a_scan_settle_each_others_prefix():
+    """Whichever of the two references OCR read whole gives the other its
+    letters, in `extract_invoice` as in each field's reader."""
+    from tasks.extract import extract_invoice
+    from tests.extract_support import words_page
+
+    def references(invoice: str, client: str) -> tuple:
+        rows = [[(46, "Facture n°"), (298, "Émise le")], [(46, invoice), (298, "9 septembre 2025")],
+                [(46, "Référence client"), (298, "Offre")], [(46, client), (298, "Biogaz local - Prix fixe")]]
+        found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)
+        return found["invoice_number"], found["customer"]["client_number"]
+
+    assert references("1L250909-05022", "IL75443636") == ("IL250909-05022", "IL75443636")
+    assert references("IL250909-05022", "1175443636") == ("IL250909-05022", "IL75443636")
+    assert references("1L250909-05022", "1175443636") == (None, "1175443636")  # nothing to settle them by

@@ -226,11 +226,11 @@ def extract_pce(doc: Document, excl: Exclusions) -> Candidate | None:
 _POSTCODE_TOWN = re.compile(r"\d{5}\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]{2,}")
 
 
-def _read_invoice_number(text: str, *, ocr: bool = False):
+def _read_invoice_number(text: str, *, ocr: bool = False, prefix: str | None = None):
     lead = _LOST_NO.match(text) if ocr else None
     if lead:
-        # `n: FA202406278056` under « Votre facture »: its `n°`, the ° misread.
-        found = _read_invoice_number(text[lead.end():], ocr=True)
+        # `n: FA202406278056` under « Votre facture »: its `n°`, the ° misread (`8 FA…`).
+        found = _read_invoice_number(text[lead.end():], ocr=True, prefix=prefix)
         return (found[0], found[1] + lead.end(), found[2] + lead.end()) if found else None
     # `IL250818- 44591`: OCR spaced a number's part off its dash.
     gap = re.search(r"(?<=[A-Z0-9]-) (?=\d)", text) if ocr else None
@@ -238,7 +238,11 @@ def _read_invoice_number(text: str, *, ocr: bool = False):
         found = _read_invoice_number(text[:gap.start()] + text[gap.end():], ocr=False)
         if found and found[1] <= gap.start() < found[2]:
             return found[0], found[1], found[2] + 1
+    if ocr and _SPECK_DASH.search(text):
+        text = _SPECK_DASH.sub("", text)  # `FA202412216863-`: no reference ends with a dash
     found = read_reference(text, min_len=5, join_groups=False)
+    if found and ocr and prefix:
+        found = _with_bill_prefix(found, prefix)
     if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
         return None
     if found and sum(c.isdigit() for c in found[0]) >= 4 and not _POSTCODE_TOWN.match(text, found[1]):
@@ -258,11 +262,15 @@ def _with_cut_digits(text: str, found: tuple[str, int, int], tail: re.Pattern) -
     return (found[0] + m.group(1), found[1], m.end(1)) if m else found
 
 
-_LOST_NO = re.compile(r"^\s*n\s?[:;.°*]\s+(?=[A-Z0-9])")
+# A dash glued after a long run of digits that ends the text: a speck.
+_SPECK_DASH = re.compile(r"(?<=\d{6})-\s*$")
+_LOST_NO = re.compile(r"^\s*(?:n\s?[:;.°*]|\d(?=\s+[A-Z]{2}\d{6}))\s+(?=[A-Z0-9])")
 
 
-def _read_client_number(text: str, *, ocr: bool = False):
+def _read_client_number(text: str, *, ocr: bool = False, prefix: str | None = None):
     found = read_reference(_capital_first(text) if ocr else text, min_len=5, join_groups=True)
+    if found and ocr and prefix:
+        found = _with_bill_prefix(found, prefix)
     if found and _PHONE.fullmatch(text[found[1]:found[2]].strip()):
         return None  # `Service client 09 78 28 86 62`, its `Service` misread
     if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
@@ -274,6 +282,32 @@ def _read_client_number(text: str, *, ocr: bool = False):
         if digits >= 3 or (digits and _PREFIXED_ID.fullmatch(found[0])):
             return found
     return None
+
+
+# The letters OCR reads as each digit at the start of a reference.
+_LETTERS_LIKE = {"1": "IL", "0": "OD", "5": "S", "8": "B", "2": "Z"}
+
+
+def _bill_prefix(reference: str | None) -> str | None:
+    """The letters that open a reference before its digits (`IL` of `IL251126-54335`)."""
+    m = re.match(r"([A-Z]{2,3})\d", reference or "")
+    return m.group(1) if m else None
+
+
+def _with_bill_prefix(found: tuple[str, int, int], prefix: str) -> tuple[str, int, int]:
+    """A reference read on a scan with the letters of the bill's other
+    reference in look-alike digits (`1139782562`, `IL` read `11`;
+    `1L250909-05022`) or with the digit after them read as a letter
+    (`ILO6291645`): one supplier's references share their letters, and only
+    digits follow them in the other reference either."""
+    value, start, end = found
+    head, rest = value[:len(prefix)], value[len(prefix):]
+    if not all(h == p or p in _LETTERS_LIKE.get(h, "") for h, p in zip(head, prefix)):
+        return found
+    digits = rest.replace("O", "0")
+    if value[:len(prefix)] == prefix and digits == rest or not re.fullmatch(r"\d{6,}(?:-\d+)?", digits):
+        return found
+    return prefix + digits, start, end
 
 
 def _bar_glued(text: str, found: tuple[str, int, int]) -> bool:
@@ -304,12 +338,16 @@ _PHONE = re.compile(r"0[1-9](?:[ .]\d{2}){4}")
 _PREFIXED_ID = re.compile(r"[A-Z]{1,3}-[0-9A-Z]{6,}")
 
 
-def extract_invoice_number(doc: Document) -> Candidate | None:
-    return vote(_from_labels(doc, "invoice_number", _read_invoice_number), key=_ref_key)
+def extract_invoice_number(doc: Document, client_number: str | None = None) -> Candidate | None:
+    prefix = _bill_prefix(client_number)
+    return vote(_from_labels(doc, "invoice_number", lambda text, ocr: _read_invoice_number(text, ocr=ocr, prefix=prefix)),
+                key=_ref_key)
 
 
-def extract_client_number(doc: Document) -> Candidate | None:
-    cands = _from_labels(doc, "client_number", _read_client_number, rank_penalty=0.04)
+def extract_client_number(doc: Document, invoice_number: str | None = None) -> Candidate | None:
+    prefix = _bill_prefix(invoice_number)
+    cands = _from_labels(doc, "client_number", lambda text, ocr: _read_client_number(text, ocr=ocr, prefix=prefix),
+                         rank_penalty=0.04)
     return vote(cands, key=_ref_key)
 
 

@@ -142,8 +142,10 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     supplier = detect_supplier(doc)
     d.set("supplier", supplier)
     d.set("invoice_number", extract_invoice_number(doc))
+    d.set("customer.client_number", extract_client_number(doc, d.get("invoice_number")))
+    if d.cand("invoice_number") is None and d.get("customer.client_number"):
+        d.set("invoice_number", extract_invoice_number(doc, d.get("customer.client_number")))
     d.set("invoice_date", extract_invoice_date(doc, d.get("invoice_number")))
-    d.set("customer.client_number", extract_client_number(doc))
     cust = extract_customer(doc)
     for key in ("name", "address", "delivery_address"):
         d.set(f"customer.{key}", cust[key])
