@@ -60,6 +60,15 @@ def test_pce_in_groups_or_gi_code_with_ocr_misreads():
     assert extract_pce(d, collect_exclusions(d)).value == "22449927590809"
     ocr = doc([[(40, "PCE : Gl 277 O74")]], source="ocr", conf=0.9)
     assert extract_pce(ocr, collect_exclusions(ocr)).value == "GI277074"
+    # The I's stroke read twice on a scan: GI and six digits, never seven.
+    for read in ("GIi823369", "GI1823369"):
+        ocr = doc([[(40, "RÉF. PCE")], [(40, read)]], source="ocr", conf=0.9)
+        assert extract_pce(ocr, collect_exclusions(ocr)).value == "GI823369"
+    for read in ("GI18233691", "GI123"):
+        ocr = doc([[(40, "RÉF. PCE")], [(40, read)]], source="ocr", conf=0.9)
+        assert extract_pce(ocr, collect_exclusions(ocr)) is None
+    text = doc([[(40, "RÉF. PCE")], [(40, "GI1823369")]])
+    assert extract_pce(text, collect_exclusions(text)) is None
     # A dash glued to the last group on a scan.
     ocr = doc([[(40, "Tarif T2- PCE 1407 2930 8154 92=– Compteur n° 0227102668")]], source="ocr", conf=0.9)
     assert extract_pce(ocr, collect_exclusions(ocr)).value == "14072930815492"

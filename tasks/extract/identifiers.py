@@ -67,11 +67,14 @@ def read_digit_run(text: str, length: int, *, ocr: bool = False) -> tuple[str, i
 
 
 _GI = re.compile(r"(?<![A-Za-z0-9])G\s?[I1l|i]\s?(\d{3}\s?\d{3}|\d{6})(?!\d)")
+# On a scan the I's stroke is read twice at times (`GIi823369`, `GI1254604`):
+# a GRDF PCE is GI and six digits, never seven.
+_GI_OCR = re.compile(r"(?<![A-Za-z0-9])G\s?[I1l|i]{1,2}\s?(\d{3}\s?\d{3}|\d{6})(?!\d)")
 
 
 def read_pce(text: str, *, ocr: bool = False) -> tuple[str, int, int] | None:
     t = clean(text)
-    m = _GI.search(repair_ocr_digits(t) if ocr else t)
+    m = _GI_OCR.search(repair_ocr_digits(t)) if ocr else _GI.search(t)
     if m:
         return "GI" + m.group(1).replace(" ", ""), m.start(), m.end()
     return read_digit_run(t, 14, ocr=ocr)
