@@ -404,6 +404,21 @@ def test_a_subscription_price_no_household_pays_is_forgotten_and_its_amount_when
     assert [(i.amount, i.unit_price) for i in items] == [(None, None), (12.5, None)]
 
 
+def test_a_kwh_line_whose_amount_per_kwh_is_no_price_forgets_the_figure_that_lost_digits():
+    """`425 kWh … 11662 €`: an amount without its cents lost its comma;
+    `74 kWh … 148,55 €` (7 074 kWh, the thousands lost): an amount read with
+    its cents stands, the quantity is forgotten."""
+    from tasks.extract.checks import check_line_quantities
+
+    page = words_page([
+        [(40, "Énergie Base"), (300, "425 kWh"), (460, "11662€"), (520, "20 %")],
+        [(40, "Accise sur l'électricité"), (300, "74 kWh"), (460, "148,55 €"), (520, "20 %")],
+    ], source="ocr", conf=0.92)
+    items = read_items(build_document([page]))
+    check_line_quantities(items)
+    assert [(i.quantity, i.amount) for i in items] == [(425, None), (None, 148.55)]
+
+
 def test_the_kwh_the_excise_is_levied_on_outvote_a_misread_consumption_label():
     """`Énergie consommée 191 kWh` (101 misread) against the indexes' 101
     kWh and the excise line's 101 kWh: the consumption is 101 kWh."""

@@ -60,10 +60,11 @@ def check_line_quantities(items: list[Item]) -> None:
     in both).
 
     A line billing kWh, with no unit price to check it against, whose
-    amount per kWh is no price at all: ten times the band and more, the
-    amount lost its decimal comma (`425 kWh … 11662 €`) and is forgotten;
-    otherwise the quantity lost digits (`492 kWh … 412,84 €`, the thousands
-    gone) and is forgotten before it counts as the consumption."""
+    amount per kWh is no price at all: ten times the band and more with an
+    amount read without cents, the amount lost its decimal comma (`425 kWh
+    … 11662 €`) and is forgotten; otherwise the quantity lost digits (`492
+    kWh … 412,84 €`, `74 kWh … 148,55 €`: the thousands gone) and is
+    forgotten before it counts as the consumption."""
     for it in items:
         band = SUBSCRIPTION_BAND.get(it.unit) if it.kind == "subscription" else None
         if it.ocr and band and it.unit_price is not None and not band[0] <= it.unit_price <= band[1]:
@@ -80,7 +81,7 @@ def check_line_quantities(items: list[Item]) -> None:
         else:
             continue
         per_kwh = abs(it.amount) / it.quantity
-        if per_kwh > 10 * band[1]:
+        if per_kwh > 10 * band[1] and float(it.amount).is_integer():
             it.amount = None
         elif not band[0] <= per_kwh <= band[1]:
             it.quantity = None
