@@ -1338,3 +1338,21 @@ def test_cells_wrapped_round_a_row_whose_label_a_speck_stretched_are_its_own():
     doc = build_document([Page(number=2, width=595.0, height=842.0, words=words, source="ocr")])
     assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in read_items(doc, Sections(doc))] == \
         [("consumption", 6179, 0.0684, 422.64), ("accise", 6179, 0.01637, 101.15)]
+
+
+def test_a_percent_sign_read_as_two_letters_under_its_rate_is_the_rates():
+    """A narrow VAT cell wrapped `5,5` over `%`, the sign read `Yo` on the
+    line of the CTA's wrapped base (`… 21,93 % x` / `13,59 €`): that line is
+    the row's remainder, so the CTA has its base and its rate."""
+    label = [("Contribution", 47.8, 94.6), ("Tarifaire", 97.7, 127.9), ("d'Acheminement", 130.8, 195.4),
+             ("-", 198.5, 201.4), ("21,93", 205.0, 225.8), ("%", 229.0, 235.7), ("x", 239.5, 243.8)]
+    words = [Word(t, x0, 229.9, x1, 236.2, 0.92) for t, x0, x1 in label]
+    words += [Word("16/06/2025", 271.0, 234.7, 313.4, 241.2, 0.96), Word("31/07/2025", 320.9, 234.7, 363.8, 241.0, 0.91),
+              Word("2.98", 502.6, 234.7, 518.6, 241.2, 0.84), Word("€", 521.8, 234.7, 525.8, 240.7, 0.96),
+              Word("5,5", 542.4, 229.9, 553.4, 242.2, 0.95),
+              Word("13,59", 48.5, 238.8, 68.9, 245.5, 0.96), Word("€", 72.0, 238.8, 76.1, 244.8, 0.96)]
+    sign = Word("Yo", 548.6, 239.3, 553.7, 244.8, 0.53)
+    read = [(i.kind, i.amount, i.vat_rate, i.checked)
+            for i in read_items(build_document([Page(1, 595.0, 842.0, words + [sign], source="ocr")]))]
+    assert read == [("cta", 2.98, 5.5, True)]
+    assert read_items(build_document([Page(1, 595.0, 842.0, words + [replace(sign, text="Ye")], source="ocr")])) == []

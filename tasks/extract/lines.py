@@ -601,7 +601,8 @@ def _clean_label(label: str) -> str:
     return re.sub(r"\s+", " ", clean(label)).strip(" :–-")
 
 
-_FRAGMENT_WORDS = re.compile(r"(?i)^(?:c?€(?:[/!|]\S*)?|k\s?wh|m3|m³|%|ht|ttc|mois|jours?|kva|/|x|×|–|-|au|du)$")
+_FRAGMENT_WORDS = re.compile(r"(?i)^(?:c?€(?:[/!|]\S*)?|k\s?wh|m3|m³|%|ht|ttc|mois|jours?|kva|/|x|×|–|-|au|du)$"
+                             r"|^(?:Yo|%o)$")  # a percent sign OCR read as two letters
 
 
 _NO_UNITS = re.compile(r"(?<![\d.,])[^\w\s]?[.,](\d{3,5})\b")

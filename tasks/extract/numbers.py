@@ -251,12 +251,14 @@ def parse_unit_price(text: str, *, ocr: bool = False) -> float | None:
 
 
 _PERCENT = re.compile(r"(?<![\d,.])(\d{1,2}(?:[,.]\d{1,2})?)\s?%")
+# `5,5 Yo`: a percent sign OCR read as two letters (the same length, so positions hold).
+_PERCENT_MISREAD = re.compile(r"(?:(?<=\d)|(?<=\d\s))(?:Yo|%o)(?!\w)")
 
 
 def find_percents(text: str, *, ocr: bool = False) -> list[tuple[float, int, int]]:
     t = clean(text)
     if ocr:
-        t = repair_ocr_digits(t)
+        t = _PERCENT_MISREAD.sub("% ", repair_ocr_digits(t))
     return [(float(m.group(1).replace(",", ".")), m.start(), m.end()) for m in _PERCENT.finditer(t)
             if not _IN_DATE.search(t[:m.start()]) or not _IN_DATE_AFTER.match(t[m.end():])]
 
