@@ -1356,3 +1356,13 @@ def test_a_percent_sign_read_as_two_letters_under_its_rate_is_the_rates():
             for i in read_items(build_document([Page(1, 595.0, 842.0, words + [sign], source="ocr")]))]
     assert read == [("cta", 2.98, 5.5, True)]
     assert read_items(build_document([Page(1, 595.0, 842.0, words + [replace(sign, text="Ye")], source="ocr")])) == []
+
+
+def test_letters_a_speck_made_before_a_vat_rows_sign_hide_no_row_on_a_scan():
+    """`TVA à 20 Le%` on a photo is the 20 % row; a text layer's words are as printed."""
+    rows = [(120, [(47, "TVA à 5,5 %"), (180, "20,84 €"), (296, "1,15 €")]),
+            (134, [(47, "TVA à 20 Le%"), (176, "156,56 €"), (291, "31,31 €")])]
+    got = [(r.rate, r.base, r.vat) for r in read_vat_rows(build_document([ocr_page(*rows)]))]
+    assert got == [(5.5, 20.84, 1.15), (20.0, 156.56, 31.31)]
+    text = words_page([[(47, "TVA à 20 Le%"), (176, "156,56 €"), (291, "31,31 €")]])
+    assert read_vat_rows(build_document([text])) == []

@@ -951,8 +951,10 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
         seg = line.segments[0]
         f = fold(seg.text)
         # `TVA à°5,5 %`, `TVA 20.%`: a speck glued between the words and the rate, or after the rate;
-        # `1VA 20 %`: its T read as a 1.
-        m = re.match(r"^(?:tva|1va|t\.v\.a\.?)\s*(?:a|de|au taux de)?[°º*'’]?\s*(\d{1,2}(?:[,.]\d{1,2})?)[.,]?\s?%", f)
+        # `1VA 20 %`: its T read as a 1; `TVA à 20 Le%`: on a scan, a speck read as letters before the sign.
+        speck = r"(?:[a-z]{1,2})?" if seg.ocr else ""
+        m = re.match(r"^(?:tva|1va|t\.v\.a\.?)\s*(?:a|de|au taux de)?[°º*'’]?\s*(\d{1,2}(?:[,.]\d{1,2})?)[.,]?\s?"
+                     + speck + "%", f)
         if not m:
             m2 = re.match(r"^(\d{1,2}(?:[,.]\d{1,2})?)\s?%$", f.strip())
             if not (m2 and _vat_table_above(doc, line)):
