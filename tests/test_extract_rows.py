@@ -1366,3 +1366,17 @@ def test_letters_a_speck_made_before_a_vat_rows_sign_hide_no_row_on_a_scan():
     assert got == [(5.5, 20.84, 1.15), (20.0, 156.56, 31.31)]
     text = words_page([[(47, "TVA à 20 Le%"), (176, "156,56 €"), (291, "31,31 €")]])
     assert read_vat_rows(build_document([text])) == []
+
+
+def test_a_scans_kwh_row_with_its_price_and_a_rate_that_lost_its_sign_is_a_row():
+    """`+. kWh ‖ 5,930 c€/kWh ‖ 219,59 € ‖ 20`: the kWh unread, the VAT
+    cell's `%` lost; a price a kWh can cost makes it a row of the detail.
+    A footer's figures (a SIRET, a capital) make no row."""
+    page = ocr_page((282, [(47, "Énergie gaz"), (260, "01/10/2025 30/11/2025"), (366, "+. kWh"),
+                           (415, "5,930 c€/kWh"), (483, "219,59 €"), (532, "20")]),
+                    (306, [(46, "TICGN"), (260, "01/10/2025 30/11/2025"), (366, "kWh"), (415, "1,543 c€/kWh"),
+                           (488, "57,14 €"), (532, "20")]),
+                    (331, [(46, "Abonnement gaz"), (260, "01/10/2025 30/11/2025"), (488, "40,14 €"), (532, "20")]),
+                    (813, [(127, "OHM Énergie SAS - SIRET 91235124400756 - Capital 2 162 09 € - 22")]))
+    got = [(i.kind, i.unit_price, i.amount, i.vat_rate) for i in read_items(build_document([page]))]
+    assert got == [("consumption", 0.0593, 219.59, None), ("accise", 0.01543, 57.14, None)]

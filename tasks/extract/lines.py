@@ -917,7 +917,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             if item is None:
                 continue
             in_detail_table = columns is not None and not columns.summary and len(found) == 1
-            if not (item.has_detail or in_detail_table):
+            if not (item.has_detail or in_detail_table or _priced_kwh_row(item)):
                 if item.kind != "other":
                     bare.append(item)
                 continue
@@ -928,6 +928,15 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                 continue
             items.append(item)
     return _with_siblings(items, bare)
+
+
+def _priced_kwh_row(item: Item) -> bool:
+    """A scan's energy or excise row whose kWh went unread, with a price a
+    kWh can cost and a VAT rate whose sign was lost (`+. kWh ‖ 5,930 c€/kWh
+    ‖ 219,59 € ‖ 20`): a row of the detail, not a summary."""
+    return item.ocr and item.vat_cut in VAT_RATES and bool(item.vat_cut) and item.amount is not None \
+        and (item.kind.startswith("consumption") or item.kind == "accise") \
+        and item.unit_price is not None and 0 < item.unit_price < MAX_KWH_PRICE
 
 
 # Rows this close (in lines) to a detailed row of the same label are rows of its table.
