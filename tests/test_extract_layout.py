@@ -708,6 +708,23 @@ def test_instalments_deducted_make_the_bill_a_regularisation_whatever_its_captio
     assert extract_kind(build_document([words_page(echeancier, source="ocr", conf=0.9)])).value == "echeancier"
 
 
+def test_a_bill_with_an_invoice_number_and_no_word_of_another_kind_is_an_invoice():
+    """« Votre facturen° … » glued, « Facture n° » read unsure on a photo:
+    the word alone is too weak a sign, the invoice number read makes it one;
+    a régularisation's words still win."""
+    from tasks.extract.fields import extract_kind
+    from tasks.extract.store import Candidate
+
+    number = Candidate("IL250810-01048", 0.75, 1, "ocr", "invoice_number:below")
+    rows = [[(57, "Votre facturen° 20259217236 du 11 août 2025")], [(57, "Détail de la facture")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.5)])
+    assert extract_kind(doc).conf < 0.5 <= extract_kind(doc, number).conf
+    assert extract_kind(doc, number).value == "facture"
+    assert extract_kind(build_document([words_page([[(57, "Consommation")]], source="ocr", conf=0.9)])) is None
+    rows = [[(52, "Votre facture de régularisation")], [(52, "Mensualités réglées sur la période 1 510,00 €")]]
+    assert extract_kind(build_document([words_page(rows, source="ocr", conf=0.9)]), number).value == "regularisation"
+
+
 def test_a_quantity_and_price_whose_units_ocr_garbled_are_read_by_their_product():
     """« 194 k'Yn x 0,1671 E/kWN »: neither unit reads, yet 194 × 0,1671 is
     the row's 32,42 €: the first number is the quantity, the second the

@@ -415,7 +415,14 @@ def _phrase(text: str, a: int, b: int) -> str:
     return text[start:end].strip(" –-:;.")
 
 
-def extract_kind(doc: Document) -> Candidate | None:
+# An invoice number read says « facture » as much as the word on top of the page.
+INVOICE_NUMBER_KIND_CONF = 0.6
+
+
+def extract_kind(doc: Document, invoice_number: Candidate | None = None) -> Candidate | None:
+    """The bill's kind, from its captions; a bill with an invoice number and
+    no word of another kind is an invoice (`facture`), however garbled the
+    word `facture` on it."""
     cands = []
     first_page = doc.lines[0].page if doc.lines else 1
     top_limit = doc.page_height(first_page) * 0.35
@@ -441,6 +448,9 @@ def extract_kind(doc: Document) -> Candidate | None:
     specific = [c for c in cands if c.value != "facture" and c.note == "kind-top"]
     if specific or deducted:
         return vote(specific + deducted)
+    if invoice_number is not None:
+        cands.append(Candidate("facture", INVOICE_NUMBER_KIND_CONF, invoice_number.page, invoice_number.source,
+                               "kind-invoice-number"))
     if not cands:
         return None
     rivals = [c for c in cands if c.value != "facture"]

@@ -159,7 +159,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
         pricing = [Candidate(kind, min(offer.conf, 0.75), None, offer.source, "offer-catalogue")]
     d.set("offer_pricing", vote(pricing))
     st.offer_mentions = mentions
-    d.set("invoice_kind", extract_kind(doc))
+    d.set("invoice_kind", extract_kind(doc, d.cand("invoice_number")))
     d.set("residential", extract_residential(doc, st.has_civility))
     totals = extract_totals(doc)
     for key, path in (("total_ttc", "total_ttc_eur"), ("total_ht", "total_ht_eur"), ("total_vat", "total_vat_eur"),
