@@ -308,7 +308,7 @@ def _with_bill_prefix(found: tuple[str, int, int], prefix: str) -> tuple[str, in
     if not all(h == p or p in _LETTERS_LIKE.get(h, "") for h, p in zip(head, prefix)):
         return found
     digits = rest.replace("O", "0")
-    if value[:len(prefix)] == prefix and digits == rest or not re.fullmatch(r"\d{6,}(?:-\d+)?", digits):
+    if head == prefix and digits == rest or not re.fullmatch(r"\d{6,}(?:-\d+)?", digits):
         return found
     return prefix + digits, start, end
 
@@ -343,8 +343,8 @@ _PREFIXED_ID = re.compile(r"[A-Z]{1,3}-[0-9A-Z]{6,}")
 
 def extract_invoice_number(doc: Document, client_number: str | None = None) -> Candidate | None:
     prefix = _bill_prefix(client_number)
-    return vote(_from_labels(doc, "invoice_number", lambda text, ocr: _read_invoice_number(text, ocr=ocr, prefix=prefix)),
-                key=_ref_key)
+    cands = _from_labels(doc, "invoice_number", lambda text, ocr: _read_invoice_number(text, ocr=ocr, prefix=prefix))
+    return vote(cands, key=_ref_key)
 
 
 def extract_client_number(doc: Document, invoice_number: str | None = None) -> Candidate | None:

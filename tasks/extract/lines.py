@@ -16,7 +16,7 @@ from functools import lru_cache
 from tasks.extract.labels import is_speck, vocabulary
 from tasks.extract.layout import Document, Line, Segment, make_segment, placed
 from tasks.extract.numbers import (blank_dates, clean, find_date_ranges, find_dates, find_numbers, find_percents, fold,
-                                   parse_number, respell, words_of)
+                                   PERCENT_MISREADS, parse_number, respell, words_of)
 from tasks.extract.readers import quantity_value
 from tasks.extract.sections import Sections, heading_energy
 
@@ -602,7 +602,7 @@ def _clean_label(label: str) -> str:
 
 
 _FRAGMENT_WORDS = re.compile(r"(?i)^(?:c?€(?:[/!|]\S*)?|k\s?wh|m3|m³|%|ht|ttc|mois|jours?|kva|/|x|×|–|-|au|du)$"
-                             r"|^(?:Yo|%o)$")  # a percent sign OCR read as two letters
+                             rf"|^(?:{PERCENT_MISREADS})$")
 
 
 _NO_UNITS = re.compile(r"(?<![\d.,])[^\w\s]?[.,](\d{3,5})\b")

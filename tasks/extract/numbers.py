@@ -252,7 +252,8 @@ def parse_unit_price(text: str, *, ocr: bool = False) -> float | None:
 
 _PERCENT = re.compile(r"(?<![\d,.])(\d{1,2}(?:[,.]\d{1,2})?)\s?%")
 # `5,5 Yo`: a percent sign OCR read as two letters (the same length, so positions hold).
-_PERCENT_MISREAD = re.compile(r"(?:(?<=\d)|(?<=\d\s))(?:Yo|%o)(?!\w)")
+PERCENT_MISREADS = r"Yo|%o"
+_PERCENT_MISREAD = re.compile(rf"(?:(?<=\d)|(?<=\d\s))(?:{PERCENT_MISREADS})(?!\w)")
 
 
 def find_percents(text: str, *, ocr: bool = False) -> list[tuple[float, int, int]]:
