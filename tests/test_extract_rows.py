@@ -1381,3 +1381,19 @@ def test_a_scans_kwh_row_with_its_price_and_a_rate_that_lost_its_sign_is_a_row()
                     (813, [(127, "OHM Énergie SAS - SIRET 91235124400756 - Capital 2 162 09 € - 22")]))
     got = [(i.kind, i.unit_price, i.amount, i.vat_rate) for i in read_items(build_document([page]))]
     assert got == [("consumption", 0.0593, 219.59, None), ("accise", 0.01543, 57.14, None)]
+
+
+def test_a_narrow_cells_quantity_that_lost_its_thousands_and_a_rate_with_its_sign_apart():
+    """`017 kWh ‖ 11,900 ‖ 240,02 € ‖ 20 ‖ %`: a quantity opening with a
+    zero lost its thousands (2 017 kWh), the price its `c€/kWh`: the one
+    placement that makes the amount is the reading; the rate's sign stacked
+    in a cell of its own is still the rate's."""
+    def row(quantity: str, sign: str) -> tuple:
+        cells = [(44, "Énergie Heures Pleines"), (262, "28/03/2024 27/03/2025"), (370, f"{quantity} kWh"),
+                 (433, "11,900"), (491, "240,02 €"), (533, "20"), (547, sign)]
+        item = read_items(build_document([words_page([cells], source="ocr", conf=0.92)]))[0]
+        return item.quantity, item.unit_price, item.amount, item.vat_rate, item.checked
+
+    assert row("017", "%") == (2017, 0.119, 240.02, 20.0, True)
+    assert row("17", "%")[0] == 17 and not row("17", "%")[4]  # no sign of a lost group
+    assert row("017", "Ye")[3] is None

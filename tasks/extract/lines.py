@@ -212,6 +212,7 @@ class _Token:
     x1: float
     decimals: int = 0
     conf: float = 1.0
+    text: str = ""  # as read
 
 
 # No tariff asks this much (euros) for a kWh, Tempo's red days included
@@ -252,14 +253,14 @@ def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
             continue
         unit = next((name for name, pat in _units() if pat.match(after)), None)
         if unit:
-            toks.append(_Token("qty", quantity_value(n, t), unit, x0, x1, n.decimals, conf))
+            toks.append(_Token("qty", quantity_value(n, t), unit, x0, x1, n.decimals, conf, n.text))
             continue
         if re.match(r"^\s?k\s?va", after, re.I):
             continue  # `9 kVA` in a label is not a value of the row
         if _EURO_AFTER.match(after):
             toks.append(_Token("amount", n.value, None, x0, x1, n.decimals, conf))
             continue
-        toks.append(_Token("bare", n.value, None, x0, x1, n.decimals, conf))
+        toks.append(_Token("bare", n.value, None, x0, x1, n.decimals, conf, n.text))
     if re.fullmatch(r"\s*[-–]\s*", t):
         toks.append(_Token("dash", None, None, seg.x0, seg.x1))
     return toks
@@ -439,6 +440,9 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         cut = next((m for seg in line.segments if (m := _VAT_CUT.search(fold(seg.text)))), None)
         after = [b.value for b in bares if b.x0 >= amount_tok.x1]
         item.vat_cut = parse_number(cut.group(1)) if cut else (after[-1] if after else None)
+        if item.vat_cut and item.vat_cut in VAT_RATES and \
+                any(s.text.strip() == "%" and s.x0 >= amount_tok.x1 for s in line.segments):
+            item.vat_rate = item.vat_cut  # `240,02 € ‖ 20 ‖ %`: a narrow cell's sign stacked apart
     return item
 
 
@@ -534,12 +538,18 @@ def _price_as_printed(quantity: float, price: float, amount: float, toks: list[_
     return fits[0] if len(fits) == 1 else price
 
 
+# A group of three digits opening with a zero: the last group of a number whose thousands were lost.
+_LOST_THOUSANDS = re.compile(r"0\d{2}")
+
+
 def _repair_decimals(quantity: float, price: float, amount: float,
                      toks: list[_Token]) -> tuple[float, float, float] | None:
-    """OCR drops decimal commas (`43,21` → `4321`, `0,1887` → `1887`) and
-    misreads the `c€` of a price in cents (`11,75 c£€/kWh`): when a single
-    placement of the missing commas, or the price in cents, makes quantity
-    × price = amount, it is the reading."""
+    """OCR drops decimal commas (`43,21` → `4321`, `0,1887` → `1887`),
+    misreads the `c€` of a price in cents (`11,75 c£€/kWh`) and loses the
+    thousands of a quantity wrapped in a narrow cell (`017` of `2 017`, no
+    number opens with a zero): when a single placement of the missing
+    commas, the price in cents or the thousands makes quantity × price =
+    amount, it is the reading."""
     def options(value: float, shifts: range, allowed: bool) -> list[float]:
         out = [value]
         if allowed and value == int(value):
@@ -553,8 +563,11 @@ def _repair_decimals(quantity: float, price: float, amount: float,
         t = tok_by_value.get(v)
         return t is not None and t.decimals == 0
 
+    quantities = [quantity]
+    if any(t.kind == "qty" and t.value == quantity and _LOST_THOUSANDS.fullmatch(t.text) for t in toks):
+        quantities += [k * 1000 + quantity for k in range(1, 1000)]
     fits = []
-    for q in (quantity,):
+    for q in quantities:
         for p in options(price, range(1, 6), no_decimals(price)) + cents:
             for a in options(amount, range(1, 3), no_decimals(amount) or abs(amount) >= 1000):
                 if (q, p, a) != (quantity, price, amount) and _close(q * p, abs(a), rel=0.004, abs_tol=0.02):
