@@ -56,6 +56,29 @@ def test_a_postcode_with_a_character_read_as_no_digit_is_the_one_serving_the_tow
         ("Chloé Laurent", "6 bis route du Maréchal Foch, 87000 Limoges")
 
 
+def test_a_postcode_ocr_cut_in_two_is_joined_when_it_serves_the_town():
+    """`8 4000 Avignon` on a photo; `8 4000 Lyon` serves no such town (the
+    block has no postcode line, so no address)."""
+    rows = [[(387, "M. Loïc André")], [(387, "5 impasse du Stade")], [(387, "8 4000 Avignon")]]
+    found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert (found["name"].value, found["address"].value) == ("Loïc André", "5 impasse du Stade, 84000 Avignon")
+    rows[2] = [(387, "8 4000 Lyon")]
+    assert extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))["address"] is None
+    rows[2] = [(387, "8 4000 Avignon")]
+    assert extract_customer(build_document([words_page(rows)]))["address"] is None
+
+
+def test_a_service_lines_client_caption_names_no_customer():
+    """`Service client : 09 74 39 25 18 …` under a legend ending `…
+    régularisé lors du prochain relevé.`: no customer's name caption."""
+    rows = [[(44, "« Estimé » = index calculé à partir de votre historique,")],
+            [(44, "régularisé lors du prochain relevé.")],
+            [(43, "Service client : 09 74 39 25 18 (appel non surtaxé) - Médiateur national de l'énergie")]]
+    assert extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))["name"] is None
+    rows[2] = [(43, "Client : Loïc André")]
+    assert extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))["name"].value == "Loïc André"
+
+
 def test_an_ocr_address_block_is_checked_a_text_layer_is_as_printed():
     rows = [[(330, "M. Rémi Petit")], [(330, "12 rue des Lilas")], [(330, "30001 NIMES")]]
     ocr = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))

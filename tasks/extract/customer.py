@@ -16,7 +16,7 @@ from functools import lru_cache
 from tasks.extract.labels import _right_candidates, find_labels, is_label_text, is_speck, value_spots, vocabulary
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
 from tasks.extract.numbers import clean, fold, respell, spelled_as_always, words_of
-from tasks.extract.places import checked_town, postcode_with_unread_digit
+from tasks.extract.places import checked_town, postcode_with_unread_digit, serves
 from tasks.extract.store import Candidate, from_segment, vote
 
 
@@ -295,9 +295,17 @@ def _with_town(doc: Document, seg: Segment) -> Segment:
 def _with_read_postcode(seg: Segment) -> Segment:
     """A postcode one of whose characters OCR read as no digit (`8/000
     Limoges`) put right, when only one digit there makes a postcode
-    serving the town read after it."""
+    serving the town read after it; a postcode OCR cut in two (`8 4000
+    Avignon`) joined, when it serves the town."""
+    if not seg.ocr:
+        return seg
+    cut = re.fullmatch(r"(\d{1,4}) (\d{1,4})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
+    if cut and len(seg.words) > 2 and seg.words[0].text + seg.words[1].text == cut.group(1) + cut.group(2) \
+            and len(postcode := cut.group(1) + cut.group(2)) == 5 and serves(postcode, cut.group(3)):
+        joined = replace(seg.words[0], text=postcode, x1=seg.words[1].x1)
+        return placed([joined, *seg.words[2:]], seg)
     m = re.fullmatch(r"(\S{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
-    if not seg.ocr or not m or seg.words[0].text != m.group(1):
+    if not m or seg.words[0].text != m.group(1):
         return seg
     postcode = postcode_with_unread_digit(*m.groups())
     return placed([replace(seg.words[0], text=postcode), *seg.words[1:]], seg) if postcode else seg

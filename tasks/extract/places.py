@@ -83,6 +83,11 @@ def postcode_with_unread_digit(read: str, town: str) -> str | None:
     return serving[0] if len(serving) == 1 else None
 
 
+def serves(postcode: str, town: str) -> bool:
+    """Whether `postcode` serves the town read as `town`."""
+    return bool(_serving([postcode], _town_key(town)))
+
+
 def _town_key(town: str) -> str:
     return _CEDEX.sub("", _key(town))
 
