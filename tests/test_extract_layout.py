@@ -1342,6 +1342,30 @@ def test_a_coefficient_misread_by_one_digit_is_the_one_change_that_makes_the_kwh
     assert extract_invoice([words_page(rows, source="ocr", conf=0.9)])["gas"]["conversion_coefficient"] is None
 
 
+def test_a_coefficient_between_a_volume_and_kwh_both_read_twice_is_the_misread():
+    """ilek's layout on a photo: `Compteur - Gaz ‖ 29 m³`, the indexes 29 m³
+    apart, `Coefficient de conversion : 12,03 … énergie consommée : 320 kWh`
+    and lines billing 320 kWh: volume and energy each read twice, the
+    coefficient is the misread, 11,03 the one digit that fits. Where two
+    digits fit (`11,93`: 10,93 and 11,03), it is unknown; where the indexes
+    do not bear the volume out, nothing says which of the three is wrong."""
+    from tasks.extract.invoice import extract_invoice
+
+    def gas(coef: str, end_index: str = "13 940") -> tuple:
+        rows = [[(40, "Point de comptage et d'estimation (PCE)"), (250, "65399324997603")], [(40, "Gaz naturel")],
+                [(40, "Compteur - Gaz"), (500, "29 m³")],
+                [(40, f"Index de début 13 911 (réel, 20/07/2024) Index de fin {end_index} (réel, 16/08/2024)")],
+                [(40, f"Coefficient de conversion : {coef} kWh/m³ - énergie consommée : 320 kWh")],
+                [(40, "Consommation 320 kWh x 0,0626 €/kWh"), (420, "20,03 €"), (500, "20 %")]]
+        found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["gas"]
+        return found["consumption_m3"], found["conversion_coefficient"], found["consumption_kwh"]
+
+    assert gas("11,03") == (29, 11.03, 320)
+    assert gas("12,03") == (29, 11.03, 320)
+    assert gas("11,93") == (29, None, 320)
+    assert gas("12,03", end_index="13 945")[1] != 11.03  # no digit changed on a guess
+
+
 def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
     from tasks.extract.fields import extract_totals
 

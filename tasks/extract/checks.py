@@ -375,7 +375,7 @@ def check_electricity(d: Draft, readings: list[Reading]) -> None:
             d.drop(p + k, "range")
 
 
-def check_gas(d: Draft, readings: list[Reading]) -> None:
+def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None:
     p = "gas."
     m3, coef, kwh = (d.get(p + k) for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"))
     if coef is not None and not COEF_BAND[0] <= coef <= COEF_BAND[1]:
@@ -392,6 +392,15 @@ def check_gas(d: Draft, readings: list[Reading]) -> None:
         if makes_kwh(m3, coef, kwh):
             for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"):
                 d.confirm(p + k)
+        elif _is_ocr(d, p + "conversion_coefficient") and _volume_and_energy_borne_out(d, readings, items):
+            # The coefficient read between them is the misread: one digit off, or unknown.
+            fixed = _one_digit_coefficient(coef, m3, kwh)
+            if fixed is None:
+                d.drop(p + "conversion_coefficient", "m3xcoef")
+            else:
+                c = d.cand(p + "conversion_coefficient")
+                d.set(p + "conversion_coefficient", Candidate(fixed, round(c.conf * 0.9, 3), c.page, "computed",
+                                                              "one digit from m3 x coef = kWh"))
         else:
             _blame(d, tuple(p + k for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh")), 0.6,
                    "m3xcoef")
@@ -411,6 +420,18 @@ def check_gas(d: Draft, readings: list[Reading]) -> None:
     lo, hi = KWH_PRICE_BAND["gaz"]
     if v is not None and not lo <= v <= hi:
         d.drop(p + "unit_price_kwh_ht_eur", "price-band")
+
+
+def _volume_and_energy_borne_out(d: Draft, readings: list[Reading], items: list[Item]) -> bool:
+    """The volume read is the indexes' difference as well (`29 m³` printed,
+    29 m³ between the indexes), and the kWh read are the lines' kWh as well
+    (`énergie consommée : 320 kWh`, 320 kWh billed): two reads each."""
+    m3, kwh = d.cand("gas.consumption_m3"), d.cand("gas.consumption_kwh")
+    deltas = [r.delta for r in readings if (r.energy == "gaz" or r.unit == "m3") and r.delta is not None]
+    billed = [i.quantity for i in items if i.energy == "gaz" and i.kind in ("consumption", "accise")
+              and i.unit == "kWh" and i.quantity is not None]
+    return m3.note != "readings" and kwh.note != "lines" and bool(deltas) and abs(sum(deltas) - m3.value) <= 0.5 \
+        and any(close(q, kwh.value) for q in billed)
 
 
 def _one_digit_coefficient(coef: float, m3: float | None, kwh: float | None) -> float | None:
