@@ -1673,7 +1673,8 @@ def test_a_mark_glued_before_a_caption_and_a_total_captioned_under_its_value():
 def test_the_end_of_an_offer_name_ocr_cut_into_a_cell_of_its_own():
     """`Gaz vert ‖ Prix fixe` (the dash lost): « Gaz vert - Prix fixe »;
     `Gaz Fixe ‖ an` (the 1 lost): « Gaz Fixe 1 an »; `Octo Fixe ‖ ans`: how
-    many years is lost, so the name is unknown rather than cut short."""
+    many years is lost, so the name is unknown rather than cut short, as
+    `Gaz vert ‖ - Prix fix 7` (the name goes on past its dash)."""
     from tasks.extract.fields import extract_offer
 
     def offer(*cells: tuple[float, str]):
@@ -1685,6 +1686,9 @@ def test_the_end_of_an_offer_name_ocr_cut_into_a_cell_of_its_own():
     assert offer((40, "Gaz Fixe"), (100, "an")) == "Gaz Fixe 1 an"
     assert offer((40, "Octo Fixe"), (100, "ans")) is None
     assert offer((40, "Gaz vert")) == "Gaz vert"
+    # The dash read, the rest too garbled to read: the name goes on, unknown.
+    assert offer((55, "Gaz vert"), (104, "- Prix fixe")) == "Gaz vert - Prix fixe"
+    assert offer((55, "Gaz vert"), (104, "- Prix fix 7")) is None
 
 
 def test_pale_captions_whose_degree_sign_or_l_ocr_lost_still_caption_their_values():

@@ -651,15 +651,18 @@ def test_a_speck_read_as_one_letter_between_the_name_and_the_street_is_no_line_o
 
 
 def test_specks_after_the_house_number_or_over_a_towns_letter_and_a_town_cut_short():
-    """`45. ter avenue des Hirondelles`, `45.ter …`: no address prints a mark
-    after its number. `21000 Di` read unsure over `ijon`: a town cut short gives no
+    """`45. ter avenue des Hirondelles`, `45.ter …`, `22'chemin …`: no
+    address prints a mark after its number. `21000 Di` read unsure over `ijon`: a town cut short gives no
     address; `76260 Eu` read surely is a town."""
     rows = [[(330, "Mme Noémie Perrin")], [(330, "+4 S3 boulevard Simone Veil")], [(330, "57000 Metz")]]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"] is None  # a house number OCR guessed
-    for street in ("45. ter avenue des Hirondelles", "45.ter avenue des Hirondelles"):
+    for street in ("45. ter avenue des Hirondelles", "45.ter avenue des Hirondelles", "45'ter avenue des Hirondelles"):
         rows = [[(330, "Mme Lucie Roux")], [(330, street)], [(330, "66000 Perpignan")]]
         assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
             "45 ter avenue des Hirondelles, 66000 Perpignan"
+    rows = [[(324, "M. Paul Girard")], [(324, "22'chemin Georges Brassens")], [(324, "68100 Mulhouse")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "22 chemin Georges Brassens, 68100 Mulhouse"
     # Specks read as an umlaut no French place name carries.
     rows = [[(330, "Mme Lucie Roux")], [(330, "137 bis chemin des Cerisiers")], [(330, "14000 Cäen")]]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \

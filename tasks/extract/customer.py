@@ -490,7 +490,7 @@ _DESIGNATOR_A = re.compile(r"(\b([A-Za-zÀ-ÿ]+)\.?\s+)À(?![\w'’])")
 # `Cäen`: specks over a letter read as an umlaut no French place name carries.
 _FOREIGN_UMLAUTS = str.maketrans("äöÄÖ", "aoAO")
 # `45. ter avenue des Hirondelles`, `45.ter`: a speck after the house number (no address prints a mark there).
-_NUMBER_SPECK = re.compile(r"^(\d{1,4})[.,:;'’](?:\s+|(?=(?:bis|ter|quater)\b))", re.I)
+_NUMBER_SPECK = re.compile(r"^(\d{1,4})[.,:;'’](?:\s+|(?=(?:bis|ter|quater)\b|[A-Za-zÀ-ÿ]{3,}))", re.I)
 _GLUED_ORDINAL = re.compile(r"\b(\d{1,2}(?:er|ère|ere|ème|eme|e))([A-Za-zÀ-ÿ]{3,})\b")
 
 
@@ -547,7 +547,7 @@ def _spelled(text: str) -> str:
 def _as_printed(text: str, seg: Segment) -> str:
     """An OCR address line with what OCR does to addresses undone: a speck
     read as a quote (`146 avenue du Général de ‘`), as a mark after the
-    house number (`45. ter`), as an umlaut (`Cäen`) or as the accent of a
+    house number (`45. ter`, `22'chemin`), as an umlaut (`Cäen`) or as the accent of a
     stair's letter (`Escalier À`), an ordinal glued to its building word
     (`3eétage`) or a street type to its particle (`boulevarddu`), words
     misread by a letter or an accent."""

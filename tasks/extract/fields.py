@@ -287,7 +287,8 @@ _YEARS_TAIL = re.compile(r"ans?")
 
 
 def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
-    """`Gaz vert ‖ Prix fixe` is « Gaz vert - Prix fixe »; `Gaz Fixe ‖ an`
+    """`Gaz vert ‖ Prix fixe` (or `‖ - Prix fixe`) is « Gaz vert - Prix
+    fixe », `Gaz vert ‖ - Prix fix 7` unknown; `Gaz Fixe ‖ an`
     is « Gaz Fixe 1 an »; `Électricité ‖ verte fixe` is one name a wide
     space apart; `Octo Fixe ‖ ans` has lost how many years, and
     `Électricité et ‖ verts- Prix` a word between its pieces: unknown."""
@@ -301,8 +302,13 @@ def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
     if not beside or not seg.text.rstrip(" .").endswith(cand.value) or beside[0].x0 - seg.x1 > 4 * seg.height:
         return cand
     tail = fold(beside[0].text).strip(" .:;")
+    dashed = re.match(r"[-–]\s*", tail)
+    if dashed:
+        tail = tail[dashed.end():]
     if _PRICING_TAIL.fullmatch(tail):
-        return replace(cand, value=f"{cand.value} - {beside[0].text.strip(' .:;')}")
+        return replace(cand, value=f"{cand.value} - {beside[0].text.strip(' .:;-–')}")
+    if dashed:
+        return None  # `Gaz vert ‖ - Prix fix 7`: the name goes on past what OCR could read
     if _YEARS_TAIL.fullmatch(tail):
         return replace(cand, value=f"{cand.value} 1 an") if tail == "an" else None
     rest = beside[0].text.strip(" .:;")
