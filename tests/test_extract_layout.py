@@ -1374,6 +1374,20 @@ def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
         assert [c.value for c in extract_totals(doc)["total_ht"]] == [1392.9], label
 
 
+def test_a_speck_read_as_a_quote_and_two_capitals_between_a_total_and_its_amount():
+    """`Sous-total HT ‖ “EU ‖ 95,09 €` on a 150 dpi scan, `“EU` read at 18 %:
+    a speck, not the end of the row; read surely, it is text."""
+    from tasks.extract.fields import extract_totals
+
+    def total(conf: float) -> list[float]:
+        page = words_page([[(248, "Sous-total HT"), (394, "“EU"), (517, "95,09 €")]], source="ocr", conf=0.9)
+        page = replace(page, words=[replace(w, conf=conf) if w.text == "“EU" else w for w in page.words])
+        return [c.value for c in extract_totals(build_document([page]))["total_ht"]]
+
+    assert total(0.18) == [95.09]
+    assert total(0.95) == []
+
+
 def test_a_piece_of_a_catalogue_offer_printed_whole_gives_way_to_it():
     """« offre Fixe 1 an » (its capital misread) is read as the caption
     « offre » and the value « Fixe 1 an »; the supplier's catalogue names

@@ -302,13 +302,17 @@ SPECK_MAX_CONF = 0.6
 SPECK3_MAX_CONF = 0.4
 
 
+_QUOTE_MARKS = "“”«»\"'‘’`"
+
+
 def is_speck(seg: Segment) -> bool:
     """A speck read as a character (`ï`, `à`), or as two or three letters
-    (`er`, `Re`, `PE`, `CRE`), read with little confidence: no value, and no
-    end of the row either."""
+    (`er`, `Re`, `PE`, `CRE`, a quote mark before them: `“EU`), read with
+    little confidence: no value, and no end of the row either."""
     text = seg.text.strip()
     if sum(c.isalnum() for c in text) < 2:
         return True
+    text = text.strip(_QUOTE_MARKS)
     if len(text) == 3 and text.isalpha():
         return seg.conf < SPECK3_MAX_CONF
     if len(text) != 2 or not text.isalpha():
