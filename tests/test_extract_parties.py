@@ -925,3 +925,28 @@ def test_a_bills_two_references_read_on_a_scan_settle_each_others_prefix():
     assert references("1L250909-05022", "IL75443636") == ("IL250909-05022", "IL75443636")
     assert references("IL250909-05022", "1175443636") == ("IL250909-05022", "IL75443636")
     assert references("1L250909-05022", "1175443636") == (None, "1175443636")  # nothing to settle them by
+
+
+@pytest.mark.parametrize(("caption", "expected"), [
+    ("Recrence client", "IL53655676"),  # « Référence » garbled in two places
+    ("Ré‘#rence client", "IL53655676"),
+    ("Référence client", "IL53655676"),
+    ("Conference client", None),  # three edits from « référence »: another word
+])
+def test_a_long_caption_word_garbled_in_two_places_still_captions_its_value(caption, expected):
+    page = words_page([[(48, "Facture n°"), (294, "Émise le")], [(48, "IL250130-49063"), (294, "30 janvier 2025")],
+                       [(48, caption), (294, "Offre")], [(48, "IL53655676"), (294, "Électricité verte locale")]],
+                      source="ocr", conf=0.8)
+    found = extract_client_number(build_document([page]))
+    assert (found.value if found else None) == expected
+
+
+def test_a_caption_respelled_keeps_its_elided_article_and_brackets():
+    """`Date d'émission` read unsure: « d'émission » is no garbled « émission »
+    to put right, and the caption still dates the bill."""
+    from tasks.extract.fields import extract_invoice_date
+    from tasks.extract.labels import edit_distance
+
+    page = words_page([[(40, "Date d'émission"), (200, "27/08/2025")]], source="ocr", conf=0.8)
+    assert extract_invoice_date(build_document([page])).value.isoformat() == "2025-08-27"
+    assert edit_distance("recrence", "reference") == 2 and edit_distance("reference", "reference") == 0

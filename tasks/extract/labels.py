@@ -146,12 +146,71 @@ def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
                       thin_swaps=True)
     if spelled != seg.folded:
         compact = "".join(spelled[i] for i in index)
+    compact, index = _long_words_respelled(spelled, seg) or (compact, index)
     lead = len(compact) - len(compact.lstrip(SPECK_MARKS + BULLET_MARKS))  # a speck glued before it (`-Offre`)
     keep = [k for k, c in enumerate(compact) if k >= lead and
             not (c in "-.," and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha()
                  and (c == "-" or seg.conf_between(index[k], index[k] + 1) < 0.6
                       or c == "." and _word_before(seg.folded, index[k]) >= _FULL_WORD))]
     return "".join(compact[k] for k in keep), [index[k] for k in keep]
+
+
+# A caption's long word OCR garbled in two places (`Recrence`, `Ré‘#rence`
+# for « Référence »): two edits from one long label word, and one only, is
+# that word. Shorter words are two edits from too many others (`lecture`).
+LONG_LABEL_WORD = 8
+
+
+@lru_cache(maxsize=1)
+def _long_label_words() -> tuple[str, ...]:
+    return tuple(sorted(w for n, ws in _label_words().items() if n >= LONG_LABEL_WORD for w in ws))
+
+
+def _long_words_respelled(spelled: str, seg: Segment) -> tuple[str, list[int]] | None:
+    """The compact text of a segment (and each character's index) with its
+    long words read unsure that are two edits from a single long label word
+    written as that word; None when there is none."""
+    chars: list[str] = []
+    index: list[int] = []
+    changed = False
+    last = 0
+    for m in _GARBLED_WORD.finditer(spelled):
+        for k in range(last, m.start()):
+            if not spelled[k].isspace():
+                chars.append(spelled[k])
+                index.append(k)
+        last = m.end()
+        word, near = m.group(0), None
+        if len(word) >= LONG_LABEL_WORD and seg.conf_between(m.start(), m.end()) < 0.9 \
+                and word not in _long_label_words():
+            close = [w for w in _long_label_words() if abs(len(w) - len(word)) <= 2 and edit_distance(w, word) <= 2]
+            near = close[0] if len(close) == 1 else None
+        changed = changed or near is not None
+        for k, c in enumerate(near or word):
+            chars.append(c)
+            index.append(m.start() + min(k, len(word) - 1))
+    if not changed:
+        return None
+    for k in range(last, len(spelled)):
+        if not spelled[k].isspace():
+            chars.append(spelled[k])
+            index.append(k)
+    return "".join(chars), index
+
+
+# A word as OCR may garble it: letters and the marks it reads for letters
+# (`ré‘#rence`), between spaces, apostrophes and brackets.
+_GARBLED_WORD = re.compile(r"[a-z][^\s'’()\[\]:;,.]*[a-z]")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: letters inserted, dropped or replaced."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 # A word this long before a point is no abbreviation (`référence. client`: a speck).
