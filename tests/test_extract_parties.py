@@ -10,6 +10,7 @@ from tasks.extract.identifiers import (
 )
 from tasks.extract.layout import build_document
 from tasks.extract.supplier import SUPPLIERS_PATH, detect_supplier, load_suppliers
+from tasks.model import Page, Word
 from tests.extract_support import ocr_words_page, words_page
 
 
@@ -930,6 +931,7 @@ def test_a_bills_two_references_read_on_a_scan_settle_each_others_prefix():
 @pytest.mark.parametrize(("caption", "expected"), [
     ("Recrence client", "IL53655676"),  # « Référence » garbled in two places
     ("Ré‘#rence client", "IL53655676"),
+    ("Re'érence client", "IL53655676"),  # its f read as an apostrophe, no elision
     ("Référence client", "IL53655676"),
     ("Conference client", None),  # three edits from « référence »: another word
 ])
@@ -950,3 +952,13 @@ def test_a_caption_respelled_keeps_its_elided_article_and_brackets():
     page = words_page([[(40, "Date d'émission"), (200, "27/08/2025")]], source="ocr", conf=0.8)
     assert extract_invoice_date(build_document([page])).value.isoformat() == "2025-08-27"
     assert edit_distance("recrence", "reference") == 2 and edit_distance("reference", "reference") == 0
+
+
+def test_a_caption_cut_where_ocr_boxed_its_pale_end_short_still_captions_its_value():
+    """`Référence ‖ client` on a photo, the first word's pale end unboxed:
+    2,1 word heights apart, the two pieces are still one caption."""
+    words = [Word("Référence", 50.2, 252.2, 75.8, 258.7, 0.39), Word("client", 89.5, 252.7, 109.4, 258.5, 0.94),
+             Word("Offre", 302.2, 252.2, 320.4, 258.7, 0.94),
+             Word("IL85973640", 50.0, 260.0, 95.0, 267.0, 0.9), Word("Biogaz", 303.0, 260.0, 330.0, 267.0, 0.9)]
+    found = extract_client_number(build_document([Page(1, 595.0, 842.0, words, source="ocr")]))
+    assert found.value == "IL85973640"

@@ -175,20 +175,20 @@ def _long_words_respelled(spelled: str, seg: Segment) -> tuple[str, list[int]] |
     changed = False
     last = 0
     for m in _GARBLED_WORD.finditer(spelled):
-        for k in range(last, m.start()):
+        for k in range(last, m.start(1)):
             if not spelled[k].isspace():
                 chars.append(spelled[k])
                 index.append(k)
-        last = m.end()
-        word, near = m.group(0), None
-        if len(word) >= LONG_LABEL_WORD and seg.conf_between(m.start(), m.end()) < 0.9 \
+        last = m.end(1)
+        word, near = m.group(1), None
+        if len(word) >= LONG_LABEL_WORD and seg.conf_between(m.start(1), m.end(1)) < 0.9 \
                 and word not in _long_label_words():
             close = [w for w in _long_label_words() if abs(len(w) - len(word)) <= 2 and edit_distance(w, word) <= 2]
             near = close[0] if len(close) == 1 else None
         changed = changed or near is not None
         for k, c in enumerate(near or word):
             chars.append(c)
-            index.append(m.start() + min(k, len(word) - 1))
+            index.append(m.start(1) + min(k, len(word) - 1))
     if not changed:
         return None
     for k in range(last, len(spelled)):
@@ -199,8 +199,9 @@ def _long_words_respelled(spelled: str, seg: Segment) -> tuple[str, list[int]] |
 
 
 # A word as OCR may garble it: letters and the marks it reads for letters
-# (`ré‘#rence`), between spaces, apostrophes and brackets.
-_GARBLED_WORD = re.compile(r"[a-z][^\s'’()\[\]:;,.]*[a-z]")
+# (`ré‘#rence`, `re'érence`), between spaces and brackets, after an elided
+# article (`d'émission`).
+_GARBLED_WORD = re.compile(r"(?<![^\s()\[\]:;,.])(?:(?:qu|[dljmnst])['’])?([a-z][^\s()\[\]:;,.]*[a-z])")
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -275,8 +276,9 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
 
 
 # Widest gap (in word heights) between two pieces of a label that OCR cut in
-# two on its line: a pale or lost letter widens the space (`Référence ‖ cent`).
-SPLIT_LABEL_GAP = 2.0
+# two on its line: a pale or lost letter widens the space (`Référence ‖ cent`;
+# `Référence ‖ client` 2,1 heights apart, the word's pale end unboxed).
+SPLIT_LABEL_GAP = 2.5
 
 
 def _joined_labels(doc: Document, seg: Segment) -> tuple[Segment, ...]:
