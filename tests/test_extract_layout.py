@@ -1831,3 +1831,19 @@ def test_a_word_whose_box_a_speck_stretched_down_stays_in_its_sentence():
                 Word("de", 331.8, 308.3, 340.4, 314.0, 0.97), Word("est", 382.2, 308.8, 393.0, 314.0, 0.97)]
     pair = [Word("au", 157.6, 310.0, 167.0, 318.8, 0.96), Word("référence", 343.5, 308.0, 379.1, 319.8, 0.97)]
     assert texts([sentence, pair]) == ["jusqu' au 31/05/2027. de référence est"]
+
+
+def test_a_speck_read_as_a_word_before_a_caption_and_a_rule_under_its_value():
+    """`(l Offre ‖ Gaz Fixe 2 ans.` over `–` (a scan's speck read as a word
+    before the caption, a rule under the value): the caption still opens its
+    segment, and no offer name ends with a dash. Read surely, `(l` is text."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(conf: float):
+        page = words_page([[(295, "(l Offre"), (426, "Gaz Fixe 2 ans.")], [(433, "–")]], source="ocr", conf=0.9)
+        page = replace(page, words=[replace(w, conf=conf) if w.text == "(l" else w for w in page.words])
+        found = extract_offer(build_document([page]), [])
+        return found.value if found else None
+
+    assert offer(0.14) == "Gaz Fixe 2 ans"
+    assert offer(0.95) is None

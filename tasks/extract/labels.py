@@ -148,6 +148,8 @@ def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
         compact = "".join(spelled[i] for i in index)
     compact, index = _long_words_respelled(spelled, seg) or (compact, index)
     lead = len(compact) - len(compact.lstrip(SPECK_MARKS + BULLET_MARKS))  # a speck glued before it (`-Offre`)
+    if len(seg.words) > 1 and len(seg.words[0].text) <= 2 and seg.words[0].conf < LEADING_SPECK_CONF:
+        lead = max(lead, sum(1 for i in index if i < seg.spans[1][0]))  # a speck read as a word before it (`(l Offre`)
     keep = [k for k, c in enumerate(compact) if k >= lead and
             not (c in "-.," and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha()
                  and (c == "-" or seg.conf_between(index[k], index[k] + 1) < 0.6
@@ -212,6 +214,10 @@ def edit_distance(a: str, b: str) -> int:
         for j, cb in enumerate(b, 1):
             prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
     return row[-1]
+
+
+# Under this confidence, a word of one or two characters opening a segment is a speck.
+LEADING_SPECK_CONF = 0.3
 
 
 # A word this long before a point is no abbreviation (`référence. client`: a speck).
