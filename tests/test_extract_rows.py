@@ -1397,3 +1397,37 @@ def test_a_narrow_cells_quantity_that_lost_its_thousands_and_a_rate_with_its_sig
     assert row("017", "%") == (2017, 0.119, 240.02, 20.0, True)
     assert row("17", "%")[0] == 17 and not row("17", "%")[4]  # no sign of a lost group
     assert row("017", "Ye")[3] is None
+
+
+def test_a_scans_gas_column_whose_amounts_lost_their_commas():
+    """Vattenfall's gas column on a scan: `Consommation de gaz ‖ 2106€ 20%`
+    (an energy's name and an amount without comma: a row, not a heading),
+    `Accise ‖ gaz naturel ‖ 553€` over a wrapped date (a date is no value
+    ending a first row), `CTA ‖ 358€` over `20.8RE % x 17.20` (the rate, its
+    sign misread, times the base makes the amount in cents)."""
+    page = words_page([
+        [(306, "Consommation de gaz"), (478, "2106€ 20%")],
+        [(306, "01/06/2025 - 30/06/2025 322 kWh x")],
+        [(306, "0,06540 €/kWh")],
+        [(306, "Accise"), (337, "gaz naturel"), (483, "553€"), (514, "20%")],
+        [(306, "01/06/2025 - 30/06/2025 322 kWh x")],
+        [(307, "17.16 €/MWh")],
+        [(306, "CTA"), (483, "358€ 5,5%")],
+        [(306, "01/06/2025 - 30/06/2025"), (407, "20.8RE % x 17.20")],
+    ], source="ocr", conf=0.92, line_gap=11.0)
+    got = [(i.kind, i.amount, i.quantity, i.unit_price, i.checked) for i in read_items(build_document([page]))]
+    assert got == [("consumption", 21.06, 322, 0.0654, True), ("accise", 5.53, 322, 0.01716, True),
+                   ("cta", 3.58, None, 17.2, True)]
+
+
+def test_a_date_is_no_value_that_ends_a_first_row_on_a_line():
+    """`Accise 01/06/2025- ‖ gaz naturel ‖ 553€` (a wrapped date merged into
+    the label's cell): one row; `Abonnement ‖ 17,36 € ‖ Consommation …`
+    after an amount: two."""
+    from tasks.extract.lines import split_subrows
+
+    def rows(*cells: tuple[float, str]) -> int:
+        return len(split_subrows(build_document([words_page([list(cells)], source="ocr", conf=0.9)]).lines[0]))
+
+    assert rows((306, "Accise 01/06/2025-"), (405, "gaz naturel"), (483, "553€"), (514, "20%")) == 1
+    assert rows((60, "Abonnement"), (235, "16,57 €"), (306, "Consommation de gaz"), (478, "21,06 €")) == 2

@@ -622,6 +622,10 @@ _NO_UNITS = re.compile(r"(?<![\d.,])[^\w\s]?[.,](\d{3,5})\b")
 _RATE_NO_COMMA = re.compile(r"(?<![\d,.])(\d{4})\s?%")
 
 
+# The CTA's rates of the transmission fixed part (21,93 %, 20,8 %…), with room.
+CTA_RATE_RANGE = (5, 40)
+
+
 def _cta_holds(line: Line, amount: float) -> bool:
     """`21,93 % x 14,44 €`: the CTA's rate of its base makes the row's amount
     (on a scan, a base with its comma lost: `834€`)."""
@@ -631,7 +635,7 @@ def _cta_holds(line: Line, amount: float) -> bool:
         rates = find_percents(text, ocr=ocr)
         if ocr:  # `2193 %`: the rate's comma lost
             rates += [(int(m.group(1)) / 100, m.start(), m.end()) for m in _RATE_NO_COMMA.finditer(text)]
-        for rate, a, b in [(r, a, b) for r, a, b in rates if 5 <= r <= 40]:
+        for rate, a, b in [(r, a, b) for r, a, b in rates if CTA_RATE_RANGE[0] <= r <= CTA_RATE_RANGE[1]]:
             rest = text[:a] + " " * (b - a) + text[b:]
             for n in find_numbers(rest, ocr=ocr):
                 options = [n.value] + ([n.value / 100] if ocr and n.decimals == 0 else [])
@@ -796,6 +800,11 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
                 _close(item.quantity * item.unit_price, abs(item.amount) / 100, rel=0.004, abs_tol=0.02):
             # `21442€` under `1 271 kWh x 0,16870 €/kWh`: the amount's comma lost.
             item.amount, item.checked = item.amount / 100, True
+        elif item.checked and item.ocr and item.kind == "cta" and item.amount == int(item.amount) \
+                and CTA_RATE_RANGE[0] <= item.quantity <= CTA_RATE_RANGE[1]:
+            # `20.8RE % x 17.20` under `CTA ‖ 358€`: the rate, its sign misread,
+            # times the base makes the amount in cents: its comma lost.
+            item.amount, item.quantity, item.unit = item.amount / 100, None, None
         if item.checked and item.ocr:
             item.conf = max(item.conf, 0.9)
     return True
@@ -818,7 +827,7 @@ def split_subrows(line: Line) -> list[Line]:
     groups: list[list[Segment]] = [[line.segments[0]]]
     for seg in line.segments[1:]:
         prev = groups[-1][-1]
-        if _starts_row(seg) and re.search(r"\d", prev.text) and len(groups[-1]) >= 1:
+        if _starts_row(seg) and re.search(r"\d", blank_dates(prev.text, ocr=prev.ocr)) and len(groups[-1]) >= 1:
             groups.append([seg])
         else:
             groups[-1].append(seg)
@@ -862,7 +871,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                         segments=pending.segments + line.segments, index=pending.index)
         pending = None
         if heading_energy(first) is not False and len(line.segments) <= 2 \
-                and not re.search(r"\d[,.]\d\d(?!\d)", line.text):
+                and not re.search(r"\d[,.]\d\d(?!\d)|\d\s?€", line.text):  # `Consommation de gaz ‖ 2106€`: a row
             columns = None
             continue
         header = _header_columns(line)
