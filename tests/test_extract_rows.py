@@ -1431,3 +1431,13 @@ def test_a_date_is_no_value_that_ends_a_first_row_on_a_line():
 
     assert rows((306, "Accise 01/06/2025-"), (405, "gaz naturel"), (483, "553€"), (514, "20%")) == 1
     assert rows((60, "Abonnement"), (235, "16,57 €"), (306, "Consommation de gaz"), (478, "21,06 €")) == 2
+
+
+def test_a_price_whose_unit_ocr_garbled_makes_an_amount_that_lost_its_comma():
+    """`Consommation de gaz ‖ 4606€ 20%` over `570 kWh x` and `0,08080
+    G/kWwh`: 570 × 0,0808 is 46,06, the amount in cents: both settled."""
+    page = words_page([[(306, "Consommation de gaz"), (478, "4606€ 20%")],
+                       [(306, "05/05/2025 - 23/06/2025 : 570 kWh x")], [(306, "0,08080 G/kWwh")]],
+                      source="ocr", conf=0.92, line_gap=10.0)
+    got = [(i.amount, i.quantity, i.unit_price, i.checked) for i in read_items(build_document([page]))]
+    assert got == [(46.06, 570, 0.0808, True)]

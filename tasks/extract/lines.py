@@ -759,9 +759,14 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     quantity = qty.value if qty else item.quantity
     if price is None and item.unit_price is None and item.amount is not None and quantity:
         # `0,3603 €yjour`, `0,4192 £/jour`: the unit misread, the number
-        # that makes the row's amount from its quantity is its price.
+        # that makes the row's amount from its quantity is its price (on a
+        # scan, its amount in cents when it lost its comma: `4606€` over
+        # `570 kWh x 0,08080 G/kWwh`, settled when the row is checked).
+        amounts = [abs(item.amount)]
+        if item.ocr and item.amount == int(item.amount):
+            amounts.append(abs(item.amount) / 100)
         price = next((t.value for t in toks if t.kind in ("bare", "amount") and t is not qty
-                      and _close(quantity * t.value, abs(item.amount))), None)
+                      and any(_close(quantity * t.value, a) for a in amounts)), None)
     if quantity and item.amount is not None and ocr_row(line) and item.unit_price is None \
             and (price is None or not _close(quantity * price, abs(item.amount))):
         # `50 jours x 03143 €/jour`: the price's comma lost; `x &.1396 €/kWh`: its units' 0 misread.
