@@ -1441,3 +1441,10 @@ def test_a_price_whose_unit_ocr_garbled_makes_an_amount_that_lost_its_comma():
                       source="ocr", conf=0.92, line_gap=10.0)
     got = [(i.amount, i.quantity, i.unit_price, i.checked) for i in read_items(build_document([page]))]
     assert got == [(46.06, 570, 0.0808, True)]
+
+
+def test_a_cta_whose_amount_lost_its_comma_is_read_by_its_detail_line():
+    """`CTA ‖ 119€ 5,5%` over `… 20,8 % x 5,71€`: 20,8 % of 5,71 € is 1,19 €."""
+    page = words_page([[(306, "CTA"), (483, "119€ 5,5%")], [(306, "03/08/2023 - 08/09/2023 20,8 % x 5,71€")]],
+                      source="ocr", conf=0.92, line_gap=11.0)
+    assert [(i.kind, i.amount, i.checked) for i in read_items(build_document([page]))] == [("cta", 1.19, True)]

@@ -781,6 +781,9 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
         vat = _Token("vat", 5.5, None, line.segments[0].x0, line.segments[-1].x1)
     ranges = find_date_ranges(line.text)
     cta = item.kind == "cta" and not item.checked and item.amount is not None and _cta_holds(line, item.amount)
+    if item.kind == "cta" and not cta and not item.checked and item.ocr and item.amount is not None \
+            and item.amount == int(item.amount) and _cta_holds(line, item.amount / 100):
+        item.amount, cta = item.amount / 100, True  # `119€` over `20,8 % x 5,71€`: the amount's comma lost
     if not (qty or price is not None or vat or ranges or cta):
         return False
     filled = cta
