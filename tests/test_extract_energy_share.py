@@ -383,3 +383,16 @@ def test_a_printed_share_a_cent_off_its_lines_sum_by_the_bills_rounding_stands()
             [(40, "TVA 5,5 % sur 19,71 €"), (400, "1,08 €")], [(40, "TVA 20 % sur 92,22 €"), (400, "18,44 €")],
             [(40, "Total TTC"), (400, "131,45 €")]]
     assert extract_invoice([words_page(rows)], strict=False)["electricity"]["amount_ttc_eur"] == 131.45
+
+
+def test_a_penalty_outside_vat_keeps_the_vat_bases_proving_the_energy_lines():
+    """No HT total read, a misread TTC total, a late-payment penalty printed
+    without a rate: the rated lines make the VAT table's bases to the cent,
+    so they are all the energy's lines, and its share is theirs with VAT.
+    A missing energy line (the bases unmade) leaves the share unknown."""
+    rows = [r for r in SINGLE if r[0][1] not in ("Total HT", "Total TTC")]
+    rows.insert(-2, [(40, "Pénalités de retard de paiement"), (430, "14,93 €")])
+    rows.append([(300, "Total TTC"), (430, "625,00 €")])
+    assert extract_invoice([_ocr(rows)], strict=False)["electricity"]["amount_ttc_eur"] == 120.39
+    del rows[5]
+    assert extract_invoice([_ocr(rows)], strict=False)["electricity"]["amount_ttc_eur"] is None

@@ -432,7 +432,11 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     complete = ht is not None and abs(sum(i.amount or 0 for i in st.items) - ht) <= 0.05
     bases = [r.base for r in st.vat_rows]
     if not complete and bases and None not in bases:
-        complete = abs(sum(i.amount or 0 for i in st.items) - sum(bases)) <= 0.05
+        # Lines outside VAT (a late-payment penalty printed without a rate) are in no base.
+        rated = [i for i in st.items if i.vat_rate is not None]
+        complete = abs(sum(i.amount or 0 for i in st.items) - sum(bases)) <= 0.05 or \
+            abs(sum(i.amount or 0 for i in rated) - sum(bases)) <= 0.05 \
+            and all(i.kind in NOT_ENERGY for i in st.items if i.vat_rate is None)
     if not complete:
         # No HT total nor VAT table to compare with: the lines, with their VAT, make the TTC total.
         complete = _lines_make_ttc(st)
