@@ -946,6 +946,8 @@ def test_a_coefficient_whose_unit_lost_its_three_and_a_volume_printed_without_ca
     # The unit garbled past reading (`kKWh/mÿ`): the word before the figure says it.
     assert coefs("Volume 159 m3 - coefficient 11,03 kKWh/mÿ - 1 754 kWh.") == [11.03]
     assert coefs("coefficient 1,25 appliqué") == []
+    # Its comma read as a point before the caption in brackets, the m³ garbled: no eleven thousand.
+    assert coefs("Conversion : 26 :w x 11.021 (coefficient de conversion) = 287 kWh") == [11.021, 11.021]
 
     def gas(coefficient):
         return extract_invoice([ocr_page(

@@ -541,14 +541,15 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
                              + r"|m(?![a-z\d]))|\s?\(coefficient)|(?<=coefficient )(\d{1,2}[,.]\d{1,4})(?![\d,.])",
                              fold(seg.text)):
             k = 1 if m.group(1) else 2
-            v = _num(m.group(k), seg.ocr)
+            v = _coefficient_num(m.group(k), seg.ocr)
             if v is not None and COEF_BAND[0] <= v <= COEF_BAND[1]:
                 out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(k), m.end(k))))
     for seg in doc.segments:
         f = fold(seg.text)
         m = _CONVERSION.search(f)
         if m:
-            vals = [_num(m.group(i), seg.ocr) for i in ("m3", "coef", "kwh")]
+            vals = [_num(m.group("m3"), seg.ocr), _coefficient_num(m.group("coef"), seg.ocr),
+                    _num(m.group("kwh"), seg.ocr)]
             # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`, `30 m® x`, `= 3 936 kWa`):
             # the product says what it was.
             units_read = re.fullmatch(M3, m.group("unit") or "") and re.fullmatch(r"k\s?wh", m.group("kunit"))
@@ -585,11 +586,19 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
             return float(f"{int(n.value)}.{spaced.group(1)}"), n.start, n.end + spaced.end()
         if COEF_BAND[0] <= n.value <= COEF_BAND[1] and (n.decimals >= 1 or integers):
             return n.value, n.start, n.end
-        if ocr and re.fullmatch(r"\d{1,2}\.\d{3}", n.text) and COEF_BAND[0] <= float(n.text) <= COEF_BAND[1]:
+        if ocr and _POINT_FOR_COMMA.fullmatch(n.text) and COEF_BAND[0] <= float(n.text) <= COEF_BAND[1]:
             return float(n.text), n.start, n.end  # `11.054`: its comma read as a point, no thousands
         if n.value > COEF_BAND[1]:
             return None  # `= 1 440 kWh`: the value of another label
     return None
+
+
+# `11.054` on a scan: a coefficient whose comma OCR read as a point, not eleven thousand.
+_POINT_FOR_COMMA = re.compile(r"\d{1,2}\.\d{3}")
+
+
+def _coefficient_num(text: str, ocr: bool) -> float | None:
+    return float(text) if ocr and _POINT_FOR_COMMA.fullmatch(text) else _num(text, ocr)
 
 
 def _num(text: str, ocr: bool) -> float | None:
