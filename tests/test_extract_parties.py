@@ -947,7 +947,7 @@ def test_a_caption_respelled_keeps_its_elided_article_and_brackets():
     """`Date d'émission` read unsure: « d'émission » is no garbled « émission »
     to put right, and the caption still dates the bill."""
     from tasks.extract.fields import extract_invoice_date
-    from tasks.extract.labels import edit_distance
+    from tasks.extract.numbers import edit_distance
 
     page = words_page([[(40, "Date d'émission"), (200, "27/08/2025")]], source="ocr", conf=0.8)
     assert extract_invoice_date(build_document([page])).value.isoformat() == "2025-08-27"

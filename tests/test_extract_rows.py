@@ -266,6 +266,10 @@ def test_a_labels_word_misread_by_one_letter_on_a_scan_is_put_right():
                                                   ("Entretien Coutures", "service")]
     sure = read_items(build_document([words_page(rows, source="ocr", conf=0.96)]))
     assert [i.label for i in sure][:2] == ["Frais de relahce", "Abonnenent électricité"]
+    # A long word garbled in two places (`nn` read `rin`), read unsure: the one kind's word it can be.
+    rows[1] = [(40, "Aborinement électricité (6 KVA)"), (300, "40 jours x 0,3541 €/jour"), (480, "14,16 €")]
+    items = read_items(build_document([words_page(rows, source="ocr", conf=0.8)]))
+    assert (items[1].label, items[1].kind) == ("Abonnement électricité (6 KVA)", "subscription")
 
 
 def test_an_l_read_as_an_i_or_a_t_in_a_labels_word_is_put_right_even_when_ocr_was_sure():

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
-from tasks.extract.numbers import respell, words_of
+from tasks.extract.numbers import garbled_long_words, long_words, respell, words_of
 from tasks.settings import ASSETS
 
 LABELS_DIR = ASSETS / "labels"
@@ -157,63 +157,31 @@ def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
     return "".join(compact[k] for k in keep), [index[k] for k in keep]
 
 
-# A caption's long word OCR garbled in two places (`Recrence`, `Ré‘#rence`
-# for « Référence »): two edits from one long label word, and one only, is
-# that word. Shorter words are two edits from too many others (`lecture`).
-LONG_LABEL_WORD = 8
-
-
 @lru_cache(maxsize=1)
 def _long_label_words() -> tuple[str, ...]:
-    return tuple(sorted(w for n, ws in _label_words().items() if n >= LONG_LABEL_WORD for w in ws))
+    return long_words(_label_words())
 
 
 def _long_words_respelled(spelled: str, seg: Segment) -> tuple[str, list[int]] | None:
     """The compact text of a segment (and each character's index) with its
-    long words read unsure that are two edits from a single long label word
-    written as that word; None when there is none."""
+    long words read unsure written as the label word they were garbled from
+    (`garbled_long_words`); None when there is none."""
+    fixes = garbled_long_words(spelled, _long_label_words(), doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
+    if not fixes:
+        return None
     chars: list[str] = []
     index: list[int] = []
-    changed = False
     last = 0
-    for m in _GARBLED_WORD.finditer(spelled):
-        for k in range(last, m.start(1)):
+    for start, end, word in [*fixes, (len(spelled), len(spelled), "")]:
+        for k in range(last, start):
             if not spelled[k].isspace():
                 chars.append(spelled[k])
                 index.append(k)
-        last = m.end(1)
-        word, near = m.group(1), None
-        if len(word) >= LONG_LABEL_WORD and seg.conf_between(m.start(1), m.end(1)) < 0.9 \
-                and word not in _long_label_words():
-            close = [w for w in _long_label_words() if abs(len(w) - len(word)) <= 2 and edit_distance(w, word) <= 2]
-            near = close[0] if len(close) == 1 else None
-        changed = changed or near is not None
-        for k, c in enumerate(near or word):
+        for k, c in enumerate(word):
             chars.append(c)
-            index.append(m.start(1) + min(k, len(word) - 1))
-    if not changed:
-        return None
-    for k in range(last, len(spelled)):
-        if not spelled[k].isspace():
-            chars.append(spelled[k])
-            index.append(k)
+            index.append(start + min(k, end - start - 1))
+        last = end
     return "".join(chars), index
-
-
-# A word as OCR may garble it: letters and the marks it reads for letters
-# (`ré‘#rence`, `re'érence`), between spaces and brackets, after an elided
-# article (`d'émission`).
-_GARBLED_WORD = re.compile(r"(?<![^\s()\[\]:;,.])(?:(?:qu|[dljmnst])['’])?([a-z][^\s()\[\]:;,.]*[a-z])")
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance: letters inserted, dropped or replaced."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1]
 
 
 # Under this confidence, a word of one or two characters opening a segment is a speck.

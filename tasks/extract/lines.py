@@ -16,7 +16,8 @@ from functools import lru_cache
 from tasks.extract.labels import is_speck, vocabulary
 from tasks.extract.layout import Document, Line, Segment, make_segment, placed
 from tasks.extract.numbers import (blank_dates, clean, find_date_ranges, find_dates, find_numbers, find_percents, fold,
-                                   PERCENT_MISREADS, parse_number, respell, words_of)
+                                   PERCENT_MISREADS, garbled_long_words, long_words, parse_number, respell,
+                                   words_of)
 from tasks.extract.readers import quantity_value
 from tasks.extract.sections import Sections, heading_energy
 
@@ -289,9 +290,13 @@ def _close(a: float, b: float, *, rel: float = 0.006, abs_tol: float = 0.02) -> 
 def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item | None:
     label_seg = line.segments[0]
     label = label_seg.text
-    if label_seg.ocr:  # `Frais de relahce`: a kind's word misread by one letter
-        label = respell(label, _kind_words(), min_len=6, doubtful=lambda a, b: label_seg.conf_between(a, b) < 0.9,
-                        thin_swaps=True)
+    if label_seg.ocr:  # `Frais de relahce`: a kind's word misread by one letter, `Aborinement` by two
+        def unsure(a: int, b: int) -> bool:
+            return label_seg.conf_between(a, b) < 0.9
+
+        label = respell(label, _kind_words(), min_len=6, doubtful=unsure, thin_swaps=True)
+        for start, end, word in reversed(garbled_long_words(fold(label), _long_kind_words(), doubtful=unsure)):
+            label = label[:start] + (word.capitalize() if label[start].isupper() else word) + label[end:]
     label = label.strip()
     f = fold(label)
     if not re.search(r"[a-z]{2}", f) or re.match(r"^\d{5}\b", f):
@@ -608,6 +613,11 @@ def _label_tail(seg: Segment) -> Segment | None:
 @lru_cache(maxsize=1)
 def _kind_words() -> dict[int, frozenset[str]]:
     return words_of((p for _, patterns in _vocab()["kinds"] for p in patterns), min_len=6)
+
+
+@lru_cache(maxsize=1)
+def _long_kind_words() -> tuple[str, ...]:
+    return long_words(_kind_words())
 
 
 def _clean_label(label: str) -> str:

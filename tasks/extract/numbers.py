@@ -100,6 +100,50 @@ def respell(text: str, known: dict[int, frozenset[str]], *, min_len: int,
     return re.sub(rf"[A-Za-zÀ-ÿ]{{{min_len},}}", fix, text)
 
 
+# A long word OCR garbled in two places (`Recrence`, `Ré‘#rence` for
+# « Référence », `Aborinement` for « Abonnement »): two edits from one long
+# known word, and one only, is that word. Shorter words are two edits from
+# too many others (`lecture`, `facture`).
+LONG_WORD = 8
+
+
+def long_words(known: dict[int, frozenset[str]]) -> tuple[str, ...]:
+    """The words of a vocabulary (`words_of`) long enough to be put right by `garbled_long_words`."""
+    return tuple(sorted(w for n, ws in known.items() if n >= LONG_WORD for w in ws))
+
+
+def garbled_long_words(folded: str, known: tuple[str, ...], *,
+                       doubtful: Callable[[int, int], bool]) -> list[tuple[int, int, str]]:
+    """`(start, end, word)` for each long word of `folded` text that OCR was
+    unsure of (`doubtful(start, end)`) and that is two edits at most from
+    one of the `known` long words and no other."""
+    fixes = []
+    for m in _GARBLED_WORD.finditer(folded):
+        word = m.group(1)
+        if len(word) < LONG_WORD or word in known or not doubtful(m.start(1), m.end(1)):
+            continue
+        close = [w for w in known if abs(len(w) - len(word)) <= 2 and edit_distance(w, word) <= 2]
+        if len(close) == 1:
+            fixes.append((m.start(1), m.end(1), close[0]))
+    return fixes
+
+
+# A word as OCR may garble it: letters and the marks it reads for letters
+# (`ré‘#rence`, `re'érence`), between spaces and brackets, after an elided
+# article (`d'émission`).
+_GARBLED_WORD = re.compile(r"(?<![^\s()\[\]:;,.])(?:(?:qu|[dljmnst])['’])?([a-z][^\s()\[\]:;,.]*[a-z])")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: letters inserted, dropped or replaced."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
 def spelled_as_always(text: str, known: dict[str, str], *, keep: frozenset[str] = frozenset()) -> str:
     """`text` with each word whose spelling is fixed (`known`: folded → as
     always spelled) written so, whatever accents OCR gave it (`avenué` →
