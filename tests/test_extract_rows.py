@@ -1454,3 +1454,13 @@ def test_a_cta_whose_amount_lost_its_comma_is_read_by_its_detail_line():
     page = words_page([[(306, "CTA"), (483, "119€ 5,5%")], [(306, "03/08/2023 - 08/09/2023 20,8 % x 5,71€")]],
                       source="ocr", conf=0.92, line_gap=11.0)
     assert [(i.kind, i.amount, i.checked) for i in read_items(build_document([page]))] == [("cta", 1.19, True)]
+
+
+def test_a_row_labels_end_a_gap_apart_that_names_the_energy_is_the_labels():
+    """`Consommation de ‖ gaz ‖ 65,70€ 20%` under no heading: the label's end,
+    OCR cut off by a wide space, says the row bills gas."""
+    page = words_page([[(306, "Consommation de"), (402, "gaz"), (478, "65,70€ 20%")],
+                       [(306, "01/11/2023 - 30/11/2023 1 108 kWh x")], [(306, "0,05930 €/kWh")]],
+                      source="ocr", conf=0.92, line_gap=10.0)
+    got = [(i.kind, i.energy, i.amount, i.checked) for i in read_items(build_document([page]))]
+    assert got == [("consumption", "gaz", 65.7, True)]

@@ -311,8 +311,10 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         toks.extend(_tokens(label_tail, skip_label=False))
     segs = line.segments[1:]
     if segs and kind.startswith("consumption") and re.fullmatch(r"[A-Za-zÀ-ÿ' -]{2,}", segs[0].text.strip()) \
-            and line_kind(f"{label} {segs[0].text}") not in (kind, "other"):
-        # `Électricité consommée ‖ Heures Pleines`: the label's end a gap apart names the register.
+            and (line_kind(f"{label} {segs[0].text}") not in (kind, "other")
+                 or label_energy(label) is None and label_energy(segs[0].text)):
+        # `Électricité consommée ‖ Heures Pleines`, `Consommation de ‖ gaz`:
+        # the label's end a gap apart names the register or the energy.
         label = f"{label} {segs[0].text.strip()}"
         kind, f, segs = line_kind(label), fold(label), segs[1:]
     for i, seg in enumerate(segs):
