@@ -817,6 +817,20 @@ def test_an_ht_total_one_digit_off_the_sum_of_lines_that_all_multiply_out_is_tha
     assert ht("0,1834 €/kWh") != 142.98
 
 
+def test_an_ht_total_that_lost_its_comma_is_the_sum_of_its_lines():
+    """« Sous-total HT 14298 € », the lines 142,98 € in all and the TTC
+    171,58 €: the comma lost. Where the lines make another sum, no comma is placed."""
+    def ht(total: str) -> float | None:
+        rows = [[(40, "Abonnement électricité"), (220, "1 mois"), (300, "13,46 €/mois"), (420, "13,46 €")],
+                [(40, "Électricité consommée"), (220, "521 kWh"), (300, "0,1734 €/kWh"), (420, "90,34 €")],
+                [(40, "Gaz consommé"), (220, "785 kWh"), (300, "0,0497 €/kWh"), (420, "39,18 €")],
+                [(40, "Sous-total HT"), (420, total)], [(40, "Total TTC"), (420, "171,58 €")]]
+        return extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["total_ht_eur"]
+
+    assert ht("14298 €") == 142.98
+    assert ht("14398 €") not in (142.98, 143.98)  # the lines make another: no comma placed on a guess
+
+
 def test_detail_lines_whose_vat_five_ocr_read_as_an_s_and_readings_whose_l_it_read_as_i_or_t():
     """`TVA S,5`, `TVAS.5 %` are 5,5 %; `(réei, …)`, `(réet, …)` are real readings."""
     page = ocr_page((100, [(60, "Abonnement gaz (T2)"), (420, "16,51 € HT")]),

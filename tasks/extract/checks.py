@@ -280,6 +280,12 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
         page = d.cand("total_ht_eur").page
         d.set("total_ht_eur", Candidate(lines_sum, 0.75, page, "computed", "lines sum, one digit"))
         ht = lines_sum
+    elif unborne and lines_sum is not None and ht == int(ht) and close(ht / 100, lines_sum) \
+            and (ttc is None or lines_sum <= ttc < ht):
+        # `132767 €` for 1 327,67 €, the lines' sum: the comma lost.
+        page = d.cand("total_ht_eur").page
+        d.set("total_ht_eur", Candidate(lines_sum, 0.8, page, "computed", "lines sum, comma lost"))
+        ht = lines_sum
     elif unborne and not d.support.get("total_ht_eur") and not (base_sum is not None and close(base_sum, ht)) \
             and _vat_table_proves_ht(vat_rows, base_sum, vat_sum, lines_sum, ttc):
         # The HT total read as a figure nothing bears out (a column's first
