@@ -71,6 +71,10 @@ def test_ocr_misreads_inside_numbers_are_repaired():
 def test_quantities_with_units():
     assert read_kwh("Consommation : 1 159 kWh")[0] == 1159
     assert read_m3("Volume 866 m³ – coefficient 10,894")[0] == 866
+    # `2 7366 KWh` on a scan for 2 766: no group of thousands has four digits, the reading is unknown.
+    assert read_kwh("Consommation totale facturée : 2 7366 KWh", ocr=True) is None
+    assert read_kwh("Consommation totale facturée : 2 766 KWh", ocr=True)[0] == 2766
+    assert read_kwh("Relevé du 12/05 : 7366 KWh", ocr=True)[0] == 7366
 
 
 def test_fold_keeps_positions():

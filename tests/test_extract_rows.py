@@ -1478,3 +1478,15 @@ def test_a_row_labels_end_a_gap_apart_that_names_the_energy_is_the_labels():
                       source="ocr", conf=0.92, line_gap=10.0)
     got = [(i.kind, i.energy, i.amount, i.checked) for i in read_items(build_document([page]))]
     assert got == [("consumption", "gaz", 65.7, True)]
+
+
+def test_peak_hours_indexes_without_off_peak_make_no_total():
+    """An HP/HC bill whose off-peak indexes OCR could not read: the peak
+    register's difference is its own consumption, not the bill's."""
+    rows = [[(40, "Point de livraison (PDL)"), (200, "99186010621473")],
+            [(40, "Option tarifaire : Heures Pleines / Heures Creuses")],
+            [(44, "Heures Pleines"), (138, "27/07/2024"), (224, "30 245 26/07/2025"), (342, "31 615 Relevé Enedis"),
+             (512, "1 370 kWh")],
+            [(44, "Heures Creuses"), (138, "27/07/2024"), (224, "10671 26/07/2025"), (342, "12°067 Relevé Enedis")]]
+    found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["electricity"]
+    assert (found["consumption_hp_kwh"], found["consumption_kwh"]) == (1370, None)

@@ -508,6 +508,8 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
     total_cands.append(_sum_candidate(energy_lines, "quantity", "lines"))
     total_cands.append(_excise_candidate(items))
     main = [r for r in readings if r.register in ("base", "hp", "hc") or "_" in r.register]
+    if len({r.register for r in main} & {"hp", "hc"}) == 1 and not any(r.register == "base" for r in main):
+        main = []  # peak hours read without off-peak (or the reverse): no total
     # What the indexes say was used, per register: independent of the lines.
     read_use = {"all": [sum(r.delta for r in main)] if main else [], "hp": [], "hc": []}
     if main:

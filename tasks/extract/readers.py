@@ -61,8 +61,15 @@ def read_quantity(text: str, unit_pattern: str, *, ocr: bool = False) -> tuple[f
     unit = re.compile(r"\s?(?:" + unit_pattern + r")", re.I)
     for n in find_numbers(t, ocr=ocr):
         if unit.match(t[n.end:n.end + 10]):
+            if ocr and _BROKEN_GROUPS.search(t[:n.start]) and len(n.text) > 3 and n.text.isdigit():
+                return None  # `2 7366 kWh` for 2 766: a group of thousands a digit too long
             return quantity_value(n, t), n.start, n.end
     return None
+
+
+# A lone group of one to three digits right before a number: its thousands,
+# the number a group of them misread (no thousands group has four digits).
+_BROKEN_GROUPS = re.compile(r"(?<![\d,.])\d{1,3} $")
 
 
 def quantity_value(n: Number, text: str) -> float:
