@@ -39,6 +39,9 @@ def test_unit_prices_in_cents_and_euros():
     assert parse_unit_price("10,470 c€/kWh") == pytest.approx(0.1047)
     assert parse_unit_price("0,1905 €/kWh") == pytest.approx(0.1905)
     assert find_percents("TVA 5,5 % et 20%") == [(5.5, 4, 9), (20.0, 13, 16)]
+    # On a scan, a speck between a rate and its sign (`TVA 20.%`) or the sign read `Yo`.
+    assert [r for r, _, _ in find_percents("(TVA 20.%) (TVA 5,5 Yo)", ocr=True)] == [20.0, 5.5]
+    assert find_percents("(TVA 20.%) (TVA 5,5 Yo)") == []
 
 
 @pytest.mark.parametrize("text, value", [

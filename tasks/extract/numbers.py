@@ -297,6 +297,8 @@ def parse_unit_price(text: str, *, ocr: bool = False) -> float | None:
 _PERCENT = re.compile(r"(?<![\d,.])(\d{1,2}(?:[,.]\d{1,2})?)\s?%")
 # `5,5 Yo`: a percent sign OCR read as two letters (the same length, so positions hold).
 PERCENT_MISREADS = r"Yo|%o"
+# `(TVA 20.%)`: a speck between a rate and its sign.
+_SPECK_BEFORE_PERCENT = re.compile(r"(?<=\d)[.,](?=\s?%)")
 _PERCENT_MISREAD = re.compile(rf"(?:(?<=\d)|(?<=\d\s))(?:{PERCENT_MISREADS})(?!\w)")
 
 
@@ -304,6 +306,7 @@ def find_percents(text: str, *, ocr: bool = False) -> list[tuple[float, int, int
     t = clean(text)
     if ocr:
         t = _PERCENT_MISREAD.sub("% ", repair_ocr_digits(t))
+        t = _SPECK_BEFORE_PERCENT.sub(" ", t)
     return [(float(m.group(1).replace(",", ".")), m.start(), m.end()) for m in _PERCENT.finditer(t)
             if not _IN_DATE.search(t[:m.start()]) or not _IN_DATE_AFTER.match(t[m.end():])]
 
