@@ -82,6 +82,27 @@ def test_a_word_whose_box_reaches_far_up_stays_in_its_line():
     assert extract_client_number(doc).value == "4491682"
 
 
+def test_two_strays_of_one_line_in_another_columns_row_both_return_to_it():
+    """`18 cours des Vignes` on a scan: `18` and `des` land in the row of
+    the left column's `DATE DE FACTURE`, side by side on one baseline; `des`
+    fills its line's gap, then `18`, alone, goes back before `cours` (the
+    capitals of `FACTURE`, their top level with its, make no pair). `92 ‖
+    cours ‖ de Verdun`, `cours` set off: `92` shares its row's baseline and
+    stays, `cours` joins it."""
+    w = Word
+    words = [w("DATE", 54.7, 124.6, 72.0, 130.3, 0.97), w("DE", 75.1, 124.8, 84.2, 130.3, 0.96),
+             w("FACTURE", 87.1, 124.4, 118.1, 130.4, 0.97), w("18", 383.2, 125.6, 393.5, 133.3, 0.96),
+             w("des", 426.4, 125.6, 442.7, 133.5, 0.97), w("Vignes", 446.1, 125.5, 477.5, 135.3, 0.96),
+             w("cours", 397.1, 127.3, 422.8, 133.6, 0.96)]
+    assert [[s.text for s in line.segments] for line in scan_document(words).lines] == \
+        [["DATE DE FACTURE"], ["18 cours des Vignes"]]
+    words = [w("Montant", 299.0, 270.6, 340.0, 281.0, 0.96), w("payer", 353.0, 272.1, 380.0, 279.0, 0.96),
+             w("92", 41.0, 274.0, 51.0, 281.2, 0.96), w("de", 85.0, 273.8, 96.0, 281.2, 0.96),
+             w("Verdun", 100.0, 273.8, 132.0, 281.0, 0.96), w("cours", 56.0, 275.7, 81.0, 281.2, 0.96)]
+    assert [[s.text for s in line.segments] for line in scan_document(words).lines] == \
+        [["92 cours de Verdun", "Montant", "payer"]]
+
+
 def test_words_that_landed_in_another_columns_row_return_to_their_line():
     """A scan's OCR boxes (gen-0062): « variable », boxed from well above
     its line, lands in the next column's row (« Solde de … »), and the dash
