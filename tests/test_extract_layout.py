@@ -1719,6 +1719,7 @@ def test_the_end_of_an_offer_name_ocr_cut_into_a_cell_of_its_own():
 
     assert offer((40, "Gaz vert"), (95, "Prix fixe")) == "Gaz vert - Prix fixe"
     assert offer((40, "Gaz Fixe"), (100, "an")) == "Gaz Fixe 1 an"
+    assert offer((40, "Gaz Fixe"), (100, "Lan")) == "Gaz Fixe 1 an"  # the 1 read as a letter
     assert offer((40, "Octo Fixe"), (100, "ans")) is None
     assert offer((40, "Gaz vert")) == "Gaz vert"
     # The dash read, the rest too garbled to read: the name goes on, unknown.

@@ -346,6 +346,8 @@ def test_client_numbers_through_ocr_misreadings(label, value, expected):
     ("ILO7404012", None, None),
     ("1139782562", "10012345678", "1139782562"),
     ("11397", "IL251126-54335", "11397"),  # too short to hold a prefix and its digits
+    ("L177651750", "IL250907-22421", None),  # the prefix's glyphs in another order: which is which?
+    ("L177651750", "FA250907-22421", "L177651750"),
 ])
 def test_a_client_number_read_against_the_invoice_numbers_prefix(value, invoice, expected):
     """One supplier's references share their letters: a client number read

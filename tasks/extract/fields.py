@@ -284,6 +284,7 @@ def _offer_vocabulary() -> frozenset[str]:
 _PRICING_TAIL = re.compile(r"prix (?:fixe|indexe|variable|bloque)s?")
 _CUT_AFTER = re.compile(r"\s(?:et|de|du|des|&|[-–])$")
 _YEARS_TAIL = re.compile(r"ans?")
+_ONE_YEAR_TAIL = re.compile(r"[1li|ÿ]\s?an")
 
 
 def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
@@ -311,6 +312,8 @@ def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
         return None  # `Gaz vert ‖ - Prix fix 7`: the name goes on past what OCR could read
     if _YEARS_TAIL.fullmatch(tail):
         return replace(cand, value=f"{cand.value} 1 an") if tail == "an" else None
+    if _ONE_YEAR_TAIL.fullmatch(tail):
+        return replace(cand, value=f"{cand.value} 1 an")  # `Gaz Fixe ‖ Lan`: the 1 read as a letter
     rest = beside[0].text.strip(" .:;")
     if _LOWER_WORDS.fullmatch(rest) and beside[0].x0 - seg.x1 <= 2.5 * seg.height:
         return replace(cand, value=f"{cand.value} {rest}")  # `Électricité ‖ verte fixe`: a wide space

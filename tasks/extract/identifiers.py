@@ -3,6 +3,7 @@ and the numbers that look like them but are not (SIREN/SIRET, meter serials,
 IBAN)."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -246,6 +247,8 @@ def _read_invoice_number(text: str, *, ocr: bool = False, prefix: str | None = N
     found = read_reference(text, min_len=5, join_groups=False)
     if found and ocr and prefix:
         found = _with_bill_prefix(found, prefix)
+        if found is None:
+            return None
     if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
         return None
     if found and sum(c.isdigit() for c in found[0]) >= 4 and not _POSTCODE_TOWN.match(text, found[1]):
@@ -274,6 +277,8 @@ def _read_client_number(text: str, *, ocr: bool = False, prefix: str | None = No
     found = read_reference(_capital_first(text) if ocr else text, min_len=5, join_groups=True)
     if found and ocr and prefix:
         found = _with_bill_prefix(found, prefix)
+        if found is None:
+            return None
     if found and _PHONE.fullmatch(text[found[1]:found[2]].strip()):
         return None  # `Service client 09 78 28 86 62`, its `Service` misread
     if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
@@ -297,15 +302,20 @@ def _bill_prefix(reference: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _with_bill_prefix(found: tuple[str, int, int], prefix: str) -> tuple[str, int, int]:
+def _with_bill_prefix(found: tuple[str, int, int], prefix: str) -> tuple[str, int, int] | None:
     """A reference read on a scan with the letters of the bill's other
     reference in look-alike digits (`1139782562`, `IL` read `11`;
     `1L250909-05022`) or with the digit after them read as a letter
     (`ILO6291645`): one supplier's references share their letters, and only
-    digits follow them in the other reference either."""
+    digits follow them in the other reference either. Those letters read in
+    another order (`L177651750` beside `IL…`): which glyph is which cannot
+    be told (None)."""
     value, start, end = found
     head, rest = value[:len(prefix)], value[len(prefix):]
     if not all(h == p or p in _LETTERS_LIKE.get(h, "") for h, p in zip(head, prefix)):
+        if head != prefix and any(all(h == p or p in _LETTERS_LIKE.get(h, "") for h, p in zip(order, prefix))
+                                  for order in itertools.permutations(head)):
+            return None
         return found
     digits = rest.replace("O", "0")
     if head == prefix and digits == rest or not re.fullmatch(r"\d{6,}(?:-\d+)?", digits):
