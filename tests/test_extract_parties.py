@@ -964,3 +964,20 @@ def test_a_caption_cut_where_ocr_boxed_its_pale_end_short_still_captions_its_val
              Word("IL85973640", 50.0, 260.0, 95.0, 267.0, 0.9), Word("Biogaz", 303.0, 260.0, 330.0, 267.0, 0.9)]
     found = extract_client_number(build_document([Page(1, 595.0, 842.0, words, source="ocr")]))
     assert found.value == "IL85973640"
+
+
+def test_a_lone_letter_read_unsure_in_a_street_line_leaves_the_address_unknown():
+    """`48 ter À place Jules Fer` (« Ferry »), the `À` read at 31 %: a speck
+    on a damaged line, the address unknown rather than cut. A stair's letter
+    (`Escalier B`) or a letter read surely stays."""
+    def address(street: str, conf: float):
+        rows = [[(379, "M. Paul Girard")], [(379, street)], [(379, "33000 Bordeaux")]]
+        page = words_page(rows, source="ocr", conf=0.95)
+        page = replace(page, words=[replace(w, conf=conf) if len(w.text) == 1 and w.text.isalpha() else w
+                                    for w in page.words])
+        found = extract_customer(build_document([page]))["address"]
+        return found.value if found else None
+
+    assert address("48 ter À place Jules Fer", 0.31) is None
+    assert address("48 ter place Jules Ferry", 0.31) == "48 ter place Jules Ferry, 33000 Bordeaux"
+    assert address("Escalier B 48 place Jules Ferry", 0.31) == "Escalier B 48 place Jules Ferry, 33000 Bordeaux"

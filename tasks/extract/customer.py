@@ -416,7 +416,9 @@ def _misread_street(seg: Segment) -> bool:
     """`167 ter quai Jean laurés` (« Jaurès », its J read as an l): in a
     street's name printed with capitals, a word in small letters that is no
     particle (`de la`, `d'`) nor a date's month (`rue du 8 mai 1945`) lost
-    its capital to OCR, and maybe more; `jules` is only its J read small."""
+    its capital to OCR, and maybe more; `jules` is only its J read small.
+    A lone letter OCR was unsure of, and no building's or stair's, is a
+    speck on a line it may have damaged further."""
     if not seg.ocr:
         return False
     words = _address_text(seg).split()
@@ -426,6 +428,10 @@ def _misread_street(seg: Segment) -> bool:
     at = next((i for i, f in enumerate(folded) if f in _vocab()["street_types"]), None)
     if at is None:
         return False
+    if any(len(w.text) == 1 and w.text.isalpha() and w.conf < UNSURE_LETTER_CONF and k
+           and fold(seg.words[k - 1].text).strip(".") not in _vocab()["complement_words"]
+           for k, w in enumerate(seg.words)):
+        return True  # `48 ter À place Jules Fer` (« Ferry »): a speck read as a letter, a damaged line
     if any(a in _UNELIDED and re.match(r"[aeiouy]", b) for a, b in zip(folded[at + 1:], folded[at + 2:])):
         return True  # `place de industrie`: the « l' » of « de l'Industrie » lost
     name = words[at + 1:]
@@ -434,6 +440,8 @@ def _misread_street(seg: Segment) -> bool:
     return bool(small) and any(w[:1].isupper() for w in name)
 
 
+# Under this confidence a letter standing alone in a street's line is a speck OCR read.
+UNSURE_LETTER_CONF = 0.5
 # Below this confidence OCR did not read a word but guessed it (`Porte PAU` for « Porte 5 »).
 UNREAD_WORD_CONF = 0.2
 
