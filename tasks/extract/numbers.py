@@ -122,10 +122,16 @@ def garbled_long_words(folded: str, known: tuple[str, ...], *,
         word = m.group(1)
         if len(word) < LONG_WORD or word in known or not doubtful(m.start(1), m.end(1)):
             continue
-        close = [w for w in known if abs(len(w) - len(word)) <= 2 and edit_distance(w, word) <= 2]
-        if len(close) == 1:
-            fixes.append((m.start(1), m.end(1), close[0]))
+        near = _one_known_within_two(word, known)
+        if near is not None:
+            fixes.append((m.start(1), m.end(1), near))
     return fixes
+
+
+@lru_cache(maxsize=4096)
+def _one_known_within_two(word: str, known: tuple[str, ...]) -> str | None:
+    close = [w for w in known if abs(len(w) - len(word)) <= 2 and edit_distance(w, word, limit=2) <= 2]
+    return close[0] if len(close) == 1 else None
 
 
 # A word as OCR may garble it: letters and the marks it reads for letters
@@ -134,13 +140,16 @@ def garbled_long_words(folded: str, known: tuple[str, ...], *,
 _GARBLED_WORD = re.compile(r"(?<![^\s()\[\]:;,.])(?:(?:qu|[dljmnst])['’])?([a-z][^\s()\[\]:;,.]*[a-z])")
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance: letters inserted, dropped or replaced."""
+def edit_distance(a: str, b: str, *, limit: int | None = None) -> int:
+    """Levenshtein distance: letters inserted, dropped or replaced (past
+    `limit`, some number over it: the count stops there)."""
     row = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         prev, row[0] = row[0], i
         for j, cb in enumerate(b, 1):
             prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if limit is not None and min(row) > limit:
+            return min(row)
     return row[-1]
 
 
