@@ -347,6 +347,7 @@ def test_client_numbers_through_ocr_misreadings(label, value, expected):
     ("1139782562", "10012345678", "1139782562"),
     ("11397", "IL251126-54335", "11397"),  # too short to hold a prefix and its digits
     ("L177651750", "IL250907-22421", None),  # the prefix's glyphs in another order: which is which?
+    ("IL0O7051770", "IL251109-50059", None),  # one glyph read both 0 and O: one zero or two?
     ("L177651750", "FA250907-22421", "L177651750"),
 ])
 def test_a_client_number_read_against_the_invoice_numbers_prefix(value, invoice, expected):

@@ -318,7 +318,8 @@ def _with_bill_prefix(found: tuple[str, int, int], prefix: str) -> tuple[str, in
             return None
         return found
     digits = rest.replace("O", "0")
-    if head == prefix and digits == rest or not re.fullmatch(r"\d{6,}(?:-\d+)?", digits):
+    if head == prefix and digits == rest or not re.fullmatch(r"\d{6,}(?:-\d+)?", digits) \
+            or re.search(r"0O|O0", rest):  # `IL0O7051770`: one glyph read both ways, how many zeros?
         return found
     return prefix + digits, start, end
 
