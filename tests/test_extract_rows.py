@@ -249,6 +249,12 @@ def test_unrated_lines_that_make_the_total_beyond_the_vat_bases_are_outside_vat(
     items = [line("subscription", 40.35, 5.5), line("consumption", 269.97, 20.0), line("fee", 40.0, None)]
     infer_outside_vat(items, table, 350.42)
     assert not items[2].vat_exempt
+    # A subscription and a CTA unrated beside a VAT table read without its
+    # 5,5 % row: their row was lost, they are not outside VAT.
+    items = [line("subscription", 14.14, None), line("consumption", 41.30, 20.0), line("accise", 12.03, 20.0),
+             line("cta", 2.58, None)]
+    infer_outside_vat(items, [VatRow(rate=20.0, base=53.33, vat=10.67, page=2, conf=1.0, checked=True)], 70.05)
+    assert not any(i.vat_exempt for i in items)
 
 
 def test_a_labels_word_misread_by_one_letter_on_a_scan_is_put_right():

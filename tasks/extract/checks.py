@@ -203,13 +203,19 @@ def infer_vat_rates(items: list[Item], vat_rows: list[VatRow]) -> None:
                 item.vat_rate = None if k in outside else rate
 
 
+# Lines a bill may print outside VAT: a recovery indemnity, a penalty, an unnamed charge.
+_MAYBE_OUTSIDE_VAT = ("fee", "other")
+
+
 def infer_outside_vat(items: list[Item], vat_rows: list[VatRow], total_ht: float | None) -> None:
     """Lines printed without a VAT rate (a recovery indemnity) that make
     exactly the part of the HT total outside the VAT table's bases, while
     the rated lines make each base, are outside VAT."""
     unrated = [i for i in items if i.vat_rate is None and not i.vat_exempt]
+    # An energy's subscription, consumption, excise or CTA is never outside
+    # VAT: unrated, its VAT row was lost to OCR (`TVA 5,5 %` unread).
     if not unrated or total_ht is None or not vat_rows or not all(r.checked for r in vat_rows) \
-            or any(i.amount is None for i in items):
+            or any(i.amount is None for i in items) or any(i.kind not in _MAYBE_OUTSIDE_VAT for i in unrated):
         return
     if _make_table([(i.vat_rate, i.amount) for i in items if i.vat_rate is not None], vat_rows) \
             and abs(sum(i.amount for i in unrated) - (total_ht - sum(r.base for r in vat_rows))) <= 0.01:
