@@ -1869,3 +1869,21 @@ def test_a_speck_read_as_a_word_before_a_caption_and_a_rule_under_its_value():
 
     assert offer(0.14) == "Gaz Fixe 2 ans"
     assert offer(0.95) is None
+
+
+def test_a_total_ht_read_unsure_outweighs_the_first_amount_under_a_column_heading():
+    """Octopus's table on a scan: `Ce que vous payez ‖ Du ‖ Au ‖ Qté ‖ Prix
+    HT ‖ Total HT` over the lines, then `Total HT ‖ 1608.53 €` read unsure:
+    the amount under the column's heading is a line's, the total the bill's."""
+    from tasks.extract.fields import extract_totals
+    from tasks.extract.store import vote
+
+    rows = [[(43, "Ce que vous payez"), (253, "Du"), (301, "Au"), (390, "Qté"), (467, "Prix HT"), (519, "Total HT")],
+            [(43, "Gaz consommé"), (253, "01/01/25"), (301, "31/12/25"), (390, "15 120 kWh"), (467, "0,0919"),
+             (519, "1 389,53 €")],
+            [(43, "Abonnement"), (253, "01/01/25"), (301, "31/12/25"), (390, "12 mois"), (467, "18,25"),
+             (519, "219,00 €")],
+            [(275, "Total HT"), (489, "1608.53 €")]]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page = replace(page, words=[replace(w, conf=0.56) if w.text == "1608.53" else w for w in page.words])
+    assert vote(extract_totals(build_document([page]))["total_ht"]).value == 1608.53

@@ -10,7 +10,7 @@ from functools import lru_cache
 from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document
-from tasks.extract.lines import is_table_header
+from tasks.extract.lines import heads_priced_lines, is_table_header
 from tasks.extract.numbers import clean, find_date_ranges, fold, spelled_as_always
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
@@ -31,6 +31,7 @@ def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_s
     for hit in find_labels(doc, field):
         if not in_tables and is_table_header(doc.lines[hit.seg.line]):
             continue
+        column_head = heads_priced_lines(doc.lines[hit.seg.line])
         for spot in value_spots(doc, hit, below_lines=below_lines):
             found = reader(spot.text, ocr=spot.seg.ocr)
             if found and opens_off_line and spot.where in ("above", "below") \
@@ -43,10 +44,16 @@ def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_s
                 continue
             value, a, b = found
             base = _BASE[spot.where] - rank_step * min(hit.rank, 5) - 0.02 * spot.distance
+            if column_head and spot.where == "below":
+                base *= COLUMN_HEAD_FACTOR  # `Qté ‖ Prix HT ‖ Total HT`: under it, most likely a line's amount
             cands.append(from_segment(value, spot.seg, base, f"{field}:{spot.where}",
                                       span=(spot.offset + a, spot.offset + b)))
             break
     return cands
+
+
+# A value under a caption heading a column of priced lines is first of all that column's first line.
+COLUMN_HEAD_FACTOR = 0.5
 
 
 def extract_invoice_date(doc: Document, number: str | None = None) -> Candidate | None:

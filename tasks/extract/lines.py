@@ -176,7 +176,13 @@ def is_table_header(line: Line) -> bool:
     return _header_columns(line) is not None
 
 
-def _header_columns(line: Line) -> Columns | None:
+def heads_priced_lines(line: Line) -> bool:
+    """Whether `line` heads a table of lines with their quantities or unit
+    prices (`Qté ‖ Prix HT ‖ Total HT`), not a grid of the bill's captions."""
+    return is_table_header(line) and bool({"quantity", "unit_price"} & set(_header_names(line)))
+
+
+def _header_names(line: Line) -> list[str | None]:
     names = []
     for seg in line.segments:
         # OCR reads specks and box edges around a header cell (`.Prix HT`).
@@ -187,6 +193,11 @@ def _header_columns(line: Line) -> Columns | None:
                 found = name
                 break
         names.append(found)
+    return names
+
+
+def _header_columns(line: Line) -> Columns | None:
+    names = _header_names(line)
     kinds = {n for n in names if n}
     if len(kinds) < 2 or sum(1 for n in names if n) < max(2, len(names) - 1):
         return None
