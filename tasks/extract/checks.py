@@ -389,6 +389,7 @@ def check_electricity(d: Draft, readings: list[Reading]) -> None:
 
 def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None:
     p = "gas."
+    gas = [r for r in readings if r.energy == "gaz" or r.unit == "m3"]
     m3, coef, kwh = (d.get(p + k) for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"))
     if coef is not None and not COEF_BAND[0] <= coef <= COEF_BAND[1]:
         fixed = _one_digit_coefficient(coef, m3, kwh) if _is_ocr(d, p + "conversion_coefficient") else None
@@ -404,7 +405,7 @@ def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None
         if makes_kwh(m3, coef, kwh):
             for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"):
                 d.confirm(p + k)
-        elif _is_ocr(d, p + "conversion_coefficient") and _volume_and_energy_borne_out(d, readings, items):
+        elif _is_ocr(d, p + "conversion_coefficient") and _volume_and_energy_borne_out(d, gas, items):
             # The coefficient read between them is the misread: one digit off, or unknown.
             fixed = _one_digit_coefficient(coef, m3, kwh)
             if fixed is None:
@@ -422,7 +423,6 @@ def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None
         d.drop(p + "consumption_m3", "m3-kwh")
         _blame(d, (p + "consumption_kwh",), 0.6, "m3-kwh")
         m3 = None
-    gas = [r for r in readings if r.energy == "gaz" or r.unit == "m3"]
     if m3 is not None and gas:
         if abs(sum(r.delta for r in gas) - m3) <= 1:
             d.confirm(p + "consumption_m3")
@@ -434,12 +434,12 @@ def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None
         d.drop(p + "unit_price_kwh_ht_eur", "price-band")
 
 
-def _volume_and_energy_borne_out(d: Draft, readings: list[Reading], items: list[Item]) -> bool:
+def _volume_and_energy_borne_out(d: Draft, gas: list[Reading], items: list[Item]) -> bool:
     """The volume read is the indexes' difference as well (`29 m³` printed,
     29 m³ between the indexes), and the kWh read are the lines' kWh as well
     (`énergie consommée : 320 kWh`, 320 kWh billed): two reads each."""
     m3, kwh = d.cand("gas.consumption_m3"), d.cand("gas.consumption_kwh")
-    deltas = [r.delta for r in readings if (r.energy == "gaz" or r.unit == "m3") and r.delta is not None]
+    deltas = [r.delta for r in gas if r.delta is not None]
     billed = [i.quantity for i in items if i.energy == "gaz" and i.kind in ("consumption", "accise")
               and i.unit == "kWh" and i.quantity is not None]
     return m3.note != "readings" and kwh.note != "lines" and bool(deltas) and abs(sum(deltas) - m3.value) <= 0.5 \

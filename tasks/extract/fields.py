@@ -31,7 +31,6 @@ def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_s
     for hit in find_labels(doc, field):
         if not in_tables and is_table_header(doc.lines[hit.seg.line]):
             continue
-        column_head = heads_priced_lines(doc.lines[hit.seg.line])
         for spot in value_spots(doc, hit, below_lines=below_lines):
             found = reader(spot.text, ocr=spot.seg.ocr)
             if found and opens_off_line and spot.where in ("above", "below") \
@@ -44,7 +43,7 @@ def _labelled(doc: Document, field: str, reader, *, below_lines: int = 2, rank_s
                 continue
             value, a, b = found
             base = _BASE[spot.where] - rank_step * min(hit.rank, 5) - 0.02 * spot.distance
-            if column_head and spot.where == "below":
+            if spot.where == "below" and heads_priced_lines(doc.lines[hit.seg.line]):
                 base *= COLUMN_HEAD_FACTOR  # `Qté ‖ Prix HT ‖ Total HT`: under it, most likely a line's amount
             cands.append(from_segment(value, spot.seg, base, f"{field}:{spot.where}",
                                       span=(spot.offset + a, spot.offset + b)))

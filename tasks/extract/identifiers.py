@@ -67,10 +67,11 @@ def read_digit_run(text: str, length: int, *, ocr: bool = False) -> tuple[str, i
     return None
 
 
-_GI = re.compile(r"(?<![A-Za-z0-9])G\s?[I1l|i]\s?(\d{3}\s?\d{3}|\d{6})(?!\d)")
+_GI_PATTERN = r"(?<![A-Za-z0-9])G\s?[I1l|i]{%s}\s?(\d{3}\s?\d{3}|\d{6})(?!\d)"
+_GI = re.compile(_GI_PATTERN % "1")
 # On a scan the I's stroke is read twice at times (`GIi823369`, `GI1254604`):
 # a GRDF PCE is GI and six digits, never seven.
-_GI_OCR = re.compile(r"(?<![A-Za-z0-9])G\s?[I1l|i]{1,2}\s?(\d{3}\s?\d{3}|\d{6})(?!\d)")
+_GI_OCR = re.compile(_GI_PATTERN % "1,2")
 
 
 def read_pce(text: str, *, ocr: bool = False) -> tuple[str, int, int] | None:
@@ -312,16 +313,18 @@ def _with_bill_prefix(found: tuple[str, int, int], prefix: str) -> tuple[str, in
     be told (None)."""
     value, start, end = found
     head, rest = value[:len(prefix)], value[len(prefix):]
-    if not all(h == p or p in _LETTERS_LIKE.get(h, "") for h, p in zip(head, prefix)):
-        if head != prefix and any(all(h == p or p in _LETTERS_LIKE.get(h, "") for h, p in zip(order, prefix))
-                                  for order in itertools.permutations(head)):
-            return None
-        return found
+    if not _reads_as(head, prefix):
+        return None if any(_reads_as(order, prefix) for order in itertools.permutations(head)) else found
     digits = rest.replace("O", "0")
     if head == prefix and digits == rest or not re.fullmatch(r"\d{6,}(?:-\d+)?", digits) \
             or re.search(r"0O|O0", rest):  # `IL0O7051770`: one glyph read both ways, how many zeros?
         return found
     return prefix + digits, start, end
+
+
+def _reads_as(head, prefix: str) -> bool:
+    """Whether the characters of `head` are those of `prefix` or digits OCR reads them as, in order."""
+    return all(h == p or p in _LETTERS_LIKE.get(h, "") for h, p in zip(head, prefix))
 
 
 def _bar_glued(text: str, found: tuple[str, int, int]) -> bool:

@@ -563,10 +563,14 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     m3 = list(labelled["m3"]) + conversion["m3"]
     deltas = [r.delta for r in readings if r.delta is not None]
-    if deltas and not any(abs(c.value - sum(deltas)) < 0.5 for c in m3):
+
+    def indexes_make(c: Candidate) -> bool:
+        return bool(deltas) and abs(c.value - sum(deltas)) < 0.5
+
+    if deltas and not any(indexes_make(c) for c in m3):
         # `Compteur - Gaz ‖ 29 m³` without a caption: the index difference says it is the volume.
-        m3 += [c for c in printed_volumes(doc) if abs(c.value - sum(deltas)) < 0.5][:1]
-    if deltas and any(abs(c.value - sum(deltas)) < 0.5 for c in m3):
+        m3 += [c for c in printed_volumes(doc) if indexes_make(c)][:1]
+    if any(indexes_make(c) for c in m3):
         # Index difference = the volume printed elsewhere (a label, the conversion line): the indexes are as printed.
         for r in readings:
             r.conf = max(r.conf, 0.8)

@@ -437,7 +437,7 @@ def _rejoin_strays(rows: list[list[Word]]) -> list[list[Word]]:
                     continue
                 # Two strays stretched alike share a baseline, not a row: each fills a gap of its own row.
                 # (Their bottoms: the tops of capitals far off in another column prove nothing.)
-                paired = any(abs(word.y1 - other.y1) <= 0.25 * (other.y1 - other.y0) for other in others)
+                paired = any(_same_bottom(word, other) for other in others)
                 for j in (i - 1, i + 1, i - 2, i + 2):
                     if 0 <= j < len(rows) and rows[j] and (_fills_gap(word, rows[j]) if paired
                                                            else _on_baseline_beside(word, rows[j])):
@@ -475,8 +475,12 @@ def _adjacent(a: Word, b: Word, *, height: float | None = None) -> bool:
     return 0 <= gap <= SEGMENT_GAP * (min(a.y1 - a.y0, b.y1 - b.y0) if height is None else height)
 
 
+def _same_bottom(word: Word, other: Word) -> bool:
+    return abs(word.y1 - other.y1) <= 0.25 * (other.y1 - other.y0)
+
+
 def _same_baseline(word: Word, other: Word) -> bool:
-    if abs(word.y1 - other.y1) <= 0.25 * (other.y1 - other.y0):
+    if _same_bottom(word, other):
         return True
     # Capitals and digits also share their top: a speck under a word
     # stretches its box below the baseline (`80` over a dot in

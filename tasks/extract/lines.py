@@ -179,7 +179,8 @@ def is_table_header(line: Line) -> bool:
 def heads_priced_lines(line: Line) -> bool:
     """Whether `line` heads a table of lines with their quantities or unit
     prices (`Qté ‖ Prix HT ‖ Total HT`), not a grid of the bill's captions."""
-    return is_table_header(line) and bool({"quantity", "unit_price"} & set(_header_names(line)))
+    names = _header_names(line)
+    return bool({"quantity", "unit_price"} & set(names)) and _header_columns(line, names) is not None
 
 
 def _header_names(line: Line) -> list[str | None]:
@@ -196,8 +197,8 @@ def _header_names(line: Line) -> list[str | None]:
     return names
 
 
-def _header_columns(line: Line) -> Columns | None:
-    names = _header_names(line)
+def _header_columns(line: Line, names: list[str | None] | None = None) -> Columns | None:
+    names = _header_names(line) if names is None else names
     kinds = {n for n in names if n}
     if len(kinds) < 2 or sum(1 for n in names if n) < max(2, len(names) - 1):
         return None
@@ -421,9 +422,9 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
                                                                     rel=0.006, abs_tol=0.02)
     if kind == "cta" and not checked:
-        checked = _cta_holds(line, amount)
-        if not checked and ocr_row(line) and amount == int(amount) and _cta_holds(line, amount / 100):
-            amount, checked = amount / 100, True  # `171€`: the amount's comma lost
+        held = _cta_amount(line, amount)
+        checked = held is not None
+        amount = held if checked else amount
     repaired = False
     if checked and ocr_row(line):
         price = _price_as_printed(quantity, price, amount, toks)
@@ -649,6 +650,16 @@ _RATE_NO_COMMA = re.compile(r"(?<![\d,.])(\d{4})\s?%")
 CTA_RATE_RANGE = (5, 40)
 
 
+def _cta_amount(line: Line, amount: float) -> float | None:
+    """The CTA's amount as its rate of its base makes it: as read, or on a
+    scan read without its comma (`171€`); None when neither holds."""
+    if _cta_holds(line, amount):
+        return amount
+    if ocr_row(line) and amount == int(amount) and _cta_holds(line, amount / 100):
+        return amount / 100
+    return None
+
+
 def _cta_holds(line: Line, amount: float) -> bool:
     """`21,93 % x 14,44 €`: the CTA's rate of its base makes the row's amount
     (on a scan, a base with its comma lost: `834€`)."""
@@ -803,10 +814,11 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     if vat is None and _vat_55_misread(line):
         vat = _Token("vat", 5.5, None, line.segments[0].x0, line.segments[-1].x1)
     ranges = find_date_ranges(line.text)
-    cta = item.kind == "cta" and not item.checked and item.amount is not None and _cta_holds(line, item.amount)
-    if item.kind == "cta" and not cta and not item.checked and item.ocr and item.amount is not None \
-            and item.amount == int(item.amount) and _cta_holds(line, item.amount / 100):
-        item.amount, cta = item.amount / 100, True  # `119€` over `20,8 % x 5,71€`: the amount's comma lost
+    held = _cta_amount(line, item.amount) if item.kind == "cta" and not item.checked and item.amount is not None \
+        else None
+    cta = held is not None
+    if cta:
+        item.amount = held  # `119€` over `20,8 % x 5,71€`: the amount's comma lost
     if not (qty or price is not None or vat or ranges or cta):
         return False
     filled = cta
