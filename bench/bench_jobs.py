@@ -81,18 +81,27 @@ def wait_delivered(stack: LiveStack, task_ids: list[str], deadline: float, targe
 
 
 def worker_figures(stack: LiveStack, names: list[str]) -> dict:
-    """Peak RSS over the workers: fork servers, Prefect workers (their
-    children), and forked runs (from the fork servers' log lines), and the
-    median CPU time of a run. A run's RSS counts the pages it shares with its
-    fork server too."""
+    """Peak RSS over the workers: fork servers, Prefect workers (with their
+    launchers), and runs (from the fork servers' log lines: the peak of the
+    runner that ran it, counting the pages it shares with its fork server),
+    and the median CPU time of a run."""
     servers = [stack.worker_pid(name) for name in names]
     runs = [(float(mib), float(cpu)) for name in names for mib, cpu in re.findall(
-        r"run process \d+ exited with -?\d+, peak RSS (\d+) MiB, CPU ([\d.]+) s",
+        r"run in process \d+ ended with -?\d+, peak RSS (\d+) MiB, CPU ([\d.]+) s",
         (stack.folder / "log" / f"{name}.log").read_text())]
     return {"fork_server_mib": max(map(peak_rss_mib, servers)),
-            "prefect_worker_mib": max(peak_rss_mib(child) for pid in servers for child in descendants(pid)),
+            "prefect_worker_mib": max(peak_rss_mib(child) for pid in servers for child in descendants(pid)
+                                      if not _is_runner(child)),
             "run_mib": max((mib for mib, _ in runs), default=0.0), "runs_logged": len(runs),
             "run_cpu_s": statistics.median(cpu for _, cpu in runs) if runs else 0.0}
+
+
+def _is_runner(pid: int) -> bool:
+    """A fork server's fork (it carries the fork server's command line)."""
+    try:
+        return b"deployments.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def run_once(folder: Path, jobs: int, workers: int) -> dict:
@@ -135,12 +144,13 @@ def render(rows: list[dict], sync_per_minute: float) -> str:
              f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
              f"over HTTP (16 clients), process workers with `WORKER_LIMIT={rows[0]['limit']}` (the default: two runs "
              "per core) under their fork server "
-             "(each run a fork of a process that imported the flows once), polling every "
+             "(runs in forks of a process that imported the flows once, each fork running one run after "
+             "another), polling every "
              "`PREFECT_WORKER_QUERY_SECONDS` (1 s), the PHP receiver (php -S, "
              "4 workers) writing into MariaDB, the Prefect server on PostgreSQL; "
              f"this machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end "
              "(other work on the machine slows the runs down).", "",
-             "Peak RSS per worker: its fork server, the Prefect worker, and the largest forked run "
+             "Peak RSS per worker: its fork server, the Prefect worker, and the largest runner "
              "(which counts the pages it shares with the fork server). CPU of a run: its median CPU time "
              "(user + system), from the fork server's log; the Prefect server and worker spend more per job.", "",
              f"Sync throughput in the same run, on the same Prefect server (two clients, two gunicorn workers, "

@@ -22,7 +22,6 @@ on both alike.
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import resource
 import statistics

@@ -80,8 +80,8 @@ def ensure_zombie_automation() -> None:
 def worker_argv(settings: Settings, limit: int | None = None) -> list[str]:
     """A Prefect process worker that asks for no more runs than it has free
     slots (deployments/worker.py) under its fork server
-    (deployments/forkserver.py), which has imported the flows once and forks
-    a process per flow run."""
+    (deployments/forkserver.py), which has imported the flows once and runs
+    the flow runs in forks of itself, each running one run after another."""
     argv = [sys.executable, "-m", "deployments.forkserver", sys.executable, "-m", "deployments.worker",
             "worker", "start", "--pool", settings.work_pool, "--type", "process"]
     if limit:

@@ -6,10 +6,11 @@ deployments, see prefect.yaml) where it would run `python -m prefect.engine`.
 It runs with `python -S` and imports only the standard library, so it starts
 in milliseconds. It connects to the fork server named by FORKSERVER_SOCKET,
 sends its environment and working directory and passes its stdin, stdout and
-stderr (SCM_RIGHTS), then stands in for the forked child: SIGTERM (Prefect's
-cancellation) and SIGINT are relayed to it (SIGINT only when it did not reach
-the child's process group already), and it exits the way the child exited.
-The worker still sees an ordinary subprocess.
+stderr (SCM_RIGHTS), then stands in for the run: SIGTERM (Prefect's
+cancellation) and SIGINT are relayed to it through the fork server (SIGINT
+only when it did not reach the run's process group already), and it exits
+the way the run ended. The worker still sees an ordinary subprocess; when
+this process dies, the fork server kills the run.
 
 Without a fork server (FORKSERVER_SOCKET unset or nobody listening) it
 becomes `python -m prefect.engine` itself, as a stock worker would run it.
@@ -49,8 +50,8 @@ def engine_in_this_process(reason: str) -> int:
 
 
 def send_request(connection: socket.socket) -> None:
-    """A length-prefixed JSON request; the three standard fds ride on its
-    first bytes (a closed one is replaced by /dev/null)."""
+    """This process's environment, working directory, arguments and standard
+    fds (a closed one is replaced by /dev/null)."""
     payload = json.dumps({"env": dict(os.environ), "cwd": os.getcwd(), "argv": sys.argv[1:]}).encode()
     fds = []
     for fd in (0, 1, 2):
@@ -59,23 +60,36 @@ def send_request(connection: socket.socket) -> None:
             fds.append(fd)
         except OSError:
             fds.append(os.open(os.devnull, os.O_RDWR))
+    send_framed(connection, payload, fds)
+
+
+def send_framed(connection: socket.socket, payload: bytes, fds: list[int]) -> None:
+    """A length-prefixed payload, the fds riding on its first bytes
+    (SCM_RIGHTS). Shared with the fork server, which passes a run on to the
+    process that runs it the same way."""
     connection.sendmsg([struct.pack("!I", len(payload))],
                        [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
     connection.sendall(payload)
 
 
 def wait_for_child(connection: socket.socket) -> int:
-    """Relay signals to the forked child until the fork server reports how
-    it exited; kill it if the worker that started this launcher is gone."""
+    """Relay signals to the run through the fork server until it reports how
+    the run ended; end if the worker that started this launcher is gone
+    (the fork server then kills the run: its launcher hung up)."""
     child = None
     pending = []
     parent = os.getppid()
 
     def relay(signum, frame):
+        # Through the fork server, which knows whether the process still runs
+        # this run: it may have gone on to another one since.
         if child is None:
             pending.append(signum)
         elif not (signum == signal.SIGINT and _same_group(child)):
-            kill_quietly(child, signum)
+            try:
+                connection.sendall(f"signal {signum}\n".encode())
+            except OSError:
+                pass  # the fork server is gone, and the run with it
 
     signal.signal(signal.SIGTERM, relay)
     signal.signal(signal.SIGINT, relay)
@@ -86,14 +100,10 @@ def wait_for_child(connection: socket.socket) -> int:
             data = connection.recv(256)
         except socket.timeout:
             if os.getppid() != parent:  # the worker died: its runs must not go on alone
-                if child is not None:
-                    kill_quietly(child, signal.SIGKILL)
                 return 1
             continue
         if not data:
             print("launcher: the fork server closed the connection", file=sys.stderr, flush=True)
-            if child is not None:
-                kill_quietly(child, signal.SIGKILL)
             return 1
         buffer += data
         while b"\n" in buffer:
@@ -138,14 +148,6 @@ def socket_address(name: str) -> str:
     path. Shared with deployments/forkserver.py, which imports it from here:
     this file must stay importable without the site packages."""
     return "\0" + name[1:] if name.startswith("@") else name
-
-
-def kill_quietly(pid: int, signum: int) -> None:
-    """Signal `pid`, which may have exited already."""
-    try:
-        os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ from tasks.settings import ROOT
 
 PROGRAM = """
 import atexit, sys, threading
-from deployments.forkserver import exit_without_teardown
+from deployments.forkserver import exit_without_teardown, run_status
 atexit.register(lambda: print("atexit hook", flush=True))
 threading._register_atexit(lambda: print("threading hook", flush=True))
 def run():
 {body}
-exit_without_teardown(run)
+exit_without_teardown(run_status(run))
 print("not reached")
 """
 

@@ -178,7 +178,7 @@ def restart_worker(stack) -> None:
 
 
 # --- the tests ----------------------------------------------------------------
-def test_a_job_run_is_a_fork_of_the_fork_server_and_sends_heartbeats(stack, receiver):
+def test_a_job_run_is_a_fork_of_the_fork_server_sends_heartbeats_and_leaves_it_to_the_next(stack, receiver):
     run = held_run(stack, receiver)
     server = stack.worker_pid()
     # The process that called the webhook is a child of the fork server and
@@ -198,13 +198,23 @@ def test_a_job_run_is_a_fork_of_the_fork_server_and_sends_heartbeats(stack, rece
     receiver.release_event.set()
     wait_until(lambda: stack.job(run["task_id"])["webhook"]["delivered"], "delivered")
     assert stack.job(run["task_id"])["status"] == "succeeded"
-    wait_until(lambda: not alive(run["run"]) and not alive(run["launcher"]), "gone")
+    wait_until(lambda: not alive(run["launcher"]), "the launcher gone")
     assert flow_run(run["flow_run_id"]).state.is_completed()
-    # Its logs reached the server, the last one too: the run ends without the
-    # interpreter's teardown, but after the exit hooks that drain its log queue.
+    # Its logs reached the server, the last one too: the run's process
+    # drained Prefect's log queue before reporting the run's end.
     last = ("prefect.flow_runs", "Finished in state Completed()")
     wait_until(lambda: last in run_logs(run["flow_run_id"]), "the run's last log on the server", timeout=30)
     assert run_logs(run["flow_run_id"]).count(("prefect.task_runs", "Finished in state Completed()")) == 5
+    # The process stays for the next run, holding nothing of the launcher's.
+    assert alive(run["run"])
+    assert {os.readlink(f"/proc/{run['run']}/fd/{fd}") for fd in (0, 1, 2)} == {os.devnull}
+    receiver.release_event.clear()
+    receiver.arrived.clear()
+    after = held_run(stack, receiver)
+    assert after["run"] == run["run"] and after["launcher"] != run["launcher"]
+    receiver.release_event.set()
+    wait_until(lambda: stack.job(after["task_id"])["webhook"]["delivered"], "the next one delivered")
+    assert stack.job(after["task_id"])["status"] == "succeeded"
 
 
 def test_a_cancelled_run_leaves_no_process(stack, receiver):
