@@ -122,7 +122,7 @@ def preload(root: Path) -> int:
     again, and freeze the heap (deployments/warmup.py); the number of
     modules loaded.
 
-    The collector is off meanwhile: a child's collections skip the frozen
+    The collector is off meanwhile: a runner's collections skip the frozen
     objects instead of writing to every page they sit on, which would copy
     them (and cost ~0.1 s per full collection).
     """
@@ -133,7 +133,7 @@ def preload(root: Path) -> int:
     warmup.warm_up(tuple(entrypoint_modules(root)))
     warmup.tune_gc()
     # A fork copies only the forking thread: a peer's locks could stay held
-    # in the child. Counted by the kernel, to see C libraries' threads too.
+    # in a runner. Counted by the kernel, to see C libraries' threads too.
     threads = os.listdir("/proc/self/task")
     if len(threads) > 1 or threading.active_count() > 1:
         raise RuntimeError(f"importing started threads ({len(threads)} in this process), refusing to fork")

@@ -38,7 +38,7 @@ def main() -> int:
     except OSError as error:
         return engine_in_this_process(f"fork server unreachable at {path}: {error}")
     send_request(connection)
-    return wait_for_child(connection)
+    return wait_for_run(connection)
 
 
 def engine_in_this_process(reason: str) -> int:
@@ -72,20 +72,20 @@ def send_framed(connection: socket.socket, payload: bytes, fds: list[int]) -> No
     connection.sendall(payload)
 
 
-def wait_for_child(connection: socket.socket) -> int:
+def wait_for_run(connection: socket.socket) -> int:
     """Relay signals to the run through the fork server until it reports how
     the run ended; end if the worker that started this launcher is gone
     (the fork server then kills the run: its launcher hung up)."""
-    child = None
+    runner = None  # the pid of the process running the run
     pending = []
     parent = os.getppid()
 
     def relay(signum, frame):
         # Through the fork server, which knows whether the process still runs
         # this run: it may have gone on to another one since.
-        if child is None:
+        if runner is None:
             pending.append(signum)
-        elif not (signum == signal.SIGINT and _same_group(child)):
+        elif not (signum == signal.SIGINT and _same_group(runner)):
             try:
                 connection.sendall(f"signal {signum}\n".encode())
             except OSError:
@@ -110,7 +110,7 @@ def wait_for_child(connection: socket.socket) -> int:
             line, buffer = buffer.split(b"\n", 1)
             word, _, value = line.decode().partition(" ")
             if word == "pid":
-                child = int(value)
+                runner = int(value)
                 for signum in pending:
                     relay(signum, None)
                 pending.clear()
@@ -122,7 +122,7 @@ def wait_for_child(connection: socket.socket) -> int:
 
 
 def exit_like(code: int) -> int:
-    """Exit as the child did: a child killed by a signal kills the launcher
+    """Exit as the run did: a run killed by a signal kills the launcher
     with the same signal, so the worker reports, e.g., -9 as it would have."""
     if code < 0:
         sys.stdout.flush()
@@ -134,9 +134,9 @@ def exit_like(code: int) -> int:
 
 
 def _same_group(pid: int) -> bool:
-    """The child is in this process group (the worker's): a SIGINT here came
-    from a terminal or a group-wide stop and reached the child already;
-    relaying it would interrupt the child's own handling of it."""
+    """The run's process is in this process group (the worker's): a SIGINT
+    here came from a terminal or a group-wide stop and reached it already;
+    relaying it would interrupt the run's own handling of it."""
     try:
         return os.getpgid(pid) == os.getpgrp()
     except ProcessLookupError:
