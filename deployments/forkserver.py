@@ -268,10 +268,7 @@ class ForkServer:
     def _hear_runner(self, runner: Runner) -> None:
         """`done STATUS PEAK_RSS_MIB CPU_S`: its run ended and it waits for
         the next. End of file: it is exiting (reaped with its status)."""
-        try:
-            data = runner.control.recv(256)
-        except OSError:
-            data = b""
+        data = _receive(runner.control)
         if not data:
             runner.control.close()
             runner.control = None
@@ -292,10 +289,7 @@ class ForkServer:
     def _hear_launcher(self, runner: Runner) -> None:
         """`signal N` to relay to the run; end of file: the launcher is dead,
         and the run must stop now."""
-        try:
-            data = runner.connection.recv(256)
-        except OSError:
-            data = b""
+        data = _receive(runner.connection)
         if not data:
             kill_quietly(runner.pid, signal.SIGKILL)
             runner.connection.close()
@@ -600,6 +594,14 @@ def kill_quietly(pid: int, signum: int) -> None:
         os.kill(pid, signum)
     except ProcessLookupError:
         pass
+
+
+def _receive(connection: socket.socket) -> bytes:
+    """What came on `connection`; b"" at its end, or when it broke."""
+    try:
+        return connection.recv(256)
+    except OSError:
+        return b""
 
 
 def _send(connection: socket.socket, line: str) -> None:
