@@ -19,6 +19,9 @@ ZOMBIE_AUTOMATION = "Crash zombie flow runs"
 # 30); a run silent for ZOMBIE_AFTER is taken for dead (worker killed).
 HEARTBEAT_SECONDS = 30
 ZOMBIE_AFTER = timedelta(seconds=90)
+# Prefect's default is 2 s: a run of a few seconds would post its logs in two
+# or three requests, its worker one more.
+LOG_BATCH_SECONDS = 5
 
 
 def ensure_work_pool(name: str) -> None:
@@ -91,9 +94,12 @@ def worker_argv(settings: Settings, limit: int | None = None) -> list[str]:
 
 def worker_env(env: dict) -> dict:
     """The worker's environment: heartbeats on (the zombie automation needs
-    them) and its poll interval from the settings (environment, .env, default)."""
+    them), its poll interval from the settings (environment, .env, default),
+    and its runs' logs sent to the API every LOG_BATCH_SECONDS unless the
+    environment says otherwise (a run sends what is left as it ends)."""
     settings = Settings.from_env(env)
-    return {**env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
+    return {"PREFECT_LOGGING_TO_API_BATCH_INTERVAL": f"{LOG_BATCH_SECONDS:g}", **env,
+            "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
             "PREFECT_WORKER_QUERY_SECONDS": f"{settings.worker_query_seconds:g}"}
 
 

@@ -45,6 +45,9 @@ def engine_in_this_process(reason: str) -> int:
     """What a stock process worker runs: a fresh interpreter with the site
     packages (this one was started with -S)."""
     print(f"launcher: {reason}; running python -m prefect.engine", file=sys.stderr, flush=True)
+    # The deployments name their flow as a module of the project (prefect.yaml).
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     os.execv(sys.executable, [sys.executable, "-m", "prefect.engine", *sys.argv[1:]])
     return 1  # not reached
 

@@ -15,6 +15,22 @@ by a run's end stays idle until its next poll, up to a second later, after
 every run: this one polls as soon as a run is over. Without `--limit` it
 polls as the stock worker does.
 
+For every run it starts, a stock worker reads the run's deployment twice
+(once to check that it still exists, once for its job variables) and its
+flow once; this one keeps each answer for READ_SECONDS, during which every
+run of the burst gets the same one (a deployment deleted or changed is seen
+at most that late). Nor does it propose the `Submitting` state, a named
+Pending between the stock worker's Pending and the run's Running that only
+the UI shows: a state change is the server's dearest request, and each
+emits an event that its event services process in turn.
+
+For every run, a stock process worker also sets up, and tears down after
+it, what Prefect's own Runner sets up once for all its runs: an API client
+(whose first request asks for a CSRF token), an event emitter and a
+cancellation observer (a websocket each, the observer's a subscription the
+server then matches every event against). This one's runs share one set,
+made at its first run and closed after its last.
+
 For every run it starts, a stock worker also serialises the whole of its
 Prefect settings into the run's environment, though they change only when
 the worker restarts (a third of its CPU per run), and builds a new TLS
@@ -28,16 +44,23 @@ import asyncio
 import sys
 import time
 import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import httpx
+import prefect.workers.process
 from prefect.client.schemas.responses import WorkerFlowRunResponse
+from prefect.runner._flow_run_executor import FlowRunExecutorContext
 from prefect.workers.process import ProcessJobConfiguration, ProcessWorker
 
 from flows.prefect_settings import once_per_settings
 from flows.prefect_tls import share_tls_context
 
 FULL_POLL_SECONDS = 30.0  # under the 60 s after which the server takes a work queue for unpolled
+READ_SECONDS = 10.0
 
 
 class ProcessJobConfigurationOncePerSettings(ProcessJobConfiguration):
@@ -62,6 +85,58 @@ with warnings.catch_warnings():
         job_configuration = ProcessJobConfigurationOncePerSettings
         _polled_at = float("-inf")  # time.monotonic() of the last poll that reached the server
         _poll_lock: asyncio.Lock | None = None
+        _executor_context: FlowRunExecutorContext | None = None
+        _executor_context_lock: asyncio.Lock | None = None
+        _executor_context_owner: asyncio.Task | None = None
+        _executor_context_done: asyncio.Event | None = None
+
+        async def setup(self):
+            await super().setup()
+            for name in ("read_deployment", "read_flow"):
+                setattr(self._client, name, remembered(getattr(self._client, name), READ_SECONDS))
+
+        async def _propose_submitting_state(self, flow_run):
+            pass  # see the module's docstring
+
+        async def teardown(self, *exc_info):
+            try:
+                await super().teardown(*exc_info)  # waits for the runs
+            finally:
+                if self._executor_context_owner is not None:
+                    self._executor_context_done.set()
+                    await self._executor_context_owner
+
+        async def run(self, flow_run, configuration, task_status=None):
+            token = _running_worker.set(self)
+            try:
+                return await super().run(flow_run, configuration, task_status)
+            finally:
+                _running_worker.reset(token)
+
+        @asynccontextmanager
+        async def shared_executor_context(self) -> AsyncIterator[FlowRunExecutorContext]:
+            """The runs' one FlowRunExecutorContext, entered at the first run
+            by a task of its own (its task group must be left by the task
+            that entered it), left once the worker's runs are over."""
+            if self._executor_context_lock is None:
+                self._executor_context_lock = asyncio.Lock()
+            async with self._executor_context_lock:
+                if self._executor_context is None:
+                    entered = asyncio.get_running_loop().create_future()
+                    self._executor_context_done = asyncio.Event()
+                    self._executor_context_owner = asyncio.create_task(self._hold_executor_context(entered))
+                    self._executor_context = await entered
+            yield self._executor_context
+
+        async def _hold_executor_context(self, entered: asyncio.Future) -> None:
+            try:
+                async with FlowRunExecutorContext() as context:
+                    entered.set_result(context)
+                    await self._executor_context_done.wait()
+            except BaseException as error:
+                if entered.done():
+                    raise
+                entered.set_exception(error)
 
         async def get_and_submit_flow_runs(self):
             # One poll at a time: a freed slot's poll may meet the periodic one.
@@ -102,6 +177,36 @@ with warnings.catch_warnings():
                     return []  # the pool is created again at the worker's next heartbeat
                 raise
             return WorkerFlowRunResponse.model_validate_list(response.json())
+
+
+_running_worker: ContextVar[SlotLimitedProcessWorker] = ContextVar("running_worker")
+
+
+def _executor_context():
+    """What ProcessWorker.run enters for a run: its worker's shared context."""
+    worker = _running_worker.get(None)
+    return FlowRunExecutorContext() if worker is None else worker.shared_executor_context()
+
+
+prefect.workers.process.FlowRunExecutorContext = _executor_context
+
+
+def remembered(read: Callable[[Any], Awaitable[Any]], seconds: float) -> Callable[[Any], Awaitable[Any]]:
+    """`read(id)`, whose answer for an id is kept `seconds` (failures are not kept)."""
+    answers: dict[Any, tuple[float, Any]] = {}
+
+    async def read_remembered(key):
+        now = time.monotonic()
+        known = answers.get(key)
+        if known is not None and now - known[0] < seconds:
+            return known[1]
+        answer = await read(key)
+        if len(answers) > 100:  # a worker's deployments and flows are few: only stale ones would pile up
+            answers.clear()
+        answers[key] = (now, answer)
+        return answer
+
+    return read_remembered
 
 
 def main(argv: list[str]) -> int:

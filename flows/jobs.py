@@ -55,23 +55,47 @@ def submit(record: dict, store: JobStore) -> str:
     such deployment to queue on. The idempotency key makes a repeated
     submission after the same run harmless, and each resubmission (after
     another run) new, whether or not that run got as far as counting an
-    attempt.
+    attempt. The deployment's id is asked for once per API URL and process
+    (again if the server no longer knows it); the parameters, built here
+    from a record the API validated, are not validated again against the
+    deployment's schema (the server's dearest step in creating a run).
     """
     import httpx
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import DeploymentFlowRunCreate
     from prefect.exceptions import ObjectNotFound
+    from prefect.states import Scheduled, to_state_create
 
     attempt = int(record.get("attempts") or 0) + 1
+    run = DeploymentFlowRunCreate(
+        parameters=job_parameters(record, store), state=to_state_create(Scheduled()), tags=["job"],
+        name=f"job-{record['task_id'][:12]}-{attempt}", enforce_parameter_schema=False,
+        idempotency_key=f"{record['task_id']}:after:{record.get('flow_run_id') or 'none'}",
+    ).model_dump(mode="json", exclude_unset=True)
     try:
         with get_client(sync_client=True) as client:
-            deployment = client.read_deployment_by_name(f"{FLOW_NAME}/{DEPLOYMENT_NAME}")
-            run = client.create_flow_run_from_deployment(
-                deployment.id, parameters=job_parameters(record, store),
-                name=f"job-{record['task_id'][:12]}-{attempt}", tags=["job"],
-                idempotency_key=f"{record['task_id']}:after:{record.get('flow_run_id') or 'none'}")
+            for remembered in (True, False):
+                try:
+                    response = client.request("POST", "/deployments/{id}/create_flow_run", json=run,
+                                              path_params={"id": _deployment_id(client, remembered)})
+                    return str(response.json()["id"])
+                except httpx.HTTPStatusError as error:
+                    if not (remembered and error.response.status_code == 404):
+                        raise
     except (httpx.TransportError, OSError, RuntimeError, ObjectNotFound) as error:
         raise QueueUnavailable(str(error)) from error
-    return str(run.id)
+    raise AssertionError("not reached")
+
+
+_deployment_ids: dict[str, object] = {}  # API URL -> the analyse_invoice deployment's id
+
+
+def _deployment_id(client, remembered: bool):
+    """The deployment's id: the one remembered if any and `remembered`, else the server's."""
+    url = str(client.api_url)
+    if not remembered or url not in _deployment_ids:
+        _deployment_ids[url] = client.read_deployment_by_name(f"{FLOW_NAME}/{DEPLOYMENT_NAME}").id
+    return _deployment_ids[url]
 
 
 def run_job(settings: Settings, *, task_id: str, files: list[Path], kind: str, requested_type: str,

@@ -219,3 +219,44 @@ def test_a_resubmission_is_a_new_run_even_when_no_attempt_was_counted(stack):
     record["flow_run_id"] = first
     assert submit(record, store) != first
 
+
+
+def test_a_job_run_goes_from_scheduled_to_completed_without_a_submitting_state(stack):
+    """The worker proposes no `Submitting` sub-state (deployments/worker.py):
+    a run's history in the UI is Scheduled, Pending, Running, Completed."""
+    from prefect.client.orchestration import get_client
+
+    task_id = submit(stack)
+    wait_for(stack, task_id, lambda j: j["status"] == "succeeded")
+    run_id = stack.job_record(task_id)["flow_run_id"]
+    with get_client(sync_client=True) as client:
+        deadline = time.monotonic() + 60
+        while not client.read_flow_run(run_id).state.is_final() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        names = [state.name for state in client.read_flow_run_states(run_id)]
+    assert names == ["Scheduled", "Pending", "Running", "Completed"]
+
+
+def test_jobs_still_queue_once_the_deployment_was_created_again(stack):
+    """submit() remembers the deployment's id: once the deployment was
+    deleted and deployed again (a new id), a job goes to the new one."""
+    from prefect.client.orchestration import get_client
+
+    from deployments import deploy
+    from flows.jobs import store_for
+    from flows.jobs import submit as queue_run
+    from tasks.jobstore import new_task_id
+
+    def record():
+        return {"task_id": new_task_id(), "source_kind": "pdf", "type": "auto", "confidence_min": 0.5,
+                "strict": True, "attempts": 0, "flow_run_id": None, "webhook": {"url": None}}
+
+    store = store_for(stack.settings)  # no record in it: the runs find nothing to do
+    with get_client(sync_client=True) as client:
+        old = client.read_flow_run(queue_run(record(), store)).deployment_id
+        client.delete_deployment(old)
+        deploy.deploy_all(stack.settings, stack.env)
+        new = client.read_deployment_by_name("analyse_invoice/analyse-invoice").id
+        assert new != old
+        assert client.read_flow_run(queue_run(record(), store)).deployment_id == new
+    assert stack.job(submit(stack))["status"] in ("queued", "running", "succeeded")  # the API's workers too

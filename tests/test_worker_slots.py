@@ -132,3 +132,66 @@ def test_the_workers_clients_share_one_tls_context():
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_a_workers_reads_are_remembered_for_a_while_and_failures_not_at_all(monkeypatch):
+    from deployments import worker
+
+    calls = []
+
+    async def read(key):
+        calls.append(key)
+        if key == "gone":
+            raise LookupError(key)
+        return f"answer {key} #{len(calls)}"
+
+    clock = [100.0]
+    monkeypatch.setattr(worker.time, "monotonic", lambda: clock[0])
+    read_remembered = worker.remembered(read, 10.0)
+
+    async def scenario():
+        assert await read_remembered("a") == "answer a #1"
+        clock[0] += 9.0
+        assert await read_remembered("a") == "answer a #1"
+        assert await read_remembered("b") == "answer b #2"
+        clock[0] += 1.5
+        assert await read_remembered("a") == "answer a #3"
+        for _ in range(2):
+            try:
+                await read_remembered("gone")
+            except LookupError:
+                pass
+
+    asyncio.run(scenario())
+    assert calls == ["a", "b", "a", "gone", "gone"]
+
+
+def test_the_worker_reads_through_remembered_clients_after_setup(prefect_server):
+    async def reads_are_remembered():
+        async with SlotLimitedProcessWorker(work_pool_name=f"remembered-{uuid.uuid4().hex[:8]}") as worker:
+            return [getattr(worker.client, name).__name__ for name in ("read_deployment", "read_flow")]
+
+    assert asyncio.run(reads_are_remembered()) == ["read_remembered", "read_remembered"]
+
+
+def test_a_workers_runs_share_one_executor_context_that_ends_with_the_worker(prefect_server):
+    import prefect.workers.process
+
+    from deployments import worker as worker_module
+
+    async def contexts_of_two_runs():
+        async with SlotLimitedProcessWorker(work_pool_name=f"shared-{uuid.uuid4().hex[:8]}") as worker:
+            token = worker_module._running_worker.set(worker)
+            try:
+                entered = []
+                for _ in range(2):  # what ProcessWorker.run enters for each run
+                    async with prefect.workers.process.FlowRunExecutorContext() as context:
+                        entered.append(context)
+                assert not entered[0].client._closed
+            finally:
+                worker_module._running_worker.reset(token)
+        return entered
+
+    first, second = asyncio.run(contexts_of_two_runs())
+    assert first is second
+    assert first.client._closed
