@@ -331,7 +331,9 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("Numéro de compte", "A-1EDCCOFB", None),  # an O among letters and digits
     ("RÉFÉRENCE CLIENT", "c3870978", "C3870978"),  # a capital read small, same shape
     ("Référence client", "ÉC830689", "EC830689"),  # a speck over the capital read as an accent
-    ("RÉFÉRENCE CLIENT", "Cc7876444", None),
+    ("RÉFÉRENCE CLIENT", "Cc7876444", "C7876444"),  # a capital read twice, once small (no reference mixes cases)
+    ("RÉFÉRENCE CLIENT", "Sc7876444", None),  # two letters apart: which is printed?
+    ("RÉFÉRENCE CLIENT", "CC7876444", "CC7876444"),
 ])
 def test_client_numbers_through_ocr_misreadings(label, value, expected):
     found = extract_client_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
