@@ -984,3 +984,20 @@ def test_a_lone_letter_read_unsure_in_a_street_line_leaves_the_address_unknown()
     assert address("48 ter À place Jules Fer", 0.31) is None
     assert address("48 ter place Jules Ferry", 0.31) == "48 ter place Jules Ferry, 33000 Bordeaux"
     assert address("Escalier B 48 place Jules Ferry", 0.31) == "Escalier B 48 place Jules Ferry, 33000 Bordeaux"
+
+
+def test_a_complement_cut_short_takes_back_the_point_ocr_lost():
+    """`Bât B` on a scan: French typography points an abbreviation that
+    cuts its word short (Bât., Esc.), and OCR drops small points; `Appt 12`
+    keeps the word's last letter and takes none; a text layer's line is as printed."""
+    rows = [[(330, "Mme Lucie Martin")], [(330, "Bât B")], [(330, "102 place du Port")], [(330, "62100 Calais")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Bât. B, 102 place du Port, 62100 Calais"
+    rows[1] = [(330, "Appt 12")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Appt 12, 102 place du Port, 62100 Calais"
+    rows[1] = [(330, "Esc 3")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Esc. 3, 102 place du Port, 62100 Calais"
+    rows[1] = [(330, "Bât B")]
+    assert extract_customer(doc(rows))["address"].value == "Bât B, 102 place du Port, 62100 Calais"
