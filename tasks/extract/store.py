@@ -30,6 +30,7 @@ def from_segment(value: Any, seg: Segment, base: float, note: str = "",
                  span: tuple[int, int] | None = None) -> Candidate:
     conf = base
     if seg.ocr:
+        # A month's name spelled whole is read right however pale its print: a written date is as sure as its digits.
         wc = seg.conf_between(*span, sure=spelled_month) if span else seg.conf
         conf *= ocr_factor(wc)
     spot = (seg.line, seg.col) if seg.line >= 0 else None  # a segment of the document's, not one made up
