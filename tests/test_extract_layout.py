@@ -1887,3 +1887,21 @@ def test_a_total_ht_read_unsure_outweighs_the_first_amount_under_a_column_headin
     page = words_page(rows, source="ocr", conf=0.9)
     page = replace(page, words=[replace(w, conf=0.56) if w.text == "1608.53" else w for w in page.words])
     assert vote(extract_totals(build_document([page]))["total_ht"]).value == 1608.53
+
+
+def test_a_month_spelled_whole_counts_as_read_however_unsure_tesseract_was():
+    """`Paris, le 5 novembre 2025` on a grained scan: `novembre` read right
+    at confidence 0,13 no longer takes the date of issue under the cut; a
+    garbled month, or an unsure day, still does."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    def issued(month: tuple[str, float], day: float = 0.97):
+        page = ocr_words_page([[("Paris,", 0.97), ("le", 0.96), ("5", day), month, ("2025", 0.96)]])
+        found = extract_invoice_date(build_document([page]))
+        return found.value if found and found.conf >= 0.5 else None
+
+    assert issued(("novembre", 0.13)) == date(2025, 11, 5)
+    assert issued(("novembre", 0.13), day=0.13) is None
+    assert issued(("mai", 0.13)) is None

@@ -331,7 +331,9 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("Numéro de compte", "A-1EDCCOFB", None),  # an O among letters and digits
     ("RÉFÉRENCE CLIENT", "c3870978", "C3870978"),  # a capital read small, same shape
     ("Référence client", "ÉC830689", "EC830689"),  # a speck over the capital read as an accent
-    ("RÉFÉRENCE CLIENT", "Cc7876444", None),
+    ("RÉFÉRENCE CLIENT", "Cc7876444", "C7876444"),  # a capital read twice, once small (no reference mixes cases)
+    ("RÉFÉRENCE CLIENT", "Sc7876444", None),  # two letters apart: which is printed?
+    ("RÉFÉRENCE CLIENT", "CC7876444", "CC7876444"),
 ])
 def test_client_numbers_through_ocr_misreadings(label, value, expected):
     found = extract_client_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))
@@ -982,3 +984,20 @@ def test_a_lone_letter_read_unsure_in_a_street_line_leaves_the_address_unknown()
     assert address("48 ter À place Jules Fer", 0.31) is None
     assert address("48 ter place Jules Ferry", 0.31) == "48 ter place Jules Ferry, 33000 Bordeaux"
     assert address("Escalier B 48 place Jules Ferry", 0.31) == "Escalier B 48 place Jules Ferry, 33000 Bordeaux"
+
+
+def test_a_complement_cut_short_takes_back_the_point_ocr_lost():
+    """`Bât B` on a scan: French typography points an abbreviation that
+    cuts its word short (Bât., Esc.), and OCR drops small points; `Appt 12`
+    keeps the word's last letter and takes none; a text layer's line is as printed."""
+    rows = [[(330, "Mme Lucie Martin")], [(330, "Bât B")], [(330, "102 place du Port")], [(330, "62100 Calais")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Bât. B, 102 place du Port, 62100 Calais"
+    rows[1] = [(330, "Appt 12")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Appt 12, 102 place du Port, 62100 Calais"
+    rows[1] = [(330, "Esc 3")]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "Esc. 3, 102 place du Port, 62100 Calais"
+    rows[1] = [(330, "Bât B")]
+    assert extract_customer(doc(rows))["address"].value == "Bât B, 102 place du Port, 62100 Calais"

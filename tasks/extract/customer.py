@@ -495,6 +495,8 @@ def _unaccented_designator(text: str) -> str:
 
 
 _DESIGNATOR_A = re.compile(r"(\b([A-Za-zÀ-ÿ]+)\.?\s+)À(?![\w'’])")
+# `Bât B`: a complement word before the letter or number it names; whether it is cut short, the vocabulary says.
+_CUT_COMPLEMENT = re.compile(r"\b([A-Za-zÀ-ÿ]{2,4})(?=\s+(?:[A-Z]|\d{1,3})\b)")
 # `Cäen`: specks over a letter read as an umlaut no French place name carries.
 _FOREIGN_UMLAUTS = str.maketrans("äöÄÖ", "aoAO")
 # `45. ter avenue des Hirondelles`, `45.ter`: a speck after the house number (no address prints a mark there).
@@ -556,12 +558,14 @@ def _as_printed(text: str, seg: Segment) -> str:
     """An OCR address line with what OCR does to addresses undone: a speck
     read as a quote (`146 avenue du Général de ‘`), as a mark after the
     house number (`45. ter`, `22'chemin`), as an umlaut (`Cäen`) or as the accent of a
-    stair's letter (`Escalier À`), an ordinal glued to its building word
-    (`3eétage`) or a street type to its particle (`boulevarddu`), words
-    misread by a letter or an accent."""
+    stair's letter (`Escalier À`), the point of a complement cut short lost
+    (`Bât B`), an ordinal glued to its building word (`3eétage`) or a street
+    type to its particle (`boulevarddu`), words misread by a letter or an accent."""
     text = _NUMBER_SPECK.sub(r"\1 ", _LONE_QUOTE.sub("", text))
     text = _unglued_designator(_unglued_street_type(_unglued_ordinal(text)))
     text = _unaccented_designator(text.translate(_FOREIGN_UMLAUTS))
+    text = _CUT_COMPLEMENT.sub(lambda m: m.group(1) + "." if fold(m.group(1)) in _vocab()["cut_complement_words"]
+                               else m.group(0), text)
     text = respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
     return _spelled(_street_type_respelled(text))
 

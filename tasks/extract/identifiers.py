@@ -275,6 +275,12 @@ _LOST_NO = re.compile(r"^\s*(?:n\s?[:;.°*]|\d(?=\s+[A-Z]{2}\d{6}))\s+(?=[A-Z0-9
 
 
 def _read_client_number(text: str, *, ocr: bool = False, prefix: str | None = None):
+    doubled = _DOUBLED_CAPITAL.search(text) if ocr else None
+    if doubled:
+        # `Cc9539522`: a capital read twice, once small (no reference mixes cases): read without its twin.
+        k = doubled.end() - 1
+        found = _read_client_number(text[:k] + text[k + 1:], ocr=True, prefix=prefix)
+        return (found[0], found[1] + (found[1] >= k), found[2] + (found[2] >= k)) if found else None
     found = read_reference(_capital_first(text) if ocr else text, min_len=5, join_groups=True)
     if found and ocr and prefix:
         found = _with_bill_prefix(found, prefix)
@@ -347,6 +353,10 @@ def _capital_first(text: str) -> str:
     a speck over a capital read as an accent (no reference has one)."""
     text = re.sub(r"(?<![\w-])[ÀÂÄÉÈÊËÎÏÔÖÙÛÜ](?=[A-Z]{0,3}\d{4,}\b)", lambda m: fold(m.group(0)).upper(), text)
     return re.sub(r"(?<![\w-])[cosvwxz](?=\d{4,}\b)", lambda m: m.group(0).upper(), text)
+
+
+# A capital whose small shape differs only in size, then that small letter, opening a reference's digits.
+_DOUBLED_CAPITAL = re.compile(r"(?<![\w-])(C(?=c)|O(?=o)|S(?=s)|V(?=v)|W(?=w)|X(?=x)|Z(?=z))[cosvwxz](?=\d{4,}\b)")
 
 
 # A French phone number as printed: ten digits in pairs, the first a zero.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field, replace
-from typing import Iterator
+from typing import Callable, Iterator
 
 from tasks.extract.numbers import clean, fold
 from tasks.model import Page, Word
@@ -45,10 +45,13 @@ class Segment:
     def conf(self) -> float:
         return min((w.conf for w in self.words), default=1.0)
 
-    def conf_between(self, start: int, end: int) -> float:
-        """Lowest word confidence of the words under text[start:end]."""
-        confs = [w.conf for w, (a, b) in zip(self.words, self.spans) if a < end and b > start]
-        return min(confs, default=self.conf)
+    def conf_between(self, start: int, end: int, *, sure: Callable[[str], bool] | None = None) -> float:
+        """Lowest word confidence of the words under text[start:end]; words
+        `sure` of (spelled whole as a word of a closed vocabulary) count as read right."""
+        under = [w for w, (a, b) in zip(self.words, self.spans) if a < end and b > start]
+        if not under:
+            return self.conf
+        return min((w.conf for w in under if sure is None or not sure(w.text)), default=1.0)
 
     def x_at(self, pos: int) -> float:
         """Left edge of the word holding character `pos`."""

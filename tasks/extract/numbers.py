@@ -334,6 +334,19 @@ def _months() -> dict[str, int]:
     return data["months"]
 
 
+# A month's name this long read whole is no chance garbling of other print.
+SURE_MONTH_LEN = 5
+
+
+def spelled_month(word: str) -> bool:
+    """A word spelled whole as a month's name (`novembre`, `Juillet,`):
+    read right whatever Tesseract's confidence in it (pale or grained print
+    lowers it; a garbled word is no month's exact spelling). Short names
+    and abbreviations (`mai`, `oct`) could be a scrap read by chance."""
+    folded = fold(word).strip(".,;:")
+    return len(folded) >= SURE_MONTH_LEN and folded in _months()
+
+
 @lru_cache(maxsize=1)
 def _day_month() -> str:
     """`1er févr.`, `17 août`: a written day and month (two groups)."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
 from tasks.extract.layout import Segment
+from tasks.extract.numbers import spelled_month
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,8 @@ def from_segment(value: Any, seg: Segment, base: float, note: str = "",
                  span: tuple[int, int] | None = None) -> Candidate:
     conf = base
     if seg.ocr:
-        wc = seg.conf_between(*span) if span else seg.conf
+        # A month's name spelled whole is read right however pale its print: a written date is as sure as its digits.
+        wc = seg.conf_between(*span, sure=spelled_month) if span else seg.conf
         conf *= ocr_factor(wc)
     spot = (seg.line, seg.col) if seg.line >= 0 else None  # a segment of the document's, not one made up
     return Candidate(value, round(conf, 3), seg.page, "ocr" if seg.ocr else "text", note, spot)
