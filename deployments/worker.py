@@ -85,8 +85,7 @@ with warnings.catch_warnings():
         job_configuration = ProcessJobConfigurationOncePerSettings
         _polled_at = float("-inf")  # time.monotonic() of the last poll that reached the server
         _poll_lock: asyncio.Lock | None = None
-        _executor_context: FlowRunExecutorContext | None = None
-        _executor_context_lock: asyncio.Lock | None = None
+        _executor_context: asyncio.Future | None = None  # the shared FlowRunExecutorContext, once entered
         _executor_context_owner: asyncio.Task | None = None
         _executor_context_done: asyncio.Event | None = None
 
@@ -118,17 +117,14 @@ with warnings.catch_warnings():
             """The runs' one FlowRunExecutorContext, entered at the first run
             by a task of its own (its task group must be left by the task
             that entered it), left once the worker's runs are over."""
-            if self._executor_context_lock is None:
-                self._executor_context_lock = asyncio.Lock()
-            async with self._executor_context_lock:
-                if self._executor_context is None:
-                    entered = asyncio.get_running_loop().create_future()
-                    self._executor_context_done = asyncio.Event()
-                    self._executor_context_owner = asyncio.create_task(self._hold_executor_context(entered))
-                    self._executor_context = await entered
-            yield self._executor_context
+            if self._executor_context is None:  # no await before it is set: one owner per worker
+                self._executor_context = asyncio.get_running_loop().create_future()
+                self._executor_context_done = asyncio.Event()
+                self._executor_context_owner = asyncio.create_task(self._hold_executor_context())
+            yield await asyncio.shield(self._executor_context)
 
-        async def _hold_executor_context(self, entered: asyncio.Future) -> None:
+        async def _hold_executor_context(self) -> None:
+            entered = self._executor_context
             try:
                 async with FlowRunExecutorContext() as context:
                     entered.set_result(context)
@@ -136,6 +132,7 @@ with warnings.catch_warnings():
             except BaseException as error:
                 if entered.done():
                     raise
+                self._executor_context = None  # the next run tries again
                 entered.set_exception(error)
 
         async def get_and_submit_flow_runs(self):

@@ -74,26 +74,28 @@ def submit(record: dict, store: JobStore) -> str:
     ).model_dump(mode="json", exclude_unset=True)
     try:
         with get_client(sync_client=True) as client:
-            for remembered in (True, False):
-                try:
-                    response = client.request("POST", "/deployments/{id}/create_flow_run", json=run,
-                                              path_params={"id": _deployment_id(client, remembered)})
-                    return str(response.json()["id"])
-                except httpx.HTTPStatusError as error:
-                    if not (remembered and error.response.status_code == 404):
-                        raise
+            def create():
+                return client.request("POST", "/deployments/{id}/create_flow_run", json=run,
+                                      path_params={"id": _deployment_id(client)})
+            try:
+                response = create()
+            except httpx.HTTPStatusError as error:
+                if error.response.status_code != 404:
+                    raise
+                _deployment_ids.pop(str(client.api_url), None)  # deleted and deployed again: a new id
+                response = create()
     except (httpx.TransportError, OSError, RuntimeError, ObjectNotFound) as error:
         raise QueueUnavailable(str(error)) from error
-    raise AssertionError("not reached")
+    return str(response.json()["id"])
 
 
 _deployment_ids: dict[str, object] = {}  # API URL -> the analyse_invoice deployment's id
 
 
-def _deployment_id(client, remembered: bool):
-    """The deployment's id: the one remembered if any and `remembered`, else the server's."""
+def _deployment_id(client):
+    """The deployment's id, asked for once per API URL."""
     url = str(client.api_url)
-    if not remembered or url not in _deployment_ids:
+    if url not in _deployment_ids:
         _deployment_ids[url] = client.read_deployment_by_name(f"{FLOW_NAME}/{DEPLOYMENT_NAME}").id
     return _deployment_ids[url]
 
