@@ -14,6 +14,7 @@ import time
 from deployments import deploy
 from deployments.processes import (
     OFFLINE_ENV, Stack, gunicorn_argv, prefect_server_argv, prefect_server_env, wait_http)
+from tasks.notify import signing_key
 from tasks.settings import ROOT, get_settings
 
 VAR = ROOT / "var"
@@ -21,8 +22,9 @@ VAR = ROOT / "var"
 
 def main() -> int:
     settings = get_settings()
-    if not settings.api_keys:
-        print("API_KEY is empty: set it in the environment or in .env", file=sys.stderr)
+    problems = setting_problems(settings)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
         return 2
     # Before Prefect is first imported (deploy imports it lazily): it reads these once.
     os.environ.update(OFFLINE_ENV, PREFECT_HOME=str(VAR / "prefect"))
@@ -57,7 +59,7 @@ def main() -> int:
         api = stack.start("api", gunicorn_argv())
         base = f"http://{settings.host}:{settings.port}"
         wait_http(f"{base}/health", timeout=120, headers={"X-API-Key": settings.api_keys[0]}, process=api)
-        _banner(settings, base, api_url)
+        print(banner(base, api_url, os.environ), flush=True)
 
         while not stopping:
             dead = stack.dead()
@@ -71,24 +73,46 @@ def main() -> int:
         stack.stop_all()
 
 
-def _banner(settings, base: str, api_url: str) -> None:
+def setting_problems(settings) -> list[str]:
+    """Settings that would make the service refuse every call or accept jobs
+    whose outcome it could never deliver; better said before it starts."""
+    problems = []
+    if not settings.api_keys:
+        problems.append("API_KEY is empty: set it in the environment or in .env")
+    if settings.webhook_secret:
+        try:
+            signing_key(settings.webhook_secret)
+        except ValueError as error:
+            problems.append(str(error))
+    return problems
+
+
+def banner(base: str, api_url: str, environ) -> str:
+    """What `make run` prints once the API answers. It names where the API key
+    is rather than printing it: this output is a log too (a terminal's
+    scroll-back, a container's log)."""
     sample = ROOT / "tests" / "corpus" / "dev" / "dev-010.pdf"
     ui = api_url[: -len("/api")] if api_url.endswith("/api") else api_url
-    print(f"""
+    if environ.get("API_KEY"):
+        where, key = "API_KEY in the environment that started `make run`", "$API_KEY"
+    else:
+        env_file = environ.get("ENV_FILE", ROOT / ".env")
+        where, key = f"API_KEY in {env_file}", f"$(sed -n 's/^API_KEY=//p' {env_file} | cut -d, -f1)"
+    return f"""
 Invoice OCR API ready on {base}
 
-  API key     : {settings.api_keys[0]}
+  API key     : {where} (not shown)
   Prefect UI  : {ui}
   Logs        : {VAR / 'log'}
 
 Try it on a bundled sample bill:
 
   curl -s -X POST {base}/v1/invoices/pdf \\
-    -H "X-API-Key: {settings.api_keys[0]}" \\
+    -H "X-API-Key: {key}" \\
     -F file=@{sample} -F type=auto | python3 -m json.tool | head -40
 
 Ctrl-C stops everything.
-""", flush=True)
+"""
 
 
 if __name__ == "__main__":
