@@ -68,7 +68,7 @@ def submit(record: dict, store: JobStore) -> str:
 
     attempt = int(record.get("attempts") or 0) + 1
     run = DeploymentFlowRunCreate(
-        parameters=job_parameters(record, store), state=to_state_create(Scheduled()), tags=["job"],
+        parameters=job_parameters(record, store), state=to_state_create(Scheduled()),
         name=f"job-{record['task_id'][:12]}-{attempt}", enforce_parameter_schema=False,
         idempotency_key=f"{record['task_id']}:after:{record.get('flow_run_id') or 'none'}",
     ).model_dump(mode="json", exclude_unset=True)
