@@ -1001,3 +1001,19 @@ def test_a_complement_cut_short_takes_back_the_point_ocr_lost():
         "Esc. 3, 102 place du Port, 62100 Calais"
     rows[1] = [(330, "Bât B")]
     assert extract_customer(doc(rows))["address"].value == "Bât B, 102 place du Port, 62100 Calais"
+
+
+def test_a_reminder_of_the_previous_bill_whose_colon_ocr_dropped_is_not_this_bills_number_nor_date():
+    """« Rappel : facture n° … du 24/04/2024 » with the colon lost: the space
+    it leaves splits the line into « Rappel » and « facture n° … ». The
+    words just left of the caption still make it the previous bill's."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(55, "Objet : votre facture n° 30248326852480")], [(400, "Courbevoie, le 9 juin 2024")],
+            [(55, "Rappel"), (92, "facture n° 30248326852306 du 24/04/2024, montant 243,10 €.")]]
+    d = build_document([words_page(rows, source="ocr", conf=0.9, line_gap=20)])
+    assert [s.folded for s in d.lines[2].segments][0] == "rappel"  # the line is cut as OCR cut it
+    assert extract_invoice_number(d).value == "30248326852480"
+    assert extract_invoice_date(d).value == date(2024, 6, 9)
