@@ -1017,3 +1017,17 @@ def test_a_reminder_of_the_previous_bill_whose_colon_ocr_dropped_is_not_this_bil
     assert [s.folded for s in d.lines[2].segments][0] == "rappel"  # the line is cut as OCR cut it
     assert extract_invoice_number(d).value == "30248326852480"
     assert extract_invoice_date(d).value == date(2024, 6, 9)
+
+
+def test_a_date_of_issue_whose_captions_first_letter_ocr_misread():
+    """« DATE D'ÉMISSION » read « JATE D'EMISSION », the D lost to a speck
+    or a pale stroke: still the caption of the date over it."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(47, "FA-2025-7122894"), (194, "09/08/2025"), (450, "19/08/2025")],
+            [(64, "NUMERO DE FACTURE"), (202, "JATE D'EMISSION"), (459, "DATE LIMITE DE PAIEMENT")]]
+    page = words_page(rows, source="ocr", conf=0.95, line_gap=11)
+    page.words = [replace(w, conf=0.17) if w.text == "JATE" else w for w in page.words]
+    assert extract_invoice_date(build_document([page])).value == date(2025, 8, 9)
