@@ -1031,3 +1031,14 @@ def test_a_date_of_issue_whose_captions_first_letter_ocr_misread():
     page = words_page(rows, source="ocr", conf=0.95, line_gap=11)
     page.words = [replace(w, conf=0.17) if w.text == "JATE" else w for w in page.words]
     assert extract_invoice_date(build_document([page])).value == date(2025, 8, 9)
+
+
+def test_a_civilitys_point_read_as_a_colon():
+    """`M: Benoît Roux`: the abbreviation's point read as a colon. A
+    written-out civility before a colon is still no name."""
+    from tasks.extract.customer import strip_civility
+
+    rows = [[(330, "M: Benoît Roux")], [(330, "115 square Albert Camus")], [(330, "84800 L'Isle-sur-la-Sorgue")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Benoît Roux"
+    assert strip_civility("M: Benoît Roux") == ("Benoît Roux", True)
+    assert strip_civility("Madame, Monsieur,")[1] is False
