@@ -174,6 +174,21 @@ def test_an_offer_read_unsure_or_glued_by_ocr():
     assert offer(("OctoTempo", 0.95)) == "OctoTempo"
 
 
+def test_an_offer_name_whose_end_a_tilted_scan_put_on_another_line_is_unknown():
+    """« Électricité et gaz verts - Prix fixe » under its caption, the scan's
+    tilt putting `Électricité et` on the line of the next column's « Net à
+    payer » and `gaz verts - Prix` a little lower: a name never ends in
+    « et », so what was read is a piece of it, not the name."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(48, "OFFRE")], [(49, "Électricité et"), (245, "Net à payer : 226,82 €")], [(120, "gaz verts - Prix")],
+            [(48, "fixe")]]
+    assert extract_offer(build_document([words_page(rows, source="ocr", conf=0.95, line_gap=11)]), []) is None
+    rows = [[(48, "OFFRE")], [(49, "Électricité verte - Prix fixe"), (245, "Net à payer : 226,82 €")]]
+    assert extract_offer(build_document([words_page(rows, source="ocr", conf=0.95, line_gap=11)]), []).value \
+        == "Électricité verte - Prix fixe"
+
+
 def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     """A box's edge read as `|` before the offer's name is no part of it; a
     label read with a comma for its full stop (`Réf, client`) is no name."""

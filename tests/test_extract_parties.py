@@ -1001,3 +1001,44 @@ def test_a_complement_cut_short_takes_back_the_point_ocr_lost():
         "Esc. 3, 102 place du Port, 62100 Calais"
     rows[1] = [(330, "Bât B")]
     assert extract_customer(doc(rows))["address"].value == "Bât B, 102 place du Port, 62100 Calais"
+
+
+def test_a_reminder_of_the_previous_bill_whose_colon_ocr_dropped_is_not_this_bills_number_nor_date():
+    """« Rappel : facture n° … du 24/04/2024 » with the colon lost: the space
+    it leaves splits the line into « Rappel » and « facture n° … ». The
+    words just left of the caption still make it the previous bill's."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(55, "Objet : votre facture n° 30248326852480")], [(400, "Courbevoie, le 9 juin 2024")],
+            [(55, "Rappel"), (92, "facture n° 30248326852306 du 24/04/2024, montant 243,10 €.")]]
+    d = build_document([words_page(rows, source="ocr", conf=0.9, line_gap=20)])
+    assert [s.folded for s in d.lines[2].segments][0] == "rappel"  # the line is cut as OCR cut it
+    assert extract_invoice_number(d).value == "30248326852480"
+    assert extract_invoice_date(d).value == date(2024, 6, 9)
+
+
+def test_a_date_of_issue_whose_captions_first_letter_ocr_misread():
+    """« DATE D'ÉMISSION » read « JATE D'EMISSION », the D lost to a speck
+    or a pale stroke: still the caption of the date over it."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(47, "FA-2025-7122894"), (194, "09/08/2025"), (450, "19/08/2025")],
+            [(64, "NUMERO DE FACTURE"), (202, "JATE D'EMISSION"), (459, "DATE LIMITE DE PAIEMENT")]]
+    page = words_page(rows, source="ocr", conf=0.95, line_gap=11)
+    page.words = [replace(w, conf=0.17) if w.text == "JATE" else w for w in page.words]
+    assert extract_invoice_date(build_document([page])).value == date(2025, 8, 9)
+
+
+def test_a_civilitys_point_read_as_a_colon():
+    """`M: Benoît Roux`: the abbreviation's point read as a colon. A
+    written-out civility before a colon is still no name."""
+    from tasks.extract.customer import strip_civility
+
+    rows = [[(330, "M: Benoît Roux")], [(330, "115 square Albert Camus")], [(330, "84800 L'Isle-sur-la-Sorgue")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Benoît Roux"
+    assert strip_civility("M: Benoît Roux") == ("Benoît Roux", True)
+    assert strip_civility("Madame, Monsieur,")[1] is False

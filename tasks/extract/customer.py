@@ -52,12 +52,12 @@ def strip_civility(name: str) -> tuple[str, bool]:
 def _civility_misread(folded: str) -> str:
     """`Mrne`, `Madarne`, `Monsleur`: a civility whose `m` OCR read `rn`, or
     a long one with one letter misread, spelt right, the rest of the name
-    kept to its length. `M,` is an abbreviation whose point OCR read as a
-    comma (a written-out civility before a comma opens a letter:
-    « Madame, Monsieur, »). `Monsieur-Mathéo`: a written-out civility OCR
+    kept to its length. `M,` or `M:` is an abbreviation whose point OCR read
+    as a comma or a colon (a written-out civility before a comma opens a
+    letter: « Madame, Monsieur, »). `Monsieur-Mathéo`: a written-out civility OCR
     glued to the name by a dash (no name starts with one)."""
     first, sep, rest = folded.partition(" ")
-    if first.endswith(",") and len(first) <= 5 and first[:-1] in _vocab()["civilities"]:
+    if first.endswith((",", ":", ";")) and len(first) <= 5 and first[:-1] in _vocab()["civilities"]:
         return first[:-1] + "." + sep + rest
     head, dash, tail = first.partition("-")
     if dash and tail and len(head) >= 5 and head in _vocab()["civilities"]:

@@ -298,9 +298,13 @@ def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
     fixe », `Gaz vert ‖ - Prix fix 7` unknown; `Gaz Fixe ‖ an`
     is « Gaz Fixe 1 an »; `Électricité ‖ verte fixe` is one name a wide
     space apart; `Octo Fixe ‖ ans` has lost how many years, and
-    `Électricité et ‖ verts- Prix` a word between its pieces: unknown."""
+    `Électricité et ‖ verts- Prix` a word between its pieces: unknown. A
+    name that ends in « et », « de » or a dash was cut off, wherever its end
+    went (a tilted scan's line split in two): unknown."""
     if cand.source != "ocr" or cand.spot is None:
         return cand
+    if _CUT_AFTER.search(fold(cand.value)):
+        return None  # `Électricité et` ‖ (a line below) `gaz verts - Prix`: the rest went to another line
     line, col = cand.spot
     seg = doc.lines[line].segments[col]
     beside = doc.right_of(seg)[:1]

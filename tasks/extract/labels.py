@@ -69,10 +69,22 @@ def _exclusions(field: str) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def _excluded(hit: "LabelHit") -> bool:
-    before = hit.seg.folded[:hit.start].rstrip(" :-–'’")
+def _excluded(hit: "LabelHit", doc: Document | None = None) -> bool:
+    before = _words_before(hit, doc).rstrip(" :-–'’")
     return any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
                for w in _exclusions(hit.field))
+
+
+def _words_before(hit: "LabelHit", doc: Document | None) -> str:
+    """The folded text just before a label hit: its segment's, or, when the
+    hit opens an OCR segment, the segment just left of it on its line. OCR
+    drops a colon now and then, and the space it leaves splits the line
+    (`Rappel ‖ facture n° …`): the words before are still the label's."""
+    before = hit.seg.folded[:hit.start]
+    if before.strip() or doc is None or not hit.seg.ocr or hit.seg.col == 0:
+        return before
+    left = doc.lines[hit.seg.line].segments[hit.seg.col - 1]
+    return left.folded + " " if hit.seg.x0 - left.x1 <= SPLIT_LABEL_GAP * hit.seg.height else before
 
 
 @lru_cache(maxsize=None)
@@ -238,10 +250,10 @@ def find_labels(doc: Document, field: str) -> list[LabelHit]:
     first_page = doc.lines[0].page if doc.lines else 1
     hits = []
     for seg in doc.segments:
-        own = [h for h in match_in(seg, patterns, field=field) if not _excluded(h)]
+        own = [h for h in match_in(seg, patterns, field=field) if not _excluded(h, doc)]
         for joined in _joined_labels(doc, seg):
             for h in match_in(joined, patterns, field=field):
-                if h.start < len(seg.text) <= h.end and not _excluded(h) and \
+                if h.start < len(seg.text) <= h.end and not _excluded(h, doc) and \
                         not any(o.start == h.start and o.end >= h.end for o in own):
                     own = [o for o in own if not (o.start >= h.start and o.start < h.end)]
                     own.append(h)
