@@ -194,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
                   flush=True)
         sync_runs.append(sync_throughput(Path(tmp) / "sync-after", 40))
     sync_per_minute = statistics.mean(sync_runs)
-    print(f"sync throughput after the jobs: {sync_runs[1]:.1f} bills/min, {sync_per_minute:.1f} on average; jobs ÷ sync: "
+    print(f"sync throughput after the jobs: {sync_runs[1]:.1f} bills/min, {sync_per_minute:.1f} on average; "
+          "jobs ÷ sync: "
           + ", ".join(f"{row['workers']} worker(s) {row['per_minute'] / sync_per_minute:.2f}" for row in rows))
     RESULTS.write_text(render(rows, sync_runs), encoding="utf-8")
     print(f"written to {RESULTS.relative_to(ROOT)}")
