@@ -15,7 +15,7 @@ from deployments import deploy
 from deployments.processes import (
     OFFLINE_ENV, Stack, gunicorn_argv, prefect_server_argv, prefect_server_env, wait_http)
 from tasks.notify import signing_key
-from tasks.settings import ROOT, get_settings
+from tasks.settings import ROOT, env_file_of, get_settings
 
 VAR = ROOT / "var"
 
@@ -96,7 +96,7 @@ def banner(base: str, api_url: str, environ) -> str:
     if environ.get("API_KEY"):
         where, key = "API_KEY in the environment that started `make run`", "$API_KEY"
     else:
-        env_file = environ.get("ENV_FILE", ROOT / ".env")
+        env_file = env_file_of(environ)
         where, key = f"API_KEY in {env_file}", f"$(sed -n 's/^API_KEY=//p' {env_file} | cut -d, -f1)"
     return f"""
 Invoice OCR API ready on {base}

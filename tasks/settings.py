@@ -101,7 +101,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, env_file: Path | None = None) -> "Settings":
         environ = dict(os.environ if environ is None else environ)
-        env_file = env_file or Path(environ.get("ENV_FILE", ROOT / ".env"))
+        env_file = env_file or env_file_of(environ)
         layered = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
         layered.update(environ)
         values = {}
@@ -120,6 +120,11 @@ class Settings:
             if f.metadata.get("secret") and getattr(self, f.name):
                 found.append(getattr(self, f.name))
         return found
+
+
+def env_file_of(environ) -> Path:
+    """The `.env` file read under the environment: ENV_FILE, else the project's."""
+    return Path(environ.get("ENV_FILE", ROOT / ".env"))
 
 
 def _parser_for(default):

@@ -69,19 +69,19 @@ def _exclusions(field: str) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def _excluded(hit: "LabelHit", doc: Document | None = None) -> bool:
+def _excluded(hit: "LabelHit", doc: Document) -> bool:
     before = _words_before(hit, doc).rstrip(" :-–'’")
     return any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
                for w in _exclusions(hit.field))
 
 
-def _words_before(hit: "LabelHit", doc: Document | None) -> str:
+def _words_before(hit: "LabelHit", doc: Document) -> str:
     """The folded text just before a label hit: its segment's, or, when the
     hit opens an OCR segment, the segment just left of it on its line. OCR
     drops a colon now and then, and the space it leaves splits the line
     (`Rappel ‖ facture n° …`): the words before are still the label's."""
     before = hit.seg.folded[:hit.start]
-    if before.strip() or doc is None or not hit.seg.ocr or hit.seg.col == 0:
+    if before.strip() or not hit.seg.ocr or hit.seg.col == 0:
         return before
     left = doc.lines[hit.seg.line].segments[hit.seg.col - 1]
     return left.folded + " " if hit.seg.x0 - left.x1 <= SPLIT_LABEL_GAP * hit.seg.height else before
