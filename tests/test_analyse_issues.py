@@ -383,6 +383,26 @@ def test_a_misread_line_amount_gives_no_price_and_no_issue():
     assert result["market"]["by_energy"]["gaz"]["annual_cost_eur"] is not None
 
 
+def test_an_ocr_amount_alone_gives_no_price_when_the_lines_overshoot_the_printed_total():
+    def bill(amount, *, ocr=True, total_ht=1362.13):
+        bill = build("dev-010")
+        energy_line = next(i for i in bill["lines"] if i["kind"] == "consumption")
+        energy_line["unit_price_ht_eur"], energy_line["amount_ht_eur"] = None, amount  # the price unread
+        bill["electricity"]["unit_price_kwh_ht_eur"] = None  # extraction was not sure of it either
+        bill["ocr_used"], bill["total_ht_eur"] = ocr, total_ht
+        return bill
+
+    # 1 450,10 € for 6 680 kWh is 0,2171 €/kWh: a plausible price, and 400 € more than the printed total allows.
+    assert "PRICE_ABOVE_REFERENCE" not in issues_of(bill(1450.10))
+    assert analyse(bill(1450.10))["market"]["annual_cost_eur"] is None
+    # The same amount is evidence when the lines add up to the total, or when the bill's own text layer gives it.
+    assert "PRICE_ABOVE_REFERENCE" in issues_of(bill(1450.10, total_ht=1762.13))
+    assert "PRICE_ABOVE_REFERENCE" in issues_of(bill(1450.10, ocr=False))
+    # Lines under the printed total (one escaped the reading) say nothing against the amounts read.
+    assert "PRICE_ABOVE_REFERENCE" in issues_of(bill(1450.10, total_ht=1900.00))
+    assert issues_of(bill(1050.10)) == {}
+
+
 def test_quantity_times_price_must_match_the_amount():
     bill = build("dev-014")
     sub = next(i for i in bill["lines"] if i["kind"] == "subscription" and i["energy"] == "gaz")

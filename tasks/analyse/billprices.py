@@ -129,10 +129,30 @@ def _plausible(price: float | None, bounds: tuple[float, float]) -> float | None
     return price if price is not None and bounds[0] <= price <= bounds[1] else None
 
 
-def _line_price(line: dict, bounds: tuple[float, float]) -> tuple[float | None, float | None]:
+def lines_gap(analysis: dict) -> float | None:
+    """The printed HT total less the lines' amounts (None when either is
+    unknown), or 0 when they agree within rounding."""
+    lines, total_ht = analysis["lines"], analysis["total_ht_eur"]
+    amounts = [line["amount_ht_eur"] for line in lines]
+    if not lines or total_ht is None or any(amount is None for amount in amounts):
+        return None
+    gap = total_ht - sum(amounts)
+    return 0.0 if abs(gap) <= max(0.05, 0.005 * abs(total_ht)) else gap
+
+
+def _amounts_overshoot(analysis: dict) -> bool:
+    """OCR'd lines that add up to more than the printed HT total: an amount
+    was read too large, and which one only a line's unit price can tell."""
+    gap = lines_gap(analysis)
+    return analysis["ocr_used"] and gap is not None and gap < 0
+
+
+def _line_price(line: dict, bounds: tuple[float, float], *,
+                amount_alone: bool = True) -> tuple[float | None, float | None]:
     """(€/kWh, kWh) of one line. Quantity × unit price must agree with the
     amount; when they disagree, or a figure is out of all plausible range,
-    a figure was misread and the line gives no price."""
+    a figure was misread and the line gives no price. Without `amount_alone`,
+    an amount without a unit price to agree with gives none either."""
     qty = _num(line.get("quantity"))
     if qty is None or qty < 0 or fold(line.get("unit")) not in KWH_UNITS:
         return None, None
@@ -141,6 +161,8 @@ def _line_price(line: dict, bounds: tuple[float, float]) -> tuple[float | None, 
     amount, unit_price = _num(line.get("amount_ht_eur")), _num(line.get("unit_price_ht_eur"))
     by_amount = _plausible(amount / qty if amount is not None else None, bounds)
     by_unit = _plausible(unit_price, bounds)
+    if by_unit is None and not amount_alone:
+        return None, qty
     if by_amount is not None and by_unit is not None:
         if abs(by_amount - by_unit) > value("plausible_values", "line_agreement") * by_unit + 0.00006:
             return None, qty
@@ -148,12 +170,13 @@ def _line_price(line: dict, bounds: tuple[float, float]) -> tuple[float | None, 
     return (by_amount if by_amount is not None else by_unit), qty
 
 
-def _weighted_price(lines: list[dict], bounds: tuple[float, float]) -> tuple[float | None, float | None]:
+def _weighted_price(lines: list[dict], bounds: tuple[float, float], *,
+                    amount_alone: bool = True) -> tuple[float | None, float | None]:
     """(€/kWh weighted by kWh, total kWh) over lines. The price is None when
     a line is unusable; the kWh are still counted when every line has them."""
     qty_total, amount_total, priced = 0.0, 0.0, True
     for line in lines:
-        price, qty = _line_price(line, bounds)
+        price, qty = _line_price(line, bounds, amount_alone=amount_alone)
         if qty is None:
             return None, None
         if qty == 0:
@@ -204,6 +227,7 @@ def read_prices(analysis: dict, energy: str, period: Period | None, ref: Referen
     prices = BillPrices(energy, option, int(kva) if kva is not None and kva.is_integer() and kva > 0 else None)
 
     bounds = _bounds("kwh_price_ht_eur", energy)
+    amount_alone = not _amounts_overshoot(analysis)
     by_kind: dict[str, list] = {}
     for line in lines:
         by_kind.setdefault(line.get("kind") or "other", []).append(line)
@@ -225,7 +249,7 @@ def read_prices(analysis: dict, energy: str, period: Period | None, ref: Referen
             ("hp", "consumption_hp", "unit_price_kwh_ht_eur", "consumption_hp_kwh"),
             ("hc", "consumption_hc", "unit_price_hc_kwh_ht_eur", "consumption_hc_kwh"),
         ):
-            price, kwh = _weighted_price(by_kind[kind], bounds) if by_kind.get(kind) else (None, None)
+            price, kwh = _weighted_price(by_kind[kind], bounds, amount_alone=amount_alone) if by_kind.get(kind) else (None, None)
             if price is None:  # no usable line: the summary field, if plausible
                 price = _plausible(_num(block.get(field_price)), bounds)
             if _num(block.get(field_kwh)) is not None:
@@ -243,7 +267,8 @@ def read_prices(analysis: dict, energy: str, period: Period | None, ref: Referen
                 break
             groups.setdefault(reg, []).append(line)
         for reg, group in groups.items():
-            price, kwh = _weighted_price(group, _bounds("kwh_price_ht_eur", "tempo_rouge_hp") if reg == "rouge_hp" else bounds)
+            price, kwh = _weighted_price(group, _bounds("kwh_price_ht_eur", "tempo_rouge_hp") if reg == "rouge_hp"
+                                         else bounds, amount_alone=amount_alone)
             if kwh == 0:
                 continue  # no day of that colour in the period
             if price is None:
@@ -257,7 +282,7 @@ def read_prices(analysis: dict, energy: str, period: Period | None, ref: Referen
                                    "le coût annuel n'est pas calculé.")
     elif option in ("base", "gaz", None):
         group = by_kind.get("consumption", [])
-        price, kwh = _weighted_price(group, bounds) if group else (None, None)
+        price, kwh = _weighted_price(group, bounds, amount_alone=amount_alone) if group else (None, None)
         if price is None:
             price = _plausible(_num(block.get("unit_price_kwh_ht_eur")), bounds)
         if kwh is None:

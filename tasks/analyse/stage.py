@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from . import fmt
+from .billprices import lines_gap
 from .compare import combine, compare_energy, energies_of
 from .inputs import clean
 from .issues import Context, detect
@@ -66,14 +67,13 @@ def analyse(analysis: dict, *, gap_cap_percent: float = 12.0) -> dict:
 def _lines_coverage(view: dict) -> str | None:
     """The lines read must add up to the HT total, or a line escaped the
     reading and the yearly costs built from them are to be checked."""
-    lines, total_ht = view["lines"], view["total_ht_eur"]
-    if not lines or total_ht is None:
+    if not view["lines"] or view["total_ht_eur"] is None:
         return None
-    amounts = [line["amount_ht_eur"] for line in lines]
-    if any(amount is None for amount in amounts):
+    gap = lines_gap(view)
+    if gap is None:
         return "Le montant d'une ligne de la facture n'a pas pu être lu : les coûts annuels calculés sont à vérifier."
-    gap = total_ht - sum(amounts)
-    if abs(gap) <= max(0.05, 0.005 * abs(total_ht)):
+    if gap == 0:
         return None
-    return (f"Les lignes lues totalisent {fmt.eur(sum(amounts))} HT pour un total HT imprimé de {fmt.eur(total_ht)} : "
-            "une ligne a pu échapper à la lecture, les coûts annuels calculés sont à vérifier.")
+    return (f"Les lignes lues totalisent {fmt.eur(view['total_ht_eur'] - gap)} HT pour un total HT imprimé de "
+            f"{fmt.eur(view['total_ht_eur'])} : une ligne a pu échapper à la lecture, les coûts annuels calculés "
+            "sont à vérifier.")
