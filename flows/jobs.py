@@ -74,16 +74,15 @@ def submit(record: dict, store: JobStore) -> str:
     ).model_dump(mode="json", exclude_unset=True)
     try:
         with get_client(sync_client=True) as client:
-            def create():
+            def create(refresh=False):
                 return client.request("POST", "/deployments/{id}/create_flow_run", json=run,
-                                      path_params={"id": _deployment_id(client)})
+                                      path_params={"id": _deployment_id(client, refresh=refresh)})
             try:
                 response = create()
             except httpx.HTTPStatusError as error:
                 if error.response.status_code != 404:
                     raise
-                _deployment_ids.pop(str(client.api_url), None)  # deleted and deployed again: a new id
-                response = create()
+                response = create(refresh=True)  # deleted and deployed again: a new id
     except (httpx.TransportError, OSError, RuntimeError, ObjectNotFound) as error:
         raise QueueUnavailable(str(error)) from error
     return str(response.json()["id"])
@@ -92,10 +91,10 @@ def submit(record: dict, store: JobStore) -> str:
 _deployment_ids: dict[str, object] = {}  # API URL -> the analyse_invoice deployment's id
 
 
-def _deployment_id(client):
-    """The deployment's id, asked for once per API URL."""
+def _deployment_id(client, *, refresh: bool = False):
+    """The deployment's id, asked for once per API URL (again on `refresh`)."""
     url = str(client.api_url)
-    if url not in _deployment_ids:
+    if refresh or url not in _deployment_ids:
         _deployment_ids[url] = client.read_deployment_by_name(f"{FLOW_NAME}/{DEPLOYMENT_NAME}").id
     return _deployment_ids[url]
 
