@@ -195,6 +195,10 @@ SUPPLIERS = {
         "domains": ["enercoop.fr"], "city": "75011 Paris", "street": "16-18 quai de la Loire",
         "capital": "variable", "rcs": "Paris",
     },
+    "Wekiwi": {
+        "display": "Wekiwi", "spellings": ["Wekiwi", "WEKIWI"], "legal": "Wekiwi SAS", "domains": ["wekiwi.fr"],
+        "city": "69007 Lyon", "street": "21 quai Claude Bernard", "capital": "1 450 000", "rcs": "Lyon",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -236,6 +240,10 @@ OFFERS = {
     "Enercoop": {
         "electricite": [("Basic Watt", "fixe", True), ("Flexi Watt - Heures Creuses", "fixe", True)],
         "gaz": [("Gaz renouvelable Enercoop", "fixe", False)],
+    },
+    "Wekiwi": {  # invented
+        "electricite": [("wekiWEB", "indexe", False), ("wekiWEB Fixe 1 an", "fixe", False)],
+        "gaz": [("wekiWEB gaz", "indexe", False)],
     },
 }
 

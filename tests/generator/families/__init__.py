@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-NAMES = ("ekwateur", "octopus", "mint", "ohm", "vattenfall", "ilek", "plenitude", "enercoop")
+NAMES = ("ekwateur", "octopus", "mint", "ohm", "vattenfall", "ilek", "plenitude", "enercoop", "wekiwi")
 
 
 def get(name: str):
