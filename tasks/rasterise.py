@@ -270,6 +270,8 @@ def _same_word(prev: _Glyph, cur: _Glyph) -> bool:
     size = max(min(prev.c1 - prev.c0, cur.c1 - cur.c0), 0.1)
     if min(prev.c1, cur.c1) - max(prev.c0, cur.c0) < 0.5 * size:
         return False  # another line
+    if abs(cur.a0 - prev.a0) < 0.01 and abs(cur.a1 - prev.a1) < 0.01:
+        return True  # the characters of one ligature glyph (« ff » in « Offre ») share its box
     # Advance boxes of one word touch; a space is about 0.25 em and the
     # line band about 1.15 em. A backward jump is a new line or column.
     gap = cur.a0 - prev.a1

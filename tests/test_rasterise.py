@@ -99,6 +99,20 @@ def test_tight_letter_spacing_stays_one_word(tmp_path):
     assert line == ["Référence", ":", "10", "443", "kWh"]
 
 
+def test_the_characters_of_a_ligature_stay_in_their_word(tmp_path):
+    """Fonts draw « ff » and « fi » as one glyph, and the text layer gives
+    each of its characters that glyph's box: one word all the same."""
+    import pypdfium2 as pdfium
+
+    path = write_pdf(tmp_path / "lig.pdf", at(60, 60, "Offre souscrite") + at(60, 90, "Identifiant PDL") + BODY)
+    textpage = pdfium.PdfDocument(path)[0].get_textpage()
+    boxes = [textpage.get_charbox(i) for i in range(textpage.count_chars())]
+    assert any(a == b for a, b in zip(boxes, boxes[1:])), "no ligature drawn: the test proves nothing"
+
+    [page] = load_pages([path], "pdf")
+    assert [w.text for w in page.words][:4] == ["Offre", "souscrite", "Identifiant", "PDL"]
+
+
 @pytest.mark.parametrize("degrees", [90, 180, 270])
 def test_rotate_attribute_turns_sideways_content_upright(tmp_path, degrees):
     """A landscape bill stored as a portrait page with sideways content and
