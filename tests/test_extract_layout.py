@@ -135,6 +135,20 @@ def test_a_value_wrapped_onto_the_next_line_of_a_scan_is_joined_though_one_box_i
     assert extract_offer(build_document([page]), []).value == "Électricité et gaz verts - Prix fixe"
 
 
+def test_an_offer_named_after_a_mixed_case_brand_is_read_and_a_caption_under_it_is_no_offer():
+    """« Offre souscrite ‖ wekiWEB Fixe 1 an » in a table of references
+    (values flush right): a name may open on a brand written in mixed case;
+    the next row's caption (« Identifiant PDL ») is no name for it."""
+    from tasks.extract.fields import extract_offer
+
+    page = words_page([[(40, "Offre souscrite"), (460, "wekiWEB Fixe 1 an")],
+                       [(40, "Identifiant PDL"), (460, "28216380794604")]])
+    assert extract_offer(build_document([page]), []).value == "wekiWEB Fixe 1 an"
+    page = words_page([[(40, "Offre souscrite"), (460, "souscrite en ligne")],
+                       [(40, "Identifiant PDL"), (460, "28216380794604")]])
+    assert extract_offer(build_document([page]), []) is None
+
+
 def test_a_value_over_its_caption_joins_the_line_it_wrapped_from_as_far_on_a_scan_as_under():
     """`Offre Extra Eco Fixe` over `Duo`, over the caption « VOTRE OFFRE »:
     on a scan the wrapped cell's lines stand as far apart, measured the same
