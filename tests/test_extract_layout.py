@@ -149,6 +149,17 @@ def test_an_offer_named_after_a_mixed_case_brand_is_read_and_a_caption_under_it_
     assert extract_offer(build_document([page]), []) is None
 
 
+def test_a_minus_glued_to_an_amount_after_its_label_is_its_sign():
+    """« Net à payer : -39,02 € » (a refund): the dash after the colon is the
+    amount's sign, not a separator; « Net à payer : - 39,02 € » separates."""
+    from tasks.extract.fields import extract_totals
+
+    due = extract_totals(build_document([words_page([[(40, "Net à payer : -39,02 €")]])]))["amount_due"]
+    assert [c.value for c in due] == [-39.02]
+    due = extract_totals(build_document([words_page([[(40, "Net à payer - 39,02 €")]])]))["amount_due"]
+    assert [c.value for c in due] == [39.02]
+
+
 def test_a_value_over_its_caption_joins_the_line_it_wrapped_from_as_far_on_a_scan_as_under():
     """`Offre Extra Eco Fixe` over `Duo`, over the caption « VOTRE OFFRE »:
     on a scan the wrapped cell's lines stand as far apart, measured the same

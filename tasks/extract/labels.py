@@ -116,8 +116,12 @@ class LabelHit:
         return strip_separator(self.seg.text[self.end:])
 
 
+# What stands between a label and its value; a dash glued to a figure is its sign (`Net à payer : -39,02 €`).
+_SEPARATOR = re.compile(r"^(?:[\s:;.=>|]|[\-–](?!\d))+")
+
+
 def strip_separator(text: str) -> str:
-    return re.sub(r"^[\s:;.=\-–>|]+", "", text).strip()
+    return _SEPARATOR.sub("", text).strip()
 
 
 def _word_start(folded: str, pos: int) -> bool:
@@ -380,7 +384,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
     stripped = strip_separator(rest)
     spots: list[ValueSpot] = []
     if stripped:
-        offset = hit.end + (len(rest) - len(rest.lstrip(" :;.=-–>|")))
+        offset = hit.end + len(rest) - len(_SEPARATOR.sub("", rest))
         nxt = (_wrapped_next(doc, seg) if len(seg.text) > 40 else None) \
             or _prose_next(doc, seg, stripped, seg.x_at(offset))
         if nxt is not None and re.search(r"\d$", stripped):
