@@ -160,6 +160,25 @@ def test_a_minus_glued_to_an_amount_after_its_label_is_its_sign():
     assert [c.value for c in due] == [39.02]
 
 
+def test_on_a_scan_a_value_flush_right_is_read_past_specks_and_rules_read_as_letters():
+    """A table of references in 7-point print, values flush right of an A4
+    page (over 60 label heights away): a digit and a letter Tesseract did not
+    believe (`4e`) or a rule two points tall read as `RE` stand between."""
+    from tasks.extract.fields import extract_offer
+
+    def row(y, label, noise, value):
+        first, second = label.split()
+        end = 44 + 3.8 * len(first)
+        words = [Word(first, 44, y, end, y + 7.0, 0.93), Word(second, end + 2.4, y, end + 2.4 + 3.8 * len(second),
+                                                                y + 7.0, 0.93)]
+        return words + [noise, Word(value, 500.0, y, 552.0, y + 7.2, 0.95)]
+
+    doc = scan_document(row(200.0, "Référence client", Word("RE", 307.7, 202.5, 330.5, 204.7, 0.48), "845954575")
+                        + row(230.0, "Offre souscrite", Word("4e", 172.3, 229.5, 186.6, 237.7, 0.0), "Duo Fixe"))
+    assert extract_client_number(doc).value == "845954575"
+    assert extract_offer(doc, []).value == "Duo Fixe"
+
+
 def test_a_value_over_its_caption_joins_the_line_it_wrapped_from_as_far_on_a_scan_as_under():
     """`Offre Extra Eco Fixe` over `Duo`, over the caption « VOTRE OFFRE »:
     on a scan the wrapped cell's lines stand as far apart, measured the same

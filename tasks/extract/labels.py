@@ -366,14 +366,22 @@ def is_speck(seg: Segment) -> bool:
     text = text.strip(_QUOTE_MARKS)
     if len(text) == 3 and text.isalpha():
         return seg.conf < SPECK3_MAX_CONF
+    if len(text) == 2 and text.isalnum() and not text.isalpha() and not text.isdigit():
+        return seg.conf < SPECK_MAX_CONF / 2  # `4e`: a digit and a letter Tesseract did not believe
     if len(text) != 2 or not text.isalpha():
         return False
     # Capitals (`PE`) may be a value (`HC`): only when Tesseract itself barely believed them.
     return seg.conf < (SPECK_MAX_CONF if text.islower() or text.istitle() else SPECK_MAX_CONF / 2)
 
 
+# How far right of its label (in the label's heights) a value may stand:
+# a table of references in 7-point print, values flush right on an A4 page,
+# puts them up to ~65 heights away.
+MAX_RIGHT_GAP = 75.0
+
+
 def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool = True,
-                below_lines: int = 3, max_right_gap: float = 60.0, above: bool = True) -> Iterator[ValueSpot]:
+                below_lines: int = 3, max_right_gap: float = MAX_RIGHT_GAP, above: bool = True) -> Iterator[ValueSpot]:
     """Candidate texts for the value of `hit`, nearest first: after the label
     in its segment, the next segment on its line (or on a line a little
     higher or lower, as cells of a row drift), under it, above it (captions
@@ -396,8 +404,10 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
         for other in _right_candidates(doc, seg):
             if other.line != seg.line and seg.text.startswith(other.text):
                 continue
-            if seg.ocr and is_speck(other):
-                continue  # a speck read as a letter or two stands between the label and its value
+            if seg.ocr and (is_speck(other) or other.height < 0.4 * h):
+                # A speck read as a letter or two, or a rule read as letters
+                # (`RE` two points tall), stands between the label and its value.
+                continue
             gap = (other.x0 - seg.x1) / h
             if gap > max_right_gap:
                 break
