@@ -199,6 +199,11 @@ SUPPLIERS = {
         "display": "Wekiwi", "spellings": ["Wekiwi", "WEKIWI"], "legal": "Wekiwi SAS", "domains": ["wekiwi.fr"],
         "city": "69007 Lyon", "street": "21 quai Claude Bernard", "capital": "1 450 000", "rcs": "Lyon",
     },
+    "Gaz de Bordeaux": {
+        "display": "Gaz de Bordeaux", "spellings": ["Gaz de Bordeaux", "GAZ DE BORDEAUX"],
+        "legal": "Gaz de Bordeaux SAEML", "domains": ["gazdebordeaux.fr"], "city": "33000 Bordeaux",
+        "street": "6 place Ravezies", "capital": "44 092 000", "rcs": "Bordeaux",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -244,6 +249,10 @@ OFFERS = {
     "Wekiwi": {  # invented
         "electricite": [("wekiWEB", "indexe", False), ("wekiWEB Fixe 1 an", "fixe", False)],
         "gaz": [("wekiWEB gaz", "indexe", False)],
+    },
+    "Gaz de Bordeaux": {  # invented
+        "electricite": [("NovaFixe Électricité", "fixe", False), ("NovaFlex Électricité", "indexe", False)],
+        "gaz": [("NovaFixe", "fixe", False), ("NovaFlex", "indexe", False)],
     },
 }
 

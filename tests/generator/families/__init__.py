@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-NAMES = ("ekwateur", "octopus", "mint", "ohm", "vattenfall", "ilek", "plenitude", "enercoop", "wekiwi")
+NAMES = ("ekwateur", "octopus", "mint", "ohm", "vattenfall", "ilek", "plenitude", "enercoop", "wekiwi",
+         "gazdebordeaux")
 
 
 def get(name: str):
