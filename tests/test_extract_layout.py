@@ -709,6 +709,17 @@ def test_ocr_readings_of_the_cubic_metre_and_a_separating_dash_in_gas_conversion
     assert values("Conversion : 300 nv x 11,25 (coefficient de conversion) = 3 475 kWh") == ([], [11.25], [])
 
 
+def test_a_gas_conversion_table_with_a_pcs_coefficient_column():
+    """« Volume (m³) ‖ Coefficient PCS ‖ Énergie (kWh) » over « 670 ‖ × ‖
+    11,164 ‖ = ‖ 7 480 »: the coefficient stands under its column's caption."""
+    from tasks.extract.energy import gas_conversion
+
+    page = words_page([[(40, "Gaz naturel")],
+                       [(56, "Volume (m3)"), (141, "Coefficient PCS"), (238, "Énergie (kWh)")],
+                       [(74, "670"), (121, "×"), (158, "11,164"), (216, "="), (254, "7 480")]])
+    assert [c.value for c in gas_conversion(build_document([page]))["coef"]] == [11.164]
+
+
 def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
     """Values over their captions, the offer's cell centred on two lines
     (« Offre Extra Eco Fixe » / « Duo »): the name is both lines. « Duo » is
