@@ -2,6 +2,7 @@
 misread: cells over two lines, a rate whose `%` went to the line under, a
 label's word off by one letter, an amount that lost its comma."""
 from dataclasses import replace
+from datetime import date
 
 from tasks.extract.energy import option_from_readings, read_readings
 from tasks.extract.fields import extract_offer
@@ -1496,3 +1497,22 @@ def test_peak_hours_indexes_without_off_peak_make_no_total():
             [(44, "Heures Creuses"), (138, "27/07/2024"), (224, "10671 26/07/2025"), (342, "12°067 Relevé Enedis")]]
     found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["electricity"]
     assert (found["consumption_hp_kwh"], found["consumption_kwh"]) == (1370, None)
+
+
+_BARE_HEADER = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
+                (470, "Montant HT (€) TVA (%)")]
+_BARE_ROWS = [
+    [(40, "Consommation HP"), (200, "01.03.2025 - 30.04.2025"), (320, "4 340"), (380, "0,1677"), (475, "727,82"),
+     (540, "20")],
+    [(40, "Contribution Tarifaire d'Acheminement"), (200, "01.03.2025 - 30.04.2025"), (480, "4,98"), (540, "5,5")],
+]
+
+
+def test_header_cells_printed_too_close_are_told_apart_by_their_units():
+    """`Montant HT (€) TVA (%)`: two header cells too close for a gap to
+    part them. The bare numbers under each are the amount and the VAT
+    rate: a CTA row (no quantity, no price) takes its amount from the
+    amount column, not its 5,5 % rate."""
+    doc = build_document([words_page([_BARE_HEADER, *_BARE_ROWS])])
+    items = [(i.kind, i.amount, i.vat_rate, i.period_start) for i in read_items(doc, Sections(doc))]
+    assert items == [("consumption_hp", 727.82, 20.0, date(2025, 3, 1)), ("cta", 4.98, 5.5, date(2025, 3, 1))]

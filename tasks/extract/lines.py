@@ -183,18 +183,33 @@ def heads_priced_lines(line: Line) -> bool:
     return bool({"quantity", "unit_price"} & set(names)) and _header_columns(line, names) is not None
 
 
-def _header_names(line: Line) -> list[str | None]:
-    names = []
+def _header_name(text: str) -> str | None:
+    # OCR reads specks and box edges around a header cell (`.Prix HT`).
+    f = fold(text).strip(" :.,;'‘’|_")
+    for name, pats in _headers().items():
+        if any(p.match(f) for p in pats):
+            return name
+    return None
+
+
+def _header_cells(line: Line) -> list[Segment]:
+    """The cells of a header line, two cells printed too close to be told
+    apart by their gap (`Montant HT (€) TVA (%)`) cut again where a cell's
+    unit in brackets ends and another column's name follows it."""
+    cells = []
     for seg in line.segments:
-        # OCR reads specks and box edges around a header cell (`.Prix HT`).
-        f = fold(seg.text).strip(" :.,;'‘’|_")
-        found = None
-        for name, pats in _headers().items():
-            if any(p.match(f) for p in pats):
-                found = name
-                break
-        names.append(found)
-    return names
+        start = 0
+        for k in range(1, len(seg.words)):
+            if seg.words[k - 1].text.endswith(")") and \
+                    _header_name(" ".join(w.text for w in seg.words[k:])) is not None:
+                cells.append(placed(seg.words[start:k], seg))
+                start = k
+        cells.append(seg if start == 0 else placed(seg.words[start:], seg))
+    return cells
+
+
+def _header_names(line: Line) -> list[str | None]:
+    return [_header_name(cell.text) for cell in _header_cells(line)]
 
 
 def _header_columns(line: Line, names: list[str | None] | None = None) -> Columns | None:
@@ -205,7 +220,7 @@ def _header_columns(line: Line, names: list[str | None] | None = None) -> Column
     if not kinds & {"amount", "unit_price", "quantity", "vat"}:
         return None
     spans = []
-    segs = line.segments
+    segs = _header_cells(line)
     for i, (seg, name) in enumerate(zip(segs, names)):
         if not name:
             continue
