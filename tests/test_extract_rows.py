@@ -1516,3 +1516,14 @@ def test_header_cells_printed_too_close_are_told_apart_by_their_units():
     doc = build_document([words_page([_BARE_HEADER, *_BARE_ROWS])])
     items = [(i.kind, i.amount, i.vat_rate, i.period_start) for i in read_items(doc, Sections(doc))]
     assert items == [("consumption_hp", 727.82, 20.0, date(2025, 3, 1)), ("cta", 4.98, 5.5, date(2025, 3, 1))]
+
+
+def test_a_section_row_inside_a_table_keeps_its_columns():
+    """`Électricité` printed as a row right under the table's header: the
+    rows under it are still read by the header's columns (a CTA row of
+    bare numbers has its amount only from its column)."""
+    header = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
+              (470, "Montant HT (€)"), (540, "TVA (%)")]
+    doc = build_document([words_page([header, [(40, "Électricité")], *_BARE_ROWS])])
+    items = [(i.kind, i.amount, i.vat_rate, i.energy) for i in read_items(doc, Sections(doc))]
+    assert items == [("consumption_hp", 727.82, 20.0, "electricite"), ("cta", 4.98, 5.5, "electricite")]

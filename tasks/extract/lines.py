@@ -930,7 +930,12 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
         pending = None
         if heading_energy(first) is not False and len(line.segments) <= 2 \
                 and not re.search(r"\d[,.]\d\d(?!\d)|\d\s?€", line.text):  # `Consommation de gaz ‖ 2106€`: a row
-            columns = None
+            # A section's row within the table (`Électricité` right under the
+            # header or the last row) keeps its columns; a heading apart ends it.
+            if columns is not None and line.y0 - last_y <= 1.5 * max(line.height, header_height):
+                last_y = line.y1
+            else:
+                columns = None
             continue
         header = _header_columns(line)
         if header:
