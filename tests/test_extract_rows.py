@@ -1527,3 +1527,43 @@ def test_a_section_row_inside_a_table_keeps_its_columns():
     doc = build_document([words_page([header, [(40, "Électricité")], *_BARE_ROWS])])
     items = [(i.kind, i.amount, i.vat_rate, i.energy) for i in read_items(doc, Sections(doc))]
     assert items == [("consumption_hp", 727.82, 20.0, "electricite"), ("cta", 4.98, 5.5, "electricite")]
+
+
+def test_readings_rows_without_dates_take_the_dates_their_heading_gives():
+    """`Heures Pleines ‖ 58 059 réel ‖ 58 257 estimé ‖ 198` under a heading
+    that dates the readings (`relevés du 06.09.2023 et du 24.10.2023`): the
+    indexes are the pair whose difference the row prints, each with its
+    nature; a row whose numbers do not add up is no reading."""
+    page = words_page([
+        [(40, "Vos index électricité – relevés du 06.09.2023 et du 24.10.2023")],
+        [(40, "Relevé"), (200, "Ancien index"), (300, "Nouvel index"), (400, "Consommation (kWh)")],
+        [(40, "Heures Pleines"), (200, "58 059 réel"), (300, "58 257 estimé"), (420, "198")],
+        [(40, "Heures Creuses"), (200, "31 002 réel"), (300, "31 100 réel"), (420, "98")],
+        [(40, "Base"), (200, "1 000 réel"), (300, "1 200 réel"), (420, "150")],
+    ])
+    doc = build_document([page])
+    readings = [(r.register, r.start_date, r.end_date, r.start_index, r.end_index, r.start_nature, r.end_nature,
+                 r.energy) for r in read_readings(doc, Sections(doc))]
+    assert readings == [
+        ("hp", date(2023, 9, 6), date(2023, 10, 24), 58059, 58257, "reel", "estime", "electricite"),
+        ("hc", date(2023, 9, 6), date(2023, 10, 24), 31002, 31100, "reel", "reel", "electricite"),
+    ]
+
+
+def test_readings_rows_without_dates_anywhere_have_unknown_dates():
+    """No date by the rows nor in their heading: the reading is read, its
+    dates unknown (never guessed); a gas table's heading without dates
+    does not take the electricity table's."""
+    page = words_page([
+        [(40, "Vos index électricité – relevés du 06.09.2023 et du 24.10.2023")],
+        [(40, "Relevé"), (200, "Ancien index"), (300, "Nouvel index"), (400, "Consommation (kWh)")],
+        [(40, "Heures Pleines"), (200, "58 059 réel"), (300, "58 257 estimé"), (420, "198")],
+        [(40, "Vos index gaz")],
+        [(40, "Relevé"), (200, "Ancien index"), (300, "Nouvel index"), (400, "Consommation (m³)")],
+        [(40, "Gaz"), (200, "16 480 réel"), (300, "16 542 estimé"), (420, "62")],
+    ])
+    doc = build_document([page])
+    readings = [(r.register, r.start_date, r.end_date, r.start_index, r.end_nature, r.energy, r.unit)
+                for r in read_readings(doc, Sections(doc))]
+    assert readings == [("hp", date(2023, 9, 6), date(2023, 10, 24), 58059, "estime", "electricite", "kWh"),
+                        ("gaz", None, None, 16480, "estime", "gaz", "m3")]
