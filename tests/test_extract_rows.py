@@ -1567,3 +1567,14 @@ def test_readings_rows_without_dates_anywhere_have_unknown_dates():
                 for r in read_readings(doc, Sections(doc))]
     assert readings == [("hp", date(2023, 9, 6), date(2023, 10, 24), 58059, "estime", "electricite", "kWh"),
                         ("gaz", None, None, 16480, "estime", "gaz", "m3")]
+
+
+def test_a_rate_after_an_amount_under_the_amount_header_is_the_vat_rate():
+    """The VAT column's header unread (a scan): `727,82 ‖ 20` and `4,98 ‖
+    5,5` both fall under `Montant HT (€)`. An amount prints its cents, the
+    rate after it none: the CTA's amount is 4,98, not its 5,5 % rate."""
+    header = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
+              (470, "Montant HT (€)")]
+    doc = build_document([words_page([header, *_BARE_ROWS])])
+    items = [(i.kind, i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))]
+    assert items == [("consumption_hp", 727.82, 20.0), ("cta", 4.98, 5.5)]

@@ -359,6 +359,7 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     # Columns settle bare numbers printed without a unit.
     if columns:
         toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"]
+        under_amount = []
         for t in toks:
             col = columns.column_at(t.x0, t.x1)
             if t.kind == "bare":
@@ -370,10 +371,16 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
                     t.kind = "price"
                 elif col == "amount":
                     t.kind = "amount"
+                    under_amount.append(t)
                 elif col == "vat" and t.value in VAT_RATES:
                     t.kind = "vat"
             elif t.kind == "amount" and col == "unit_price":
                 t.kind = "price"
+        if len(under_amount) >= 2 and under_amount[-1].decimals < 2 and under_amount[-1].value in VAT_RATES \
+                and under_amount[-2].decimals == 2 and under_amount[-1].x0 >= under_amount[-2].x1:
+            # `104,10 ‖ 20` under the amount's header, the VAT column's own
+            # header unread: an amount prints its cents, a rate after it none.
+            under_amount[-1].kind = "vat"
     _vat_rates(toks)
     if ocr_row(line):
         _price_lost_its_cents_unit(toks)
