@@ -1578,3 +1578,19 @@ def test_a_rate_after_an_amount_under_the_amount_header_is_the_vat_rate():
     doc = build_document([words_page([header, *_BARE_ROWS])])
     items = [(i.kind, i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))]
     assert items == [("consumption_hp", 727.82, 20.0), ("cta", 4.98, 5.5)]
+
+
+def test_readings_under_a_dating_heading_whose_table_header_was_unread():
+    """On a photo, OCR lost the table's header (white on colour): under the
+    heading that dates the readings, a row whose indexes make the
+    consumption it prints is still a reading; one whose first index lost a
+    group of digits (`449` for 6 449) adds up to nothing and is no reading."""
+    page = ocr_page(
+        (100, [(40, "Vos index électricité - relevés du 01.10.2023 et du 31.10.2023")]),
+        (115, [(40, "Heures Pleines"), (200, "449 réel"), (300, "6 540 réel"), (420, "91")]),
+        (130, [(40, "Heures Creuses"), (200, "46 644 réel"), (300, "46 723 estimé"), (420, "79")]),
+    )
+    doc = build_document([page])
+    readings = [(r.register, r.start_date, r.end_date, r.start_index, r.end_index, r.end_nature)
+                for r in read_readings(doc, Sections(doc))]
+    assert readings == [("hc", date(2023, 10, 1), date(2023, 10, 31), 46644, 46723, "estime")]

@@ -212,20 +212,24 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         if hint and not find_dates(line.text):
             register_hint = (line.index, hint)  # `Compteur – Heures Pleines` above its indexes
         in_context = is_context or line.index <= context_until
-        if not in_context and not hint:
+        # Under a heading that dates the readings, its table's header unread
+        # (white on colour, on a photo): rows whose numbers add up are readings.
+        under_heading = table_dates is not None and table_dates[1] == line.page \
+            and 0 < line.index - table_dates[0] <= 12
+        if not in_context and not hint and not under_heading:
             continue
         if re.search(r"\bprochain|\bprevu|legende|sont des index|notes? [re]\b|\br = |= reel", f):
             continue
         tokens = _tokens(line)
         pts = _pair_points(tokens)
-        undated = _undated_pair(tokens) if in_context and len(pts) < 2 else None
+        undated = _undated_pair(tokens) if (in_context or under_heading) and len(pts) < 2 else None
         if undated is not None:
             row_dates = [v for kind, v, _ in tokens if kind == "D"]
             if len(row_dates) == 2 and row_dates[0] <= row_dates[1]:
                 days = (row_dates[0], row_dates[1])  # the row's own period (`Heures Pleines (… - …)`)
             elif row_dates:
                 undated = None  # dates the row's indexes cannot be told apart by
-            elif table_dates is not None and table_dates[1] == line.page and 0 < line.index - table_dates[0] <= 12:
+            elif under_heading:
                 days = (table_dates[3], table_dates[4])
             else:
                 days = (None, None)  # never guessed: unknown
@@ -235,7 +239,8 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             pts = [a, b]
         if not pts:
             continue
-        if not in_context and not (len(pts) >= 2 and _prints_difference(line, pts[-1].index - pts[0].index)):
+        if not in_context and undated is None and \
+                not (len(pts) >= 2 and _prints_difference(line, pts[-1].index - pts[0].index)):
             # A register's row whose table heading was not read: its two
             # indexes and the difference it prints make it a reading.
             continue
