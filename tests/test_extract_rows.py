@@ -1594,3 +1594,25 @@ def test_readings_under_a_dating_heading_whose_table_header_was_unread():
     readings = [(r.register, r.start_date, r.end_date, r.start_index, r.end_index, r.end_nature)
                 for r in read_readings(doc, Sections(doc))]
     assert readings == [("hc", date(2023, 10, 1), date(2023, 10, 31), 46644, 46723, "estime")]
+
+
+def test_a_date_ocr_broke_under_the_period_header_is_no_amount_and_the_table_goes_on():
+    """A scan: the subscription's period wrapped and broke (`31.03 2024`,
+    its last dot read as a space), its amount cell unread (`D`). The broken
+    date under `Période` is no amount (31,03 € would be wrong); the row,
+    unread, still holds the table open for the rows under it."""
+    header = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
+              (470, "Montant HT (€)"), (540, "TVA (%)")]
+    page = ocr_page(
+        (100, header), (112, [(40, "Électricité")]),
+        (124, [(40, "ce"), (200, "01.03.2024"), (250, "-")]),
+        (136, [(40, "Abonnement électricité (par mois)"), (200, "31.03 2024"), (330, "1"), (420, "9,41"),
+               (490, "D"), (540, "5,5")]),
+        (148, [(200, "31.03 2024")]),
+        (160, [(40, "Fe"), (200, "01.03.2024"), (250, "-")]),
+        (172, [(40, "Contribution Tarifaire d'Acheminement"), (200, "01.03.2024 - 31.03.2024"), (480, "1,83"),
+               (540, "5,5")]),
+    )
+    doc = build_document([page])
+    items = [(i.kind, i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))]
+    assert items == [("cta", 1.83, 5.5)]

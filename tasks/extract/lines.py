@@ -358,7 +358,10 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     period = (ranges[0][0], ranges[0][1]) if ranges else (None, None)
     # Columns settle bare numbers printed without a unit.
     if columns:
-        toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"]
+        # A bare number under the period's header is a piece of a date OCR
+        # broke (`31.03 2024`), no value of the row.
+        toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"
+                and not (t.kind == "bare" and columns.column_at(t.x0, t.x1) == "period")]
         under_amount = []
         for t in toks:
             col = columns.column_at(t.x0, t.x1)
@@ -972,6 +975,9 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             if line_kind(first) != "other" and not re.search(r"\d", first) \
                     and not any(re.search(r"\d", blank_dates(seg.text, ocr=seg.ocr)) for seg in line.segments[1:]):
                 pending = line  # a label, perhaps with its period, its values on the next line
+            elif columns is not None and not columns.summary and line_kind(first) != "other" \
+                    and any(re.search(r"\d", s.text) for s in line.segments[1:]):
+                last_y = band.y1  # a row of the table whose amount went unread: the table goes on
             continue
         used.update(taken)
         nxt_index = max([line.index, *taken]) + 1
