@@ -396,3 +396,15 @@ def test_a_penalty_outside_vat_keeps_the_vat_bases_proving_the_energy_lines():
     assert extract_invoice([_ocr(rows)], strict=False)["electricity"]["amount_ttc_eur"] == 120.39
     del rows[5]
     assert extract_invoice([_ocr(rows)], strict=False)["electricity"]["amount_ttc_eur"] is None
+
+
+def test_the_lines_vat_is_rounded_per_rate_as_bills_round_it():
+    """9,69 + 1,72 € at 5,5 % and 34,71 + 4,77 € at 20 %: VAT on each rate's
+    base (0,63 and 7,90 €) makes 59,42 €; rounded line by line it would be
+    59,41 €, a cent off the bill's own arithmetic."""
+    from tasks.extract.invoice import _lines_ttc
+
+    items = [Item(label=label, kind="other", energy="electricite", amount=amount, vat_rate=rate)
+             for label, amount, rate in (("Abonnement", 9.69, 5.5), ("Consommation", 34.71, 20.0),
+                                         ("Accise", 4.77, 20.0), ("CTA", 1.72, 5.5))]
+    assert round(_lines_ttc(items), 2) == 59.42

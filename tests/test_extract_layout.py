@@ -538,8 +538,9 @@ def test_lines_without_their_vat_rate_take_the_one_the_vat_table_proves():
     # `€/jour` is the price's unit, not a word of the label.
     assert [(l["quantity"], l["unit_price_ht_eur"]) for l in analysis["lines"] if l["kind"] == "subscription"] \
         == [(50, 0.3432), (50, 0.5941)]
-    assert analysis["electricity"]["amount_ttc_eur"] == round(17.16 * 1.055 + (38.54 + 14.93) * 1.2, 2)
-    assert analysis["gas"]["amount_ttc_eur"] == round(29.71 * 1.055 + 93.57 * 1.2, 2)
+    # VAT on each rate's base, rounded to the cent: 0,94 + 10,69 € and 1,63 + 18,71 €.
+    assert analysis["electricity"]["amount_ttc_eur"] == round(17.16 + 38.54 + 14.93 + 0.94 + 10.69, 2)
+    assert analysis["gas"]["amount_ttc_eur"] == round(29.71 + 93.57 + 1.63 + 18.71, 2)
 
     rows[8:10] = [[(40, "TVA 5,5 % sur 40,00 €"), (420, "2,20 €")], [(40, "TVA 20 % sur 153,91 €"), (420, "30,78 €")]]
     analysis = extract_invoice([words_page(rows)])

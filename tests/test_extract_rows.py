@@ -2,6 +2,7 @@
 misread: cells over two lines, a rate whose `%` went to the line under, a
 label's word off by one letter, an amount that lost its comma."""
 from dataclasses import replace
+from datetime import date
 
 from tasks.extract.energy import option_from_readings, read_readings
 from tasks.extract.fields import extract_offer
@@ -1496,3 +1497,122 @@ def test_peak_hours_indexes_without_off_peak_make_no_total():
             [(44, "Heures Creuses"), (138, "27/07/2024"), (224, "10671 26/07/2025"), (342, "12°067 Relevé Enedis")]]
     found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["electricity"]
     assert (found["consumption_hp_kwh"], found["consumption_kwh"]) == (1370, None)
+
+
+_BARE_HEADER = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
+                (470, "Montant HT (€) TVA (%)")]
+_BARE_ROWS = [
+    [(40, "Consommation HP"), (200, "01.03.2025 - 30.04.2025"), (320, "4 340"), (380, "0,1677"), (475, "727,82"),
+     (540, "20")],
+    [(40, "Contribution Tarifaire d'Acheminement"), (200, "01.03.2025 - 30.04.2025"), (480, "4,98"), (540, "5,5")],
+]
+
+
+def test_header_cells_printed_too_close_are_told_apart_by_their_units():
+    """`Montant HT (€) TVA (%)`: two header cells too close for a gap to
+    part them. The bare numbers under each are the amount and the VAT
+    rate: a CTA row (no quantity, no price) takes its amount from the
+    amount column, not its 5,5 % rate."""
+    doc = build_document([words_page([_BARE_HEADER, *_BARE_ROWS])])
+    items = [(i.kind, i.amount, i.vat_rate, i.period_start) for i in read_items(doc, Sections(doc))]
+    assert items == [("consumption_hp", 727.82, 20.0, date(2025, 3, 1)), ("cta", 4.98, 5.5, date(2025, 3, 1))]
+
+
+def test_a_section_row_inside_a_table_keeps_its_columns():
+    """`Électricité` printed as a row right under the table's header: the
+    rows under it are still read by the header's columns (a CTA row of
+    bare numbers has its amount only from its column)."""
+    header = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
+              (470, "Montant HT (€)"), (540, "TVA (%)")]
+    doc = build_document([words_page([header, [(40, "Électricité")], *_BARE_ROWS])])
+    items = [(i.kind, i.amount, i.vat_rate, i.energy) for i in read_items(doc, Sections(doc))]
+    assert items == [("consumption_hp", 727.82, 20.0, "electricite"), ("cta", 4.98, 5.5, "electricite")]
+
+
+def test_readings_rows_without_dates_take_the_dates_their_heading_gives():
+    """`Heures Pleines ‖ 58 059 réel ‖ 58 257 estimé ‖ 198` under a heading
+    that dates the readings (`relevés du 06.09.2023 et du 24.10.2023`): the
+    indexes are the pair whose difference the row prints, each with its
+    nature; a row whose numbers do not add up is no reading."""
+    page = words_page([
+        [(40, "Vos index électricité – relevés du 06.09.2023 et du 24.10.2023")],
+        [(40, "Relevé"), (200, "Ancien index"), (300, "Nouvel index"), (400, "Consommation (kWh)")],
+        [(40, "Heures Pleines"), (200, "58 059 réel"), (300, "58 257 estimé"), (420, "198")],
+        [(40, "Heures Creuses"), (200, "31 002 réel"), (300, "31 100 réel"), (420, "98")],
+        [(40, "Base"), (200, "1 000 réel"), (300, "1 200 réel"), (420, "150")],
+    ])
+    doc = build_document([page])
+    readings = [(r.register, r.start_date, r.end_date, r.start_index, r.end_index, r.start_nature, r.end_nature,
+                 r.energy) for r in read_readings(doc, Sections(doc))]
+    assert readings == [
+        ("hp", date(2023, 9, 6), date(2023, 10, 24), 58059, 58257, "reel", "estime", "electricite"),
+        ("hc", date(2023, 9, 6), date(2023, 10, 24), 31002, 31100, "reel", "reel", "electricite"),
+    ]
+
+
+def test_readings_rows_without_dates_anywhere_have_unknown_dates():
+    """No date by the rows nor in their heading: the reading is read, its
+    dates unknown (never guessed); a gas table's heading without dates
+    does not take the electricity table's."""
+    page = words_page([
+        [(40, "Vos index électricité – relevés du 06.09.2023 et du 24.10.2023")],
+        [(40, "Relevé"), (200, "Ancien index"), (300, "Nouvel index"), (400, "Consommation (kWh)")],
+        [(40, "Heures Pleines"), (200, "58 059 réel"), (300, "58 257 estimé"), (420, "198")],
+        [(40, "Vos index gaz")],
+        [(40, "Relevé"), (200, "Ancien index"), (300, "Nouvel index"), (400, "Consommation (m³)")],
+        [(40, "Gaz"), (200, "16 480 réel"), (300, "16 542 estimé"), (420, "62")],
+    ])
+    doc = build_document([page])
+    readings = [(r.register, r.start_date, r.end_date, r.start_index, r.end_nature, r.energy, r.unit)
+                for r in read_readings(doc, Sections(doc))]
+    assert readings == [("hp", date(2023, 9, 6), date(2023, 10, 24), 58059, "estime", "electricite", "kWh"),
+                        ("gaz", None, None, 16480, "estime", "gaz", "m3")]
+
+
+def test_a_rate_after_an_amount_under_the_amount_header_is_the_vat_rate():
+    """The VAT column's header unread (a scan): `727,82 ‖ 20` and `4,98 ‖
+    5,5` both fall under `Montant HT (€)`. An amount prints its cents, the
+    rate after it none: the CTA's amount is 4,98, not its 5,5 % rate."""
+    header = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
+              (470, "Montant HT (€)")]
+    doc = build_document([words_page([header, *_BARE_ROWS])])
+    items = [(i.kind, i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))]
+    assert items == [("consumption_hp", 727.82, 20.0), ("cta", 4.98, 5.5)]
+
+
+def test_readings_under_a_dating_heading_whose_table_header_was_unread():
+    """On a photo, OCR lost the table's header (white on colour): under the
+    heading that dates the readings, a row whose indexes make the
+    consumption it prints is still a reading; one whose first index lost a
+    group of digits (`449` for 6 449) adds up to nothing and is no reading."""
+    page = ocr_page(
+        (100, [(40, "Vos index électricité - relevés du 01.10.2023 et du 31.10.2023")]),
+        (115, [(40, "Heures Pleines"), (200, "449 réel"), (300, "6 540 réel"), (420, "91")]),
+        (130, [(40, "Heures Creuses"), (200, "46 644 réel"), (300, "46 723 estimé"), (420, "79")]),
+    )
+    doc = build_document([page])
+    readings = [(r.register, r.start_date, r.end_date, r.start_index, r.end_index, r.end_nature)
+                for r in read_readings(doc, Sections(doc))]
+    assert readings == [("hc", date(2023, 10, 1), date(2023, 10, 31), 46644, 46723, "estime")]
+
+
+def test_a_date_ocr_broke_under_the_period_header_is_no_amount_and_the_table_goes_on():
+    """A scan: the subscription's period wrapped and broke (`31.03 2024`,
+    its last dot read as a space), its amount cell unread (`D`). The broken
+    date under `Période` is no amount (31,03 € would be wrong); the row,
+    unread, still holds the table open for the rows under it."""
+    header = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
+              (470, "Montant HT (€)"), (540, "TVA (%)")]
+    page = ocr_page(
+        (100, header), (112, [(40, "Électricité")]),
+        (124, [(40, "ce"), (200, "01.03.2024"), (250, "-")]),
+        (136, [(40, "Abonnement électricité (par mois)"), (200, "31.03 2024"), (330, "1"), (420, "9,41"),
+               (490, "D"), (540, "5,5")]),
+        (148, [(200, "31.03 2024")]),
+        (160, [(40, "Fe"), (200, "01.03.2024"), (250, "-")]),
+        (172, [(40, "Contribution Tarifaire d'Acheminement"), (200, "01.03.2024 - 31.03.2024"), (480, "1,83"),
+               (540, "5,5")]),
+    )
+    doc = build_document([page])
+    items = [(i.kind, i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))]
+    assert items == [("cta", 1.83, 5.5)]

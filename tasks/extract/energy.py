@@ -189,24 +189,58 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
     parts_of: dict[int, list[Line]] = {}
     for part in parts:
         parts_of.setdefault(part.index, []).append(part)
+    # The dates a readings table's heading gives its rows (`Vos index – relevés
+    # du 06.09.2023 et du 24.10.2023` over rows that print none), with the
+    # heading's line, page and energy; and the unit its header names
+    # (`Consommation (kWh)`) for rows that print bare numbers.
+    table_dates: tuple[int, int, str | None, date, date] | None = None
+    table_unit: tuple[int, str | None] | None = None
     for line in parts:
         f = fold(line.text)
         is_context = matches_any(vocabulary_patterns("reading_context"), f)
-        if is_context and re.search(r"\bdate\b|\bindex\b", f) and not find_dates(line.text):
+        line_dates = find_dates(line.text)
+        if is_context and re.search(r"\bdate\b|\bindex\b", f) and not line_dates:
             context_until = line.index + 8  # a readings table header
+            table_unit = (line.index, _unit_of(f))
+        if is_context and not any(kind == "N" for kind, _, _ in _tokens(line)):
+            heading = _heading_dates(line, line_dates)
+            if heading is not None:
+                table_dates = heading
+            elif table_dates is not None and line_energy(line.text) not in (None, table_dates[2]):
+                table_dates = None  # another energy's table, its heading without dates
         hint = _register_or_none(line.segments[0].text)
         if hint and not find_dates(line.text):
             register_hint = (line.index, hint)  # `Compteur – Heures Pleines` above its indexes
         in_context = is_context or line.index <= context_until
-        if not in_context and not hint:
+        # Under a heading that dates the readings, its table's header unread
+        # (white on colour, on a photo): rows whose numbers add up are readings.
+        under_heading = table_dates is not None and table_dates[1] == line.page \
+            and 0 < line.index - table_dates[0] <= 12
+        if not in_context and not hint and not under_heading:
             continue
         if re.search(r"\bprochain|\bprevu|legende|sont des index|notes? [re]\b|\br = |= reel", f):
             continue
         tokens = _tokens(line)
         pts = _pair_points(tokens)
+        undated = _undated_pair(tokens) if (in_context or under_heading) and len(pts) < 2 else None
+        if undated is not None:
+            row_dates = [v for kind, v, _ in tokens if kind == "D"]
+            if len(row_dates) == 2 and row_dates[0] <= row_dates[1]:
+                days = (row_dates[0], row_dates[1])  # the row's own period (`Heures Pleines (… - …)`)
+            elif row_dates:
+                undated = None  # dates the row's indexes cannot be told apart by
+            elif under_heading:
+                days = (table_dates[3], table_dates[4])
+            else:
+                days = (None, None)  # never guessed: unknown
+        if undated is not None:
+            a, b = undated
+            a.day, b.day = days
+            pts = [a, b]
         if not pts:
             continue
-        if not in_context and not (len(pts) >= 2 and _prints_difference(line, pts[-1].index - pts[0].index)):
+        if not in_context and undated is None and \
+                not (len(pts) >= 2 and _prints_difference(line, pts[-1].index - pts[0].index)):
             # A register's row whose table heading was not read: its two
             # indexes and the difference it prints make it a reading.
             continue
@@ -215,7 +249,9 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         register = _register_or_none(line.text)
         if register is None and register_hint and line.index - register_hint[0] <= 2:
             register = register_hint[1]
-        unit = "m3" if re.search(M3, f) else ("kWh" if "kwh" in f else None)
+        unit = _unit_of(f)
+        if unit is None and undated is not None and table_unit and 0 < line.index - table_unit[0] <= 10:
+            unit = table_unit[1]
         if named is None and (register not in (None, "base", "gaz") or (register == "base" and unit == "kWh")):
             # Gas has one register, counted in m³: hours, Tempo colours and a
             # `Base` register counted in kWh are electricity's, whatever
@@ -229,7 +265,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             a, b = pts[0], pts[-1]
             if ocr and not _prints_difference(line, b.index - a.index):
                 a, b = _indexes_of_difference(line, tokens) or (a, b)
-            if ocr and _prints_difference(line, b.index - a.index):
+            if ocr and (_prints_difference(line, b.index - a.index) or undated is not None):
                 conf = max(conf, 0.9)  # index difference = consumption, on the row itself
             readings.append(Reading(register, a.day, b.day, a.index, b.index, a.nature, b.nature,
                                     energy, line.page, conf, unit))
@@ -254,6 +290,39 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             r.conf = min(r.conf, conf)
             readings.append(r)
     return _surest_per_register([r for r in readings if r.delta is not None and r.delta >= 0])
+
+
+def _unit_of(folded: str) -> str | None:
+    return "m3" if re.search(M3, folded) else ("kWh" if "kwh" in folded else None)
+
+
+def _heading_dates(line: Line, dates) -> tuple[int, int, str | None, date, date] | None:
+    """A readings heading's two dates (`relevés du 06.09.2023 et du
+    24.10.2023`), the readings' start and end, in that order."""
+    if len(dates) != 2 or dates[0].value >= dates[1].value:
+        return None
+    return line.index, line.page, line_energy(line.text), dates[0].value, dates[1].value
+
+
+def _undated_pair(tokens: list[tuple[str, object, float]]) -> tuple[Point, Point] | None:
+    """A register's row that prints no date by its indexes (`Heures Pleines
+    ‖ 58 059 réel ‖ 58 257 estimé ‖ 198`): its start and end index are the
+    one pair of its numbers whose difference the row prints after them, each
+    with the nature that follows it. Dates are left to the caller."""
+    nums = [(i, v, c) for i, (kind, v, c) in enumerate(tokens) if kind == "N"]
+    fits = [(x, y) for k, x in enumerate(nums) for m, y in enumerate(nums[k + 1:], k + 1)
+            if y[1] > x[1] and any(abs(z[1] - (y[1] - x[1])) < 0.5 for z in nums[m + 1:])]
+    if len(fits) != 1:
+        return None
+    (i, x, cx), (j, y, cy) = fits[0]
+    after_y = next((k for k, _, _ in nums if k > j), len(tokens))
+
+    def nature(lo: int, hi: int) -> tuple[str | None, float]:
+        found = [(v, c) for kind, v, c in tokens[lo + 1:hi] if kind == "T"]
+        return found[0] if len(found) == 1 else (None, 1.0)
+
+    (na, ca), (nb, cb) = nature(i, j), nature(j, after_y)
+    return Point(None, x, na, i, min(cx, ca)), Point(None, y, nb, j, min(cy, cb))
 
 
 def _surest_per_register(readings: list[Reading]) -> list[Reading]:

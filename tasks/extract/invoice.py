@@ -1,6 +1,7 @@
 """`extract_invoice`: from pages (words with boxes) to the `analysis` dict."""
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import time
@@ -379,10 +380,18 @@ def _lines_complete_or_doubt(st: State, cand: Candidate | None) -> Candidate | N
 
 def _lines_ttc(items) -> float | None:
     """The lines' amounts with their VAT (none on a line printed outside
-    VAT); None unless every line has both."""
+    VAT); None unless every line has both. VAT is worked out as bills do:
+    on each rate's base, rounded to the cent, not line by line."""
     if not items or any(i.amount is None or (i.vat_rate is None and not i.vat_exempt) for i in items):
         return None
-    return sum(i.amount * (1 + (i.vat_rate or 0) / 100) for i in items)
+    rates = {i.vat_rate for i in items if i.vat_rate}
+    vat = sum(_cents(sum(i.amount for i in items if i.vat_rate == r) * r / 100) for r in rates)
+    return sum(i.amount for i in items) + vat
+
+
+def _cents(x: float) -> float:
+    """Rounded half away from zero to the cent, as billing systems round (not half to even)."""
+    return math.copysign(math.floor(abs(x) * 100 + 0.5 + 1e-9) / 100, x)
 
 
 def _lines_make_ttc(st: State) -> bool:

@@ -183,18 +183,33 @@ def heads_priced_lines(line: Line) -> bool:
     return bool({"quantity", "unit_price"} & set(names)) and _header_columns(line, names) is not None
 
 
-def _header_names(line: Line) -> list[str | None]:
-    names = []
+def _header_name(text: str) -> str | None:
+    # OCR reads specks and box edges around a header cell (`.Prix HT`).
+    f = fold(text).strip(" :.,;'‘’|_")
+    for name, pats in _headers().items():
+        if any(p.match(f) for p in pats):
+            return name
+    return None
+
+
+def _header_cells(line: Line) -> list[Segment]:
+    """The cells of a header line, two cells printed too close to be told
+    apart by their gap (`Montant HT (€) TVA (%)`) cut again where a cell's
+    unit in brackets ends and another column's name follows it."""
+    cells = []
     for seg in line.segments:
-        # OCR reads specks and box edges around a header cell (`.Prix HT`).
-        f = fold(seg.text).strip(" :.,;'‘’|_")
-        found = None
-        for name, pats in _headers().items():
-            if any(p.match(f) for p in pats):
-                found = name
-                break
-        names.append(found)
-    return names
+        start = 0
+        for k in range(1, len(seg.words)):
+            if seg.words[k - 1].text.endswith(")") and \
+                    _header_name(" ".join(w.text for w in seg.words[k:])) is not None:
+                cells.append(placed(seg.words[start:k], seg))
+                start = k
+        cells.append(seg if start == 0 else placed(seg.words[start:], seg))
+    return cells
+
+
+def _header_names(line: Line) -> list[str | None]:
+    return [_header_name(cell.text) for cell in _header_cells(line)]
 
 
 def _header_columns(line: Line, names: list[str | None] | None = None) -> Columns | None:
@@ -205,7 +220,7 @@ def _header_columns(line: Line, names: list[str | None] | None = None) -> Column
     if not kinds & {"amount", "unit_price", "quantity", "vat"}:
         return None
     spans = []
-    segs = line.segments
+    segs = _header_cells(line)
     for i, (seg, name) in enumerate(zip(segs, names)):
         if not name:
             continue
@@ -343,7 +358,11 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     period = (ranges[0][0], ranges[0][1]) if ranges else (None, None)
     # Columns settle bare numbers printed without a unit.
     if columns:
-        toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"]
+        # A bare number under the period's header is a piece of a date OCR
+        # broke (`31.03 2024`), no value of the row.
+        toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"
+                and not (t.kind == "bare" and columns.column_at(t.x0, t.x1) == "period")]
+        under_amount = []
         for t in toks:
             col = columns.column_at(t.x0, t.x1)
             if t.kind == "bare":
@@ -355,10 +374,16 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
                     t.kind = "price"
                 elif col == "amount":
                     t.kind = "amount"
+                    under_amount.append(t)
                 elif col == "vat" and t.value in VAT_RATES:
                     t.kind = "vat"
             elif t.kind == "amount" and col == "unit_price":
                 t.kind = "price"
+        if len(under_amount) >= 2 and under_amount[-1].decimals < 2 and under_amount[-1].value in VAT_RATES \
+                and under_amount[-2].decimals == 2 and under_amount[-1].x0 >= under_amount[-2].x1:
+            # `104,10 ‖ 20` under the amount's header, the VAT column's own
+            # header unread: an amount prints its cents, a rate after it none.
+            under_amount[-1].kind = "vat"
     _vat_rates(toks)
     if ocr_row(line):
         _price_lost_its_cents_unit(toks)
@@ -915,7 +940,12 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
         pending = None
         if heading_energy(first) is not False and len(line.segments) <= 2 \
                 and not re.search(r"\d[,.]\d\d(?!\d)|\d\s?€", line.text):  # `Consommation de gaz ‖ 2106€`: a row
-            columns = None
+            # A section's row within the table (`Électricité` right under the
+            # header or the last row) keeps its columns; a heading apart ends it.
+            if columns is not None and line.y0 - last_y <= 1.5 * max(line.height, header_height):
+                last_y = line.y1
+            else:
+                columns = None
             continue
         header = _header_columns(line)
         if header:
@@ -945,6 +975,9 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             if line_kind(first) != "other" and not re.search(r"\d", first) \
                     and not any(re.search(r"\d", blank_dates(seg.text, ocr=seg.ocr)) for seg in line.segments[1:]):
                 pending = line  # a label, perhaps with its period, its values on the next line
+            elif columns is not None and not columns.summary and line_kind(first) != "other" \
+                    and any(re.search(r"\d", s.text) for s in line.segments[1:]):
+                last_y = band.y1  # a row of the table whose amount went unread: the table goes on
             continue
         used.update(taken)
         nxt_index = max([line.index, *taken]) + 1
