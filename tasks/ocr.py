@@ -5,9 +5,10 @@ its perspective undone; uneven light is evened out; pale grey print
 (labels) is darkened where it stands on plain paper; the direction and skew
 of the text lines are measured on the ink and corrected; an upside-down
 page is turned (ascender/descender asymmetry); the image is brought to the
-resolution Tesseract reads best; then one Tesseract pass, and a second look
-at the print it left out or read unsurely (tasks/ocr_missed.py). No separate
-OSD run: on the dev scans `--psm 0` took 1-5 s a page (as long as reading
+resolution Tesseract reads best; then one Tesseract pass, a look at its long
+references read alone (a doubled digit it merged, tasks/ocr_doubles.py), and
+a second look at the print it left out or read unsurely (tasks/ocr_missed.py).
+No separate OSD run: on the dev scans `--psm 0` took 1-5 s a page (as long as reading
 it) and was unsure (confidence under 14) on most right answers. A page still
 read poorly is read once more upside down and the better read kept. Specks read as
 punctuation or lone letters are dropped, and word boxes are mapped to the
@@ -25,7 +26,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from tasks import imaging, ocr_missed, tesseract
+from tasks import imaging, ocr_doubles, ocr_missed, tesseract
 from tasks.errors import StageTimeout
 from tasks.model import Page, Word
 from tasks.rasterise import reading_order
@@ -227,9 +228,12 @@ _STRIP_BLOCKS = 10_000
 
 
 def _read_all(image, dpi: float, lang: str, deadline: float, timeout_s: float) -> list[tesseract.TessWord]:
-    """The words of `image`: Tesseract's read of the whole, then of the print
-    it left out (tasks/ocr_missed.py)."""
+    """The words of `image`: Tesseract's read of the whole, its long
+    references read alone (tasks/ocr_doubles.py), then the print it left out
+    (tasks/ocr_missed.py)."""
     words = _tesseract(image, dpi, lang, deadline, timeout_s, psm=PSM, config=TESSERACT_CONFIG)
+    words = ocr_doubles.with_doubles(image, words, dpi, read=lambda sheet: _tesseract(
+        sheet, dpi, lang, deadline, timeout_s, psm=ocr_doubles.PSM))
     return ocr_missed.with_missed(image, words, dpi, read=lambda sheet: _tesseract(
         sheet, dpi, lang, deadline, timeout_s, psm=ocr_missed.PSM))
 
