@@ -179,6 +179,20 @@ def test_on_a_scan_a_value_flush_right_is_read_past_specks_and_rules_read_as_let
     assert extract_offer(doc, []).value == "Duo Fixe"
 
 
+def test_an_ocr_offer_word_one_letter_off_the_suppliers_offer_names_is_read_as_printed():
+    """`NovarFixe Duo` read on a scan where the supplier sells « NovaFixe »
+    and « NovaFlex »: one letter off one of its names and no other."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(text):
+        page = words_page([[(40, "Offre"), (200, text)]], source="ocr", conf=0.9)
+        return extract_offer(build_document([page]), ["NovaFixe", "NovaFlex"]).value
+
+    assert offer("NovarFixe Duo") == "NovaFixe Duo"
+    assert offer("NovaFlex Fixe") == "NovaFlex Fixe"  # its own name
+    assert offer("Novafrax Fixe") == "Novafrax Fixe"  # two letters off: as read
+
+
 def test_a_value_over_its_caption_joins_the_line_it_wrapped_from_as_far_on_a_scan_as_under():
     """`Offre Extra Eco Fixe` over `Duo`, over the caption « VOTRE OFFRE »:
     on a scan the wrapped cell's lines stand as far apart, measured the same

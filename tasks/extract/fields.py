@@ -11,7 +11,7 @@ from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document
 from tasks.extract.lines import heads_priced_lines, is_table_header
-from tasks.extract.numbers import clean, find_date_ranges, fold, spelled_as_always
+from tasks.extract.numbers import clean, edit_distance, find_date_ranges, fold, spelled_as_always
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
 from tasks.extract.supplier import offers_of
@@ -186,8 +186,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
 
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
-    cands = [replace(c, value=_unglued(spelled_as_always(c.value, _unaccented_offer_words()))) if c.source == "ocr"
-             else c for c in cands]
+    cands = [replace(c, value=_catalogue_words(_unglued(spelled_as_always(c.value, _unaccented_offer_words())),
+                                               known_offers)) if c.source == "ocr" else c for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
     # An OCR reading of a catalogue name whose dash or space OCR lost
@@ -227,6 +227,21 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     if not cands:
         cands = _printed_offers(doc, [o for o in known_offers if len(o) >= 6], 0.6)
     return vote(cands, key=lambda v: fold(v))
+
+
+def _catalogue_words(value: str, known_offers: list[str]) -> str:
+    """An OCR reading's long word one letter away from one long word of the
+    supplier's offer names and from no other (`NovarFixe` for « NovaFixe »)
+    is that word."""
+    words = {fold(w): w for o in known_offers for w in re.findall(r"[A-Za-zÀ-ÿ]{6,}", o)}
+
+    def fix(m: re.Match) -> str:
+        word = fold(m.group(0))
+        if word in words:
+            return m.group(0)
+        near = [w for k, w in words.items() if abs(len(k) - len(word)) <= 1 and edit_distance(k, word, limit=1) <= 1]
+        return near[0] if len(near) == 1 else m.group(0)
+    return re.sub(r"[A-Za-zÀ-ÿ]{6,}", fix, value)
 
 
 def _letters_and_digits(folded: str) -> str:
