@@ -249,7 +249,8 @@ def read_prices(analysis: dict, energy: str, period: Period | None, ref: Referen
             ("hp", "consumption_hp", "unit_price_kwh_ht_eur", "consumption_hp_kwh"),
             ("hc", "consumption_hc", "unit_price_hc_kwh_ht_eur", "consumption_hc_kwh"),
         ):
-            price, kwh = _weighted_price(by_kind[kind], bounds, amount_alone=amount_alone) if by_kind.get(kind) else (None, None)
+            price, kwh = _weighted_price(by_kind[kind], bounds, amount_alone=amount_alone) if by_kind.get(kind) \
+                else (None, None)
             if price is None:  # no usable line: the summary field, if plausible
                 price = _plausible(_num(block.get(field_price)), bounds)
             if _num(block.get(field_kwh)) is not None:

@@ -170,7 +170,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
         return None
     # A name may open on a brand written in mixed case (`wekiWEB`), never on a plain lower-case word.
     if (value[0].islower() and not re.match(r"\S*[A-ZÀ-Ý]", value)) \
-            or re.match(r"(?i)^(?:n°|de |du |la |le |les |des |mon |ma )", value) or re.search(r"(?i)\b(?:votre|vos|notre|nos)\b", value):
+            or re.match(r"(?i)^(?:n°|de |du |la |le |les |des |mon |ma )", value) \
+            or re.search(r"(?i)\b(?:votre|vos|notre|nos)\b", value):
         return None  # a phrase, or a sentence addressing the customer, not a name
     if re.search(r"\d{5,}|€|\d+[,.]\d+", value) or is_label_text(value):
         return None
