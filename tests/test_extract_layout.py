@@ -1284,6 +1284,27 @@ def test_a_period_a_year_before_its_bills_date_is_doubted():
     assert year_after.failed["period.start"] == ["date-order"]
 
 
+def test_a_gas_volume_no_gas_could_give_the_kwh_billed_is_dropped_even_with_a_coefficient_read():
+    """`18-443` read for the start index 18 443 makes a difference of
+    19 145 m³ where 8 057 kWh were billed (0,42 kWh/m³): the volume is
+    unknown, whatever coefficient was read beside it."""
+    from tasks.extract.checks import check_gas
+    from tasks.extract.store import Candidate, Draft
+
+    def checked(m3: int) -> Draft:
+        d = Draft()
+        d.set("gas.consumption_m3", Candidate(m3, 0.9, 1, "computed", "readings"))
+        d.set("gas.conversion_coefficient", Candidate(11.19, 0.887, 1, "ocr", "coef-label"))
+        d.set("gas.consumption_kwh", Candidate(8057, 0.95, 2, "ocr", "line"))
+        check_gas(d, [])
+        return d
+
+    misread = checked(19145)
+    assert misread.conf("gas.consumption_m3") == 0 and misread.failed["gas.consumption_m3"] == ["m3-kwh"]
+    assert misread.conf("gas.conversion_coefficient") == 0.887
+    assert checked(720).conf("gas.consumption_m3") > 0.9
+
+
 def test_a_totals_column_drifted_most_of_a_line_below_its_labels_is_still_read_beside_them():
     """On a scan, the amounts of a totals table came out 0.85 of a line
     height lower than their labels, each on a line of its own: each label

@@ -401,7 +401,10 @@ def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None
             d.set(p + "conversion_coefficient", Candidate(fixed, round(c.conf * 0.7, 3), c.page, "computed",
                                                           "one digit from m3 x coef = kWh"))
             coef = fixed
-    if m3 is not None and coef is not None and kwh is not None:
+    # No gas gives that many kWh per m³, or so few: the volume (an index
+    # misread makes a difference the kWh billed cannot come from) or the energy is misread.
+    implausible = bool(m3 and kwh) and not COEF_BAND[0] <= kwh / m3 <= COEF_BAND[1]
+    if m3 is not None and coef is not None and kwh is not None and not implausible:
         if makes_kwh(m3, coef, kwh):
             for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh"):
                 d.confirm(p + k)
@@ -417,9 +420,7 @@ def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None
         else:
             _blame(d, tuple(p + k for k in ("consumption_m3", "conversion_coefficient", "consumption_kwh")), 0.6,
                    "m3xcoef")
-    elif m3 and kwh and not COEF_BAND[0] <= kwh / m3 <= COEF_BAND[1]:
-        # No gas gives that many kWh per m³: the volume (an index misread makes
-        # a difference the kWh billed cannot come from) or the energy is misread.
+    elif implausible:
         d.drop(p + "consumption_m3", "m3-kwh")
         _blame(d, (p + "consumption_kwh",), 0.6, "m3-kwh")
         m3 = None
