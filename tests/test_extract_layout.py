@@ -193,6 +193,19 @@ def test_an_ocr_offer_word_one_letter_off_the_suppliers_offer_names_is_read_as_p
     assert offer("Novafrax Fixe") == "Novafrax Fixe"  # two letters off: as read
 
 
+def test_a_speck_read_as_a_lone_digit_inside_an_ocr_offer_name_is_left_out():
+    """`Électricité et 9 gaz verts - Prix fixe` on a photo: a figure in a
+    name counts something (`Fixe 2 ans`); one between two words is a speck."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(text):
+        page = words_page([[(40, "Votre offre"), (200, text)]], source="ocr", conf=0.9)
+        return extract_offer(build_document([page]), []).value
+
+    assert offer("Électricité et 9 gaz verts - Prix fixe") == "Électricité et gaz verts - Prix fixe"
+    assert offer("Offre Fixe 2 ans") == "Offre Fixe 2 ans"
+
+
 def test_a_value_over_its_caption_joins_the_line_it_wrapped_from_as_far_on_a_scan_as_under():
     """`Offre Extra Eco Fixe` over `Duo`, over the caption « VOTRE OFFRE »:
     on a scan the wrapped cell's lines stand as far apart, measured the same

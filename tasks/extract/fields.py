@@ -140,6 +140,9 @@ def _offer_reader(text: str, *, ocr: bool = False):
         t = re.sub(r"(?<=\s)[lLI|Ÿ] ?(ans?)\b", r"1 \1", t)  # `Ÿ`: a speck over the 1
         # `etbiogaz`: the space after « et » lost (no French word starts so; `être`, `éthique` do with r, h).
         t = re.sub(r"\bet(?=[bcdfgjklmnpqstvwxz][a-zà-ÿ]{3,})", "et ", t)
+        # A speck read as a lone digit between two words (`et 9 gaz verts`): a
+        # name's figure counts something (`2 ans`, `12 mois`).
+        t = re.sub(r"(?<=[A-Za-zÀ-ÿ]) \d (?=[a-zà-ÿ])(?!(?:ans?|mois|ann[ée]es?)\b)", " ", t)
         # A speck between two words (`Prix . fixe`), a dash before a duration's unit (`2-ans`).
         t = re.sub(r"(?<=\w)\s+[.,·'`]\s+(?=\w)", " ", re.sub(r"(?<=\d)-(ans?)\b", r" \1", t))
     quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
