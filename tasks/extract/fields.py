@@ -11,7 +11,7 @@ from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document
 from tasks.extract.lines import heads_priced_lines, is_table_header
-from tasks.extract.numbers import clean, edit_distance, find_date_ranges, fold, spelled_as_always
+from tasks.extract.numbers import clean, find_date_ranges, fold, one_known_within, spelled_as_always
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
 from tasks.extract.supplier import offers_of
@@ -241,10 +241,8 @@ def _catalogue_words(value: str, known_offers: list[str]) -> str:
 
     def fix(m: re.Match) -> str:
         word = fold(m.group(0))
-        if word in words:
-            return m.group(0)
-        near = [w for k, w in words.items() if abs(len(k) - len(word)) <= 1 and edit_distance(k, word, limit=1) <= 1]
-        return near[0] if len(near) == 1 else m.group(0)
+        near = None if word in words else one_known_within(word, tuple(words), 1)
+        return m.group(0) if near is None else words[near]
     return re.sub(r"[A-Za-zÀ-ÿ]{6,}", fix, value)
 
 

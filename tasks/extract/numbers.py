@@ -122,15 +122,17 @@ def garbled_long_words(folded: str, known: tuple[str, ...], *,
         word = m.group(1)
         if len(word) < LONG_WORD or word in known or not doubtful(m.start(1), m.end(1)):
             continue
-        near = _one_known_within_two(word, known)
+        near = one_known_within(word, known, 2)
         if near is not None:
             fixes.append((m.start(1), m.end(1), near))
     return fixes
 
 
 @lru_cache(maxsize=4096)
-def _one_known_within_two(word: str, known: tuple[str, ...]) -> str | None:
-    close = [w for w in known if abs(len(w) - len(word)) <= 2 and edit_distance(w, word, limit=2) <= 2]
+def one_known_within(word: str, known: tuple[str, ...], edits: int) -> str | None:
+    """The one word of `known` at most `edits` letters away from `word`
+    (inserted, dropped or replaced); None when none or several are."""
+    close = [w for w in known if abs(len(w) - len(word)) <= edits and edit_distance(w, word, limit=edits) <= edits]
     return close[0] if len(close) == 1 else None
 
 
