@@ -202,14 +202,15 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         if is_context and re.search(r"\bdate\b|\bindex\b", f) and not line_dates:
             context_until = line.index + 8  # a readings table header
             table_unit = (line.index, _unit_of(f))
-        if is_context and not any(kind == "N" for kind, _, _ in _tokens(line)):
+        tokens = _tokens(line) if is_context else None
+        if is_context and not any(kind == "N" for kind, _, _ in tokens):
             heading = _heading_dates(line, line_dates)
             if heading is not None:
                 table_dates = heading
             elif table_dates is not None and line_energy(line.text) not in (None, table_dates[2]):
                 table_dates = None  # another energy's table, its heading without dates
         hint = _register_or_none(line.segments[0].text)
-        if hint and not find_dates(line.text):
+        if hint and not line_dates:
             register_hint = (line.index, hint)  # `Compteur – Heures Pleines` above its indexes
         in_context = is_context or line.index <= context_until
         # Under a heading that dates the readings, its table's header unread
@@ -220,7 +221,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             continue
         if re.search(r"\bprochain|\bprevu|legende|sont des index|notes? [re]\b|\br = |= reel", f):
             continue
-        tokens = _tokens(line)
+        tokens = tokens if tokens is not None else _tokens(line)
         pts = _pair_points(tokens)
         undated = _undated_pair(tokens) if (in_context or under_heading) and len(pts) < 2 else None
         if undated is not None:
