@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from tasks import tesseract
+from tasks.ocr_missed import paper_level, stack_on_paper
 
 # The cuts, stacked, are read as one block of text.
 PSM = 6
@@ -55,14 +56,19 @@ def with_doubles(image: Image.Image, words: list[tesseract.TessWord], dpi: float
     """`words` (Tesseract's read of `image`) with the doubled characters put
     back that a read of their long words alone finds; `read` reads an image
     as Tesseract in mode PSM."""
-    cuts = {i: _cut(image, w, dpi) for i, w in enumerate(words) if _long_reference(w)}
+    candidates = [i for i, w in enumerate(words) if _long_reference(w)]
+    if not candidates:
+        return words
+    grey = np.asarray(image)
+    paper = paper_level(grey)
+    cuts = {i: _cut(grey, paper, words[i], dpi) for i in candidates}
     # Only a word whose box stops short of its print: a read alone makes
     # doubling errors of its own (`20251012945` read `202510012945`), which
     # are only worth risking where the page read has left print out.
     picked = [i for i, (ink, _) in cuts.items() if ink >= MIN_LEFT_OUT * words[i].height][:MAX_WORDS]
     if not picked:
         return words
-    texts = _read_cuts(image, [cuts[i][1] for i in picked], dpi, read)
+    texts = _read_cuts(image, [cuts[i][1] for i in picked], round(PAD_IN * dpi), paper, read)
     out = list(words)
     for i, again in zip(picked, texts):
         if len(again) == 1 and doubled(words[i].text, again[0]):
@@ -70,34 +76,26 @@ def with_doubles(image: Image.Image, words: list[tesseract.TessWord], dpi: float
     return out
 
 
-def _cut(image: Image.Image, word: tesseract.TessWord, dpi: float) -> tuple[int, tuple[int, int, int, int]]:
+def _cut(grey: np.ndarray, paper: int, word: tesseract.TessWord, dpi: float) -> tuple[int, tuple[int, int, int, int]]:
     """The width (pixels) of `word`'s print outside its box, and the box of
-    its print: its box, grown along its rows over the ink that goes on past
-    it, with a margin."""
-    grey = np.asarray(image)
-    paper = int(np.median(grey[::8, ::8]))
+    its print on the page `grey`: its box, grown along its rows over the ink
+    that goes on past it, with a margin."""
+    height, width = grey.shape
     ink = grey[word.top:word.top + word.height] < paper - INK_CONTRAST
     left, right = ink_extent(ink, word.left, word.left + word.width,
                              round(MAX_GAP * word.height), round(MAX_REACH * word.height))
     margin = round(MARGIN_IN * dpi)
     return (word.left - left) + (right - word.left - word.width), (
-        max(0, left - margin), max(0, word.top - margin), min(image.width, right + margin),
-        min(image.height, word.top + word.height + margin))
+        max(0, left - margin), max(0, word.top - margin), min(width, right + margin),
+        min(height, word.top + word.height + margin))
 
 
-def _read_cuts(image: Image.Image, boxes: list[tuple[int, int, int, int]], dpi: float,
+def _read_cuts(image: Image.Image, boxes: list[tuple[int, int, int, int]], pad: int, paper: int,
                read: Callable[[Image.Image], list[tesseract.TessWord]]) -> list[list[str]]:
     """The words read in each box of `image`, the boxes stacked one under
     another on paper and read at once."""
-    pad = round(PAD_IN * dpi)
-    paper = int(np.median(np.asarray(image)[::8, ::8]))
-    sheet = Image.new("L", (max(r - l for l, _, r, _ in boxes) + 2 * pad,
-                            sum(b - t + 2 * pad for _, t, _, b in boxes)), paper)
-    ends, y = [], 0  # the sheet's row after each cut
-    for left, top, right, bottom in boxes:
-        sheet.paste(image.crop((left, top, right, bottom)), (pad, y + pad))
-        y += bottom - top + 2 * pad
-        ends.append(y)
+    sheet, rows = stack_on_paper(image, boxes, pad, paper)
+    ends = [end for _, end in rows]
     texts: list[list[str]] = [[] for _ in boxes]
     for w in read(sheet):
         index = int(np.searchsorted(ends, w.top + w.height / 2, side="right"))

@@ -100,14 +100,9 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
     pad, edge = round(PAD_IN * dpi), max(1, round(dpi / WORK_DPI))
     boxes = [(max(0, p.left - edge), max(0, p.top - edge), min(image.width, p.right + edge),
               min(image.height, p.bottom + edge)) for p in pieces]
-    paper = int(np.median(np.asarray(image)[::8, ::8]))
-    sheet = Image.new("L", (max(r - l for l, _, r, _ in boxes) + 2 * pad,
-                            sum(b - t + 2 * pad for _, t, _, b in boxes)), paper)
-    offsets, y = [], 0  # (first row on the sheet, last row + 1, left and top on the page of the sheet's origin)
-    for left, top, right, bottom in boxes:
-        sheet.paste(image.crop((left, top, right, bottom)), (pad, y + pad))
-        offsets.append((y, y + bottom - top + 2 * pad, left - pad, top - pad))
-        y += bottom - top + 2 * pad
+    sheet, rows = stack_on_paper(image, boxes, pad, paper_level(np.asarray(image)))
+    # (first row on the sheet, last row + 1, left and top on the page of the sheet's origin)
+    offsets = [(start, end, left - pad, top - pad) for (start, end), (left, top, _, _) in zip(rows, boxes)]
     found = []
     for w in read(sheet):
         if w.conf < MIN_CONF or not (w.text in UNITS or len(w.text) > 1 and any(c.isalnum() for c in w.text)):
@@ -119,6 +114,26 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
                                      block=BLOCK_OFFSET + index, par=1, line=1))
                 break
     return found
+
+
+def paper_level(grey: np.ndarray) -> int:
+    """The page's paper grey (0-255): most of a page is paper."""
+    return int(np.median(grey[::8, ::8]))
+
+
+def stack_on_paper(image: Image.Image, boxes: list[tuple[int, int, int, int]], pad: int,
+                   paper: int) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """The `boxes` of `image` cut out and stacked one under another on paper
+    of grey `paper`, `pad` pixels of it around each, to be read by one
+    Tesseract; and each box's rows on the sheet, [first, last)."""
+    sheet = Image.new("L", (max(r - l for l, _, r, _ in boxes) + 2 * pad,
+                            sum(b - t + 2 * pad for _, t, _, b in boxes)), paper)
+    rows, y = [], 0
+    for left, top, right, bottom in boxes:
+        sheet.paste(image.crop((left, top, right, bottom)), (pad, y + pad))
+        rows.append((y, y + bottom - top + 2 * pad))
+        y += bottom - top + 2 * pad
+    return sheet, rows
 
 
 def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: float) -> list[Piece]:
