@@ -213,14 +213,14 @@ def _header_names(line: Line) -> list[str | None]:
 
 
 def _header_columns(line: Line, names: list[str | None] | None = None) -> Columns | None:
-    names = _header_names(line) if names is None else names
+    segs = _header_cells(line)
+    names = [_header_name(cell.text) for cell in segs] if names is None else names
     kinds = {n for n in names if n}
     if len(kinds) < 2 or sum(1 for n in names if n) < max(2, len(names) - 1):
         return None
     if not kinds & {"amount", "unit_price", "quantity", "vat"}:
         return None
     spans = []
-    segs = _header_cells(line)
     for i, (seg, name) in enumerate(zip(segs, names)):
         if not name:
             continue
