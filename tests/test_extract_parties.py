@@ -334,6 +334,7 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("RÉFÉRENCE CLIENT", "Cc7876444", "C7876444"),  # a capital read twice, once small (no reference mixes cases)
     ("RÉFÉRENCE CLIENT", "Sc7876444", None),  # two letters apart: which is printed?
     ("RÉFÉRENCE CLIENT", "CC7876444", "CC7876444"),
+    ("N° de contrat", "*255 513 489", "255513489"),  # a speck (or a footnote mark) before it
 ])
 def test_client_numbers_through_ocr_misreadings(label, value, expected):
     found = extract_client_number(doc([[(40, label)], [(40, value)]], source="ocr", conf=0.9))

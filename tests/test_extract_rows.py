@@ -1616,3 +1616,43 @@ def test_a_date_ocr_broke_under_the_period_header_is_no_amount_and_the_table_goe
     doc = build_document([page])
     items = [(i.kind, i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))]
     assert items == [("cta", 1.83, 5.5)]
+
+
+def test_details_under_rows_whose_units_ocr_misread_still_give_quantity_and_price():
+    """A scan of rows printed over their detail (`Abonnement ‖ 21,41 €` over
+    `10/12/2025 - 28/01/2026 - 50 jours x 0,4281 €/jour`): the dash after the
+    period separates it from the quantity (no minus sign), and with the
+    units misread (`iours`, `€four`, `E/MWh`, a speck in `1 097. kWh`) the
+    numbers that make the row's amount are still its quantity and price."""
+    page = ocr_page(
+        (100, [(40, "Électricité")]),
+        (112, [(40, "Abonnement"), (400, "21,41 €")]),
+        (122, [(40, "10/12/2025 - 28/01P2026 - 50 iours x 0,4281 €four")]),
+        (136, [(40, "Consommation heures pleines"), (400, "60,27 €")]),
+        (146, [(40, "16/12/2025 - 28/01/2026 - 501 KW} x 0.12030 €/kWA")]),
+        (160, [(40, "Accise électricité"), (400, "32,89 €")]),
+        (170, [(40, "19/12/2025 - 28/01/2026 - 1 097. kWh x 29,98 E/MWh")]),
+    )
+    doc = build_document([page])
+    items = [(i.kind, i.quantity, i.unit_price, i.amount, i.checked) for i in read_items(doc, Sections(doc))]
+    assert items == [("subscription", 50, 0.4281, 21.41, True), ("consumption_hp", 501, 0.1203, 60.27, True),
+                     ("accise", 1097, 0.02998, 32.89, True)]
+
+
+
+def test_an_amount_that_lost_its_comma_and_a_digit_is_no_amount():
+    """A scan: `27,23` read `2123` under `Montant (EUR)` beside `1 mois ‖
+    27,23 EUR/mois`. No comma placed in it makes quantity × price: the
+    product stands in for it, as unsure as an unread cell (the bill's
+    totals must bear it out), never 2 123 €."""
+    page = ocr_page(
+        (100, [(40, "Désignation"), (200, "Quantité"), (270, "P.U. HT"), (370, "Montant (EUR)"), (450, "TVA")]),
+        (112, [(40, "Abo. élec. 30 kVA"), (200, "1 mois"), (270, "27,23 EUR/mois"), (380, "2123"), (450, "5,5%")]),
+        (124, [(40, "Conso. élec. Base"), (200, "129 kWh"), (270, "0,16350 EUR/kWh"), (380, "21,09"),
+               (450, "20%")]),
+    )
+    doc = build_document([page])
+    items = read_items(doc, Sections(doc))
+    assert [(i.kind, i.amount, i.checked) for i in items] == [("subscription", 27.23, False),
+                                                               ("consumption", 21.09, True)]
+    assert items[0].conf <= 0.3

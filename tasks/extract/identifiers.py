@@ -95,7 +95,8 @@ def read_reference(text: str, *, min_len: int = 5, max_len: int = 24,
     letters and `-`/`/` only; digit groups printed apart are joined
     (`6 866 949 837` → `6866949837`)."""
     t = clean(text)
-    tokens = [(m.group(0).strip(".,;:()[]«»\"'"), m.start(), m.end()) for m in re.finditer(r"\S+", t)]
+    # `*255 513 489`: a footnote mark or a speck is no part of a reference.
+    tokens = [(m.group(0).strip(".,;:()[]«»\"'*"), m.start(), m.end()) for m in re.finditer(r"\S+", t)]
     for i, (tok, start, end) in enumerate(tokens):
         if not tok or tok.lower() in {"n°", "no", "nº", "numéro", "numero", "-", "–"}:
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -252,6 +252,10 @@ _PRICE_AFTER = re.compile(r"^\s?(c\s?€|cts?|centimes?|€|eur)?\s?(?:ht\s?)?/\
                           r"(k\s?wh|kwh|mwh|m3|m³|mois|jours?|j\b|an\b|annee)", re.I)
 _PER_MWH = re.compile(r"m\s?wh", re.I)
 _CENTS_ONLY = re.compile(r"^\s?(?:c\s?€|cts?\b|centimes?)", re.I)
+# On a scan: the euro sign of a price per unit misread as a letter (`29,98 E/MWh`, `0,1887 £/kWh`).
+_MISREAD_EURO_PER = re.compile(r"^\s?()[EeG£]\s?/\s?(k\s?wh|kwh|mwh|m3|m³|mois|jours?)", re.I)
+_SPECK_BEFORE_UNIT = re.compile(r"^[.,'‘’]\s?(?=[a-zA-Z€])")
+_DASH_AFTER_NUMBER = re.compile(r"\d\s*[-–]\s\d?$")
 
 
 def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
@@ -266,10 +270,16 @@ def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
         chars[a:b] = [" "] * (b - a)
     t = "".join(chars)
     for n in find_numbers(t, ocr=seg.ocr):
+        if n.value < 0 and _DASH_AFTER_NUMBER.search(text[:n.start + 2]):
+            # `10/12/2025 - 28/01/2026 - 50 jours`: a dash between a date and
+            # the quantity separates them; it is no minus sign.
+            n = replace(n, value=-n.value)
         after = t[n.end:n.end + 14]
+        if seg.ocr:
+            after = _SPECK_BEFORE_UNIT.sub("", after, count=1)  # `1 097. kWh`
         x0, x1 = _x(seg, n.start), _x(seg, n.end, end=True)
         conf = seg.conf_between(n.start, n.end)
-        m = _PRICE_AFTER.match(after)
+        m = _PRICE_AFTER.match(after) or (seg.ocr and _MISREAD_EURO_PER.match(after))
         if m:
             value = n.value / 100 if m.group(1) and _CENTS_ONLY.match(m.group(1)) else n.value
             if _PER_MWH.match(m.group(2)):
@@ -461,6 +471,11 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         if fixed:
             quantity, price, amount = fixed
             checked = repaired = True
+    if not checked and ocr_row(line) and quantity and price and amount > 0 and amount_tok.decimals == 0:
+        # `1 mois ‖ 27,23 EUR/mois ‖ 2123`: an amount that lost its comma and
+        # that no placement of one makes quantity × price lost a digit too:
+        # as for a cell OCR could not read, the product stands in for it.
+        amount, unread = round(quantity * price, 2), True
     # Said in the VAT column, or in brackets in the label (`Pénalités de
     # retard (non soumis à TVA)`): a label's own words (`Exonération …`) do not.
     said = [fold(seg.text) for seg in line.segments[1:]] + re.findall(r"\((.*)", fold(label))
@@ -814,7 +829,14 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     qty = next((t for t in toks if t.kind == "qty"), None)
     price = next((t.value for t in toks if t.kind == "price"), None)
     if qty is None and price is None and item.amount is not None:
-        qty, price = _quantity_times_price([t for t in toks if t.kind == "bare"], item.amount)
+        # `50 iours x 0,4281 €four`: euros to four decimals are a price whose unit OCR misread.
+        qty, price = _quantity_times_price([t for t in toks if t.kind == "bare" or t.kind == "amount"
+                                            and t.decimals >= 3], item.amount)
+    elif qty is None and price is not None and item.amount is not None:
+        # `50 iours x 0,4281 €four`: the quantity's unit misread, the bare
+        # number that makes the amount at that price is the quantity.
+        qty = next((t for t in toks if t.kind == "bare" and t.value > 0
+                    and _close(t.value * price, abs(item.amount))), None)
     quantity = qty.value if qty else item.quantity
     if price is None and item.unit_price is None and item.amount is not None and quantity:
         # `0,3603 €yjour`, `0,4192 £/jour`: the unit misread, the number
