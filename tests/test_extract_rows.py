@@ -1656,3 +1656,30 @@ def test_an_amount_that_lost_its_comma_and_a_digit_is_no_amount():
     assert [(i.kind, i.amount, i.checked) for i in items] == [("subscription", 27.23, False),
                                                                ("consumption", 21.09, True)]
     assert items[0].conf <= 0.3
+
+
+def test_a_conversion_line_cut_where_ocr_lost_its_equals_sign_is_read_whole():
+    """`… volume x coefficient de conversion ‖ 171 m' x 10,779 ‖ 1 843 kWh`:
+    the `=` lost, the line cut in cells there. Read whole, 171 × 10,779 makes
+    the 1 843 kWh after it; figures that do not are no conversion."""
+    from tasks.extract.energy import gas_conversion
+
+    def read(kwh):
+        found = gas_conversion(build_document([ocr_page((100, [
+            (40, "Quantité d'énergie = volume x coefficient de conversion"), (300, "171 m' x 10,779"),
+            (420, kwh)]))]))
+        return [c.value for c in found["m3"]], [c.value for c in found["coef"]], [c.value for c in found["kwh"]]
+
+    assert read("1 843 kWh") == ([171], [10.779], [1843])
+    assert read("1 943 kWh") == ([], [], [])
+
+
+def test_a_phone_numbers_pairs_are_no_meter_readings():
+    """`Service Clients, 09 78 63 54 97` under the readings' legend: 63 − 9
+    is 54, printed after them, yet a phone number holds no indexes."""
+    page = ocr_page(
+        (100, [(40, "Nature des index : Réel = relevé par le distributeur ; Estimé = calculé")]),
+        (112, [(40, "Réclamations : Service Clients, 09 78 63 54 97. Si votre réclamation")]),
+    )
+    doc = build_document([page])
+    assert read_readings(doc, Sections(doc)) == []

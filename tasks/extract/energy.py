@@ -9,10 +9,10 @@ from datetime import date
 from functools import lru_cache
 
 from tasks.extract.labels import find_labels, is_speck, value_spots, vocabulary
-from tasks.extract.layout import Document, Line, placed
+from tasks.extract.layout import Document, Line, Segment, make_segment, placed
 from tasks.extract.lines import Item
 from tasks.extract.sections import Sections, heading_energy
-from tasks.extract.numbers import blank_dates, clean, find_dates, find_numbers, fold
+from tasks.extract.numbers import PHONE, blank_dates, clean, find_dates, find_numbers, fold
 from tasks.extract.readers import M3, quantity_value, read_kva, read_kwh, read_m3, read_plain_number
 from tasks.extract.store import Candidate, from_segment, vote
 
@@ -130,6 +130,8 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
     # a speck in a cell of its own: `21/06/2024 ‖ - ‖ 15 824`) neither signs
     # it nor ends the clause that dates it.
     blanked = re.sub(r"(?<=\s)-(?=\s*\d)", " ", "".join(chars))
+    # `09 78 63 54 97`: a phone number's pairs are no indexes (9 and 63 differ by 54).
+    blanked = PHONE.sub(lambda m: " " * len(m.group(0)), blanked)
     for m in _CLAUSE.finditer(blanked):
         out.append((m.start(), "|", None, 1.0))
     for n in find_numbers(blanked, ocr=ocr):
@@ -614,25 +616,38 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
             v = _coefficient_num(m.group(k), seg.ocr)
             if v is not None and COEF_BAND[0] <= v <= COEF_BAND[1]:
                 out["coef"].append(from_segment(v, seg, 0.88, "coef-unit", span=(m.start(k), m.end(k))))
-    for seg in doc.segments:
-        f = fold(seg.text)
-        m = _CONVERSION.search(f)
-        if m:
-            vals = [_num(m.group("m3"), seg.ocr), _coefficient_num(m.group("coef"), seg.ocr),
-                    _num(m.group("kwh"), seg.ocr)]
-            # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`, `30 m® x`, `= 3 936 kWa`):
-            # the product says what it was.
-            units_read = re.fullmatch(M3, m.group("unit") or "") and re.fullmatch(r"k\s?wh", m.group("kunit"))
-            if None not in vals and (units_read or makes_kwh(*vals)):
-                for key, value in zip(("m3", "coef", "kwh"), vals):
-                    out[key].append(from_segment(value, seg, 0.9, "m3xcoef", span=(m.start(key), m.end(key))))
+    for line in doc.lines:
+        found = [c for seg in line.segments for c in _conversion(seg, _CONVERSION)]
+        if not found and line.segments[0].ocr and len(line.segments) > 1:
+            # `171 m' x 10,779 ‖ 1 843 kWh`: OCR lost the `=` and cut the line
+            # there; read whole, the product says the last number is the kWh.
+            whole = make_segment([w for seg in line.segments for w in seg.words], line.page, ocr=True)
+            found = _conversion(whole, _CONVERSION_NO_EQUALS, strict=True)
+        for key, cand in found:
+            out[key].append(cand)
     return out
 
 
+def _conversion(seg: Segment, pattern: re.Pattern, *, strict: bool = False) -> list[tuple[str, Candidate]]:
+    m = pattern.search(fold(seg.text))
+    if not m:
+        return []
+    vals = [_num(m.group("m3"), seg.ocr), _coefficient_num(m.group("coef"), seg.ocr), _num(m.group("kwh"), seg.ocr)]
+    # A unit OCR garbled (`300 nv x 11,25 … = 3 375 kWh`, `30 m® x`, `= 3 936 kWa`):
+    # the product says what it was.
+    units_read = not strict and re.fullmatch(M3, m.group("unit") or "") and re.fullmatch(r"k\s?wh", m.group("kunit"))
+    if None in vals or not (units_read or makes_kwh(*vals)):
+        return []
+    return [(key, from_segment(value, seg, 0.9, "m3xcoef", span=(m.start(key), m.end(key))))
+            for key, value in zip(("m3", "coef", "kwh"), vals)]
+
+
 # A speck may follow the sign (`388 m³ x. 11,11`).
-_CONVERSION = re.compile(r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[^\s\d=]{1,3})?\s*[x×*][.,:;]?\s*"
-                         r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)[^=]*="
-                         r"\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?(?P<kunit>k\s?wh|k[a-z]{1,2}\b)")
+_VOLUME_TIMES = (r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[^\s\d=]{1,3})?\s*[x×*][.,:;]?\s*"
+                 r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)")
+_KWH = r"\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?(?P<kunit>k\s?wh|k[a-z]{1,2}\b)"
+_CONVERSION = re.compile(_VOLUME_TIMES + r"[^=]*=" + _KWH)
+_CONVERSION_NO_EQUALS = re.compile(_VOLUME_TIMES + r"[^=\d]*" + _KWH)
 
 
 def printed_volumes(doc: Document) -> list[Candidate]:

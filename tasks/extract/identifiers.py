@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tasks.extract.labels import LabelHit, find_labels, under_a_label, value_spots
 from tasks.extract.layout import Document
-from tasks.extract.numbers import clean, find_dates, fold, repair_ocr_digits
+from tasks.extract.numbers import PHONE, clean, find_dates, fold, repair_ocr_digits
 from tasks.extract.store import Candidate, from_segment, vote
 
 _DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
@@ -287,7 +287,7 @@ def _read_client_number(text: str, *, ocr: bool = False, prefix: str | None = No
         found = _with_bill_prefix(found, prefix)
         if found is None:
             return None
-    if found and _PHONE.fullmatch(text[found[1]:found[2]].strip()):
+    if found and PHONE.fullmatch(text[found[1]:found[2]].strip()):
         return None  # `Service client 09 78 28 86 62`, its `Service` misread
     if found and ocr and (_glyph_in_doubt(found[0]) or _bar_glued(text, found)):
         return None
@@ -360,8 +360,6 @@ def _capital_first(text: str) -> str:
 _DOUBLED_CAPITAL = re.compile(r"(?<![\w-])(C(?=c)|O(?=o)|S(?=s)|V(?=v)|W(?=w)|X(?=x)|Z(?=z))[cosvwxz](?=\d{4,}\b)")
 
 
-# A French phone number as printed: ten digits in pairs, the first a zero.
-_PHONE = re.compile(r"0[1-9](?:[ .]\d{2}){4}")
 # `A-B2EAFF0B`: an account id, a letter prefix and capitals that happen to hold few digits.
 _PREFIXED_ID = re.compile(r"[A-Z]{1,3}-[0-9A-Z]{6,}")
 

@@ -400,6 +400,10 @@ def find_dates(text: str, *, ocr: bool = False) -> list[DateMatch]:
     return found
 
 
+# A French phone number as printed: ten digits in pairs, the first a zero.
+PHONE = re.compile(r"(?<![\d.,])0[1-9](?:[ .]\d{2}){4}(?![\d,])")
+
+
 def blank_dates(text: str, *, ocr: bool = False) -> str:
     """`text` with its dates blanked out (same length), so that their digits
     are read as no number."""
