@@ -1683,3 +1683,20 @@ def test_a_phone_numbers_pairs_are_no_meter_readings():
     )
     doc = build_document([page])
     assert read_readings(doc, Sections(doc)) == []
+
+
+def test_a_volume_one_cubic_metre_off_the_printed_one_gives_way_to_it():
+    """A photo: the end index `22 009` read `22 008`, so the indexes make
+    198 m³ where the bill prints `199 m³`. 198 × 11,26 comes within 1,2 % of
+    the 2 241 kWh billed, yet only 199 makes them within a m³'s rounding."""
+    from tasks.extract.energy import makes_kwh
+
+    assert makes_kwh(198, 11.26, 2241) and not makes_kwh(198, 11.26, 2241, exactly=True)
+    assert makes_kwh(199, 11.26, 2241, exactly=True)
+    page = ocr_page(
+        (80, [(40, "Gaz naturel - PCE GI372488")]),
+        (95, [(40, "Compteur - Gaz"), (300, "199 m³")]),
+        (107, [(40, "Index de début 21 810 (réel, 01/12/2023) Index de fin 22 008 (réel, 31/12/2023)")]),
+        (119, [(40, "Coefficient de conversion : 11,26 kWh/m³ - énergie consommée : 2 241 kWh")]),
+    )
+    assert extract_invoice([page])["gas"]["consumption_m3"] == 199

@@ -657,8 +657,12 @@ def printed_volumes(doc: Document) -> list[Candidate]:
     return [from_segment(f[0], seg, 0.8, "m3-printed", span=f[1:]) for seg, f in found if f and f[0] > 0]
 
 
-def makes_kwh(m3: float, coef: float, kwh: float) -> bool:
-    """m³ × coefficient = kWh, as bills print them: volumes rounded to the m³."""
+def makes_kwh(m3: float, coef: float, kwh: float, *, exactly: bool = False) -> bool:
+    """m³ × coefficient = kWh, as bills print them: volumes rounded to the
+    m³. `exactly`: within that rounding (half a m³'s kWh and the
+    coefficient's last decimal), not one m³ off."""
+    if exactly:
+        return abs(m3 * coef - kwh) <= 0.5 * coef + 0.001 * kwh + 1.0
     return abs(m3 * coef - kwh) <= max(2.0, 0.012 * kwh)
 
 

@@ -587,10 +587,13 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
         m3.append(Candidate(_int(sum(r.delta for r in readings)), 0.6 * min(r.conf for r in readings),
                             readings[0].page, "computed", "readings"))
     volume, coef, kwh_read = vote(m3), vote(conversion["coef"]), d.get(p + "consumption_kwh")
-    if coef is not None and kwh_read is not None and not (volume and makes_kwh(volume.value, coef.value, kwh_read)):
-        # The volume read (an index misread) does not make the kWh billed with
-        # the coefficient: a volume printed elsewhere that does is the one.
-        volume = vote(c for c in m3 + printed_volumes(doc) if makes_kwh(c.value, coef.value, kwh_read)) or volume
+    if coef is not None and kwh_read is not None and not (volume and makes_kwh(volume.value, coef.value, kwh_read,
+                                                                            exactly=True)):
+        # The volume read (an index misread: 198 m³ for 199) does not make the
+        # kWh billed with the coefficient, or only roughly: a volume printed
+        # elsewhere that does is the one.
+        volume = vote(c for c in m3 + printed_volumes(doc) if makes_kwh(c.value, coef.value, kwh_read, exactly=True)) \
+            or vote(c for c in m3 + printed_volumes(doc) if makes_kwh(c.value, coef.value, kwh_read)) or volume
     d.set(p + "consumption_m3", volume)
     d.set(p + "conversion_coefficient", coef)
     independent = [c.value for c in labelled["kwh_gaz"] + conversion["kwh"]]
