@@ -1700,3 +1700,22 @@ def test_a_volume_one_cubic_metre_off_the_printed_one_gives_way_to_it():
         (119, [(40, "Coefficient de conversion : 11,26 kWh/m³ - énergie consommée : 2 241 kWh")]),
     )
     assert extract_invoice([page])["gas"]["consumption_m3"] == 199
+
+
+def test_rows_of_bare_numbers_whose_amounts_lost_their_commas_without_a_header():
+    """A photo of a table that prints its units only in its header, the
+    header unread: `39 ‖ 0,4162 ‖ 1623 ‖ 5,5`. The whole number that the
+    two before it make in cents is the amount (16,23 €); a row whose
+    numbers make no such product reads nothing."""
+    page = ocr_page(
+        (100, [(40, "Électricité")]),
+        (112, [(40, "Abonnement électricité (par jour)"), (200, "31.07.2024 - 07.09.2024"), (330, "39"),
+               (370, "0,4162"), (430, "1623"), (480, "5,5")]),
+        (124, [(40, "Fourniture d'électricité HP"), (200, "31.07.2024 - 07.09.2024"), (330, "397"),
+               (370, "0.1687"), (430, "6697"), (480, "20")]),
+        (136, [(40, "Fourniture d'électricité HC"), (200, "31.07.2024 - 07.09.2024"), (330, "45"),
+               (370, "0.1252"), (430, "5731"), (480, "20")]),
+    )
+    doc = build_document([page])
+    assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in read_items(doc, Sections(doc))] == [
+        ("subscription", 39, 0.4162, 16.23), ("consumption_hp", 397, 0.1687, 66.97)]
