@@ -988,6 +988,7 @@ def test_a_speck_read_as_a_grave_a_after_a_readings_row_is_no_type_of_reading():
 
     assert end_nature("À", "Estimé") == "estime"
     assert end_nature("-", "A") == "reel"
+    assert end_nature("-", "esumé") == "estime"  # its `ti` read as one `u`
 
 
 def test_a_volume_column_header_is_no_consumption_label_and_the_energys_own_total_is():
