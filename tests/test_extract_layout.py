@@ -1507,6 +1507,31 @@ def test_a_coefficient_between_a_volume_and_kwh_both_read_twice_is_the_misread()
     assert gas("12,03", end_index="13 945")[1] != 11.03  # no digit changed on a guess
 
 
+def test_a_coefficient_against_a_volume_read_twice_and_kwh_billed_bare_in_two_excise_lines():
+    """wekiwi's layout on a scan: units only in the table's header, so the
+    lines bill bare kWh, the excise in two lines over two periods (1 917 +
+    15 188). The 17 105 kWh are read twice all the same, the indexes make
+    the 1 548 m³: `11,65` is the misread, 11,05 the digit that fits."""
+    from tasks.extract.invoice import extract_invoice
+
+    header = [(40, "Désignation"), (200, "Période"), (290, "Quantité (kWh)"), (360, "Prix unitaire HT (€)"),
+              (450, "Montant HT (€)"), (520, "TVA (%)")]
+    rows = [[(40, "Point de comptage et d'estimation (PCE)"), (250, "07199902206822")],
+            [(40, "Vos index gaz - relevés du 21.11.2023 et du 20.11.2024")],
+            [(40, "Relevé"), (200, "Ancien index"), (300, "Nouvel index"), (400, "Consommation (m³)")],
+            [(40, "Gaz"), (200, "17 943 réel"), (300, "19 491 réel"), (400, "1 548")],
+            [(40, "Volume relevé 1 548 m³ x coefficient de conversion 11,65 = 17 105 kWh consommés")],
+            header,
+            [(40, "Fourniture de gaz"), (200, "21.11.2023 - 20.11.2024"), (300, "17 105"), (370, "0,0516"),
+             (460, "882,62"), (530, "20")],
+            [(40, "Accise sur le gaz naturel"), (200, "21.11.2023 - 31.12.2023"), (300, "1 917"), (370, "0,00837"),
+             (460, "16,05"), (530, "20")],
+            [(40, "Accise sur le gaz naturel"), (200, "01.01.2024 - 20.11.2024"), (300, "15 188"), (370, "0,01637"),
+             (460, "248,63"), (530, "20")]]
+    gas = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["gas"]
+    assert (gas["consumption_m3"], gas["conversion_coefficient"], gas["consumption_kwh"]) == (1548, 11.05, 17105)
+
+
 def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
     from tasks.extract.fields import extract_totals
 

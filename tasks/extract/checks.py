@@ -441,8 +441,13 @@ def _volume_and_energy_borne_out(d: Draft, gas: list[Reading], items: list[Item]
     (`énergie consommée : 320 kWh`, 320 kWh billed): two reads each."""
     m3, kwh = d.cand("gas.consumption_m3"), d.cand("gas.consumption_kwh")
     deltas = [r.delta for r in gas if r.delta is not None]
-    billed = [i.quantity for i in items if i.energy == "gaz" and i.kind in ("consumption", "accise")
-              and i.unit == "kWh" and i.quantity is not None]
+    # Units printed only in a column's header leave the lines' kWh bare; the
+    # excise split over two periods bills them in two lines.
+    billed = []
+    for kind in ("consumption", "accise"):
+        lines = [i.quantity for i in items if i.energy == "gaz" and i.kind == kind and i.unit in ("kWh", None)
+                 and i.quantity is not None]
+        billed += lines + [sum(lines)]
     return m3.note != "readings" and kwh.note != "lines" and bool(deltas) and abs(sum(deltas) - m3.value) <= 0.5 \
         and any(close(q, kwh.value) for q in billed)
 
