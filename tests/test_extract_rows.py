@@ -1719,3 +1719,16 @@ def test_rows_of_bare_numbers_whose_amounts_lost_their_commas_without_a_header()
     doc = build_document([page])
     assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in read_items(doc, Sections(doc))] == [
         ("subscription", 39, 0.4162, 16.23), ("consumption_hp", 397, 0.1687, 66.97)]
+
+
+def test_a_speck_by_an_index_thousands_space_does_not_cut_it():
+    """A scan of readings in a sentence: `index base du 25/09/25 : 45. 407,
+    index du 16/11/25 : 45 685 (réel)`. The point is a speck: the start
+    index is 45 407, not 45 then 407."""
+    page = ocr_page(
+        (100, [(40, "Électricité – index base du 25/09/25 : 45. 407, index du 16/11/25 : 45 685 (réel).")]),
+        (112, [(40, "Consommation : 278 kWh")]),
+    )
+    doc = build_document([page])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_index, reading.end_index, reading.end_nature) == (45407, 45685, "reel")

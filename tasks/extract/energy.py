@@ -112,6 +112,7 @@ def _nature(word: str) -> str | None:
     return None
 
 
+_SPECK_IN_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\. (\d{3})(?!\d|,\d)")
 _CLAUSE = re.compile(r"\s[·•→;|]\s|\s[–-]\s(?=\D)|\s→|→\s")
 
 
@@ -132,6 +133,8 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
     blanked = re.sub(r"(?<=\s)-(?=\s*\d)", " ", "".join(chars))
     # `09 78 63 54 97`: a phone number's pairs are no indexes (9 and 63 differ by 54).
     blanked = PHONE.sub(lambda m: " " * len(m.group(0)), blanked)
+    if ocr:
+        blanked = _SPECK_IN_THOUSANDS.sub(r"\1.\2 ", blanked)  # `45. 407`: a speck by the thousands' space
     for m in _CLAUSE.finditer(blanked):
         out.append((m.start(), "|", None, 1.0))
     for n in find_numbers(blanked, ocr=ocr):
