@@ -87,6 +87,17 @@ def test_client_number_without_spaces_and_next_to_client():
     assert extract_client_number(d).value == "6866949837"
 
 
+def test_a_contract_number_does_not_compete_with_the_client_number():
+    """`N° de contrat` beside `Compte client` (a caption patterns rank late):
+    the contract's number is another reference, read only when no client
+    caption gives one, so the client number stays sure."""
+    d = doc([[(40, "N° de contrat : 881060642")], [(40, "Compte client : 7021241233")]])
+    found = extract_client_number(d)
+    assert found.value == "7021241233" and found.conf >= 0.6
+    alone = doc([[(40, "N° de contrat : 881060642")], [(40, "Total TTC : 12,00 €")]])
+    assert extract_client_number(alone).value == "881060642"
+
+
 @pytest.mark.parametrize("raw, name", [
     ("Monsieur DUPONT Laurent", "Laurent Dupont"), ("M. et Mme Jean-Pierre MEYER", "Jean-Pierre Meyer"),
     ("MME NADIA GIRARD", "Nadia Girard"), ("M. ET MME THOMAS CHEVALIER", "Thomas Chevalier"),

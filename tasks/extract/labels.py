@@ -58,6 +58,13 @@ def _first_page_only(field: str) -> frozenset[int]:
 
 
 @lru_cache(maxsize=None)
+def fallback_ranks(field: str) -> frozenset[int]:
+    """Ranks of the patterns of `field` whose value counts only when no other caption of it gives one."""
+    return frozenset(i for i, p in enumerate(vocabulary("fields")["fields"][field])
+                     if isinstance(p, dict) and p.get("fallback"))
+
+
+@lru_cache(maxsize=None)
 def _below_conditions(field: str) -> dict[int, re.Pattern]:
     return {i: re.compile(p["below_if_line"]) for i, p in enumerate(vocabulary("fields")["fields"][field])
             if isinstance(p, dict) and p.get("below_if_line")}
