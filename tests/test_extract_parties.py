@@ -41,6 +41,15 @@ def test_a_speck_read_as_two_letters_after_a_caption_does_not_stop_the_search_fo
     assert extract_invoice_number(doc(rows)) is None
 
 
+def test_a_previous_bill_whose_context_word_ocr_misread_is_not_this_bill():
+    """`Votre nrécédente facture n° …` on a scan (the p of « précédente »
+    read as n): the caption is still another bill's, its number no rival."""
+    rows = [[(300, "Votre facture n°"), (400, "FA24943068547")],
+            [(48, "Votre nrécédente facture n° FA24943068938 du 13/06/2024 s'élevait à 133,72 €")]]
+    found = extract_invoice_number(doc(rows, source="ocr", conf=0.9))
+    assert found.value == "FA24943068547" and found.conf >= 0.6
+
+
 def test_pdl_is_the_labelled_number_not_siret_meter_or_iban():
     d = doc([
         [(40, "Compteur communicant n° 03227523482507")],
