@@ -1079,6 +1079,26 @@ def test_a_registers_readings_row_whose_table_heading_was_not_read_is_still_a_re
     assert read_readings(doc, Sections(doc)) == []
 
 
+def test_a_registers_readings_row_whose_difference_is_bare_is_a_reading_without_its_table_header():
+    """The header (`… ‖ Consommation (kWh)`) of the readings table lost on a
+    scan and the difference printed bare under it: « Heures Pleines ‖
+    21/09/2023 ‖ 21 303 ‖ 03/11/2023 ‖ 21 890 ‖ Estimé ‖ 587 » still holds
+    its two dated indexes and their difference last. Not when the last
+    number is not the difference."""
+    from tasks.extract.energy import read_readings
+
+    rows = [[(40, "Détail de votre consommation")],
+            [(40, "Heures Pleines"), (130, "21/09/2023"), (200, "21 303"), (250, "03/11/2023"), (320, "21 890"),
+             (380, "Estimé"), (450, "587")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.register, reading.start_index, reading.end_index, reading.end_nature) == \
+        ("hp", 21303, 21890, "estime")
+    rows[1][-1] = (450, "588")
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert read_readings(doc, Sections(doc)) == []
+
+
 def test_a_price_in_cents_whose_unit_ocr_garbled_is_read_in_cents_when_the_row_bears_it_out():
     """« 11,75 c£€/kWh »: the « c€ » misread, 11,75 is no price per kWh, but
     139 kWh × 0,1175 € makes the row's 16,33 €. Not when it does not."""
