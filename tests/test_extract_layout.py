@@ -1761,6 +1761,18 @@ def test_the_maximum_power_reached_and_a_sentence_under_a_lost_value_are_no_subs
                 [(40, "Prix fixe pendant 3 ans (jusqu'au 31/12/2026), hors évolution des taxes.")]]) is None
 
 
+def test_a_subscribed_power_whose_caption_names_its_unit_is_read_after_it():
+    """« Puissance souscrite (kVA) : 9 »: the unit in brackets belongs to the
+    caption, the bare number after it is the power (also on a scan that read
+    the unit « KVA »)."""
+    from tasks.extract.energy import extract_kva
+
+    for text in ("Puissance souscrite (kVA) : 9", "Puissance souscrite (KVA) : 15"):
+        found = extract_kva(build_document([words_page([[(40, text)], [(40, "Option tarifaire : Base")]],
+                                                       source="ocr", conf=0.9)]))
+        assert found is not None and found.value == int(text.split()[-1]) and found.conf >= 0.6
+
+
 def test_full_width_rows_under_two_columns_are_not_cut_at_the_gutter():
     """Past the second column's last row, a heading and rows whose amounts
     stand right of the gutter are the page's again: « Entretien chaudière »
