@@ -1616,3 +1616,23 @@ def test_a_date_ocr_broke_under_the_period_header_is_no_amount_and_the_table_goe
     doc = build_document([page])
     items = [(i.kind, i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))]
     assert items == [("cta", 1.83, 5.5)]
+
+
+def test_a_sidebars_wrapped_word_beside_a_labelled_row_is_no_label_of_that_row():
+    """A scan of a page whose left sidebar wraps « Consommation annuelle de
+    référence : 19 873 » onto « kWh » just above the summary's « Montant à
+    régler ‖ 186,44 € »: the row opens with its own label, so the fragment
+    left of it is the sidebar's, not a billed line labelled « kWh »."""
+    def word(text, x0, y0, x1, y1):
+        return Word(text, x0, y0, x1, y1, 0.95)
+
+    words = [word("Consommation", 49, 362, 100, 369), word("annuelle", 102, 362, 130, 369),
+             word("de", 132, 362, 140, 369), word("référence", 142, 362, 175, 369), word(":", 177, 362, 179, 369),
+             word("19", 181, 362, 189, 369), word("873", 191, 362, 203, 369),
+             word("Total", 246, 362, 265, 369), word("TTC", 267, 362, 282, 369),
+             word("186,44", 493, 362, 518, 369), word("€", 520, 362, 524, 369),
+             word("kWh", 49, 373, 64, 379),
+             word("Montant", 246, 377, 276, 386), word("à", 278, 377, 282, 386), word("régler", 284, 377, 307, 386),
+             word("186,44", 488, 377, 516, 386), word("€", 518, 377, 523, 386)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    assert [item.label for item in read_items(doc) if item.label == "kWh"] == []

@@ -758,10 +758,16 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
     if not taken:
         return line, []
     groups: list[list[Segment]] = [[s] for s in line.segments]
+    # A row that opens with its own label takes no fragment wholly left of
+    # it: that is another column's text (a sidebar's wrapped `kWh` beside
+    # `Montant à régler ‖ 186,44 €`), not a cell of the row.
+    labelled = re.match(r"[A-Za-zÀ-ÿ]{2}", line.segments[0].text.strip()) is not None
     for frag in taken:
         for seg in frag.segments:
             if seg.ocr and not any(c.isalnum() or c in "€%" for c in seg.text):
                 continue  # a speck of a scan would open the row with no label
+            if labelled and seg.x1 < line.segments[0].x0 - line.height:
+                continue
             for g in groups:
                 if any(min(seg.x1, o.x1) - max(seg.x0, o.x0) > 0 for o in g):
                     g.append(seg)
