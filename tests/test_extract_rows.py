@@ -1636,3 +1636,7 @@ def test_a_sidebars_wrapped_word_beside_a_labelled_row_is_no_label_of_that_row()
              word("186,44", 488, 377, 516, 386), word("€", 518, 377, 523, 386)]
     doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
     assert [item.label for item in read_items(doc) if item.label == "kWh"] == []
+    # OCR put the sidebar's `kWh` on the row's own line: a unit alone labels nothing either.
+    level = [replace(w, y0=377, y1=386) if w.text == "kWh" else w for w in words]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=level, source="ocr")])
+    assert [item.label for item in read_items(doc) if item.label == "kWh"] == []
