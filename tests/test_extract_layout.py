@@ -287,6 +287,16 @@ def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     assert offer("Tempo-2 Online") == "Tempo-2 Online"
 
 
+def test_an_offers_duration_whose_space_a_speck_made_a_dot_is_read_whole():
+    """`Duo Électricité et Gaz Fixe 2.ans` on a scan: a speck in the space
+    read as a dot between the duration's number and its unit."""
+    from tasks.extract.fields import extract_offer
+
+    page = words_page([[(40, "Offre : Duo Électricité et Gaz Fixe 2.ans")]], source="ocr", conf=0.9)
+    found = extract_offer(build_document([page]), [])
+    assert found is not None and found.value == "Duo Électricité et Gaz Fixe 2 ans"
+
+
 def test_value_under_its_label_not_the_far_column():
     page = words_page([
         [(40, "N° client"), (330, "Monsieur DUPONT Laurent")],
