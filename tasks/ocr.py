@@ -231,7 +231,7 @@ def _read_all(image, dpi: float, lang: str, deadline: float, timeout_s: float) -
     """The words of `image`: Tesseract's read of the whole, its long
     references read alone (tasks/ocr_doubles.py), then the print it left out
     (tasks/ocr_missed.py)."""
-    words = _tesseract(image, dpi, lang, deadline, timeout_s, psm=PSM, config=TESSERACT_CONFIG)
+    words = without_twin_lines(_tesseract(image, dpi, lang, deadline, timeout_s, psm=PSM, config=TESSERACT_CONFIG))
     words = ocr_doubles.with_doubles(image, words, dpi, read=lambda sheet: _tesseract(
         sheet, dpi, lang, deadline, timeout_s, psm=ocr_doubles.PSM))
     return ocr_missed.with_missed(image, words, dpi, read=lambda sheet: _tesseract(
@@ -247,6 +247,41 @@ def _tesseract(image, dpi: float, lang: str, deadline: float, timeout_s: float, 
         return tesseract.ocr_words(image, lang=lang, psm=psm, timeout_s=remaining, dpi=round(dpi), config=config)
     except StageTimeout:
         raise _timeout(timeout_s) from None
+
+
+def without_twin_lines(words: list[tesseract.TessWord]) -> list[tesseract.TessWord]:
+    """A line of large bold print Tesseract read twice as two lines of one
+    paragraph over the same ink (`Votre fact ° FA25101987388` and `otre
+    facture n`, boxes overlapping): of two words of such twin lines over
+    the same print, where one's text holds the other's, the fuller one
+    stays, boxed over both; words only one of the lines read stay too."""
+    dropped: set[int] = set()
+    grown: dict[int, tesseract.TessWord] = {}
+    for i, a in enumerate(words):
+        for j in range(i + 1, len(words)):
+            b = words[j]
+            if (a.block, a.par) != (b.block, b.par) or a.line == b.line or i in dropped or j in dropped:
+                continue
+            high = min(a.height, b.height)
+            wide = min(a.width, b.width)
+            if min(a.top + a.height, b.top + b.height) - max(a.top, b.top) < TWIN_OVERLAP * high or \
+                    min(a.left + a.width, b.left + b.width) - max(a.left, b.left) < TWIN_OVERLAP * wide:
+                continue
+            ta, tb = (re.sub(r"\W", "", w.text).lower() for w in (grown.get(i, a), grown.get(j, b)))
+            short, full = sorted(((ta, i), (tb, j)), key=lambda t: len(t[0]))
+            if len(short[0]) < 2 or short[0] not in full[0]:
+                continue
+            keep, lose = grown.get(full[1], words[full[1]]), words[short[1]]
+            x0, y0 = min(keep.left, lose.left), min(keep.top, lose.top)
+            x1 = max(keep.left + keep.width, lose.left + lose.width)
+            y1 = max(keep.top + keep.height, lose.top + lose.height)
+            grown[full[1]] = replace(keep, left=x0, top=y0, width=x1 - x0, height=y1 - y0)
+            dropped.add(short[1])
+    return [grown.get(k, w) for k, w in enumerate(words) if k not in dropped]
+
+
+# Twin words overlap over this share of the smaller one's height and width.
+TWIN_OVERLAP = 0.5
 
 
 def speck(word: tesseract.TessWord) -> bool:

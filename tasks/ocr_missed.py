@@ -104,9 +104,7 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
     # (first row on the sheet, last row + 1, left and top on the page of the sheet's origin)
     offsets = [(start, end, left - pad, top - pad) for (start, end), (left, top, _, _) in zip(rows, boxes)]
     found = []
-    for w in read(sheet):
-        if w.conf < MIN_CONF or not (w.text in UNITS or len(w.text) > 1 and any(c.isalnum() for c in w.text)):
-            continue
+    for w in _without_remnants([w for w in read(sheet) if w.conf >= MIN_CONF]):
         middle = w.top + w.height / 2
         for index, (start, end, left, top) in enumerate(offsets):
             if start <= middle < end:
@@ -114,6 +112,28 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
                                      block=BLOCK_OFFSET + index, par=1, line=1))
                 break
     return found
+
+
+def _wordy(w: tesseract.TessWord) -> bool:
+    return len(w.text) > 1 and any(c.isalnum() for c in w.text)
+
+
+def _without_remnants(words: list[tesseract.TessWord]) -> list[tesseract.TessWord]:
+    """The words read again worth joining the page's: two characters or
+    more, letters or digits among them, or a unit alone; a character alone
+    is as likely the remnant of a word read already, unless it is a digit
+    between two words of its own line of the sheet (`Fixe 2 ans`,
+    `Zone 4 Profil`: a remnant sticks to the word it belongs to, at a
+    piece's edge)."""
+    kept = []
+    for w in words:
+        if w.text in UNITS or _wordy(w):
+            kept.append(w)
+        elif w.text.isdigit() and len(w.text) == 1:
+            line = [o for o in words if (o.block, o.par, o.line) == (w.block, w.par, w.line) and _wordy(o)]
+            if any(o.left + o.width <= w.left for o in line) and any(o.left >= w.left + w.width for o in line):
+                kept.append(w)
+    return kept
 
 
 def paper_level(grey: np.ndarray) -> int:

@@ -287,6 +287,16 @@ def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     assert offer("Tempo-2 Online") == "Tempo-2 Online"
 
 
+def test_an_offers_duration_whose_space_a_speck_made_a_dot_is_read_whole():
+    """`Duo Électricité et Gaz Fixe 2.ans` on a scan: a speck in the space
+    read as a dot between the duration's number and its unit."""
+    from tasks.extract.fields import extract_offer
+
+    page = words_page([[(40, "Offre : Duo Électricité et Gaz Fixe 2.ans")]], source="ocr", conf=0.9)
+    found = extract_offer(build_document([page]), [])
+    assert found is not None and found.value == "Duo Électricité et Gaz Fixe 2 ans"
+
+
 def test_value_under_its_label_not_the_far_column():
     page = words_page([
         [(40, "N° client"), (330, "Monsieur DUPONT Laurent")],
@@ -1080,6 +1090,26 @@ def test_a_registers_readings_row_whose_table_heading_was_not_read_is_still_a_re
     assert read_readings(doc, Sections(doc)) == []
 
 
+def test_a_registers_readings_row_whose_difference_is_bare_is_a_reading_without_its_table_header():
+    """The header (`… ‖ Consommation (kWh)`) of the readings table lost on a
+    scan and the difference printed bare under it: « Heures Pleines ‖
+    21/09/2023 ‖ 21 303 ‖ 03/11/2023 ‖ 21 890 ‖ Estimé ‖ 587 » still holds
+    its two dated indexes and their difference last. Not when the last
+    number is not the difference."""
+    from tasks.extract.energy import read_readings
+
+    rows = [[(40, "Détail de votre consommation")],
+            [(40, "Heures Pleines"), (130, "21/09/2023"), (200, "21 303"), (250, "03/11/2023"), (320, "21 890"),
+             (380, "Estimé"), (450, "587")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.register, reading.start_index, reading.end_index, reading.end_nature) == \
+        ("hp", 21303, 21890, "estime")
+    rows[1][-1] = (450, "588")
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert read_readings(doc, Sections(doc)) == []
+
+
 def test_a_price_in_cents_whose_unit_ocr_garbled_is_read_in_cents_when_the_row_bears_it_out():
     """« 11,75 c£€/kWh »: the « c€ » misread, 11,75 is no price per kWh, but
     139 kWh × 0,1175 € makes the row's 16,33 €. Not when it does not."""
@@ -1765,6 +1795,18 @@ def test_the_maximum_power_reached_and_a_sentence_under_a_lost_value_are_no_subs
                 [(40, "Abonnement électricité 9 kVA"), (300, "26,52 €")]]) == 9
     assert kva([[(40, "POINT DE LIVRAISON"), (200, "PUISSANCE SOUSCRITE"), (380, "OPTION TARIFAIRE")],
                 [(40, "Prix fixe pendant 3 ans (jusqu'au 31/12/2026), hors évolution des taxes.")]]) is None
+
+
+def test_a_subscribed_power_whose_caption_names_its_unit_is_read_after_it():
+    """« Puissance souscrite (kVA) : 9 »: the unit in brackets belongs to the
+    caption, the bare number after it is the power (also on a scan that read
+    the unit « KVA »)."""
+    from tasks.extract.energy import extract_kva
+
+    for text in ("Puissance souscrite (kVA) : 9", "Puissance souscrite (KVA) : 15"):
+        found = extract_kva(build_document([words_page([[(40, text)], [(40, "Option tarifaire : Base")]],
+                                                       source="ocr", conf=0.9)]))
+        assert found is not None and found.value == int(text.split()[-1]) and found.conf >= 0.6
 
 
 def test_full_width_rows_under_two_columns_are_not_cut_at_the_gutter():

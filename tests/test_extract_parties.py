@@ -41,6 +41,15 @@ def test_a_speck_read_as_two_letters_after_a_caption_does_not_stop_the_search_fo
     assert extract_invoice_number(doc(rows)) is None
 
 
+def test_a_previous_bill_whose_context_word_ocr_misread_is_not_this_bill():
+    """`Votre nrécédente facture n° …` on a scan (the p of « précédente »
+    read as n): the caption is still another bill's, its number no rival."""
+    rows = [[(300, "Votre facture n°"), (400, "FA24943068547")],
+            [(48, "Votre nrécédente facture n° FA24943068938 du 13/06/2024 s'élevait à 133,72 €")]]
+    found = extract_invoice_number(doc(rows, source="ocr", conf=0.9))
+    assert found.value == "FA24943068547" and found.conf >= 0.6
+
+
 def test_pdl_is_the_labelled_number_not_siret_meter_or_iban():
     d = doc([
         [(40, "Compteur communicant n° 03227523482507")],
@@ -85,6 +94,17 @@ def test_pce_in_groups_or_gi_code_with_ocr_misreads():
 def test_client_number_without_spaces_and_next_to_client():
     d = doc([[(40, "N° de contrat : 9988776655")], [(40, "Référence client : 6 866 949 837")]])
     assert extract_client_number(d).value == "6866949837"
+
+
+def test_a_contract_number_does_not_compete_with_the_client_number():
+    """`N° de contrat` beside `Compte client` (a caption patterns rank late):
+    the contract's number is another reference, read only when no client
+    caption gives one, so the client number stays sure."""
+    d = doc([[(40, "N° de contrat : 881060642")], [(40, "Compte client : 7021241233")]])
+    found = extract_client_number(d)
+    assert found.value == "7021241233" and found.conf >= 0.6
+    alone = doc([[(40, "N° de contrat : 881060642")], [(40, "Total TTC : 12,00 €")]])
+    assert extract_client_number(alone).value == "881060642"
 
 
 @pytest.mark.parametrize("raw, name", [

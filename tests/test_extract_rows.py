@@ -1639,7 +1639,6 @@ def test_details_under_rows_whose_units_ocr_misread_still_give_quantity_and_pric
                      ("accise", 1097, 0.02998, 32.89, True)]
 
 
-
 def test_an_amount_that_lost_its_comma_and_a_digit_is_no_amount():
     """A scan: `27,23` read `2123` under `Montant (EUR)` beside `1 mois ‖
     27,23 EUR/mois`. No comma placed in it makes quantity × price: the
@@ -1732,3 +1731,27 @@ def test_a_speck_by_an_index_thousands_space_does_not_cut_it():
     doc = build_document([page])
     [reading] = read_readings(doc, Sections(doc))
     assert (reading.start_index, reading.end_index, reading.end_nature) == (45407, 45685, "reel")
+
+
+def test_a_sidebars_wrapped_word_beside_a_labelled_row_is_no_label_of_that_row():
+    """A scan of a page whose left sidebar wraps « Consommation annuelle de
+    référence : 19 873 » onto « kWh » just above the summary's « Montant à
+    régler ‖ 186,44 € »: the row opens with its own label, so the fragment
+    left of it is the sidebar's, not a billed line labelled « kWh »."""
+    def word(text, x0, y0, x1, y1):
+        return Word(text, x0, y0, x1, y1, 0.95)
+
+    words = [word("Consommation", 49, 362, 100, 369), word("annuelle", 102, 362, 130, 369),
+             word("de", 132, 362, 140, 369), word("référence", 142, 362, 175, 369), word(":", 177, 362, 179, 369),
+             word("19", 181, 362, 189, 369), word("873", 191, 362, 203, 369),
+             word("Total", 246, 362, 265, 369), word("TTC", 267, 362, 282, 369),
+             word("186,44", 493, 362, 518, 369), word("€", 520, 362, 524, 369),
+             word("kWh", 49, 373, 64, 379),
+             word("Montant", 246, 377, 276, 386), word("à", 278, 377, 282, 386), word("régler", 284, 377, 307, 386),
+             word("186,44", 488, 377, 516, 386), word("€", 518, 377, 523, 386)]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])
+    assert [item.label for item in read_items(doc) if item.label == "kWh"] == []
+    # OCR put the sidebar's `kWh` on the row's own line: a unit alone labels nothing either.
+    level = [replace(w, y0=377, y1=386) if w.text == "kWh" else w for w in words]
+    doc = build_document([Page(number=1, width=595.0, height=842.0, words=level, source="ocr")])
+    assert [item.label for item in read_items(doc) if item.label == "kWh"] == []

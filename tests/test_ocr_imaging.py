@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from tasks import imaging, tesseract
-from tasks.ocr import edge_shadow, speck, without_box_edges
+from tasks.ocr import edge_shadow, speck, without_box_edges, without_twin_lines
 from tasks.errors import StageTimeout
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -419,3 +419,23 @@ def test_rotate_in_bands_is_pillows_rotation_pixel_for_pixel(angle):
     reference = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
     assert banded.size == image.size
     assert np.array_equal(np.asarray(banded), np.asarray(reference))
+
+
+def test_a_bold_line_read_twice_as_two_lines_keeps_each_word_once():
+    """Tesseract read the bold title `Votre facture n° FA25101987388` as two
+    lines of one paragraph over the same ink (`Votre fact ° FA…` and `otre
+    facture n`): the fuller of two twin words stays, boxed over both; a
+    word one line alone read stays; lines apart are left alone."""
+    def w(text, left, top, width, height, line):
+        return tesseract.TessWord(text, left, top, width, height, 95.0, 2, 1, line)
+
+    first = [w("Votre", 1369, 165, 97, 39, 1), w("fact", 1547, 163, 112, 41, 1), w("°", 1817, 164, 18, 18, 1),
+             w("FA25101987388", 1862, 164, 461, 41, 1)]
+    second = [w("otre", 1408, 174, 118, 31, 2), w("facture", 1570, 174, 186, 31, 2), w("n", 1780, 174, 30, 30, 2)]
+    kept = without_twin_lines(first + second)
+    assert sorted((x.text for x in kept), key=lambda t: next(k.left for k in kept if k.text == t)) == \
+        ["Votre", "facture", "n", "°", "FA25101987388"]
+    votre = next(x for x in kept if x.text == "Votre")
+    assert (votre.left, votre.left + votre.width) == (1369, 1526)
+    below = [w("otre", 1408, 230, 118, 31, 2), w("facture", 1570, 230, 186, 31, 2)]
+    assert without_twin_lines(first + below) == first + below

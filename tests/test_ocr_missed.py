@@ -120,6 +120,18 @@ def test_an_unsure_scrap_gives_way_to_a_better_read_over_it():
     assert ocr_missed.merge([sure], [better]) == [sure, better]  # a sure word is never replaced (nor read again)
 
 
+def test_a_lone_digit_between_two_words_read_again_is_kept_a_remnant_is_not():
+    """`Offre : Électricité Verte Fixe 2 ans`, a sidebar line the page read
+    dropped, read again: its lone `2` between two words of its line is print
+    (`Fixe ans` lost the offer's duration). A digit alone at a line's end
+    (the remnant of a word read already) or on a line of its own is not."""
+    def w(text, left, line):
+        return TessWord(text, left, 10 + 40 * line, 12 * len(text), 30, 92.0, 1, 1, line)
+
+    words = [w("Fixe", 100, 1), w("2", 160, 1), w("ans", 180, 1), w("Total", 100, 2), w("5", 170, 2), w("7", 100, 3)]
+    assert [x.text for x in ocr_missed._without_remnants(words)] == ["Fixe", "2", "ans", "Total"]
+
+
 def test_a_page_of_noise_is_not_read_again():
     rng = random.Random(7)
     image = Image.new("L", (2480, 3508), 235)

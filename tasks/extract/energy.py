@@ -246,9 +246,12 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         if not pts:
             continue
         if not in_context and undated is None and \
-                not (len(pts) >= 2 and _prints_difference(line, pts[-1].index - pts[0].index)):
+                not (len(pts) >= 2 and (_prints_difference(line, pts[-1].index - pts[0].index)
+                                        or hint and _ends_with_difference(tokens, pts[0], pts[-1]))):
             # A register's row whose table heading was not read: its two
-            # indexes and the difference it prints make it a reading.
+            # indexes and the difference it prints make it a reading (bare,
+            # its unit in the lost header: `Heures Pleines ‖ 21/09/2023 ‖
+            # 21 303 ‖ 03/11/2023 ‖ 21 890 ‖ Estimé ‖ 587`).
             continue
         named = line_energy(line.text)
         energy = named or sections.of(line.segments[0])
@@ -397,6 +400,14 @@ def _indexes_of_difference(line: Line, tokens: list[tuple[str, object, float]]) 
     # One nature is the end index's (as `_pair_points` gives it); two, one each.
     start_nature = natures[0] if len(natures) == 2 else None
     return Point(days[0], x, start_nature, 0), Point(days[1], y, natures[-1] if natures else None, 1)
+
+
+def _ends_with_difference(tokens: list[tuple[str, object, float]], a: Point, b: Point) -> bool:
+    """Whether a row's last number, after its two dated indexes, is their
+    difference, unit or none."""
+    nums = [(i, v) for i, (kind, v, _) in enumerate(tokens) if kind == "N"]
+    return len(nums) >= 3 and nums[-1][0] > b.pos and b.index - a.index > 0 \
+        and abs(nums[-1][1] - (b.index - a.index)) < 0.5
 
 
 def _prints_difference(line: Line, delta: float) -> bool:

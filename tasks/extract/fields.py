@@ -143,8 +143,9 @@ def _offer_reader(text: str, *, ocr: bool = False):
         # A speck read as a lone digit between two words (`et 9 gaz verts`): a
         # name's figure counts something (`2 ans`, `12 mois`).
         t = re.sub(r"(?<=[A-Za-zÀ-ÿ]) \d (?=[a-zà-ÿ])(?!(?:ans?|mois|ann[ée]es?)\b)", " ", t)
-        # A speck between two words (`Prix . fixe`), a dash before a duration's unit (`2-ans`).
-        t = re.sub(r"(?<=\w)\s+[.,·'`]\s+(?=\w)", " ", re.sub(r"(?<=\d)-(ans?)\b", r" \1", t))
+        # A speck between two words (`Prix . fixe`), a dash or a speck read as a
+        # dot before a duration's unit (`2-ans`, `2.ans`).
+        t = re.sub(r"(?<=\w)\s+[.,·'`]\s+(?=\w)", " ", re.sub(r"(?<=\d)[-.](ans?)\b", r" \1", t))
     quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
     if quoted:
         value = quoted.group(1).strip()

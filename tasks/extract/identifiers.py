@@ -7,7 +7,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from tasks.extract.labels import LabelHit, find_labels, under_a_label, value_spots
+from tasks.extract.labels import LabelHit, fallback_ranks, find_labels, under_a_label, value_spots
 from tasks.extract.layout import Document
 from tasks.extract.numbers import PHONE, clean, find_dates, fold, repair_ocr_digits
 from tasks.extract.store import Candidate, from_segment, vote
@@ -174,8 +174,10 @@ _BASE = {"same": 0.93, "right": 0.9, "below": 0.86, "above": 0.82}
 
 def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None = None,
                  below_lines: int = 2, rank_penalty: float = 0.02) -> list[Candidate]:
-    cands = []
+    cands, fallbacks = [], []
+    fallback = fallback_ranks(field)
     for hit in find_labels(doc, field):
+        found_for = fallbacks if hit.rank in fallback else cands
         for spot in value_spots(doc, hit, below_lines=below_lines):
             found = reader(spot.text, ocr=spot.seg.ocr)
             if not found:
@@ -186,10 +188,11 @@ def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None =
             if excl and excl.excludes(re.sub(r"\D", "", value)):
                 continue
             base = _BASE[spot.where] - rank_penalty * min(hit.rank, 5) - 0.02 * spot.distance
-            cands.append(from_segment(value, spot.seg, base, f"{field}:{spot.where}",
-                                      span=(spot.offset + a, spot.offset + b)))
+            found_for.append(from_segment(value, spot.seg, base, f"{field}:{spot.where}",
+                                          span=(spot.offset + a, spot.offset + b)))
             break
-    return cands
+    # `N° de contrat` beside `Compte client`: another reference, read only when no caption of the field itself gives one.
+    return cands or fallbacks
 
 
 def _only_noise(text: str, *, ocr: bool = False) -> bool:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
-from tasks.extract.numbers import garbled_long_words, long_words, respell, words_of
+from tasks.extract.numbers import edit_distance, garbled_long_words, long_words, respell, words_of
 from tasks.settings import ASSETS
 
 LABELS_DIR = ASSETS / "labels"
@@ -58,6 +58,13 @@ def _first_page_only(field: str) -> frozenset[int]:
 
 
 @lru_cache(maxsize=None)
+def fallback_ranks(field: str) -> frozenset[int]:
+    """Ranks of the patterns of `field` whose value counts only when no other caption of it gives one."""
+    return frozenset(i for i, p in enumerate(vocabulary("fields")["fields"][field])
+                     if isinstance(p, dict) and p.get("fallback"))
+
+
+@lru_cache(maxsize=None)
 def _below_conditions(field: str) -> dict[int, re.Pattern]:
     return {i: re.compile(p["below_if_line"]) for i, p in enumerate(vocabulary("fields")["fields"][field])
             if isinstance(p, dict) and p.get("below_if_line")}
@@ -71,8 +78,21 @@ def _exclusions(field: str) -> tuple[str, ...]:
 
 def _excluded(hit: "LabelHit", doc: Document) -> bool:
     before = _words_before(hit, doc).rstrip(" :-–'’")
-    return any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
-               for w in _exclusions(hit.field))
+    if any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
+           for w in _exclusions(hit.field)):
+        return True
+    if not hit.seg.ocr:
+        return False
+    # `Votre nrécédente facture n° …` on a scan: a long word of the context
+    # misread by one letter still says the label is another bill's.
+    last = re.search(r"([a-z]+)$", before)
+    return bool(last and len(last.group(1)) >= FUZZY_EXCLUSION_LEN and any(
+        len(w) >= FUZZY_EXCLUSION_LEN and " " not in w and edit_distance(w, last.group(1), limit=1) <= 1
+        for w in _exclusions(hit.field)))
+
+
+# Context words this long are recognised on a scan with one letter misread.
+FUZZY_EXCLUSION_LEN = 7
 
 
 def _words_before(hit: "LabelHit", doc: Document) -> str:

@@ -778,10 +778,16 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
     if not taken:
         return line, []
     groups: list[list[Segment]] = [[s] for s in line.segments]
+    # A row that opens with its own label takes no fragment wholly left of
+    # it: that is another column's text (a sidebar's wrapped `kWh` beside
+    # `Montant à régler ‖ 186,44 €`), not a cell of the row.
+    labelled = re.match(r"[A-Za-zÀ-ÿ]{2}", line.segments[0].text.strip()) is not None
     for frag in taken:
         for seg in frag.segments:
             if seg.ocr and not any(c.isalnum() or c in "€%" for c in seg.text):
                 continue  # a speck of a scan would open the row with no label
+            if labelled and seg.x1 < line.segments[0].x0 - line.height:
+                continue
             for g in groups:
                 if any(min(seg.x1, o.x1) - max(seg.x0, o.x0) > 0 for o in g):
                     g.append(seg)
@@ -965,6 +971,8 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             line = Line(page=line.page, y0=pending.y0, y1=line.y1,
                         segments=pending.segments + line.segments, index=pending.index)
         pending = None
+        line = _without_stray_unit(line)
+        first = line.segments[0].text
         if heading_energy(first) is not False and len(line.segments) <= 2 \
                 and not re.search(r"\d[,.]\d\d(?!\d)|\d\s?€", line.text):  # `Consommation de gaz ‖ 2106€`: a row
             # A section's row within the table (`Électricité` right under the
@@ -1053,6 +1061,21 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                 continue
             items.append(item)
     return _with_siblings(items, bare)
+
+
+# A unit alone in a cell (`kWh`, `m³`, `kVA`, `€`): no row's label.
+_UNIT_ALONE = re.compile(r"(?:k\s?wh|m3|m³|kva|€|eur)[.,]?", re.I)
+
+
+def _without_stray_unit(line: Line) -> Line:
+    """A line that opens with a unit alone, then a label further right
+    (`kWh ‖ Montant à régler ‖ 639,41 €`: a sidebar's value wrapped onto
+    the line of the column beside it), without that unit: it labels nothing."""
+    segs = line.segments
+    if len(segs) < 2 or not _UNIT_ALONE.fullmatch(segs[0].text.strip()) \
+            or not re.match(r"[A-Za-zÀ-ÿ]{2}", segs[1].text.strip()) or segs[1].x0 - segs[0].x1 < 2 * line.height:
+        return line
+    return Line(page=line.page, y0=line.y0, y1=line.y1, segments=segs[1:], index=line.index, column=line.column)
 
 
 def _priced_kwh_row(item: Item) -> bool:

@@ -204,6 +204,11 @@ SUPPLIERS = {
         "legal": "Gaz de Bordeaux SAEML", "domains": ["gazdebordeaux.fr"], "city": "33000 Bordeaux",
         "street": "6 place Ravezies", "capital": "44 092 000", "rcs": "Bordeaux",
     },
+    "Iberdrola": {
+        "display": "Iberdrola", "spellings": ["Iberdrola", "IBERDROLA", "Iberdrola Clienti France"],
+        "legal": "Iberdrola Clienti France SAS", "domains": ["iberdrola.fr"], "city": "92800 Puteaux",
+        "street": "5 place de la Pyramide", "capital": "12 400 000", "rcs": "Nanterre",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -253,6 +258,11 @@ OFFERS = {
     "Gaz de Bordeaux": {  # invented
         "electricite": [("NovaFixe Électricité", "fixe", False), ("NovaFlex Électricité", "indexe", False)],
         "gaz": [("NovaFixe", "fixe", False), ("NovaFlex", "indexe", False)],
+    },
+    "Iberdrola": {  # invented
+        "electricite": [("Électricité Verte Fixe 2 ans", "fixe", False), ("Électricité Verte Online", "fixe", False),
+                        ("Électricité Verte Indexée", "indexe", False)],
+        "gaz": [("Gaz Naturel Fixe 2 ans", "fixe", False), ("Gaz Naturel Indexé", "indexe", False)],
     },
 }
 
