@@ -218,6 +218,14 @@ def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_bl
             "164 rue de Bretagne, 69110 Sainte-Foy-lès-Lyon"
 
 
+def test_capitals_re_cased_from_their_words_in_normal_case_lose_a_specks_accent():
+    """A scan prints the block in capitals and the consumption address in
+    normal case, where a speck over « de » read « dé »."""
+    rows = [[(338, "M. JOËL NGUYEN")], [(338, "48 BIS BOULEVARD DE L'INDUSTRIE")], [(338, "13100 AIX-EN-PROVENCE")],
+            [(40, "Adresse de consommation : 48 bis boulevard dé l'Industrie, 13100 Aix-en-Provence")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "48 bis boulevard de l'Industrie, 13100 Aix-en-Provence"
+
 def test_a_postcode_and_its_town_split_apart_by_ocr_still_end_the_address_block():
     """« 02100 ‖ SAINT-QUENTIN »: OCR made two cells of the last line, the
     town's box a little taller and higher, as on a scan."""

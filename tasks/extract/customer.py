@@ -367,7 +367,7 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
         end = index[pos + len(target) - 1] + 1
         candidate = seg.text[start:end]
         if any(c.islower() for c in candidate):
-            return candidate
+            return _spelled(candidate) if seg.ocr else candidate  # `boulevard dé l'Industrie`: a speck's accent
     return None
 
 
