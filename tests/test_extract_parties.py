@@ -259,6 +259,11 @@ def test_an_account_id_with_a_letter_prefix_is_a_client_number_even_with_few_dig
     assert extract_client_number(doc([[(421, "Numéro de compte EDF-ENERGIE")]])) is None
 
 
+def test_a_pdl_caption_whose_d_ocr_read_as_an_o_still_labels_the_pdl():
+    """`N° DE POL` over `5094 9577 8202 17` on a scan (ekwateur's sidebar)."""
+    d = doc([[(40, "N° DE POL")], [(40, "5094 9577 8202 17")]], source="ocr", conf=0.9)
+    assert extract_pdl(d, collect_exclusions(d)).value == "50949577820217"
+
 def test_a_speck_read_as_a_letter_between_a_label_and_its_value_is_passed_over():
     rows = [[(40, "Point de livraison (PDL)"), (180, "à"), (260, "12909919091415")]]
     d = doc(rows, source="ocr", conf=0.9)
