@@ -244,6 +244,24 @@ def test_a_postcode_and_its_town_split_apart_by_ocr_still_end_the_address_block(
     assert found["address"].value.lower() == "10 rue de l'industrie, 02100 saint-quentin"
 
 
+def test_a_postcode_whose_speck_stretched_its_box_below_its_town_still_ends_the_block():
+    """`.29200` beside `Brest` on a scan: the speck before the postcode
+    stretched its box down, so OCR's lines put the town with the caption
+    at its left (`DATE DE FACTURE ‖ Brest`) and the postcode on a line of
+    its own."""
+    from tasks.model import Page, Word
+
+    boxes = [("M.", 379.0, 100.5, 389.0, 108.0), ("Moussa", 392.0, 100.5, 420.0, 108.0),
+             ("Brunet", 423.0, 100.5, 450.0, 108.0),
+             ("59", 379.05, 112.51, 389.84, 119.95), ("rue", 392.0, 112.51, 408.0, 119.95),
+             ("Gambetta", 412.39, 112.51, 458.94, 120.19),
+             ("DATE", 51.1, 124.27, 68.13, 129.55), ("DE", 70.0, 124.27, 79.0, 129.55),
+             ("FACTURE", 81.0, 124.27, 112.0, 129.55),
+             (".29200", 375.93, 125.23, 408.08, 136.03), ("Brest", 412.39, 125.47, 436.14, 132.67)]
+    page = Page(number=1, width=595.0, height=842.0, words=[Word(*b, 0.9) for b in boxes], source="ocr")
+    found = extract_customer(build_document([page]))
+    assert (found["name"].value, found["address"].value) == ("Moussa Brunet", "59 rue Gambetta, 29200 Brest")
+
 def test_an_abbreviations_full_stop_read_as_a_comma_still_makes_the_label():
     """« Réf, client », « N°, de facture », « Num, PCE »: OCR reads the dot as a comma."""
 

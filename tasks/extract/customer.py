@@ -279,8 +279,8 @@ def _with_town(doc: Document, seg: Segment) -> Segment:
     """A postcode alone in its segment joined with the town printed next to
     it on its line (`02100 ‖ SAINT-QUENTIN`, split by OCR); a town cut
     after its article (`43000 Le ‖ Puy-en-Velay`, the rest a line lower on
-    a photo) likewise."""
-    text = seg.text.strip()
+    a photo) likewise; a speck before the postcode (`.29200 ‖ Brest`) aside."""
+    text = _address_text(seg)
     cut = re.fullmatch(r"\d{5}\s+(?:.*\s)?(?:le|la|les|l'|saint|sainte)|\d{5}\s+.*-", text, re.I)
     if not (re.fullmatch(r"\d{5}", text) or cut):
         return seg
