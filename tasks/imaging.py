@@ -226,6 +226,123 @@ def invert_print_bands(image: Image.Image) -> Image.Image:
     return Image.fromarray(out, "L") if inverted else image
 
 
+# Dark fills anywhere on the page (a header grid's captions, a table's
+# header row, a totals box): found on a copy at FILL_WORK_DPI, smoothed over
+# FILL_BLUR_IN (wider than a letter: light print on a fill averages into
+# it, dark print on paper into the paper), where it is darker than this
+# share of the paper's level.
+FILL_WORK_DPI = 50
+FILL_BLUR_IN = 0.06
+FILL_LEVEL = 0.35
+# A fill at least this tall and wide (inches): a line of print with its padding.
+MIN_FILL_HEIGHT_IN, MIN_FILL_WIDTH_IN = 0.1, 0.4
+# A box: most of its bounding rectangle is fill (a bold word or a logo
+# smoothed into a dark patch is ragged), and not most of the page (a dark
+# photo or page).
+MIN_FILL_SHARE = 0.75
+MAX_FILL_PAGE_SHARE = 0.3
+# Print on a fill: pixels lighter than it by this share of the way to the
+# paper's level, a share BAND_PRINT of its pixels.
+FILL_PRINT_LIGHTNESS = 0.4
+
+
+def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
+    """An upright page with the boxes of light print on a dark fill turned
+    into dark print on light, wherever they lie. Tesseract binarises the
+    page with one threshold: such a box becomes a black block, which its
+    layout analysis takes for a picture and drops with the captions on it
+    (« N° de facture | Date d'émission », a table's header row), so the
+    values under them lose their labels; its own inverted read of a line
+    comes only for lines it found. Each box is found on a small smoothed
+    copy, its edges measured on the page, and it is inverted whole when it
+    carries light print; dark print on paper, grey shading and mid-tone
+    fills are left as they are."""
+    factor = dpi / FILL_WORK_DPI
+    if factor <= 1:
+        return image
+    width, height = max(1, round(image.width / factor)), max(1, round(image.height / factor))
+    radius = max(1, round(FILL_BLUR_IN * FILL_WORK_DPI))
+    small = np.asarray(image.resize((width, height), Image.Resampling.BOX).filter(ImageFilter.BoxBlur(radius)))
+    grey = np.asarray(image)
+    paper = float(np.median(grey[::8, ::8]))
+    mask = small < FILL_LEVEL * paper
+    if not mask.any():
+        return image
+    min_h, min_w = MIN_FILL_HEIGHT_IN * FILL_WORK_DPI, MIN_FILL_WIDTH_IN * FILL_WORK_DPI
+    out = None
+    for top, bottom, left, right, count in _components(mask):
+        h, w = bottom - top, right - left
+        if h < min_h or w < min_w or count < MIN_FILL_SHARE * h * w or count > MAX_FILL_PAGE_SHARE * mask.size:
+            continue
+        # The box's edges on the page: rows then columns mostly darker than
+        # halfway to the paper, within the patch grown by the smoothing's reach.
+        y0, y1 = (max(0, round((top - radius - 1) * factor)), min(grey.shape[0], round((bottom + radius + 1) * factor)))
+        x0, x1 = (max(0, round((left - radius - 1) * factor)), min(grey.shape[1], round((right + radius + 1) * factor)))
+        dark = grey[y0:y1, x0:x1] < paper / 2
+        rows = np.flatnonzero(dark.mean(axis=1) >= 0.5)
+        if not rows.size:
+            continue
+        cols = np.flatnonzero(dark[rows[0]:rows[-1] + 1].mean(axis=0) >= 0.5)
+        if not cols.size:
+            continue
+        box = (slice(y0 + rows[0], y0 + rows[-1] + 1), slice(x0 + cols[0], x0 + cols[-1] + 1))
+        fill = float(np.median(grey[box]))
+        light = grey[box] >= fill + FILL_PRINT_LIGHTNESS * (paper - fill)
+        if not BAND_PRINT[0] <= light.mean() <= BAND_PRINT[1]:
+            continue
+        # Inverted and stretched: the fill becomes paper, print as light as
+        # its median or lighter black (a scan's or a photo's light print on
+        # a fill is far from white, and comes out grey when only inverted).
+        print_level = float(np.median(grey[box][light]))
+        if out is None:
+            out = grey.copy()
+        out[box] = _stretch_lut(fill, print_level)[grey[box]]
+    return image if out is None else Image.fromarray(out, "L")
+
+
+def _stretch_lut(fill: float, print_level: float) -> np.ndarray:
+    """A lookup table (0-255) turning `fill` and darker into white,
+    `print_level` and lighter into black, linearly between."""
+    levels = np.arange(256, dtype=np.float32)
+    return np.clip((print_level - levels) / max(print_level - fill, 1.0) * 255, 0, 255).astype(np.uint8)
+
+
+def _components(mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """The 4-connected patches of `mask` as (top, bottom, left, right, pixel
+    count), bottom and right exclusive: the runs of each row are joined to
+    the runs they touch in the row above (union-find over runs)."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    steps = np.diff(padded, axis=1)
+    starts_y, starts_x = np.nonzero(steps == 1)
+    ends_x = np.nonzero(steps == -1)[1]  # same order: row by row, left to right
+    parent = list(range(len(starts_x)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row_first = np.searchsorted(starts_y, np.arange(mask.shape[0] + 1))
+    for y in range(1, mask.shape[0]):
+        above = range(row_first[y - 1], row_first[y])
+        for i in range(row_first[y], row_first[y + 1]):
+            for j in above:
+                if starts_x[j] < ends_x[i] and starts_x[i] < ends_x[j]:
+                    a, b = find(i), find(j)
+                    if a != b:
+                        parent[a] = b
+    boxes: dict[int, list[int]] = {}
+    for i in range(len(starts_x)):
+        y, x0, x1 = int(starts_y[i]), int(starts_x[i]), int(ends_x[i])
+        box = boxes.setdefault(find(i), [y, y + 1, x0, x1, 0])
+        box[0], box[1] = min(box[0], y), max(box[1], y + 1)
+        box[2], box[3] = min(box[2], x0), max(box[3], x1)
+        box[4] += x1 - x0
+    return [tuple(b) for b in boxes.values()]
+
+
 def _beyond_within(point, other, distance: float, size: tuple[int, int]) -> tuple[float, float]:
     """`point` moved up to `distance` further from `other`, on their line,
     without leaving an image of `size`."""

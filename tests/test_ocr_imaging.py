@@ -10,6 +10,7 @@ from tasks.ocr import edge_shadow, speck, without_box_edges
 from tasks.errors import StageTimeout
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
 @pytest.fixture(scope="module")
@@ -419,3 +420,57 @@ def test_rotate_in_bands_is_pillows_rotation_pixel_for_pixel(angle):
     reference = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
     assert banded.size == image.size
     assert np.array_equal(np.asarray(banded), np.asarray(reference))
+
+
+def _header_grid_page(fill: int, print_grey: int) -> Image.Image:
+    """A strip of a 300 dpi bill, as scanned (softened): a bold logo, a
+    header grid whose captions are printed `print_grey` on a band of grey
+    `fill` above a row of dark values, and lines of ordinary text."""
+    image = Image.new("L", (2480, 1100), 245)
+    draw = ImageDraw.Draw(image)
+    draw.text((170, 100), "Gaz du Sud-Ouest", fill=20, font=ImageFont.truetype(BOLD, 70))
+    small, bold = ImageFont.truetype(FONT, 31), ImageFont.truetype(BOLD, 42)
+    draw.rectangle((170, 400, 2310, 475), fill=fill)
+    captions = ["N° de facture", "Date d'émission", "Période de facturation", "N° de compte"]
+    values = ["2437-8723353", "08/09/24", "01/08/24 au 31/08/24", "351500557892"]
+    for k, (caption, value) in enumerate(zip(captions, values)):
+        x = 170 + 535 * k
+        draw.text((x + 267, 438), caption, fill=print_grey, font=small, anchor="mm")
+        draw.rectangle((x, 475, x + 535, 560), outline=120, width=2)
+        draw.text((x + 267, 518), value, fill=25, font=bold, anchor="mm")
+    for i in range(8):
+        draw.text((170, 640 + 50 * i), f"Ligne {i + 1} : consommation de {100 + i} kWh, abonnement {i},50 EUR", fill=25, font=small)
+    return image.filter(ImageFilter.GaussianBlur(0.8))
+
+
+def test_a_dark_fill_of_light_print_inside_the_page_is_turned_into_dark_print_on_light():
+    """A header grid's captions printed white on a dark band, as a scan
+    gives them: grey, not much lighter than Tesseract's one threshold for
+    the page, so it drops them with the band. Turned into dark print on
+    light, the band reads whole; the rest of the page (a bold logo, dark
+    values, text) is untouched."""
+    page = _header_grid_page(10, 150)
+
+    def read(image: Image.Image) -> str:  # as the OCR stage reads a page
+        return " ".join(w.text for w in tesseract.ocr_words(image, psm=3, dpi=300))
+
+    assert not {"facture", "d'émission", "facturation", "compte"} & set(read(page).split())
+
+    turned = imaging.invert_dark_fills(page, 300)
+    words = read(turned)
+    for caption in ("N° de facture", "Date d'émission", "Période de facturation", "N° de compte"):
+        assert caption in words
+    assert "2437-8723353" in words and "351500557892" in words
+    before, after = np.asarray(page), np.asarray(turned)
+    assert np.median(after[405:470, 200:2280]) > 200
+    assert np.array_equal(before[:395], after[:395]) and np.array_equal(before[480:], after[480:])
+
+
+def test_dark_print_mid_tone_fills_and_fills_without_print_are_left_as_they_are():
+    plain = _header_grid_page(245, 25)  # no band: dark captions on paper
+    assert imaging.invert_dark_fills(plain, 300) is plain
+    mid_tone = _header_grid_page(130, 245)
+    assert imaging.invert_dark_fills(mid_tone, 300) is mid_tone
+    bar = Image.new("L", (2480, 1100), 245)
+    ImageDraw.Draw(bar).rectangle((300, 300, 900, 500), fill=30)  # a chart's bar, a dark picture
+    assert imaging.invert_dark_fills(bar, 300) is bar
