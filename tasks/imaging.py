@@ -244,6 +244,13 @@ MAX_FILL_PAGE_SHARE = 0.3
 # Print on a fill: pixels lighter than it by this share of the way to the
 # paper's level, a share BAND_PRINT of its pixels.
 FILL_PRINT_LIGHTNESS = 0.4
+# That print has sharp edges: at least MIN_EDGE_SHARE as many pixels
+# (of the box, lightly smoothed against a scan's grain) where the level
+# steps by FILL_EDGE_STEP of the print's contrast with the fill over two
+# pixels as it has light pixels (a scanned band's print: 0,8 to 1,6; a
+# chart bar's lighter patch: 0).
+FILL_EDGE_STEP = 0.3
+MIN_EDGE_SHARE = 0.2
 
 
 def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
@@ -257,18 +264,16 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
     copy, its edges measured on the page, and it is inverted whole when it
     carries light print; dark print on paper, grey shading and mid-tone
     fills are left as they are."""
-    factor = dpi / FILL_WORK_DPI
+    factor = round(dpi / FILL_WORK_DPI)
     if factor <= 1:
         return image
-    width, height = max(1, round(image.width / factor)), max(1, round(image.height / factor))
-    radius = max(1, round(FILL_BLUR_IN * FILL_WORK_DPI))
-    small = np.asarray(image.resize((width, height), Image.Resampling.BOX).filter(ImageFilter.BoxBlur(radius)))
-    grey = np.asarray(image)
-    paper = float(np.median(grey[::8, ::8]))
-    mask = small < FILL_LEVEL * paper
+    small = image.reduce(factor)
+    paper = float(np.median(np.asarray(small)))
+    radius = max(1, round(FILL_BLUR_IN * dpi / factor))
+    mask = np.asarray(small.filter(ImageFilter.BoxBlur(radius))) < FILL_LEVEL * paper
     if not mask.any():
         return image
-    min_h, min_w = MIN_FILL_HEIGHT_IN * FILL_WORK_DPI, MIN_FILL_WIDTH_IN * FILL_WORK_DPI
+    min_h, min_w = MIN_FILL_HEIGHT_IN * dpi / factor, MIN_FILL_WIDTH_IN * dpi / factor
     out = None
     for top, bottom, left, right, count in _components(mask):
         h, w = bottom - top, right - left
@@ -276,28 +281,60 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
             continue
         # The box's edges on the page: rows then columns mostly darker than
         # halfway to the paper, within the patch grown by the smoothing's reach.
-        y0, y1 = (max(0, round((top - radius - 1) * factor)), min(grey.shape[0], round((bottom + radius + 1) * factor)))
-        x0, x1 = (max(0, round((left - radius - 1) * factor)), min(grey.shape[1], round((right + radius + 1) * factor)))
-        dark = grey[y0:y1, x0:x1] < paper / 2
-        rows = np.flatnonzero(dark.mean(axis=1) >= 0.5)
-        if not rows.size:
+        x0, y0 = max(0, (left - radius - 1) * factor), max(0, (top - radius - 1) * factor)
+        x1, y1 = min(image.width, (right + radius + 1) * factor), min(image.height, (bottom + radius + 1) * factor)
+        region = np.asarray(image.crop((x0, y0, x1, y1)))
+        dark = region < paper / 2
+        middle = ((top + bottom) // 2 * factor - y0, (left + right) // 2 * factor - x0)
+        rows = _run_around(dark.mean(axis=1) >= 0.5, middle[0])
+        if rows is None:
             continue
-        cols = np.flatnonzero(dark[rows[0]:rows[-1] + 1].mean(axis=0) >= 0.5)
-        if not cols.size:
+        cols = _run_around(dark[rows[0]:rows[1]].mean(axis=0) >= 0.5, middle[1])
+        if cols is None:
             continue
-        box = (slice(y0 + rows[0], y0 + rows[-1] + 1), slice(x0 + cols[0], x0 + cols[-1] + 1))
-        fill = float(np.median(grey[box]))
-        light = grey[box] >= fill + FILL_PRINT_LIGHTNESS * (paper - fill)
+        box = region[rows[0]:rows[1], cols[0]:cols[1]]
+        fill = float(np.median(box))
+        light = box >= fill + FILL_PRINT_LIGHTNESS * (paper - fill)
         if not BAND_PRINT[0] <= light.mean() <= BAND_PRINT[1]:
+            continue
+        # Print has sharp edges: a chart's bar with a scanner's lighter patch
+        # on it, or a dark picture's highlights, are smooth.
+        print_level = float(np.median(box[light]))
+        if _sharp_edges(box, FILL_EDGE_STEP * (print_level - fill)) < MIN_EDGE_SHARE * light.sum():
             continue
         # Inverted and stretched: the fill becomes paper, print as light as
         # its median or lighter black (a scan's or a photo's light print on
         # a fill is far from white, and comes out grey when only inverted).
-        print_level = float(np.median(grey[box][light]))
+        turned = _stretch_lut(fill, print_level)[box]
         if out is None:
-            out = grey.copy()
-        out[box] = _stretch_lut(fill, print_level)[grey[box]]
-    return image if out is None else Image.fromarray(out, "L")
+            out = image.copy()
+        out.paste(Image.fromarray(turned, "L"), (x0 + cols[0], y0 + rows[0]))
+    return image if out is None else out
+
+
+def _sharp_edges(box: np.ndarray, step: float) -> int:
+    """Pixels inside `box` (away from its own edges) where the level,
+    smoothed over 3 × 3, changes by `step` or more over two pixels across
+    or down."""
+    if min(box.shape) < 9:
+        return 0
+    smooth = np.asarray(Image.fromarray(box, "L").filter(ImageFilter.BoxBlur(1)))[3:-3, 3:-3].astype(np.int16)
+    across = np.abs(smooth[1:-1, 2:] - smooth[1:-1, :-2])
+    down = np.abs(smooth[2:, 1:-1] - smooth[:-2, 1:-1])
+    return int((np.maximum(across, down) >= step).sum())
+
+
+def _run_around(flags: np.ndarray, at: int) -> tuple[int, int] | None:
+    """The run of True in `flags` through index `at`, as (start, end), end
+    exclusive; None when `flags` is False there: a gap of paper splits a row
+    of fills (a chart's bars), each its own box."""
+    at = min(max(at, 0), len(flags) - 1)
+    if not flags[at]:
+        return None
+    off = np.flatnonzero(~flags)
+    start = int(off[off < at][-1]) + 1 if (off < at).any() else 0
+    end = int(off[off > at][0]) if (off > at).any() else len(flags)
+    return start, end
 
 
 def _stretch_lut(fill: float, print_level: float) -> np.ndarray:
