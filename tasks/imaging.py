@@ -236,6 +236,10 @@ FILL_BLUR_IN = 0.06
 FILL_LEVEL = 0.35
 # A fill at least this tall and wide (inches): a line of print with its padding.
 MIN_FILL_HEIGHT_IN, MIN_FILL_WIDTH_IN = 0.1, 0.4
+# A box's rows and columns are those mostly dark, over FILL_PROFILE_IN
+# inches (wider than a bold letter's stroke, narrower than the paper
+# between two of a chart's bars).
+FILL_PROFILE_IN = 0.05
 # A box: most of its bounding rectangle is fill (a bold word or a logo
 # smoothed into a dark patch is ragged), and not most of the page (a dark
 # photo or page).
@@ -274,25 +278,29 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
     if not mask.any():
         return image
     min_h, min_w = MIN_FILL_HEIGHT_IN * dpi / factor, MIN_FILL_WIDTH_IN * dpi / factor
-    out = None
+    out, done = None, set()
     for top, bottom, left, right, count in _components(mask):
         h, w = bottom - top, right - left
         if h < min_h or w < min_w or count < MIN_FILL_SHARE * h * w or count > MAX_FILL_PAGE_SHARE * mask.size:
             continue
-        # The box's edges on the page: rows then columns mostly darker than
-        # halfway to the paper, within the patch grown by the smoothing's reach.
-        x0, y0 = max(0, (left - radius - 1) * factor), max(0, (top - radius - 1) * factor)
-        x1, y1 = min(image.width, (right + radius + 1) * factor), min(image.height, (bottom + radius + 1) * factor)
-        region = np.asarray(image.crop((x0, y0, x1, y1)))
-        dark = region < paper / 2
-        middle = ((top + bottom) // 2 * factor - y0, (left + right) // 2 * factor - x0)
-        rows = _run_around(dark.mean(axis=1) >= 0.5, middle[0])
+        # The box's edges on the page: the rows mostly darker than halfway
+        # to the paper across the patch, then the columns so along those
+        # rows, each the run through the patch's middle. The patch may be
+        # only part of its box (bold print on the fill lightens the smoothed
+        # copy), hence a strip as wide as the page and twice as tall.
+        x0, x1 = left * factor, right * factor
+        y0, y1 = max(0, (top - h) * factor), min(image.height, (bottom + h) * factor)
+        strip = np.asarray(image.crop((0, y0, image.width, y1)))
+        dark = strip < paper / 2
+        window = max(1, round(FILL_PROFILE_IN * dpi))
+        rows = _run_around(_smoothed(dark[:, x0:x1].mean(axis=1), window) >= 0.5, (top + bottom) // 2 * factor - y0)
         if rows is None:
             continue
-        cols = _run_around(dark[rows[0]:rows[1]].mean(axis=0) >= 0.5, middle[1])
-        if cols is None:
+        cols = _run_around(_smoothed(dark[rows[0]:rows[1]].mean(axis=0), window) >= 0.5, (left + right) // 2 * factor)
+        if cols is None or (rows[0] + y0, cols[0]) in done:
             continue
-        box = region[rows[0]:rows[1], cols[0]:cols[1]]
+        done.add((rows[0] + y0, cols[0]))
+        box = strip[rows[0]:rows[1], cols[0]:cols[1]]
         fill = float(np.median(box))
         light = box >= fill + FILL_PRINT_LIGHTNESS * (paper - fill)
         if not BAND_PRINT[0] <= light.mean() <= BAND_PRINT[1]:
@@ -308,7 +316,7 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
         turned = _stretch_lut(fill, print_level)[box]
         if out is None:
             out = image.copy()
-        out.paste(Image.fromarray(turned, "L"), (x0 + cols[0], y0 + rows[0]))
+        out.paste(Image.fromarray(turned, "L"), (cols[0], y0 + rows[0]))
     return image if out is None else out
 
 
@@ -322,6 +330,12 @@ def _sharp_edges(box: np.ndarray, step: float) -> int:
     across = np.abs(smooth[1:-1, 2:] - smooth[1:-1, :-2])
     down = np.abs(smooth[2:, 1:-1] - smooth[:-2, 1:-1])
     return int((np.maximum(across, down) >= step).sum())
+
+
+def _smoothed(profile: np.ndarray, window: int) -> np.ndarray:
+    """`profile` averaged over `window` places around each (edges repeated)."""
+    padded = np.pad(profile, window // 2, mode="edge")
+    return np.convolve(padded, np.ones(window) / window, mode="valid")[:len(profile)]
 
 
 def _run_around(flags: np.ndarray, at: int) -> tuple[int, int] | None:
