@@ -482,3 +482,21 @@ def test_dark_print_mid_tone_fills_and_fills_without_print_are_left_as_they_are(
     noise = np.random.default_rng(0).normal(0, 8, bars.shape)
     bars = Image.fromarray(np.clip(bars + noise, 0, 255).astype(np.uint8), "L")
     assert imaging.invert_dark_fills(bars, 300) is bars
+
+
+def test_a_table_header_of_bold_print_is_turned_whole():
+    """Bold print on a short band lightens parts of it on the smoothed copy,
+    which then finds the band in pieces: each piece's box is measured on
+    the page, across the whole band."""
+    image = Image.new("L", (2480, 700), 245)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((170, 300, 2300, 355), fill=28)
+    bold = ImageFont.truetype(BOLD, 38)
+    for x, caption in ((190, "Désignation"), (900, "Période"), (1500, "Quantité"), (1750, "Prix unitaire HT"),
+                       (2150, "TVA")):
+        draw.text((x, 328), caption, fill=190, font=bold, anchor="lm")
+    page = image.filter(ImageFilter.GaussianBlur(0.8))
+
+    band = np.asarray(imaging.invert_dark_fills(page, 300))[305:351, 175:2295]
+    dark = (band < 128).mean(axis=0)
+    assert dark.reshape(-1, 40).mean(axis=1).max() < 0.5  # no piece of the band left dark, print aside
