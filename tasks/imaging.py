@@ -254,20 +254,29 @@ FILL_PRINT_LIGHTNESS = 0.4
 # pixels as it has light pixels (a scanned band's print: 0,8 to 1,6; a
 # chart bar's lighter patch: 0).
 FILL_EDGE_STEP = 0.3
+# Print lighter than the fill by more than this share of the way to the
+# paper is read by Tesseract itself, which inverts a line it reads poorly:
+# a white bold total on a dark row, 0,68 to 0,92 on the tuning scans and
+# photos, always read. Dimmer print (thin white captions blurred by the scan
+# or the photo: 0,47 to 0,63) breaks up under its one threshold for the page
+# and is lost. Turning a box that reads anyway only moves that threshold
+# (the page has less dark), which reads other print differently.
+MAX_TURNED_CONTRAST = 0.66
 MIN_EDGE_SHARE = 0.2
 
 
 def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
     """An upright page with the boxes of light print on a dark fill turned
     into dark print on light, wherever they lie. Tesseract binarises the
-    page with one threshold: such a box becomes a black block, which its
-    layout analysis takes for a picture and drops with the captions on it
-    (« N° de facture | Date d'émission », a table's header row), so the
-    values under them lose their labels; its own inverted read of a line
-    comes only for lines it found. Each box is found on a small smoothed
-    copy, its edges measured on the page, and it is inverted whole when it
-    carries light print; dark print on paper, grey shading and mid-tone
-    fills are left as they are."""
+    page with one threshold: thin white print dimmed by a scan's or a
+    photo's blur is barely lighter than it, and comes out as broken specks
+    in a black block; the captions on it (« N° de facture | Date
+    d'émission », a table's header row) are lost and the values under them
+    lose their labels. Its own inverted read of a line (`invert_threshold`)
+    does not mend strokes already broken. Each box is found on a small smoothed copy, its edges
+    measured on the page, and it is inverted whole when it carries such
+    dim light print; dark print on paper, grey shading, mid-tone fills and
+    print near white (MAX_TURNED_CONTRAST) are left as they are."""
     factor = round(dpi / FILL_WORK_DPI)
     if factor <= 1:
         return image
@@ -308,6 +317,8 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
         # Print has sharp edges: a chart's bar with a scanner's lighter patch
         # on it, or a dark picture's highlights, are smooth.
         print_level = float(np.median(box[light]))
+        if print_level - fill > MAX_TURNED_CONTRAST * (paper - fill):
+            continue  # light enough for Tesseract's own inverted read
         if _sharp_edges(box, FILL_EDGE_STEP * (print_level - fill)) < MIN_EDGE_SHARE * light.sum():
             continue
         # Inverted and stretched: the fill becomes paper, print as light as
