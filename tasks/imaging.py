@@ -254,6 +254,7 @@ FILL_PRINT_LIGHTNESS = 0.4
 # pixels as it has light pixels (a scanned band's print: 0,8 to 1,6; a
 # chart bar's lighter patch: 0).
 FILL_EDGE_STEP = 0.3
+MIN_EDGE_SHARE = 0.2
 # Print lighter than the fill by more than this share of the way to the
 # paper is read by Tesseract itself, which inverts a line it reads poorly:
 # a white bold total on a dark row, 0,68 to 0,92 on the tuning scans and
@@ -262,7 +263,6 @@ FILL_EDGE_STEP = 0.3
 # and is lost. Turning a box that reads anyway only moves that threshold
 # (the page has less dark), which reads other print differently.
 MAX_TURNED_CONTRAST = 0.66
-MIN_EDGE_SHARE = 0.2
 
 
 def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
@@ -273,10 +273,11 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
     in a black block; the captions on it (« N° de facture | Date
     d'émission », a table's header row) are lost and the values under them
     lose their labels. Its own inverted read of a line (`invert_threshold`)
-    does not mend strokes already broken. Each box is found on a small smoothed copy, its edges
-    measured on the page, and it is inverted whole when it carries such
-    dim light print; dark print on paper, grey shading, mid-tone fills and
-    print near white (MAX_TURNED_CONTRAST) are left as they are."""
+    does not mend strokes already broken. Each box is found on a small
+    smoothed copy, its edges measured on the page, and it is inverted whole
+    when it carries such dim light print; dark print on paper, grey
+    shading, mid-tone fills and print near white (MAX_TURNED_CONTRAST) are
+    left as they are."""
     factor = round(dpi / FILL_WORK_DPI)
     if factor <= 1:
         return image
@@ -314,11 +315,11 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
         light = box >= fill + FILL_PRINT_LIGHTNESS * (paper - fill)
         if not BAND_PRINT[0] <= light.mean() <= BAND_PRINT[1]:
             continue
-        # Print has sharp edges: a chart's bar with a scanner's lighter patch
-        # on it, or a dark picture's highlights, are smooth.
         print_level = float(np.median(box[light]))
         if print_level - fill > MAX_TURNED_CONTRAST * (paper - fill):
             continue  # light enough for Tesseract's own inverted read
+        # Print has sharp edges: a chart's bar with a scanner's lighter patch
+        # on it, or a dark picture's highlights, are smooth.
         if _sharp_edges(box, FILL_EDGE_STEP * (print_level - fill)) < MIN_EDGE_SHARE * light.sum():
             continue
         # Inverted and stretched: the fill becomes paper, print as light as
