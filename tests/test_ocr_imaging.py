@@ -439,7 +439,8 @@ def _header_grid_page(fill: int, print_grey: int) -> Image.Image:
         draw.rectangle((x, 475, x + 535, 560), outline=120, width=2)
         draw.text((x + 267, 518), value, fill=25, font=bold, anchor="mm")
     for i in range(8):
-        draw.text((170, 640 + 50 * i), f"Ligne {i + 1} : consommation de {100 + i} kWh, abonnement {i},50 EUR", fill=25, font=small)
+        line = f"Ligne {i + 1} : consommation de {100 + i} kWh, abonnement {i},50 EUR"
+        draw.text((170, 640 + 50 * i), line, fill=25, font=small)
     return image.filter(ImageFilter.GaussianBlur(0.8))
 
 
