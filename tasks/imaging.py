@@ -226,6 +226,186 @@ def invert_print_bands(image: Image.Image) -> Image.Image:
     return Image.fromarray(out, "L") if inverted else image
 
 
+# Dark fills anywhere on the page (a header grid's captions, a table's
+# header row, a totals box): found on a copy at FILL_WORK_DPI, smoothed over
+# FILL_BLUR_IN (wider than a letter: light print on a fill averages into
+# it, dark print on paper into the paper), where it is darker than this
+# share of the paper's level.
+FILL_WORK_DPI = 50
+FILL_BLUR_IN = 0.06
+FILL_LEVEL = 0.35
+# A fill at least this tall and wide (inches): a line of print with its padding.
+MIN_FILL_HEIGHT_IN, MIN_FILL_WIDTH_IN = 0.1, 0.4
+# A box's rows and columns are those mostly dark, over FILL_PROFILE_IN
+# inches (wider than a bold letter's stroke, narrower than the paper
+# between two of a chart's bars).
+FILL_PROFILE_IN = 0.05
+# A box: most of its bounding rectangle is fill (a bold word or a logo
+# smoothed into a dark patch is ragged), and not most of the page (a dark
+# photo or page).
+MIN_FILL_SHARE = 0.75
+MAX_FILL_PAGE_SHARE = 0.3
+# Print on a fill: pixels lighter than it by this share of the way to the
+# paper's level, a share BAND_PRINT of its pixels.
+FILL_PRINT_LIGHTNESS = 0.4
+# That print has sharp edges: at least MIN_EDGE_SHARE as many pixels
+# (of the box, lightly smoothed against a scan's grain) where the level
+# steps by FILL_EDGE_STEP of the print's contrast with the fill over two
+# pixels as it has light pixels (a scanned band's print: 0,8 to 1,6; a
+# chart bar's lighter patch: 0).
+FILL_EDGE_STEP = 0.3
+MIN_EDGE_SHARE = 0.2
+# Print lighter than the fill by more than this share of the way to the
+# paper is read by Tesseract itself, which inverts a line it reads poorly:
+# a white bold total on a dark row, 0,68 to 0,92 on the tuning scans and
+# photos, always read. Dimmer print (thin white captions blurred by the scan
+# or the photo: 0,47 to 0,63) breaks up under its one threshold for the page
+# and is lost. Turning a box that reads anyway only moves that threshold
+# (the page has less dark), which reads other print differently.
+MAX_TURNED_CONTRAST = 0.66
+
+
+def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
+    """An upright page with the boxes of light print on a dark fill turned
+    into dark print on light, wherever they lie. Tesseract binarises the
+    page with one threshold: thin white print dimmed by a scan's or a
+    photo's blur is barely lighter than it, and comes out as broken specks
+    in a black block; the captions on it (« N° de facture | Date
+    d'émission », a table's header row) are lost and the values under them
+    lose their labels. Its own inverted read of a line (`invert_threshold`)
+    does not mend strokes already broken. Each box is found on a small
+    smoothed copy, its edges measured on the page, and it is inverted whole
+    when it carries such dim light print; dark print on paper, grey
+    shading, mid-tone fills and print near white (MAX_TURNED_CONTRAST) are
+    left as they are."""
+    factor = round(dpi / FILL_WORK_DPI)
+    if factor <= 1:
+        return image
+    small = image.reduce(factor)
+    paper = float(np.median(np.asarray(small)))
+    radius = max(1, round(FILL_BLUR_IN * dpi / factor))
+    mask = np.asarray(small.filter(ImageFilter.BoxBlur(radius))) < FILL_LEVEL * paper
+    if not mask.any():
+        return image
+    min_h, min_w = MIN_FILL_HEIGHT_IN * dpi / factor, MIN_FILL_WIDTH_IN * dpi / factor
+    out, done = None, set()
+    for top, bottom, left, right, count in _components(mask):
+        h, w = bottom - top, right - left
+        if h < min_h or w < min_w or count < MIN_FILL_SHARE * h * w or count > MAX_FILL_PAGE_SHARE * mask.size:
+            continue
+        # The box's edges on the page: the rows mostly darker than halfway
+        # to the paper across the patch, then the columns so along those
+        # rows, each the run through the patch's middle. The patch may be
+        # only part of its box (bold print on the fill lightens the smoothed
+        # copy), hence a strip as wide as the page and twice as tall.
+        x0, x1 = left * factor, right * factor
+        y0, y1 = max(0, (top - h) * factor), min(image.height, (bottom + h) * factor)
+        strip = np.asarray(image.crop((0, y0, image.width, y1)))
+        dark = strip < paper / 2
+        window = max(1, round(FILL_PROFILE_IN * dpi))
+        rows = _run_around(_smoothed(dark[:, x0:x1].mean(axis=1), window) >= 0.5, (top + bottom) // 2 * factor - y0)
+        if rows is None:
+            continue
+        cols = _run_around(_smoothed(dark[rows[0]:rows[1]].mean(axis=0), window) >= 0.5, (left + right) // 2 * factor)
+        if cols is None or (rows[0] + y0, cols[0]) in done:
+            continue
+        done.add((rows[0] + y0, cols[0]))
+        box = strip[rows[0]:rows[1], cols[0]:cols[1]]
+        fill = float(np.median(box))
+        light = box >= fill + FILL_PRINT_LIGHTNESS * (paper - fill)
+        if not BAND_PRINT[0] <= light.mean() <= BAND_PRINT[1]:
+            continue
+        print_level = float(np.median(box[light]))
+        if print_level - fill > MAX_TURNED_CONTRAST * (paper - fill):
+            continue  # light enough for Tesseract's own inverted read
+        # Print has sharp edges: a chart's bar with a scanner's lighter patch
+        # on it, or a dark picture's highlights, are smooth.
+        if _sharp_edges(box, FILL_EDGE_STEP * (print_level - fill)) < MIN_EDGE_SHARE * light.sum():
+            continue
+        # Inverted and stretched: the fill becomes paper, print as light as
+        # its median or lighter black (a scan's or a photo's light print on
+        # a fill is far from white, and comes out grey when only inverted).
+        turned = _stretch_lut(fill, print_level)[box]
+        if out is None:
+            out = image.copy()
+        out.paste(Image.fromarray(turned, "L"), (cols[0], y0 + rows[0]))
+    return image if out is None else out
+
+
+def _sharp_edges(box: np.ndarray, step: float) -> int:
+    """Pixels inside `box` (away from its own edges) where the level,
+    smoothed over 3 × 3, changes by `step` or more over two pixels across
+    or down."""
+    if min(box.shape) < 9:
+        return 0
+    smooth = np.asarray(Image.fromarray(box, "L").filter(ImageFilter.BoxBlur(1)))[3:-3, 3:-3].astype(np.int16)
+    across = np.abs(smooth[1:-1, 2:] - smooth[1:-1, :-2])
+    down = np.abs(smooth[2:, 1:-1] - smooth[:-2, 1:-1])
+    return int((np.maximum(across, down) >= step).sum())
+
+
+def _smoothed(profile: np.ndarray, window: int) -> np.ndarray:
+    """`profile` averaged over `window` places around each (edges repeated)."""
+    padded = np.pad(profile, window // 2, mode="edge")
+    return np.convolve(padded, np.ones(window) / window, mode="valid")[:len(profile)]
+
+
+def _run_around(flags: np.ndarray, at: int) -> tuple[int, int] | None:
+    """The run of True in `flags` through index `at`, as (start, end), end
+    exclusive; None when `flags` is False there: a gap of paper splits a row
+    of fills (a chart's bars), each its own box."""
+    at = min(max(at, 0), len(flags) - 1)
+    if not flags[at]:
+        return None
+    off = np.flatnonzero(~flags)
+    start = int(off[off < at][-1]) + 1 if (off < at).any() else 0
+    end = int(off[off > at][0]) if (off > at).any() else len(flags)
+    return start, end
+
+
+def _stretch_lut(fill: float, print_level: float) -> np.ndarray:
+    """A lookup table (0-255) turning `fill` and darker into white,
+    `print_level` and lighter into black, linearly between."""
+    levels = np.arange(256, dtype=np.float32)
+    return np.clip((print_level - levels) / max(print_level - fill, 1.0) * 255, 0, 255).astype(np.uint8)
+
+
+def _components(mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """The 4-connected patches of `mask` as (top, bottom, left, right, pixel
+    count), bottom and right exclusive: the runs of each row are joined to
+    the runs they touch in the row above (union-find over runs)."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    steps = np.diff(padded, axis=1)
+    starts_y, starts_x = np.nonzero(steps == 1)
+    ends_x = np.nonzero(steps == -1)[1]  # same order: row by row, left to right
+    parent = list(range(len(starts_x)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row_first = np.searchsorted(starts_y, np.arange(mask.shape[0] + 1))
+    for y in range(1, mask.shape[0]):
+        above = range(row_first[y - 1], row_first[y])
+        for i in range(row_first[y], row_first[y + 1]):
+            for j in above:
+                if starts_x[j] < ends_x[i] and starts_x[i] < ends_x[j]:
+                    a, b = find(i), find(j)
+                    if a != b:
+                        parent[a] = b
+    boxes: dict[int, list[int]] = {}
+    for i in range(len(starts_x)):
+        y, x0, x1 = int(starts_y[i]), int(starts_x[i]), int(ends_x[i])
+        box = boxes.setdefault(find(i), [y, y + 1, x0, x1, 0])
+        box[0], box[1] = min(box[0], y), max(box[1], y + 1)
+        box[2], box[3] = min(box[2], x0), max(box[3], x1)
+        box[4] += x1 - x0
+    return [tuple(b) for b in boxes.values()]
+
+
 def _beyond_within(point, other, distance: float, size: tuple[int, int]) -> tuple[float, float]:
     """`point` moved up to `distance` further from `other`, on their line,
     without leaving an image of `size`."""

@@ -203,6 +203,8 @@ def prepare(image, dpi: float) -> _Prepared:
     if abs(layout.angle) >= MIN_SKEW and layout.gain >= MIN_SKEW_GAIN:
         image = imaging.rotate(image, -layout.angle)
         skew = layout.angle
+    # Upright and straight by now, its boxes are square with the page.
+    image = imaging.invert_dark_fills(image, dpi)
 
     if dpi < MIN_DPI or dpi > MAX_DPI:
         image = imaging.rescale(image, TARGET_DPI / dpi)

@@ -10,6 +10,7 @@ from tasks.ocr import edge_shadow, speck, without_box_edges, without_twin_lines
 from tasks.errors import StageTimeout
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
 @pytest.fixture(scope="module")
@@ -439,3 +440,95 @@ def test_a_bold_line_read_twice_as_two_lines_keeps_each_word_once():
     assert (votre.left, votre.left + votre.width) == (1369, 1526)
     below = [w("otre", 1408, 230, 118, 31, 2), w("facture", 1570, 230, 186, 31, 2)]
     assert without_twin_lines(first + below) == first + below
+
+
+def _header_grid_page(fill: int, print_grey: int) -> Image.Image:
+    """A strip of a 300 dpi bill, as scanned (softened): a bold logo, a
+    header grid whose captions are printed `print_grey` on a band of grey
+    `fill` above a row of dark values, and lines of ordinary text."""
+    image = Image.new("L", (2480, 1100), 245)
+    draw = ImageDraw.Draw(image)
+    draw.text((170, 100), "Gaz du Sud-Ouest", fill=20, font=ImageFont.truetype(BOLD, 70))
+    small, bold = ImageFont.truetype(FONT, 31), ImageFont.truetype(BOLD, 42)
+    draw.rectangle((170, 400, 2310, 475), fill=fill)
+    captions = ["N° de facture", "Date d'émission", "Période de facturation", "N° de compte"]
+    values = ["2437-8723353", "08/09/24", "01/08/24 au 31/08/24", "351500557892"]
+    for k, (caption, value) in enumerate(zip(captions, values)):
+        x = 170 + 535 * k
+        draw.text((x + 267, 438), caption, fill=print_grey, font=small, anchor="mm")
+        draw.rectangle((x, 475, x + 535, 560), outline=120, width=2)
+        draw.text((x + 267, 518), value, fill=25, font=bold, anchor="mm")
+    for i in range(8):
+        line = f"Ligne {i + 1} : consommation de {100 + i} kWh, abonnement {i},50 EUR"
+        draw.text((170, 640 + 50 * i), line, fill=25, font=small)
+    return image.filter(ImageFilter.GaussianBlur(0.8))
+
+
+def test_a_dark_fill_of_light_print_inside_the_page_is_turned_into_dark_print_on_light():
+    """A header grid's captions printed white on a dark band, as a scan
+    gives them: grey, not much lighter than Tesseract's one threshold for
+    the page, so it drops them with the band. Turned into dark print on
+    light, the band reads whole; the rest of the page (a bold logo, dark
+    values, text) is untouched."""
+    page = _header_grid_page(10, 150)
+
+    def read(image: Image.Image) -> str:  # as the OCR stage reads a page
+        return " ".join(w.text for w in tesseract.ocr_words(image, psm=3, dpi=300))
+
+    assert not {"facture", "d'émission", "facturation", "compte"} & set(read(page).split())
+
+    turned = imaging.invert_dark_fills(page, 300)
+    words = read(turned)
+    for caption in ("N° de facture", "Date d'émission", "Période de facturation", "N° de compte"):
+        assert caption in words
+    assert "2437-8723353" in words and "351500557892" in words
+    before, after = np.asarray(page), np.asarray(turned)
+    assert np.median(after[405:470, 200:2280]) > 200
+    assert np.array_equal(before[:395], after[:395]) and np.array_equal(before[480:], after[480:])
+
+
+def test_dark_print_mid_tone_fills_and_fills_without_print_are_left_as_they_are():
+    """Dark captions on paper, captions on a mid-tone fill (Tesseract reads
+    them), and dark fills without print: a chart's bars, even with a
+    lighter patch on one, are no boxes of print."""
+    plain = _header_grid_page(245, 25)  # no band: dark captions on paper
+    assert imaging.invert_dark_fills(plain, 300) is plain
+    mid_tone = _header_grid_page(130, 245)
+    assert imaging.invert_dark_fills(mid_tone, 300) is mid_tone
+
+
+def test_white_print_on_a_dark_fill_is_left_to_tesseract():
+    """Print near the paper's white on a dark fill: Tesseract reads it
+    itself (it inverts a line it reads poorly); turning the box would only
+    move its threshold for the rest of the page."""
+    page = _header_grid_page(10, 245)
+    assert imaging.invert_dark_fills(page, 300) is page
+    words = " ".join(w.text for w in tesseract.ocr_words(page, psm=3, dpi=300))
+    for caption in ("N° de facture", "Date d'émission", "Période de facturation", "N° de compte"):
+        assert caption in words
+    # A chart's bars, one with the lighter patch a scanner leaves on a dark area.
+    bars = np.full((1100, 2480), 245, dtype=np.float32)
+    bars[300:500, 300:500] = bars[340:500, 515:715] = 30
+    ys, xs = np.mgrid[300:500, 300:500]
+    bars[300:500, 300:500] += 95 * np.exp(-((ys - 400) ** 2 + (xs - 400) ** 2) / (2 * 25 ** 2))
+    noise = np.random.default_rng(0).normal(0, 8, bars.shape)
+    bars = Image.fromarray(np.clip(bars + noise, 0, 255).astype(np.uint8), "L")
+    assert imaging.invert_dark_fills(bars, 300) is bars
+
+
+def test_a_table_header_of_bold_print_is_turned_whole():
+    """Bold print on a short band lightens parts of it on the smoothed copy,
+    which then finds the band in pieces: each piece's box is measured on
+    the page, across the whole band."""
+    image = Image.new("L", (2480, 700), 245)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((170, 300, 2300, 355), fill=28)
+    bold = ImageFont.truetype(BOLD, 38)
+    for x, caption in ((190, "Désignation"), (900, "Période"), (1500, "Quantité"), (1750, "Prix unitaire HT"),
+                       (2150, "TVA")):
+        draw.text((x, 328), caption, fill=165, font=bold, anchor="lm")
+    page = image.filter(ImageFilter.GaussianBlur(0.8))
+
+    band = np.asarray(imaging.invert_dark_fills(page, 300))[305:351, 175:2295]
+    dark = (band < 128).mean(axis=0)
+    assert dark.reshape(-1, 40).mean(axis=1).max() < 0.5  # no piece of the band left dark, print aside
