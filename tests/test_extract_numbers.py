@@ -110,6 +110,7 @@ def test_number_readers_never_raise_on_digits_and_separators(text, ocr):
     ("du 1er décembre au 31 janvier 2025", (date(2024, 12, 1), date(2025, 1, 31))),
     ("Pour la période du 17 juin 2024 au 16 juin", (date(2024, 6, 17), date(2025, 6, 16))),  # end's year cut off
     ("du 12 novembre 2024 au 11 décembre", (date(2024, 11, 12), date(2024, 12, 11))),
+    ("du ler juin 2024 au 30 juin", (date(2024, 6, 1), date(2024, 6, 30))),  # the 1 of « 1er » read as an l
     ("du 17 juin au 16 juillet", None),  # no year anywhere: unknown
 ])
 def test_a_written_range_takes_the_year_printed_on_one_side_for_the_other(text, expected):

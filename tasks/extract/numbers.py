@@ -351,13 +351,14 @@ def spelled_month(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _day_month() -> str:
-    """`1er févr.`, `17 août`: a written day and month (two groups)."""
+    """`1er févr.`, `17 août`: a written day and month (two groups); the
+    1 of `1er` read as a letter by OCR (`ler juin`)."""
     names = sorted(_months(), key=len, reverse=True)
-    return r"(1\s?er|[0-3]?\d)\s*(" + "|".join(names) + r")\.?"
+    return r"([1lI]\s?er|[0-3]?\d)\s*(" + "|".join(names) + r")\.?"
 
 
 def _day(text: str) -> int:
-    return 1 if text.replace(" ", "") == "1er" else int(text)
+    return 1 if text.replace(" ", "")[1:] == "er" else int(text)
 
 
 @lru_cache(maxsize=1)
