@@ -408,3 +408,20 @@ def test_the_lines_vat_is_rounded_per_rate_as_bills_round_it():
              for label, amount, rate in (("Abonnement", 9.69, 5.5), ("Consommation", 34.71, 20.0),
                                          ("Accise", 4.77, 20.0), ("CTA", 1.72, 5.5))]
     assert round(_lines_ttc(items), 2) == 59.42
+
+
+def test_energy_rows_without_ttc_are_the_shares_only_when_they_make_the_total_ttc():
+    """A summary of a dual bill, `Électricité ‖ 165,71 €` over `Gaz naturel ‖
+    114,18 €` over `Total TTC ‖ 279,89 €`, the detail's lines not all read:
+    the two rows make the total, so each is its energy's share. Rows that do
+    not make it (an amount misread) are no share."""
+    def shares(gas_amount):
+        rows = [[(40, "Point de livraison (PDL)"), (200, "22628031799214")],
+                [(40, "Point de comptage et d'estimation (PCE)"), (250, "65399324997603")],
+                [(300, "Électricité"), (420, "165,71 €")], [(300, "Gaz naturel"), (420, gas_amount)],
+                [(300, "Total TTC"), (420, "279,89 €")]]
+        analysis = extract_invoice([_ocr(rows)])
+        return analysis["electricity"]["amount_ttc_eur"], analysis["gas"]["amount_ttc_eur"]
+
+    assert shares("114,18 €") == (165.71, 114.18)
+    assert shares("141,18 €") == (None, None)

@@ -813,9 +813,13 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
     out: dict[str, list[Candidate]] = {"electricite": [], "gaz": []}
     for seg in doc.segments:
         f = fold(seg.text)
-        m = _ENERGY_TTC.match(f)
+        m = _ENERGY_TTC.match(f) or _ENERGY_ROW.match(f)
         if not m:
             continue
+        # `Électricité ‖ 165,71 €` over `Gaz naturel ‖ 114,18 €` over `Total
+        # TTC`, no « TTC » on the rows: a share only once the other's and the
+        # bill's total bear it out (invoice._confirmed_by_other_share).
+        base, note = (0.88, "energy-ttc") if m.re is _ENERGY_TTC else (ENERGY_ROW_CONF, "energy-row")
         energy = "gaz" if m.group(1).startswith("gaz") else "electricite"
         # Specks (`:`, `Ë`) read between the caption and its amount are skipped.
         beside = [o for o in doc.right_of(seg) if not (o.ocr and is_speck(o))][:1] or doc.drifted_right(seg)[:1]
@@ -823,7 +827,12 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
         for text, where, offset in spots:
             found = read_amount(text, ocr=where.ocr)
             if found:
-                out[energy].append(from_segment(found[0], where, 0.88, "energy-ttc",
+                out[energy].append(from_segment(found[0], where, base, note,
                                                 span=(offset + found[1], offset + found[2])))
                 break
     return out
+
+
+_ENERGY_ROW = re.compile(r"^(electricite|gaz(?: naturel)?)\s*:?\s*$")
+# Below any field's acceptance: such a row stands only once confirmed.
+ENERGY_ROW_CONF = 0.4

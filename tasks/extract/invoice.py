@@ -12,7 +12,7 @@ from tasks.errors import EnergyTypeMismatch, NotAnEnergyInvoice
 from tasks.extract import checks
 from tasks.extract.customer import extract_customer
 from tasks.extract.energy import (
-    energy_scores, detect_energy, extract_band_zone, extract_car, extract_kva, extract_max_power,
+    ENERGY_ROW_CONF, energy_scores, detect_energy, extract_band_zone, extract_car, extract_kva, extract_max_power,
     extract_meter, gas_conversion, labelled_consumption, makes_kwh, option_from_items, option_from_readings,
     printed_energy_ttc, printed_volumes, read_readings, tariff_option_mentions, Reading,
 )
@@ -436,7 +436,9 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     lines and their VAT rates, else (one energy, nothing else billed) the
     bill's total."""
     items = [i for i in st.items if i.energy == energy and i.kind not in NOT_ENERGY]
-    cands = [_confirmed_by_other_share(st, energy, c) for c in printed if not checks.below_its_lines(c.value, items)]
+    cands = [c for c in (_confirmed_by_other_share(st, energy, p) for p in printed
+                         if not checks.below_its_lines(p.value, items))
+             if c.note != "energy-row" or c.conf > ENERGY_ROW_CONF]
     ht = st.draft.get("total_ht_eur")
     complete = ht is not None and abs(sum(i.amount or 0 for i in st.items) - ht) <= 0.05
     bases = [r.base for r in st.vat_rows]
