@@ -204,6 +204,11 @@ SUPPLIERS = {
         "legal": "Gaz de Bordeaux SAEML", "domains": ["gazdebordeaux.fr"], "city": "33000 Bordeaux",
         "street": "6 place Ravezies", "capital": "44 092 000", "rcs": "Bordeaux",
     },
+    "Alpiq": {
+        "display": "Alpiq", "spellings": ["Alpiq", "ALPIQ", "alpiq"], "legal": "Alpiq Energie France SAS",
+        "domains": ["alpiq.fr", "particuliers.alpiq.fr"], "city": "75009 Paris",
+        "street": "32 rue de Châteaudun", "capital": "3 800 000", "rcs": "Paris",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -253,6 +258,11 @@ OFFERS = {
     "Gaz de Bordeaux": {  # invented
         "electricite": [("NovaFixe Électricité", "fixe", False), ("NovaFlex Électricité", "indexe", False)],
         "gaz": [("NovaFixe", "fixe", False), ("NovaFlex", "indexe", False)],
+    },
+    "Alpiq": {  # electricity names from the catalogue; gas names invented
+        "electricite": [("Électricité Stable -8%", "fixe", True), ("Électricité Stable", "fixe", True),
+                        ("Électricité Référence -4%", "indexe", True)],
+        "gaz": [("Gaz Stable", "fixe", False), ("Gaz Référence", "indexe", False)],
     },
 }
 
