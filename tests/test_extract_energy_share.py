@@ -408,3 +408,47 @@ def test_the_lines_vat_is_rounded_per_rate_as_bills_round_it():
              for label, amount, rate in (("Abonnement", 9.69, 5.5), ("Consommation", 34.71, 20.0),
                                          ("Accise", 4.77, 20.0), ("CTA", 1.72, 5.5))]
     assert round(_lines_ttc(items), 2) == 59.42
+
+
+SHARES = [
+    [(40, "Point de livraison (PDL)"), (200, "22628031799214")],
+    [(40, "Point de comptage (PCE)"), (200, "20461899924791")],
+    [(40, "Synthèse de votre facture")],
+    [(300, "Hors TVA"), (400, "TVA"), (490, "TTC")],
+    [(40, "Électricité"), (300, "73,60 €"), (400, "11,49 €"), (480, "85,09 €")],
+    [(40, "Gaz naturel"), (300, "54,10 €"), (400, "10,31 €"), (480, "64,41 €")],
+    [(40, "Services et frais divers"), (300, "49,80 €"), (400, "9,96 €"), (480, "59,76 €")],
+    [(40, "Total de votre facture"), (300, "177,50 €"), (400, "31,76 €"), (480, "209,26 €")],
+]
+
+
+def test_a_table_summing_the_bill_up_by_energy_gives_each_share_and_bills_no_line():
+    """`‖ Hors TVA ‖ TVA ‖ TTC` over one row per energy (and one for the
+    services): each energy's row gives its share in the TTC column, and no
+    row is a billed line (the services' row read as a fee of 59,76 € made
+    the lines exceed the bill's total, so no share could be worked out)."""
+    from tasks.extract.lines import read_items
+
+    for source in ("text", "ocr"):
+        doc = build_document([words_page(SHARES, source=source, conf=0.9 if source == "ocr" else 1.0)])
+        shares = printed_energy_ttc(doc)
+        assert [c.value for c in shares["electricite"]] == [85.09], source
+        assert [c.value for c in shares["gaz"]] == [64.41], source
+        assert read_items(doc) == [], source
+
+
+def test_the_ttc_column_of_a_detail_table_is_not_its_lines_amount():
+    """A detail table with both amounts (`Montant HT ‖ TVA ‖ Montant TTC`):
+    a line's amount is its HT one."""
+    from tasks.extract.lines import read_items
+
+    rows = [
+        [(40, "Désignation"), (200, "Quantité"), (270, "Prix unitaire"), (350, "Montant HT"), (420, "TVA"),
+         (480, "Montant TTC")],
+        [(40, "Abonnement"), (200, "1 mois"), (270, "12,50 €/mois"), (350, "12,50 €"), (420, "5,5 %"),
+         (480, "13,19 €")],
+        [(40, "Consommation Base"), (200, "250 kWh"), (270, "0,1800 €/kWh"), (350, "45,00 €"), (420, "20 %"),
+         (480, "54,00 €")],
+    ]
+    items = read_items(build_document([words_page(rows)]))
+    assert [(i.kind, i.amount, i.vat_rate) for i in items] == [("subscription", 12.5, 5.5), ("consumption", 45.0, 20.0)]

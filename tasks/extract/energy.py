@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from tasks.extract.labels import find_labels, is_speck, value_spots, vocabulary
 from tasks.extract.layout import Document, Line, placed
-from tasks.extract.lines import Item
+from tasks.extract.lines import Item, share_rows
 from tasks.extract.sections import Sections, heading_energy
 from tasks.extract.numbers import blank_dates, clean, find_dates, find_numbers, fold
 from tasks.extract.readers import M3, quantity_value, read_kva, read_kwh, read_m3, read_plain_number
@@ -792,5 +792,17 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
             if found:
                 out[energy].append(from_segment(found[0], where, 0.88, "energy-ttc",
                                                 span=(offset + found[1], offset + found[2])))
+                break
+    # `‖ Hors TVA ‖ TVA ‖ TTC` over `Électricité ‖ 73,60 € ‖ 11,49 € ‖ 85,09 €`:
+    # the cell under the TTC column of the energy's row.
+    for line, energy, columns in share_rows(doc):
+        if energy is None:
+            continue
+        for seg in line.segments[1:]:
+            if columns.column_at(seg.x0, seg.x1) != "amount_ttc":
+                continue
+            found = read_amount(seg.text, ocr=seg.ocr)
+            if found:
+                out[energy].append(from_segment(found[0], seg, 0.85, "energy-ttc-table", span=(found[1], found[2])))
                 break
     return out

@@ -161,6 +161,8 @@ class Columns:
 
     spans: list[tuple[str, float, float]] = field(default_factory=list)
     summary: bool = False  # only a label and an amount column: a summary, not the detail
+    # A column of amounts VAT included beside the HT amounts (`Hors TVA ‖ TVA ‖ TTC`).
+    ttc: bool = False
 
     def column_at(self, x0: float, x1: float) -> str | None:
         best, best_overlap = None, 0.0
@@ -174,6 +176,43 @@ class Columns:
 def is_table_header(line: Line) -> bool:
     """Whether `line` heads the columns of a table of lines."""
     return _header_columns(line) is not None
+
+
+_LABEL_WORDS = re.compile(r"[^\d€]*")
+
+
+def share_label(line: Line) -> str | None | bool:
+    """The section (`electricite`, `gaz`, None for the services) whose share
+    of the bill a row under a `Hors TVA ‖ TVA ‖ TTC` header gives, or False:
+    such a table sums the bill up by section (`Électricité ‖ 73,60 € ‖
+    11,49 € ‖ 85,09 €`); its rows are no billed lines."""
+    label = _LABEL_WORDS.match(line.segments[0].text).group(0).strip()
+    return heading_energy(label) if label else False
+
+
+def share_rows(doc: Document) -> list[tuple[Line, str | None, Columns]]:
+    """Rows of the tables that sum the bill up by section, each with its
+    section and the table's columns (to read its `TTC` cell)."""
+    out = []
+    columns, page, last_y, header_height = None, None, 0.0, 0.0
+    for line in doc.lines:
+        if line.page != page:
+            columns, page = None, line.page
+        header = _header_columns(line)
+        if header is not None:
+            columns = header if header.ttc else None
+            last_y, header_height = line.y1, line.height
+            continue
+        if columns is None:
+            continue
+        if line.y0 - last_y > 4.5 * max(line.height, header_height):
+            columns = None
+            continue
+        last_y = line.y1
+        section = share_label(line)
+        if section is not False:
+            out.append((line, section, columns))
+    return out
 
 
 def heads_priced_lines(line: Line) -> bool:
@@ -228,7 +267,7 @@ def _header_columns(line: Line, names: list[str | None] | None = None) -> Column
         right = (seg.x1 + segs[i + 1].x0) / 2 if i + 1 < len(segs) else seg.x1 + 40
         spans.append((name, left, right))
     summary = not (kinds & {"unit_price", "quantity", "vat"})
-    return Columns(spans, summary)
+    return Columns(spans, summary, ttc={"amount", "amount_ttc"} <= kinds)
 
 
 @dataclass
@@ -361,7 +400,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         # A bare number under the period's header is a piece of a date OCR
         # broke (`31.03 2024`), no value of the row.
         toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"
-                and not (t.kind == "bare" and columns.column_at(t.x0, t.x1) == "period")]
+                and not (t.kind == "bare" and columns.column_at(t.x0, t.x1) == "period")
+                and not (columns.ttc and columns.column_at(t.x0, t.x1) == "amount_ttc")]
         under_amount = []
         for t in toks:
             col = columns.column_at(t.x0, t.x1)
@@ -956,6 +996,9 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
         # read on a line of its own (`L`) is hardly a point tall.
         if columns and line.y0 - last_y > 4.5 * max(line.height, header_height):
             columns = None
+        if columns is not None and columns.ttc and share_label(line) is not False:
+            last_y = line.y1  # a share of the bill (`Électricité ‖ 73,60 € ‖ 11,49 € ‖ 85,09 €`), no line
+            continue
         if _is_fragment(line):
             continue
         band, taken = _band(doc, line, used)
