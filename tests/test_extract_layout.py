@@ -2024,3 +2024,29 @@ def test_a_month_spelled_whole_counts_as_read_however_unsure_tesseract_was():
     assert issued(("novembre", 0.13)) == date(2025, 11, 5)
     assert issued(("novembre", 0.13), day=0.13) is None
     assert issued(("mai", 0.13)) is None
+
+
+def test_a_rule_read_as_flat_unbelieved_letters_is_no_line_and_splits_no_table():
+    """A shaded row's edge or a table's rule OCR read as `Tor`, `See`, `Rens`:
+    boxes a point high, confidence 0. Left in, each made a line of its own,
+    alone on one side of the table then the other, and the detail table was
+    re-flowed as two columns (its amounts cut off their rows)."""
+    words = []
+    y = 100.0
+    for label, amount in (("Abonnement", "24,84"), ("Consommation", "92,13"), ("Accise", "22,26"),
+                          ("Abonnement", "15,30"), ("Consommation", "37,82"), ("Accise", "6,83")):
+        words += [Word(label, 47, y, 47 + 6 * len(label), y + 8, 0.95), Word("01/10/24", 265, y, 305, y + 8, 0.95),
+                  Word(amount, 502, y, 522, y + 8, 0.95), Word("20%", 532, y, 550, y + 8, 0.95)]
+        y += 13
+        rule = ("Tor", 507) if len(words) % 8 == 4 else ("See", 423)
+        words.append(Word(rule[0], rule[1], y, rule[1] + 30, y + 1.0, 0.0))
+        words.append(Word("Rens" if rule[0] == "See" else "CU", 300 if rule[0] == "Tor" else 492, y + 6,
+                          330 if rule[0] == "Tor" else 520, y + 7.2, 0.0))
+        y += 13
+    doc = scan_document(words)
+    assert not any(t in ln.text for ln in doc.lines for t in ("Tor", "See", "Rens", "CU"))
+    flowed = column_flow(doc)
+    assert [ln.text.split()[-2] for ln in flowed.lines] == ["24,84", "92,13", "22,26", "15,30", "37,82", "6,83"]
+    # A short word of full height stays, however unsure OCR was of it.
+    doc = scan_document([Word("HC", 40, 100, 52, 108, 0.1), Word("Heures", 60, 100, 90, 108, 0.95)])
+    assert doc.lines[0].text.startswith("HC")
