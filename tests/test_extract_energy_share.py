@@ -452,3 +452,17 @@ def test_the_ttc_column_of_a_detail_table_is_not_its_lines_amount():
     ]
     items = read_items(build_document([words_page(rows)]))
     assert [(i.kind, i.amount, i.vat_rate) for i in items] == [("subscription", 12.5, 5.5), ("consumption", 45.0, 20.0)]
+
+
+def test_a_total_row_of_a_hors_tva_tva_ttc_table_gives_each_total_from_its_column():
+    """`Total de votre facture ‖ 177,50 € ‖ 31,76 € ‖ 209,26 €` under `Hors
+    TVA ‖ TVA ‖ TTC`: the TTC total is the TTC column's cell, not the first
+    amount right of the caption (the HT one, then taken for the TTC total
+    when the detail page's `Total TTC` was misread)."""
+    from tasks.extract.fields import extract_totals
+
+    for source in ("text", "ocr"):
+        doc = build_document([words_page(SHARES, source=source, conf=0.9 if source == "ocr" else 1.0)])
+        totals = extract_totals(doc)
+        assert {c.value for c in totals["total_ttc"]} == {209.26}, source
+        assert {c.value for c in totals["total_ht"]} <= {177.5}, source

@@ -1616,3 +1616,41 @@ def test_a_date_ocr_broke_under_the_period_header_is_no_amount_and_the_table_goe
     doc = build_document([page])
     items = [(i.kind, i.amount, i.vat_rate) for i in read_items(doc, Sections(doc))]
     assert items == [("cta", 1.83, 5.5)]
+
+
+def test_a_header_whose_cells_ocr_made_one_is_cut_at_each_columns_name():
+    """`Quantité Prix unitaire HT Montant HT (€)` read as one cell on a scan:
+    each capitalised column name opens a cell again, so the bare amounts
+    under `Montant HT` are amounts (not quantities under `Quantité`, which
+    made a CTA's base its amount); `Montant TVA` and `Total TTC` stay one
+    column each."""
+    from tasks.extract.lines import _header_names
+
+    rows = [
+        [(40, "Désignation"), (200, "Quantité Prix unitaire HT Montant HT (€)"), (380, "TVA")],
+        [(40, "Part abonnement 9 kVA"), (200, "2 mois"), (245, "12,42 €/mois"), (325, "24,84"), (380, "5,5 %")],
+        [(40, "Contribution tarifaire d'acheminement (21,93 % x 21,12 €)"), (325, "4,63"), (380, "5,5 %")],
+    ]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert _header_names(doc.lines[0]) == ["label", "quantity", "unit_price", "amount", "vat"]
+    items = read_items(doc)
+    assert [(i.kind, i.quantity, i.amount) for i in items] == [("subscription", 2, 24.84), ("cta", None, 4.63)]
+    for text in ("Montant TVA", "Total TTC", "Prix unitaire"):
+        assert len(_header_names(build_document([words_page([[(40, "Taux"), (200, text)]])]).lines[0])) == 2
+
+
+def test_a_tax_row_whose_label_head_was_lost_is_no_second_consumption():
+    """`Accise` wrapped onto a line of its own that OCR garbled: the row left
+    reads `sur l'électricité ‖ 489 kWh ‖ 0,100 c€/kWh ‖ 0,49 €`, which its
+    energy's name made a consumption (the bill's kWh then counted twice).
+    No energy sells at 0,1 c€/kWh, and it taxes the very kWh billed above."""
+    rows = [
+        [(40, "Fourniture d'énergie Base"), (250, "489 kWh"), (330, "173,80 €/MWh"), (450, "84,99 €")],
+        [(40, "sur l'électricité"), (250, "489 kWh"), (330, "0,100 c€/kWh"), (450, "0,49 €")],
+    ]
+    items = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert [(i.kind, i.quantity) for i in items] == [("consumption", 489), ("accise", 489)]
+    # A cheap energy line billing other kWh than the rest stays a consumption.
+    rows[1] = [(40, "Énergie"), (250, "120 kWh"), (330, "0,0350 €/kWh"), (450, "4,20 €")]
+    items = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert [i.kind for i in items] == ["consumption", "consumption"]

@@ -193,6 +193,12 @@ def share_label(line: Line) -> str | None | bool:
 def share_rows(doc: Document) -> list[tuple[Line, str | None, Columns]]:
     """Rows of the tables that sum the bill up by section, each with its
     section and the table's columns (to read its `TTC` cell)."""
+    return [(line, section, columns) for line, columns in rows_under_ttc_header(doc)
+            if (section := share_label(line)) is not False]
+
+
+def rows_under_ttc_header(doc: Document) -> list[tuple[Line, Columns]]:
+    """Rows under a header with both an HT and a TTC column, with its columns."""
     out = []
     columns, page, last_y, header_height = None, None, 0.0, 0.0
     for line in doc.lines:
@@ -209,9 +215,7 @@ def share_rows(doc: Document) -> list[tuple[Line, str | None, Columns]]:
             columns = None
             continue
         last_y = line.y1
-        section = share_label(line)
-        if section is not False:
-            out.append((line, section, columns))
+        out.append((line, columns))
     return out
 
 
@@ -231,6 +235,9 @@ def _header_name(text: str) -> str | None:
     return None
 
 
+_TITLE_WORD = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]")
+
+
 def _header_cells(line: Line) -> list[Segment]:
     """The cells of a header line, two cells printed too close to be told
     apart by their gap (`Montant HT (€) TVA (%)`) cut again where a cell's
@@ -239,8 +246,15 @@ def _header_cells(line: Line) -> list[Segment]:
     for seg in line.segments:
         start = 0
         for k in range(1, len(seg.words)):
-            if seg.words[k - 1].text.endswith(")") and \
-                    _header_name(" ".join(w.text for w in seg.words[k:])) is not None:
+            rest = _header_name(" ".join(w.text for w in seg.words[k:]))
+            if rest is None:
+                continue
+            # `Quantité Prix unitaire HT Montant HT`: OCR made one cell of three;
+            # a capitalised word opening another column's name starts a cell
+            # (`Montant TVA`, `Total TTC` are one column each).
+            head = _header_name(" ".join(w.text for w in seg.words[start:k]))
+            if seg.words[k - 1].text.endswith(")") or \
+                    _TITLE_WORD.match(seg.words[k].text) and head is not None and head != rest:
                 cells.append(placed(seg.words[start:k], seg))
                 start = k
         cells.append(seg if start == 0 else placed(seg.words[start:], seg))
@@ -1068,7 +1082,29 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                     not (item.quantity or item.unit_price or item.vat_rate or item.vat_exempt):
                 continue
             items.append(item)
-    return _with_siblings(items, bare)
+    items = _with_siblings(items, bare)
+    _tax_read_as_consumption(items)
+    return items
+
+
+# No energy is sold under 4 c€/kWh HT; the excise on it (`Accise … 0,100 c€/kWh`) is.
+MIN_KWH_PRICE = 0.04
+
+
+def _tax_read_as_consumption(items: list[Item]) -> None:
+    """A row taken for a consumption by its label's last words (`sur
+    l'électricité`, the head `Accise` wrapped onto a line OCR garbled)
+    whose price per kWh no energy is sold at, and which bills the very kWh
+    another consumption row of its energy bills: the excise on them."""
+    for it in items:
+        if it.kind != "consumption" or it.unit != "kWh" or it.unit_price is None or it.quantity is None \
+                or not 0 < it.unit_price < MIN_KWH_PRICE:
+            continue
+        others = [o for o in items if o is not it and o.kind.startswith("consumption") and o.energy == it.energy
+                  and o.quantity is not None and (o.unit_price or 1) >= MIN_KWH_PRICE]
+        if others and (any(abs(o.quantity - it.quantity) < 0.5 for o in others)
+                       or abs(sum(o.quantity for o in others) - it.quantity) < 0.5):
+            it.kind = "accise"
 
 
 def _priced_kwh_row(item: Item) -> bool:
