@@ -121,11 +121,25 @@ def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
     out = {key: _labelled(doc, key, _amount_reader, below_lines=1 if key == "total_vat" else 2, opens_off_line=True)
            for key in ("total_ttc", "total_ht", "total_vat", "amount_due", "already_paid")}
     tables = {line.index: columns for line, columns in rows_under_ttc_header(doc)}
-    if tables:
-        for key, column in (("total_ttc", "amount_ttc"), ("total_ht", "amount"), ("total_vat", "vat")):
+    for key, column in (("total_ttc", "amount_ttc"), ("total_ht", "amount"), ("total_vat", "vat")):
+        if tables:
             out[key] = [_in_its_column(doc, c, tables, column) for c in out[key]]
             out[key] = [c for c in out[key] if c is not None]
+        # The bill's total row of such a table gives all three totals, each in its column.
+        for index, columns in tables.items():
+            line = doc.lines[index]
+            if not _TOTAL_ROW.match(fold(line.segments[0].text)):
+                continue
+            for seg in line.segments[1:]:
+                if columns.column_at(seg.x0, seg.x1) == column and (found := read_amount(seg.text, ocr=seg.ocr)):
+                    if not any(c.spot == (seg.line, seg.col) for c in out[key]):
+                        out[key].append(from_segment(found[0], seg, 0.8, f"{key}:table", span=(found[1], found[2])))
+                    break
     return out
+
+
+# `Total de votre facture`, `Total facture`, `Montant total`: the bill's total row (not a `Sous-total`).
+_TOTAL_ROW = re.compile(r"^[^a-z]*(?:total(?: de (?:votre|la))? facture|montant total|total general|total)\b(?!.*\b(?:electricite|gaz|services?)\b)")
 
 
 def _in_its_column(doc: Document, cand: Candidate, tables: dict, column: str) -> Candidate | None:
