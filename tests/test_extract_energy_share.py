@@ -470,3 +470,22 @@ def test_a_total_row_of_a_hors_tva_tva_ttc_table_gives_each_total_from_its_colum
         # Its HT and VAT cells are the bill's HT and VAT totals (no `Total HT` caption needed).
         assert {c.value for c in totals["total_ht"]} == {177.5}, source
         assert {c.value for c in totals["total_vat"]} == {31.76}, source
+
+
+def test_a_cta_amount_ocr_garbled_is_its_printed_rate_of_its_base_when_the_ht_total_proves_it():
+    """`CTA (21,93 % x 11,98 €) ‖ 2:03::55%` on a photo, read 3,00 €: the rate
+    of the base its label prints makes 2,63 €, and with it the lines make the
+    HT total to the cent (the extra 0,37 € had hidden a misprinted TTC total)."""
+    def items(cta):
+        return [Item(label="Abonnement", kind="subscription", energy="electricite", quantity=31, unit_price=0.5905,
+                     amount=18.31, ocr=True, checked=True),
+                Item(label="Fourniture d'énergie Base", kind="consumption", energy="electricite", quantity=147,
+                     unit_price=0.2809, amount=41.29, ocr=True, checked=True),
+                Item(label="CTA (21,93 % x 11,98 €)", kind="cta", energy="electricite", amount=cta, ocr=True)]
+
+    lines = items(3.0)
+    repair_misread_amount(lines, 62.23, [])
+    assert lines[2].amount == 2.63
+    lines = items(3.0)
+    repair_misread_amount(lines, 62.50, [])  # the total proves nothing
+    assert lines[2].amount == 3.0
