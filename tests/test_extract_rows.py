@@ -1654,3 +1654,16 @@ def test_a_tax_row_whose_label_head_was_lost_is_no_second_consumption():
     rows[1] = [(40, "Énergie"), (250, "120 kWh"), (330, "0,0350 €/kWh"), (450, "4,20 €")]
     items = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
     assert [i.kind for i in items] == ["consumption", "consumption"]
+
+
+def test_a_figure_with_another_unit_near_the_coefficients_caption_is_no_coefficient():
+    """`277 m³ x 10,96 (coefficient de conversion) =` with `Puissance maximale
+    atteinte : 12,5 kVA` on the line under it (a photo of a two-column page):
+    12,5 kVA is in the coefficients' range but is a power, and competing with
+    10,96 it left the coefficient out."""
+    from tasks.extract.energy import gas_conversion
+
+    rows = [[(40, "14/01/2024 : 277 m³ x 10,96 (coefficient de conversion) =")],
+            [(40, "Puissance maximale atteinte sur la période : 12,5 kVA.")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [c.value for c in gas_conversion(doc)["coef"]] == [10.96]

@@ -654,6 +654,8 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
         if spaced and COEF_BAND[0] <= n.value <= COEF_BAND[1]:
             # `11, 116`: OCR spaced the decimals off; no coefficient is a whole number.
             return float(f"{int(n.value)}.{spaced.group(1)}"), n.start, n.end + spaced.end()
+        if _OTHER_UNIT.match(t[n.end:]):
+            continue  # `12,5 kVA` under `(coefficient de conversion) =`: another line's figure
         if COEF_BAND[0] <= n.value <= COEF_BAND[1] and (n.decimals >= 1 or integers):
             return n.value, n.start, n.end
         if ocr and _POINT_FOR_COMMA.fullmatch(n.text) and COEF_BAND[0] <= float(n.text) <= COEF_BAND[1]:
@@ -661,6 +663,10 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
         if n.value > COEF_BAND[1]:
             return None  # `= 1 440 kWh`: the value of another label
     return None
+
+
+# A unit no coefficient has (it has none, or kWh per m³).
+_OTHER_UNIT = re.compile(r"(?i)\s?(?:k?va\b|kw\b|kwh\b(?!\s?/)|€|%|m3\b|m³|jours?\b|mois\b)")
 
 
 # `11.054` on a scan: a coefficient whose comma OCR read as a point, not eleven thousand.
