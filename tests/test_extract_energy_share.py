@@ -489,3 +489,12 @@ def test_a_cta_amount_ocr_garbled_is_its_printed_rate_of_its_base_when_the_ht_to
     lines = items(3.0)
     repair_misread_amount(lines, 62.50, [])  # the total proves nothing
     assert lines[2].amount == 3.0
+
+
+def test_a_speck_read_as_a_dash_before_a_header_cell_still_names_its_column():
+    """`-Hors TVA (€) ‖ TVA (€) ‖ TTC (€)` on a scan: the dash is a speck;
+    the table still gives each energy's share."""
+    rows = [list(r) for r in SHARES]
+    rows[3] = [(300, "-Hors TVA (€)"), (400, "TVA (€)"), (490, "TTC (€)")]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [c.value for c in printed_energy_ttc(doc)["gaz"]] == [64.41]

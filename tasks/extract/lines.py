@@ -227,8 +227,8 @@ def heads_priced_lines(line: Line) -> bool:
 
 
 def _header_name(text: str) -> str | None:
-    # OCR reads specks and box edges around a header cell (`.Prix HT`).
-    f = fold(text).strip(" :.,;'‘’|_")
+    # OCR reads specks and box edges around a header cell (`.Prix HT`, `-Hors TVA`).
+    f = fold(text).strip(" :.,;'‘’|_-–—*•·")
     for name, pats in _headers().items():
         if any(p.match(f) for p in pats):
             return name
