@@ -425,3 +425,93 @@ def test_energy_rows_without_ttc_are_the_shares_only_when_they_make_the_total_tt
 
     assert shares("114,18 €") == (165.71, 114.18)
     assert shares("141,18 €") == (None, None)
+
+
+SHARES = [
+    [(40, "Point de livraison (PDL)"), (200, "22628031799214")],
+    [(40, "Point de comptage (PCE)"), (200, "20461899924791")],
+    [(40, "Synthèse de votre facture")],
+    [(300, "Hors TVA"), (400, "TVA"), (490, "TTC")],
+    [(40, "Électricité"), (300, "73,60 €"), (400, "11,49 €"), (480, "85,09 €")],
+    [(40, "Gaz naturel"), (300, "54,10 €"), (400, "10,31 €"), (480, "64,41 €")],
+    [(40, "Services et frais divers"), (300, "49,80 €"), (400, "9,96 €"), (480, "59,76 €")],
+    [(40, "Total de votre facture"), (300, "177,50 €"), (400, "31,76 €"), (480, "209,26 €")],
+]
+
+
+def test_a_table_summing_the_bill_up_by_energy_gives_each_share_and_bills_no_line():
+    """`‖ Hors TVA ‖ TVA ‖ TTC` over one row per energy (and one for the
+    services): each energy's row gives its share in the TTC column, and no
+    row is a billed line (the services' row read as a fee of 59,76 € made
+    the lines exceed the bill's total, so no share could be worked out)."""
+    from tasks.extract.lines import read_items
+
+    for source in ("text", "ocr"):
+        doc = build_document([words_page(SHARES, source=source, conf=0.9 if source == "ocr" else 1.0)])
+        shares = printed_energy_ttc(doc)
+        assert [c.value for c in shares["electricite"]] == [85.09], source
+        assert [c.value for c in shares["gaz"]] == [64.41], source
+        assert read_items(doc) == [], source
+
+
+def test_the_ttc_column_of_a_detail_table_is_not_its_lines_amount():
+    """A detail table with both amounts (`Montant HT ‖ TVA ‖ Montant TTC`):
+    a line's amount is its HT one."""
+    from tasks.extract.lines import read_items
+
+    rows = [
+        [(40, "Désignation"), (200, "Quantité"), (270, "Prix unitaire"), (350, "Montant HT"), (420, "TVA"),
+         (480, "Montant TTC")],
+        [(40, "Abonnement"), (200, "1 mois"), (270, "12,50 €/mois"), (350, "12,50 €"), (420, "5,5 %"),
+         (480, "13,19 €")],
+        [(40, "Consommation Base"), (200, "250 kWh"), (270, "0,1800 €/kWh"), (350, "45,00 €"), (420, "20 %"),
+         (480, "54,00 €")],
+    ]
+    items = read_items(build_document([words_page(rows)]))
+    assert [(i.kind, i.amount, i.vat_rate) for i in items] == [("subscription", 12.5, 5.5), ("consumption", 45.0, 20.0)]
+
+
+def test_a_total_row_of_a_hors_tva_tva_ttc_table_gives_each_total_from_its_column():
+    """`Total de votre facture ‖ 177,50 € ‖ 31,76 € ‖ 209,26 €` under `Hors
+    TVA ‖ TVA ‖ TTC`: the TTC total is the TTC column's cell, not the first
+    amount right of the caption (the HT one, then taken for the TTC total
+    when the detail page's `Total TTC` was misread), and its HT and VAT
+    cells are the HT and VAT totals (the detail page's `Total hors TVA`
+    unread on a scan left the HT total out)."""
+    from tasks.extract.fields import extract_totals
+
+    for source in ("text", "ocr"):
+        doc = build_document([words_page(SHARES, source=source, conf=0.9 if source == "ocr" else 1.0)])
+        totals = extract_totals(doc)
+        assert {c.value for c in totals["total_ttc"]} == {209.26}, source
+        # Its HT and VAT cells are the bill's HT and VAT totals (no `Total HT` caption needed).
+        assert {c.value for c in totals["total_ht"]} == {177.5}, source
+        assert {c.value for c in totals["total_vat"]} == {31.76}, source
+
+
+def test_a_cta_amount_ocr_garbled_is_its_printed_rate_of_its_base_when_the_ht_total_proves_it():
+    """`CTA (21,93 % x 11,98 €) ‖ 2:03::55%` on a photo, read 3,00 €: the rate
+    of the base its label prints makes 2,63 €, and with it the lines make the
+    HT total to the cent (the extra 0,37 € had hidden a misprinted TTC total)."""
+    def items(cta):
+        return [Item(label="Abonnement", kind="subscription", energy="electricite", quantity=31, unit_price=0.5905,
+                     amount=18.31, ocr=True, checked=True),
+                Item(label="Fourniture d'énergie Base", kind="consumption", energy="electricite", quantity=147,
+                     unit_price=0.2809, amount=41.29, ocr=True, checked=True),
+                Item(label="CTA (21,93 % x 11,98 €)", kind="cta", energy="electricite", amount=cta, ocr=True)]
+
+    lines = items(3.0)
+    repair_misread_amount(lines, 62.23, [])
+    assert lines[2].amount == 2.63
+    lines = items(3.0)
+    repair_misread_amount(lines, 62.50, [])  # the total proves nothing
+    assert lines[2].amount == 3.0
+
+
+def test_a_speck_read_as_a_dash_before_a_header_cell_still_names_its_column():
+    """`-Hors TVA (€) ‖ TVA (€) ‖ TTC (€)` on a scan: the dash is a speck;
+    the table still gives each energy's share."""
+    rows = [list(r) for r in SHARES]
+    rows[3] = [(300, "-Hors TVA (€)"), (400, "TVA (€)"), (490, "TTC (€)")]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [c.value for c in printed_energy_ttc(doc)["gaz"]] == [64.41]

@@ -2092,3 +2092,69 @@ def test_a_month_spelled_whole_counts_as_read_however_unsure_tesseract_was():
     assert issued(("novembre", 0.13)) == date(2025, 11, 5)
     assert issued(("novembre", 0.13), day=0.13) is None
     assert issued(("mai", 0.13)) is None
+
+
+def test_a_rule_read_as_flat_unbelieved_letters_is_no_line_and_splits_no_table():
+    """A shaded row's edge or a table's rule OCR read as `Tor`, `See`, `Rens`:
+    boxes a point high, confidence 0. Left in, each made a line of its own,
+    alone on one side of the table then the other, and the detail table was
+    re-flowed as two columns (its amounts cut off their rows)."""
+    words = []
+    y = 100.0
+    for label, amount in (("Abonnement", "24,84"), ("Consommation", "92,13"), ("Accise", "22,26"),
+                          ("Abonnement", "15,30"), ("Consommation", "37,82"), ("Accise", "6,83")):
+        words += [Word(label, 47, y, 47 + 6 * len(label), y + 8, 0.95), Word("01/10/24", 265, y, 305, y + 8, 0.95),
+                  Word(amount, 502, y, 522, y + 8, 0.95), Word("20%", 532, y, 550, y + 8, 0.95)]
+        y += 13
+        rule = ("Tor", 507) if len(words) % 8 == 4 else ("See", 423)
+        words.append(Word(rule[0], rule[1], y, rule[1] + 30, y + 1.0, 0.0))
+        words.append(Word("Rens" if rule[0] == "See" else "CU", 300 if rule[0] == "Tor" else 492, y + 6,
+                          330 if rule[0] == "Tor" else 520, y + 7.2, 0.0))
+        y += 13
+    doc = scan_document(words)
+    assert not any(t in ln.text for ln in doc.lines for t in ("Tor", "See", "Rens", "CU"))
+    flowed = column_flow(doc)
+    assert [ln.text.split()[-2] for ln in flowed.lines] == ["24,84", "92,13", "22,26", "15,30", "37,82", "6,83"]
+    # A short word of full height stays, however unsure OCR was of it.
+    doc = scan_document([Word("HC", 40, 100, 52, 108, 0.1), Word("Heures", 60, 100, 90, 108, 0.95)])
+    assert doc.lines[0].text.startswith("HC")
+
+
+def test_an_offer_beside_its_stretched_caption_is_read_not_another_captions_value():
+    """Two photos of a `Titulaire ‖ name` / `Offre ‖ name of the offer` grid.
+    `Offre` boxed twice as tall as its line (a speck under it): the offer
+    beside it, as tall as the line's print, was taken for a rule. `offre`
+    stretched, its value set on a line of its own: the holder's name on the
+    line above, beside its own caption `Titulaire`, came first."""
+    from tasks.extract.fields import extract_offer
+
+    W = Word
+    stretched = [
+        W("Électricité", 46, 355, 90, 363, 0.93), W("-", 92, 360, 96, 361, 0.93), W("Consommation", 99, 356, 157, 363, 0.96),
+        W("relevée", 160, 356, 188, 363, 0.96), W("du", 191, 357, 200, 363, 0.96), W("01/11/2024", 203, 356, 247, 363, 0.96),
+        W("au", 250, 358, 259, 363, 0.96), W("Titulaire", 306, 358, 335, 364, 0.96), W("M.", 414, 358, 421, 363, 0.96),
+        W("ROUX", 425, 357, 446, 364, 0.97), W("Joël", 448, 358, 462, 365, 0.96), W("31/12/2024", 47, 366, 90, 373, 0.93),
+        W(":", 93, 368, 95, 373, 0.92), W("560", 98, 366, 112, 373, 0.97), W("kWh.", 115, 366, 134, 372, 0.60),
+        W("Offre", 306, 366, 324, 380, 0.65), W("Électricité", 414, 370, 450, 377, 0.96), W("Stable", 453, 371, 477, 377, 0.95),
+        W("Puissance", 46, 379, 84, 385, 0.97), W("maximale", 87, 379, 125, 385, 0.96), W("atteinte", 127, 379, 157, 385, 0.96),
+        W("sur", 160, 381, 172, 385, 0.96), W("la", 175, 379, 181, 385, 0.96), W("période", 184, 379, 213, 387, 0.93),
+        W(":", 216, 381, 218, 385, 0.93), W("5,8", 222, 379, 233, 386, 0.93), W("KkVA.", 236, 379, 252, 385, 0.39),
+        W("Option", 306, 383, 330, 390, 0.87), W("tarifaire", 333, 383, 362, 390, 0.90), W("Base", 413, 378, 431, 390, 0.97)]
+    offer = extract_offer(scan_document(stretched), [])
+    assert offer is not None and offer.value == "Électricité Stable"
+    own_line = [
+        W("Électricité", 43, 399, 88, 407, 0.93), W("Consommation", 97, 397, 156, 406, 0.96), W("estimée", 160, 400, 190, 406, 0.96),
+        W("du", 194, 400, 203, 406, 0.97), W("01/05/2024", 206, 400, 251, 407, 0.97), W("au", 254, 402, 263, 406, 0.97),
+        W("Titulaire", 307, 399, 339, 409, 0.96), W("Mme", 418, 402, 436, 407, 0.97), W("DA", 440, 401, 450, 407, 0.96),
+        W("SILVA", 453, 401, 473, 407, 0.96), W("Agnès", 476, 401, 499, 409, 0.96), W("30/06/2024", 43, 410, 85, 422, 0.93),
+        W(":", 88, 411, 93, 421, 0.93), W("335", 96, 411, 110, 417, 0.93), W("KWh", 114, 411, 130, 417, 0.89),
+        W("(dont", 134, 411, 154, 417, 0.96), W("HP", 158, 411, 168, 417, 0.93), W(":", 171, 412, 172, 417, 0.93),
+        W("176", 176, 411, 190, 417, 0.93), W("KWh", 193, 410, 210, 417, 0.90), W(";", 213, 412, 215, 418, 0.90),
+        W("HC", 218, 410, 229, 417, 0.91), W(":", 232, 412, 234, 417, 0.91), W("159", 238, 410, 251, 417, 0.97),
+        W("kWh).", 255, 410, 277, 417, 0.81), W("offre", 308, 410, 327, 422, 0.88), W("Électricité", 419, 413, 456, 422, 0.94),
+        W("et", 459, 415, 466, 420, 0.94), W("Gaz", 469, 414, 483, 420, 0.96), W("Stable", 486, 414, 510, 420, 0.97),
+        W("Gaz", 43, 423, 59, 430, 0.96), W("naturel", 62, 423, 94, 430, 0.93), W("Consommation", 104, 423, 162, 429, 0.96),
+        W("O", 308, 427, 314, 433, 0.78), W("on", 314, 427, 333, 434, 0.39), W("tarif", 334, 427, 351, 433, 0.59),
+        W("Heures", 419, 427, 445, 433, 0.92)]
+    offer = extract_offer(scan_document(own_line), [])
+    assert offer is not None and offer.value == "Électricité et Gaz Stable"

@@ -1755,3 +1755,54 @@ def test_a_sidebars_wrapped_word_beside_a_labelled_row_is_no_label_of_that_row()
     level = [replace(w, y0=377, y1=386) if w.text == "kWh" else w for w in words]
     doc = build_document([Page(number=1, width=595.0, height=842.0, words=level, source="ocr")])
     assert [item.label for item in read_items(doc) if item.label == "kWh"] == []
+
+
+def test_a_header_whose_cells_ocr_made_one_is_cut_at_each_columns_name():
+    """`Quantité Prix unitaire HT Montant HT (€)` read as one cell on a scan:
+    each capitalised column name opens a cell again, so the bare amounts
+    under `Montant HT` are amounts (not quantities under `Quantité`, which
+    made a CTA's base its amount); `Montant TVA` and `Total TTC` stay one
+    column each."""
+    from tasks.extract.lines import _header_names
+
+    rows = [
+        [(40, "Désignation"), (200, "Quantité Prix unitaire HT Montant HT (€)"), (380, "TVA")],
+        [(40, "Part abonnement 9 kVA"), (200, "2 mois"), (245, "12,42 €/mois"), (325, "24,84"), (380, "5,5 %")],
+        [(40, "Contribution tarifaire d'acheminement (21,93 % x 21,12 €)"), (325, "4,63"), (380, "5,5 %")],
+    ]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert _header_names(doc.lines[0]) == ["label", "quantity", "unit_price", "amount", "vat"]
+    items = read_items(doc)
+    assert [(i.kind, i.quantity, i.amount) for i in items] == [("subscription", 2, 24.84), ("cta", None, 4.63)]
+    for text in ("Montant TVA", "Total TTC", "Prix unitaire"):
+        assert len(_header_names(build_document([words_page([[(40, "Taux"), (200, text)]])]).lines[0])) == 2
+
+
+def test_a_tax_row_whose_label_head_was_lost_is_no_second_consumption():
+    """`Accise` wrapped onto a line of its own that OCR garbled: the row left
+    reads `sur l'électricité ‖ 489 kWh ‖ 0,100 c€/kWh ‖ 0,49 €`, which its
+    energy's name made a consumption (the bill's kWh then counted twice).
+    No energy sells at 0,1 c€/kWh, and it taxes the very kWh billed above."""
+    rows = [
+        [(40, "Fourniture d'énergie Base"), (250, "489 kWh"), (330, "173,80 €/MWh"), (450, "84,99 €")],
+        [(40, "sur l'électricité"), (250, "489 kWh"), (330, "0,100 c€/kWh"), (450, "0,49 €")],
+    ]
+    items = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert [(i.kind, i.quantity) for i in items] == [("consumption", 489), ("accise", 489)]
+    # A cheap energy line billing other kWh than the rest stays a consumption.
+    rows[1] = [(40, "Énergie"), (250, "120 kWh"), (330, "0,0350 €/kWh"), (450, "4,20 €")]
+    items = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert [i.kind for i in items] == ["consumption", "consumption"]
+
+
+def test_a_figure_with_another_unit_near_the_coefficients_caption_is_no_coefficient():
+    """`277 m³ x 10,96 (coefficient de conversion) =` with `Puissance maximale
+    atteinte : 12,5 kVA` on the line under it (a photo of a two-column page):
+    12,5 kVA is in the coefficients' range but is a power, and competing with
+    10,96 it left the coefficient out."""
+    from tasks.extract.energy import gas_conversion
+
+    rows = [[(40, "14/01/2024 : 277 m³ x 10,96 (coefficient de conversion) =")],
+            [(40, "Puissance maximale atteinte sur la période : 12,5 kVA.")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [c.value for c in gas_conversion(doc)["coef"]] == [10.96]

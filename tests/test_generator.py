@@ -39,7 +39,8 @@ def _dates(d: str) -> list[str]:
 
 
 def _prices(eur: float) -> list[str]:
-    return [_fr(eur, 4), _fr(eur, 5), _fr(eur * 100, 2) + " c€", _fr(eur * 100, 3) + " c€"]
+    return [_fr(eur, 4), _fr(eur, 5), _fr(eur * 100, 2) + " c€", _fr(eur * 100, 3) + " c€",
+            _fr(eur * 1000, 2) + " €/MWh"]
 
 
 def _digits(text: str) -> str:

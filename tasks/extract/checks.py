@@ -11,7 +11,8 @@ from dataclasses import replace
 from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
 from tasks.extract.energy import COEF_BAND, KVA_STEPS, Reading, makes_kwh
-from tasks.extract.lines import Item, VatRow
+from tasks.extract.lines import CTA_RATE_RANGE, Item, VatRow
+from tasks.extract.numbers import clean, find_numbers, find_percents
 from tasks.extract.store import Candidate, Draft
 
 # Sane bands (€/kWh HT): about three times the regulated and market prices
@@ -130,7 +131,29 @@ def _repairs(item: Item) -> list[float]:
         product = round(item.quantity * item.unit_price, 2)
         if product not in repairs and abs(product - abs(amount)) > 0.01:
             repairs.append(product)
+    if item.kind == "cta":
+        # `CTA (21,93 % x 11,98 €) ‖ 2:03::55%`: the amount cell garbled, the
+        # rate of its base printed in the label makes it.
+        for share in _cta_shares(item.label):
+            if share not in repairs and abs(share - abs(amount)) > 0.01:
+                repairs.append(share)
     return repairs
+
+
+def _cta_shares(label: str) -> list[float]:
+    """The amounts the CTA rates and bases printed in a label make (`21,93 % x 11,98 €`)."""
+    text = clean(label)
+    out = []
+    for rate, a, b in find_percents(text):
+        if not CTA_RATE_RANGE[0] <= rate <= CTA_RATE_RANGE[1]:
+            continue
+        rest = text[:a] + " " * (b - a) + text[b:]
+        out += [_cents(rate * n.value / 100) for n in find_numbers(rest) if n.decimals == 2]
+    return out
+
+
+def _cents(x: float) -> float:
+    return float(int(abs(x) * 100 + 0.5 + 1e-9)) / 100 * (1 if x >= 0 else -1)
 
 
 def check_quantities_against_consumption(items: list[Item], consumption: Candidate | None) -> None:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from tasks.extract.labels import find_labels, is_speck, value_spots, vocabulary
 from tasks.extract.layout import Document, Line, Segment, make_segment, placed
-from tasks.extract.lines import Item
+from tasks.extract.lines import Item, share_rows
 from tasks.extract.sections import Sections, heading_energy
 from tasks.extract.numbers import PHONE, blank_dates, clean, find_dates, find_numbers, fold
 from tasks.extract.readers import M3, quantity_value, read_kva, read_kwh, read_m3, read_plain_number
@@ -687,6 +687,8 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
         if spaced and COEF_BAND[0] <= n.value <= COEF_BAND[1]:
             # `11, 116`: OCR spaced the decimals off; no coefficient is a whole number.
             return float(f"{int(n.value)}.{spaced.group(1)}"), n.start, n.end + spaced.end()
+        if _OTHER_UNIT.match(t[n.end:]):
+            continue  # `12,5 kVA` under `(coefficient de conversion) =`: another line's figure
         if COEF_BAND[0] <= n.value <= COEF_BAND[1] and (n.decimals >= 1 or integers):
             return n.value, n.start, n.end
         if ocr and _POINT_FOR_COMMA.fullmatch(n.text) and COEF_BAND[0] <= float(n.text) <= COEF_BAND[1]:
@@ -694,6 +696,10 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
         if n.value > COEF_BAND[1]:
             return None  # `= 1 440 kWh`: the value of another label
     return None
+
+
+# A unit no coefficient has (it has none, or kWh per m³).
+_OTHER_UNIT = re.compile(r"(?i)\s?(?:k?va\b|kw\b|kwh\b(?!\s?/)|€|%|m3\b|m³|jours?\b|mois\b)")
 
 
 # `11.054` on a scan: a coefficient whose comma OCR read as a point, not eleven thousand.
@@ -811,9 +817,11 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
     from tasks.extract.readers import read_amount
 
     out: dict[str, list[Candidate]] = {"electricite": [], "gaz": []}
+    shares = share_rows(doc)
+    in_share_table = {line.index for line, _, _ in shares}
     for seg in doc.segments:
         f = fold(seg.text)
-        m = _ENERGY_TTC.match(f) or _ENERGY_ROW.match(f)
+        m = _ENERGY_TTC.match(f) or (seg.line not in in_share_table and _ENERGY_ROW.match(f))
         if not m:
             continue
         # `Électricité ‖ 165,71 €` over `Gaz naturel ‖ 114,18 €` over `Total
@@ -829,6 +837,18 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
             if found:
                 out[energy].append(from_segment(found[0], where, base, note,
                                                 span=(offset + found[1], offset + found[2])))
+                break
+    # `‖ Hors TVA ‖ TVA ‖ TTC` over `Électricité ‖ 73,60 € ‖ 11,49 € ‖ 85,09 €`:
+    # the cell under the TTC column of the energy's row.
+    for line, energy, columns in shares:
+        if energy is None:
+            continue
+        for seg in line.segments[1:]:
+            if columns.column_at(seg.x0, seg.x1) != "amount_ttc":
+                continue
+            found = read_amount(seg.text, ocr=seg.ocr)
+            if found:
+                out[energy].append(from_segment(found[0], seg, 0.85, "energy-ttc-table", span=(found[1], found[2])))
                 break
     return out
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document
-from tasks.extract.lines import heads_priced_lines, is_table_header
+from tasks.extract.lines import heads_priced_lines, is_table_header, rows_under_ttc_header
 from tasks.extract.numbers import clean, find_date_ranges, fold, one_known_within, spelled_as_always
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
@@ -118,8 +118,44 @@ def _amount_reader(text: str, *, ocr: bool = False):
 
 
 def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
-    return {key: _labelled(doc, key, _amount_reader, below_lines=1 if key == "total_vat" else 2, opens_off_line=True)
-            for key in ("total_ttc", "total_ht", "total_vat", "amount_due", "already_paid")}
+    out = {key: _labelled(doc, key, _amount_reader, below_lines=1 if key == "total_vat" else 2, opens_off_line=True)
+           for key in ("total_ttc", "total_ht", "total_vat", "amount_due", "already_paid")}
+    tables = {line.index: columns for line, columns in rows_under_ttc_header(doc)}
+    for key, column in (("total_ttc", "amount_ttc"), ("total_ht", "amount"), ("total_vat", "vat")):
+        if tables:
+            out[key] = [_in_its_column(doc, c, tables, column) for c in out[key]]
+            out[key] = [c for c in out[key] if c is not None]
+        # The bill's total row of such a table gives all three totals, each in its column.
+        for index, columns in tables.items():
+            line = doc.lines[index]
+            if not _TOTAL_ROW.match(fold(line.segments[0].text)):
+                continue
+            for seg in line.segments[1:]:
+                if columns.column_at(seg.x0, seg.x1) == column and (found := read_amount(seg.text, ocr=seg.ocr)):
+                    if not any(c.spot == (seg.line, seg.col) for c in out[key]):
+                        out[key].append(from_segment(found[0], seg, 0.8, f"{key}:table", span=(found[1], found[2])))
+                    break
+    return out
+
+
+# `Total de votre facture`, `Total facture`, `Montant total`: the bill's total row (not a `Sous-total`).
+_TOTAL_ROW = re.compile(r"^[^a-z]*(?:total(?: de (?:votre|la))? facture|montant total|total general|total)\b(?!.*\b(?:electricite|gaz|services?)\b)")
+
+
+def _in_its_column(doc: Document, cand: Candidate, tables: dict, column: str) -> Candidate | None:
+    """A total read on a row of a `Hors TVA ‖ TVA ‖ TTC` table (`Total de
+    votre facture ‖ 591,09 ‖ 81,28 ‖ 672,37`) is the cell under its own
+    column, not the first amount right of the caption."""
+    if cand.spot is None or cand.spot[0] not in tables or doc.lines[cand.spot[0]].page != cand.page:
+        return cand
+    columns, line = tables[cand.spot[0]], doc.lines[cand.spot[0]]
+    seg = line.segments[cand.spot[1]]
+    if cand.spot[1] == 0 or columns.column_at(seg.x0, seg.x1) == column:
+        return cand
+    for seg in line.segments[1:]:
+        if columns.column_at(seg.x0, seg.x1) == column and (found := read_amount(seg.text, ocr=seg.ocr)):
+            return from_segment(found[0], seg, cand.conf, cand.note, span=(found[1], found[2]))
+    return None
 
 
 _OFFER_DASH = re.compile(r"\s+[–\-|]\s+")

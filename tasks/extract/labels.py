@@ -420,11 +420,14 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             spots.append(ValueSpot(stripped + " " + nxt.text, _joined(seg, nxt), offset, 0.0, "same"))
         spots.append(ValueSpot(stripped, seg, offset, 0.01, "same"))
     h = seg.height
+    # A label's box a speck stretched (`Offre` twice as tall as its line):
+    # a rule is flat beside the line's print, not beside that box.
+    flat = 0.4 * (min(h, statistics.median(o.height for o in doc.lines[seg.line].segments)) if seg.line >= 0 else h)
     if right:
         for other in _right_candidates(doc, seg):
             if other.line != seg.line and seg.text.startswith(other.text):
                 continue
-            if seg.ocr and (is_speck(other) or other.height < 0.4 * h):
+            if seg.ocr and (is_speck(other) or other.height < flat):
                 # A speck read as a letter or two, or a rule read as letters
                 # (`RE` two points tall), stands between the label and its value.
                 continue
@@ -577,10 +580,18 @@ def _right_candidates(doc: Document, seg: Segment) -> list[Segment]:
         h = statistics.median(heights)
     for idx in near:
         if 0 <= idx < len(doc.lines) and doc.lines[idx].page == seg.page:
-            for other in doc.lines[idx].segments:
-                if other.x0 >= seg.x1 - 1 and abs((other.y0 + other.y1) / 2 - mid) < 0.9 * h:
+            segs = doc.lines[idx].segments
+            for k, other in enumerate(segs):
+                if other.x0 >= seg.x1 - 1 and abs((other.y0 + other.y1) / 2 - mid) < 0.9 * h \
+                        and not (k > 0 and abs(segs[k - 1].x0 - seg.x0) < 2 * h and is_label(segs[k - 1])):
+                    # (A value beside a caption under or over this one is that caption's.)
                     found.append(other)
     found.sort(key=lambda o: o.x0)
+    if len(found) > 1:
+        # Cells of one column on neighbouring lines: the one level with the label first.
+        column = [o for o in found if o.x0 - found[0].x0 < h]
+        column.sort(key=lambda o: abs((o.y0 + o.y1) / 2 - mid))
+        found = column + found[len(column):]
     return found
 
 

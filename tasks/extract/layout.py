@@ -232,14 +232,20 @@ _LEADING_SPECK = re.compile(f"[{re.escape(SPECK_MARKS)}]+")
 
 
 def _flat_speck(word: Word, print_height: float) -> bool:
-    """A character in a box far flatter than the page's print, barely
+    """A word in a box far flatter than the page's print, barely believed
+    (a rule read as letters), or a character so flat and barely
     believed (`4` two points high over a row of nine) or no wider than
     that either (`À` in a box of a point square, however sure OCR was): a
     smudge or a dot of dust (`.` a point square), which would make a line of
     its own over the row it touches, or between a caption and its value."""
     small = FLAT_SPECK * print_height
-    if len(word.text) != 1 or word.y1 - word.y0 >= small:
+    if word.y1 - word.y0 >= small:
         return False
+    if len(word.text) != 1:
+        # `Tor`, `See`, `Rens` a point high, not believed at all: a table's rule
+        # or a shaded row's edge read as letters, never print. Left in, such
+        # lines of their own down a table make it look like two columns.
+        return word.conf < 0.3
     return word.conf < 0.3 or ((word.text.isalnum() or word.text in SPECK_MARKS) and word.x1 - word.x0 < small)
 
 

@@ -161,6 +161,8 @@ class Columns:
 
     spans: list[tuple[str, float, float]] = field(default_factory=list)
     summary: bool = False  # only a label and an amount column: a summary, not the detail
+    # A column of amounts VAT included beside the HT amounts (`Hors TVA ‖ TVA ‖ TTC`).
+    ttc: bool = False
 
     def column_at(self, x0: float, x1: float) -> str | None:
         best, best_overlap = None, 0.0
@@ -176,6 +178,47 @@ def is_table_header(line: Line) -> bool:
     return _header_columns(line) is not None
 
 
+_LABEL_WORDS = re.compile(r"[^\d€]*")
+
+
+def share_label(line: Line) -> str | None | bool:
+    """The section (`electricite`, `gaz`, None for the services) whose share
+    of the bill a row under a `Hors TVA ‖ TVA ‖ TTC` header gives, or False:
+    such a table sums the bill up by section (`Électricité ‖ 73,60 € ‖
+    11,49 € ‖ 85,09 €`); its rows are no billed lines."""
+    label = _LABEL_WORDS.match(line.segments[0].text).group(0).strip()
+    return heading_energy(label) if label else False
+
+
+def share_rows(doc: Document) -> list[tuple[Line, str | None, Columns]]:
+    """Rows of the tables that sum the bill up by section, each with its
+    section and the table's columns (to read its `TTC` cell)."""
+    return [(line, section, columns) for line, columns in rows_under_ttc_header(doc)
+            if (section := share_label(line)) is not False]
+
+
+def rows_under_ttc_header(doc: Document) -> list[tuple[Line, Columns]]:
+    """Rows under a header with both an HT and a TTC column, with its columns."""
+    out = []
+    columns, page, last_y, header_height = None, None, 0.0, 0.0
+    for line in doc.lines:
+        if line.page != page:
+            columns, page = None, line.page
+        header = _header_columns(line)
+        if header is not None:
+            columns = header if header.ttc else None
+            last_y, header_height = line.y1, line.height
+            continue
+        if columns is None:
+            continue
+        if line.y0 - last_y > 4.5 * max(line.height, header_height):
+            columns = None
+            continue
+        last_y = line.y1
+        out.append((line, columns))
+    return out
+
+
 def heads_priced_lines(line: Line) -> bool:
     """Whether `line` heads a table of lines with their quantities or unit
     prices (`Qté ‖ Prix HT ‖ Total HT`), not a grid of the bill's captions."""
@@ -184,12 +227,15 @@ def heads_priced_lines(line: Line) -> bool:
 
 
 def _header_name(text: str) -> str | None:
-    # OCR reads specks and box edges around a header cell (`.Prix HT`).
-    f = fold(text).strip(" :.,;'‘’|_")
+    # OCR reads specks and box edges around a header cell (`.Prix HT`, `-Hors TVA`).
+    f = fold(text).strip(" :.,;'‘’|_-–—*•·")
     for name, pats in _headers().items():
         if any(p.match(f) for p in pats):
             return name
     return None
+
+
+_TITLE_WORD = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]")
 
 
 def _header_cells(line: Line) -> list[Segment]:
@@ -200,8 +246,15 @@ def _header_cells(line: Line) -> list[Segment]:
     for seg in line.segments:
         start = 0
         for k in range(1, len(seg.words)):
-            if seg.words[k - 1].text.endswith(")") and \
-                    _header_name(" ".join(w.text for w in seg.words[k:])) is not None:
+            rest = _header_name(" ".join(w.text for w in seg.words[k:]))
+            if rest is None:
+                continue
+            # `Quantité Prix unitaire HT Montant HT`: OCR made one cell of three;
+            # a capitalised word opening another column's name starts a cell
+            # (`Montant TVA`, `Total TTC` are one column each).
+            head = _header_name(" ".join(w.text for w in seg.words[start:k]))
+            if seg.words[k - 1].text.endswith(")") or \
+                    _TITLE_WORD.match(seg.words[k].text) and head is not None and head != rest:
                 cells.append(placed(seg.words[start:k], seg))
                 start = k
         cells.append(seg if start == 0 else placed(seg.words[start:], seg))
@@ -228,7 +281,7 @@ def _header_columns(line: Line, names: list[str | None] | None = None) -> Column
         right = (seg.x1 + segs[i + 1].x0) / 2 if i + 1 < len(segs) else seg.x1 + 40
         spans.append((name, left, right))
     summary = not (kinds & {"unit_price", "quantity", "vat"})
-    return Columns(spans, summary)
+    return Columns(spans, summary, ttc={"amount", "amount_ttc"} <= kinds)
 
 
 @dataclass
@@ -371,7 +424,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         # A bare number under the period's header is a piece of a date OCR
         # broke (`31.03 2024`), no value of the row.
         toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"
-                and not (t.kind == "bare" and columns.column_at(t.x0, t.x1) == "period")]
+                and not (t.kind == "bare" and columns.column_at(t.x0, t.x1) == "period")
+                and not (columns.ttc and columns.column_at(t.x0, t.x1) == "amount_ttc")]
         under_amount = []
         for t in toks:
             col = columns.column_at(t.x0, t.x1)
@@ -991,6 +1045,9 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
         # read on a line of its own (`L`) is hardly a point tall.
         if columns and line.y0 - last_y > 4.5 * max(line.height, header_height):
             columns = None
+        if columns is not None and columns.ttc and share_label(line) is not False:
+            last_y = line.y1  # a share of the bill (`Électricité ‖ 73,60 € ‖ 11,49 € ‖ 85,09 €`), no line
+            continue
         if _is_fragment(line):
             continue
         band, taken = _band(doc, line, used)
@@ -1060,7 +1117,29 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                     not (item.quantity or item.unit_price or item.vat_rate or item.vat_exempt):
                 continue
             items.append(item)
-    return _with_siblings(items, bare)
+    items = _with_siblings(items, bare)
+    _tax_read_as_consumption(items)
+    return items
+
+
+# No energy is sold under 4 c€/kWh HT; the excise on it (`Accise … 0,100 c€/kWh`) is.
+MIN_KWH_PRICE = 0.04
+
+
+def _tax_read_as_consumption(items: list[Item]) -> None:
+    """A row taken for a consumption by its label's last words (`sur
+    l'électricité`, the head `Accise` wrapped onto a line OCR garbled)
+    whose price per kWh no energy is sold at, and which bills the very kWh
+    another consumption row of its energy bills: the excise on them."""
+    for it in items:
+        if it.kind != "consumption" or it.unit != "kWh" or it.unit_price is None or it.quantity is None \
+                or not 0 < it.unit_price < MIN_KWH_PRICE:
+            continue
+        others = [o for o in items if o is not it and o.kind.startswith("consumption") and o.energy == it.energy
+                  and o.quantity is not None and (o.unit_price or 1) >= MIN_KWH_PRICE]
+        if others and (any(abs(o.quantity - it.quantity) < 0.5 for o in others)
+                       or abs(sum(o.quantity for o in others) - it.quantity) < 0.5):
+            it.kind = "accise"
 
 
 # A unit alone in a cell (`kWh`, `m³`, `kVA`, `€`): no row's label.

@@ -209,6 +209,11 @@ SUPPLIERS = {
         "legal": "Iberdrola Clienti France SAS", "domains": ["iberdrola.fr"], "city": "92800 Puteaux",
         "street": "5 place de la Pyramide", "capital": "12 400 000", "rcs": "Nanterre",
     },
+    "Alpiq": {
+        "display": "Alpiq", "spellings": ["Alpiq", "ALPIQ", "alpiq"], "legal": "Alpiq Energie France SAS",
+        "domains": ["alpiq.fr", "particuliers.alpiq.fr"], "city": "75009 Paris",
+        "street": "32 rue de Châteaudun", "capital": "3 800 000", "rcs": "Paris",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -263,6 +268,11 @@ OFFERS = {
         "electricite": [("Électricité Verte Fixe 2 ans", "fixe", False), ("Électricité Verte Online", "fixe", False),
                         ("Électricité Verte Indexée", "indexe", False)],
         "gaz": [("Gaz Naturel Fixe 2 ans", "fixe", False), ("Gaz Naturel Indexé", "indexe", False)],
+    },
+    "Alpiq": {  # electricity names from the catalogue; gas names invented
+        "electricite": [("Électricité Stable -8%", "fixe", True), ("Électricité Stable", "fixe", True),
+                        ("Électricité Référence -4%", "indexe", True)],
+        "gaz": [("Gaz Stable", "fixe", False), ("Gaz Référence", "indexe", False)],
     },
 }
 
