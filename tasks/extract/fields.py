@@ -139,7 +139,8 @@ def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
 
 
 # `Total de votre facture`, `Total facture`, `Montant total`: the bill's total row (not a `Sous-total`).
-_TOTAL_ROW = re.compile(r"^[^a-z]*(?:total(?: de (?:votre|la))? facture|montant total|total general|total)\b(?!.*\b(?:electricite|gaz|services?)\b)")
+_TOTAL_ROW = re.compile(r"^[^a-z]*(?:total(?: de (?:votre|la))? facture|montant total|total general|total)\b"
+                        r"(?!.*\b(?:electricite|gaz|services?)\b)")
 
 
 def _in_its_column(doc: Document, cand: Candidate, tables: dict, column: str) -> Candidate | None:

@@ -191,7 +191,8 @@ def _from_labels(doc: Document, field: str, reader, *, excl: Exclusions | None =
             found_for.append(from_segment(value, spot.seg, base, f"{field}:{spot.where}",
                                           span=(spot.offset + a, spot.offset + b)))
             break
-    # `N° de contrat` beside `Compte client`: another reference, read only when no caption of the field itself gives one.
+    # `N° de contrat` beside `Compte client`: another reference, read only when
+    # no caption of the field itself gives one.
     return cands or fallbacks
 
 

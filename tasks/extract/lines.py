@@ -476,7 +476,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
             # `39 ‖ 0,4162 ‖ 1623 ‖ 5,5`, no unit anywhere: the whole number
             # that two numbers before it make in cents is the amount, its comma lost.
             money = [a for a in bares if a.decimals == 0 and any(
-                _close(q.value * pr.value, a.value / 100, rel=0.004) for q, pr in zip(bares, bares[1:]) if pr.x1 <= a.x0)]
+                _close(q.value * pr.value, a.value / 100, rel=0.004)
+                for q, pr in zip(bares, bares[1:]) if pr.x1 <= a.x0)]
         if not money:
             return None
         amount_tok = money[-1]
