@@ -21,6 +21,7 @@ from tests.generator.families.common import (
     helpers,
     masked_iban,
     pick,
+    printed_spellings,
     relabel,
     spaced,
 )
@@ -191,12 +192,4 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
     })
     ctx["_self_ctx"] = ctx
     html = env().get_template("alpiq.html").render(**ctx)
-    spellings = {}
-    if elec and pdl != elec.point:
-        spellings[elec.point] = [pdl]
-    if gas and pce != gas.point:
-        spellings[gas.point] = [pce]
-    printed = {"total_ht": True, "point_spellings": spellings}
-    if client_printed != bill.client_number:
-        printed["client_number_spellings"] = [client_printed]
-    return html, printed
+    return html, printed_spellings(bill, elec, gas, pdl, pce, client_printed)

@@ -128,6 +128,21 @@ def relabel(bill: Bill, labels: dict) -> None:
                 line.label = text(line, e) if callable(text) else text
 
 
+def printed_spellings(bill: Bill, elec, gas, pdl: str, pce: str, client: str) -> dict:
+    """What `render` returns beside its HTML: the HT total printed, and the
+    PDL/PCE and client number as this layout spells them (spaced, prefixed)
+    where that differs from the bill's own."""
+    points = {}
+    if elec and pdl != elec.point:
+        points[elec.point] = [pdl]
+    if gas and pce != gas.point:
+        points[gas.point] = [pce]
+    printed = {"total_ht": True, "point_spellings": points}
+    if client != bill.client_number:
+        printed["client_number_spellings"] = [client]
+    return printed
+
+
 def pick(rng: random.Random, *options):
     return rng.choice(options)
 
