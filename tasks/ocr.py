@@ -259,26 +259,28 @@ def without_twin_lines(words: list[tesseract.TessWord]) -> list[tesseract.TessWo
     stays, boxed over both; words only one of the lines read stay too."""
     dropped: set[int] = set()
     grown: dict[int, tesseract.TessWord] = {}
-    for i, a in enumerate(words):
-        for j in range(i + 1, len(words)):
-            b = words[j]
-            if (a.block, a.par) != (b.block, b.par) or a.line == b.line or i in dropped or j in dropped:
-                continue
-            high = min(a.height, b.height)
-            wide = min(a.width, b.width)
-            if min(a.top + a.height, b.top + b.height) - max(a.top, b.top) < TWIN_OVERLAP * high or \
-                    min(a.left + a.width, b.left + b.width) - max(a.left, b.left) < TWIN_OVERLAP * wide:
-                continue
-            ta, tb = (re.sub(r"\W", "", w.text).lower() for w in (grown.get(i, a), grown.get(j, b)))
-            short, full = sorted(((ta, i), (tb, j)), key=lambda t: len(t[0]))
-            if len(short[0]) < 2 or short[0] not in full[0]:
-                continue
-            keep, lose = grown.get(full[1], words[full[1]]), words[short[1]]
-            x0, y0 = min(keep.left, lose.left), min(keep.top, lose.top)
-            x1 = max(keep.left + keep.width, lose.left + lose.width)
-            y1 = max(keep.top + keep.height, lose.top + lose.height)
-            grown[full[1]] = replace(keep, left=x0, top=y0, width=x1 - x0, height=y1 - y0)
-            dropped.add(short[1])
+    paragraphs: dict[tuple[int, int], list[int]] = {}
+    for k, w in enumerate(words):
+        paragraphs.setdefault((w.block, w.par), []).append(k)
+    for i, j in ((i, j) for ks in paragraphs.values() for n, i in enumerate(ks) for j in ks[n + 1:]):
+        a, b = words[i], words[j]
+        if a.line == b.line or i in dropped or j in dropped:
+            continue
+        high = min(a.height, b.height)
+        wide = min(a.width, b.width)
+        if min(a.top + a.height, b.top + b.height) - max(a.top, b.top) < TWIN_OVERLAP * high or \
+                min(a.left + a.width, b.left + b.width) - max(a.left, b.left) < TWIN_OVERLAP * wide:
+            continue
+        ta, tb = (re.sub(r"\W", "", w.text).lower() for w in (grown.get(i, a), grown.get(j, b)))
+        short, full = sorted(((ta, i), (tb, j)), key=lambda t: len(t[0]))
+        if len(short[0]) < 2 or short[0] not in full[0]:
+            continue
+        keep, lose = grown.get(full[1], words[full[1]]), words[short[1]]
+        x0, y0 = min(keep.left, lose.left), min(keep.top, lose.top)
+        x1 = max(keep.left + keep.width, lose.left + lose.width)
+        y1 = max(keep.top + keep.height, lose.top + lose.height)
+        grown[full[1]] = replace(keep, left=x0, top=y0, width=x1 - x0, height=y1 - y0)
+        dropped.add(short[1])
     return [grown.get(k, w) for k, w in enumerate(words) if k not in dropped]
 
 
