@@ -10,7 +10,11 @@ cut into line pieces, and the pieces are read again, all at once: each alone
 on paper, stacked into one image, one more Tesseract as a single block of
 text. Words read confidently join the page's, an unsure word they cover
 gives way to them; a page whose print was all read surely costs no
-Tesseract at all.
+Tesseract at all. A table cell printed on two lines beside cells of one
+may make Tesseract read a row's cells as one unsure scrap twice as tall as
+its print (`RE` for `11,010 c€/` over `kWh` and `27,75 €`): the cells under
+such a scrap are read on a sheet of their own, however many other pieces
+the page has, and replace it.
 """
 from __future__ import annotations
 
