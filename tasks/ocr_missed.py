@@ -13,8 +13,8 @@ gives way to them; a page whose print was all read surely costs no
 Tesseract at all. A table cell printed on two lines beside cells of one
 may make Tesseract read a row's cells as one unsure scrap twice as tall as
 its print (`RE` for `11,010 c€/` over `kWh` and `27,75 €`): the cells under
-such a scrap are read on a sheet of their own, however many other pieces
-the page has, and replace it.
+such a scrap are read and replace it, on a sheet of their own when the page
+has more pieces than the cap.
 """
 from __future__ import annotations
 
@@ -79,6 +79,9 @@ UNITS = ("€", "%")
 MIN_REPLACED_SHARE = 0.6
 # Block numbers of words read again, apart from the page read's.
 BLOCK_OFFSET = 50_000
+# Paragraph number of the words read on the sheet of the lines of two-line
+# cells under scraps.
+CELL_LINES_PAR = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +108,11 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
     """The words read in the print that `words` left out, in `image`'s
     pixels: none, and no Tesseract run, when nothing was left out."""
     pieces = missed_pieces(image, words, dpi)
-    # The cells of two lines under a scrap read apart from the rest: on a
-    # sheet as wide as a long missed line of print, Tesseract read them unsurely.
+    # The cells of two lines under a scrap past the cap read apart from the
+    # rest: on a sheet as wide as a long missed line, Tesseract read them unsurely.
     plain, scraps = [p for p in pieces if not p.scrap], [p for p in pieces if p.scrap]
-    return _read_pieces(image, plain, dpi, read) + _read_pieces(image, scraps, dpi, read, first=len(plain))
+    return _read_pieces(image, plain, dpi, read) + [
+        replace(w, par=CELL_LINES_PAR) for w in _read_pieces(image, scraps, dpi, read, first=len(plain))]
 
 
 def _read_pieces(image: Image.Image, pieces: list[Piece], dpi: float,
@@ -223,15 +227,18 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
                 if not cut:
                     pieces.append(piece)
                 elif any(_within(piece, w) for w in tall):
-                    under_tall.append(replace(piece, scrap=True))
+                    under_tall.append(piece)
                 else:
                     extra.append(piece)
                 if len(pieces) > MAX_PIECES:
                     return []
     # Pieces of bands cut into columns are read only while they fit under the
-    # cap; those under a scrap spanning two lines (a cell of two lines made
-    # Tesseract lose a whole row's cells) have a cap of their own.
-    under_tall = under_tall if len(under_tall) <= MAX_PIECES else []
+    # cap. Beyond, those under a scrap spanning two lines (a cell of two lines
+    # made Tesseract lose a whole row's cells) are still read, on a sheet of
+    # their own under a cap of their own.
+    if len(pieces) + len(extra) + len(under_tall) <= MAX_PIECES:
+        return pieces + extra + under_tall
+    under_tall = [replace(p, scrap=True) for p in under_tall] if len(under_tall) <= MAX_PIECES else []
     return (pieces + extra if len(pieces) + len(extra) <= MAX_PIECES else pieces) + under_tall
 
 
@@ -264,13 +271,15 @@ def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> lis
             continue
         old_text, new_text = _alnum(old.text), "".join(_alnum(n.text) for n in over)
         # A scrap over lines of print (a cell of two lines and its neighbours) is
-        # no word: what was read surely under it replaces it, however narrow;
-        # a number's scrap, only by reads over most of its height, its lines
-        # (`993` alone under `593` lost the `1` printed over it).
+        # no word: what was read surely under it replaces it, however narrow.
+        # A number's scrap over cells of two lines gives way only to reads
+        # over most of its height, its lines (`993` alone under `593` lost the
+        # `1` printed over it).
         scrap = old.height > TALL_RATIO * max(n.height for n in over)
+        cells = all(n.par == CELL_LINES_PAR for n in over)
         if (len(new_text) < len(old_text) and _subsequence(new_text, old_text)) \
                 or (not scrap and sum(_overlap(old, n) for n in over) < MIN_REPLACED_SHARE * old.width) \
-                or (scrap and any(c.isdigit() for c in old.text)
+                or (scrap and cells and any(c.isdigit() for c in old.text)
                     and _height_covered(old, over) < MIN_REPLACED_SHARE * old.height) \
                 or _loses_number(old.text, " ".join(n.text for n in over)):
             # Only part of the unsure word read again (`234,92` in `2234,92`, `Ttal` in `Total`),

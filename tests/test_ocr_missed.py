@@ -5,6 +5,7 @@ again never replaces the whole; noise is not read."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -179,8 +180,11 @@ def test_a_scrap_over_two_lines_gives_way_to_the_reads_of_its_lines_not_to_one_o
     assert ocr_missed.merge([scrap], [price, amount]) == [price, amount]
 
     number = TessWord("593", 1547, 1165, 58, 62, 32.0, 1, 1, 1)
-    lower = TessWord("993", 1547, 1202, 58, 25, 96.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    lower = TessWord("993", 1547, 1202, 58, 25, 96.0, ocr_missed.BLOCK_OFFSET, ocr_missed.CELL_LINES_PAR, 1)
     assert ocr_missed.merge([number], [lower]) == [number]
+    # Read on the sheet of other pieces (its box stretched by a speck, not over two lines): the width decides.
+    lower = replace(lower, par=1)
+    assert ocr_missed.merge([number], [lower]) == [lower]
 
 
 def _table_of_two_line_cells(rows: int):
