@@ -10,7 +10,11 @@ cut into line pieces, and the pieces are read again, all at once: each alone
 on paper, stacked into one image, one more Tesseract as a single block of
 text. Words read confidently join the page's, an unsure word they cover
 gives way to them; a page whose print was all read surely costs no
-Tesseract at all.
+Tesseract at all. A table cell printed on two lines beside cells of one
+may make Tesseract read a row's cells as one unsure scrap twice as tall as
+its print (`RE` for `11,010 c€/` over `kWh` and `27,75 €`): the cells under
+such a scrap are read and replace it, on a sheet of their own when the page
+has more pieces than the cap.
 """
 from __future__ import annotations
 
@@ -57,6 +61,11 @@ MIN_SIZE_RATIO, MAX_SIZE_RATIO = 0.5, 2.2
 # At most this many pieces per page: beyond, the page is not a clean read
 # with a few holes but noise (a photo's texture, a logo, a barcode).
 MAX_PIECES = 24
+# An unsure word this many times taller than the page's print (or than the
+# words read again over it) spans two lines of print: Tesseract's scrap over
+# a table cell printed on two lines and its neighbours (`RE` over `11,010 c€/`
+# and `kWh` beside `27,75 €`).
+TALL_RATIO = 1.7
 # Pieces are stacked with this much paper around each (inches).
 PAD_IN = 0.08
 # A word read again joins the page's only with this confidence (0-100), and
@@ -70,6 +79,9 @@ UNITS = ("€", "%")
 MIN_REPLACED_SHARE = 0.6
 # Block numbers of words read again, apart from the page read's.
 BLOCK_OFFSET = 50_000
+# Paragraph number of the words read on the sheet of the lines of two-line
+# cells under scraps.
+CELL_LINES_PAR = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,8 @@ class Piece:
     top: int
     right: int
     bottom: int
+    # Under an unsure scrap spanning two lines of print: read on a sheet of its own.
+    scrap: bool = False
 
 
 def with_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
@@ -94,6 +108,15 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
     """The words read in the print that `words` left out, in `image`'s
     pixels: none, and no Tesseract run, when nothing was left out."""
     pieces = missed_pieces(image, words, dpi)
+    # The cells of two lines under a scrap past the cap read apart from the
+    # rest: on a sheet as wide as a long missed line, Tesseract read them unsurely.
+    plain, scraps = [p for p in pieces if not p.scrap], [p for p in pieces if p.scrap]
+    return _read_pieces(image, plain, dpi, read) + [
+        replace(w, par=CELL_LINES_PAR) for w in _read_pieces(image, scraps, dpi, read, first=len(plain))]
+
+
+def _read_pieces(image: Image.Image, pieces: list[Piece], dpi: float,
+                 read: Callable[[Image.Image], list[tesseract.TessWord]], first: int = 0) -> list[tesseract.TessWord]:
     if not pieces:
         return []
     # Each piece alone on paper: a neighbour's edge in the crop would stick to its words (`218,31:`).
@@ -109,7 +132,7 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
         for index, (start, end, left, top) in enumerate(offsets):
             if start <= middle < end:
                 found.append(replace(w, left=max(0, w.left + left), top=max(0, w.top - start + top),
-                                     block=BLOCK_OFFSET + index, par=1, line=1))
+                                     block=BLOCK_OFFSET + first + index, par=1, line=1))
                 break
     return found
 
@@ -176,7 +199,9 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
     if len(sure) >= MIN_WORDS_FOR_SIZE:  # the page's own print size, when enough of it was read
         size = float(np.median([w.height for w in sure])) / factor
         low, high = max(low, MIN_SIZE_RATIO * size), min(high, MAX_SIZE_RATIO * size)
-    pieces, extra = [], []
+    print_height = float(np.median([w.height for w in sure])) if len(sure) >= MIN_WORDS_FOR_SIZE else 0.0
+    tall = [w for w in words if w.conf < MIN_COVER_CONF and print_height and w.height > TALL_RATIO * print_height]
+    pieces, extra, under_tall = [], [], []
     for top, bottom, start, end, cut in _bands(ink, high, round(COLUMN_GAP_IN * work_dpi)):
         if bottom - top < low:
             continue
@@ -199,11 +224,22 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
                               int(top + a + rows[-1] + 1) * factor)
                 if any(_meets(piece, w) for w in sure):
                     continue  # print around a word read already, across it: its tail, an accent
-                (extra if cut else pieces).append(piece)
+                if not cut:
+                    pieces.append(piece)
+                elif any(_within(piece, w) for w in tall):
+                    under_tall.append(piece)
+                else:
+                    extra.append(piece)
                 if len(pieces) > MAX_PIECES:
                     return []
-    # Pieces of bands cut into columns are read only while they fit under the cap.
-    return pieces + extra if len(pieces) + len(extra) <= MAX_PIECES else pieces
+    # Pieces of bands cut into columns are read only while they fit under the
+    # cap. Beyond, those under a scrap spanning two lines (a cell of two lines
+    # made Tesseract lose a whole row's cells) are still read, on a sheet of
+    # their own under a cap of their own.
+    if len(pieces) + len(extra) + len(under_tall) <= MAX_PIECES:
+        return pieces + extra + under_tall
+    under_tall = [replace(p, scrap=True) for p in under_tall] if len(under_tall) <= MAX_PIECES else []
+    return (pieces + extra if len(pieces) + len(extra) <= MAX_PIECES else pieces) + under_tall
 
 
 def _bands(ink: np.ndarray, high: float, column_gap: int) -> list[tuple[int, int, int, int, bool]]:
@@ -226,15 +262,25 @@ def _bands(ink: np.ndarray, high: float, column_gap: int) -> list[tuple[int, int
 def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> list[tesseract.TessWord]:
     """`words` and `new`, read again where `words` had nothing sure: an
     unsure word gives way to the new words over most of its width, unless
-    they are only a part of it."""
+    they are only a part of it; an unsure word spanning lines of print
+    gives way to any."""
     replaced, dropped = set(), set()
     for old in words:
         over = [n for n in new if _overlap(old, n) > 0] if old.conf < MIN_COVER_CONF else []
         if not over:
             continue
         old_text, new_text = _alnum(old.text), "".join(_alnum(n.text) for n in over)
+        # A scrap over lines of print (a cell of two lines and its neighbours) is
+        # no word: what was read surely under it replaces it, however narrow.
+        # A number's scrap over cells of two lines gives way only to reads
+        # over most of its height, its lines (`993` alone under `593` lost the
+        # `1` printed over it).
+        scrap = old.height > TALL_RATIO * max(n.height for n in over)
+        cells = all(n.par == CELL_LINES_PAR for n in over)
         if (len(new_text) < len(old_text) and _subsequence(new_text, old_text)) \
-                or sum(_overlap(old, n) for n in over) < MIN_REPLACED_SHARE * old.width \
+                or (not scrap and sum(_overlap(old, n) for n in over) < MIN_REPLACED_SHARE * old.width) \
+                or (scrap and cells and any(c.isdigit() for c in old.text)
+                    and _height_covered(old, over) < MIN_REPLACED_SHARE * old.height) \
                 or _loses_number(old.text, " ".join(n.text for n in over)):
             # Only part of the unsure word read again (`234,92` in `2234,92`, `Ttal` in `Total`),
             # or its number lost: not a better read of it.
@@ -242,6 +288,14 @@ def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> lis
         else:
             replaced.add(id(old))
     return [w for w in words if id(w) not in replaced] + [n for n in new if id(n) not in dropped]
+
+
+def _height_covered(word: tesseract.TessWord, over: list[tesseract.TessWord]) -> int:
+    """The height of `word` that the boxes of `over` span together."""
+    rows = np.zeros(word.height, dtype=bool)
+    for n in over:
+        rows[max(0, n.top - word.top):max(0, n.top + n.height - word.top)] = True
+    return int(rows.sum())
 
 
 _DECIMAL = re.compile(r"\d[,.]\d")
@@ -254,6 +308,13 @@ def _loses_number(old: str, new: str) -> bool:
     if not any(c.isdigit() for c in old):
         return False
     return not any(c.isdigit() for c in new) or (bool(_DECIMAL.search(old)) and not _DECIMAL.search(new))
+
+
+def _within(piece: Piece, word: tesseract.TessWord) -> bool:
+    """Most of `piece` lies in `word`'s box."""
+    width = min(piece.right, word.left + word.width) - max(piece.left, word.left)
+    height = min(piece.bottom, word.top + word.height) - max(piece.top, word.top)
+    return width > 0 and height > 0 and width * height >= 0.5 * (piece.right - piece.left) * (piece.bottom - piece.top)
 
 
 def _meets(piece: Piece, word: tesseract.TessWord) -> bool:

@@ -169,6 +169,19 @@ def test_a_vat_rate_whose_percent_sign_went_to_the_line_under():
     assert [(i.kind, i.amount, i.vat_rate) for i in items] == [("accise", 184.69, 20.0), ("cta", 31.66, 5.5)]
 
 
+def test_a_vat_rate_right_of_the_amount_is_no_quantity_though_it_multiplies_out():
+    """`Énergie gaz … do kWh ‖ 6,450 c£€/kWh ‖ 128,55 € ‖ 20` over `%`: the
+    quantity (`1` over `993`) unread, the price's unit misread; 20 × 6,45
+    comes within 0,4 % of the amount, but the `20` right of the amount is
+    the VAT column's, not the quantity."""
+    page = words_page([
+        [(40, "Énergie gaz"), (264, "19/10/2025 30/11/2025"), (371, "do kWh"), (422, "6,450 c£€/kWh"),
+         (493, "128,55 €"), (543, "20")],
+    ], source="ocr", conf=0.92)
+    items = read_items(build_document([page]))
+    assert [(i.quantity, i.amount) for i in items] in ([], [(None, 128.55)])
+
+
 def test_a_fee_outside_vat_by_its_own_label_stays_out_of_the_vat_bases():
     """« Pénalités de retard de paiement (non soumis à TVA) »: outside VAT, so
     the energy's lines alone make the 20 % base and get its rate."""

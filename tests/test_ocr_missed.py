@@ -5,6 +5,7 @@ again never replaces the whole; noise is not read."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -166,3 +167,60 @@ def test_an_amount_between_cells_of_two_lines_is_read_again():
     again = ocr_missed.with_missed(image, without, 200, reader(200))
 
     assert "16,54" in [w.text for w in again]
+
+
+def test_a_scrap_over_two_lines_gives_way_to_the_reads_of_its_lines_not_to_one_of_them():
+    """`RE` (a scrap 15 pt tall over `11,010 c€/` over `kWh` and `27,75 €`,
+    print 6 pt) gives way to the cells read again under it, though they
+    cover less than most of its width; `593` over `1` over `993` does not
+    give way to `993` alone: the line of its `1` was not read again."""
+    scrap = TessWord("RE", 1810, 580, 350, 61, 18.0, 1, 1, 1)
+    price = TessWord("11,010", 1810, 580, 107, 30, 93.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    amount = TessWord("27,75", 2075, 597, 88, 30, 93.0, ocr_missed.BLOCK_OFFSET + 1, 1, 1)
+    assert ocr_missed.merge([scrap], [price, amount]) == [price, amount]
+
+    number = TessWord("593", 1547, 1165, 58, 62, 32.0, 1, 1, 1)
+    lower = TessWord("993", 1547, 1202, 58, 25, 96.0, ocr_missed.BLOCK_OFFSET, ocr_missed.CELL_LINES_PAR, 1)
+    assert ocr_missed.merge([number], [lower]) == [number]
+    # Read on the sheet of other pieces (its box stretched by a speck, not over two lines): the width decides.
+    lower = replace(lower, par=1)
+    assert ocr_missed.merge([number], [lower]) == [lower]
+
+
+def _table_of_two_line_cells(rows: int):
+    """A page's print, then `rows` table rows each with cells of two lines
+    (`10,600 c€/` over `kWh`, `20` over `%`) beside one-line cells, and the
+    words Tesseract read surely in the print above the table."""
+    font = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans.ttf"), 25)
+    image = Image.new("L", (1700, 260 + 90 * rows), 245)
+    draw = ImageDraw.Draw(image)
+    for row in range(4):
+        draw.text((50, 20 + 40 * row), "Abonnement mensuel du compteur électrique relevé", font=font, fill=20)
+    for row in range(rows):
+        y = 240 + 90 * row
+        draw.text((50, y + 18), "Énergie Base", font=font, fill=20)
+        draw.text((900, y), "10,600 c€/", font=font, fill=20)
+        draw.text((960, y + 35), "kWh", font=font, fill=20)
+        draw.text((1150, y + 18), f"{16 + row},54 €", font=font, fill=20)
+        draw.text((1400, y), "20", font=font, fill=20)
+        draw.text((1405, y + 35), "%", font=font, fill=20)
+    words = [w for w in tesseract.ocr_words(image, lang="fra", psm=ocr.PSM, dpi=200) if w.top < 200]
+    assert len([w for w in words if w.conf >= ocr_missed.MIN_COVER_CONF]) >= ocr_missed.MIN_WORDS_FOR_SIZE
+    return image, words
+
+
+def test_cells_under_a_scrap_over_two_lines_are_read_again_on_a_page_of_many_holes():
+    """A table whose every row wraps a cell leaves more pieces than the cap
+    unread; the cells under a scrap Tesseract made over two lines of one
+    row (its price and amount lost) are still read again, on a sheet of
+    their own, and replace it."""
+    image, words = _table_of_two_line_cells(6)
+    assert ocr_missed.missed_pieces(image, words, 200) == []  # more cells than the cap: none read
+    scrap = TessWord("RE", 895, 415, 360, 70, 18.0, 1, 1, 1)  # over the third row's price and amount
+    calls = []
+
+    again = ocr_missed.with_missed(image, [*words, scrap], 200, reader(200, calls))
+
+    assert len(calls) == 1  # the cells under the scrap alone: the rest of the table stays unread
+    texts = [w.text for w in again]
+    assert "RE" not in texts and "10,600" in texts and "18,54" in texts

@@ -500,7 +500,9 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         # `4 112   0,1650   678,48`: a bare quantity when it fits the product;
         # `29)  0,3153  914€` on a scan: the amount's comma lost too.
         cents = ocr_row(line) and amount_tok.decimals == 0
-        for b in bares:
+        # A number right of the amount is the VAT column's (`128,55 € ‖ 20`, its
+        # `%` wrapped under): no quantity, however well it multiplies out.
+        for b in (b for b in bares if b.x1 <= amount_tok.x0):
             if b.value not in (price, amount) and _close(b.value * price, amount):
                 quantity = b.value
             elif b.value not in (price, amount) and cents and _close(b.value * price, amount / 100, rel=0.004):
