@@ -421,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
+    commit = _commit()  # the code this run loads, whatever lands while it runs
     docs = [(t, f, "generated") for t, f in build_corpus(args.out, count, args.seed)] if count else []
     if not args.no_dev:
         docs += [(t, f, "dev") for t, f in dev_corpus()]
@@ -438,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{rec['wall_s']:.1f} s{'  ERREUR ' + rec['error'] if rec['error'] else ''}", flush=True)
     fig = figures(records)
     meta = {"date": datetime.now().strftime("%Y-%m-%d %H:%M"), "service": SERVICE_NAME, "seed": args.seed,
-            "generated": count, "dev": sum(1 for _, _, s in docs if s == "dev"), "commit": _commit(),
+            "generated": count, "dev": sum(1 for _, _, s in docs if s == "dev"), "commit": commit,
             "duration_min": (time.perf_counter() - started) / 60}
     md = render_markdown(fig, meta)
     print("\n" + md)
