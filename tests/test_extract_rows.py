@@ -1819,3 +1819,19 @@ def test_a_figure_with_another_unit_near_the_coefficients_caption_is_no_coeffici
             [(40, "Puissance maximale atteinte sur la période : 12,5 kVA.")]]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [c.value for c in gas_conversion(doc)["coef"]] == [10.96]
+
+
+def test_a_paragraph_of_prose_ending_on_a_figure_is_no_billed_row():
+    """A photo wrapped a legal notice so that its line ends on `2,50`, its
+    `€/mois` on the next line: « … indemnité forfaitaire pour frais de
+    recouvrement de 40 € … : 2,50 » is no recovery fee of 2,50 €."""
+    page = ocr_page(
+        (94, [(40, "Désignation"), (300, "Quantité"), (380, "Prix unitaire"), (480, "Montant HT")]),
+        (102, [(40, "Accise sur l'électricité"), (300, "318 kWh"), (380, "0,02100 €/kWh"), (480, "6,68 €")]),
+        (110, [(38, "d'intérêt légal ; indemnité forfaitaire pour frais de recouvrement de 40 € (clients "
+                    "professionnels uniquement). Protégez votre budget avec l'option Mint Sérénité (assurance "
+                    "facture) : 2,50")]),
+        (117, [(38, "€/mois.")]),
+        size=5.5)
+    doc = build_document([page])
+    assert [i.kind for i in read_items(doc, Sections(doc))] == ["accise"]

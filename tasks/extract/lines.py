@@ -377,6 +377,13 @@ def _close(a: float, b: float, *, rel: float = 0.006, abs_tol: float = 0.02) -> 
     return abs(a - b) <= max(abs_tol, rel * abs(b))
 
 
+# A billed row's label and detail hold a dozen words at most (`Mon abonnement
+# gaz T2 du 10 sept. 2025 au 7 nov. 2025`); a line of more is a paragraph of
+# prose (legal notices, an ad) whose last figure (`… assurance facture) : 2,50`,
+# its `€/mois` wrapped to the next line) is no billed amount.
+MAX_ROW_WORDS = 20
+
+
 def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item | None:
     label_seg = line.segments[0]
     label = label_seg.text
@@ -391,7 +398,7 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     f = fold(label)
     if not re.search(r"[a-z]{2}", f) or re.match(r"^\d{5}\b", f):
         return None
-    if any(p.search(f) for p in _not_items()):
+    if any(p.search(f) for p in _not_items()) or len(f.split()) > MAX_ROW_WORDS:
         return None
     kind = line_kind(label)
     # Numbers inside the label segment after the words (OCR may glue cells).
