@@ -12,7 +12,7 @@ from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
 from tasks.extract.energy import COEF_BAND, KVA_STEPS, Reading, makes_kwh
 from tasks.extract.lines import CTA_RATE_RANGE, Item, VatRow
-from tasks.extract.numbers import clean, find_numbers, find_percents
+from tasks.extract.numbers import cents, clean, find_numbers, find_percents
 from tasks.extract.store import Candidate, Draft
 
 # Sane bands (€/kWh HT): about three times the regulated and market prices
@@ -148,12 +148,8 @@ def _cta_shares(label: str) -> list[float]:
         if not CTA_RATE_RANGE[0] <= rate <= CTA_RATE_RANGE[1]:
             continue
         rest = text[:a] + " " * (b - a) + text[b:]
-        out += [_cents(rate * n.value / 100) for n in find_numbers(rest) if n.decimals == 2]
+        out += [cents(rate * n.value / 100) for n in find_numbers(rest) if n.decimals == 2]
     return out
-
-
-def _cents(x: float) -> float:
-    return float(int(abs(x) * 100 + 0.5 + 1e-9)) / 100 * (1 if x >= 0 else -1)
 
 
 def check_quantities_against_consumption(items: list[Item], consumption: Candidate | None) -> None:

@@ -1,7 +1,6 @@
 """`extract_invoice`: from pages (words with boxes) to the `analysis` dict."""
 from __future__ import annotations
 
-import math
 import re
 import statistics
 import time
@@ -26,6 +25,7 @@ from tasks.extract.identifiers import (
 from tasks.extract.labels import vocabulary
 from tasks.extract.layout import Document, build_document, column_flow
 from tasks.extract.lines import NOT_ENERGY, Item, bills_extras, read_items, read_vat_rows
+from tasks.extract.numbers import cents
 from tasks.extract.sections import Sections
 from tasks.extract.store import Candidate, Draft, vote
 from tasks.extract.supplier import catalogue_pricing, detect_supplier, offers_of
@@ -385,13 +385,8 @@ def _lines_ttc(items) -> float | None:
     if not items or any(i.amount is None or (i.vat_rate is None and not i.vat_exempt) for i in items):
         return None
     rates = {i.vat_rate for i in items if i.vat_rate}
-    vat = sum(_cents(sum(i.amount for i in items if i.vat_rate == r) * r / 100) for r in rates)
+    vat = sum(cents(sum(i.amount for i in items if i.vat_rate == r) * r / 100) for r in rates)
     return sum(i.amount for i in items) + vat
-
-
-def _cents(x: float) -> float:
-    """Rounded half away from zero to the cent, as billing systems round (not half to even)."""
-    return math.copysign(math.floor(abs(x) * 100 + 0.5 + 1e-9) / 100, x)
 
 
 def _lines_make_ttc(st: State) -> bool:

@@ -7,6 +7,7 @@ layer and for OCR output; OCR misreads that are unambiguous inside a number
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -399,6 +400,11 @@ def find_dates(text: str, *, ocr: bool = False) -> list[DateMatch]:
             found.append(DateMatch(d, m.start(), m.end()))
     found.sort(key=lambda d: d.start)
     return found
+
+
+def cents(x: float) -> float:
+    """Rounded half away from zero to the cent, as billing systems round (not half to even)."""
+    return math.copysign(math.floor(abs(x) * 100 + 0.5 + 1e-9) / 100, x)
 
 
 # A French phone number as printed: ten digits in pairs, the first a zero.
