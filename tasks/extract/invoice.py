@@ -568,6 +568,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     d.set(p + "consumption_kwh", vote(kwh))
     checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     m3 = list(labelled["m3"]) + conversion["m3"]
+    printed = printed_volumes(doc)  # volumes printed beside a gas caption, read once
     deltas = [r.delta for r in readings if r.delta is not None]
 
     def indexes_make(c: Candidate) -> bool:
@@ -575,7 +576,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
 
     if deltas and not any(indexes_make(c) for c in m3):
         # `Compteur - Gaz ‖ 29 m³` without a caption: the index difference says it is the volume.
-        m3 += [c for c in printed_volumes(doc) if indexes_make(c)][:1]
+        m3 += [c for c in printed if indexes_make(c)][:1]
     if any(indexes_make(c) for c in m3):
         # Index difference = the volume printed elsewhere (a label, the conversion line): the indexes are as printed.
         for r in readings:
@@ -589,8 +590,9 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
         # The volume read (an index misread: 198 m³ for 199) does not make the
         # kWh billed with the coefficient, or only roughly: a volume printed
         # elsewhere that does is the one.
-        volume = vote(c for c in m3 + printed_volumes(doc) if makes_kwh(c.value, coef.value, kwh_read, exactly=True)) \
-            or vote(c for c in m3 + printed_volumes(doc) if makes_kwh(c.value, coef.value, kwh_read)) or volume
+        volumes = m3 + printed
+        volume = vote(c for c in volumes if makes_kwh(c.value, coef.value, kwh_read, exactly=True)) \
+            or vote(c for c in volumes if makes_kwh(c.value, coef.value, kwh_read)) or volume
     d.set(p + "consumption_m3", volume)
     d.set(p + "conversion_coefficient", coef)
     independent = [c.value for c in labelled["kwh_gaz"] + conversion["kwh"]]
