@@ -301,12 +301,13 @@ class _Token:
 MAX_KWH_PRICE = 1.6
 
 _EURO_AFTER = re.compile(r"^\s?(?:€|eur\b|euros?\b)(?!\s?/)", re.I)
-_PRICE_AFTER = re.compile(r"^\s?(c\s?€|cts?|centimes?|€|eur)?\s?(?:ht\s?)?/\s?"
-                          r"(k\s?wh|kwh|mwh|m3|m³|mois|jours?|j\b|an\b|annee)", re.I)
+# The units a price is per (`€/kWh`, `c€/kWh`, `€ HT/mois`, `€/MWh`).
+_PER_UNIT = r"/\s?(k\s?wh|kwh|mwh|m3|m³|mois|jours?|j\b|an\b|annee)"
+_PRICE_AFTER = re.compile(r"^\s?(c\s?€|cts?|centimes?|€|eur)?\s?(?:ht\s?)?" + _PER_UNIT, re.I)
 _PER_MWH = re.compile(r"m\s?wh", re.I)
 _CENTS_ONLY = re.compile(r"^\s?(?:c\s?€|cts?\b|centimes?)", re.I)
 # On a scan: the euro sign of a price per unit misread as a letter (`29,98 E/MWh`, `0,1887 £/kWh`).
-_MISREAD_EURO_PER = re.compile(r"^\s?()[EeG£]\s?/\s?(k\s?wh|kwh|mwh|m3|m³|mois|jours?)", re.I)
+_MISREAD_EURO_PER = re.compile(r"^\s?()[EeG£]\s?" + _PER_UNIT, re.I)
 _SPECK_BEFORE_UNIT = re.compile(r"^[.,'‘’]\s?(?=[a-zA-Z€])")
 _DASH_AFTER_NUMBER = re.compile(r"\d\s*[-–]\s\d?$")
 
