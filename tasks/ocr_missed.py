@@ -196,10 +196,11 @@ def missed_pieces(image: Image.Image, words: list[tesseract.TessWord], dpi: floa
     rule = max(8, round(RULE_IN * work_dpi))
     ink &= ~long_runs(ink, rule, axis=1) & ~long_runs(ink, rule, axis=0)
     low, high = MIN_HEIGHT_IN * work_dpi, MAX_HEIGHT_IN * work_dpi
-    if len(sure) >= MIN_WORDS_FOR_SIZE:  # the page's own print size, when enough of it was read
-        size = float(np.median([w.height for w in sure])) / factor
-        low, high = max(low, MIN_SIZE_RATIO * size), min(high, MAX_SIZE_RATIO * size)
+    # The page's own print height (pixels), when enough of it was read.
     print_height = float(np.median([w.height for w in sure])) if len(sure) >= MIN_WORDS_FOR_SIZE else 0.0
+    if print_height:
+        size = print_height / factor
+        low, high = max(low, MIN_SIZE_RATIO * size), min(high, MAX_SIZE_RATIO * size)
     tall = [w for w in words if w.conf < MIN_COVER_CONF and print_height and w.height > TALL_RATIO * print_height]
     pieces, extra, under_tall = [], [], []
     for top, bottom, start, end, cut in _bands(ink, high, round(COLUMN_GAP_IN * work_dpi)):
