@@ -116,6 +116,10 @@ class Document:
     # keyed by id(segment): the same for every field's labels
     # (tasks/extract/labels.find_labels).
     joined_labels: dict[int, tuple[Segment, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # The rows under a `Hors TVA ‖ TVA ‖ TTC` header with its columns, once
+    # found (tasks/extract/lines.rows_under_ttc_header): the totals and the
+    # energies' shares both read them.
+    ttc_rows: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def segments(self) -> Iterator[Segment]:

@@ -199,6 +199,12 @@ def share_rows(doc: Document) -> list[tuple[Line, str | None, Columns]]:
 
 def rows_under_ttc_header(doc: Document) -> list[tuple[Line, Columns]]:
     """Rows under a header with both an HT and a TTC column, with its columns."""
+    if doc.ttc_rows is None:
+        doc.ttc_rows = _rows_under_ttc_header(doc)
+    return doc.ttc_rows
+
+
+def _rows_under_ttc_header(doc: Document) -> list[tuple[Line, Columns]]:
     out = []
     columns, page, last_y, header_height = None, None, 0.0, 0.0
     for line in doc.lines:
