@@ -1670,6 +1670,24 @@ def test_an_amount_that_lost_its_comma_and_a_digit_is_no_amount():
     assert items[0].conf <= 0.3
 
 
+def test_an_amount_that_lost_a_digit_is_no_amount():
+    """A scan: `11,75` read `1,75` beside `1 mois ‖ 11,75 €/mois`. The
+    product stands in, as unsure as an unread cell, never 1,75 €; an
+    amount that differs otherwise (a prorata) stays as printed."""
+    def first(amount):
+        page = ocr_page(
+            (100, [(40, "Désignation"), (200, "Quantité"), (270, "Prix unitaire"), (370, "Montant HT"),
+                   (450, "TVA")]),
+            (112, [(40, "Abonnement 6 kVA"), (200, "1 mois"), (270, "11,75 €/mois"), (380, amount), (450, "5,5%")]),
+        )
+        doc = build_document([page])
+        item = read_items(doc, Sections(doc))[0]
+        return item.amount, item.checked, item.conf <= 0.3
+
+    assert first("1,75") == (11.75, False, True)
+    assert first("8,25") == (8.25, False, False)
+
+
 def test_a_conversion_line_cut_where_ocr_lost_its_equals_sign_is_read_whole():
     """`… volume x coefficient de conversion ‖ 171 m' x 10,779 ‖ 1 843 kWh`:
     the `=` lost, the line cut in cells there. Read whole, 171 × 10,779 makes

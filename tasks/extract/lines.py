@@ -547,10 +547,12 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         if fixed:
             quantity, price, amount = fixed
             checked = repaired = True
-    if not checked and ocr_row(line) and quantity and price and amount > 0 and amount_tok.decimals == 0:
+    if not checked and ocr_row(line) and quantity and price and amount > 0 \
+            and (amount_tok.decimals == 0 or _lost_a_digit(amount, quantity * price)):
         # `1 mois ‖ 27,23 EUR/mois ‖ 2123`: an amount that lost its comma and
-        # that no placement of one makes quantity × price lost a digit too:
-        # as for a cell OCR could not read, the product stands in for it.
+        # that no placement of one makes quantity × price lost a digit too;
+        # `1 mois ‖ 11,75 €/mois ‖ 1,75`: a digit lost alone. As for a cell
+        # OCR could not read, the product stands in for it.
         amount, unread = round(quantity * price, 2), True
     # Said in the VAT column, or in brackets in the label (`Pénalités de
     # retard (non soumis à TVA)`): a label's own words (`Exonération …`) do not.
@@ -625,6 +627,13 @@ def _amount_cell_unread(line: Line, qty: _Token | None, prices: list[_Token]) ->
 def _unreadable(seg: Segment) -> bool:
     """A cell OCR could not read at all (`JASR` for an amount)."""
     return seg.ocr and seg.conf < 0.3
+
+
+def _lost_a_digit(amount: float, product: float) -> bool:
+    """`1,75` for 11,75: the product's digits, one of them left out."""
+    short, full = (f"{abs(v):.2f}".replace(".", "") for v in (amount, round(product, 2)))
+    rest = iter(full)
+    return len(short) == len(full) - 1 and all(c in rest for c in short)
 
 
 def _row_conf(confs: list[float], checked: bool) -> float:
