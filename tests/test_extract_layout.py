@@ -758,6 +758,31 @@ def test_a_gas_conversion_table_with_a_pcs_coefficient_column():
     assert [c.value for c in gas_conversion(build_document([page]))["coef"]] == [11.164]
 
 
+def test_a_pcs_coefficient_whose_comma_ocr_lost_stands_only_if_the_volume_makes_the_kwh_with_it():
+    """A scan: `11,03` read `1103` under `Coefficient PCS`. The one place of
+    a comma that makes a coefficient gives 11,03, read unsure: kept when
+    42 m³ × 11,03 = 463 kWh bears it out, else unknown."""
+    from tasks.extract.checks import check_gas
+    from tasks.extract.energy import gas_conversion
+    from tasks.extract.store import Candidate, Draft
+
+    page = words_page([[(40, "Gaz naturel")],
+                       [(56, "Volume (m°)"), (141, "Coefficient PCS"), (238, "Énergie (KWh)")],
+                       [(74, "42"), (121, "x"), (158, "1103"), (254, "463")]], source="ocr", conf=0.9)
+    coef = gas_conversion(build_document([page]))["coef"]
+    assert [c.value for c in coef] == [11.03] and coef[0].conf < 0.5
+
+    def kept(kwh: int) -> bool:
+        d = Draft()
+        d.set("gas.consumption_m3", Candidate(42, 0.9, 1, "ocr", "label"))
+        d.set("gas.conversion_coefficient", coef[0])
+        d.set("gas.consumption_kwh", Candidate(kwh, 0.9, 1, "ocr", "label"))
+        check_gas(d, [])
+        return d.conf("gas.conversion_coefficient") >= 0.5
+
+    assert kept(463) and not kept(520)
+
+
 def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
     """Values over their captions, the offer's cell centred on two lines
     (« Offre Extra Eco Fixe » / « Duo »): the name is both lines. « Duo » is

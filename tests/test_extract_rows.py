@@ -1688,6 +1688,19 @@ def test_an_amount_that_lost_a_digit_is_no_amount():
     assert first("8,25") == (8.25, False, False)
 
 
+def test_a_conversion_line_whose_cubic_metres_ocr_read_as_square_ones():
+    """`370 m2 x 11,093 = 4 104 kWh`: the ³ read as a 2; the product says
+    what the figures are. A product that does not make the kWh, no conversion."""
+    from tasks.extract.energy import gas_conversion
+
+    def values(text):
+        found = gas_conversion(build_document([ocr_page((100, [(40, text)]))]))
+        return [[c.value for c in found[k]] for k in ("m3", "coef", "kwh")]
+
+    assert values("conversion : 370 m2 x 11,093 = 4 104 kWh") == [[370], [11.093], [4104]]
+    assert values("conversion : 370 m2 x 11,093 = 4 904 kWh") == [[], [], []]
+
+
 def test_a_conversion_line_cut_where_ocr_lost_its_equals_sign_is_read_whole():
     """`… volume x coefficient de conversion ‖ 171 m' x 10,779 ‖ 1 843 kWh`:
     the `=` lost, the line cut in cells there. Read whole, 171 × 10,779 makes

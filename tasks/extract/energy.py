@@ -21,6 +21,9 @@ ENERGIES = ("electricite", "gaz")
 # kWh per m³ of any French gas (B and H, sea level to mountains), with a margin
 # around assets/tariffs/reference_tariffs.json's plausible range.
 COEF_BAND = (8.0, 13.0)
+# A coefficient under its label with its comma put back: below what a value
+# needs to be kept unless m³ × coefficient = kWh bears it out.
+COMMA_LOST_COEF_CONF = 0.45
 
 
 @lru_cache(maxsize=1)
@@ -615,8 +618,8 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
         for spot in value_spots(doc, hit, below_lines=1):
             found = _read_coefficient(spot.text, spot.seg.ocr, integers=spot.where == "same")
             if found:
-                value, a, b = found
-                out["coef"].append(from_segment(value, spot.seg, 0.9, "coef-label",
+                value, a, b, sure = found
+                out["coef"].append(from_segment(value, spot.seg, 0.9 if sure else COMMA_LOST_COEF_CONF, "coef-label",
                                                 span=(spot.offset + a, spot.offset + b)))
                 break
     for seg in doc.segments:
@@ -656,8 +659,8 @@ def _conversion(seg: Segment, pattern: re.Pattern, *, strict: bool = False) -> l
             for key, value in zip(("m3", "coef", "kwh"), vals)]
 
 
-# A speck may follow the sign (`388 m³ x. 11,11`).
-_VOLUME_TIMES = (r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[^\s\d=]{1,3})?\s*[x×*][.,:;]?\s*"
+# A speck may follow the sign (`388 m³ x. 11,11`); the ³ may read as a 2 (`370 m2 x 11,093`).
+_VOLUME_TIMES = (r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|m2|[^\s\d=]{1,3})?\s*[x×*][.,:;]?\s*"
                  r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)")
 _KWH = r"\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?(?P<kunit>k\s?wh|k[a-z]{1,2}\b)"
 _CONVERSION = re.compile(_VOLUME_TIMES + r"[^=]*=" + _KWH)
@@ -680,7 +683,16 @@ def makes_kwh(m3: float, coef: float, kwh: float, *, exactly: bool = False) -> b
     return abs(m3 * coef - kwh) <= max(2.0, 0.012 * kwh)
 
 
-def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int] | None:
+def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int, bool] | None:
+    """The coefficient in a label's value, its span, and whether it was read
+    as printed (not with a comma OCR lost put back)."""
+    found = _coefficient_as_printed(text, ocr, integers=integers)
+    if found:
+        return found + (True,)
+    return _comma_lost_coefficient(text) if ocr else None
+
+
+def _coefficient_as_printed(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int] | None:
     t = blank_dates(clean(text), ocr=ocr)
     for n in find_numbers(t, ocr=ocr):
         spaced = re.match(r",\s(\d{2,4})(?!\d)", t[n.end:]) if ocr and n.decimals == 0 else None
@@ -696,6 +708,19 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
         if n.value > COEF_BAND[1]:
             return None  # `= 1 440 kWh`: the value of another label
     return None
+
+
+def _comma_lost_coefficient(text: str) -> tuple[float, int, int, bool] | None:
+    """`1103` under `Coefficient PCS` on a scan: 11,03 with its comma lost,
+    when one place of a comma alone makes a coefficient (m³ × coefficient =
+    kWh must then bear it out: read unsure)."""
+    m = re.fullmatch(r"\s*(\d{3,5})\s*", text)
+    if not m:
+        return None
+    digits = m.group(1)
+    values = [float(f"{digits[:k]}.{digits[k:]}") for k in (1, 2)]
+    fits = [v for v in values if COEF_BAND[0] <= v <= COEF_BAND[1]]
+    return (fits[0], m.start(1), m.end(1), False) if len(fits) == 1 else None
 
 
 # A unit no coefficient has (it has none, or kWh per m³).
