@@ -6,7 +6,7 @@ from datetime import date
 
 from tasks.extract.energy import option_from_readings, read_readings
 from tasks.extract.fields import extract_offer
-from tasks.extract.identifiers import extract_pce
+from tasks.extract.identifiers import extract_client_number, extract_pce
 from tasks.extract.invoice import extract_invoice
 from tasks.extract.layout import build_document, column_flow
 from tasks.extract.lines import read_items, read_vat_rows
@@ -501,6 +501,9 @@ def test_a_dash_ocr_glued_between_a_labels_words_still_labels_its_value():
     page = words_page([[(40, "Montant-HT"), (300, "242,35 €")], [(40, "Montant TTC"), (300, "277,31 €")]],
                       source="ocr", conf=0.9)
     assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [242.35]
+    # After the sign of `N°` as well.
+    page = words_page([[(40, "N°-de client"), (300, "788027084")]], source="ocr", conf=0.9)
+    assert extract_client_number(build_document([page])).value == "788027084"
 
 
 def test_a_label_wrapped_over_its_period_joins_the_values_under_it():
@@ -1272,7 +1275,6 @@ def test_a_coefficient_whose_comma_ocr_read_as_a_point_a_total_that_lost_a_lette
     a speck after a whole word; `Courbevoie, le 25 novembre 2024` keeps its comma."""
     from tasks.extract.energy import gas_conversion
     from tasks.extract.fields import extract_invoice_date, extract_totals
-    from tasks.extract.identifiers import extract_client_number
 
     doc = build_document([ocr_page((100, [(40, "Volume 1451 m? » coefficient de conversion 11.054 = 16 039 kWh")]))])
     assert [c.value for c in gas_conversion(doc)["coef"]] == [11.054]

@@ -152,6 +152,11 @@ def _word_end(folded: str, pos: int) -> bool:
     return pos >= len(folded) or not folded[pos].isalpha() or not folded[pos - 1].isalpha()
 
 
+def _ends_word(c: str) -> bool:
+    """A letter, or the sign of `N°` (`N°-de client`: a dash glued after it)."""
+    return c.isalpha() or c in "°º"
+
+
 @lru_cache(maxsize=1)
 def _label_words() -> dict[int, frozenset[str]]:
     fields = vocabulary("fields")["fields"].values()
@@ -187,7 +192,7 @@ def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
     if len(seg.words) > 1 and len(seg.words[0].text) <= 2 and seg.words[0].conf < LEADING_SPECK_CONF:
         lead = max(lead, sum(1 for i in index if i < seg.spans[1][0]))  # a speck read as a word before it (`(l Offre`)
     keep = [k for k, c in enumerate(compact) if k >= lead and
-            not (c in "-.," and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha()
+            not (c in "-.," and 0 < k < len(compact) - 1 and _ends_word(compact[k - 1]) and compact[k + 1].isalpha()
                  and (c == "-" or seg.conf_between(index[k], index[k] + 1) < 0.6
                       or c == "." and _word_before(seg.folded, index[k]) >= _FULL_WORD))]
     return "".join(compact[k] for k in keep), [index[k] for k in keep]
