@@ -673,16 +673,6 @@ def test_a_cta_row_is_borne_out_by_its_rate_of_its_base():
     assert [i.checked for i in read_items(build_document([page]))] in ([], [False])
 
 
-def test_a_cta_whose_amount_cell_went_unread_is_its_rate_of_its_base_unsure():
-    """`Contribution tarifaire d'acheminement (20,8% x 895€) ‖ L86€ 5,5%` on
-    a scan: the amount cell unread, `895€` (8,95 € without its comma) is the
-    base, no amount: 20,8 % of it stands in, as unsure as an unread cell."""
-    page = ocr_page((100, [(60, "Contribution tarifaire d'acheminement (20,8% x 895€)"), (330, "21/12/23"),
-                           (380, "16/02/24"), (470, "L86€ 5,5%")]))
-    [item] = read_items(build_document([page]))
-    assert (item.kind, item.amount, item.checked) == ("cta", 1.86, False) and item.conf <= 0.3
-
-
 def test_a_row_billed_by_the_day_whose_label_ocr_glued_is_a_subscription():
     page = ocr_page((100, [(60, "Partfixe gazT1"), (250, "47 jours"), (330, "0,2643 €/jour"), (420, "12,42 €"),
                            (480, "20%")]))

@@ -536,9 +536,6 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         held = _cta_amount(line, amount)
         checked = held is not None
         amount = held if checked else amount
-        made = None if checked else _cta_of_its_base(line, amount)
-        if made is not None:
-            amount, unread = made, True
     repaired = False
     if checked and ocr_row(line):
         price = _price_as_printed(quantity, price, amount, toks)
@@ -792,36 +789,19 @@ def _cta_holds(line: Line, amount: float) -> bool:
     """`21,93 % x 14,44 €`: the CTA's rate of its base makes the row's amount
     (on a scan, a base with its comma lost: `834€`)."""
     ocr = ocr_row(line)
-    for rate, n in _rates_and_numbers(line):
-        options = [n.value] + ([n.value / 100] if ocr and n.decimals == 0 else [])
-        if any(abs(rate * v / 100 - abs(amount)) <= 0.011 for v in options) and abs(n.value - abs(amount)) > 0.005:
-            return True
-    return False
-
-
-def _cta_of_its_base(line: Line, read: float) -> float | None:
-    """`(20,8% x 895€) ‖ L86€` on a scan: the amount cell unread, the number
-    taken for the amount is the formula's base, its comma lost as well (no
-    euro amount prints without cents): the rate of that base stands in."""
-    for rate, n in _rates_and_numbers(line):
-        if ocr_row(line) and rate not in VAT_RATES and n.decimals == 0 and abs(n.value - read) <= 0.005:
-            return round(rate * n.value / 10_000, 2)
-    return None
-
-
-def _rates_and_numbers(line: Line):
-    """Each CTA rate of the line's cells (`21,93 %`; on a scan `2193 %`, its
-    comma lost) with each other number of its cell."""
-    ocr = ocr_row(line)
     for seg in line.segments:
         text = blank_dates(seg.text, ocr=seg.ocr)
         rates = find_percents(text, ocr=ocr)
-        if ocr:
+        if ocr:  # `2193 %`: the rate's comma lost
             rates += [(int(m.group(1)) / 100, m.start(), m.end()) for m in _RATE_NO_COMMA.finditer(text)]
         for rate, a, b in [(r, a, b) for r, a, b in rates if CTA_RATE_RANGE[0] <= r <= CTA_RATE_RANGE[1]]:
             rest = text[:a] + " " * (b - a) + text[b:]
             for n in find_numbers(rest, ocr=ocr):
-                yield rate, n
+                options = [n.value] + ([n.value / 100] if ocr and n.decimals == 0 else [])
+                if any(abs(rate * v / 100 - abs(amount)) <= 0.011 for v in options) and \
+                        abs(n.value - abs(amount)) > 0.005:
+                    return True
+    return False
 
 
 def _speck_line(line: Line) -> bool:
