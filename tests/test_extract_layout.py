@@ -2163,3 +2163,24 @@ def test_an_offer_beside_its_stretched_caption_is_read_not_another_captions_valu
         W("Heures", 419, 427, 445, 433, 0.92)]
     offer = extract_offer(scan_document(own_line), [])
     assert offer is not None and offer.value == "Électricité et Gaz Stable"
+
+
+def test_the_natures_of_a_readings_row_in_a_type_column_after_its_numbers():
+    """A readings table that prints the type of each index in a last column of
+    its own (« … ‖ Différence ‖ Coefficient ‖ Consommation (kWh) ‖ Type »,
+    `R / E`): the two codes are the start and the end index's natures, one
+    alone is the end index's."""
+    from tasks.extract.energy import read_readings
+
+    header = [(40, "Cadran"), (110, "Du"), (160, "Au"), (210, "Index précédent"), (280, "Index actuel"),
+              (340, "Différence"), (390, "Coefficient"), (440, "Consommation (kWh)"), (520, "Type")]
+    row = [(40, "Heures Pleines"), (110, "10-10-2024"), (160, "09-12-2024"), (210, "45 027"), (280, "45 967"),
+           (340, "940"), (390, "1"), (440, "940"), (520, "R / E")]
+    doc = build_document([words_page([header, row])])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.register, reading.start_index, reading.end_index) == ("hp", 45027, 45967)
+    assert (reading.start_nature, reading.end_nature) == ("reel", "estime")
+    row[-1] = (520, "Estimé")
+    doc = build_document([words_page([header, row])])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_nature, reading.end_nature) == (None, "estime")

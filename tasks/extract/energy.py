@@ -331,7 +331,21 @@ def _undated_pair(tokens: list[tuple[str, object, float]]) -> tuple[Point, Point
         return found[0] if len(found) == 1 else (None, 1.0)
 
     (na, ca), (nb, cb) = nature(i, j), nature(j, after_y)
+    if na is None and nb is None:
+        (na, ca), (nb, cb) = _trailing_natures(tokens, nums[-1][0])
     return Point(None, x, na, i, min(cx, ca)), Point(None, y, nb, j, min(cy, cb))
+
+
+def _trailing_natures(tokens: list[tuple[str, object, float]], last_number: int) -> tuple[tuple, tuple]:
+    """The natures a row prints in a column of their own after all its
+    numbers (`… 940 ‖ 1 ‖ 940 ‖ R / E`, a `Type` column): two are the start
+    and the end index's, in that order; one is the end index's."""
+    found = [(v, c) for kind, v, c in tokens[last_number + 1:] if kind == "T"]
+    if len(found) == 2:
+        return found[0], found[1]
+    if len(found) == 1:
+        return (None, 1.0), found[0]
+    return (None, 1.0), (None, 1.0)
 
 
 def _surest_per_register(readings: list[Reading]) -> list[Reading]:
