@@ -2184,3 +2184,22 @@ def test_the_natures_of_a_readings_row_in_a_type_column_after_its_numbers():
     doc = build_document([words_page([header, row])])
     [reading] = read_readings(doc, Sections(doc))
     assert (reading.start_nature, reading.end_nature) == (None, "estime")
+
+
+def test_a_readings_row_printing_volume_coefficient_and_energy_in_columns_is_a_gas_conversion():
+    """`Différence ‖ Coefficient ‖ Consommation (kWh)` columns: « 1 488 m³ ‖
+    11,18 ‖ 16 636 », no × or = between them, is m³ × coefficient = kWh.
+    Not when the product does not hold, nor for electricity's coefficient 1."""
+    from tasks.extract.energy import gas_conversion
+
+    def values(cells):
+        row = [(40, "Gaz"), (110, "21-01-2024"), (160, "20-01-2025"), (210, "012069"), (270, "013557")]
+        row += [(330 + 60 * k, text) for k, text in enumerate(cells)]
+        doc = build_document([words_page([row])])
+        conv = gas_conversion(doc)
+        return [c.value for c in conv["m3"]], [c.value for c in conv["coef"]], [c.value for c in conv["kwh"]]
+
+    assert values(["1 488 m³", "11,18", "16 636", "R / R"]) == ([1488], [11.18], [16636])
+    assert values(["1 488", "11,184", "16 642"]) == ([1488], [11.184], [16642])
+    assert values(["1 488 m³", "11,18", "16 900"]) == ([], [], [])
+    assert values(["1 488", "1", "1 488"]) == ([], [], [])

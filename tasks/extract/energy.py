@@ -651,9 +651,31 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
             # there; read whole, the product says the last number is the kWh.
             whole = make_segment([w for seg in line.segments for w in seg.words], line.page, ocr=True)
             found = _conversion(whole, _CONVERSION_NO_EQUALS, strict=True)
+        if not found:
+            # The coefficient already read under its column's caption is not counted twice.
+            taken = {c.spot for c in out["coef"]}
+            found = [(key, c) for key, c in _conversion_columns(line) if key != "coef" or c.spot not in taken]
         for key, cand in found:
             out[key].append(cand)
     return out
+
+
+def _conversion_columns(line: Line) -> list[tuple[str, Candidate]]:
+    """A readings row that prints the volume, the coefficient and the energy
+    in columns side by side, without `×` or `=` (`… ‖ 1 488 m³ ‖ 11,18 ‖
+    16 636`, under `Différence ‖ Coefficient ‖ Consommation (kWh)`): three
+    numbers in a row, the middle one a coefficient with decimals, whose
+    product holds to the rounding of the volume. Never a pair of a bigger
+    figure's pieces: each is a number of its own."""
+    nums = [(seg, n) for seg in line.segments
+            for n in find_numbers(blank_dates(clean(seg.text), ocr=seg.ocr), ocr=seg.ocr)]
+    for (sa, a), (sb, b), (sc, c) in zip(nums, nums[1:], nums[2:]):
+        if b.decimals < 1 or not COEF_BAND[0] <= b.value <= COEF_BAND[1] or a.decimals or c.decimals:
+            continue
+        if a.value >= 1 and makes_kwh(a.value, b.value, c.value, exactly=True):
+            return [(key, from_segment(n.value, seg, 0.85, "m3xcoef-columns", span=(n.start, n.end)))
+                    for key, (seg, n) in zip(("m3", "coef", "kwh"), ((sa, a), (sb, b), (sc, c)))]
+    return []
 
 
 def _conversion(seg: Segment, pattern: re.Pattern, *, strict: bool = False) -> list[tuple[str, Candidate]]:
