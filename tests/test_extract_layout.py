@@ -2203,3 +2203,13 @@ def test_a_readings_row_printing_volume_coefficient_and_energy_in_columns_is_a_g
     assert values(["1 488", "11,184", "16 642"]) == ([1488], [11.184], [16642])
     assert values(["1 488 m³", "11,18", "16 900"]) == ([], [], [])
     assert values(["1 488", "1", "1 488"]) == ([], [], [])
+
+
+def test_the_ht_total_captioned_htva():
+    """« Total HTVA » (hors TVA): `HT` is only the start of its word, the
+    caption is the whole « HTVA »; « TVA » under it stays the VAT."""
+    from tasks.extract.fields import extract_totals
+
+    for label in ("Total HTVA :", "Montant total HTVA", "Sous-total HTVA"):
+        doc = build_document([words_page([[(40, label), (420, "345,28 €")], [(40, "TVA :"), (420, "63,75 €")]])])
+        assert [c.value for c in extract_totals(doc)["total_ht"]] == [345.28], label
