@@ -154,6 +154,28 @@ def test_customer_block_and_consumption_address():
     assert c["delivery_address"].value == "136 bis place Pasteur, 34000 Montpellier"
 
 
+def test_an_address_printed_again_without_its_complement_line_confirms_the_fuller_one():
+    """The address block (« Appt 12 » over the street) and a payment slip's
+    copy of it without the complement line: one address, the fuller one,
+    surely. Two different streets still compete."""
+    rows = [
+        [(40, "Facture n° 123456789"), (340, "Madame Camille David")],
+        [(340, "Appt 12")],
+        [(340, "151 quai des Tilleuls")],
+        [(340, "37000 Tours")],
+        [(40, "Montant à payer : 120,00 €")], [], [], [], [],
+        [(40, "Talon de paiement – à joindre à votre règlement")],
+        [(40, "Madame Camille David")],
+        [(40, "151 quai des Tilleuls")],
+        [(40, "37000 Tours")],
+    ]
+    c = extract_customer(doc(rows))
+    assert c["address"].value == "Appt 12, 151 quai des Tilleuls, 37000 Tours"
+    assert c["address"].conf >= 0.9
+    rows[11] = [(40, "15 quai des Tilleuls")]
+    assert extract_customer(doc(rows))["address"].conf < 0.9
+
+
 def test_suppliers_file_has_the_documented_format():
     data = json.loads(SUPPLIERS_PATH.read_text(encoding="utf-8"))
     assert data["source"] and data["updated"]

@@ -657,6 +657,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 address = _format_block_address(doc, block.lines)
                 if address:
                     addresses.append(from_segment(address, block.lines[-1], base, "block"))
+    addresses = _with_complement(addresses)
     for hit in find_labels(doc, "customer_name"):
         for spot in value_spots(doc, hit, below_lines=1):
             name = format_name(spot.text)
@@ -682,6 +683,21 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
             elif place.conf > address.conf and len(b) >= len(a) - 2:
                 address = place.with_conf(place.conf)
     return {"name": vote(names, key=lambda v: fold(v)), "address": address, "delivery_address": place}
+
+
+def _with_complement(addresses: list[Candidate]) -> list[Candidate]:
+    """One address printed twice, once with a complement line before its
+    street (`Appt 12, 151 quai …`) and once without (a payment slip's short
+    copy): the two agree, on the fuller one."""
+    def key(c: Candidate) -> str:
+        return re.sub(r"[\s,]+", " ", fold(c.value)).strip()
+
+    out = []
+    for c in addresses:
+        fuller = [o for o in addresses if o.value.count(",") == c.value.count(",") + 1
+                  and key(o).endswith(" " + key(c)) and o.value.endswith(", " + c.value)]
+        out.append(replace(c, value=fuller[0].value) if len(fuller) == 1 else c)
+    return out
 
 
 _POSTCODE_INLINE = re.compile(r"(?<!\d)(\d{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' \-]*)$")
