@@ -1116,3 +1116,14 @@ def test_a_civilitys_point_read_as_a_colon():
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Benoît Roux"
     assert strip_civility("M: Benoît Roux") == ("Benoît Roux", True)
     assert strip_civility("Madame, Monsieur,")[1] is False
+
+
+def test_a_contract_account_stands_in_for_the_client_number_only_when_no_client_caption_gives_one():
+    """« Compte contrat » (a utility's contract account) under « N° de client »:
+    the client number is the one the client caption gives; alone, the
+    contract account is the reference the bill has."""
+    rows = [[(300, "N° de client :"), (480, "10 6687 9006")],
+            [(300, "Compte contrat :"), (480, "300022536008")]]
+    found = extract_client_number(doc(rows, source="ocr", conf=0.9))
+    assert found.value == "1066879006" and found.conf >= 0.8
+    assert extract_client_number(doc(rows[1:])).value == "300022536008"
