@@ -1127,3 +1127,17 @@ def test_a_contract_account_stands_in_for_the_client_number_only_when_no_client_
     found = extract_client_number(doc(rows, source="ocr", conf=0.9))
     assert found.value == "1066879006" and found.conf >= 0.8
     assert extract_client_number(doc(rows[1:])).value == "300022536008"
+
+
+def test_a_cell_under_a_row_of_cells_starting_elsewhere_is_no_continuation_of_its_value():
+    """A payment slip's row « ÉS Énergies Strasbourg SA ‖ N° de client : ‖ 10
+    6687 9006 » over « 40021 ‖ Facture n° : ‖ … » (the end of `TSA 40021`):
+    the digits opening the next line, far from where the row starts, are
+    another cell, not the rest of the client number. Prose that wraps at
+    its value carries on where its line starts."""
+    rows = [[(45, "ÉS Énergies Strasbourg SA"), (305, "N° de client :"), (498, "10 6687 9006")],
+            [(150, "40021"), (305, "Facture n° :"), (493, "124187243218")]]
+    assert extract_client_number(doc(rows, source="ocr", conf=0.9)).value == "1066879006"
+    prose = [[(45, "Votre contrat, identifié par le"), (305, "N° de client"), (498, "10 6687")],
+             [(45, "9006, est à votre nom.")]]
+    assert extract_client_number(doc(prose, source="ocr", conf=0.9)).value == "1066879006"
