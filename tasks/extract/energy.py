@@ -844,7 +844,7 @@ def detect_energy(scores: dict[str, float]) -> tuple[str | None, float]:
 
 
 _ENERGY_TTC = re.compile(
-    r"^(?:[*•·.\-–] ?)?(?:(?:sous-?)?total |montant )?(?:de l'|du |de la |de votre |votre |mon |ma )?"
+    r"^(?:[*•·.\-–] ?)?(?:(?:sous-?)?total |montant |dont )?(?:de l'|du |de la |de votre |votre |mon |ma )?"
     r"(electricite|elec|gaz(?: naturel)?)\s*(?:\(ttc\)|ttc)\s*:?\s*")
 
 
