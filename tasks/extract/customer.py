@@ -296,7 +296,8 @@ def _with_read_postcode(seg: Segment) -> Segment:
     """A postcode one of whose characters OCR read as no digit (`8/000
     Limoges`) put right, when only one digit there makes a postcode
     serving the town read after it; a postcode OCR cut in two (`8 4000
-    Avignon`) joined, when it serves the town."""
+    Avignon`) or split by a speck (`37.000 Tours`) joined, when it serves
+    the town."""
     if not seg.ocr:
         return seg
     cut = re.fullmatch(r"(\d{1,4}) (\d{1,4})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
@@ -304,6 +305,11 @@ def _with_read_postcode(seg: Segment) -> Segment:
             and len(postcode := cut.group(1) + cut.group(2)) == 5 and serves(postcode, cut.group(3)):
         joined = replace(seg.words[0], text=postcode, x1=seg.words[1].x1)
         return placed([joined, *seg.words[2:]], seg)
+    specked = re.fullmatch(r"(\d{1,4})[.,'`·](\d{1,4})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
+    if specked and len(postcode := specked.group(1) + specked.group(2)) == 5 \
+            and seg.words[0].text == seg.text.strip().split()[0] and serves(postcode, specked.group(3)):
+        # `37.000 TOURS`: a speck read between the postcode's digits.
+        return placed([replace(seg.words[0], text=postcode), *seg.words[1:]], seg)
     m = re.fullmatch(r"(\S{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
     if not m or seg.words[0].text != m.group(1):
         return seg
