@@ -2213,3 +2213,15 @@ def test_the_ht_total_captioned_htva():
     for label in ("Total HTVA :", "Montant total HTVA", "Sous-total HTVA"):
         doc = build_document([words_page([[(40, label), (420, "345,28 €")], [(40, "TVA :"), (420, "63,75 €")]])])
         assert [c.value for c in extract_totals(doc)["total_ht"]] == [345.28], label
+
+
+def test_a_vat_rows_rate_repeated_in_a_column_of_its_own_is_neither_base_nor_amount():
+    """« TVA ‖ Base HT ‖ Taux ‖ Montant TVA » over « TVA à 5,5 % ‖ 61,46 € ‖
+    5,5 % ‖ 3,38 € »: the base and the VAT amount, the rate's column aside."""
+    from tasks.extract.lines import read_vat_rows
+
+    rows = [[(40, "TVA"), (150, "Base HT"), (210, "Taux"), (270, "Montant TVA")],
+            [(40, "TVA à 5,5 %"), (150, "61,46 €"), (210, "5,5 %"), (280, "3,38 €")],
+            [(40, "TVA à 20 %"), (150, "111,35 €"), (212, "20 %"), (280, "22,27 €")]]
+    read = [(r.rate, r.base, r.vat, r.checked) for r in read_vat_rows(build_document([words_page(rows)]))]
+    assert read == [(5.5, 61.46, 3.38, True), (20.0, 111.35, 22.27, True)]

@@ -1227,6 +1227,8 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
                 break
             cleaned = clean(text)
             for n in find_numbers(cleaned, ocr=s.ocr):
+                if re.match(r"\s?%", cleaned[n.end:]):
+                    continue  # the rate again, in a column of its own (`TVA à 5,5 % ‖ 61,46 € ‖ 5,5 % ‖ 3,38 €`)
                 values.append((n.value, s.conf_between(0, len(s.text)),
                                bool(_vat_base_words().search(fold(cleaned[:n.start]))), s.ocr and n.decimals == 0,
                                s.ocr and _MARK_BEFORE.search(cleaned[:n.start]) is not None))
