@@ -1865,3 +1865,15 @@ def test_a_paragraph_of_prose_ending_on_a_figure_is_no_billed_row():
         size=5.5)
     doc = build_document([page])
     assert [i.kind for i in read_items(doc, Sections(doc))] == ["accise"]
+
+
+def test_a_subtotal_whose_l_ocr_read_as_an_i_is_no_billed_line():
+    """« Sous-totai gaz naturel HT ‖ 205,80 € » (a scan's `l` read `i`) under
+    the lines it adds up: a subtotal, not one more line."""
+    rows = [[(40, "Désignation"), (300, "Quantité"), (400, "Prix unitaire HT"), (500, "Montant HT")],
+            [(40, "Consommation gaz naturel"), (300, "2 306 kWh"), (400, "0,06304 €/kWh"), (500, "145,37 €")],
+            [(40, "Accise sur le gaz naturel"), (300, "2 306 kWh"), (400, "0,01683 €/kWh"), (500, "38,81 €")],
+            [(40, "Sous-totai gaz naturel HT"), (500, "184,18 €")],
+            [(40, "Totai HT"), (500, "184,18 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [i.amount for i in read_items(doc)] == [145.37, 38.81]
