@@ -1877,3 +1877,20 @@ def test_a_subtotal_whose_l_ocr_read_as_an_i_is_no_billed_line():
             [(40, "Totai HT"), (500, "184,18 €")]]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [i.amount for i in read_items(doc)] == [145.37, 38.81]
+
+
+def test_a_cta_rows_base_and_rate_in_cells_of_their_own_make_its_amount_whose_comma_ocr_lost():
+    """« CTA ‖ 26-02-2024 ‖ 22-04-2024 ‖ 14,40 € ‖ 21,93 % ‖ 316€ ‖ 5,5 % »
+    on a scan: the base (in the quantity's column) at the rate (in the
+    price's) makes 3,16 €, the amount read without its comma. Not when
+    they do not make it."""
+    def amounts(amount):
+        rows = [[(40, "Désignation"), (150, "Du"), (210, "Au"), (290, "Quantité"), (360, "Prix unitaire HT"),
+                 (450, "Montant HT"), (520, "TVA")],
+                [(40, "CTA"), (150, "26-02-2024"), (210, "22-04-2024"), (290, "14,40 €"), (370, "21,93 %"),
+                 (460, amount), (520, "5,5 %")]]
+        return [i.amount for i in read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))]
+
+    assert amounts("316€") == [3.16]
+    assert amounts("3,16 €") == [3.16]
+    assert amounts("317€") == [317.0]
