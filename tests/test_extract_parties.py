@@ -1141,3 +1141,15 @@ def test_a_cell_under_a_row_of_cells_starting_elsewhere_is_no_continuation_of_it
     prose = [[(45, "Votre contrat, identifié par le"), (305, "N° de client"), (498, "10 6687")],
              [(45, "9006, est à votre nom.")]]
     assert extract_client_number(doc(prose, source="ocr", conf=0.9)).value == "1066879006"
+
+
+def test_capitals_are_recased_after_the_copy_whose_letters_are_theirs():
+    """« 36 SQUARE DU MOULIN » in capitals, and two copies in normal case: a
+    scan's « 36 square dü Moulin » (a speck's accent) and « 36 square du
+    Moulin »: the latter is how the capitals read."""
+    rows = [[(340, "M. JEAN-BAPTISTE LAURENT")], [(340, "36 SQUARE DU MOULIN")],
+            [(340, "92100 BOULOGNE-BILLANCOURT")], [], [],
+            [(40, "Lieu de consommation :"), (200, "36 square dü Moulin, 92100 Boulogne-Billancourt")], [], [],
+            [(40, "Règlement par chèque à l'ordre de ÉS, au nom de M. Laurent, 36 square du Moulin")]]
+    c = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert c["address"].value == "36 square du Moulin, 92100 Boulogne-Billancourt"

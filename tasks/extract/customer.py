@@ -345,10 +345,13 @@ def _speck_between_lines(seg: Segment) -> bool:
 
 def _mixed_case_version(doc: Document, text: str) -> str | None:
     """The same words printed elsewhere in normal case (e.g. the consumption
-    address), which is better than re-casing capitals."""
+    address), which is better than re-casing capitals. Of several, one
+    whose letters are the capitals' own (`square du Moulin` for `SQUARE DU
+    MOULIN`, not a scan's `square dü Moulin`)."""
     target = re.sub(r"[\s,]+", " ", fold(text)).strip()
     if len(target) < 6:
         return None
+    found = []
     for seg in doc.segments:
         if _is_caps(seg.text.replace(" ", "")):
             continue
@@ -373,8 +376,11 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
         end = index[pos + len(target) - 1] + 1
         candidate = seg.text[start:end]
         if any(c.islower() for c in candidate):
-            return _spelled(candidate) if seg.ocr else candidate  # `boulevard dé l'Industrie`: a speck's accent
-    return None
+            # `boulevard dé l'Industrie`: a speck's accent
+            found.append(_spelled(candidate) if seg.ocr else candidate)
+    capitals = re.sub(r"[\s,]+", " ", text).strip()
+    own = [c for c in found if re.sub(r"[\s,]+", " ", c).strip().upper() == capitals]
+    return (own or found or [None])[0]
 
 
 def _nameless_street(text: str) -> bool:
