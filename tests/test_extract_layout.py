@@ -280,6 +280,7 @@ def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     # A duration's number read as a letter, or glued to the word before.
     assert offer("Gaz Fixe Lan") == "Gaz Fixe 1 an"
     assert offer("Gaz Fixe2 ans") == "Gaz Fixe 2 ans"
+    assert offer("Gaz Fixe Alsace.2 ans") == "Gaz Fixe Alsace 2 ans"  # a speck in the space read as a dot
     assert offer("Lanterne Verte") == "Lanterne Verte"
     # A dash before the duration's unit, a speck between two words.
     assert offer("Gaz Fixe 2-ans") == "Gaz Fixe 2 ans"
