@@ -553,3 +553,14 @@ def test_a_speck_read_as_a_dash_before_a_header_cell_still_names_its_column():
     rows[3] = [(300, "-Hors TVA (€)"), (400, "TVA (€)"), (490, "TTC (€)")]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [c.value for c in printed_energy_ttc(doc)["gaz"]] == [64.41]
+
+
+def test_each_energys_share_of_a_total_introduced_by_dont():
+    """« Total TTC de la facture : 3 045,08 € » over « dont électricité TTC :
+    1 489,81 € » and « dont gaz naturel TTC : 1 543,26 € »: each energy's share."""
+    doc = build_document([_ocr([[(40, "Total TTC de la facture :"), (420, "3 045,08 €")],
+                                [(50, "dont électricité TTC :"), (420, "1 489,81 €")],
+                                [(50, "dont gaz naturel TTC :"), (420, "1 543,26 €")]])])
+    shares = printed_energy_ttc(doc)
+    assert [c.value for c in shares["electricite"]] == [1489.81]
+    assert [c.value for c in shares["gaz"]] == [1543.26]

@@ -134,6 +134,36 @@ def test_readings_and_detail_tables_over_a_totals_box_are_not_two_columns():
     assert [ln.text for ln in column_flow(doc).lines] == [ln.text for ln in doc.lines]
 
 
+def test_a_wide_detail_table_over_a_vat_table_beside_a_totals_box_keeps_its_rows_whole():
+    """A detail table whose quantities stand right-aligned far from the dates
+    (a gap down the page at the totals box's left edge), over a VAT table
+    beside a totals box: its rows are no columns, and are read as lines."""
+    page = ocr_page(
+        (60, [(40, "Désignation"), (150, "Du"), (200, "Au"), (290, "Quantité Unité"), (380, "Prix unitaire HT"),
+              (470, "Montant HT"), (540, "TVA")]),
+        (72, [(40, "GAZ NATUREL – Point de comptage et d'estimation (PCE) : 579 176 314 630 31")]),
+        (84, [(40, "Abonnement mensuel gaz T2"), (150, "01-06-2025"), (200, "30-06-2025"), (345, "1 mois"),
+              (400, "17,55 €/mois"), (480, "17,55 €"), (540, "5,5 %")]),
+        (96, [(40, "Consommation gaz naturel"), (150, "01-06-2025"), (200, "30-06-2025"), (340, "226 kWh"),
+              (395, "0,06240 €/kWh"), (480, "14,10 €"), (542, "20 %")]),
+        (108, [(40, "Accise sur les gaz naturels"), (150, "01-06-2025"), (200, "30-06-2025"), (340, "226 kWh"),
+               (400, "17,16 €/MWh"), (484, "3,88 €"), (542, "20 %")]),
+        (120, [(40, "Sous-total gaz naturel HT"), (480, "35,53 €")]),
+        (136, [(40, "TVA"), (110, "Base HT"), (170, "Taux"), (230, "Montant TVA")]),
+        (148, [(40, "TVA à 5,5 %"), (110, "17,55 €"), (170, "5,5 %"), (240, "0,97 €"), (330, "Total HTVA :"),
+               (520, "35,53 €")]),
+        (160, [(40, "TVA à 20 %"), (110, "17,98 €"), (172, "20 %"), (240, "3,60 €"), (330, "Total TVA :"),
+               (524, "4,57 €")]),
+        (172, [(40, "Total TVA"), (110, "35,53 €"), (240, "4,57 €"), (330, "Montant TTC :"), (520, "40,10 €")]),
+        size=7.0, source="text")
+    flow = column_flow(build_document([page]))
+    rows = [ln.text for ln in flow.lines if ln.text.startswith(("Abonnement", "Consommation", "Accise"))]
+    assert len(rows) == 3 and all("€" in row and "2025" in row for row in rows)
+    items = read_items(flow, Sections(flow))
+    assert [(i.kind, i.amount) for i in items][:3] == [("subscription", 17.55), ("consumption", 14.1),
+                                                        ("accise", 3.88)]
+
+
 def test_a_row_whose_cells_wrapped_around_it_keeps_its_section():
     """A CTA row whose label and VAT cells wrapped (its single-line cells
     centred between their lines) is read with its wrapped parts, and stays
@@ -1868,3 +1898,32 @@ def test_a_paragraph_of_prose_ending_on_a_figure_is_no_billed_row():
         size=5.5)
     doc = build_document([page])
     assert [i.kind for i in read_items(doc, Sections(doc))] == ["accise"]
+
+
+def test_a_subtotal_whose_l_ocr_read_as_an_i_is_no_billed_line():
+    """« Sous-totai gaz naturel HT ‖ 205,80 € » (a scan's `l` read `i`) under
+    the lines it adds up: a subtotal, not one more line."""
+    rows = [[(40, "Désignation"), (300, "Quantité"), (400, "Prix unitaire HT"), (500, "Montant HT")],
+            [(40, "Consommation gaz naturel"), (300, "2 306 kWh"), (400, "0,06304 €/kWh"), (500, "145,37 €")],
+            [(40, "Accise sur le gaz naturel"), (300, "2 306 kWh"), (400, "0,01683 €/kWh"), (500, "38,81 €")],
+            [(40, "Sous-totai gaz naturel HT"), (500, "184,18 €")],
+            [(40, "Totai HT"), (500, "184,18 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [i.amount for i in read_items(doc)] == [145.37, 38.81]
+
+
+def test_a_cta_rows_base_and_rate_in_cells_of_their_own_make_its_amount_whose_comma_ocr_lost():
+    """« CTA ‖ 26-02-2024 ‖ 22-04-2024 ‖ 14,40 € ‖ 21,93 % ‖ 316€ ‖ 5,5 % »
+    on a scan: the base (in the quantity's column) at the rate (in the
+    price's) makes 3,16 €, the amount read without its comma. Not when
+    they do not make it."""
+    def amounts(amount):
+        rows = [[(40, "Désignation"), (150, "Du"), (210, "Au"), (290, "Quantité"), (360, "Prix unitaire HT"),
+                 (450, "Montant HT"), (520, "TVA")],
+                [(40, "CTA"), (150, "26-02-2024"), (210, "22-04-2024"), (290, "14,40 €"), (370, "21,93 %"),
+                 (460, amount), (520, "5,5 %")]]
+        return [i.amount for i in read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))]
+
+    assert amounts("316€") == [3.16]
+    assert amounts("3,16 €") == [3.16]
+    assert amounts("317€") == [317.0]

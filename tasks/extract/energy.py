@@ -334,7 +334,21 @@ def _undated_pair(tokens: list[tuple[str, object, float]]) -> tuple[Point, Point
         return found[0] if len(found) == 1 else (None, 1.0)
 
     (na, ca), (nb, cb) = nature(i, j), nature(j, after_y)
+    if na is None and nb is None:
+        (na, ca), (nb, cb) = _trailing_natures(tokens, nums[-1][0])
     return Point(None, x, na, i, min(cx, ca)), Point(None, y, nb, j, min(cy, cb))
+
+
+def _trailing_natures(tokens: list[tuple[str, object, float]], last_number: int) -> tuple[tuple, tuple]:
+    """The natures a row prints in a column of their own after all its
+    numbers (`… 940 ‖ 1 ‖ 940 ‖ R / E`, a `Type` column): two are the start
+    and the end index's, in that order; one is the end index's."""
+    found = [(v, c) for kind, v, c in tokens[last_number + 1:] if kind == "T"]
+    if len(found) == 2:
+        return found[0], found[1]
+    if len(found) == 1:
+        return (None, 1.0), found[0]
+    return (None, 1.0), (None, 1.0)
 
 
 def _surest_per_register(readings: list[Reading]) -> list[Reading]:
@@ -640,9 +654,31 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
             # there; read whole, the product says the last number is the kWh.
             whole = make_segment([w for seg in line.segments for w in seg.words], line.page, ocr=True)
             found = _conversion(whole, _CONVERSION_NO_EQUALS, strict=True)
+        if not found:
+            # The coefficient already read under its column's caption is not counted twice.
+            taken = {c.spot for c in out["coef"]}
+            found = [(key, c) for key, c in _conversion_columns(line) if key != "coef" or c.spot not in taken]
         for key, cand in found:
             out[key].append(cand)
     return out
+
+
+def _conversion_columns(line: Line) -> list[tuple[str, Candidate]]:
+    """A readings row that prints the volume, the coefficient and the energy
+    in columns side by side, without `×` or `=` (`… ‖ 1 488 m³ ‖ 11,18 ‖
+    16 636`, under `Différence ‖ Coefficient ‖ Consommation (kWh)`): three
+    numbers in a row, the middle one a coefficient with decimals, whose
+    product holds to the rounding of the volume. Never a pair of a bigger
+    figure's pieces: each is a number of its own."""
+    nums = [(seg, n) for seg in line.segments
+            for n in find_numbers(blank_dates(clean(seg.text), ocr=seg.ocr), ocr=seg.ocr)]
+    for (sa, a), (sb, b), (sc, c) in zip(nums, nums[1:], nums[2:]):
+        if b.decimals < 1 or not COEF_BAND[0] <= b.value <= COEF_BAND[1] or a.decimals or c.decimals:
+            continue
+        if a.value >= 1 and makes_kwh(a.value, b.value, c.value, exactly=True):
+            return [(key, from_segment(n.value, seg, 0.85, "m3xcoef-columns", span=(n.start, n.end)))
+                    for key, (seg, n) in zip(("m3", "coef", "kwh"), ((sa, a), (sb, b), (sc, c)))]
+    return []
 
 
 def _conversion(seg: Segment, pattern: re.Pattern, *, strict: bool = False) -> list[tuple[str, Candidate]]:
@@ -833,7 +869,7 @@ def detect_energy(scores: dict[str, float]) -> tuple[str | None, float]:
 
 
 _ENERGY_TTC = re.compile(
-    r"^(?:[*•·.\-–] ?)?(?:(?:sous-?)?total |montant )?(?:de l'|du |de la |de votre |votre |mon |ma )?"
+    r"^(?:[*•·.\-–] ?)?(?:(?:sous-?)?total |montant |dont )?(?:de l'|du |de la |de votre |votre |mon |ma )?"
     r"(electricite|elec|gaz(?: naturel)?)\s*(?:\(ttc\)|ttc)\s*:?\s*")
 
 

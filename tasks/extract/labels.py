@@ -443,7 +443,11 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
                 break  # another caption: in a row of captions, values stand over or under them
             drift = abs((other.y0 + other.y1) / 2 - (seg.y0 + seg.y1) / 2) / h
             dist = 1.0 + min(gap, 40) / 40 + drift
-            nxt = _wrapped_next(doc, other) or _prose_next(doc, other, other.text)
+            # Prose carries on where its line starts: a line under a row of
+            # cells that starts elsewhere (a slip's `TSA 40021` under its
+            # `N° de client : 10 6687 9006`) holds another cell.
+            nxt = _wrapped_next(doc, other) or _prose_next(doc, other, other.text,
+                                                          start_x=doc.lines[seg.line].segments[0].x0)
             if nxt is not None:
                 spots.append(ValueSpot(other.text + " " + nxt.text, _joined(other, nxt), 0, dist - 0.01, "right"))
             beside = _right_candidates(doc, other)
@@ -666,11 +670,15 @@ def _prose_line_after(doc: Document, seg: Segment, *, same_start: bool = False,
     return first if first.x0 < (seg.x0 if x is None else x) - 10 * seg.height else None
 
 
-def _prose_next(doc: Document, seg: Segment, value: str, x: float | None = None) -> Segment | None:
+def _prose_next(doc: Document, seg: Segment, value: str, x: float | None = None, *,
+                start_x: float | None = None) -> Segment | None:
     """Digits that carry on at the start of the next line, when `value`, all
     digits (after a `n°` the label left out), starting at `x`, ends its line
-    in running text."""
+    in running text; `start_x`: where that text's line (its label's) starts,
+    as the next line must."""
     first = _prose_line_after(doc, seg, x=x) if re.fullmatch(r"(?:n°\s?)?[\d ]+", value) else None
+    if first is not None and start_x is not None and abs(first.x0 - start_x) >= seg.height:
+        return None
     return first if first is not None and re.match(r"\d", first.text) else None
 
 

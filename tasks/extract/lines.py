@@ -787,21 +787,30 @@ def _cta_amount(line: Line, amount: float) -> float | None:
 
 def _cta_holds(line: Line, amount: float) -> bool:
     """`21,93 % x 14,44 €`: the CTA's rate of its base makes the row's amount
-    (on a scan, a base with its comma lost: `834€`)."""
+    (on a scan, a base with its comma lost: `834€`). The rate and the base
+    may stand in cells of their own (`14,40 € ‖ 21,93 % ‖ 3,16 €`, a base in
+    the quantity's column): then the base is an amount, to the cent."""
     ocr = ocr_row(line)
+    rates_of_row, bases_of_row = [], []
     for seg in line.segments:
         text = blank_dates(seg.text, ocr=seg.ocr)
         rates = find_percents(text, ocr=ocr)
         if ocr:  # `2193 %`: the rate's comma lost
             rates += [(int(m.group(1)) / 100, m.start(), m.end()) for m in _RATE_NO_COMMA.finditer(text)]
-        for rate, a, b in [(r, a, b) for r, a, b in rates if CTA_RATE_RANGE[0] <= r <= CTA_RATE_RANGE[1]]:
-            rest = text[:a] + " " * (b - a) + text[b:]
-            for n in find_numbers(rest, ocr=ocr):
+        rest = text
+        for _, a, b in rates:
+            rest = rest[:a] + " " * (b - a) + rest[b:]
+        numbers = find_numbers(rest, ocr=ocr)
+        bases_of_row += [n.value for n in numbers if n.decimals == 2]
+        for rate in [r for r, _, _ in rates if CTA_RATE_RANGE[0] <= r <= CTA_RATE_RANGE[1]]:
+            rates_of_row.append(rate)
+            for n in numbers:
                 options = [n.value] + ([n.value / 100] if ocr and n.decimals == 0 else [])
                 if any(abs(rate * v / 100 - abs(amount)) <= 0.011 for v in options) and \
                         abs(n.value - abs(amount)) > 0.005:
                     return True
-    return False
+    return any(abs(rate * v / 100 - abs(amount)) <= 0.011 and abs(v - abs(amount)) > 0.005
+               for rate in rates_of_row for v in bases_of_row)
 
 
 def _speck_line(line: Line) -> bool:
@@ -1236,6 +1245,8 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
                 break
             cleaned = clean(text)
             for n in find_numbers(cleaned, ocr=s.ocr):
+                if re.match(r"\s?%", cleaned[n.end:]):
+                    continue  # the rate again, in a column of its own (`TVA à 5,5 % ‖ 61,46 € ‖ 5,5 % ‖ 3,38 €`)
                 values.append((n.value, s.conf_between(0, len(s.text)),
                                bool(_vat_base_words().search(fold(cleaned[:n.start]))), s.ocr and n.decimals == 0,
                                s.ocr and _MARK_BEFORE.search(cleaned[:n.start]) is not None))

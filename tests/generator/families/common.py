@@ -53,6 +53,8 @@ class Fmt:
             return d.strftime("%d/%m/%y")
         if style == "dot":
             return d.strftime("%d.%m.%Y")
+        if style == "dash":
+            return d.strftime("%d-%m-%Y")
         if style == "long":
             day = "1er" if d.day == 1 else str(d.day)
             return f"{day} {MONTHS[d.month - 1]} {d.year}"
