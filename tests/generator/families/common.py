@@ -130,6 +130,22 @@ def relabel(bill: Bill, labels: dict) -> None:
                 line.label = text(line, e) if callable(text) else text
 
 
+def consumption_label(energy_word: str, hp_hc: tuple[str, str]):
+    """A `relabel` wording of consumption lines: `<word> gaz naturel`,
+    `<word> Base`, `<word> Heures Pleines` (or HP), `<word> Tempo Bleu HC`."""
+    def label(line: Line, e) -> str:
+        if e.energy == "gaz":
+            return f"{energy_word} gaz naturel"
+        reg = line.register or "base"
+        if reg == "base":
+            return f"{energy_word} Base"
+        if reg in ("hp", "hc"):
+            return f"{energy_word} {hp_hc[0] if reg == 'hp' else hp_hc[1]}"
+        _, colour, period = reg.split("_")
+        return f"{energy_word} Tempo {colour.capitalize()} {period.upper()}"
+    return label
+
+
 def printed_spellings(bill: Bill, elec, gas, pdl: str, pce: str, client: str) -> dict:
     """What `render` returns beside its HTML: the HT total printed, and the
     PDL/PCE and client number as this layout spells them (spaced, prefixed)

@@ -20,6 +20,7 @@ from tests.generator.data import random_digits
 from tests.generator.families.common import (
     MONTHS,
     Fmt,
+    consumption_label,
     context,
     env,
     helpers,
@@ -56,16 +57,7 @@ def _relabel(bill: Bill, rng: random.Random) -> None:
     energy_word = pick(rng, "Consommation", "Énergie consommée", "Énergie")
     hp_hc = pick(rng, ("Heures Pleines", "Heures Creuses"), ("HP", "HC"))
 
-    def cons_label(line: Line, e) -> str:
-        if e.energy == "gaz":
-            return f"{energy_word} gaz naturel"
-        reg = line.register or "base"
-        if reg == "base":
-            return f"{energy_word} Base"
-        if reg in ("hp", "hc"):
-            return f"{energy_word} {hp_hc[0] if reg == 'hp' else hp_hc[1]}"
-        _, colour, period = reg.split("_")
-        return f"{energy_word} Tempo {colour.capitalize()} {period.upper()}"
+    cons_label = consumption_label(energy_word, hp_hc)
 
     relabel(bill, {
         ("subscription", "electricite"): lambda line, e: f"{sub_head} {e.kva} kVA",
