@@ -214,6 +214,11 @@ SUPPLIERS = {
         "domains": ["alpiq.fr", "particuliers.alpiq.fr"], "city": "75009 Paris",
         "street": "32 rue de Châteaudun", "capital": "3 800 000", "rcs": "Paris",
     },
+    "Happ-e": {  # Engie's online brand: the legal entity printed is the parent company
+        "display": "happ-e", "spellings": ["Happ-e", "happ-e", "HAPP-E", "Happ-e by Engie"],
+        "legal": "ENGIE SA", "domains": ["happ-e.fr"], "city": "92400 Courbevoie",
+        "street": "4 place des Saisons", "capital": "2 418 700 000", "rcs": "Nanterre",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -273,6 +278,11 @@ OFFERS = {
         "electricite": [("Électricité Stable -8%", "fixe", True), ("Électricité Stable", "fixe", True),
                         ("Électricité Référence -4%", "indexe", True)],
         "gaz": [("Gaz Stable", "fixe", False), ("Gaz Référence", "indexe", False)],
+    },
+    "Happ-e": {  # invented
+        "electricite": [("Happ-e Élec Fixe 1 an", "fixe", False), ("Happ-e Élec Fixe 2 ans", "fixe", False),
+                        ("Happ-e Élec Indexée", "indexe", False)],
+        "gaz": [("Happ-e Gaz Fixe 1 an", "fixe", False), ("Happ-e Gaz Indexé", "indexe", False)],
     },
 }
 
