@@ -515,3 +515,15 @@ def test_a_speck_read_as_a_dash_before_a_header_cell_still_names_its_column():
     rows[3] = [(300, "-Hors TVA (€)"), (400, "TVA (€)"), (490, "TTC (€)")]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [c.value for c in printed_energy_ttc(doc)["gaz"]] == [64.41]
+
+
+def test_an_energys_row_whose_amounts_carry_their_own_ht_and_ttc_marks_gives_its_ttc_share():
+    """`Électricité ‖ 191,28 € HT ‖ 225,70 € TTC`: the mark after each amount
+    says which is the share; an amount marked HT never is."""
+    doc = build_document([_ocr([[(40, "Électricité"), (330, "191,28 € HT"), (470, "225,70 € TTC")],
+                                [(40, "Total gaz naturel : 98,96 € HT"), (470, "113,33 € TTC")]])])
+    shares = printed_energy_ttc(doc)
+    assert [c.value for c in shares["electricite"]] == [225.7]
+    assert [c.value for c in shares["gaz"]] == [113.33]
+    doc = build_document([_ocr([[(40, "Électricité"), (330, "191,28 € HT")]])])
+    assert printed_energy_ttc(doc)["electricite"] == []
