@@ -179,6 +179,17 @@ def test_supplier_from_siren_domain_or_name(rows, name):
     assert detect_supplier(doc(rows)).value == name
 
 
+def test_a_brand_sold_by_another_suppliers_legal_entity_is_the_brands_bill():
+    """`happ-e` over `by ENGIE`, `ENGIE SA` in the footer: the brand's own bill.
+    A parent's bill naming the brand once (an advert) stays the parent's."""
+    rows = [[(40, "happ-e")], [(40, "by ENGIE")], [(40, "Une question ? www.happ-e.fr")],
+            [(40, "happ-e est une offre de ENGIE SA – SA au capital de 2 418 700 000 € – RCS Nanterre")]]
+    assert detect_supplier(doc(rows)).value == "Happ-e"
+    rows = [[(40, "ENGIE")], [(40, "Découvrez aussi happ-e, notre offre en ligne")],
+            [(40, "ENGIE SA – RCS Nanterre 542 107 651")]]
+    assert detect_supplier(doc(rows)).value == "Engie"
+
+
 def test_no_supplier_named_no_supplier():
     assert detect_supplier(doc([[(40, "Facture d'énergie")], [(40, "Total TTC 12,00 €")]])) is None
 
