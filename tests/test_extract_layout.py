@@ -780,6 +780,21 @@ def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
     assert not is_label_text("Duo") and is_label_text("Relevés") and is_label_text("Date :")
 
 
+def test_captions_in_the_customers_voice_under_their_values_caption_them():
+    """A card of values over their captions, each caption in the customer's
+    voice (« Mon offre », « Mon n° client », « Mon PDL »): the number under
+    « Mon offre » is the client number over its own caption, not the offer."""
+    from tasks.extract.fields import extract_offer
+    from tasks.extract.labels import is_label_text
+
+    rows = [[(314, "Happ-e Duo Fixe 1 an")], [(314, "Mon offre")], [], [(314, "6922 412 466")], [(314, "Mon n° client")],
+            [], [(314, "51 096 278 287 767")], [(314, "Mon PDL")], [], [(314, "9 kVA")], [(314, "Ma puissance")]]
+    doc = build_document([words_page(rows, line_gap=11)])
+    assert extract_offer(doc, []).value == "Happ-e Duo Fixe 1 an"
+    assert is_label_text("Mon n° client") and is_label_text("Ma puissance") and is_label_text("Votre PDL")
+    assert not is_label_text("Montage") and not is_label_text("Mon voisin")
+
+
 def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
     """« OFFRE » over its value, the next column's « Solde de votre facture
     précédente restant dû : 77,60 € » on the caption's own line: a caption

@@ -343,6 +343,9 @@ def is_label(seg: Segment) -> bool:
     return is_label_text(seg.compact[0])
 
 
+_POSSESSIVE = re.compile(r"^(?:mon|ma|mes|votre|vos)(?=\S)")
+
+
 def is_label_text(text: str) -> bool:
     from tasks.extract.numbers import fold as _fold
 
@@ -352,10 +355,13 @@ def is_label_text(text: str) -> bool:
         return False
     if re.search(r"\d{2}", compact):
         return False
+    # A caption in the customer's voice (`Mon n° client`, `Ma puissance`) is the caption.
+    bare = _POSSESSIVE.sub("", compact)
     for p in _all_label_patterns():
-        m = p.match(compact)
-        if m and m.end() > 0 and _label_ending(compact[m.end():]):
-            return True
+        for form in {compact, bare}:
+            m = p.match(form)
+            if m and m.end() > 0 and _label_ending(form[m.end():]):
+                return True
     return False
 
 
