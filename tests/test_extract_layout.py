@@ -795,6 +795,17 @@ def test_captions_in_the_customers_voice_under_their_values_caption_them():
     assert not is_label_text("Montage") and not is_label_text("Mon voisin")
 
 
+def test_a_value_flush_right_in_its_cell_wrapped_onto_a_line_of_its_own_is_read_whole():
+    """« Mon offre ‖ Happ-e Élec Fixe 2 » over « ans », both flush right in
+    the card: the offer is both lines, not a name cut after its figure."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(320, "Mon offre"), (452, "Happ-e Élec Fixe 2")], [(512.75, "ans")],
+            [(320, "Mon n° client"), (480, "6975577129")]]
+    doc = build_document([words_page(rows, line_gap=10)])
+    assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
+
+
 def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
     """« OFFRE » over its value, the next column's « Solde de votre facture
     précédente restant dû : 77,60 € » on the caption's own line: a caption

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
+from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Line, Segment, placed
 from tasks.extract.numbers import edit_distance, garbled_long_words, long_words, respell, words_of
 from tasks.settings import ASSETS
 
@@ -620,7 +620,8 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
             return None
         for k, other in enumerate(line.segments):
             aligned = abs(other.x0 - seg.x0) < 1.0 * h or (
-                label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h)  # centred captions
+                label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h) or (  # centred captions
+                not label_ok and _right_aligned_rest(line, other, seg, h))
             # A label's box and its value's differ in height (a bold value, an
             # accent): only a value's words are measured for its continuation.
             if aligned and _same_print_size(seg, other, by_words=not label_ok) \
@@ -631,6 +632,13 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
                     return None
                 return other
     return None
+
+
+def _right_aligned_rest(line: Line, other: Segment, seg: Segment, h: float) -> bool:
+    """`Happ-e Élec Fixe 2` over `ans`, flush right in their cell: the words
+    a value right-aligned in its cell wrapped onto a line of their own."""
+    return len(line.segments) == 1 and abs(other.x1 - seg.x1) < h and other.x0 >= seg.x0 \
+        and re.search(r"[^\W\d_]{2}", other.text) is not None
 
 
 def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:
