@@ -806,6 +806,19 @@ def test_a_value_flush_right_in_its_cell_wrapped_onto_a_line_of_its_own_is_read_
     assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
 
 
+def test_a_wrapped_word_of_short_letters_boxed_low_by_ocr_is_still_the_values_print_size():
+    """A scan boxes « an » to its letters' height (5 points under words of
+    capitals 6,5 to 8 tall): it is still the end of the offer's name printed
+    flush right over two lines."""
+    from tasks.extract.fields import extract_offer
+
+    words = [Word("Mon", 280.1, 386.2, 294.2, 392.6, 0.97), Word("offre", 296.9, 385.9, 312.7, 392.6, 0.96),
+             Word("Happ-e", 395.0, 386.4, 422.4, 394.3, 0.92), Word("Élec", 425.5, 384.7, 440.6, 392.6, 0.92),
+             Word("Fixe", 443.8, 386.2, 459.4, 392.6, 0.97), Word("1", 462.5, 386.4, 466.6, 392.6, 0.96),
+             Word("an", 457.4, 398.2, 466.6, 403.2, 0.97)]
+    assert extract_offer(scan_document(words), []).value == "Happ-e Élec Fixe 1 an"
+
+
 def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
     """« OFFRE » over its value, the next column's « Solde de votre facture
     précédente restant dû : 77,60 € » on the caption's own line: a caption

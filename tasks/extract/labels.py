@@ -650,7 +650,15 @@ def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:
     if not (by_words and a.ocr and b.ocr):
         return False
     ha, hb = (statistics.median(w.y1 - w.y0 for w in s.words) for s in (a, b))
+    if _SHORT_LETTERS.fullmatch(b.text.strip()) and not _SHORT_LETTERS.fullmatch(a.text.strip()):
+        hb /= X_HEIGHT_SHARE  # OCR boxes `an`, `ans` to their letters' height, below a capital's
     return abs(hb - ha) < 0.3 * ha
+
+
+# Words of letters with neither ascender nor descender (`an`, `ans`, `euros`),
+# and the share of a line's full height their OCR box takes.
+_SHORT_LETTERS = re.compile(r"[acemnorsuvwxz]+(?: [acemnorsuvwxz]+)*")
+X_HEIGHT_SHARE = 0.7
 
 
 def _prose_line_after(doc: Document, seg: Segment, *, same_start: bool = False,
