@@ -190,6 +190,21 @@ def test_a_brand_sold_by_another_suppliers_legal_entity_is_the_brands_bill():
     assert detect_supplier(doc(rows)).value == "Engie"
 
 
+def test_a_pale_civility_does_not_make_the_name_after_it_unsure():
+    """`M.` read at 0,47 before `Raphaël Girard` read at 0,96: the name's
+    confidence is its own words', the civility is not part of it."""
+    words = [Word("M.", 321.7, 93.1, 336.3, 104.4, 0.47), Word("Raphaël", 340.7, 94.0, 375.9, 102.9, 0.96),
+             Word("Girard", 380.0, 94.3, 406.6, 101.2, 0.97), Word("Appt", 326.8, 107.5, 347.4, 115.9, 0.96),
+             Word("12", 351.5, 107.2, 361.3, 114.2, 0.97), Word("176", 327.5, 120.4, 343.1, 127.4, 0.96),
+             Word("ter", 346.7, 120.9, 359.4, 127.4, 0.96), Word("allée", 362.7, 120.0, 383.4, 127.4, 0.96),
+             Word("de", 387.0, 120.4, 397.5, 127.4, 0.97), Word("la", 401.4, 120.4, 408.1, 127.4, 0.96),
+             Word("Liberté", 412.4, 120.0, 442.9, 127.4, 0.97), Word("74000", 327.2, 133.4, 354.3, 140.3, 0.96),
+             Word("Annecy", 357.9, 133.6, 391.0, 142.0, 0.95)]
+    page = Page(number=1, width=595.0, height=842.0, words=words, source="ocr")
+    name = extract_customer(build_document([page]))["name"]
+    assert name.value == "Raphaël Girard" and name.conf > 0.9
+
+
 def test_no_supplier_named_no_supplier():
     assert detect_supplier(doc([[(40, "Facture d'énergie")], [(40, "Total TTC 12,00 €")]])) is None
 

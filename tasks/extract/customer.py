@@ -638,6 +638,14 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     return name
 
 
+def _after_civility(seg: Segment) -> tuple[int, int] | None:
+    """Where the name starts after its civility (`M. Raphaël Girard`): how
+    surely OCR read the name is its own words', not a pale `M.`'s."""
+    rest, had_civility = strip_civility(seg.text)
+    pos = seg.text.find(rest.split()[0]) if had_civility and rest.split() else -1
+    return (pos, len(seg.text)) if pos > 0 else None
+
+
 def extract_customer(doc: Document) -> dict[str, Candidate | None]:
     """`name`, `address` and `delivery_address` candidates."""
     blocks = sorted(find_blocks(doc), key=lambda b: b.score, reverse=True)
@@ -649,7 +657,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 continue
             base = 0.55 + 0.1 * block.score
             if block.name_seg is not None and (name := _block_name(doc, block.name_seg)):
-                names.append(from_segment(name, block.name_seg, base, "block"))
+                names.append(from_segment(name, block.name_seg, base, "block", span=_after_civility(block.name_seg)))
             # Its town line is checked against the communes of its postcode instead.
             if not any(_nameless_street(seg.text) or _bare_complement(seg.text) or _unread_word(seg)
                        or _misread_street(seg) for seg in block.lines[:-1]) \
