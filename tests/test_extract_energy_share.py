@@ -78,6 +78,23 @@ def test_an_amount_that_lost_its_comma_is_repaired_only_when_the_ht_total_proves
     assert items[1].amount == -18.61
 
 
+
+def test_two_amounts_that_lost_their_commas_are_repaired_only_when_together_they_make_the_ht_total():
+    """A faint scan lost the commas of both CTA amounts (`3,61 €` read
+    `361€`, `6,93 €` read `693€`): no single repair makes the HT total, the
+    pair does, and only that pair."""
+    def item(kind, amount, *, checked=False):
+        return Item(label=kind, kind=kind, energy="electricite", amount=amount, ocr=True, checked=checked)
+
+    items = [item("subscription", 20.12, checked=True), item("cta", 361.0), item("subscription", 31.74, checked=True),
+             item("cta", 693.0), item("consumption", 120.32, checked=True)]
+    repair_misread_amount(items, 182.72, [])
+    assert [i.amount for i in items] == [20.12, 3.61, 31.74, 6.93, 120.32]
+    # Three such amounts, two pairs of which would do: neither is changed.
+    items = [item("cta", 361.0), item("cta", 693.0), item("fee", 361.0), item("consumption", 120.32, checked=True)]
+    repair_misread_amount(items, 491.86, [])
+    assert [i.amount for i in items] == [361.0, 693.0, 361.0, 120.32]
+
 DUAL = [
     [(40, "Point de livraison (PDL)"), (200, "22628031799214")],
     [(40, "PCE : GI123456")],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import combinations
 
 from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
@@ -116,6 +117,20 @@ def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: l
     if len(fits) == 1:
         item, fixed = fits[0]
         item.amount = fixed
+    elif not fits:
+        pairs = _two_commas_lost(items, total - total_ht)
+        if len(pairs) == 1:
+            for item in pairs[0]:
+                item.amount = round(item.amount / 100, 2)
+
+
+def _two_commas_lost(items: list[Item], excess: float) -> list[tuple[Item, Item]]:
+    """The pairs of OCR amounts whose decimal commas lost (`3,61 €` read
+    `361€`, `6,93 €` read `693€` on one faint scan) make up the lines' excess
+    over the bill's HT total to the cent."""
+    lost = [i for i in items if i.ocr and not i.checked and float(i.amount).is_integer() and abs(i.amount) >= 100]
+    return [(a, b) for a, b in combinations(lost, 2)
+            if abs(a.amount + b.amount - round(a.amount / 100, 2) - round(b.amount / 100, 2) - excess) <= 0.01]
 
 
 def _repairs(item: Item) -> list[float]:
