@@ -205,6 +205,19 @@ def test_a_pale_civility_does_not_make_the_name_after_it_unsure():
     assert name.value == "Raphaël Girard" and name.conf > 0.9
 
 
+def test_a_client_number_caption_is_no_caption_of_the_customers_name():
+    """« Ma référence client : 6867 957 199 » over a table's headers a scan
+    misread (`Prtx unitaire`): a reference's caption, no name's."""
+    from tasks.extract.labels import find_labels
+
+    rows = [[(49, "Facture n° 271342712223 - Ma référence client : 6867 957 199 - période du 01/07/2025")],
+            [(51, "Lsenté"), (291, "Pinode"), (466, "Prtx unitaire"), (517, "Montant Fi")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"] is None
+    for caption in ("N° client : 6867957199", "Numéro client : 6867957199", "Réf. client : 6867957199"):
+        assert find_labels(doc([[(40, caption)]]), "customer_name") == []
+    assert find_labels(doc([[(40, "Client : M. Jean Dupont")]]), "customer_name")
+
+
 def test_no_supplier_named_no_supplier():
     assert detect_supplier(doc([[(40, "Facture d'énergie")], [(40, "Total TTC 12,00 €")]])) is None
 
