@@ -218,6 +218,15 @@ def test_a_client_number_caption_is_no_caption_of_the_customers_name():
     assert find_labels(doc([[(40, "Client : M. Jean Dupont")]]), "customer_name")
 
 
+def test_a_first_name_whose_capital_ocr_read_small_in_its_own_shape_is_the_name():
+    """`Mme isabelle Guérin`: the I read small is still Isabelle; `tean`
+    (a J read as a t) is still a garbled name."""
+    rows = [[(317, "Mme isabelle Guérin")], [(318, "143 square Saint-Éloi")], [(317, "31000 Toulouse")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Isabelle Guérin"
+    rows = [[(317, "M. tean Dupont")], [(318, "143 square Saint-Éloi")], [(317, "31000 Toulouse")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"] is None
+
+
 def test_no_supplier_named_no_supplier():
     assert detect_supplier(doc([[(40, "Facture d'énergie")], [(40, "Total TTC 12,00 €")]])) is None
 

@@ -398,14 +398,19 @@ def _misread_name(name: str) -> bool:
     read small), a letter no French name spells (`Baäptiste`), or a vowel
     after a diaeresis (`Maëelle`, `Noëémie`: a speck read as a letter)."""
     return bool(re.search(r"[äö]|ë[aeéèêiouy]", name, re.I)) or any(
-        _lost_capital(w, _vocab()["name_particles"]) for w in name.split())
+        _lost_capital(w, _vocab()["name_particles"], SAME_SHAPE_CAPITALS) for w in name.split())
 
 
-def _lost_capital(word: str, particles: list[str]) -> bool:
+def _lost_capital(word: str, particles: list[str], read_small: str = "j") -> bool:
     """A word of a name in small letters that is no particle: OCR read its
     capital as another small letter (`tean`, `laurés`); a `j` is only J
-    read small (`julien`)."""
-    return word[:1].islower() and word[:1] != "j" and fold(word).strip(",.") not in particles
+    read small (`julien`), and in a person's name every letter whose capital
+    has its small shape (`isabelle`, `olivier`: `read_small`)."""
+    return word[:1].islower() and word[:1] not in read_small and fold(word).strip(",.") not in particles
+
+
+# Letters whose capital OCR reads as their small letter (the same shape, or `I` for `i`).
+SAME_SHAPE_CAPITALS = "cijosuvwxz"
 
 
 # Articles that French elides before a vowel: one in full before a vowel lost what followed it.
