@@ -806,6 +806,22 @@ def test_a_value_flush_right_in_its_cell_wrapped_onto_a_line_of_its_own_is_read_
     assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
 
 
+def test_a_flush_right_value_wrapped_beside_a_chart_legend_is_read_whole_but_a_table_row_is_no_wrap():
+    """« Happ-e Élec Fixe » over « 1 an » on the line of a chart's legend
+    printed left of the card: the name is both lines. In a table, the next
+    row's quantity flush right under « 12 mois » is another row's."""
+    from tasks.extract.fields import extract_offer
+    from tasks.extract.labels import _wrapped_next
+
+    rows = [[(320, "Mon offre"), (461, "Happ-e Élec Fixe")], [(135, "Bleu HP"), (203, "364 kWh 43 %"), (510.5, "1 an")],
+            [(320, "Mon n° client"), (474, "6064408773")]]
+    assert extract_offer(build_document([words_page(rows, line_gap=10)]), []).value == "Happ-e Élec Fixe 1 an"
+    rows = [[(44, "Abonnement 6 kVA"), (368, "12 mois"), (480, "191,88 €")],
+            [(44, "Consommation Base"), (377, "7 kWh"), (480, "210,17 €")]]
+    doc = build_document([words_page(rows, line_gap=10)])
+    assert _wrapped_next(doc, doc.lines[0].segments[1]) is None
+
+
 def test_a_wrapped_word_of_short_letters_boxed_low_by_ocr_is_still_the_values_print_size():
     """A scan boxes « an » to its letters' height (5 points under words of
     capitals 6,5 to 8 tall): it is still the end of the offer's name printed

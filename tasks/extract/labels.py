@@ -621,7 +621,7 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
         for k, other in enumerate(line.segments):
             aligned = abs(other.x0 - seg.x0) < 1.0 * h or (
                 label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h) or (  # centred captions
-                not label_ok and _right_aligned_rest(line, other, seg, h))
+                not label_ok and _right_aligned_rest(doc, line, other, seg, h))
             # A label's box and its value's differ in height (a bold value, an
             # accent): only a value's words are measured for its continuation.
             if aligned and _same_print_size(seg, other, by_words=not label_ok) \
@@ -634,11 +634,13 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     return None
 
 
-def _right_aligned_rest(line: Line, other: Segment, seg: Segment, h: float) -> bool:
+def _right_aligned_rest(doc: Document, line: Line, other: Segment, seg: Segment, h: float) -> bool:
     """`Happ-e Élec Fixe 2` over `ans`, flush right in their cell: the words
-    a value right-aligned in its cell wrapped onto a line of their own."""
-    return len(line.segments) == 1 and abs(other.x1 - seg.x1) < h and other.x0 >= seg.x0 \
-        and re.search(r"[^\W\d_]{2}", other.text) is not None
+    a value right-aligned in its cell wrapped onto a line of their own (or
+    beside a block of text printed left of the value's whole row: a chart's legend)."""
+    row_start = doc.lines[seg.line].segments[0].x0 if 0 <= seg.line < len(doc.lines) else seg.x0
+    return all(o is other or o.x1 < row_start for o in line.segments) and abs(other.x1 - seg.x1) < h \
+        and other.x0 >= seg.x0 and re.search(r"[^\W\d_]{2}", other.text) is not None
 
 
 def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:
