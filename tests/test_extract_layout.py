@@ -822,6 +822,15 @@ def test_a_flush_right_value_wrapped_beside_a_chart_legend_is_read_whole_but_a_t
     assert _wrapped_next(doc, doc.lines[0].segments[1]) is None
 
 
+def test_a_value_in_a_cell_of_its_own_does_not_run_on_into_the_next_lines_figures():
+    """« Ma référence client ‖ 6076 531 109 » in a card, a chart's figure
+    `527` starting the next line far left: no sentence runs on there."""
+    rows = [[(320, "Ma référence client"), (474, "6076 531 109")],
+            [(75, "527"), (154, "Gaz naturel"), (210, "527 kWh – 100 %")]]
+    doc = build_document([words_page(rows, line_gap=10)])
+    assert extract_client_number(doc).value == "6076531109"
+
+
 def test_a_wrapped_word_of_short_letters_boxed_low_by_ocr_is_still_the_values_print_size():
     """A scan boxes « an » to its letters' height (5 points under words of
     capitals 6,5 to 8 tall): it is still the end of the offer's name printed

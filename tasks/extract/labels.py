@@ -690,7 +690,12 @@ def _prose_next(doc: Document, seg: Segment, value: str, x: float | None = None)
     digits (after a `n°` the label left out), starting at `x`, ends its line
     in running text."""
     first = _prose_line_after(doc, seg, x=x) if re.fullmatch(r"(?:n°\s?)?[\d ]+", value) else None
-    return first if first is not None and re.match(r"\d", first.text) else None
+    if first is None or not re.match(r"\d", first.text):
+        return None
+    # The sentence goes on after the digits, or the line holds nothing else; a
+    # figure alone in a row of cells (a chart's `527 ‖ Gaz naturel ‖ …`) is no sentence.
+    sentence = len(doc.lines[first.line].segments) == 1 or re.search(r"[^\W\d_]{2}", first.text)
+    return first if sentence else None
 
 
 def _wrapped_prev(doc: Document, seg: Segment) -> Segment | None:
