@@ -227,6 +227,13 @@ def test_a_first_name_whose_capital_ocr_read_small_in_its_own_shape_is_the_name(
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"] is None
 
 
+def test_an_invoice_number_a_speck_glued_to_the_next_word_by_a_dash_is_read():
+    """`Facture n° 917177658309-du 23/08/2025`: a speck read as a dash
+    between the number and « du » (no reference ends in a French word)."""
+    rows = [[(43, "Facture n° 917177658309-du 23/08/2025 - Mon n° client : 6064 408 773")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "917177658309"
+
+
 def test_no_supplier_named_no_supplier():
     assert detect_supplier(doc([[(40, "Facture d'énergie")], [(40, "Total TTC 12,00 €")]])) is None
 
