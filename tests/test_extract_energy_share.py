@@ -3,7 +3,7 @@ lines when the bill's totals prove them, from a total printed apart, or the
 whole bill when it bills nothing else."""
 from dataclasses import replace
 
-from tasks.extract.checks import repair_misread_amount
+from tasks.extract.checks import below_its_lines, repair_misread_amount
 from tasks.extract.energy import printed_energy_ttc
 from tasks.extract.invoice import extract_invoice
 from tasks.extract.layout import build_document
@@ -544,3 +544,15 @@ def test_an_energys_row_whose_amounts_carry_their_own_ht_and_ttc_marks_gives_its
     assert [c.value for c in shares["gaz"]] == [113.33]
     doc = build_document([_ocr([[(40, "Électricité"), (330, "191,28 € HT")]])])
     assert printed_energy_ttc(doc)["electricite"] == []
+
+
+def test_a_line_amount_above_the_whole_bills_ht_total_does_not_disprove_a_printed_share():
+    """`395` read for a CTA of « 3,95 € » (its comma lost, a gas line
+    unread: no repair adds up): the bill's HT total is 254,58 €, so that
+    line is a misread, and « Électricité … 91,32 € TTC » still stands."""
+    items = [Item(label=k, kind=k, energy="electricite", amount=a, ocr=True)
+             for k, a in (("subscription", 21.04), ("consumption_hp", 27.0), ("consumption_hc", 13.89),
+                          ("accise", 13.24), ("cta", 395.0))]
+    assert not below_its_lines(91.32, items, 254.58)
+    assert below_its_lines(91.32, items)
+    assert below_its_lines(30.0, items, 254.58)  # under half of the lines that may be right

@@ -555,9 +555,11 @@ def check_subscription_days(d: Draft, path: str, items: list[Item]) -> None:
         d.drop(path, "subscription-days")
 
 
-def below_its_lines(energy_ttc: float, items: list[Item]) -> bool:
+def below_its_lines(energy_ttc: float, items: list[Item], total_ht: float | None = None) -> bool:
     """Whether an energy's printed total TTC is far below what its own lines
     already come to (VAT only adds): another row's amount, taken for the
-    total on a tilted photo's table. Lines not read only lower the sum."""
-    lines = sum(i.amount for i in items if i.amount is not None)
+    total on a tilted photo's table. Lines not read only lower the sum; a
+    line above the bill's whole HT total was misread (`395` for « 3,95 € »)
+    and proves nothing."""
+    lines = sum(i.amount for i in items if i.amount is not None and (total_ht is None or i.amount <= total_ht))
     return energy_ttc < value("plausible_values", "energy_ttc_min_share_of_lines") * lines
