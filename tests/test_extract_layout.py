@@ -844,6 +844,21 @@ def test_a_wrapped_word_of_short_letters_boxed_low_by_ocr_is_still_the_values_pr
     assert extract_offer(scan_document(words), []).value == "Happ-e Élec Fixe 1 an"
 
 
+def test_a_tables_header_or_one_heading_over_figures_sets_no_habit_of_values_under_captions():
+    """The detail table's header over its rows, or one group heading
+    (`Consommation`) over a line: neither says the bill prints its values
+    under their captions (its card prints them over)."""
+    from tasks.extract.labels import caption_habit
+
+    rows = [[(45, "Libellé"), (265, "Période"), (368, "Quantité"), (480, "Montant HT")],
+            [(45, "Abonnement 6 kVA"), (265, "01/05/2025 - 30/06/2025"), (368, "2 mois"), (480, "21,04 €")]]
+    assert caption_habit(build_document([words_page(rows, line_gap=10)])) is None
+    rows = [[(45, "Consommation")], [(45, "Consommation Base"), (368, "232 kWh"), (480, "27,00 €")]]
+    assert caption_habit(build_document([words_page(rows, line_gap=10)])) is None
+    rows = [[(48, "FA-2026-6475939"), (199, "10/02/2026")], [(64, "NUMÉRO DE FACTURE"), (199, "DATE D'ÉMISSION")]]
+    assert caption_habit(build_document([words_page(rows, line_gap=10)])) == "above"
+
+
 def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
     """« OFFRE » over its value, the next column's « Solde de votre facture
     précédente restant dû : 77,60 € » on the caption's own line: a caption

@@ -528,18 +528,24 @@ def _caption_row(line) -> bool:
         re.search(r"[A-ZÀ-Ý]{2}", s.text) and not re.search(r"[a-zà-ÿ\d]", s.text) for s in line.segments)
 
 
+# Captions a bill must print on one side of their values to show its habit.
+HABIT_MIN_CAPTIONS = 2
+
+
 def caption_habit(doc: Document) -> str | None:
     """"above" when the bill prints values over their labels (lines of
     labels with values only over them), "below" when under, else None."""
     cached = getattr(doc, "_caption_habit", False)
     if cached is not False:
         return cached
+    from tasks.extract.lines import is_table_header
+
     heights = sorted(ln.height for ln in doc.lines) or [10.0]
     pitch = heights[len(heights) // 2]
     votes = {"above": 0, "below": 0}
     for line in doc.lines:
-        if not _all_labels(line):
-            continue
+        if not _all_labels(line) or is_table_header(line):
+            continue  # a table's header heads rows of lines, not one value each
         h = max(line.height, pitch)
         near = {}
         for key, idx in (("above", line.index - 1), ("below", line.index + 1)):
@@ -549,14 +555,16 @@ def caption_habit(doc: Document) -> str | None:
             near[key] = other is not None and other.page == line.page and overlap and \
                 (line.y0 - other.y1 if key == "above" else other.y0 - line.y1) < 1.2 * h and \
                 not _all_labels(other) and any(re.search(r"\d", s.text) for s in other.segments)
+        # A row of captions speaks for each of its captions.
         if near["above"] and not near["below"]:
-            votes["above"] += 1
+            votes["above"] += len(line.segments)
         elif near["below"] and not near["above"]:
-            votes["below"] += 1
+            votes["below"] += len(line.segments)
     habit = None
-    if votes["above"] and votes["above"] >= 2 * votes["below"]:
+    # One caption alone over a figure (a table's group heading `Consommation`) sets no habit.
+    if votes["above"] >= HABIT_MIN_CAPTIONS and votes["above"] >= 2 * votes["below"]:
         habit = "above"
-    elif votes["below"] and votes["below"] >= 2 * votes["above"]:
+    elif votes["below"] >= HABIT_MIN_CAPTIONS and votes["below"] >= 2 * votes["above"]:
         habit = "below"
     doc._caption_habit = habit
     return habit
