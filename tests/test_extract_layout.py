@@ -859,6 +859,15 @@ def test_a_tables_header_or_one_heading_over_figures_sets_no_habit_of_values_und
     assert caption_habit(build_document([words_page(rows, line_gap=10)])) == "above"
 
 
+def test_an_offer_caption_whose_double_f_ocr_misread_still_captions_the_offer():
+    """`Mon otfre` (« Mon offre », an f read as a t) under its value."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon otfre")], [], [(318, "6327766845")], [(318, "Mon n° client")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
+
+
 def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
     """« OFFRE » over its value, the next column's « Solde de votre facture
     précédente restant dû : 77,60 € » on the caption's own line: a caption
