@@ -868,6 +868,17 @@ def test_an_offer_caption_whose_double_f_ocr_misread_still_captions_the_offer():
     assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
 
 
+def test_a_value_under_a_caption_but_nearer_its_own_caption_under_it_is_that_captions():
+    """A card of values over their captions beside a chart's legend:
+    `6707452717` stands under « Mon offre » but nearer « Mon compte client »
+    under it: its value."""
+    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon offre")], [], [(318, "6707452717")],
+            [(150, "Gaz naturel 527 kWh"), (316, "Mon compte client")], [], [(318, "8987 6810 0797 06")],
+            [(318, "Mon PDL")]]
+    doc = build_document([words_page(rows, line_gap=9.5, source="ocr", conf=0.9)])
+    assert extract_client_number(doc).value == "6707452717"
+
+
 def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
     """« OFFRE » over its value, the next column's « Solde de votre facture
     précédente restant dû : 77,60 € » on the caption's own line: a caption

@@ -481,7 +481,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
         found = [o for o in doc.above(seg, max_lines=2, start_x=label_x) if not is_label(o)]
         if habit != "above":
             # A value right under another label is that label's value.
-            found = [o for o in found if not under_a_label(doc, o)]
+            found = [o for o in found if not under_a_label(doc, o) or _nearer_below(doc, o, seg)]
         for i, other in enumerate(found):
             dy = (seg.y0 - other.y1) / h
             dx = abs(other.x0 - label_x) / h
@@ -502,14 +502,32 @@ def _joined(first: Segment, second: Segment) -> Segment:
 
 def under_a_label(doc: Document, seg: Segment) -> bool:
     """Whether a label stands right over `seg`, in one of the two lines above."""
+    return _label_over(doc, seg) is not None
+
+
+def _label_over(doc: Document, seg: Segment) -> Segment | None:
+    """The label standing right over `seg`, in one of the two lines above."""
     h = seg.height
     for line in reversed(doc.lines[max(0, seg.line - 2):seg.line]):
         if line.page != seg.page or seg.y0 - line.y1 > 1.2 * h:
-            return False
+            return None
         for other in line.segments:
             if abs(other.x0 - seg.x0) < 2 * h and is_label(other):
-                return True
-    return False
+                return other
+    return None
+
+
+def _nearer_below(doc: Document, value: Segment, label: Segment) -> bool:
+    """Whether `value`, under another label, stands nearer to `label` under
+    it than to that one: in a card of values over their captions
+    (`Happ-e Élec Fixe 2 ans` / `Mon offre` / `6707452717` / `Mon compte
+    client`), the caption printed under its own value."""
+    over = _label_over(doc, value)
+    return over is not None and max(label.y0 - value.y1, 0) + CAPTION_GAP_MARGIN * value.height < value.y0 - over.y1
+
+
+# How much nearer (in heights of the value) a value must stand to one caption than to another.
+CAPTION_GAP_MARGIN = 0.25
 
 
 def _is_caption_row(line) -> bool:
