@@ -860,10 +860,10 @@ def test_a_tables_header_or_one_heading_over_figures_sets_no_habit_of_values_und
 
 
 def test_an_offer_caption_whose_double_f_ocr_misread_still_captions_the_offer():
-    """`Mon otfre` (« Mon offre », an f read as a t) under its value."""
+    """`Mon oitre` (« Mon offre », its ff read as « it ») under its value."""
     from tasks.extract.fields import extract_offer
 
-    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon otfre")], [], [(318, "6327766845")], [(318, "Mon n° client")]]
+    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon oitre")], [], [(318, "6327766845")], [(318, "Mon n° client")]]
     doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
     assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
 
