@@ -879,6 +879,17 @@ def test_a_value_under_a_caption_but_nearer_its_own_caption_under_it_is_that_cap
     assert extract_client_number(doc).value == "6707452717"
 
 
+def test_an_offer_read_cut_after_a_glued_figure_or_a_lone_possessive_is_no_offer_name():
+    """`Happ-e Élec Fixe2` (its `ans` a line lower, out of reach): a name
+    cut off after its duration's figure; `Mon` (the start of the next
+    caption) is no name."""
+    from tasks.extract.fields import _offer_reader
+
+    assert _offer_reader("Happ-e Élec Fixe2", ocr=True) is None
+    assert _offer_reader("Mon", ocr=True) is None and _offer_reader("Ma", ocr=False) is None
+    assert _offer_reader("Happ-e Élec Fixe 2 ans", ocr=True)[0] == "Happ-e Élec Fixe 2 ans"
+
+
 def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
     """« OFFRE » over its value, the next column's « Solde de votre facture
     précédente restant dû : 77,60 € » on the caption's own line: a caption
