@@ -787,7 +787,8 @@ def test_captions_in_the_customers_voice_under_their_values_caption_them():
     from tasks.extract.fields import extract_offer
     from tasks.extract.labels import is_label_text
 
-    rows = [[(314, "Happ-e Duo Fixe 1 an")], [(314, "Mon offre")], [], [(314, "6922 412 466")], [(314, "Mon n° client")],
+    rows = [[(314, "Happ-e Duo Fixe 1 an")], [(314, "Mon offre")], [], [(314, "6922 412 466")],
+            [(314, "Mon n° client")],
             [], [(314, "51 096 278 287 767")], [(314, "Mon PDL")], [], [(314, "9 kVA")], [(314, "Ma puissance")]]
     doc = build_document([words_page(rows, line_gap=11)])
     assert extract_offer(doc, []).value == "Happ-e Duo Fixe 1 an"
@@ -863,7 +864,8 @@ def test_an_offer_caption_whose_double_f_ocr_misread_still_captions_the_offer():
     """`Mon oitre` (« Mon offre », its ff read as « it ») under its value."""
     from tasks.extract.fields import extract_offer
 
-    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon oitre")], [], [(318, "6327766845")], [(318, "Mon n° client")]]
+    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon oitre")], [], [(318, "6327766845")],
+            [(318, "Mon n° client")]]
     doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
     assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
 
