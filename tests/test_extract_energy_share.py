@@ -3,7 +3,7 @@ lines when the bill's totals prove them, from a total printed apart, or the
 whole bill when it bills nothing else."""
 from dataclasses import replace
 
-from tasks.extract.checks import repair_misread_amount
+from tasks.extract.checks import below_its_lines, repair_misread_amount
 from tasks.extract.energy import printed_energy_ttc
 from tasks.extract.invoice import extract_invoice
 from tasks.extract.layout import build_document
@@ -77,6 +77,23 @@ def test_an_amount_that_lost_its_comma_is_repaired_only_when_the_ht_total_proves
     repair_misread_amount(items, 93.85, [])
     assert items[1].amount == -18.61
 
+
+
+def test_two_amounts_that_lost_their_commas_are_repaired_only_when_together_they_make_the_ht_total():
+    """A faint scan lost the commas of both CTA amounts (`3,61 €` read
+    `361€`, `6,93 €` read `693€`): no single repair makes the HT total, the
+    pair does, and only that pair."""
+    def item(kind, amount, *, checked=False):
+        return Item(label=kind, kind=kind, energy="electricite", amount=amount, ocr=True, checked=checked)
+
+    items = [item("subscription", 20.12, checked=True), item("cta", 361.0), item("subscription", 31.74, checked=True),
+             item("cta", 693.0), item("consumption", 120.32, checked=True)]
+    repair_misread_amount(items, 182.72, [])
+    assert [i.amount for i in items] == [20.12, 3.61, 31.74, 6.93, 120.32]
+    # Three such amounts, two pairs of which would do: neither is changed.
+    items = [item("cta", 361.0), item("cta", 693.0), item("fee", 361.0), item("consumption", 120.32, checked=True)]
+    repair_misread_amount(items, 491.86, [])
+    assert [i.amount for i in items] == [361.0, 693.0, 361.0, 120.32]
 
 DUAL = [
     [(40, "Point de livraison (PDL)"), (200, "22628031799214")],
@@ -528,7 +545,7 @@ def test_a_cta_whose_formulas_base_lost_its_comma_too_is_repaired_when_the_total
 def test_two_amounts_that_lost_their_commas_are_repaired_only_when_every_vat_base_proves_them():
     """Both CTAs of a dual bill read `197` and `164` on a photo: with 1,97 €
     and 1,64 € the lines make the 5,5 % base and the 20 % base to the cent.
-    With the HT total alone, two repairs prove nothing."""
+    A VAT table whose bases the pair does not make disproves it."""
     def lines():
         def item(kind, energy, amount, rate, checked=True):
             return Item(label=kind, kind=kind, energy=energy, amount=amount, vat_rate=rate, ocr=True, checked=checked)
@@ -542,7 +559,7 @@ def test_two_amounts_that_lost_their_commas_are_repaired_only_when_every_vat_bas
     repair_misread_amount(items, 112.14, rows)
     assert [i.amount for i in items if i.kind == "cta"] == [1.97, 1.64]
     items = lines()
-    repair_misread_amount(items, 112.14, [])
+    repair_misread_amount(items, 112.14, [replace(rows[0], base=29.07), replace(rows[1], base=83.07)])
     assert [i.amount for i in items if i.kind == "cta"] == [197.0, 164.0]
 
 
@@ -564,3 +581,27 @@ def test_each_energys_share_of_a_total_introduced_by_dont():
     shares = printed_energy_ttc(doc)
     assert [c.value for c in shares["electricite"]] == [1489.81]
     assert [c.value for c in shares["gaz"]] == [1543.26]
+
+
+def test_an_energys_row_whose_amounts_carry_their_own_ht_and_ttc_marks_gives_its_ttc_share():
+    """`Électricité ‖ 191,28 € HT ‖ 225,70 € TTC`: the mark after each amount
+    says which is the share; an amount marked HT never is."""
+    doc = build_document([_ocr([[(40, "Électricité"), (330, "191,28 € HT"), (470, "225,70 € TTC")],
+                                [(40, "Total gaz naturel : 98,96 € HT"), (470, "113,33 € TTC")]])])
+    shares = printed_energy_ttc(doc)
+    assert [c.value for c in shares["electricite"]] == [225.7]
+    assert [c.value for c in shares["gaz"]] == [113.33]
+    doc = build_document([_ocr([[(40, "Électricité"), (330, "191,28 € HT")]])])
+    assert printed_energy_ttc(doc)["electricite"] == []
+
+
+def test_a_line_amount_above_the_whole_bills_ht_total_does_not_disprove_a_printed_share():
+    """`395` read for a CTA of « 3,95 € » (its comma lost, a gas line
+    unread: no repair adds up): the bill's HT total is 254,58 €, so that
+    line is a misread, and « Électricité … 91,32 € TTC » still stands."""
+    items = [Item(label=k, kind=k, energy="electricite", amount=a, ocr=True)
+             for k, a in (("subscription", 21.04), ("consumption_hp", 27.0), ("consumption_hc", 13.89),
+                          ("accise", 13.24), ("cta", 395.0))]
+    assert not below_its_lines(91.32, items, 254.58)
+    assert below_its_lines(91.32, items)
+    assert below_its_lines(30.0, items, 254.58)  # under half of the lines that may be right

@@ -806,6 +806,118 @@ def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
     assert not is_label_text("Duo") and is_label_text("Relevés") and is_label_text("Date :")
 
 
+def test_captions_in_the_customers_voice_under_their_values_caption_them():
+    """A card of values over their captions, each caption in the customer's
+    voice (« Mon offre », « Mon n° client », « Mon PDL »): the number under
+    « Mon offre » is the client number over its own caption, not the offer."""
+    from tasks.extract.fields import extract_offer
+    from tasks.extract.labels import is_label_text
+
+    rows = [[(314, "Happ-e Duo Fixe 1 an")], [(314, "Mon offre")], [], [(314, "6922 412 466")],
+            [(314, "Mon n° client")],
+            [], [(314, "51 096 278 287 767")], [(314, "Mon PDL")], [], [(314, "9 kVA")], [(314, "Ma puissance")]]
+    doc = build_document([words_page(rows, line_gap=11)])
+    assert extract_offer(doc, []).value == "Happ-e Duo Fixe 1 an"
+    assert is_label_text("Mon n° client") and is_label_text("Ma puissance") and is_label_text("Votre PDL")
+    assert not is_label_text("Montage") and not is_label_text("Mon voisin")
+
+
+def test_a_value_flush_right_in_its_cell_wrapped_onto_a_line_of_its_own_is_read_whole():
+    """« Mon offre ‖ Happ-e Élec Fixe 2 » over « ans », both flush right in
+    the card: the offer is both lines, not a name cut after its figure."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(320, "Mon offre"), (452, "Happ-e Élec Fixe 2")], [(512.75, "ans")],
+            [(320, "Mon n° client"), (480, "6975577129")]]
+    doc = build_document([words_page(rows, line_gap=10)])
+    assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
+
+
+def test_a_flush_right_value_wrapped_beside_a_chart_legend_is_read_whole_but_a_table_row_is_no_wrap():
+    """« Happ-e Élec Fixe » over « 1 an » on the line of a chart's legend
+    printed left of the card: the name is both lines. In a table, the next
+    row's quantity flush right under « 12 mois » is another row's."""
+    from tasks.extract.fields import extract_offer
+    from tasks.extract.labels import _wrapped_next
+
+    rows = [[(320, "Mon offre"), (461, "Happ-e Élec Fixe")], [(135, "Bleu HP"), (203, "364 kWh 43 %"), (510.5, "1 an")],
+            [(320, "Mon n° client"), (474, "6064408773")]]
+    assert extract_offer(build_document([words_page(rows, line_gap=10)]), []).value == "Happ-e Élec Fixe 1 an"
+    rows = [[(44, "Abonnement 6 kVA"), (368, "12 mois"), (480, "191,88 €")],
+            [(44, "Consommation Base"), (377, "7 kWh"), (480, "210,17 €")]]
+    doc = build_document([words_page(rows, line_gap=10)])
+    assert _wrapped_next(doc, doc.lines[0].segments[1]) is None
+
+
+def test_a_value_in_a_cell_of_its_own_does_not_run_on_into_the_next_lines_figures():
+    """« Ma référence client ‖ 6076 531 109 » in a card, a chart's figure
+    `527` starting the next line far left: no sentence runs on there."""
+    rows = [[(320, "Ma référence client"), (474, "6076 531 109")],
+            [(75, "527"), (154, "Gaz naturel"), (210, "527 kWh – 100 %")]]
+    doc = build_document([words_page(rows, line_gap=10)])
+    assert extract_client_number(doc).value == "6076531109"
+
+
+def test_a_wrapped_word_of_short_letters_boxed_low_by_ocr_is_still_the_values_print_size():
+    """A scan boxes « an » to its letters' height (5 points under words of
+    capitals 6,5 to 8 tall): it is still the end of the offer's name printed
+    flush right over two lines."""
+    from tasks.extract.fields import extract_offer
+
+    words = [Word("Mon", 280.1, 386.2, 294.2, 392.6, 0.97), Word("offre", 296.9, 385.9, 312.7, 392.6, 0.96),
+             Word("Happ-e", 395.0, 386.4, 422.4, 394.3, 0.92), Word("Élec", 425.5, 384.7, 440.6, 392.6, 0.92),
+             Word("Fixe", 443.8, 386.2, 459.4, 392.6, 0.97), Word("1", 462.5, 386.4, 466.6, 392.6, 0.96),
+             Word("an", 457.4, 398.2, 466.6, 403.2, 0.97)]
+    assert extract_offer(scan_document(words), []).value == "Happ-e Élec Fixe 1 an"
+
+
+def test_a_tables_header_or_one_heading_over_figures_sets_no_habit_of_values_under_captions():
+    """The detail table's header over its rows, or one group heading
+    (`Consommation`) over a line: neither says the bill prints its values
+    under their captions (its card prints them over)."""
+    from tasks.extract.labels import caption_habit
+
+    rows = [[(45, "Libellé"), (265, "Période"), (368, "Quantité"), (480, "Montant HT")],
+            [(45, "Abonnement 6 kVA"), (265, "01/05/2025 - 30/06/2025"), (368, "2 mois"), (480, "21,04 €")]]
+    assert caption_habit(build_document([words_page(rows, line_gap=10)])) is None
+    rows = [[(45, "Consommation")], [(45, "Consommation Base"), (368, "232 kWh"), (480, "27,00 €")]]
+    assert caption_habit(build_document([words_page(rows, line_gap=10)])) is None
+    rows = [[(48, "FA-2026-6475939"), (199, "10/02/2026")], [(64, "NUMÉRO DE FACTURE"), (199, "DATE D'ÉMISSION")]]
+    assert caption_habit(build_document([words_page(rows, line_gap=10)])) == "above"
+
+
+def test_an_offer_caption_whose_double_f_ocr_misread_still_captions_the_offer():
+    """`Mon oitre` (« Mon offre », its ff read as « it ») under its value."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon oitre")], [], [(318, "6327766845")],
+            [(318, "Mon n° client")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
+
+
+def test_a_value_under_a_caption_but_nearer_its_own_caption_under_it_is_that_captions():
+    """A card of values over their captions beside a chart's legend:
+    `6707452717` stands under « Mon offre » but nearer « Mon compte client »
+    under it: its value."""
+    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon offre")], [], [(318, "6707452717")],
+            [(150, "Gaz naturel 527 kWh"), (316, "Mon compte client")], [], [(318, "8987 6810 0797 06")],
+            [(318, "Mon PDL")]]
+    doc = build_document([words_page(rows, line_gap=9.5, source="ocr", conf=0.9)])
+    assert extract_client_number(doc).value == "6707452717"
+
+
+def test_an_offer_read_cut_after_a_glued_figure_or_a_lone_possessive_is_no_offer_name():
+    """`Happ-e Élec Fixe2` (its `ans` a line lower, out of reach): a name
+    cut off after its duration's figure; `Mon` (the start of the next
+    caption) is no name."""
+    from tasks.extract.fields import _offer_reader
+
+    assert _offer_reader("Happ-e Élec Fixe2", ocr=True) is None
+    assert _offer_reader("Mon", ocr=True) is None and _offer_reader("Ma", ocr=False) is None
+    assert _offer_reader("Happ-e Élec Fixe 2 ans", ocr=True)[0] == "Happ-e Élec Fixe 2 ans"
+
+
 def test_a_caption_and_amount_of_the_next_column_are_never_the_offer_name():
     """« OFFRE » over its value, the next column's « Solde de votre facture
     précédente restant dû : 77,60 € » on the caption's own line: a caption

@@ -201,6 +201,61 @@ def test_supplier_from_siren_domain_or_name(rows, name):
     assert detect_supplier(doc(rows)).value == name
 
 
+def test_a_brand_sold_by_another_suppliers_legal_entity_is_the_brands_bill():
+    """`happ-e` over `by ENGIE`, `ENGIE SA` in the footer: the brand's own bill.
+    A parent's bill naming the brand once (an advert) stays the parent's."""
+    rows = [[(40, "happ-e")], [(40, "by ENGIE")], [(40, "Une question ? www.happ-e.fr")],
+            [(40, "happ-e est une offre de ENGIE SA – SA au capital de 2 418 700 000 € – RCS Nanterre")]]
+    assert detect_supplier(doc(rows)).value == "Happ-e"
+    rows = [[(40, "ENGIE")], [(40, "Découvrez aussi happ-e, notre offre en ligne")],
+            [(40, "ENGIE SA – RCS Nanterre 542 107 651")]]
+    assert detect_supplier(doc(rows)).value == "Engie"
+
+
+def test_a_pale_civility_does_not_make_the_name_after_it_unsure():
+    """`M.` read at 0,47 before `Raphaël Girard` read at 0,96: the name's
+    confidence is its own words', the civility is not part of it."""
+    words = [Word("M.", 321.7, 93.1, 336.3, 104.4, 0.47), Word("Raphaël", 340.7, 94.0, 375.9, 102.9, 0.96),
+             Word("Girard", 380.0, 94.3, 406.6, 101.2, 0.97), Word("Appt", 326.8, 107.5, 347.4, 115.9, 0.96),
+             Word("12", 351.5, 107.2, 361.3, 114.2, 0.97), Word("176", 327.5, 120.4, 343.1, 127.4, 0.96),
+             Word("ter", 346.7, 120.9, 359.4, 127.4, 0.96), Word("allée", 362.7, 120.0, 383.4, 127.4, 0.96),
+             Word("de", 387.0, 120.4, 397.5, 127.4, 0.97), Word("la", 401.4, 120.4, 408.1, 127.4, 0.96),
+             Word("Liberté", 412.4, 120.0, 442.9, 127.4, 0.97), Word("74000", 327.2, 133.4, 354.3, 140.3, 0.96),
+             Word("Annecy", 357.9, 133.6, 391.0, 142.0, 0.95)]
+    page = Page(number=1, width=595.0, height=842.0, words=words, source="ocr")
+    name = extract_customer(build_document([page]))["name"]
+    assert name.value == "Raphaël Girard" and name.conf > 0.9
+
+
+def test_a_client_number_caption_is_no_caption_of_the_customers_name():
+    """« Ma référence client : 6867 957 199 » over a table's headers a scan
+    misread (`Prtx unitaire`): a reference's caption, no name's."""
+    from tasks.extract.labels import find_labels
+
+    rows = [[(49, "Facture n° 271342712223 - Ma référence client : 6867 957 199 - période du 01/07/2025")],
+            [(51, "Lsenté"), (291, "Pinode"), (466, "Prtx unitaire"), (517, "Montant Fi")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"] is None
+    for caption in ("N° client : 6867957199", "Numéro client : 6867957199", "Réf. client : 6867957199"):
+        assert find_labels(doc([[(40, caption)]]), "customer_name") == []
+    assert find_labels(doc([[(40, "Client : M. Jean Dupont")]]), "customer_name")
+
+
+def test_a_first_name_whose_capital_ocr_read_small_in_its_own_shape_is_the_name():
+    """`Mme isabelle Guérin`: the I read small is still Isabelle; `tean`
+    (a J read as a t) is still a garbled name."""
+    rows = [[(317, "Mme isabelle Guérin")], [(318, "143 square Saint-Éloi")], [(317, "31000 Toulouse")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Isabelle Guérin"
+    rows = [[(317, "M. tean Dupont")], [(318, "143 square Saint-Éloi")], [(317, "31000 Toulouse")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"] is None
+
+
+def test_an_invoice_number_a_speck_glued_to_the_next_word_by_a_dash_is_read():
+    """`Facture n° 917177658309-du 23/08/2025`: a speck read as a dash
+    between the number and « du » (no reference ends in a French word)."""
+    rows = [[(43, "Facture n° 917177658309-du 23/08/2025 - Mon n° client : 6064 408 773")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "917177658309"
+
+
 def test_no_supplier_named_no_supplier():
     assert detect_supplier(doc([[(40, "Facture d'énergie")], [(40, "Total TTC 12,00 €")]])) is None
 

@@ -536,6 +536,17 @@ def test_a_dash_ocr_glued_between_a_labels_words_still_labels_its_value():
     assert extract_client_number(build_document([page])).value == "788027084"
 
 
+def test_a_total_ht_caption_whose_o_ocr_lost_still_labels_its_value():
+    """`TtalHT` for « Total HT » on a scan; `Capital HT` is no caption."""
+    from tasks.extract.fields import extract_totals
+
+    page = words_page([[(328, "TtalHT"), (506, "974,27 €")], [(329, "Total TTC"), (491, "1 144,62 €")]],
+                      source="ocr", conf=0.9)
+    assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [974.27]
+    page = words_page([[(328, "Capital HT"), (506, "974,27 €")]], source="ocr", conf=0.9)
+    assert extract_totals(build_document([page]))["total_ht"] == []
+
+
 def test_a_label_wrapped_over_its_period_joins_the_values_under_it():
     """« Contribution tarifaire · 01/02/25 · 30/04/25 » over « d'acheminement
     · – · 21,93 % x 49,13 € · 10,77 € » on a scan: the row is one CTA, not a

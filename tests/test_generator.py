@@ -280,11 +280,12 @@ def test_hphc_share(many_bills):
         e = b.energy_block("electricite")
         if not e or e.option != "hphc":
             continue
-        share = e.registers["hc"] / (e.registers["hp"] + e.registers["hc"])
+        total = e.registers["hp"] + e.registers["hc"]
+        share = e.registers["hc"] / total
         if "HPHC_UNPROFITABLE" in b.planted:
-            assert share <= 0.15
+            assert share <= 0.15 + 1 / total
         else:
-            assert share >= 0.38
+            assert share >= 0.38 - 1 / total  # the drawn share, give or take the kWh rounded to whole ones
 
 
 def test_power_oversized(many_bills):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import combinations
 
 from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
@@ -114,15 +115,32 @@ def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: l
         return
     options = [(i, fixed) for i in items if i.ocr for fixed in _repairs(i)]
     fits = [(i, fixed) for i, fixed in options if abs(total - i.amount + fixed - total_ht) <= 0.01]
-    if not fits and len(vat_rows) >= 2 and None not in bases and all(i.vat_rate is not None for i in items):
-        pairs = [(a, b) for k, a in enumerate(options) for b in options[k + 1:] if a[0] is not b[0]
-                 and abs(total - a[0].amount + a[1] - b[0].amount + b[1] - total_ht) <= 0.01
-                 and _makes_bases(items, {id(a[0]): a[1], id(b[0]): b[1]}, vat_rows)]
-        if len(pairs) == 1:
-            fits = list(pairs[0])
+    if not fits:
+        fits = _two_repairs(items, options, total - total_ht, vat_rows)
     if len(fits) == 1 or len(fits) == 2 and fits[0][0] is not fits[1][0]:
         for item, fixed in fits:
             item.amount = fixed
+
+
+def _two_repairs(items: list[Item], options: list[tuple[Item, float]], excess: float,
+                 vat_rows: list[VatRow]) -> list[tuple[Item, float]]:
+    """Two misread lines (both CTAs of a dual bill, `197` and `164`; `361€`
+    and `693€` on one faint scan): the one pair of repairs that makes up the
+    lines' excess over the HT total to the cent, and each rate's base of the
+    VAT table when it gives them; without bases, only two decimal commas lost."""
+    with_bases = len(vat_rows) >= 2 and all(r.base is not None for r in vat_rows) \
+        and all(i.vat_rate is not None for i in items)
+    pairs = [(a, b) for a, b in combinations(options, 2) if a[0] is not b[0]
+             and abs(a[0].amount - a[1] + b[0].amount - b[1] - excess) <= 0.01
+             and (_makes_bases(items, {id(a[0]): a[1], id(b[0]): b[1]}, vat_rows) if with_bases
+                  else _comma_lost(*a) and _comma_lost(*b))]
+    return list(pairs[0]) if len(pairs) == 1 else []
+
+
+def _comma_lost(item: Item, fixed: float) -> bool:
+    """`361€` for 3,61 €: a whole amount of three digits or more, no product to back it, read without its comma."""
+    return not item.checked and float(item.amount).is_integer() and abs(item.amount) >= 100 \
+        and fixed == round(item.amount / 100, 2)
 
 
 def _makes_bases(items: list[Item], fixed: dict[int, float], vat_rows: list[VatRow]) -> bool:
@@ -555,9 +573,11 @@ def check_subscription_days(d: Draft, path: str, items: list[Item]) -> None:
         d.drop(path, "subscription-days")
 
 
-def below_its_lines(energy_ttc: float, items: list[Item]) -> bool:
+def below_its_lines(energy_ttc: float, items: list[Item], total_ht: float | None = None) -> bool:
     """Whether an energy's printed total TTC is far below what its own lines
     already come to (VAT only adds): another row's amount, taken for the
-    total on a tilted photo's table. Lines not read only lower the sum."""
-    lines = sum(i.amount for i in items if i.amount is not None)
+    total on a tilted photo's table. Lines not read only lower the sum; a
+    line above the bill's whole HT total was misread (`395` for « 3,95 € »)
+    and proves nothing."""
+    lines = sum(i.amount for i in items if i.amount is not None and (total_ht is None or i.amount <= total_ht))
     return energy_ttc < value("plausible_values", "energy_ttc_min_share_of_lines") * lines

@@ -410,14 +410,19 @@ def _misread_name(name: str) -> bool:
     read small), a letter no French name spells (`Baäptiste`), or a vowel
     after a diaeresis (`Maëelle`, `Noëémie`: a speck read as a letter)."""
     return bool(re.search(r"[äö]|ë[aeéèêiouy]", name, re.I)) or any(
-        _lost_capital(w, _vocab()["name_particles"]) for w in name.split())
+        _lost_capital(w, _vocab()["name_particles"], SAME_SHAPE_CAPITALS) for w in name.split())
 
 
-def _lost_capital(word: str, particles: list[str]) -> bool:
+def _lost_capital(word: str, particles: list[str], read_small: str = "j") -> bool:
     """A word of a name in small letters that is no particle: OCR read its
     capital as another small letter (`tean`, `laurés`); a `j` is only J
-    read small (`julien`)."""
-    return word[:1].islower() and word[:1] != "j" and fold(word).strip(",.") not in particles
+    read small (`julien`), and in a person's name every letter whose capital
+    has its small shape (`isabelle`, `olivier`: `read_small`)."""
+    return word[:1].islower() and word[:1] not in read_small and fold(word).strip(",.") not in particles
+
+
+# Letters whose capital OCR reads as their small letter (the same shape, or `I` for `i`).
+SAME_SHAPE_CAPITALS = "cijosuvwxz"
 
 
 # Articles that French elides before a vowel: one in full before a vowel lost what followed it.
@@ -650,6 +655,14 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     return name
 
 
+def _after_civility(seg: Segment) -> tuple[int, int] | None:
+    """Where the name starts after its civility (`M. Raphaël Girard`): how
+    surely OCR read the name is its own words', not a pale `M.`'s."""
+    rest, had_civility = strip_civility(seg.text)
+    pos = seg.text.find(rest.split()[0]) if had_civility and rest.split() else -1
+    return (pos, len(seg.text)) if pos > 0 else None
+
+
 def extract_customer(doc: Document) -> dict[str, Candidate | None]:
     """`name`, `address` and `delivery_address` candidates."""
     blocks = sorted(find_blocks(doc), key=lambda b: b.score, reverse=True)
@@ -661,7 +674,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 continue
             base = 0.55 + 0.1 * block.score
             if block.name_seg is not None and (name := _block_name(doc, block.name_seg)):
-                names.append(from_segment(name, block.name_seg, base, "block"))
+                names.append(from_segment(name, block.name_seg, base, "block", span=_after_civility(block.name_seg)))
             # Its town line is checked against the communes of its postcode instead.
             if not any(_nameless_street(seg.text) or _bare_complement(seg.text) or _unread_word(seg)
                        or _misread_street(seg) for seg in block.lines[:-1]) \

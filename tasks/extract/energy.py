@@ -13,7 +13,7 @@ from tasks.extract.layout import Document, Line, Segment, make_segment, placed
 from tasks.extract.lines import Item, share_rows
 from tasks.extract.sections import Sections, heading_energy
 from tasks.extract.numbers import PHONE, blank_dates, clean, find_dates, find_numbers, fold
-from tasks.extract.readers import M3, quantity_value, read_kva, read_kwh, read_m3, read_plain_number
+from tasks.extract.readers import M3, quantity_value, read_amount, read_kva, read_kwh, read_m3, read_plain_number
 from tasks.extract.store import Candidate, from_segment, vote
 
 KVA_STEPS = (3, 6, 9, 12, 15, 18, 24, 30, 36)
@@ -882,6 +882,10 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
     in_share_table = {line.index for line, _, _ in shares}
     for seg in doc.segments:
         f = fold(seg.text)
+        marked = _marked_ttc(doc, seg)
+        if marked:
+            out[marked[0]].append(marked[1])
+            continue
         m = _ENERGY_TTC.match(f) or (seg.line not in in_share_table and _ENERGY_ROW.match(f))
         if not m:
             continue
@@ -895,6 +899,8 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
         spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in beside]
         for text, where, offset in spots:
             found = read_amount(text, ocr=where.ocr)
+            if found and _HT_AFTER.match(fold(text[found[2]:])):
+                break  # `Électricité ‖ 191,28 € HT`: the energy's amount before VAT, not its share
             if found:
                 out[energy].append(from_segment(found[0], where, base, note,
                                                 span=(offset + found[1], offset + found[2])))
@@ -915,5 +921,30 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
 
 
 _ENERGY_ROW = re.compile(r"^(electricite|gaz(?: naturel)?)\s*:?\s*$")
+# `Électricité ‖ 191,28 € HT ‖ 225,70 € TTC`, `Total électricité : 191,28 € HT ‖ 225,70 € TTC`: a row
+# named by its energy alone whose amounts each carry their own mark.
+_ENERGY_NAMED = re.compile(r"^(?:(?:sous-?)?total |montant )?(?:de l'|du |de la |mon |ma )?"
+                           r"(electricite|elec|gaz(?: naturel)?)\s*(?::|$)")
+_TTC_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ttc\)|ttc)\b")
+_HT_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ht\)|ht|hors tva|htva)\b")
+
+
+def _marked_ttc(doc: Document, seg) -> tuple[str, Candidate] | None:
+    """The amount marked « TTC » in a row named by an energy, read in the
+    rest of the caption's cell or in the cells right of it."""
+    m = _ENERGY_NAMED.match(fold(seg.text))
+    if not m:
+        return None
+    energy = "gaz" if m.group(1).startswith("gaz") else "electricite"
+    spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in doc.right_of(seg)]
+    for text, where, offset in spots:
+        start = 0
+        while found := read_amount(text[start:], ocr=where.ocr):
+            a, b = start + found[1], start + found[2]
+            if _TTC_AFTER.match(fold(text[b:])):
+                return energy, from_segment(found[0], where, 0.88, "energy-ttc-marked",
+                                            span=(offset + a, offset + b))
+            start = b
+    return None
 # Below any field's acceptance: such a row stands only once confirmed.
 ENERGY_ROW_CONF = 0.4

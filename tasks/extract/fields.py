@@ -212,15 +212,17 @@ def _offer_reader(text: str, *, ocr: bool = False):
         return None
     # A name may open on a brand written in mixed case (`wekiWEB`), never on a plain lower-case word.
     if (value[0].islower() and not re.match(r"\S*[A-ZÀ-Ý]", value)) \
-            or re.match(r"(?i)^(?:n°|de |du |la |le |les |des |mon |ma )", value) \
+            or re.match(r"(?i)^(?:n°|de |du |la |le |les |des |(?:mon|ma|mes)(?: |$))", value) \
             or re.search(r"(?i)\b(?:votre|vos|notre|nos)\b", value):
         return None  # a phrase, or a sentence addressing the customer, not a name
     if re.search(r"\d{5,}|€|\d+[,.]\d+", value) or is_label_text(value):
         return None
     if ocr and re.search(r"(?i)\d[\s.,]*\S?\s*(?:k?va|kwh)\b", value):
         return None  # `Duo Verte Fixe 19. 0 «VA`: run into the power the next column prints
-    if ocr and re.search(r"\s\d{1,2}$", value):
-        return None  # `Plenifix 1 ‖ Gaz`: a duration whose unit OCR lost, the name's end cut off
+    if ocr and re.search(r"(?:\s|(?<=[A-Za-zÀ-ÿ]))\d{1,2}$", value):
+        # `Plenifix 1 ‖ Gaz`, `Élec Fixe2` (its `ans` a line lower): a duration
+        # whose unit OCR lost, the name's end cut off.
+        return None
     if ocr:
         # Its last letter lost at the line's end: `Prix index`, `Prix fix`, `verte fix` (no French word).
         value = re.sub(r"(?i)(?:(?<=\bprix )index|(?<=\s)fix)$", lambda m: _CUT_PRICING[m.group(0).lower()], value)

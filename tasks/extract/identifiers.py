@@ -250,6 +250,8 @@ def _read_invoice_number(text: str, *, ocr: bool = False, prefix: str | None = N
             return found[0], found[1], found[2] + 1
     if ocr and _SPECK_DASH.search(text):
         text = _SPECK_DASH.sub("", text)  # `FA202412216863-`: no reference ends with a dash
+    if ocr:
+        text = _DASH_BEFORE_WORD.sub(" ", text)
     found = read_reference(text, min_len=5, join_groups=False)
     if found and ocr and prefix:
         found = _with_bill_prefix(found, prefix)
@@ -276,6 +278,8 @@ def _with_cut_digits(text: str, found: tuple[str, int, int], tail: re.Pattern) -
 
 # A dash glued after a long run of digits that ends the text: a speck.
 _SPECK_DASH = re.compile(r"(?<=\d{6})-\s*$")
+# `917177658309-du 23/08/2025`: a speck read as a dash between the number and the word after it.
+_DASH_BEFORE_WORD = re.compile(r"(?<=\d{6})-(?=(?:du|au|le|des?)\b)")
 _LOST_NO = re.compile(r"^\s*(?:n\s?[:;.°*]|\d(?=\s+[A-Z]{2}\d{6}))\s+(?=[A-Z0-9])")
 
 

@@ -432,7 +432,7 @@ def _energy_ttc(st: State, energy: str, printed: list[Candidate]) -> Candidate |
     bill's total."""
     items = [i for i in st.items if i.energy == energy and i.kind not in NOT_ENERGY]
     cands = [c for c in (_confirmed_by_other_share(st, energy, p) for p in printed
-                         if not checks.below_its_lines(p.value, items))
+                         if not checks.below_its_lines(p.value, items, st.draft.get("total_ht_eur")))
              if c.note != "energy-row" or c.conf > ENERGY_ROW_CONF]
     ht = st.draft.get("total_ht_eur")
     complete = ht is not None and abs(sum(i.amount or 0 for i in st.items) - ht) <= 0.05

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Segment, placed
+from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Line, Segment, placed
 from tasks.extract.numbers import edit_distance, garbled_long_words, long_words, respell, words_of
 from tasks.settings import ASSETS
 
@@ -348,6 +348,9 @@ def is_label(seg: Segment) -> bool:
     return is_label_text(seg.compact[0])
 
 
+_POSSESSIVE = re.compile(r"^(?:mon|ma|mes|votre|vos)(?=\S)")
+
+
 def is_label_text(text: str) -> bool:
     from tasks.extract.numbers import fold as _fold
 
@@ -357,10 +360,13 @@ def is_label_text(text: str) -> bool:
         return False
     if re.search(r"\d{2}", compact):
         return False
+    # A caption in the customer's voice (`Mon n° client`, `Ma puissance`) is the caption.
+    bare = _POSSESSIVE.sub("", compact)
     for p in _all_label_patterns():
-        m = p.match(compact)
-        if m and m.end() > 0 and _label_ending(compact[m.end():]):
-            return True
+        for form in {compact, bare}:
+            m = p.match(form)
+            if m and m.end() > 0 and _label_ending(form[m.end():]):
+                return True
     return False
 
 
@@ -484,7 +490,7 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
         found = [o for o in doc.above(seg, max_lines=2, start_x=label_x) if not is_label(o)]
         if habit != "above":
             # A value right under another label is that label's value.
-            found = [o for o in found if not under_a_label(doc, o)]
+            found = [o for o in found if not under_a_label(doc, o) or _nearer_below(doc, o, seg)]
         for i, other in enumerate(found):
             dy = (seg.y0 - other.y1) / h
             dx = abs(other.x0 - label_x) / h
@@ -505,14 +511,32 @@ def _joined(first: Segment, second: Segment) -> Segment:
 
 def under_a_label(doc: Document, seg: Segment) -> bool:
     """Whether a label stands right over `seg`, in one of the two lines above."""
+    return _label_over(doc, seg) is not None
+
+
+def _label_over(doc: Document, seg: Segment) -> Segment | None:
+    """The label standing right over `seg`, in one of the two lines above."""
     h = seg.height
     for line in reversed(doc.lines[max(0, seg.line - 2):seg.line]):
         if line.page != seg.page or seg.y0 - line.y1 > 1.2 * h:
-            return False
+            return None
         for other in line.segments:
             if abs(other.x0 - seg.x0) < 2 * h and is_label(other):
-                return True
-    return False
+                return other
+    return None
+
+
+def _nearer_below(doc: Document, value: Segment, label: Segment) -> bool:
+    """Whether `value`, under another label, stands nearer to `label` under
+    it than to that one: in a card of values over their captions
+    (`Happ-e Élec Fixe 2 ans` / `Mon offre` / `6707452717` / `Mon compte
+    client`), the caption printed under its own value."""
+    over = _label_over(doc, value)
+    return over is not None and max(label.y0 - value.y1, 0) + CAPTION_GAP_MARGIN * value.height < value.y0 - over.y1
+
+
+# How much nearer (in heights of the value) a value must stand to one caption than to another.
+CAPTION_GAP_MARGIN = 0.25
 
 
 def _is_caption_row(line) -> bool:
@@ -531,18 +555,24 @@ def _caption_row(line) -> bool:
         re.search(r"[A-ZÀ-Ý]{2}", s.text) and not re.search(r"[a-zà-ÿ\d]", s.text) for s in line.segments)
 
 
+# Captions a bill must print on one side of their values to show its habit.
+HABIT_MIN_CAPTIONS = 2
+
+
 def caption_habit(doc: Document) -> str | None:
     """"above" when the bill prints values over their labels (lines of
     labels with values only over them), "below" when under, else None."""
     cached = getattr(doc, "_caption_habit", False)
     if cached is not False:
         return cached
+    from tasks.extract.lines import is_table_header
+
     heights = sorted(ln.height for ln in doc.lines) or [10.0]
     pitch = heights[len(heights) // 2]
     votes = {"above": 0, "below": 0}
     for line in doc.lines:
-        if not _all_labels(line):
-            continue
+        if not _all_labels(line) or is_table_header(line):
+            continue  # a table's header heads rows of lines, not one value each
         h = max(line.height, pitch)
         near = {}
         for key, idx in (("above", line.index - 1), ("below", line.index + 1)):
@@ -552,14 +582,16 @@ def caption_habit(doc: Document) -> str | None:
             near[key] = other is not None and other.page == line.page and overlap and \
                 (line.y0 - other.y1 if key == "above" else other.y0 - line.y1) < 1.2 * h and \
                 not _all_labels(other) and any(re.search(r"\d", s.text) for s in other.segments)
+        # A row of captions speaks for each of its captions.
         if near["above"] and not near["below"]:
-            votes["above"] += 1
+            votes["above"] += len(line.segments)
         elif near["below"] and not near["above"]:
-            votes["below"] += 1
+            votes["below"] += len(line.segments)
     habit = None
-    if votes["above"] and votes["above"] >= 2 * votes["below"]:
+    # One caption alone over a figure (a table's group heading `Consommation`) sets no habit.
+    if votes["above"] >= HABIT_MIN_CAPTIONS and votes["above"] >= 2 * votes["below"]:
         habit = "above"
-    elif votes["below"] and votes["below"] >= 2 * votes["above"]:
+    elif votes["below"] >= HABIT_MIN_CAPTIONS and votes["below"] >= 2 * votes["above"]:
         habit = "below"
     doc._caption_habit = habit
     return habit
@@ -623,7 +655,8 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
             return None
         for k, other in enumerate(line.segments):
             aligned = abs(other.x0 - seg.x0) < 1.0 * h or (
-                label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h)  # centred captions
+                label_ok and other.x0 >= seg.x0 - h and other.x1 <= seg.x1 + h) or (  # centred captions
+                not label_ok and _right_aligned_rest(doc, line, other, seg, h))
             # A label's box and its value's differ in height (a bold value, an
             # accent): only a value's words are measured for its continuation.
             if aligned and _same_print_size(seg, other, by_words=not label_ok) \
@@ -636,6 +669,15 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     return None
 
 
+def _right_aligned_rest(doc: Document, line: Line, other: Segment, seg: Segment, h: float) -> bool:
+    """`Happ-e Élec Fixe 2` over `ans`, flush right in their cell: the words
+    a value right-aligned in its cell wrapped onto a line of their own (or
+    beside a block of text printed left of the value's whole row: a chart's legend)."""
+    row_start = doc.lines[seg.line].segments[0].x0 if 0 <= seg.line < len(doc.lines) else seg.x0
+    return all(o is other or o.x1 < row_start for o in line.segments) and abs(other.x1 - seg.x1) < h \
+        and other.x0 >= seg.x0 and re.search(r"[^\W\d_]{2}", other.text) is not None
+
+
 def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:
     """Whether two segments are printed in one size: their boxes' heights
     agree, or, `by_words` on OCR reads, their words' median heights (one box
@@ -645,7 +687,15 @@ def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:
     if not (by_words and a.ocr and b.ocr):
         return False
     ha, hb = (statistics.median(w.y1 - w.y0 for w in s.words) for s in (a, b))
+    if _SHORT_LETTERS.fullmatch(b.text.strip()) and not _SHORT_LETTERS.fullmatch(a.text.strip()):
+        hb /= X_HEIGHT_SHARE  # OCR boxes `an`, `ans` to their letters' height, below a capital's
     return abs(hb - ha) < 0.3 * ha
+
+
+# Words of letters with neither ascender nor descender (`an`, `ans`, `euros`),
+# and the share of a line's full height their OCR box takes.
+_SHORT_LETTERS = re.compile(r"[acemnorsuvwxz]+(?: [acemnorsuvwxz]+)*")
+X_HEIGHT_SHARE = 0.7
 
 
 def _prose_line_after(doc: Document, seg: Segment, *, same_start: bool = False,
@@ -677,9 +727,14 @@ def _prose_next(doc: Document, seg: Segment, value: str, x: float | None = None,
     in running text; `start_x`: where that text's line (its label's) starts,
     as the next line must."""
     first = _prose_line_after(doc, seg, x=x) if re.fullmatch(r"(?:n°\s?)?[\d ]+", value) else None
-    if first is not None and start_x is not None and abs(first.x0 - start_x) >= seg.height:
+    if first is None or not re.match(r"\d", first.text):
         return None
-    return first if first is not None and re.match(r"\d", first.text) else None
+    if start_x is not None and abs(first.x0 - start_x) >= seg.height:
+        return None
+    # The sentence goes on after the digits, or the line holds nothing else; a
+    # figure alone in a row of cells (a chart's `527 ‖ Gaz naturel ‖ …`) is no sentence.
+    sentence = len(doc.lines[first.line].segments) == 1 or re.search(r"[^\W\d_]{2}", first.text)
+    return first if sentence else None
 
 
 def _wrapped_prev(doc: Document, seg: Segment) -> Segment | None:

@@ -24,6 +24,7 @@ class Supplier:
     siren: tuple[str, ...]
     offer_names: tuple[str, ...]
     market_offers_name: str | None = None  # its name in assets/tariffs/market_offers.json
+    brand_of: str | None = None  # the supplier whose legal entity sells this brand
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +32,7 @@ def load_suppliers() -> tuple[Supplier, ...]:
     data = json.loads(SUPPLIERS_PATH.read_text(encoding="utf-8"))
     return tuple(Supplier(s["name"], tuple(s.get("aliases", ())), tuple(s.get("legal_names", ())),
                           tuple(s.get("domains", ())), tuple(s.get("siren", ())), tuple(s.get("offer_names", ())),
-                          s.get("market_offers_name"))
+                          s.get("market_offers_name"), s.get("brand_of"))
                  for s in data["suppliers"])
 
 
@@ -80,10 +81,15 @@ def _unspaced(text: str) -> str:
     return _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
+# The least evidence that names a supplier.
+MIN_SCORE = 2.0
+
+
 def detect_supplier(doc: Document) -> Candidate | None:
     suppliers = load_suppliers()
     scores = {s.name: 0.0 for s in suppliers}
     pages: dict[str, int] = {}
+    named_on: dict[str, int] = {}  # how many lines name each supplier
     ocr = any(p.source == "ocr" for p in doc.pages)
     first_page = doc.lines[0].page if doc.lines else 1
     digits_text = []
@@ -104,15 +110,28 @@ def detect_supplier(doc: Document) -> Candidate | None:
             hits += 0.5 * sum(1 for p in pats["offers"] if p.search(folded))
             if hits:
                 scores[s.name] += hits
+                named_on[s.name] = named_on.get(s.name, 0) + 1
                 pages.setdefault(s.name, line.page)
     joined = " ".join(digits_text)
     for s in suppliers:
         if any(siren in joined for siren in s.siren):
             scores[s.name] += 6
+    _credit_brands(suppliers, scores, named_on)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     best, best_score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best_score < 2.0:
+    if best_score < MIN_SCORE:
         return None
     conf = min(0.99, 0.5 + 0.06 * best_score) * (1.0 - 0.5 * second / best_score)
     return Candidate(best, round(conf, 3), pages.get(best), "ocr" if ocr else "text", f"score {best_score:.1f}")
+
+
+def _credit_brands(suppliers: tuple[Supplier, ...], scores: dict[str, float], named_on: dict[str, int]) -> None:
+    """A brand sold by another supplier's legal entity (`happ-e … by ENGIE`,
+    `ENGIE SA` in the footer), named on its own on several lines and enough
+    to be found alone, is the bill's supplier: its parent's name and footer
+    are its own. Named on one line, it is an advert on its parent's bill."""
+    for s in suppliers:
+        if s.brand_of in scores and scores[s.name] >= MIN_SCORE and named_on.get(s.name, 0) >= 2:
+            scores[s.name] += scores[s.brand_of]
+            scores[s.brand_of] = 0.0

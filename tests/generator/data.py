@@ -220,6 +220,11 @@ SUPPLIERS = {
         "legal": "ÉS Énergies Strasbourg SA", "domains": ["es.fr"], "city": "67953 Strasbourg Cedex 9",
         "street": "14 rue de la Forêt-Noire", "capital": "45 880 000", "rcs": "Strasbourg",
     },
+    "Happ-e": {  # Engie's online brand: the legal entity printed is the parent company
+        "display": "happ-e", "spellings": ["Happ-e", "happ-e", "HAPP-E", "Happ-e by Engie"],
+        "legal": "ENGIE SA", "domains": ["happ-e.fr"], "city": "92400 Courbevoie",
+        "street": "4 place des Saisons", "capital": "2 418 700 000", "rcs": "Nanterre",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -284,6 +289,11 @@ OFFERS = {
         "electricite": [("Électricité Fixe 3 ans", "fixe", False), ("Électricité Verte Alsace", "fixe", False),
                         ("Électricité Indexée", "indexe", False)],
         "gaz": [("Gaz Fixe Alsace 2 ans", "fixe", False), ("Gaz Indexé Marché", "indexe", False)],
+    },
+    "Happ-e": {  # invented
+        "electricite": [("Happ-e Élec Fixe 1 an", "fixe", False), ("Happ-e Élec Fixe 2 ans", "fixe", False),
+                        ("Happ-e Élec Indexée", "indexe", False)],
+        "gaz": [("Happ-e Gaz Fixe 1 an", "fixe", False), ("Happ-e Gaz Indexé", "indexe", False)],
     },
 }
 
