@@ -214,6 +214,12 @@ SUPPLIERS = {
         "domains": ["alpiq.fr", "particuliers.alpiq.fr"], "city": "75009 Paris",
         "street": "32 rue de Châteaudun", "capital": "3 800 000", "rcs": "Paris",
     },
+    "Primeo Energie": {
+        "display": "Primeo Energie", "spellings": ["Primeo Energie", "Primeo Énergie", "PRIMEO ENERGIE", "Primeo",
+                                                   "primeo"],
+        "legal": "Primeo Energie France SAS", "domains": ["primeo-energie.fr", "particuliers.primeo-energie.fr"],
+        "city": "75008 Paris", "street": "17 rue de Miromesnil", "capital": "2 450 000", "rcs": "Paris",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -273,6 +279,10 @@ OFFERS = {
         "electricite": [("Électricité Stable -8%", "fixe", True), ("Électricité Stable", "fixe", True),
                         ("Électricité Référence -4%", "indexe", True)],
         "gaz": [("Gaz Stable", "fixe", False), ("Gaz Référence", "indexe", False)],
+    },
+    "Primeo Energie": {  # electricity names from the catalogue (Fidélité Verte: a discount on the TRV); gas invented
+        "electricite": [("Offre Fixe -20%", "fixe", True), ("Fidélité Verte", "indexe", True)],
+        "gaz": [("Gaz Prix Fixe 2 ans", "fixe", False), ("Gaz Fidélité", "indexe", False)],
     },
 }
 
