@@ -215,8 +215,11 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         text = fmt.int(value)
         return f"{text}*" if star_estimates and nature == "estime" else text
 
-    any_estimate = any(r.end_nature == "estime" or r.start_nature == "estime" for e in bill.energies
-                       for r in e.readings)
+    # The legend under the readings says what the asterisk means and that the other indexes are real.
+    star_note = pick(rng, "* Index estimé (en l'absence de relevé transmis par le gestionnaire de réseau). "
+                          "Index sans astérisque : index réels relevés sur votre compteur.",
+                     "Les index suivis d'un astérisque (*) sont estimés ; les autres sont des index réels "
+                     "télérelevés par le gestionnaire de réseau.")
 
     title = ("Facture de régularisation" if bill.kind == "regularisation" else "Facture") + " " + {
         "electricite": "d'électricité", "gaz": "de gaz naturel", "dual": "d'électricité et de gaz naturel"}[bill.energy]
@@ -225,7 +228,7 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         "band": band, "grid": grid, "title": title, "name_line": name_line,
         "upper_addr": rng.random() < 0.5, "eur": eur, "pu": pu, "pu_t": pu_t, "pu_ttc": pu_ttc, "qty_a": qty,
         "span": span, "energy_ht": energy_ht, "vat_txt": vat_txt, "energy_name": energy_name, "recap": recap,
-        "read_mark": read_mark, "star_estimates": star_estimates, "any_estimate": any_estimate,
+        "read_mark": read_mark, "star_estimates": star_estimates, "star_note": star_note,
         "reg_label": lambda reg: _REG.get(reg) or ctx["reg_names"][reg],
         "pdl_printed": pdl, "pce_printed": pce, "client_printed": client_printed,
         "m_iban": masked_iban(bill.iban), "inv_date": inv_date(),
