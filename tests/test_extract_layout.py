@@ -2163,3 +2163,10 @@ def test_an_offer_beside_its_stretched_caption_is_read_not_another_captions_valu
         W("Heures", 419, 427, 445, 433, 0.92)]
     offer = extract_offer(scan_document(own_line), [])
     assert offer is not None and offer.value == "Électricité et Gaz Stable"
+
+
+def test_a_client_number_printed_in_two_groups_of_five_is_read_whole():
+    """`N° CLIENT` over `51908 49861` (a grid cell): both groups are the number."""
+    doc = build_document([words_page([[(40, "N° CLIENT"), (200, "DATE DE FACTURE")],
+                                      [(40, "51908 49861"), (200, "12/09/2024")]])])
+    assert extract_client_number(doc).value == "5190849861"
