@@ -1094,3 +1094,15 @@ def test_a_civilitys_point_read_as_a_colon():
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Benoît Roux"
     assert strip_civility("M: Benoît Roux") == ("Benoît Roux", True)
     assert strip_civility("Madame, Monsieur,")[1] is False
+
+
+def test_a_name_in_capitals_takes_its_order_from_its_mixed_case_printing():
+    """`MADAME HADDAD LUCIE` over the address, `Madame HADDAD Lucie` beside
+    `Titulaire du contrat`: the mixed-case printing says which word is the
+    surname, so the block's name is Lucie Haddad too (on a photo the block's
+    name won the vote with the words in the surname's order)."""
+    rows = [[(330, "MADAME HADDAD LUCIE")], [(330, "76 TER ROUTE GEORGES BRASSENS")], [(330, "66000 PERPIGNAN")],
+            [(40, "Facture de gaz naturel")], [(300, "Titulaire du contrat"), (420, "Madame HADDAD Lucie")]]
+    for source in ("text", "ocr"):
+        assert extract_customer(build_document([words_page(rows, source=source, conf=0.9)]))["name"].value == \
+            "Lucie Haddad"
