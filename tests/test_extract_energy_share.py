@@ -515,3 +515,14 @@ def test_a_speck_read_as_a_dash_before_a_header_cell_still_names_its_column():
     rows[3] = [(300, "-Hors TVA (€)"), (400, "TVA (€)"), (490, "TTC (€)")]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [c.value for c in printed_energy_ttc(doc)["gaz"]] == [64.41]
+
+
+def test_an_energys_total_row_giving_its_ht_and_ttc_amounts_gives_its_share():
+    """`Total gaz naturel ‖ 49,82 € HT 56,68 € TTC` closing an energy's detail:
+    the amount followed by « TTC » is the energy's share, not the HT one."""
+    rows = [[(40, "Total électricité"), (330, "1 085,92 € HT"), (430, "1 302,10 € TTC")],
+            [(40, "Total gaz naturel"), (330, "49,82 € HT 56,68 € TTC")]]
+    for source in ("text", "ocr"):
+        found = printed_energy_ttc(build_document([words_page(rows, source=source, conf=0.9)]))
+        assert {e: [c.value for c in cands] for e, cands in found.items()} == {"electricite": [1302.10],
+                                                                              "gaz": [56.68]}

@@ -150,6 +150,8 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
         nat = _nature(m.group(0))
         if nat:
             out.append((m.start(), "T", nat, line.conf_between(m.start(), m.end())))
+    for m in re.finditer(r"(?<=\d)\s?\*", blanked):
+        out.append((m.start(), "T", STAR, line.conf_between(m.start(), m.end())))  # `20 089*`: see _starred
     out.sort(key=lambda x: x[0])
     return [(k, v, c) for _, k, v, c in out]
 
@@ -298,7 +300,38 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             r.end_date, r.end_index, r.end_nature = p.day, p.index, p.nature
             r.conf = min(r.conf, conf)
             readings.append(r)
-    return _surest_per_register([r for r in readings if r.delta is not None and r.delta >= 0])
+    found = [r for r in readings if r.delta is not None and r.delta >= 0]
+    legend = _star_legend(doc)
+    for r in found:
+        r.start_nature, r.end_nature = _starred(r.start_nature, legend), _starred(r.end_nature, legend)
+    return _surest_per_register(found)
+
+
+# An index marked with an asterisk (`20 089*`), its nature said once in a legend
+# under the table: `Les index suivis d'un astérisque (*) sont estimés ; les autres
+# sont des index réels`, `* Index estimé. Index sans astérisque : index réels`.
+STAR = "*"
+_STAR_ESTIMATED = re.compile(r"(?:\*|asterisque).*\bestim|\bestim\w*.*\*")
+_UNMARKED_REAL = re.compile(r"(?:\bautres\b|sans asterisque).*\breel")
+
+
+def _star_legend(doc: Document) -> tuple[bool, bool]:
+    """Whether the bill's legend says an asterisk marks an estimated index, and
+    whether it says the indexes without one are real."""
+    for line in doc.lines:
+        f = fold(line.text)
+        if "index" in f and _STAR_ESTIMATED.search(f):
+            return True, _UNMARKED_REAL.search(f) is not None
+    return False, False
+
+
+def _starred(nature: str | None, legend: tuple[bool, bool]) -> str | None:
+    estimated, others_real = legend
+    if nature == STAR:
+        return "estime" if estimated else None
+    if nature is None and estimated and others_real:
+        return "reel"
+    return nature
 
 
 def _unit_of(folded: str) -> str | None:
@@ -838,6 +871,20 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
                 out[energy].append(from_segment(found[0], where, base, note,
                                                 span=(offset + found[1], offset + found[2])))
                 break
+    # `Total gaz naturel ‖ 49,82 € HT ‖ 56,68 € TTC`: an energy's total row
+    # giving both, each amount followed by its word.
+    for line in doc.lines:
+        m = _ENERGY_TOTAL.match(fold(line.segments[0].text))
+        if not m or line.index in in_share_table:
+            continue
+        energy = "gaz" if m.group(1).startswith("gaz") else "electricite"
+        for seg in line.segments:
+            ttc = _TTC_AFTER.search(fold(seg.text), m.end() if seg is line.segments[0] else 0)
+            found = read_amount(ttc.group(1), ocr=seg.ocr) if ttc else None
+            if found:
+                out[energy].append(from_segment(found[0], seg, 0.88, "energy-total-ttc",
+                                                span=(ttc.start(1), ttc.end(1))))
+                break
     # `‖ Hors TVA ‖ TVA ‖ TTC` over `Électricité ‖ 73,60 € ‖ 11,49 € ‖ 85,09 €`:
     # the cell under the TTC column of the energy's row.
     for line, energy, columns in shares:
@@ -854,5 +901,7 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
 
 
 _ENERGY_ROW = re.compile(r"^(electricite|gaz(?: naturel)?)\s*:?\s*$")
+_ENERGY_TOTAL = re.compile(r"^(?:sous-?)?total (?:de l'|du |de la )?(electricite|elec|gaz(?: naturel)?)\s*:?\s*(?=\d|$)")
+_TTC_AFTER = re.compile(r"(-?\d{1,3}(?:[\s.]\d{3})*,\d{2})\s?(?:€|eur)?\s?ttc\b")
 # Below any field's acceptance: such a row stands only once confirmed.
 ENERGY_ROW_CONF = 0.4
