@@ -1835,3 +1835,60 @@ def test_a_paragraph_of_prose_ending_on_a_figure_is_no_billed_row():
         size=5.5)
     doc = build_document([page])
     assert [i.kind for i in read_items(doc, Sections(doc))] == ["accise"]
+
+
+def test_a_unit_price_vat_included_beside_the_ht_one_is_not_the_rows_price():
+    """`PU HT ‖ PU TTC` (a Primeo-style detail): the price under `PU TTC` is
+    the HT one plus VAT, no price of the row; with the header lost (a scan),
+    of the two prices the row's is the one its quantity makes the amount with."""
+    from tasks.extract.lines import _header_names
+
+    header = [(40, "Désignation"), (200, "Quantité"), (260, "PU HT"), (330, "PU TTC"), (400, "Montant HT"),
+              (470, "TVA")]
+    row = [(40, "Consommation HP"), (200, "248 kWh"), (250, "18,77 c€/kWh"), (320, "22,52 c€/kWh"),
+           (400, "46,55 €"), (470, "20 %")]
+    doc = build_document([words_page([header, row])])
+    assert _header_names(doc.lines[0]) == ["label", "quantity", "unit_price", "unit_price_ttc", "amount", "vat"]
+    for rows in ([header, row], [row]):
+        items = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+        assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in items] == [("consumption_hp", 248, 0.1877, 46.55)]
+
+
+def test_the_end_of_a_label_wrapped_under_its_row_names_the_register():
+    """`Fourniture d'électricité Heures` over the row's values over `pleines`:
+    the label's last word, wrapped under the row at the label's left, makes it
+    the HP row (its price the HP price), not a Base consumption."""
+    rows = [
+        [(40, "Désignation"), (180, "Période"), (290, "Quantité"), (350, "PU HT"), (450, "Montant HT")],
+        [(40, "Fourniture d'électricité Heures")],
+        [(180, "13/10/2023 – 26/11/2023"), (290, "875 kWh"), (350, "0,1753 €/kWh"), (450, "153,39 €")],
+        [(40, "pleines")],
+        [(40, "Fourniture d'électricité Heures")],
+        [(180, "13/10/2023 – 26/11/2023"), (290, "147 kWh"), (350, "0,1300 €/kWh"), (450, "19,11 €")],
+        [(40, "creuses")],
+    ]
+    items = read_items(build_document([words_page(rows, line_gap=10)]))
+    assert [(i.kind, i.quantity, i.unit_price) for i in items] == [("consumption_hp", 875, 0.1753),
+                                                                    ("consumption_hc", 147, 0.13)]
+
+
+def test_an_index_marked_with_an_asterisk_takes_its_nature_from_the_legend():
+    """`20 089*` in a readings table whose legend says `Les index suivis d'un
+    astérisque (*) sont estimés ; les autres sont des index réels`: the marked
+    index is estimated, the unmarked ones real. Without such a legend an
+    asterisk says nothing and an unmarked index has no nature."""
+    rows = [
+        [(40, "Relevés")],
+        [(40, "Cadran"), (150, "Date de début"), (230, "Index de début"), (300, "Date de fin"), (370, "Index de fin"),
+         (450, "Consommation")],
+        [(40, "Heures Pleines"), (150, "18/07/2024"), (240, "45 978"), (300, "05/09/2024"), (380, "46 304*"),
+         (460, "326 kWh")],
+        [(40, "Heures Creuses"), (150, "18/07/2024"), (240, "31 645"), (300, "05/09/2024"), (380, "31 886"),
+         (460, "241 kWh")],
+        [(40, "Les index suivis d'un astérisque (*) sont estimés ; les autres sont des index réels.")],
+    ]
+    doc = build_document([words_page(rows)])
+    assert [(r.register, r.end_index, r.start_nature, r.end_nature) for r in read_readings(doc, Sections(doc))] == [
+        ("hp", 46304, "reel", "estime"), ("hc", 31886, "reel", "reel")]
+    doc = build_document([words_page(rows[:-1])])
+    assert [(r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == [(46304, None), (31886, None)]

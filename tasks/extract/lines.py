@@ -437,7 +437,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     if columns:
         # A bare number under the period's header is a piece of a date OCR
         # broke (`31.03 2024`), no value of the row.
-        toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"
+        # A unit price VAT included beside the HT one (`PU HT ‖ PU TTC`) is no value of the row.
+        toks = [t for t in toks if columns.column_at(t.x0, t.x1) not in ("label", "unit_price_ttc")
                 and not (t.kind == "bare" and columns.column_at(t.x0, t.x1) == "period")
                 and not (columns.ttc and columns.column_at(t.x0, t.x1) == "amount_ttc")]
         under_amount = []
@@ -477,6 +478,11 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     if amounts:
         amount_tok = amounts[-1]
         amount = amount_tok.value
+        if len(prices) > 1 and qty_tok is not None:
+            # `248 kWh ‖ 18,77 c€/kWh ‖ 22,52 c€/kWh ‖ 46,55 €`: of a price HT and
+            # one VAT included, the row's is the one the quantity makes the amount with.
+            fits = [t.value for t in prices if _close(qty_tok.value * t.value, abs(amount))]
+            price = fits[-1] if fits else price
         if price is None and len(amounts) > 1:
             price = amounts[-2].value
         if price is None and qty_tok is None:
@@ -879,6 +885,21 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
     return merged, [t.index for t in taken]
 
 
+def _wrapped_label_end(item: Item, row: Line, nxt: Line) -> bool:
+    """`Fourniture d'électricité Heures ‖ … 875 kWh ‖ 153,39 €` over `pleines`:
+    the end of a label wrapped under its row, at the label's left, names the
+    register the row bills (the row's label takes it)."""
+    if len(nxt.segments) != 1 or re.search(r"\d", nxt.text) or len(nxt.text.split()) > 3 \
+            or abs(nxt.segments[0].x0 - row.segments[0].x0) > row.height:
+        return False
+    label = f"{item.label} {nxt.text.strip()}"
+    kind = line_kind(label)
+    if kind == item.kind or not kind.startswith("consumption_"):
+        return False
+    item.label, item.kind = _clean_label(label), kind
+    return True
+
+
 _CONTINUATION = re.compile(r"^(?:\d|du\b|periode|soit\b|\(|de\s\d|[·•]\s)")
 # `Gu 01/08/2024 au 31/08/2024`, `&u …` (its mark dropped): one or two letters before a « … au … »
 # range are its « du ».
@@ -1101,7 +1122,10 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             hugs_next = after is not None and after.page == nxt.page and _is_fragment(nxt) \
                 and not _is_fragment(after) and _starts_row(after.segments[0]) \
                 and after.y0 - nxt.y1 < 0.2 * line.height
-            if nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height and not hugs_next:
+            if nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height and len(found) == 1 \
+                    and found[0][1] is not None and _wrapped_label_end(found[0][1], found[0][0], nxt):
+                used.add(nxt_index)
+            elif nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height and not hugs_next:
                 continued = False
                 for k, (row, item) in enumerate(found):
                     if item is None:
