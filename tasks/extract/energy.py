@@ -901,7 +901,8 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
 
 
 _ENERGY_ROW = re.compile(r"^(electricite|gaz(?: naturel)?)\s*:?\s*$")
-_ENERGY_TOTAL = re.compile(r"^(?:sous-?)?total (?:de l'|du |de la )?(electricite|elec|gaz(?: naturel)?)\s*:?\s*(?=\d|$)")
+_ENERGY_TOTAL = re.compile(
+    r"^(?:sous-?)?total (?:de l'|du |de la )?(electricite|elec|gaz(?: naturel)?)\s*:?\s*(?=\d|$)")
 _TTC_AFTER = re.compile(r"(-?\d{1,3}(?:[\s.]\d{3})*,\d{2})\s?(?:€|eur)?\s?ttc\b")
 # Below any field's acceptance: such a row stands only once confirmed.
 ENERGY_ROW_CONF = 0.4
