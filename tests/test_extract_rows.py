@@ -1892,3 +1892,26 @@ def test_an_index_marked_with_an_asterisk_takes_its_nature_from_the_legend():
         ("hp", 46304, "reel", "estime"), ("hc", 31886, "reel", "reel")]
     doc = build_document([words_page(rows[:-1])])
     assert [(r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == [(46304, None), (31886, None)]
+    # A scan read the legend's « réels » as `réets`.
+    rows[-1] = [(40, "Les index suivis d'un astérisque (*} sont estimés; les autres sont des index réets.")]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [r.end_nature for r in read_readings(doc, Sections(doc))] == ["estime", "reel"]
+
+
+def test_a_glued_header_cell_and_a_quantity_of_one_glued_to_its_unit_keep_the_row():
+    """A photo read `PU HT. MontantHT` (the amount's column name glued to its
+    « HT ») and `lmois` (« 1 mois », its 1 read as an l, glued to its unit):
+    the amount's column is still its own, and `lmois` opens no row of its
+    own, so the subscription keeps its label and its amount."""
+    from tasks.extract.lines import _header_names
+
+    rows = [
+        [(40, "Désignation"), (260, "Période"), (330, "Quantité"), (380, "PU HT. MontantHT"), (500, "TVA")],
+        [(40, "Abonnement gaz naturel"), (260, "01/06-30/06"), (330, "lmois"), (375, "15,80€/mois"),
+         (445, "15,80€"), (510, "5,5%")],
+    ]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert _header_names(doc.lines[0]) == ["label", "period", "quantity", "unit_price", "amount", "vat"]
+    items = read_items(doc)
+    assert [(i.label, i.kind, i.amount, i.vat_rate) for i in items] == [
+        ("Abonnement gaz naturel", "subscription", 15.8, 5.5)]

@@ -312,7 +312,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
 # sont des index réels`, `* Index estimé. Index sans astérisque : index réels`.
 STAR = "*"
 _STAR_ESTIMATED = re.compile(r"(?:\*|asterisque).*\bestim|\bestim\w*.*\*")
-_UNMARKED_REAL = re.compile(r"(?:\bautres\b|sans asterisque).*\breel")
+_UNMARKED_REAL = re.compile(r"(?:\bautres\b|sans asterisque).*\bre[el][lt1i]s?\b")  # `réets`: OCR
 
 
 def _star_legend(doc: Document) -> tuple[bool, bool]:

@@ -1011,7 +1011,11 @@ def _starts_row(seg: Segment) -> bool:
     if _unreadable(seg):
         return False
     return bool(re.match(r"[A-Za-zÀ-ÿ]{3}", first)) and not _FRAGMENT_WORDS.match(first.strip(".,:;")) \
-        and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first)
+        and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first) and not _GLUED_ONE.match(first)
+
+
+# `lmois`, `Ijour`: a quantity of one (its 1 read as a letter, glued to its unit) opens no row.
+_GLUED_ONE = re.compile(r"^[lI|](?:mois|jours?)\b")
 
 
 def split_subrows(line: Line) -> list[Line]:
