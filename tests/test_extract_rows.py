@@ -1837,6 +1837,23 @@ def test_a_paragraph_of_prose_ending_on_a_figure_is_no_billed_row():
     assert [i.kind for i in read_items(doc, Sections(doc))] == ["accise"]
 
 
+def test_prose_a_gap_cut_into_cells_is_no_billed_row():
+    """A photo cut a legal notice where its `;` was (`… d'intérêt légal ‖ pour
+    les professionnels, une indemnité forfaitaire de 40 €`): no cell holds
+    twenty words, the line does, and it bills no recovery fee of 40 €."""
+    page = ocr_page(
+        (94, [(40, "Désignation"), (300, "Quantité"), (380, "Prix unitaire"), (480, "Montant HT")]),
+        (102, [(40, "Accise sur l'électricité"), (300, "318 kWh"), (380, "0,02100 €/kWh"), (480, "6,68 €")]),
+        (110, [(38, "Tout retard de paiement entraîne l'application de pénalités au taux de trois fois le "
+                    "taux d'intérêt légal"),
+               (330, "pour les professionnels, une indemnité forfaitaire de 40 €")]),
+        (117, [(38, "pour frais de recouvrement.")]),
+        size=5.5)
+    doc = build_document([page])
+    assert [[s.text for s in line.segments] for line in doc.lines][2][1].startswith("pour les professionnels")
+    assert [i.kind for i in read_items(doc, Sections(doc))] == ["accise"]
+
+
 def test_a_unit_price_vat_included_beside_the_ht_one_is_not_the_rows_price():
     """`PU HT ‖ PU TTC` (a Primeo-style detail): the price under `PU TTC` is
     the HT one plus VAT, no price of the row; with the header lost (a scan),
