@@ -151,7 +151,7 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
         if nat:
             out.append((m.start(), "T", nat, line.conf_between(m.start(), m.end())))
     for m in re.finditer(r"(?<=\d)\s?\*", blanked):
-        out.append((m.start(), "T", STAR, line.conf_between(m.start(), m.end())))  # `20 089*`: see _starred
+        out.append((m.start(), "T", _STAR, line.conf_between(m.start(), m.end())))  # `20 089*`: see _starred
     out.sort(key=lambda x: x[0])
     return [(k, v, c) for _, k, v, c in out]
 
@@ -310,7 +310,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
 # An index marked with an asterisk (`20 089*`), its nature said once in a legend
 # under the table: `Les index suivis d'un astérisque (*) sont estimés ; les autres
 # sont des index réels`, `* Index estimé. Index sans astérisque : index réels`.
-STAR = "*"
+_STAR = "*"
 _STAR_ESTIMATED = re.compile(r"(?:\*|asterisque).*\bestim|\bestim\w*.*\*")
 _UNMARKED_REAL = re.compile(r"(?:\bautres\b|sans asterisque).*\bre[el][lt1i]s?\b")  # `réets`: OCR
 
@@ -327,7 +327,7 @@ def _star_legend(doc: Document) -> tuple[bool, bool]:
 
 def _starred(nature: str | None, legend: tuple[bool, bool]) -> str | None:
     estimated, others_real = legend
-    if nature == STAR:
+    if nature == _STAR:
         return "estime" if estimated else None
     if nature is None and estimated and others_real:
         return "reel"

@@ -1128,10 +1128,11 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             hugs_next = after is not None and after.page == nxt.page and _is_fragment(nxt) \
                 and not _is_fragment(after) and _starts_row(after.segments[0]) \
                 and after.y0 - nxt.y1 < 0.2 * line.height
-            if nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height and len(found) == 1 \
-                    and found[0][1] is not None and _wrapped_label_end(found[0][1], found[0][0], nxt):
+            close = nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height
+            if close and len(found) == 1 and found[0][1] is not None \
+                    and _wrapped_label_end(found[0][1], found[0][0], nxt):
                 used.add(nxt_index)
-            elif nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height and not hugs_next:
+            elif close and not hugs_next:
                 continued = False
                 for k, (row, item) in enumerate(found):
                     if item is None:
