@@ -1887,6 +1887,14 @@ def test_the_end_of_a_label_wrapped_under_its_row_names_the_register():
     items = read_items(build_document([words_page(rows, line_gap=10)]))
     assert [(i.kind, i.quantity, i.unit_price) for i in items] == [("consumption_hp", 875, 0.1753),
                                                                     ("consumption_hc", 147, 0.13)]
+    # `Contribution Tarifaire` over its values over `d'Acheminement (21,93 % × 15,60 €)`: the
+    # formula's base, wrapped with the label's end, is no row billing 15,60 €.
+    rows[4:] = [[(40, "Contribution Tarifaire")],
+                [(180, "13/10/2023 – 26/11/2023"), (450, "3,42 €")],
+                [(40, "d'Acheminement (21,93 % × 15,60 €)")]]
+    items = read_items(build_document([words_page(rows, line_gap=10)]))
+    assert [(i.kind, i.amount) for i in items] == [("consumption_hp", 153.39), ("cta", 3.42)]
+    assert items[1].label == "Contribution Tarifaire d'Acheminement (21,93 % × 15,60 €)"
 
 
 def test_an_index_marked_with_an_asterisk_takes_its_nature_from_the_legend():

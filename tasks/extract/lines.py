@@ -888,18 +888,23 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
 
 
 def _wrapped_label_end(item: Item, row: Line, nxt: Line) -> bool:
-    """`Fourniture d'électricité Heures ‖ … 875 kWh ‖ 153,39 €` over `pleines`:
-    the end of a label wrapped under its row, at the label's left, names the
-    register the row bills (the row's label takes it)."""
-    if len(nxt.segments) != 1 or re.search(r"\d", nxt.text) or len(nxt.text.split()) > 3 \
-            or abs(nxt.segments[0].x0 - row.segments[0].x0) > row.height:
+    """The end of a row's label wrapped under its values, at the label's left:
+    `Fourniture d'électricité Heures ‖ … 875 kWh ‖ 153,39 €` over `pleines`
+    names the register the row bills; `Contribution Tarifaire ‖ … ‖ 3,42 €`
+    over `d'Acheminement (21,93 % × 15,60 €)` goes on with the label, its
+    formula's base no row's amount. The row's label takes it."""
+    if len(nxt.segments) != 1 or abs(nxt.segments[0].x0 - row.segments[0].x0) > row.height:
         return False
-    label = f"{item.label} {nxt.text.strip()}"
+    text = nxt.text.strip()
+    outside = re.sub(r"\([^()]*\)", "", text)  # a formula in brackets is the label's
+    if re.search(r"\d", outside) or len(outside.split()) > 3:
+        return False
+    label = f"{item.label} {text}"
     kind = line_kind(label)
-    if kind == item.kind or not kind.startswith("consumption_"):
-        return False
-    item.label, item.kind = _clean_label(label), kind
-    return True
+    if kind.startswith("consumption_") and kind != item.kind or text[:1].islower() and kind == item.kind != "other":
+        item.label, item.kind = _clean_label(label), kind
+        return True
+    return False
 
 
 _CONTINUATION = re.compile(r"^(?:\d|du\b|periode|soit\b|\(|de\s\d|[·•]\s)")
