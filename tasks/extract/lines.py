@@ -897,11 +897,13 @@ def _wrapped_label_end(item: Item, row: Line, nxt: Line) -> bool:
         return False
     text = nxt.text.strip()
     outside = re.sub(r"\([^()]*\)", "", text)  # a formula in brackets is the label's
-    if re.search(r"\d", outside) or len(outside.split()) > 3:
+    if re.search(r"\d", outside) or len(outside.split()) > 3 or _speck_line(nxt):
         return False
     label = f"{item.label} {text}"
     kind = line_kind(label)
-    if kind.startswith("consumption_") and kind != item.kind or text[:1].islower() and kind == item.kind != "other":
+    # A word of its own, not a speck a scan left under the row (`s,`), goes on with the label.
+    goes_on = text[:1].islower() and re.search(r"[A-Za-zÀ-ÿ]{4}", outside) and kind == item.kind != "other"
+    if kind.startswith("consumption_") and kind != item.kind or goes_on:
         item.label, item.kind = _clean_label(label), kind
         return True
     return False
