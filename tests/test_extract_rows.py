@@ -1940,3 +1940,15 @@ def test_a_glued_header_cell_and_a_quantity_of_one_glued_to_its_unit_keep_the_ro
     items = read_items(doc)
     assert [(i.label, i.kind, i.amount, i.vat_rate) for i in items] == [
         ("Abonnement gaz naturel", "subscription", 15.8, 5.5)]
+
+
+def test_a_vat_exemption_in_its_column_opens_no_row_of_its_own():
+    """`Majoration pour retard de paiement ‖ 14,84 € ‖ 14,84 € ‖ Non soumis`
+    (a scan that lost the quantity): « Non soumis » is the VAT column's, not
+    a second row cut from the first, so the fee stays a row of the table."""
+    page = ocr_page(
+        (94, [(40, "Désignation"), (200, "Période"), (300, "Quantité"), (370, "PU HT"), (430, "Montant HT"),
+              (510, "TVA")]),
+        (104, [(40, "Majoration pour retard de paiement"), (370, "14,84 €"), (440, "14,84 €"), (505, "Non soumis")]))
+    doc = build_document([page])
+    assert [(i.kind, i.amount, i.vat_exempt) for i in read_items(doc, Sections(doc))] == [("fee", 14.84, True)]

@@ -1020,7 +1020,8 @@ def _starts_row(seg: Segment) -> bool:
     if _unreadable(seg):
         return False
     return bool(re.match(r"[A-Za-zÀ-ÿ]{3}", first)) and not _FRAGMENT_WORDS.match(first.strip(".,:;")) \
-        and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first) and not _GLUED_ONE.match(first)
+        and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first) and not _GLUED_ONE.match(first) \
+        and not any(p.match(fold(seg.text)) for p in _vat_exempt())  # `Non soumis` in the VAT column
 
 
 # `lmois`, `Ijour`: a quantity of one (its 1 read as a letter, glued to its unit) opens no row.
