@@ -263,8 +263,9 @@ def _bands(ink: np.ndarray, high: float, column_gap: int) -> list[tuple[int, int
 def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> list[tesseract.TessWord]:
     """`words` and `new`, read again where `words` had nothing sure: an
     unsure word gives way to the new words over most of its width, unless
-    they are only a part of it; an unsure word spanning lines of print
-    gives way to any."""
+    they are only a part of it; to words over less of it that read more
+    characters than it (`Se` over a speck and `585,14 €`: its box stretched
+    by the speck); an unsure word spanning lines of print gives way to any."""
     replaced, dropped = set(), set()
     for old in words:
         over = [n for n in new if _overlap(old, n) > 0] if old.conf < MIN_COVER_CONF else []
@@ -279,7 +280,8 @@ def merge(words: list[tesseract.TessWord], new: list[tesseract.TessWord]) -> lis
         scrap = old.height > TALL_RATIO * max(n.height for n in over)
         cells = all(n.par == CELL_LINES_PAR for n in over)
         if (len(new_text) < len(old_text) and _subsequence(new_text, old_text)) \
-                or (not scrap and sum(_overlap(old, n) for n in over) < MIN_REPLACED_SHARE * old.width) \
+                or (not scrap and len(new_text) <= len(old_text)
+                    and sum(_overlap(old, n) for n in over) < MIN_REPLACED_SHARE * old.width) \
                 or (scrap and cells and any(c.isdigit() for c in old.text)
                     and _height_covered(old, over) < MIN_REPLACED_SHARE * old.height) \
                 or _loses_number(old.text, " ".join(n.text for n in over)):

@@ -508,6 +508,44 @@ def test_a_cta_amount_ocr_garbled_is_its_printed_rate_of_its_base_when_the_ht_to
     assert lines[2].amount == 3.0
 
 
+def test_a_cta_whose_formulas_base_lost_its_comma_too_is_repaired_when_the_totals_prove_it():
+    """`Contribution tarifaire d'acheminement (20,8% x 895€) ‖ L86€` on a
+    scan, `895€` taken for the amount: 20,8 % of 8,95 € makes 1,86 €, which
+    the HT total bears out. A `5,5 %` in the label is a VAT rate, no CTA's."""
+    def items(label):
+        return [Item(label="Abonnement", kind="subscription", energy="gaz", quantity=58, unit_price=0.2328,
+                     amount=13.5, ocr=True, checked=True),
+                Item(label=label, kind="cta", energy="gaz", amount=895.0, ocr=True)]
+
+    lines = items("Contribution tarifaire d'acheminement (20,8% x 895€)")
+    repair_misread_amount(lines, 15.36, [])
+    assert lines[1].amount == 1.86
+    lines = items("Contribution tarifaire d'acheminement (TVA 5,5 % x 895€)")
+    repair_misread_amount(lines, 15.36, [])
+    assert lines[1].amount == 895.0
+
+
+def test_two_amounts_that_lost_their_commas_are_repaired_only_when_every_vat_base_proves_them():
+    """Both CTAs of a dual bill read `197` and `164` on a photo: with 1,97 €
+    and 1,64 € the lines make the 5,5 % base and the 20 % base to the cent.
+    With the HT total alone, two repairs prove nothing."""
+    def lines():
+        def item(kind, energy, amount, rate, checked=True):
+            return Item(label=kind, kind=kind, energy=energy, amount=amount, vat_rate=rate, ocr=True, checked=checked)
+        return [item("subscription", "electricite", 12.79, 5.5), item("consumption", "electricite", 38.65, 20.0),
+                item("cta", "electricite", 197.0, 5.5, checked=False), item("subscription", "gaz", 11.67, 5.5),
+                item("consumption", "gaz", 45.42, 20.0), item("cta", "gaz", 164.0, 5.5, checked=False)]
+
+    rows = [VatRow(rate=5.5, base=28.07, vat=1.54, page=2, conf=0.9, checked=True),
+            VatRow(rate=20.0, base=84.07, vat=16.81, page=2, conf=0.9, checked=True)]
+    items = lines()
+    repair_misread_amount(items, 112.14, rows)
+    assert [i.amount for i in items if i.kind == "cta"] == [1.97, 1.64]
+    items = lines()
+    repair_misread_amount(items, 112.14, [])
+    assert [i.amount for i in items if i.kind == "cta"] == [197.0, 164.0]
+
+
 def test_a_speck_read_as_a_dash_before_a_header_cell_still_names_its_column():
     """`-Hors TVA (€) ‖ TVA (€) ‖ TTC (€)` on a scan: the dash is a speck;
     the table still gives each energy's share."""
@@ -515,6 +553,17 @@ def test_a_speck_read_as_a_dash_before_a_header_cell_still_names_its_column():
     rows[3] = [(300, "-Hors TVA (€)"), (400, "TVA (€)"), (490, "TTC (€)")]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [c.value for c in printed_energy_ttc(doc)["gaz"]] == [64.41]
+
+
+def test_each_energys_share_of_a_total_introduced_by_dont():
+    """« Total TTC de la facture : 3 045,08 € » over « dont électricité TTC :
+    1 489,81 € » and « dont gaz naturel TTC : 1 543,26 € »: each energy's share."""
+    doc = build_document([_ocr([[(40, "Total TTC de la facture :"), (420, "3 045,08 €")],
+                                [(50, "dont électricité TTC :"), (420, "1 489,81 €")],
+                                [(50, "dont gaz naturel TTC :"), (420, "1 543,26 €")]])])
+    shares = printed_energy_ttc(doc)
+    assert [c.value for c in shares["electricite"]] == [1489.81]
+    assert [c.value for c in shares["gaz"]] == [1543.26]
 
 
 def test_an_energys_total_row_giving_its_ht_and_ttc_amounts_gives_its_share():

@@ -280,6 +280,7 @@ def test_an_offer_name_read_by_ocr_loses_a_box_edge_and_is_never_a_label():
     # A duration's number read as a letter, or glued to the word before.
     assert offer("Gaz Fixe Lan") == "Gaz Fixe 1 an"
     assert offer("Gaz Fixe2 ans") == "Gaz Fixe 2 ans"
+    assert offer("Gaz Fixe Alsace.2 ans") == "Gaz Fixe Alsace 2 ans"  # a speck in the space read as a dot
     assert offer("Lanterne Verte") == "Lanterne Verte"
     # A dash before the duration's unit, a speck between two words.
     assert offer("Gaz Fixe 2-ans") == "Gaz Fixe 2 ans"
@@ -756,6 +757,31 @@ def test_a_gas_conversion_table_with_a_pcs_coefficient_column():
                        [(56, "Volume (m3)"), (141, "Coefficient PCS"), (238, "Énergie (kWh)")],
                        [(74, "670"), (121, "×"), (158, "11,164"), (216, "="), (254, "7 480")]])
     assert [c.value for c in gas_conversion(build_document([page]))["coef"]] == [11.164]
+
+
+def test_a_pcs_coefficient_whose_comma_ocr_lost_stands_only_if_the_volume_makes_the_kwh_with_it():
+    """A scan: `11,03` read `1103` under `Coefficient PCS`. The one place of
+    a comma that makes a coefficient gives 11,03, read unsure: kept when
+    42 m³ × 11,03 = 463 kWh bears it out, else unknown."""
+    from tasks.extract.checks import check_gas
+    from tasks.extract.energy import gas_conversion
+    from tasks.extract.store import Candidate, Draft
+
+    page = words_page([[(40, "Gaz naturel")],
+                       [(56, "Volume (m°)"), (141, "Coefficient PCS"), (238, "Énergie (KWh)")],
+                       [(74, "42"), (121, "x"), (158, "1103"), (254, "463")]], source="ocr", conf=0.9)
+    coef = gas_conversion(build_document([page]))["coef"]
+    assert [c.value for c in coef] == [11.03] and coef[0].conf < 0.5
+
+    def kept(kwh: int) -> bool:
+        d = Draft()
+        d.set("gas.consumption_m3", Candidate(42, 0.9, 1, "ocr", "label"))
+        d.set("gas.conversion_coefficient", coef[0])
+        d.set("gas.consumption_kwh", Candidate(kwh, 0.9, 1, "ocr", "label"))
+        check_gas(d, [])
+        return d.conf("gas.conversion_coefficient") >= 0.5
+
+    assert kept(463) and not kept(520)
 
 
 def test_an_offer_name_centred_over_two_lines_above_its_caption_is_read_whole():
@@ -2163,6 +2189,68 @@ def test_an_offer_beside_its_stretched_caption_is_read_not_another_captions_valu
         W("Heures", 419, 427, 445, 433, 0.92)]
     offer = extract_offer(scan_document(own_line), [])
     assert offer is not None and offer.value == "Électricité et Gaz Stable"
+
+
+def test_the_natures_of_a_readings_row_in_a_type_column_after_its_numbers():
+    """A readings table that prints the type of each index in a last column of
+    its own (« … ‖ Différence ‖ Coefficient ‖ Consommation (kWh) ‖ Type »,
+    `R / E`): the two codes are the start and the end index's natures, one
+    alone is the end index's."""
+    from tasks.extract.energy import read_readings
+
+    header = [(40, "Cadran"), (110, "Du"), (160, "Au"), (210, "Index précédent"), (280, "Index actuel"),
+              (340, "Différence"), (390, "Coefficient"), (440, "Consommation (kWh)"), (520, "Type")]
+    row = [(40, "Heures Pleines"), (110, "10-10-2024"), (160, "09-12-2024"), (210, "45 027"), (280, "45 967"),
+           (340, "940"), (390, "1"), (440, "940"), (520, "R / E")]
+    doc = build_document([words_page([header, row])])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.register, reading.start_index, reading.end_index) == ("hp", 45027, 45967)
+    assert (reading.start_nature, reading.end_nature) == ("reel", "estime")
+    row[-1] = (520, "Estimé")
+    doc = build_document([words_page([header, row])])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_nature, reading.end_nature) == (None, "estime")
+
+
+def test_a_readings_row_printing_volume_coefficient_and_energy_in_columns_is_a_gas_conversion():
+    """`Différence ‖ Coefficient ‖ Consommation (kWh)` columns: « 1 488 m³ ‖
+    11,18 ‖ 16 636 », no × or = between them, is m³ × coefficient = kWh.
+    Not when the product does not hold, nor for electricity's coefficient 1."""
+    from tasks.extract.energy import gas_conversion
+
+    def values(cells):
+        row = [(40, "Gaz"), (110, "21-01-2024"), (160, "20-01-2025"), (210, "012069"), (270, "013557")]
+        row += [(330 + 60 * k, text) for k, text in enumerate(cells)]
+        doc = build_document([words_page([row])])
+        conv = gas_conversion(doc)
+        return [c.value for c in conv["m3"]], [c.value for c in conv["coef"]], [c.value for c in conv["kwh"]]
+
+    assert values(["1 488 m³", "11,18", "16 636", "R / R"]) == ([1488], [11.18], [16636])
+    assert values(["1 488", "11,184", "16 642"]) == ([1488], [11.184], [16642])
+    assert values(["1 488 m³", "11,18", "16 900"]) == ([], [], [])
+    assert values(["1 488", "1", "1 488"]) == ([], [], [])
+
+
+def test_the_ht_total_captioned_htva():
+    """« Total HTVA » (hors TVA): `HT` is only the start of its word, the
+    caption is the whole « HTVA »; « TVA » under it stays the VAT."""
+    from tasks.extract.fields import extract_totals
+
+    for label in ("Total HTVA :", "Montant total HTVA", "Sous-total HTVA"):
+        doc = build_document([words_page([[(40, label), (420, "345,28 €")], [(40, "TVA :"), (420, "63,75 €")]])])
+        assert [c.value for c in extract_totals(doc)["total_ht"]] == [345.28], label
+
+
+def test_a_vat_rows_rate_repeated_in_a_column_of_its_own_is_neither_base_nor_amount():
+    """« TVA ‖ Base HT ‖ Taux ‖ Montant TVA » over « TVA à 5,5 % ‖ 61,46 € ‖
+    5,5 % ‖ 3,38 € »: the base and the VAT amount, the rate's column aside."""
+    from tasks.extract.lines import read_vat_rows
+
+    rows = [[(40, "TVA"), (150, "Base HT"), (210, "Taux"), (270, "Montant TVA")],
+            [(40, "TVA à 5,5 %"), (150, "61,46 €"), (210, "5,5 %"), (280, "3,38 €")],
+            [(40, "TVA à 20 %"), (150, "111,35 €"), (212, "20 %"), (280, "22,27 €")]]
+    read = [(r.rate, r.base, r.vat, r.checked) for r in read_vat_rows(build_document([words_page(rows)]))]
+    assert read == [(5.5, 61.46, 3.38, True), (20.0, 111.35, 22.27, True)]
 
 
 def test_a_client_number_printed_in_two_groups_of_five_is_read_whole():

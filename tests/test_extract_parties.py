@@ -154,6 +154,28 @@ def test_customer_block_and_consumption_address():
     assert c["delivery_address"].value == "136 bis place Pasteur, 34000 Montpellier"
 
 
+def test_an_address_printed_again_without_its_complement_line_confirms_the_fuller_one():
+    """The address block (« Appt 12 » over the street) and a payment slip's
+    copy of it without the complement line: one address, the fuller one,
+    surely. Two different streets still compete."""
+    rows = [
+        [(40, "Facture n° 123456789"), (340, "Madame Camille David")],
+        [(340, "Appt 12")],
+        [(340, "151 quai des Tilleuls")],
+        [(340, "37000 Tours")],
+        [(40, "Montant à payer : 120,00 €")], [], [], [], [],
+        [(40, "Talon de paiement – à joindre à votre règlement")],
+        [(40, "Madame Camille David")],
+        [(40, "151 quai des Tilleuls")],
+        [(40, "37000 Tours")],
+    ]
+    c = extract_customer(doc(rows))
+    assert c["address"].value == "Appt 12, 151 quai des Tilleuls, 37000 Tours"
+    assert c["address"].conf >= 0.9
+    rows[11] = [(40, "15 quai des Tilleuls")]
+    assert extract_customer(doc(rows))["address"].conf < 0.9
+
+
 def test_suppliers_file_has_the_documented_format():
     data = json.loads(SUPPLIERS_PATH.read_text(encoding="utf-8"))
     assert data["source"] and data["updated"]
@@ -1094,6 +1116,43 @@ def test_a_civilitys_point_read_as_a_colon():
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["name"].value == "Benoît Roux"
     assert strip_civility("M: Benoît Roux") == ("Benoît Roux", True)
     assert strip_civility("Madame, Monsieur,")[1] is False
+
+
+def test_a_contract_account_stands_in_for_the_client_number_only_when_no_client_caption_gives_one():
+    """« Compte contrat » (a utility's contract account) under « N° de client »:
+    the client number is the one the client caption gives; alone, the
+    contract account is the reference the bill has."""
+    rows = [[(300, "N° de client :"), (480, "10 6687 9006")],
+            [(300, "Compte contrat :"), (480, "300022536008")]]
+    found = extract_client_number(doc(rows, source="ocr", conf=0.9))
+    assert found.value == "1066879006" and found.conf >= 0.8
+    assert extract_client_number(doc(rows[1:])).value == "300022536008"
+
+
+def test_a_cell_under_a_row_of_cells_starting_elsewhere_is_no_continuation_of_its_value():
+    """A payment slip's row « ÉS Énergies Strasbourg SA ‖ N° de client : ‖ 10
+    6687 9006 » over « 40021 ‖ Facture n° : ‖ … » (the end of `TSA 40021`):
+    the digits opening the next line, far from where the row starts, are
+    another cell, not the rest of the client number. Prose that wraps at
+    its value carries on where its line starts."""
+    rows = [[(45, "ÉS Énergies Strasbourg SA"), (305, "N° de client :"), (498, "10 6687 9006")],
+            [(150, "40021"), (305, "Facture n° :"), (493, "124187243218")]]
+    assert extract_client_number(doc(rows, source="ocr", conf=0.9)).value == "1066879006"
+    prose = [[(45, "Votre contrat, identifié par le"), (305, "N° de client"), (498, "10 6687")],
+             [(45, "9006, est à votre nom.")]]
+    assert extract_client_number(doc(prose, source="ocr", conf=0.9)).value == "1066879006"
+
+
+def test_capitals_are_recased_after_the_copy_whose_letters_are_theirs():
+    """« 36 SQUARE DU MOULIN » in capitals, and two copies in normal case: a
+    scan's « 36 square dü Moulin » (a speck's accent) and « 36 square du
+    Moulin »: the latter is how the capitals read."""
+    rows = [[(340, "M. JEAN-BAPTISTE LAURENT")], [(340, "36 SQUARE DU MOULIN")],
+            [(340, "92100 BOULOGNE-BILLANCOURT")], [], [],
+            [(40, "Lieu de consommation :"), (200, "36 square dü Moulin, 92100 Boulogne-Billancourt")], [], [],
+            [(40, "Règlement par chèque à l'ordre de ÉS, au nom de M. Laurent, 36 square du Moulin")]]
+    c = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert c["address"].value == "36 square du Moulin, 92100 Boulogne-Billancourt"
 
 
 def test_a_name_in_capitals_takes_its_order_from_its_mixed_case_printing():

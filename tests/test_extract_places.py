@@ -68,6 +68,16 @@ def test_a_postcode_ocr_cut_in_two_is_joined_when_it_serves_the_town():
     assert extract_customer(build_document([words_page(rows)]))["address"] is None
 
 
+def test_a_postcode_split_by_a_speck_is_joined_when_it_serves_the_town():
+    """`37.000 TOURS` on a scan (a speck between its digits); `37.000 LYON`
+    serves no such town."""
+    rows = [[(387, "MADAME CAMILLE DAVID")], [(387, "151 QUAI DES TILLEULS")], [(387, "37.000 TOURS")]]
+    found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert found["address"].value == "151 quai des Tilleuls, 37000 Tours"
+    rows[2] = [(387, "37.000 LYON")]
+    assert extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))["address"] is None
+
+
 def test_a_service_lines_client_caption_names_no_customer():
     """`Service client : 09 74 39 25 18 …` under a legend ending `…
     régularisé lors du prochain relevé.`: no customer's name caption."""

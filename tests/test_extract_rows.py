@@ -6,7 +6,7 @@ from datetime import date
 
 from tasks.extract.energy import option_from_readings, read_readings
 from tasks.extract.fields import extract_offer
-from tasks.extract.identifiers import extract_pce
+from tasks.extract.identifiers import extract_client_number, extract_pce
 from tasks.extract.invoice import extract_invoice
 from tasks.extract.layout import build_document, column_flow
 from tasks.extract.lines import read_items, read_vat_rows
@@ -132,6 +132,36 @@ def test_readings_and_detail_tables_over_a_totals_box_are_not_two_columns():
         size=9.0, source="text")
     doc = build_document([page])
     assert [ln.text for ln in column_flow(doc).lines] == [ln.text for ln in doc.lines]
+
+
+def test_a_wide_detail_table_over_a_vat_table_beside_a_totals_box_keeps_its_rows_whole():
+    """A detail table whose quantities stand right-aligned far from the dates
+    (a gap down the page at the totals box's left edge), over a VAT table
+    beside a totals box: its rows are no columns, and are read as lines."""
+    page = ocr_page(
+        (60, [(40, "Désignation"), (150, "Du"), (200, "Au"), (290, "Quantité Unité"), (380, "Prix unitaire HT"),
+              (470, "Montant HT"), (540, "TVA")]),
+        (72, [(40, "GAZ NATUREL – Point de comptage et d'estimation (PCE) : 579 176 314 630 31")]),
+        (84, [(40, "Abonnement mensuel gaz T2"), (150, "01-06-2025"), (200, "30-06-2025"), (345, "1 mois"),
+              (400, "17,55 €/mois"), (480, "17,55 €"), (540, "5,5 %")]),
+        (96, [(40, "Consommation gaz naturel"), (150, "01-06-2025"), (200, "30-06-2025"), (340, "226 kWh"),
+              (395, "0,06240 €/kWh"), (480, "14,10 €"), (542, "20 %")]),
+        (108, [(40, "Accise sur les gaz naturels"), (150, "01-06-2025"), (200, "30-06-2025"), (340, "226 kWh"),
+               (400, "17,16 €/MWh"), (484, "3,88 €"), (542, "20 %")]),
+        (120, [(40, "Sous-total gaz naturel HT"), (480, "35,53 €")]),
+        (136, [(40, "TVA"), (110, "Base HT"), (170, "Taux"), (230, "Montant TVA")]),
+        (148, [(40, "TVA à 5,5 %"), (110, "17,55 €"), (170, "5,5 %"), (240, "0,97 €"), (330, "Total HTVA :"),
+               (520, "35,53 €")]),
+        (160, [(40, "TVA à 20 %"), (110, "17,98 €"), (172, "20 %"), (240, "3,60 €"), (330, "Total TVA :"),
+               (524, "4,57 €")]),
+        (172, [(40, "Total TVA"), (110, "35,53 €"), (240, "4,57 €"), (330, "Montant TTC :"), (520, "40,10 €")]),
+        size=7.0, source="text")
+    flow = column_flow(build_document([page]))
+    rows = [ln.text for ln in flow.lines if ln.text.startswith(("Abonnement", "Consommation", "Accise"))]
+    assert len(rows) == 3 and all("€" in row and "2025" in row for row in rows)
+    items = read_items(flow, Sections(flow))
+    assert [(i.kind, i.amount) for i in items][:3] == [("subscription", 17.55), ("consumption", 14.1),
+                                                        ("accise", 3.88)]
 
 
 def test_a_row_whose_cells_wrapped_around_it_keeps_its_section():
@@ -501,6 +531,9 @@ def test_a_dash_ocr_glued_between_a_labels_words_still_labels_its_value():
     page = words_page([[(40, "Montant-HT"), (300, "242,35 €")], [(40, "Montant TTC"), (300, "277,31 €")]],
                       source="ocr", conf=0.9)
     assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [242.35]
+    # After the sign of `N°` as well.
+    page = words_page([[(40, "N°-de client"), (300, "788027084")]], source="ocr", conf=0.9)
+    assert extract_client_number(build_document([page])).value == "788027084"
 
 
 def test_a_label_wrapped_over_its_period_joins_the_values_under_it():
@@ -1272,7 +1305,6 @@ def test_a_coefficient_whose_comma_ocr_read_as_a_point_a_total_that_lost_a_lette
     a speck after a whole word; `Courbevoie, le 25 novembre 2024` keeps its comma."""
     from tasks.extract.energy import gas_conversion
     from tasks.extract.fields import extract_invoice_date, extract_totals
-    from tasks.extract.identifiers import extract_client_number
 
     doc = build_document([ocr_page((100, [(40, "Volume 1451 m? » coefficient de conversion 11.054 = 16 039 kWh")]))])
     assert [c.value for c in gas_conversion(doc)["coef"]] == [11.054]
@@ -1670,6 +1702,37 @@ def test_an_amount_that_lost_its_comma_and_a_digit_is_no_amount():
     assert items[0].conf <= 0.3
 
 
+def test_an_amount_that_lost_a_digit_is_no_amount():
+    """A scan: `11,75` read `1,75` beside `1 mois ‖ 11,75 €/mois`. The
+    product stands in, as unsure as an unread cell, never 1,75 €; an
+    amount that differs otherwise (a prorata) stays as printed."""
+    def first(amount):
+        page = ocr_page(
+            (100, [(40, "Désignation"), (200, "Quantité"), (270, "Prix unitaire"), (370, "Montant HT"),
+                   (450, "TVA")]),
+            (112, [(40, "Abonnement 6 kVA"), (200, "1 mois"), (270, "11,75 €/mois"), (380, amount), (450, "5,5%")]),
+        )
+        doc = build_document([page])
+        item = read_items(doc, Sections(doc))[0]
+        return item.amount, item.checked, item.conf <= 0.3
+
+    assert first("1,75") == (11.75, False, True)
+    assert first("8,25") == (8.25, False, False)
+
+
+def test_a_conversion_line_whose_cubic_metres_ocr_read_as_square_ones():
+    """`370 m2 x 11,093 = 4 104 kWh`: the ³ read as a 2; the product says
+    what the figures are. A product that does not make the kWh, no conversion."""
+    from tasks.extract.energy import gas_conversion
+
+    def values(text):
+        found = gas_conversion(build_document([ocr_page((100, [(40, text)]))]))
+        return [[c.value for c in found[k]] for k in ("m3", "coef", "kwh")]
+
+    assert values("conversion : 370 m2 x 11,093 = 4 104 kWh") == [[370], [11.093], [4104]]
+    assert values("conversion : 370 m2 x 11,093 = 4 904 kWh") == [[], [], []]
+
+
 def test_a_conversion_line_cut_where_ocr_lost_its_equals_sign_is_read_whole():
     """`… volume x coefficient de conversion ‖ 171 m' x 10,779 ‖ 1 843 kWh`:
     the `=` lost, the line cut in cells there. Read whole, 171 × 10,779 makes
@@ -1835,6 +1898,35 @@ def test_a_paragraph_of_prose_ending_on_a_figure_is_no_billed_row():
         size=5.5)
     doc = build_document([page])
     assert [i.kind for i in read_items(doc, Sections(doc))] == ["accise"]
+
+
+def test_a_subtotal_whose_l_ocr_read_as_an_i_is_no_billed_line():
+    """« Sous-totai gaz naturel HT ‖ 205,80 € » (a scan's `l` read `i`) under
+    the lines it adds up: a subtotal, not one more line."""
+    rows = [[(40, "Désignation"), (300, "Quantité"), (400, "Prix unitaire HT"), (500, "Montant HT")],
+            [(40, "Consommation gaz naturel"), (300, "2 306 kWh"), (400, "0,06304 €/kWh"), (500, "145,37 €")],
+            [(40, "Accise sur le gaz naturel"), (300, "2 306 kWh"), (400, "0,01683 €/kWh"), (500, "38,81 €")],
+            [(40, "Sous-totai gaz naturel HT"), (500, "184,18 €")],
+            [(40, "Totai HT"), (500, "184,18 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [i.amount for i in read_items(doc)] == [145.37, 38.81]
+
+
+def test_a_cta_rows_base_and_rate_in_cells_of_their_own_make_its_amount_whose_comma_ocr_lost():
+    """« CTA ‖ 26-02-2024 ‖ 22-04-2024 ‖ 14,40 € ‖ 21,93 % ‖ 316€ ‖ 5,5 % »
+    on a scan: the base (in the quantity's column) at the rate (in the
+    price's) makes 3,16 €, the amount read without its comma. Not when
+    they do not make it."""
+    def amounts(amount):
+        rows = [[(40, "Désignation"), (150, "Du"), (210, "Au"), (290, "Quantité"), (360, "Prix unitaire HT"),
+                 (450, "Montant HT"), (520, "TVA")],
+                [(40, "CTA"), (150, "26-02-2024"), (210, "22-04-2024"), (290, "14,40 €"), (370, "21,93 %"),
+                 (460, amount), (520, "5,5 %")]]
+        return [i.amount for i in read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))]
+
+    assert amounts("316€") == [3.16]
+    assert amounts("3,16 €") == [3.16]
+    assert amounts("317€") == [317.0]
 
 
 def test_prose_a_gap_cut_into_cells_is_no_billed_row():

@@ -34,7 +34,7 @@ def _fr(x: float, decimals: int) -> str:
 def _dates(d: str) -> list[str]:
     day = date.fromisoformat(d)
     long_day = "1er" if day.day == 1 else str(day.day)
-    return [day.strftime("%d/%m/%Y"), day.strftime("%d/%m/%y"), day.strftime("%d.%m.%Y"),
+    return [day.strftime("%d/%m/%Y"), day.strftime("%d/%m/%y"), day.strftime("%d.%m.%Y"), day.strftime("%d-%m-%Y"),
             f"{long_day} {MONTHS[day.month - 1]} {day.year}"]
 
 
@@ -110,7 +110,7 @@ def test_truth_values_are_printed(digital_docs, fam, energy):
         if e is None:
             continue
         point = e["pdl"] if block == "electricity" else e["pce"]
-        assert point in compact
+        assert point in compact.replace("/", "")  # ÉS prints a PDL as 12345/67/8901234
         assert _fr(e["consumption_kwh"], 0) in text
         subs = [line["amount_ht_eur"] for line in lines if line["kind"] == "subscription" and line["energy"] == key]
         assert subs and round(sum(subs), 2) == e["subscription_eur"]
@@ -167,7 +167,8 @@ def test_sensitive_strings_cover_what_identifies_the_customer(digital_docs):
         assert truth["invoice_number"].lower() in sens
         assert truth["supplier"].lower() in sens
         # Each identifier in the list is printed in one of its spellings.
-        printed = [s for s in truth["sensitive_identifiers"] if s.lower() in text or _digits(s) in _digits(text)]
+        digits = _digits(text).replace("/", "")
+        printed = [s for s in truth["sensitive_identifiers"] if s.lower() in text or _digits(s) in digits]
         assert len(printed) == len(truth["sensitive_identifiers"])
 
 

@@ -119,6 +119,13 @@ def test_an_unsure_scrap_gives_way_to_a_better_read_over_it():
 
     assert ocr_missed.merge([scrap], [better]) == [better]
     assert ocr_missed.merge([sure], [better]) == [sure, better]  # a sure word is never replaced (nor read again)
+    # `Se` over a speck and `585,14 €`, its box stretched by the speck: the
+    # reads cover less than most of it but read more than it did.
+    stretched = TessWord("Se", 2124, 691, 221, 45, 33.0, 1, 1, 1)
+    amount = TessWord("585,14", 2202, 708, 88, 28, 96.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    euro = TessWord("€", 2310, 708, 20, 28, 77.0, ocr_missed.BLOCK_OFFSET, 1, 1)
+    assert ocr_missed.merge([stretched], [amount, euro]) == [amount, euro]
+    assert ocr_missed.merge([stretched], [euro]) == [stretched]
 
 
 def test_a_lone_digit_between_two_words_read_again_is_kept_a_remnant_is_not():

@@ -11,7 +11,7 @@ from dataclasses import replace
 from tasks.analyse.marketdata import load_reference
 from tasks.analyse.rules import issued_implausibly_late, value
 from tasks.extract.energy import COEF_BAND, KVA_STEPS, Reading, makes_kwh
-from tasks.extract.lines import CTA_RATE_RANGE, Item, VatRow
+from tasks.extract.lines import CTA_RATE_RANGE, VAT_RATES, Item, VatRow
 from tasks.extract.numbers import cents, clean, find_numbers, find_percents
 from tasks.extract.store import Candidate, Draft
 
@@ -102,7 +102,8 @@ def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: l
     misread where the row's quantity × price gives the amount (`2 mois ×
     12,14 €` over `24,98 €`). When exactly one such repair makes the lines
     add up to the bill's HT total (or its VAT table's bases) to the cent,
-    that is the reading."""
+    that is the reading. Two such lines (both CTAs of a dual bill with their
+    commas lost) only when the VAT table's base of every rate proves them."""
     bases = [r.base for r in vat_rows]
     if total_ht is None and bases and None not in bases:
         total_ht = sum(bases)
@@ -111,11 +112,23 @@ def repair_misread_amount(items: list[Item], total_ht: float | None, vat_rows: l
     total = sum(i.amount for i in items)
     if abs(total - total_ht) <= 0.01:
         return
-    fits = [(i, fixed) for i in items if i.ocr for fixed in _repairs(i)
-            if abs(total - i.amount + fixed - total_ht) <= 0.01]
-    if len(fits) == 1:
-        item, fixed = fits[0]
-        item.amount = fixed
+    options = [(i, fixed) for i in items if i.ocr for fixed in _repairs(i)]
+    fits = [(i, fixed) for i, fixed in options if abs(total - i.amount + fixed - total_ht) <= 0.01]
+    if not fits and len(vat_rows) >= 2 and None not in bases and all(i.vat_rate is not None for i in items):
+        pairs = [(a, b) for k, a in enumerate(options) for b in options[k + 1:] if a[0] is not b[0]
+                 and abs(total - a[0].amount + a[1] - b[0].amount + b[1] - total_ht) <= 0.01
+                 and _makes_bases(items, {id(a[0]): a[1], id(b[0]): b[1]}, vat_rows)]
+        if len(pairs) == 1:
+            fits = list(pairs[0])
+    if len(fits) == 1 or len(fits) == 2 and fits[0][0] is not fits[1][0]:
+        for item, fixed in fits:
+            item.amount = fixed
+
+
+def _makes_bases(items: list[Item], fixed: dict[int, float], vat_rows: list[VatRow]) -> bool:
+    """The lines, with the amounts `fixed` (by id) for theirs, make each rate's base of the VAT table to the cent."""
+    return all(abs(sum(fixed.get(id(i), i.amount) for i in items if i.vat_rate == r.rate) - r.base) <= 0.01
+               for r in vat_rows)
 
 
 def _repairs(item: Item) -> list[float]:
@@ -141,14 +154,16 @@ def _repairs(item: Item) -> list[float]:
 
 
 def _cta_shares(label: str) -> list[float]:
-    """The amounts the CTA rates and bases printed in a label make (`21,93 % x 11,98 €`)."""
+    """The amounts the CTA rates and bases printed in a label of an OCR line
+    make (`21,93 % x 11,98 €`; `20,8% x 895€`, the base's comma lost)."""
     text = clean(label)
     out = []
     for rate, a, b in find_percents(text):
-        if not CTA_RATE_RANGE[0] <= rate <= CTA_RATE_RANGE[1]:
+        if not CTA_RATE_RANGE[0] <= rate <= CTA_RATE_RANGE[1] or rate in VAT_RATES:
             continue
         rest = text[:a] + " " * (b - a) + text[b:]
-        out += [cents(rate * n.value / 100) for n in find_numbers(rest) if n.decimals == 2]
+        out += [cents(rate * n.value / (100 if n.decimals == 2 else 10_000)) for n in find_numbers(rest)
+                if n.decimals in (0, 2)]
     return out
 
 

@@ -296,7 +296,8 @@ def _with_read_postcode(seg: Segment) -> Segment:
     """A postcode one of whose characters OCR read as no digit (`8/000
     Limoges`) put right, when only one digit there makes a postcode
     serving the town read after it; a postcode OCR cut in two (`8 4000
-    Avignon`) joined, when it serves the town."""
+    Avignon`) or split by a speck (`37.000 Tours`) joined, when it serves
+    the town."""
     if not seg.ocr:
         return seg
     cut = re.fullmatch(r"(\d{1,4}) (\d{1,4})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
@@ -304,6 +305,11 @@ def _with_read_postcode(seg: Segment) -> Segment:
             and len(postcode := cut.group(1) + cut.group(2)) == 5 and serves(postcode, cut.group(3)):
         joined = replace(seg.words[0], text=postcode, x1=seg.words[1].x1)
         return placed([joined, *seg.words[2:]], seg)
+    specked = re.fullmatch(r"(\d{1,4})[.,'`·](\d{1,4})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
+    if specked and len(postcode := specked.group(1) + specked.group(2)) == 5 \
+            and seg.words[0].text == seg.text.strip().split()[0] and serves(postcode, specked.group(3)):
+        # `37.000 TOURS`: a speck read between the postcode's digits.
+        return placed([replace(seg.words[0], text=postcode), *seg.words[1:]], seg)
     m = re.fullmatch(r"(\S{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
     if not m or seg.words[0].text != m.group(1):
         return seg
@@ -339,10 +345,13 @@ def _speck_between_lines(seg: Segment) -> bool:
 
 def _mixed_case_version(doc: Document, text: str) -> str | None:
     """The same words printed elsewhere in normal case (e.g. the consumption
-    address), which is better than re-casing capitals."""
+    address), which is better than re-casing capitals. Of several, one
+    whose letters are the capitals' own (`square du Moulin` for `SQUARE DU
+    MOULIN`, not a scan's `square dü Moulin`)."""
     target = re.sub(r"[\s,]+", " ", fold(text)).strip()
     if len(target) < 6:
         return None
+    found = []
     for seg in doc.segments:
         if _is_caps(seg.text.replace(" ", "")):
             continue
@@ -367,8 +376,11 @@ def _mixed_case_version(doc: Document, text: str) -> str | None:
         end = index[pos + len(target) - 1] + 1
         candidate = seg.text[start:end]
         if any(c.islower() for c in candidate):
-            return _spelled(candidate) if seg.ocr else candidate  # `boulevard dé l'Industrie`: a speck's accent
-    return None
+            # `boulevard dé l'Industrie`: a speck's accent
+            found.append(_spelled(candidate) if seg.ocr else candidate)
+    capitals = re.sub(r"[\s,]+", " ", text).strip()
+    own = [c for c in found if re.sub(r"[\s,]+", " ", c).strip().upper() == capitals]
+    return (own or found or [None])[0]
 
 
 def _nameless_street(text: str) -> bool:
@@ -659,6 +671,7 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
                 address = _format_block_address(doc, block.lines)
                 if address:
                     addresses.append(from_segment(address, block.lines[-1], base, "block"))
+    addresses = _with_complement(addresses)
     for hit in find_labels(doc, "customer_name"):
         for spot in value_spots(doc, hit, below_lines=1):
             name = format_name(spot.text)
@@ -684,6 +697,21 @@ def extract_customer(doc: Document) -> dict[str, Candidate | None]:
             elif place.conf > address.conf and len(b) >= len(a) - 2:
                 address = place.with_conf(place.conf)
     return {"name": vote(names, key=lambda v: fold(v)), "address": address, "delivery_address": place}
+
+
+def _with_complement(addresses: list[Candidate]) -> list[Candidate]:
+    """One address printed twice, once with a complement line before its
+    street (`Appt 12, 151 quai …`) and once without (a payment slip's short
+    copy): the two agree, on the fuller one."""
+    def key(c: Candidate) -> str:
+        return re.sub(r"[\s,]+", " ", fold(c.value)).strip()
+
+    out = []
+    for c in addresses:
+        fuller = [o for o in addresses if o.value.count(",") == c.value.count(",") + 1
+                  and key(o).endswith(" " + key(c)) and o.value.endswith(", " + c.value)]
+        out.append(replace(c, value=fuller[0].value) if len(fuller) == 1 else c)
+    return out
 
 
 _POSTCODE_INLINE = re.compile(r"(?<!\d)(\d{5})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' \-]*)$")

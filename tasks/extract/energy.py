@@ -21,6 +21,9 @@ ENERGIES = ("electricite", "gaz")
 # kWh per m³ of any French gas (B and H, sea level to mountains), with a margin
 # around assets/tariffs/reference_tariffs.json's plausible range.
 COEF_BAND = (8.0, 13.0)
+# A coefficient under its label with its comma put back: below what a value
+# needs to be kept unless m³ × coefficient = kWh bears it out.
+COMMA_LOST_COEF_CONF = 0.45
 
 
 @lru_cache(maxsize=1)
@@ -364,7 +367,21 @@ def _undated_pair(tokens: list[tuple[str, object, float]]) -> tuple[Point, Point
         return found[0] if len(found) == 1 else (None, 1.0)
 
     (na, ca), (nb, cb) = nature(i, j), nature(j, after_y)
+    if na is None and nb is None:
+        (na, ca), (nb, cb) = _trailing_natures(tokens, nums[-1][0])
     return Point(None, x, na, i, min(cx, ca)), Point(None, y, nb, j, min(cy, cb))
+
+
+def _trailing_natures(tokens: list[tuple[str, object, float]], last_number: int) -> tuple[tuple, tuple]:
+    """The natures a row prints in a column of their own after all its
+    numbers (`… 940 ‖ 1 ‖ 940 ‖ R / E`, a `Type` column): two are the start
+    and the end index's, in that order; one is the end index's."""
+    found = [(v, c) for kind, v, c in tokens[last_number + 1:] if kind == "T"]
+    if len(found) == 2:
+        return found[0], found[1]
+    if len(found) == 1:
+        return (None, 1.0), found[0]
+    return (None, 1.0), (None, 1.0)
 
 
 def _surest_per_register(readings: list[Reading]) -> list[Reading]:
@@ -648,8 +665,8 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
         for spot in value_spots(doc, hit, below_lines=1):
             found = _read_coefficient(spot.text, spot.seg.ocr, integers=spot.where == "same")
             if found:
-                value, a, b = found
-                out["coef"].append(from_segment(value, spot.seg, 0.9, "coef-label",
+                value, a, b, sure = found
+                out["coef"].append(from_segment(value, spot.seg, 0.9 if sure else COMMA_LOST_COEF_CONF, "coef-label",
                                                 span=(spot.offset + a, spot.offset + b)))
                 break
     for seg in doc.segments:
@@ -670,9 +687,31 @@ def gas_conversion(doc: Document) -> dict[str, list[Candidate]]:
             # there; read whole, the product says the last number is the kWh.
             whole = make_segment([w for seg in line.segments for w in seg.words], line.page, ocr=True)
             found = _conversion(whole, _CONVERSION_NO_EQUALS, strict=True)
+        if not found:
+            # The coefficient already read under its column's caption is not counted twice.
+            taken = {c.spot for c in out["coef"]}
+            found = [(key, c) for key, c in _conversion_columns(line) if key != "coef" or c.spot not in taken]
         for key, cand in found:
             out[key].append(cand)
     return out
+
+
+def _conversion_columns(line: Line) -> list[tuple[str, Candidate]]:
+    """A readings row that prints the volume, the coefficient and the energy
+    in columns side by side, without `×` or `=` (`… ‖ 1 488 m³ ‖ 11,18 ‖
+    16 636`, under `Différence ‖ Coefficient ‖ Consommation (kWh)`): three
+    numbers in a row, the middle one a coefficient with decimals, whose
+    product holds to the rounding of the volume. Never a pair of a bigger
+    figure's pieces: each is a number of its own."""
+    nums = [(seg, n) for seg in line.segments
+            for n in find_numbers(blank_dates(clean(seg.text), ocr=seg.ocr), ocr=seg.ocr)]
+    for (sa, a), (sb, b), (sc, c) in zip(nums, nums[1:], nums[2:]):
+        if b.decimals < 1 or not COEF_BAND[0] <= b.value <= COEF_BAND[1] or a.decimals or c.decimals:
+            continue
+        if a.value >= 1 and makes_kwh(a.value, b.value, c.value, exactly=True):
+            return [(key, from_segment(n.value, seg, 0.85, "m3xcoef-columns", span=(n.start, n.end)))
+                    for key, (seg, n) in zip(("m3", "coef", "kwh"), ((sa, a), (sb, b), (sc, c)))]
+    return []
 
 
 def _conversion(seg: Segment, pattern: re.Pattern, *, strict: bool = False) -> list[tuple[str, Candidate]]:
@@ -689,8 +728,8 @@ def _conversion(seg: Segment, pattern: re.Pattern, *, strict: bool = False) -> l
             for key, value in zip(("m3", "coef", "kwh"), vals)]
 
 
-# A speck may follow the sign (`388 m³ x. 11,11`).
-_VOLUME_TIMES = (r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|[^\s\d=]{1,3})?\s*[x×*][.,:;]?\s*"
+# A speck may follow the sign (`388 m³ x. 11,11`); the ³ may read as a 2 (`370 m2 x 11,093`).
+_VOLUME_TIMES = (r"(?P<m3>\d[\d ]*(?:[,.]\d+)?)\s?(?P<unit>" + M3 + r"|m2|[^\s\d=]{1,3})?\s*[x×*][.,:;]?\s*"
                  r"(?:coefficient[^\d]*)?(?P<coef>\d{1,2}[,.]\d+)")
 _KWH = r"\s*(?P<kwh>\d[\d ]*(?:[,.]\d+)?)\s?(?P<kunit>k\s?wh|k[a-z]{1,2}\b)"
 _CONVERSION = re.compile(_VOLUME_TIMES + r"[^=]*=" + _KWH)
@@ -713,7 +752,16 @@ def makes_kwh(m3: float, coef: float, kwh: float, *, exactly: bool = False) -> b
     return abs(m3 * coef - kwh) <= max(2.0, 0.012 * kwh)
 
 
-def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int] | None:
+def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int, bool] | None:
+    """The coefficient in a label's value, its span, and whether it was read
+    as printed (not with a comma OCR lost put back)."""
+    found = _coefficient_as_printed(text, ocr, integers=integers)
+    if found:
+        return found + (True,)
+    return _comma_lost_coefficient(text) if ocr else None
+
+
+def _coefficient_as_printed(text: str, ocr: bool, *, integers: bool) -> tuple[float, int, int] | None:
     t = blank_dates(clean(text), ocr=ocr)
     for n in find_numbers(t, ocr=ocr):
         spaced = re.match(r",\s(\d{2,4})(?!\d)", t[n.end:]) if ocr and n.decimals == 0 else None
@@ -729,6 +777,19 @@ def _read_coefficient(text: str, ocr: bool, *, integers: bool) -> tuple[float, i
         if n.value > COEF_BAND[1]:
             return None  # `= 1 440 kWh`: the value of another label
     return None
+
+
+def _comma_lost_coefficient(text: str) -> tuple[float, int, int, bool] | None:
+    """`1103` under `Coefficient PCS` on a scan: 11,03 with its comma lost,
+    when one place of a comma alone makes a coefficient (m³ × coefficient =
+    kWh must then bear it out: read unsure)."""
+    m = re.fullmatch(r"\s*(\d{3,5})\s*", text)
+    if not m:
+        return None
+    digits = m.group(1)
+    values = [float(f"{digits[:k]}.{digits[k:]}") for k in (1, 2)]
+    fits = [v for v in values if COEF_BAND[0] <= v <= COEF_BAND[1]]
+    return (fits[0], m.start(1), m.end(1), False) if len(fits) == 1 else None
 
 
 # A unit no coefficient has (it has none, or kWh per m³).
@@ -841,7 +902,7 @@ def detect_energy(scores: dict[str, float]) -> tuple[str | None, float]:
 
 
 _ENERGY_TTC = re.compile(
-    r"^(?:[*•·.\-–] ?)?(?:(?:sous-?)?total |montant )?(?:de l'|du |de la |de votre |votre |mon |ma )?"
+    r"^(?:[*•·.\-–] ?)?(?:(?:sous-?)?total |montant |dont )?(?:de l'|du |de la |de votre |votre |mon |ma )?"
     r"(electricite|elec|gaz(?: naturel)?)\s*(?:\(ttc\)|ttc)\s*:?\s*")
 
 

@@ -172,6 +172,7 @@ def _offer_reader(text: str, *, ocr: bool = False):
         t = re.sub(r"(?<=\w)([–\-&])(?=\s)", r" \1", re.sub(r"(?<=\s)([–\-&])(?=\w)", r"\1 ", t))
         # A duration's number read as a letter or glued to the word before
         # (`Gaz Fixe Lan`, `Gaz Fixe2 ans`).
+        t = re.sub(r"(?<=[A-Za-zÀ-ÿ])[.,·'`](?=\d{1,2} ?ans?\b)", "", t)  # `Alsace.2 ans`: a speck in the space
         t = re.sub(r"(?<=[A-Za-zÀ-ÿ])(\d{1,2}) ?(ans?)\b", r" \1 \2", t)
         t = re.sub(r"(?<=\s)(\d{1,2})a(ans?)\b", r"\1 \2", t)  # `2aans`: the space read as an `a`
         t = re.sub(r"(?<=\s)[lLI|Ÿ] ?(ans?)\b", r"1 \1", t)  # `Ÿ`: a speck over the 1

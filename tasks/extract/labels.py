@@ -152,6 +152,11 @@ def _word_end(folded: str, pos: int) -> bool:
     return pos >= len(folded) or not folded[pos].isalpha() or not folded[pos - 1].isalpha()
 
 
+def _ends_word(c: str) -> bool:
+    """A letter, or the sign of `N°` (`N°-de client`: a dash glued after it)."""
+    return c.isalpha() or c in "°º"
+
+
 @lru_cache(maxsize=1)
 def _label_words() -> dict[int, frozenset[str]]:
     fields = vocabulary("fields")["fields"].values()
@@ -187,7 +192,7 @@ def _normalised_compact(seg: Segment) -> tuple[str, list[int]]:
     if len(seg.words) > 1 and len(seg.words[0].text) <= 2 and seg.words[0].conf < LEADING_SPECK_CONF:
         lead = max(lead, sum(1 for i in index if i < seg.spans[1][0]))  # a speck read as a word before it (`(l Offre`)
     keep = [k for k, c in enumerate(compact) if k >= lead and
-            not (c in "-.," and 0 < k < len(compact) - 1 and compact[k - 1].isalpha() and compact[k + 1].isalpha()
+            not (c in "-.," and 0 < k < len(compact) - 1 and _ends_word(compact[k - 1]) and compact[k + 1].isalpha()
                  and (c == "-" or seg.conf_between(index[k], index[k] + 1) < 0.6
                       or c == "." and _word_before(seg.folded, index[k]) >= _FULL_WORD))]
     return "".join(compact[k] for k in keep), [index[k] for k in keep]
@@ -438,7 +443,11 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
                 break  # another caption: in a row of captions, values stand over or under them
             drift = abs((other.y0 + other.y1) / 2 - (seg.y0 + seg.y1) / 2) / h
             dist = 1.0 + min(gap, 40) / 40 + drift
-            nxt = _wrapped_next(doc, other) or _prose_next(doc, other, other.text)
+            # Prose carries on where its line starts: a line under a row of
+            # cells that starts elsewhere (a slip's `TSA 40021` under its
+            # `N° de client : 10 6687 9006`) holds another cell.
+            nxt = _wrapped_next(doc, other) or _prose_next(doc, other, other.text,
+                                                          start_x=doc.lines[seg.line].segments[0].x0)
             if nxt is not None:
                 spots.append(ValueSpot(other.text + " " + nxt.text, _joined(other, nxt), 0, dist - 0.01, "right"))
             beside = _right_candidates(doc, other)
@@ -661,11 +670,15 @@ def _prose_line_after(doc: Document, seg: Segment, *, same_start: bool = False,
     return first if first.x0 < (seg.x0 if x is None else x) - 10 * seg.height else None
 
 
-def _prose_next(doc: Document, seg: Segment, value: str, x: float | None = None) -> Segment | None:
+def _prose_next(doc: Document, seg: Segment, value: str, x: float | None = None, *,
+                start_x: float | None = None) -> Segment | None:
     """Digits that carry on at the start of the next line, when `value`, all
     digits (after a `n°` the label left out), starting at `x`, ends its line
-    in running text."""
+    in running text; `start_x`: where that text's line (its label's) starts,
+    as the next line must."""
     first = _prose_line_after(doc, seg, x=x) if re.fullmatch(r"(?:n°\s?)?[\d ]+", value) else None
+    if first is not None and start_x is not None and abs(first.x0 - start_x) >= seg.height:
+        return None
     return first if first is not None and re.match(r"\d", first.text) else None
 
 

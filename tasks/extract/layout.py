@@ -756,14 +756,31 @@ def _aligned_columns(lines: list[Line], candidates: list[float]) -> tuple[int, f
             continue
         gutter = min(cluster) - 2
         for first, last in _regions(lines, gutter):
-            # A second column's row: a label followed by its own values.
-            support = sum(1 for ln in lines[first:last]
-                          if (right := [s for s in ln.segments if s.x0 >= gutter])
-                          and any(s.x1 <= gutter for s in ln.segments)
-                          and _opens_row(right[0]) and any(re.search(r"\d", r.text) for r in right))
+            rows = [i for i in range(first, last) if _second_column_row(lines[i], gutter)]
+            # A wide table's rows over the columns, their cells right of the gutter numbers, are none of them.
+            first = max((i + 1 for i in range(first, rows[0] if rows else first)
+                         if _spanning_row(lines[i], gutter)), default=first)
+            support = sum(1 for i in rows if i >= first)
             if support >= 3 and last - first >= 4 and (best is None or support > best[0]):
                 best = (support, gutter, first, last)
     return best
+
+
+def _second_column_row(ln: Line, gutter: float) -> bool:
+    """A second column's row beside the first's: a label followed by its own values."""
+    right = [s for s in ln.segments if s.x0 >= gutter]
+    return bool(right) and any(s.x1 <= gutter for s in ln.segments) and _opens_row(right[0]) \
+        and any(re.search(r"\d", r.text) for r in right)
+
+
+def _spanning_row(ln: Line, gutter: float) -> bool:
+    """A row of a table as wide as the page that runs past the gutter, its
+    cells there numbers, no label (`Abonnement ‖ 01-06-2025 ‖ 30-06-2025 ‖
+    1 mois ‖ 17,55 €/mois ‖ 17,55 €`, its quantity right-aligned far from the
+    dates): no row of a second column, which opens with its label."""
+    left = [s for s in ln.segments if s.x1 <= gutter]
+    right = [s for s in ln.segments if s.x0 >= gutter]
+    return bool(left and right) and not _opens_row(right[0]) and bool(re.search(r"\d", right[0].text))
 
 
 def _unaligned_columns(lines: list[Line], width: float) -> tuple[int, float, int, int] | None:

@@ -555,10 +555,12 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         if fixed:
             quantity, price, amount = fixed
             checked = repaired = True
-    if not checked and ocr_row(line) and quantity and price and amount > 0 and amount_tok.decimals == 0:
+    if not checked and ocr_row(line) and quantity and price and amount > 0 \
+            and (amount_tok.decimals == 0 or _lost_a_digit(amount, quantity * price)):
         # `1 mois ‖ 27,23 EUR/mois ‖ 2123`: an amount that lost its comma and
-        # that no placement of one makes quantity × price lost a digit too:
-        # as for a cell OCR could not read, the product stands in for it.
+        # that no placement of one makes quantity × price lost a digit too;
+        # `1 mois ‖ 11,75 €/mois ‖ 1,75`: a digit lost alone. As for a cell
+        # OCR could not read, the product stands in for it.
         amount, unread = round(quantity * price, 2), True
     # Said in the VAT column, or in brackets in the label (`Pénalités de
     # retard (non soumis à TVA)`): a label's own words (`Exonération …`) do not.
@@ -633,6 +635,13 @@ def _amount_cell_unread(line: Line, qty: _Token | None, prices: list[_Token]) ->
 def _unreadable(seg: Segment) -> bool:
     """A cell OCR could not read at all (`JASR` for an amount)."""
     return seg.ocr and seg.conf < 0.3
+
+
+def _lost_a_digit(amount: float, product: float) -> bool:
+    """`1,75` for 11,75: the product's digits, one of them left out."""
+    short, full = (f"{abs(v):.2f}".replace(".", "") for v in (amount, round(product, 2)))
+    rest = iter(full)
+    return len(short) == len(full) - 1 and all(c in rest for c in short)
 
 
 def _row_conf(confs: list[float], checked: bool) -> float:
@@ -786,21 +795,30 @@ def _cta_amount(line: Line, amount: float) -> float | None:
 
 def _cta_holds(line: Line, amount: float) -> bool:
     """`21,93 % x 14,44 €`: the CTA's rate of its base makes the row's amount
-    (on a scan, a base with its comma lost: `834€`)."""
+    (on a scan, a base with its comma lost: `834€`). The rate and the base
+    may stand in cells of their own (`14,40 € ‖ 21,93 % ‖ 3,16 €`, a base in
+    the quantity's column): then the base is an amount, to the cent."""
     ocr = ocr_row(line)
+    rates_of_row, bases_of_row = [], []
     for seg in line.segments:
         text = blank_dates(seg.text, ocr=seg.ocr)
         rates = find_percents(text, ocr=ocr)
         if ocr:  # `2193 %`: the rate's comma lost
             rates += [(int(m.group(1)) / 100, m.start(), m.end()) for m in _RATE_NO_COMMA.finditer(text)]
-        for rate, a, b in [(r, a, b) for r, a, b in rates if CTA_RATE_RANGE[0] <= r <= CTA_RATE_RANGE[1]]:
-            rest = text[:a] + " " * (b - a) + text[b:]
-            for n in find_numbers(rest, ocr=ocr):
+        rest = text
+        for _, a, b in rates:
+            rest = rest[:a] + " " * (b - a) + rest[b:]
+        numbers = find_numbers(rest, ocr=ocr)
+        bases_of_row += [n.value for n in numbers if n.decimals == 2]
+        for rate in [r for r, _, _ in rates if CTA_RATE_RANGE[0] <= r <= CTA_RATE_RANGE[1]]:
+            rates_of_row.append(rate)
+            for n in numbers:
                 options = [n.value] + ([n.value / 100] if ocr and n.decimals == 0 else [])
                 if any(abs(rate * v / 100 - abs(amount)) <= 0.011 for v in options) and \
                         abs(n.value - abs(amount)) > 0.005:
                     return True
-    return False
+    return any(abs(rate * v / 100 - abs(amount)) <= 0.011 and abs(v - abs(amount)) > 0.005
+               for rate in rates_of_row for v in bases_of_row)
 
 
 def _speck_line(line: Line) -> bool:
@@ -1266,6 +1284,8 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
                 break
             cleaned = clean(text)
             for n in find_numbers(cleaned, ocr=s.ocr):
+                if re.match(r"\s?%", cleaned[n.end:]):
+                    continue  # the rate again, in a column of its own (`TVA à 5,5 % ‖ 61,46 € ‖ 5,5 % ‖ 3,38 €`)
                 values.append((n.value, s.conf_between(0, len(s.text)),
                                bool(_vat_base_words().search(fold(cleaned[:n.start]))), s.ocr and n.decimals == 0,
                                s.ocr and _MARK_BEFORE.search(cleaned[:n.start]) is not None))

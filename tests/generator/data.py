@@ -214,6 +214,12 @@ SUPPLIERS = {
         "domains": ["alpiq.fr", "particuliers.alpiq.fr"], "city": "75009 Paris",
         "street": "32 rue de Châteaudun", "capital": "3 800 000", "rcs": "Paris",
     },
+    "ÉS": {
+        "display": "ÉS", "spellings": ["ÉS", "Électricité de Strasbourg", "ÉS Énergies Strasbourg",
+                                       "ES Energies Strasbourg"],
+        "legal": "ÉS Énergies Strasbourg SA", "domains": ["es.fr"], "city": "67953 Strasbourg Cedex 9",
+        "street": "14 rue de la Forêt-Noire", "capital": "45 880 000", "rcs": "Strasbourg",
+    },
     "Primeo Energie": {
         "display": "Primeo Energie", "spellings": ["Primeo Energie", "Primeo Énergie", "PRIMEO ENERGIE", "Primeo",
                                                    "primeo"],
@@ -279,6 +285,11 @@ OFFERS = {
         "electricite": [("Électricité Stable -8%", "fixe", True), ("Électricité Stable", "fixe", True),
                         ("Électricité Référence -4%", "indexe", True)],
         "gaz": [("Gaz Stable", "fixe", False), ("Gaz Référence", "indexe", False)],
+    },
+    "ÉS": {  # invented (the catalogue holds only ÉS's regulated Tarif Bleu)
+        "electricite": [("Électricité Fixe 3 ans", "fixe", False), ("Électricité Verte Alsace", "fixe", False),
+                        ("Électricité Indexée", "indexe", False)],
+        "gaz": [("Gaz Fixe Alsace 2 ans", "fixe", False), ("Gaz Indexé Marché", "indexe", False)],
     },
     "Primeo Energie": {  # electricity names from the catalogue (Fidélité Verte: a discount on the TRV); gas invented
         "electricite": [("Offre Fixe -20%", "fixe", True), ("Fidélité Verte", "indexe", True)],

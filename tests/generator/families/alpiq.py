@@ -16,6 +16,7 @@ from tests.generator.data import random_digits
 from tests.generator.families.common import (
     Fmt,
     chart,
+    consumption_label,
     context,
     env,
     helpers,
@@ -57,16 +58,7 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
     energy_word = pick(rng, "Énergie consommée", "Consommation", "Fourniture d'énergie")
     hp_hc = pick(rng, ("Heures Pleines", "Heures Creuses"), ("HP", "HC"))
 
-    def cons_label(line: Line, e) -> str:
-        if e.energy == "gaz":
-            return f"{energy_word} gaz naturel"
-        reg = line.register or "base"
-        if reg == "base":
-            return f"{energy_word} Base"
-        if reg in ("hp", "hc"):
-            return f"{energy_word} {hp_hc[0] if reg == 'hp' else hp_hc[1]}"
-        _, colour, period = reg.split("_")
-        return f"{energy_word} Tempo {colour.capitalize()} {period.upper()}"
+    cons_label = consumption_label(energy_word, hp_hc)
 
     relabel(bill, {
         "subscription": sub_label,

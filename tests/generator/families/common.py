@@ -53,6 +53,8 @@ class Fmt:
             return d.strftime("%d/%m/%y")
         if style == "dot":
             return d.strftime("%d.%m.%Y")
+        if style == "dash":
+            return d.strftime("%d-%m-%Y")
         if style == "long":
             day = "1er" if d.day == 1 else str(d.day)
             return f"{day} {MONTHS[d.month - 1]} {d.year}"
@@ -126,6 +128,22 @@ def relabel(bill: Bill, labels: dict) -> None:
             elif line.kind in labels:
                 text = labels[line.kind]
                 line.label = text(line, e) if callable(text) else text
+
+
+def consumption_label(energy_word: str, hp_hc: tuple[str, str]):
+    """A `relabel` wording of consumption lines: `<word> gaz naturel`,
+    `<word> Base`, `<word> Heures Pleines` (or HP), `<word> Tempo Bleu HC`."""
+    def label(line: Line, e) -> str:
+        if e.energy == "gaz":
+            return f"{energy_word} gaz naturel"
+        reg = line.register or "base"
+        if reg == "base":
+            return f"{energy_word} Base"
+        if reg in ("hp", "hc"):
+            return f"{energy_word} {hp_hc[0] if reg == 'hp' else hp_hc[1]}"
+        _, colour, period = reg.split("_")
+        return f"{energy_word} Tempo {colour.capitalize()} {period.upper()}"
+    return label
 
 
 def printed_spellings(bill: Bill, elec, gas, pdl: str, pce: str, client: str) -> dict:
