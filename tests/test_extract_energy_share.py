@@ -605,3 +605,14 @@ def test_a_line_amount_above_the_whole_bills_ht_total_does_not_disprove_a_printe
     assert not below_its_lines(91.32, items, 254.58)
     assert below_its_lines(91.32, items)
     assert below_its_lines(30.0, items, 254.58)  # under half of the lines that may be right
+
+
+def test_an_energys_total_row_giving_its_ht_and_ttc_amounts_gives_its_share():
+    """`Total gaz naturel ‖ 49,82 € HT 56,68 € TTC` closing an energy's detail:
+    the amount followed by « TTC » is the energy's share, not the HT one."""
+    rows = [[(40, "Total électricité"), (330, "1 085,92 € HT"), (430, "1 302,10 € TTC")],
+            [(40, "Total gaz naturel"), (330, "49,82 € HT 56,68 € TTC")]]
+    for source in ("text", "ocr"):
+        found = printed_energy_ttc(build_document([words_page(rows, source=source, conf=0.9)]))
+        assert {e: [c.value for c in cands] for e, cands in found.items()} == {"electricite": [1302.10],
+                                                                              "gaz": [56.68]}

@@ -2363,3 +2363,10 @@ def test_a_vat_rows_rate_repeated_in_a_column_of_its_own_is_neither_base_nor_amo
             [(40, "TVA à 20 %"), (150, "111,35 €"), (212, "20 %"), (280, "22,27 €")]]
     read = [(r.rate, r.base, r.vat, r.checked) for r in read_vat_rows(build_document([words_page(rows)]))]
     assert read == [(5.5, 61.46, 3.38, True), (20.0, 111.35, 22.27, True)]
+
+
+def test_a_client_number_printed_in_two_groups_of_five_is_read_whole():
+    """`N° CLIENT` over `51908 49861` (a grid cell): both groups are the number."""
+    doc = build_document([words_page([[(40, "N° CLIENT"), (200, "DATE DE FACTURE")],
+                                      [(40, "51908 49861"), (200, "12/09/2024")]])])
+    assert extract_client_number(doc).value == "5190849861"

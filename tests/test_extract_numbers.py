@@ -118,6 +118,14 @@ def test_a_written_range_takes_the_year_printed_on_one_side_for_the_other(text, 
     assert (ranges[0][:2] if ranges else None) == expected
 
 
+def test_a_speck_glued_to_a_ranges_first_date_on_a_scan_still_makes_a_range():
+    """`du 30/12/2024.au 18/02/2025` (a scan): the speck before « au » is no
+    text between the dates; in a text layer the dot stays punctuation."""
+    text = "Période de facturation : du 30/12/2024.au 18/02/2025 (51 jours)"
+    assert [r[:2] for r in find_date_ranges(text, ocr=True)] == [(date(2024, 12, 30), date(2025, 2, 18))]
+    assert find_date_ranges(text) == []
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("Consommation de la période :.7 666 kWh", [7666]),  # a speck after the colon (seed 16180, gen-0004)
     ("Total : .12,50 €", [12.5]),

@@ -1208,3 +1208,15 @@ def test_capitals_are_recased_after_the_copy_whose_letters_are_theirs():
             [(40, "Règlement par chèque à l'ordre de ÉS, au nom de M. Laurent, 36 square du Moulin")]]
     c = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert c["address"].value == "36 square du Moulin, 92100 Boulogne-Billancourt"
+
+
+def test_a_name_in_capitals_takes_its_order_from_its_mixed_case_printing():
+    """`MADAME HADDAD LUCIE` over the address, `Madame HADDAD Lucie` beside
+    `Titulaire du contrat`: the mixed-case printing says which word is the
+    surname, so the block's name is Lucie Haddad too (on a photo the block's
+    name won the vote with the words in the surname's order)."""
+    rows = [[(330, "MADAME HADDAD LUCIE")], [(330, "76 TER ROUTE GEORGES BRASSENS")], [(330, "66000 PERPIGNAN")],
+            [(40, "Facture de gaz naturel")], [(300, "Titulaire du contrat"), (420, "Madame HADDAD Lucie")]]
+    for source in ("text", "ocr"):
+        assert extract_customer(build_document([words_page(rows, source=source, conf=0.9)]))["name"].value == \
+            "Lucie Haddad"

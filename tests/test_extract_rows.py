@@ -1938,3 +1938,120 @@ def test_a_cta_rows_base_and_rate_in_cells_of_their_own_make_its_amount_whose_co
     assert amounts("316€") == [3.16]
     assert amounts("3,16 €") == [3.16]
     assert amounts("317€") == [317.0]
+
+
+def test_prose_a_gap_cut_into_cells_is_no_billed_row():
+    """A photo cut a legal notice where its `;` was (`… d'intérêt légal ‖ pour
+    les professionnels, une indemnité forfaitaire de 40 €`): no cell holds
+    twenty words, the line does, and it bills no recovery fee of 40 €."""
+    page = ocr_page(
+        (94, [(40, "Désignation"), (300, "Quantité"), (380, "Prix unitaire"), (480, "Montant HT")]),
+        (102, [(40, "Accise sur l'électricité"), (300, "318 kWh"), (380, "0,02100 €/kWh"), (480, "6,68 €")]),
+        (110, [(38, "Tout retard de paiement entraîne l'application de pénalités au taux de trois fois le "
+                    "taux d'intérêt légal"),
+               (330, "pour les professionnels, une indemnité forfaitaire de 40 €")]),
+        (117, [(38, "pour frais de recouvrement.")]),
+        size=5.5)
+    doc = build_document([page])
+    assert [[s.text for s in line.segments] for line in doc.lines][2][1].startswith("pour les professionnels")
+    assert [i.kind for i in read_items(doc, Sections(doc))] == ["accise"]
+
+
+def test_a_unit_price_vat_included_beside_the_ht_one_is_not_the_rows_price():
+    """`PU HT ‖ PU TTC` (a Primeo-style detail): the price under `PU TTC` is
+    the HT one plus VAT, no price of the row; with the header lost (a scan),
+    of the two prices the row's is the one its quantity makes the amount with."""
+    from tasks.extract.lines import _header_names
+
+    header = [(40, "Désignation"), (200, "Quantité"), (260, "PU HT"), (330, "PU TTC"), (400, "Montant HT"),
+              (470, "TVA")]
+    row = [(40, "Consommation HP"), (200, "248 kWh"), (250, "18,77 c€/kWh"), (320, "22,52 c€/kWh"),
+           (400, "46,55 €"), (470, "20 %")]
+    doc = build_document([words_page([header, row])])
+    assert _header_names(doc.lines[0]) == ["label", "quantity", "unit_price", "unit_price_ttc", "amount", "vat"]
+    for rows in ([header, row], [row]):
+        items = read_items(build_document([words_page(rows, source="ocr", conf=0.9)]))
+        assert [(i.kind, i.quantity, i.unit_price, i.amount) for i in items] == [("consumption_hp", 248, 0.1877, 46.55)]
+
+
+def test_the_end_of_a_label_wrapped_under_its_row_names_the_register():
+    """`Fourniture d'électricité Heures` over the row's values over `pleines`:
+    the label's last word, wrapped under the row at the label's left, makes it
+    the HP row (its price the HP price), not a Base consumption."""
+    rows = [
+        [(40, "Désignation"), (180, "Période"), (290, "Quantité"), (350, "PU HT"), (450, "Montant HT")],
+        [(40, "Fourniture d'électricité Heures")],
+        [(180, "13/10/2023 – 26/11/2023"), (290, "875 kWh"), (350, "0,1753 €/kWh"), (450, "153,39 €")],
+        [(40, "pleines")],
+        [(40, "Fourniture d'électricité Heures")],
+        [(180, "13/10/2023 – 26/11/2023"), (290, "147 kWh"), (350, "0,1300 €/kWh"), (450, "19,11 €")],
+        [(40, "creuses")],
+    ]
+    items = read_items(build_document([words_page(rows, line_gap=10)]))
+    assert [(i.kind, i.quantity, i.unit_price) for i in items] == [("consumption_hp", 875, 0.1753),
+                                                                    ("consumption_hc", 147, 0.13)]
+    # `Contribution Tarifaire` over its values over `d'Acheminement (21,93 % × 15,60 €)`: the
+    # formula's base, wrapped with the label's end, is no row billing 15,60 €.
+    rows[4:] = [[(40, "Contribution Tarifaire")],
+                [(180, "13/10/2023 – 26/11/2023"), (450, "3,42 €")],
+                [(40, "d'Acheminement (21,93 % × 15,60 €)")]]
+    items = read_items(build_document([words_page(rows, line_gap=10)]))
+    assert [(i.kind, i.amount) for i in items] == [("consumption_hp", 153.39), ("cta", 3.42)]
+    assert items[1].label == "Contribution Tarifaire d'Acheminement (21,93 % × 15,60 €)"
+
+
+def test_an_index_marked_with_an_asterisk_takes_its_nature_from_the_legend():
+    """`20 089*` in a readings table whose legend says `Les index suivis d'un
+    astérisque (*) sont estimés ; les autres sont des index réels`: the marked
+    index is estimated, the unmarked ones real. Without such a legend an
+    asterisk says nothing and an unmarked index has no nature."""
+    rows = [
+        [(40, "Relevés")],
+        [(40, "Cadran"), (150, "Date de début"), (230, "Index de début"), (300, "Date de fin"), (370, "Index de fin"),
+         (450, "Consommation")],
+        [(40, "Heures Pleines"), (150, "18/07/2024"), (240, "45 978"), (300, "05/09/2024"), (380, "46 304*"),
+         (460, "326 kWh")],
+        [(40, "Heures Creuses"), (150, "18/07/2024"), (240, "31 645"), (300, "05/09/2024"), (380, "31 886"),
+         (460, "241 kWh")],
+        [(40, "Les index suivis d'un astérisque (*) sont estimés ; les autres sont des index réels.")],
+    ]
+    doc = build_document([words_page(rows)])
+    assert [(r.register, r.end_index, r.start_nature, r.end_nature) for r in read_readings(doc, Sections(doc))] == [
+        ("hp", 46304, "reel", "estime"), ("hc", 31886, "reel", "reel")]
+    doc = build_document([words_page(rows[:-1])])
+    assert [(r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == [(46304, None), (31886, None)]
+    # A scan read the legend's « réels » as `réets`.
+    rows[-1] = [(40, "Les index suivis d'un astérisque (*} sont estimés; les autres sont des index réets.")]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [r.end_nature for r in read_readings(doc, Sections(doc))] == ["estime", "reel"]
+
+
+def test_a_glued_header_cell_and_a_quantity_of_one_glued_to_its_unit_keep_the_row():
+    """A photo read `PU HT. MontantHT` (the amount's column name glued to its
+    « HT ») and `lmois` (« 1 mois », its 1 read as an l, glued to its unit):
+    the amount's column is still its own, and `lmois` opens no row of its
+    own, so the subscription keeps its label and its amount."""
+    from tasks.extract.lines import _header_names
+
+    rows = [
+        [(40, "Désignation"), (260, "Période"), (330, "Quantité"), (380, "PU HT. MontantHT"), (500, "TVA")],
+        [(40, "Abonnement gaz naturel"), (260, "01/06-30/06"), (330, "lmois"), (375, "15,80€/mois"),
+         (445, "15,80€"), (510, "5,5%")],
+    ]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert _header_names(doc.lines[0]) == ["label", "period", "quantity", "unit_price", "amount", "vat"]
+    items = read_items(doc)
+    assert [(i.label, i.kind, i.amount, i.vat_rate) for i in items] == [
+        ("Abonnement gaz naturel", "subscription", 15.8, 5.5)]
+
+
+def test_a_vat_exemption_in_its_column_opens_no_row_of_its_own():
+    """`Majoration pour retard de paiement ‖ 14,84 € ‖ 14,84 € ‖ Non soumis`
+    (a scan that lost the quantity): « Non soumis » is the VAT column's, not
+    a second row cut from the first, so the fee stays a row of the table."""
+    page = ocr_page(
+        (94, [(40, "Désignation"), (200, "Période"), (300, "Quantité"), (370, "PU HT"), (430, "Montant HT"),
+              (510, "TVA")]),
+        (104, [(40, "Majoration pour retard de paiement"), (370, "14,84 €"), (440, "14,84 €"), (505, "Non soumis")]))
+    doc = build_document([page])
+    assert [(i.kind, i.amount, i.vat_exempt) for i in read_items(doc, Sections(doc))] == [("fee", 14.84, True)]

@@ -650,8 +650,10 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     if not had_civility and len(name.split()) <= 1:
         return None
     if _is_caps(raw.replace(" ", "")):
-        # `GREGOIRE DA SILVA` re-cased lacks the accents `Débiteur : Grégoire Da Silva` prints.
-        return _mixed_case_version(doc, name) or name
+        # `GREGOIRE DA SILVA` re-cased lacks the accents `Débiteur : Grégoire Da Silva` prints;
+        # `HADDAD LUCIE` printed `HADDAD Lucie` elsewhere says which word is the surname.
+        mixed = _mixed_case_version(doc, name)
+        return (format_name(mixed) or mixed) if mixed else name
     return name
 
 

@@ -153,6 +153,8 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
         nat = _nature(m.group(0))
         if nat:
             out.append((m.start(), "T", nat, line.conf_between(m.start(), m.end())))
+    for m in re.finditer(r"(?<=\d)\s?\*", blanked):
+        out.append((m.start(), "T", _STAR, line.conf_between(m.start(), m.end())))  # `20 089*`: see _starred
     out.sort(key=lambda x: x[0])
     return [(k, v, c) for _, k, v, c in out]
 
@@ -301,7 +303,38 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             r.end_date, r.end_index, r.end_nature = p.day, p.index, p.nature
             r.conf = min(r.conf, conf)
             readings.append(r)
-    return _surest_per_register([r for r in readings if r.delta is not None and r.delta >= 0])
+    found = [r for r in readings if r.delta is not None and r.delta >= 0]
+    legend = _star_legend(doc)
+    for r in found:
+        r.start_nature, r.end_nature = _starred(r.start_nature, legend), _starred(r.end_nature, legend)
+    return _surest_per_register(found)
+
+
+# An index marked with an asterisk (`20 089*`), its nature said once in a legend
+# under the table: `Les index suivis d'un astérisque (*) sont estimés ; les autres
+# sont des index réels`, `* Index estimé. Index sans astérisque : index réels`.
+_STAR = "*"
+_STAR_ESTIMATED = re.compile(r"(?:\*|asterisque).*\bestim|\bestim\w*.*\*")
+_UNMARKED_REAL = re.compile(r"(?:\bautres\b|sans asterisque).*\bre[el][lt1i]s?\b")  # `réets`: OCR
+
+
+def _star_legend(doc: Document) -> tuple[bool, bool]:
+    """Whether the bill's legend says an asterisk marks an estimated index, and
+    whether it says the indexes without one are real."""
+    for line in doc.lines:
+        f = fold(line.text)
+        if "index" in f and _STAR_ESTIMATED.search(f):
+            return True, _UNMARKED_REAL.search(f) is not None
+    return False, False
+
+
+def _starred(nature: str | None, legend: tuple[bool, bool]) -> str | None:
+    estimated, others_real = legend
+    if nature == _STAR:
+        return "estime" if estimated else None
+    if nature is None and estimated and others_real:
+        return "reel"
+    return nature
 
 
 def _unit_of(folded: str) -> str | None:
@@ -921,10 +954,12 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
 
 
 _ENERGY_ROW = re.compile(r"^(electricite|gaz(?: naturel)?)\s*:?\s*$")
-# `Électricité ‖ 191,28 € HT ‖ 225,70 € TTC`, `Total électricité : 191,28 € HT ‖ 225,70 € TTC`: a row
-# named by its energy alone whose amounts each carry their own mark.
-_ENERGY_NAMED = re.compile(r"^(?:(?:sous-?)?total |montant )?(?:de l'|du |de la |mon |ma )?"
-                           r"(electricite|elec|gaz(?: naturel)?)\s*(?::|$)")
+# `Électricité ‖ 191,28 € HT ‖ 225,70 € TTC`, `Total électricité : 191,28 € HT ‖ 225,70 € TTC`,
+# `Total gaz naturel 49,82 € HT 56,68 € TTC`: a row named by its energy alone
+# (a total's amounts may follow in its cell) whose amounts each carry their own mark.
+_ENERGY_NAMED = re.compile(r"^(?:(?:(?:sous-?)?total |montant )?(?:de l'|du |de la |mon |ma )?"
+                           r"(electricite|elec|gaz(?: naturel)?)\s*(?::|$)"
+                           r"|(?:sous-?)?total (?:de l'|du |de la )?(electricite|elec|gaz(?: naturel)?)\s*(?=\d))")
 _TTC_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ttc\)|ttc)\b")
 _HT_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ht\)|ht|hors tva|htva)\b")
 
@@ -935,7 +970,7 @@ def _marked_ttc(doc: Document, seg) -> tuple[str, Candidate] | None:
     m = _ENERGY_NAMED.match(fold(seg.text))
     if not m:
         return None
-    energy = "gaz" if m.group(1).startswith("gaz") else "electricite"
+    energy = "gaz" if (m.group(1) or m.group(2)).startswith("gaz") else "electricite"
     spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in doc.right_of(seg)]
     for text, where, offset in spots:
         start = 0

@@ -103,7 +103,9 @@ def read_reference(text: str, *, min_len: int = 5, max_len: int = 24,
         if not _REF_TOKEN.fullmatch(tok) or not any(c.isdigit() for c in tok):
             return None
         value = tok
-        if join_groups and tok.isdigit() and len(tok) <= 4:
+        # `51908 49861`: a reference printed in two groups of five.
+        fives = len(tok) == 5 and i + 1 < len(tokens) and re.fullmatch(r"\d{5}", tokens[i + 1][0]) is not None
+        if join_groups and tok.isdigit() and (len(tok) <= 4 or fives):
             for nxt, _, nend in tokens[i + 1:]:
                 # The last groups may come joined (`801 178677`: OCR lost a space).
                 if not (nxt.isdigit() and 2 <= len(nxt) <= 6):

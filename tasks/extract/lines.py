@@ -407,6 +407,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         return None
     if any(p.search(f) for p in _not_items()) or len(f.split()) > MAX_ROW_WORDS:
         return None
+    if sum(1 for w in fold(line.text).split() if re.search(r"[a-z]{2}", w)) > MAX_ROW_WORDS:
+        return None  # the same prose, a gap (a lost `;`) cutting it into cells
     kind = line_kind(label)
     # Numbers inside the label segment after the words (OCR may glue cells).
     toks: list[_Token] = []
@@ -437,7 +439,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     if columns:
         # A bare number under the period's header is a piece of a date OCR
         # broke (`31.03 2024`), no value of the row.
-        toks = [t for t in toks if columns.column_at(t.x0, t.x1) != "label"
+        # A unit price VAT included beside the HT one (`PU HT ‖ PU TTC`) is no value of the row.
+        toks = [t for t in toks if columns.column_at(t.x0, t.x1) not in ("label", "unit_price_ttc")
                 and not (t.kind == "bare" and columns.column_at(t.x0, t.x1) == "period")
                 and not (columns.ttc and columns.column_at(t.x0, t.x1) == "amount_ttc")]
         under_amount = []
@@ -477,6 +480,11 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     if amounts:
         amount_tok = amounts[-1]
         amount = amount_tok.value
+        if len(prices) > 1 and qty_tok is not None:
+            # `248 kWh ‖ 18,77 c€/kWh ‖ 22,52 c€/kWh ‖ 46,55 €`: of a price HT and
+            # one VAT included, the row's is the one the quantity makes the amount with.
+            fits = [t.value for t in prices if _close(qty_tok.value * t.value, abs(amount))]
+            price = fits[-1] if fits else price
         if price is None and len(amounts) > 1:
             price = amounts[-2].value
         if price is None and qty_tok is None:
@@ -897,6 +905,28 @@ def _band(doc: Document, line: Line, used: set[int]) -> tuple[Line, list[int]]:
     return merged, [t.index for t in taken]
 
 
+def _wrapped_label_end(item: Item, row: Line, nxt: Line) -> bool:
+    """The end of a row's label wrapped under its values, at the label's left:
+    `Fourniture d'électricité Heures ‖ … 875 kWh ‖ 153,39 €` over `pleines`
+    names the register the row bills; `Contribution Tarifaire ‖ … ‖ 3,42 €`
+    over `d'Acheminement (21,93 % × 15,60 €)` goes on with the label, its
+    formula's base no row's amount. The row's label takes it."""
+    if len(nxt.segments) != 1 or abs(nxt.segments[0].x0 - row.segments[0].x0) > row.height:
+        return False
+    text = nxt.text.strip()
+    outside = re.sub(r"\([^()]*\)", "", text)  # a formula in brackets is the label's
+    if re.search(r"\d", outside) or len(outside.split()) > 3 or _speck_line(nxt):
+        return False
+    label = f"{item.label} {text}"
+    kind = line_kind(label)
+    # A word of its own, not a speck a scan left under the row (`s,`), goes on with the label.
+    goes_on = text[:1].islower() and re.search(r"[A-Za-zÀ-ÿ]{4}", outside) and kind == item.kind != "other"
+    if kind.startswith("consumption_") and kind != item.kind or goes_on:
+        item.label, item.kind = _clean_label(label), kind
+        return True
+    return False
+
+
 _CONTINUATION = re.compile(r"^(?:\d|du\b|periode|soit\b|\(|de\s\d|[·•]\s)")
 # `Gu 01/08/2024 au 31/08/2024`, `&u …` (its mark dropped): one or two letters before a « … au … »
 # range are its « du ».
@@ -1008,7 +1038,12 @@ def _starts_row(seg: Segment) -> bool:
     if _unreadable(seg):
         return False
     return bool(re.match(r"[A-Za-zÀ-ÿ]{3}", first)) and not _FRAGMENT_WORDS.match(first.strip(".,:;")) \
-        and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first)
+        and not re.match(r"(?i)^(?:tva|soit|dont|sur|base|hors)\b", first) and not _GLUED_ONE.match(first) \
+        and not any(p.match(fold(seg.text)) for p in _vat_exempt())  # `Non soumis` in the VAT column
+
+
+# `lmois`, `Ijour`: a quantity of one (its 1 read as a letter, glued to its unit) opens no row.
+_GLUED_ONE = re.compile(r"^[lI|](?:mois|jours?)\b")
 
 
 def split_subrows(line: Line) -> list[Line]:
@@ -1119,7 +1154,11 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
             hugs_next = after is not None and after.page == nxt.page and _is_fragment(nxt) \
                 and not _is_fragment(after) and _starts_row(after.segments[0]) \
                 and after.y0 - nxt.y1 < 0.2 * line.height
-            if nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height and not hugs_next:
+            close = nxt.page == line.page and nxt.y0 - band.y1 < 1.2 * line.height
+            if close and len(found) == 1 and found[0][1] is not None \
+                    and _wrapped_label_end(found[0][1], found[0][0], nxt):
+                used.add(nxt_index)
+            elif close and not hugs_next:
                 continued = False
                 for k, (row, item) in enumerate(found):
                     if item is None:

@@ -225,6 +225,12 @@ SUPPLIERS = {
         "legal": "ENGIE SA", "domains": ["happ-e.fr"], "city": "92400 Courbevoie",
         "street": "4 place des Saisons", "capital": "2 418 700 000", "rcs": "Nanterre",
     },
+    "Primeo Energie": {
+        "display": "Primeo Energie", "spellings": ["Primeo Energie", "Primeo Énergie", "PRIMEO ENERGIE", "Primeo",
+                                                   "primeo"],
+        "legal": "Primeo Energie France SAS", "domains": ["primeo-energie.fr", "particuliers.primeo-energie.fr"],
+        "city": "75008 Paris", "street": "17 rue de Miromesnil", "capital": "2 450 000", "rcs": "Paris",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -294,6 +300,10 @@ OFFERS = {
         "electricite": [("Happ-e Élec Fixe 1 an", "fixe", False), ("Happ-e Élec Fixe 2 ans", "fixe", False),
                         ("Happ-e Élec Indexée", "indexe", False)],
         "gaz": [("Happ-e Gaz Fixe 1 an", "fixe", False), ("Happ-e Gaz Indexé", "indexe", False)],
+    },
+    "Primeo Energie": {  # electricity names from the catalogue (Fidélité Verte: a discount on the TRV); gas invented
+        "electricite": [("Offre Fixe -20%", "fixe", True), ("Fidélité Verte", "indexe", True)],
+        "gaz": [("Gaz Prix Fixe 2 ans", "fixe", False), ("Gaz Fidélité", "indexe", False)],
     },
 }
 
