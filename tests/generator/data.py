@@ -220,6 +220,12 @@ SUPPLIERS = {
         "legal": "ÉS Énergies Strasbourg SA", "domains": ["es.fr"], "city": "67953 Strasbourg Cedex 9",
         "street": "14 rue de la Forêt-Noire", "capital": "45 880 000", "rcs": "Strasbourg",
     },
+    "Plum Energie": {
+        "display": "Plüm énergie", "spellings": ["Plum Energie", "Plüm énergie", "Plüm Énergie", "PLÜM ÉNERGIE",
+                                                 "Plüm"],
+        "legal": "Plüm Énergie SAS", "domains": ["plum.fr"], "city": "69002 Lyon",
+        "street": "8 quai Saint-Antoine", "capital": "1 120 000", "rcs": "Lyon",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -284,6 +290,11 @@ OFFERS = {
         "electricite": [("Électricité Fixe 3 ans", "fixe", False), ("Électricité Verte Alsace", "fixe", False),
                         ("Électricité Indexée", "indexe", False)],
         "gaz": [("Gaz Fixe Alsace 2 ans", "fixe", False), ("Gaz Indexé Marché", "indexe", False)],
+    },
+    "Plum Energie": {  # invented
+        "electricite": [("Plüm Coopérative Fixe 2 ans", "fixe", False), ("Plüm Locale & Verte", "fixe", False),
+                        ("Plüm Coopérative Indexée", "indexe", False)],
+        "gaz": [("Plüm Biogaz Fixe", "fixe", False), ("Plüm Gaz Indexé", "indexe", False)],
     },
 }
 
