@@ -1588,6 +1588,25 @@ def test_a_coefficient_against_a_volume_read_twice_and_kwh_billed_bare_in_two_ex
     assert (gas["consumption_m3"], gas["conversion_coefficient"], gas["consumption_kwh"]) == (1548, 11.05, 17105)
 
 
+def test_the_natures_a_readings_heading_gives_after_its_dates_go_to_its_rows():
+    """`relevés du 04/11/25 (réel) au 24/12/25 (estimé)` over a grid whose
+    rows print only their indexes: the heading dates them and says their nature."""
+    from datetime import date
+
+    from tasks.extract.energy import read_readings
+
+    for end_word, nature in (("estimé", "estime"), ("télérelevé", "reel")):
+        rows = [[(40, f"Électricité – relevés du 04/11/25 (réel) au 24/12/25 ({end_word})")],
+                [(40, "Cadran"), (150, "Ancien index"), (250, "Nouvel index"), (350, "Conso (kWh)")],
+                [(40, "HP"), (150, "12.345"), (250, "13.005"), (350, "660")],
+                [(40, "HC"), (150, "8.100"), (250, "8.580"), (350, "480")]]
+        doc = build_document([words_page(rows)])
+        found = read_readings(doc, Sections(doc))
+        assert [(r.register, r.end_date, r.end_nature) for r in found] == [
+            ("hp", date(2025, 12, 24), nature), ("hc", date(2025, 12, 24), nature)]
+        assert [(r.start_index, r.end_index) for r in found] == [(12345, 13005), (8100, 8580)]
+
+
 def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
     from tasks.extract.fields import extract_totals
 

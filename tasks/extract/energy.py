@@ -201,7 +201,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
     # du 06.09.2023 et du 24.10.2023` over rows that print none), with the
     # heading's line, page and energy; and the unit its header names
     # (`Consommation (kWh)`) for rows that print bare numbers.
-    table_dates: tuple[int, int, str | None, date, date] | None = None
+    table_dates: tuple | None = None
     table_unit: tuple[int, str | None] | None = None
     for line in parts:
         f = fold(line.text)
@@ -212,7 +212,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             table_unit = (line.index, _unit_of(f))
         tokens = _tokens(line) if is_context else None
         if is_context and not any(kind == "N" for kind, _, _ in tokens):
-            heading = _heading_dates(line, line_dates)
+            heading = _heading_dates(line, line_dates, tokens)
             if heading is not None:
                 table_dates = heading
             elif table_dates is not None and line_energy(line.text) not in (None, table_dates[2]):
@@ -240,6 +240,9 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
                 undated = None  # dates the row's indexes cannot be told apart by
             elif under_heading:
                 days = (table_dates[3], table_dates[4])
+                a_nat, b_nat = table_dates[5]  # `relevés du 04/11/25 (réel) au 24/12/25 (estimé)`
+                undated[0].nature = undated[0].nature or a_nat
+                undated[1].nature = undated[1].nature or b_nat
             else:
                 days = (None, None)  # never guessed: unknown
         if undated is not None:
@@ -308,12 +311,25 @@ def _unit_of(folded: str) -> str | None:
     return "m3" if re.search(M3, folded) else ("kWh" if "kwh" in folded else None)
 
 
-def _heading_dates(line: Line, dates) -> tuple[int, int, str | None, date, date] | None:
+def _heading_dates(line: Line, dates, tokens) -> tuple | None:
     """A readings heading's two dates (`relevés du 06.09.2023 et du
-    24.10.2023`), the readings' start and end, in that order."""
+    24.10.2023`), the readings' start and end, in that order, and the
+    nature it gives each (`du 04/11/25 (réel) au 24/12/25 (estimé)`)."""
     if len(dates) != 2 or dates[0].value >= dates[1].value:
         return None
-    return line.index, line.page, line_energy(line.text), dates[0].value, dates[1].value
+    return (line.index, line.page, line_energy(line.text), dates[0].value, dates[1].value,
+            _natures_after_dates(tokens))
+
+
+def _natures_after_dates(tokens: list[tuple[str, object, float]]) -> tuple[str | None, str | None]:
+    """The nature printed after each of a heading's two dates, before the next one."""
+    natures: list[str | None] = []
+    for kind, value, _ in tokens:
+        if kind == "D":
+            natures.append(None)
+        elif kind == "T" and natures and natures[-1] is None:
+            natures[-1] = value
+    return (natures[0], natures[1]) if len(natures) == 2 else (None, None)
 
 
 def _undated_pair(tokens: list[tuple[str, object, float]]) -> tuple[Point, Point] | None:
