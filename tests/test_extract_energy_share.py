@@ -564,3 +564,21 @@ def test_each_energys_share_of_a_total_introduced_by_dont():
     shares = printed_energy_ttc(doc)
     assert [c.value for c in shares["electricite"]] == [1489.81]
     assert [c.value for c in shares["gaz"]] == [1543.26]
+
+
+def test_a_sections_subtotal_row_gives_its_share_and_an_amount_marked_ht_none():
+    """A detail table with both `Montant HT` and `Montant TTC` per line ends
+    each section on `Total électricité ‖ 85,90 € ‖ ‖ 103,08 €`: its TTC cell
+    is the energy's share. Above, a summary row `Électricité ‖ 85,90 € HT`
+    under a card header naming a `Total TTC` is the share before tax."""
+    rows = [[(40, "Période facturée"), (250, "Total TTC"), (430, "Montant à régler")],
+            [(40, "04 nov. 25 → 24 déc. 25"), (250, "442,15 €"), (430, "442,15 €")],
+            [(40, "Électricité"), (250, "85,90 € HT")],
+            [(40, "Libellé"), (150, "Quantité"), (220, "Prix unitaire HT"), (310, "Montant HT"), (380, "TVA"),
+             (430, "Montant TTC")],
+            [(40, "Électricité")],
+            [(40, "Consommation Base"), (150, "552 kWh"), (220, "0,1556 €/kWh"), (310, "85,90 €"), (380, "20 %"),
+             (430, "103,08 €")],
+            [(40, "Total électricité"), (310, "85,90 €"), (430, "103,08 €")]]
+    found = printed_energy_ttc(build_document([words_page(rows)]))
+    assert [c.value for c in found["electricite"]] == [103.08]

@@ -911,6 +911,8 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
         spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in beside]
         for text, where, offset in spots:
             found = read_amount(text, ocr=where.ocr)
+            if found and _MARKED_HT.match(fold(text)[found[2]:]):
+                break
             if found:
                 out[energy].append(from_segment(found[0], where, base, note,
                                                 span=(offset + found[1], offset + found[2])))
@@ -924,6 +926,8 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
             if columns.column_at(seg.x0, seg.x1) != "amount_ttc":
                 continue
             found = read_amount(seg.text, ocr=seg.ocr)
+            if found and _MARKED_HT.match(fold(seg.text)[found[2]:]):
+                break  # `Électricité ‖ 85,90 € HT`: the share before tax, under a TTC column or not
             if found:
                 out[energy].append(from_segment(found[0], seg, 0.85, "energy-ttc-table", span=(found[1], found[2])))
                 break
@@ -931,5 +935,7 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
 
 
 _ENERGY_ROW = re.compile(r"^(electricite|gaz(?: naturel)?)\s*:?\s*$")
+# What follows an amount printed before tax: `85,90 € HT`, `85,90 hors TVA`.
+_MARKED_HT = re.compile(r"^\s*(?:€|eur)?\s*(?:ht|htva|hors (?:tva|taxes?))\b")
 # Below any field's acceptance: such a row stands only once confirmed.
 ENERGY_ROW_CONF = 0.4

@@ -187,7 +187,12 @@ def share_label(line: Line) -> str | None | bool:
     such a table sums the bill up by section (`Électricité ‖ 73,60 € ‖
     11,49 € ‖ 85,09 €`); its rows are no billed lines."""
     label = _LABEL_WORDS.match(line.segments[0].text).group(0).strip()
+    # `Total électricité ‖ 85,90 € ‖ ‖ 103,08 €`: a section's subtotal row under the lines it sums.
+    label = _SUBTOTAL_OF.sub("", label)
     return heading_energy(label) if label else False
+
+
+_SUBTOTAL_OF = re.compile(r"^(?:sous-?\s?)?total\s+(?=\S)", re.I)
 
 
 def share_rows(doc: Document) -> list[tuple[Line, str | None, Columns]]:
