@@ -1927,3 +1927,15 @@ def test_a_cta_rows_base_and_rate_in_cells_of_their_own_make_its_amount_whose_co
     assert amounts("316€") == [3.16]
     assert amounts("3,16 €") == [3.16]
     assert amounts("317€") == [317.0]
+
+
+def test_a_priced_row_worded_votre_consommation_is_a_billed_line():
+    """`Votre consommation Base ‖ 412 kWh ‖ 0,12070 €/kWh ‖ 49,73 €`: the
+    possessive that opens captions (`Votre contrat`) opens a billed line here."""
+    rows = [[(40, "Libellé"), (200, "Quantité"), (280, "Prix unitaire HT"), (380, "Montant HT")],
+            [(40, "Votre consommation Base"), (200, "412 kWh"), (280, "0,12070 €/kWh"), (380, "49,73 €")],
+            [(40, "Votre consommation HP"), (200, "1.085 kWh"), (280, "0,1142 €/kWh"), (380, "123,91 €")],
+            [(40, "Votre contrat"), (200, "12 mois"), (380, "24,00 €")]]
+    doc = build_document([words_page(rows)])
+    items = read_items(doc, Sections(doc))
+    assert [(i.kind, i.amount) for i in items] == [("consumption", 49.73), ("consumption_hp", 123.91)]
