@@ -1939,3 +1939,15 @@ def test_a_priced_row_worded_votre_consommation_is_a_billed_line():
     doc = build_document([words_page(rows)])
     items = read_items(doc, Sections(doc))
     assert [(i.kind, i.amount) for i in items] == [("consumption", 49.73), ("consumption_hp", 123.91)]
+
+
+def test_a_ttc_column_header_read_tic_on_a_scan_is_no_line_amount():
+    """`Montant TIC`: OCR read TTC's second T as an I. The column is still the
+    TTC one, and a line's amount is the HT cell before it."""
+    rows = [[(40, "Libellé"), (150, "Quantité"), (220, "Prix unitaire HT"), (310, "Montant HT"), (380, "TVA"),
+             (430, "Montant TIC")],
+            [(40, "Abonnement 6 kVA"), (150, "2 mois"), (220, "10,03 €/mois"), (310, "20,06 €"), (380, "20 %"),
+             (430, "24,07 €")],
+            [(40, "CTA"), (310, "3,76 €"), (380, "20 %"), (430, "4,51 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [(i.kind, i.amount) for i in read_items(doc, Sections(doc))] == [("subscription", 20.06), ("cta", 3.76)]
