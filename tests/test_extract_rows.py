@@ -1951,3 +1951,21 @@ def test_a_ttc_column_header_read_tic_on_a_scan_is_no_line_amount():
             [(40, "CTA"), (310, "3,76 €"), (380, "20 %"), (430, "4,51 €")]]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [(i.kind, i.amount) for i in read_items(doc, Sections(doc))] == [("subscription", 20.06), ("cta", 3.76)]
+
+
+def test_an_offer_name_wrapped_in_its_cell_is_read_whole_and_the_next_rows_value_is_not_its_end():
+    """`Offre` halfway down a narrow right-aligned cell that wraps
+    `Plüm Duo Coopératif` / `Fixe`: the piece flush under the value ends the
+    name. The next row's value, its caption beside it, does not."""
+    cells = [("Titulaire", 301, 320), ("M. Yannick Gérard", 470, 330), ("Plüm Duo Coopératif", 461, 343),
+             ("Offre", 301, 348), ("Total HT", 43, 353), ("1.935,25 €", 246, 353), ("Fixe", 524, 354),
+             ("Option tarifaire", 301, 370), ("Base", 530, 370)]
+    words = []
+    for text, x, y in cells:
+        for token in text.split():
+            words.append(Word(token, x, y, x + len(token) * 4.5, y + 9, 1.0))
+            x += len(token) * 4.5 + 2.2
+    page = Page(number=1, width=595.0, height=842.0, words=words, source="text")
+    assert extract_offer(build_document([page]), []).value == "Plüm Duo Coopératif Fixe"
+    rows = [[(300, "Offre"), (461, "Plüm Coopérative")], [(300, "Option tarifaire"), (530, "Base")]]
+    assert extract_offer(build_document([words_page(rows)]), []).value == "Plüm Coopérative"

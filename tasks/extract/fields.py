@@ -229,6 +229,7 @@ def _offer_reader(text: str, *, ocr: bool = False):
 
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
+    cands = [_with_wrapped_rest(doc, c) for c in cands]
     cands = [replace(c, value=_catalogue_words(_unglued(spelled_as_always(c.value, _unaccented_offer_words())),
                                                known_offers)) if c.source == "ocr" else c for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
@@ -270,6 +271,34 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     if not cands:
         cands = _printed_offers(doc, [o for o in known_offers if len(o) >= 6], 0.6)
     return vote(cands, key=lambda v: fold(v))
+
+
+# The end of a name wrapped in its cell: a few words, no caption, no amount.
+_WRAPPED_REST = re.compile(r"(?:\d{1,2} ans?|[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'&-]*)(?: (?:\d{1,2} ans?|[A-Za-zÀ-ÿ'&-]+)){0,3}")
+
+
+def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate:
+    """`Offre ‖ Plüm Duo Coopératif` over `‖ Fixe`: a name wrapped in a narrow
+    cell, its caption beside the cell (often halfway down it). The line under
+    the value continues it when its piece is flush with the value (left or
+    right), a line's height under it, and nothing stands in the caption's
+    column beside it (the next row's caption would)."""
+    if cand.spot is None:
+        return cand
+    seg = doc.lines[cand.spot[0]].segments[cand.spot[1]]
+    captions = [h.seg for h in find_labels(doc, "offer") if h.seg.page == seg.page and h.seg.x1 <= seg.x0
+                and abs(h.seg.line - seg.line) <= 1]
+    caption = captions[0] if captions else None
+    line = next((ln for ln in doc.lines[seg.line + 1:seg.line + 3] if caption not in ln.segments), None)
+    if caption is None or line is None or line.page != seg.page or line.y0 - seg.y1 > 0.8 * seg.height:
+        return cand
+    rest = [s for s in line.segments if s.x0 >= caption.x0 - caption.height]
+    if len(rest) != 1 or not (abs(rest[0].x1 - seg.x1) <= seg.height or abs(rest[0].x0 - seg.x0) <= seg.height):
+        return cand
+    text = clean(rest[0].text).strip()
+    if not _WRAPPED_REST.fullmatch(text) or is_label_text(text):
+        return cand
+    return replace(cand, value=f"{cand.value} {text}")
 
 
 def _catalogue_words(value: str, known_offers: list[str]) -> str:
