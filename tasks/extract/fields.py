@@ -295,6 +295,11 @@ def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate:
     rest = [s for s in line.segments if s.x0 >= caption.x0 - caption.height]
     if len(rest) != 1 or not (abs(rest[0].x1 - seg.x1) <= seg.height or abs(rest[0].x0 - seg.x0) <= seg.height):
         return cand
+    beside = [s for ln in doc.lines[seg.line + 1:seg.line + 4] for s in ln.segments
+              if s is not rest[0] and s is not caption and s.page == seg.page and s.x0 >= caption.x0 - caption.height
+              and s.x1 <= rest[0].x0 and s.y0 < rest[0].y1 and s.y1 > rest[0].y0]
+    if beside:
+        return cand  # another row's caption level with the piece (`Option tarifaire ‖ Base`)
     text = clean(rest[0].text).strip()
     if not _WRAPPED_REST.fullmatch(text) or is_label_text(text):
         return cand
