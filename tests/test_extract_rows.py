@@ -1967,5 +1967,15 @@ def test_an_offer_name_wrapped_in_its_cell_is_read_whole_and_the_next_rows_value
             x += len(token) * 4.5 + 2.2
     page = Page(number=1, width=595.0, height=842.0, words=words, source="text")
     assert extract_offer(build_document([page]), []).value == "Plüm Duo Coopératif Fixe"
+    # The caption level with the first piece, the other column's line between the two pieces.
+    cells = [("offre", 301, 320), ("Plüm Coopérative", 474, 320), ("Total HT", 43, 325), ("62,04 €", 260, 324),
+             ("Indexée", 518, 330)]
+    words = []
+    for text, x, y in cells:
+        for token in text.split():
+            words.append(Word(token, x, y, x + len(token) * 4.5, y + 8, 0.95))
+            x += len(token) * 4.5 + 2.2
+    page = Page(number=1, width=595.0, height=842.0, words=words, source="text")
+    assert extract_offer(build_document([page]), []).value == "Plüm Coopérative Indexée"
     rows = [[(300, "Offre"), (461, "Plüm Coopérative")], [(300, "Option tarifaire"), (530, "Base")]]
     assert extract_offer(build_document([words_page(rows)]), []).value == "Plüm Coopérative"

@@ -289,8 +289,12 @@ def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate:
     captions = [h.seg for h in find_labels(doc, "offer") if h.seg.page == seg.page and h.seg.x1 <= seg.x0
                 and abs(h.seg.line - seg.line) <= 1]
     caption = captions[0] if captions else None
-    line = next((ln for ln in doc.lines[seg.line + 1:seg.line + 3] if caption not in ln.segments), None)
-    if caption is None or line is None or line.page != seg.page or line.y0 - seg.y1 > 0.8 * seg.height:
+    if caption is None:
+        return cand
+    # The next line holding anything in the caption's column (the other column's lines interleave).
+    line = next((ln for ln in doc.lines[seg.line + 1:seg.line + 4] if caption not in ln.segments
+                 and any(s.x0 >= caption.x0 - caption.height for s in ln.segments)), None)
+    if line is None or line.page != seg.page or line.y0 - seg.y1 > 0.8 * seg.height:
         return cand
     rest = [s for s in line.segments if s.x0 >= caption.x0 - caption.height]
     if len(rest) != 1 or not (abs(rest[0].x1 - seg.x1) <= seg.height or abs(rest[0].x0 - seg.x0) <= seg.height):
