@@ -1979,3 +1979,15 @@ def test_an_offer_name_wrapped_in_its_cell_is_read_whole_and_the_next_rows_value
     assert extract_offer(build_document([page]), []).value == "Plüm Coopérative Indexée"
     rows = [[(300, "Offre"), (461, "Plüm Coopérative")], [(300, "Option tarifaire"), (530, "Base")]]
     assert extract_offer(build_document([words_page(rows)]), []).value == "Plüm Coopérative"
+
+
+def test_a_header_cell_whose_space_ocr_lost_still_names_its_column():
+    """`MontantHT` (and `MontantTTC`): OCR lost the space in the header cell;
+    it still names the HT column, and a line's amount is not its TTC cell."""
+    for ht, ttc in (("MontantHT", "Montant TTC"), ("Montant HT", "MontantTTC")):
+        rows = [[(40, "Libellé"), (150, "Quantité"), (220, "Prix unitaire HT"), (310, ht), (380, "TVA"),
+                 (430, ttc)],
+                [(40, "Part fixe (abonnement) 6 kW"), (150, "12 mois"), (220, "9,56 €/mois"), (310, "114,72€"),
+                 (380, "5,5%"), (430, "121,03 €")]]
+        doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+        assert [(i.kind, i.amount) for i in read_items(doc, Sections(doc))] == [("subscription", 114.72)], ht
