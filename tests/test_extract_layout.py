@@ -1607,6 +1607,20 @@ def test_the_natures_a_readings_heading_gives_after_its_dates_go_to_its_rows():
         assert [(r.start_index, r.end_index) for r in found] == [(12345, 13005), (8100, 8580)]
 
 
+def test_a_power_in_kw_and_a_count_of_days_near_a_readings_table_are_no_indexes():
+    """`Abonnement 9 kW ‖ 366 j` a few lines under a readings header whose
+    row OCR could not read: 9 and 366 are no start and end index."""
+    from tasks.extract.energy import read_readings
+
+    rows = [[(40, "Électricité – relevés du 04/11/2023 (réel) au 03/11/2024 (réel)")],
+            [(40, "Cadran"), (150, "Ancien index"), (250, "Nouvel index"), (350, "Conso (kWh)")],
+            [(40, "Libellé"), (150, "Période"), (250, "Quantité"), (330, "Prix unitaire HT"), (420, "Montant HT")],
+            [(40, "Abonnement 9 kW"), (150, "04/11/2023 - 03/11/2024"), (250, "366 j"), (330, "0,3912 €/jour"),
+             (420, "143,18 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert read_readings(doc, Sections(doc)) == []
+
+
 def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
     from tasks.extract.fields import extract_totals
 
