@@ -1991,3 +1991,26 @@ def test_a_header_cell_whose_space_ocr_lost_still_names_its_column():
                  (380, "5,5%"), (430, "121,03 €")]]
         doc = build_document([words_page(rows, source="ocr", conf=0.9)])
         assert [(i.kind, i.amount) for i in read_items(doc, Sections(doc))] == [("subscription", 114.72)], ht
+
+
+def _cells_page(cells, conf=1.0):
+    words = []
+    for text, x, y in cells:
+        for token in text.split():
+            words.append(Word(token, x, y, x + len(token) * 4.5, y + 9, conf))
+            x += len(token) * 4.5 + 2.2
+    return Page(number=1, width=595.0, height=842.0, words=words, source="text")
+
+
+def test_an_offer_caption_glued_after_the_other_columns_amount_and_its_wrapped_value():
+    """Two columns a narrow gutter apart: the left one's amount and the right
+    one's caption come as one cell (`38,33 € Offre`); the offer beside it,
+    wrapped, ends under it (`Fixe 2` / `ans`)."""
+    cells = [("Total hors taxes", 43, 323), ("38,33 € Offre", 260, 323), ("Plüm Biogaz Fixe", 477, 320)]
+    assert extract_offer(build_document([_cells_page(cells)]), []).value == "Plüm Biogaz Fixe"
+    cells = [("Total HT", 43, 323), ("104,16 € Offre", 255, 323), ("Plüm Coopérative Fixe 2", 445, 320),
+             ("ans", 535.3, 330), ("TVA", 43, 341), ("17,86 €", 264, 341)]
+    assert extract_offer(build_document([_cells_page(cells)]), []).value == "Plüm Coopérative Fixe 2 ans"
+    # `Fixe` / `ans`: the years went with a speck, the name is unknown.
+    cells = [("Offre", 301, 323), ("Plüm Coopérative Fixe", 445, 320), ("ans", 521.4, 330)]
+    assert extract_offer(build_document([_cells_page(cells)]), []) is None

@@ -229,7 +229,7 @@ def _offer_reader(text: str, *, ocr: bool = False):
 
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
-    cands = [_with_wrapped_rest(doc, c) for c in cands]
+    cands = [c for c in (_with_wrapped_rest(doc, c) for c in cands) if c]
     cands = [replace(c, value=_catalogue_words(_unglued(spelled_as_always(c.value, _unaccented_offer_words())),
                                                known_offers)) if c.source == "ocr" else c for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
@@ -277,7 +277,7 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
 _WRAPPED_REST = re.compile(r"(?:\d{1,2} ans?|[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'&-]*)(?: (?:\d{1,2} ans?|[A-Za-zÀ-ÿ'&-]+)){0,3}")
 
 
-def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate:
+def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate | None:
     """`Offre ‖ Plüm Duo Coopératif` over `‖ Fixe`: a name wrapped in a narrow
     cell, its caption beside the cell (often halfway down it). The line under
     the value continues it when its piece is flush with the value (left or
@@ -292,11 +292,13 @@ def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate:
     if caption is None:
         return cand
     # The next line holding anything in the caption's column (the other column's lines interleave).
-    line = next((ln for ln in doc.lines[seg.line + 1:seg.line + 4] if caption not in ln.segments
-                 and any(s.x0 >= caption.x0 - caption.height for s in ln.segments)), None)
+    def in_column(ln) -> list:
+        return [s for s in ln.segments if s is not caption and s.x0 >= caption.x0 - caption.height]
+
+    line = next((ln for ln in doc.lines[seg.line + 1:seg.line + 4] if in_column(ln)), None)
     if line is None or line.page != seg.page or line.y0 - seg.y1 > 0.8 * seg.height:
         return cand
-    rest = [s for s in line.segments if s.x0 >= caption.x0 - caption.height]
+    rest = in_column(line)
     if len(rest) != 1 or not (abs(rest[0].x1 - seg.x1) <= seg.height or abs(rest[0].x0 - seg.x0) <= seg.height):
         return cand
     beside = [s for ln in doc.lines[seg.line + 1:seg.line + 4] for s in ln.segments
@@ -305,7 +307,9 @@ def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate:
     if beside:
         return cand  # another row's caption level with the piece (`Option tarifaire ‖ Base`)
     text = clean(rest[0].text).strip()
-    if not _WRAPPED_REST.fullmatch(text) or is_label_text(text):
+    if _YEARS_TAIL.fullmatch(fold(text)) and not re.search(r"\d$", cand.value):
+        return None  # `Plüm Fixe ‖ ans`: how many years went with a speck
+    if not _WRAPPED_REST.fullmatch(text):
         return cand
     return replace(cand, value=f"{cand.value} {text}")
 
