@@ -1621,6 +1621,24 @@ def test_a_power_in_kw_and_a_count_of_days_near_a_readings_table_are_no_indexes(
     assert read_readings(doc, Sections(doc)) == []
 
 
+def test_a_total_row_with_one_amount_under_a_ttc_header_it_is_no_row_of_keeps_its_amount():
+    """A summary card headed `Période facturée ‖ Total TTC ‖ Montant à régler`
+    stands above `Total hors taxes ‖ 214,93 €`, whose amount falls under no
+    HT column: its one amount is still its caption's. A row of the table
+    with its cells (`Total ‖ 591,09 ‖ 81,28 ‖ 672,37`) is read by column."""
+    from tasks.extract.fields import extract_totals
+
+    rows = [[(40, "Période facturée"), (250, "Total TTC"), (430, "Montant à régler")],
+            [(40, "04 nov. 25 → 24 déc. 25"), (250, "248,64 €"), (430, "248,64 €")],
+            [(40, "Total hors taxes"), (250, "214,93 €")]]
+    totals = extract_totals(build_document([words_page(rows)]))
+    assert [c.value for c in totals["total_ht"]] == [214.93]
+    rows = [[(40, "Rubrique"), (250, "Hors TVA"), (340, "TVA"), (430, "TTC")],
+            [(40, "Total hors TVA et TTC"), (250, "591,09 €"), (340, "81,28 €"), (430, "672,37 €")]]
+    totals = extract_totals(build_document([words_page(rows)]))
+    assert [c.value for c in totals["total_ht"]] == [591.09]
+
+
 def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
     from tasks.extract.fields import extract_totals
 

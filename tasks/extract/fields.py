@@ -156,7 +156,10 @@ def _in_its_column(doc: Document, cand: Candidate, tables: dict, column: str) ->
     for seg in line.segments[1:]:
         if columns.column_at(seg.x0, seg.x1) == column and (found := read_amount(seg.text, ocr=seg.ocr)):
             return from_segment(found[0], seg, cand.conf, cand.note, span=(found[1], found[2]))
-    return None
+    amounts = [seg for seg in line.segments if read_amount(seg.text, ocr=seg.ocr)]
+    # `Total hors taxes ‖ 214,93 €` under a table it is no row of (a recap
+    # after it, a card's header taken for its header): one amount, its caption's.
+    return cand if len(amounts) == 1 else None
 
 
 _OFFER_DASH = re.compile(r"\s+[–\-|]\s+")
