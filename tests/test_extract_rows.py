@@ -2014,3 +2014,18 @@ def test_an_offer_caption_glued_after_the_other_columns_amount_and_its_wrapped_v
     # `Fixe` / `ans`: the years went with a speck, the name is unknown.
     cells = [("Offre", 301, 323), ("Plüm Coopérative Fixe", 445, 320), ("ans", 521.4, 330)]
     assert extract_offer(build_document([_cells_page(cells)]), []) is None
+
+
+def test_a_rows_ttc_cell_after_its_amount_under_a_header_whose_ttc_cell_ocr_garbled():
+    """`Montantnc`: the TTC header cell garbled, the row's last amount is its
+    TTC. The amount before it that quantity × price makes is the line's."""
+    rows = [[(40, "Libellé"), (150, "Quantité"), (220, "Prix unitaire HT"), (310, "Montant HT"), (380, "TVA"),
+             (430, "Montantnc")],
+            [(40, "Abonnement 15 kW"), (150, "12 mois"), (220, "16,50 €/mois"), (310, "198,00€"),
+             (380, "5,5%"), (430, "208,89 €")],
+            [(40, "Énergie consommée Base"), (150, "2.095 kWh"), (220, "0,16580 €/kWh"), (310, "347,35€"),
+             (380, "20%"), (430, "416,82 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    items = read_items(doc, Sections(doc))
+    assert [(i.kind, i.amount, i.checked) for i in items] == [("subscription", 198.0, True),
+                                                             ("consumption", 347.35, True)]

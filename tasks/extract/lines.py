@@ -396,6 +396,21 @@ def _close(a: float, b: float, *, rel: float = 0.006, abs_tol: float = 0.02) -> 
 MAX_ROW_WORDS = 20
 
 
+def _amount_that_fits(amounts: list, quantity, price, amount_tok, amount: float, kind: str, line: Line):
+    """`12 mois ‖ 16,50 €/mois ‖ 198,00 € ‖ 5,5 % ‖ 208,89 €`, the TTC
+    column's header unread: the row's last amount is its TTC; the one amount
+    before it that quantity × price (or the CTA's rate × base) makes is the line's."""
+    if quantity is not None and price is not None:
+        if _close(quantity * price, abs(amount), rel=0.006, abs_tol=0.02):
+            return amount_tok, amount
+        fit = [a for a in amounts[:-1] if _close(quantity * price, abs(a.value), rel=0.006, abs_tol=0.02)]
+    elif kind == "cta" and _cta_amount(line, amount) is None:
+        fit = [a for a in amounts[:-1] if _cta_amount(line, a.value) is not None]
+    else:
+        return amount_tok, amount
+    return (fit[0], fit[0].value) if len(fit) == 1 else (amount_tok, amount)
+
+
 def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item | None:
     label_seg = line.segments[0]
     label = label_seg.text
@@ -535,6 +550,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     elif (kind == "subscription" or kind.startswith("consumption")) and amount < 0 and ocr_row(line) \
             and (quantity or 0) > 0 and (price or 0) > 0 and not _credit_words().search(f):
         amount = -amount  # a speck before the amount read as a minus: a positive price credits nothing
+    if len(amounts) >= 2 and amount_tok is amounts[-1]:
+        amount_tok, amount = _amount_that_fits(amounts, quantity, price, amount_tok, amount, kind, line)
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
                                                                     rel=0.006, abs_tol=0.02)
     if kind == "cta" and not checked:
