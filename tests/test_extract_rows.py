@@ -2029,3 +2029,23 @@ def test_a_rows_ttc_cell_after_its_amount_under_a_header_whose_ttc_cell_ocr_garb
     items = read_items(doc, Sections(doc))
     assert [(i.kind, i.amount, i.checked) for i in items] == [("subscription", 198.0, True),
                                                              ("consumption", 347.35, True)]
+    # On a scan the TTC cell drifted out of its column and the quantity lost
+    # its unit (`35 ‖ 0,5576 €/jour`): the bare number before the amounts.
+    W = Word
+    words = [W("Libellé", 43, 73, 65, 78, 0.96), W("Période", 198, 73, 223, 78, 0.96),
+             W("Quantité", 321, 73, 350, 79, 0.96), W("Prix", 367, 73, 378, 78, 0.97),
+             W("unitaire", 382, 73, 407, 78, 0.96), W("HT", 410, 73, 419, 78, 0.86),
+             W("Montant", 430, 73, 457, 78, 0.96),
+             W("HT", 460, 73, 469, 78, 0.97), W("TVA", 486, 73, 499, 78, 0.81), W("Montant", 510, 73, 537, 78, 0.96),
+             W("TTC", 540, 73, 552, 78, 0.85), W("Gaz", 43, 90, 57, 96, 0.96), W("naturel", 60, 90, 88, 96, 0.96),
+             W("Part", 43, 106, 57, 112, 0.97), W("fixe", 60, 106, 73, 112, 0.96),
+             W("(abonnement)", 76, 106, 129, 112, 0.96), W("gaz", 132, 107, 145, 113, 0.96),
+             W("T2", 147, 106, 156, 112, 0.97), W("09/04/2025", 198, 106, 240, 112, 0.93),
+             W("-", 243, 109, 245, 110, 0.93),
+             W("13/05/2025", 249, 106, 291, 112, 0.97), W("35", 337, 106, 350, 113, 0.75),
+             W("0,5576", 369, 106, 393, 112, 0.93), W("€/jour", 397, 106, 419, 115, 0.76),
+             W("19,52€", 441, 106, 469, 112, 0.89), W("5,5%", 478, 106, 498, 112, 0.81),
+             W("20,59", 524, 106, 545, 112, 0.94), W("€", 548, 106, 552, 111, 0.94)]
+    doc = build_document([Page(number=3, width=595.44, height=841.58, words=words, source="ocr")])
+    [item] = read_items(doc, Sections(doc))
+    assert (item.quantity, item.amount, item.checked) == (35, 19.52, True)

@@ -551,7 +551,13 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
             and (quantity or 0) > 0 and (price or 0) > 0 and not _credit_words().search(f):
         amount = -amount  # a speck before the amount read as a minus: a positive price credits nothing
     if len(amounts) >= 2 and amount_tok is amounts[-1]:
-        amount_tok, amount = _amount_that_fits(amounts, quantity, price, amount_tok, amount, kind, line)
+        # A bare number before the amounts may be the quantity (`35 ‖ 0,5576 €/jour`, its unit lost).
+        sizes = [quantity] if quantity is not None else [b.value for b in bares if b.x1 <= amounts[0].x0]
+        for size in sizes or [None]:
+            fit_tok, fit = _amount_that_fits(amounts, size, price, amount_tok, amount, kind, line)
+            if fit_tok is not amount_tok:
+                amount_tok, amount, quantity = fit_tok, fit, size
+                break
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
                                                                     rel=0.006, abs_tol=0.02)
     if kind == "cta" and not checked:
