@@ -616,3 +616,21 @@ def test_an_energys_total_row_giving_its_ht_and_ttc_amounts_gives_its_share():
         found = printed_energy_ttc(build_document([words_page(rows, source=source, conf=0.9)]))
         assert {e: [c.value for c in cands] for e, cands in found.items()} == {"electricite": [1302.10],
                                                                               "gaz": [56.68]}
+
+
+def test_a_sections_subtotal_row_gives_its_share_and_an_amount_marked_ht_none():
+    """A detail table with both `Montant HT` and `Montant TTC` per line ends
+    each section on `Total électricité ‖ 85,90 € ‖ ‖ 103,08 €`: its TTC cell
+    is the energy's share. Above, a summary row `Électricité ‖ 85,90 € HT`
+    under a card header naming a `Total TTC` is the share before tax."""
+    rows = [[(40, "Période facturée"), (250, "Total TTC"), (430, "Montant à régler")],
+            [(40, "04 nov. 25 → 24 déc. 25"), (250, "442,15 €"), (430, "442,15 €")],
+            [(40, "Électricité"), (250, "85,90 € HT")],
+            [(40, "Libellé"), (150, "Quantité"), (220, "Prix unitaire HT"), (310, "Montant HT"), (380, "TVA"),
+             (430, "Montant TTC")],
+            [(40, "Électricité")],
+            [(40, "Consommation Base"), (150, "552 kWh"), (220, "0,1556 €/kWh"), (310, "85,90 €"), (380, "20 %"),
+             (430, "103,08 €")],
+            [(40, "Total électricité"), (310, "85,90 €"), (430, "103,08 €")]]
+    found = printed_energy_ttc(build_document([words_page(rows)]))
+    assert [c.value for c in found["electricite"]] == [103.08]

@@ -1700,6 +1700,57 @@ def test_a_coefficient_against_a_volume_read_twice_and_kwh_billed_bare_in_two_ex
     assert (gas["consumption_m3"], gas["conversion_coefficient"], gas["consumption_kwh"]) == (1548, 11.05, 17105)
 
 
+def test_the_natures_a_readings_heading_gives_after_its_dates_go_to_its_rows():
+    """`relevés du 04/11/25 (réel) au 24/12/25 (estimé)` over a grid whose
+    rows print only their indexes: the heading dates them and says their nature."""
+    from datetime import date
+
+    from tasks.extract.energy import read_readings
+
+    for end_word, nature in (("estimé", "estime"), ("télérelevé", "reel")):
+        rows = [[(40, f"Électricité – relevés du 04/11/25 (réel) au 24/12/25 ({end_word})")],
+                [(40, "Cadran"), (150, "Ancien index"), (250, "Nouvel index"), (350, "Conso (kWh)")],
+                [(40, "HP"), (150, "12.345"), (250, "13.005"), (350, "660")],
+                [(40, "HC"), (150, "8.100"), (250, "8.580"), (350, "480")]]
+        doc = build_document([words_page(rows)])
+        found = read_readings(doc, Sections(doc))
+        assert [(r.register, r.end_date, r.end_nature) for r in found] == [
+            ("hp", date(2025, 12, 24), nature), ("hc", date(2025, 12, 24), nature)]
+        assert [(r.start_index, r.end_index) for r in found] == [(12345, 13005), (8100, 8580)]
+
+
+def test_a_power_in_kw_and_a_count_of_days_near_a_readings_table_are_no_indexes():
+    """`Abonnement 9 kW ‖ 366 j` a few lines under a readings header whose
+    row OCR could not read: 9 and 366 are no start and end index."""
+    from tasks.extract.energy import read_readings
+
+    rows = [[(40, "Électricité – relevés du 04/11/2023 (réel) au 03/11/2024 (réel)")],
+            [(40, "Cadran"), (150, "Ancien index"), (250, "Nouvel index"), (350, "Conso (kWh)")],
+            [(40, "Libellé"), (150, "Période"), (250, "Quantité"), (330, "Prix unitaire HT"), (420, "Montant HT")],
+            [(40, "Abonnement 9 kW"), (150, "04/11/2023 - 03/11/2024"), (250, "366 j"), (330, "0,3912 €/jour"),
+             (420, "143,18 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert read_readings(doc, Sections(doc)) == []
+
+
+def test_a_total_row_with_one_amount_under_a_ttc_header_it_is_no_row_of_keeps_its_amount():
+    """A summary card headed `Période facturée ‖ Total TTC ‖ Montant à régler`
+    stands above `Total hors taxes ‖ 214,93 €`, whose amount falls under no
+    HT column: its one amount is still its caption's. A row of the table
+    with its cells (`Total ‖ 591,09 ‖ 81,28 ‖ 672,37`) is read by column."""
+    from tasks.extract.fields import extract_totals
+
+    rows = [[(40, "Période facturée"), (250, "Total TTC"), (430, "Montant à régler")],
+            [(40, "04 nov. 25 → 24 déc. 25"), (250, "248,64 €"), (430, "248,64 €")],
+            [(40, "Total hors taxes"), (250, "214,93 €")]]
+    totals = extract_totals(build_document([words_page(rows)]))
+    assert [c.value for c in totals["total_ht"]] == [214.93]
+    rows = [[(40, "Rubrique"), (250, "Hors TVA"), (340, "TVA"), (430, "TTC")],
+            [(40, "Total hors TVA et TTC"), (250, "591,09 €"), (340, "81,28 €"), (430, "672,37 €")]]
+    totals = extract_totals(build_document([words_page(rows)]))
+    assert [c.value for c in totals["total_ht"]] == [591.09]
+
+
 def test_the_ht_subtotal_through_ocr_misreadings_of_its_label():
     from tasks.extract.fields import extract_totals
 

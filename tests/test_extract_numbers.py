@@ -53,6 +53,17 @@ def test_french_dates(text, value):
     assert parse_date(text) == value
 
 
+def test_written_dates_with_a_two_digit_year():
+    assert parse_date("Facture du 01 janv. 26") == date(2026, 1, 1)
+    assert parse_date("Échéance 15 sept. 25") == date(2025, 9, 15)
+    ranges = find_date_ranges("du 04 nov. 25 au 24 déc. 25 (51 jours)")
+    assert [(a, b) for a, b, _, _ in ranges] == [(date(2025, 11, 4), date(2025, 12, 24))]
+    # Two digits after a month that are an amount, a quantity or a time are no year.
+    assert find_dates("le 15 mars 24,50 €") == []
+    assert find_dates("1er mars 12 kWh") == []
+    assert find_dates("5 mai 24 h") == []
+
+
 def test_impossible_dates_are_not_dates():
     assert find_dates("31/02/2024 et 45/01/2024") == []
 

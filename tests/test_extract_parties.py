@@ -272,6 +272,21 @@ def test_a_postcode_and_its_town_beside_a_reference_label_are_no_reference():
     assert extract_client_number(doc).value == "80000254" and extract_invoice_number(doc).value == "71100"
 
 
+def test_a_client_number_whose_letters_are_printed_apart_from_its_digit_groups():
+    rows = [[(40, "Référence client :"), (200, "PL 547 6809")], [(40, "Facture n°"), (200, "F2406-123456")]]
+    assert extract_client_number(doc(rows)).value == "PL5476809"
+    # Capitals, then a single number, are a word and a number, not one reference.
+    rows = [[(40, "N° client :"), (200, "EDF 2024")]]
+    assert extract_client_number(doc(rows)) is None
+
+
+def test_a_cooperatives_member_number_stands_in_for_the_client_number_only_when_none_is_printed():
+    rows = [[(40, "Votre n° de sociétaire-client :"), (200, "PL4111824")]]
+    assert extract_client_number(doc(rows)).value == "PL4111824"
+    rows = [[(40, "N° de sociétaire :"), (200, "S-004512")], [(40, "N° client :"), (200, "PL4111824")]]
+    assert extract_client_number(doc(rows)).value == "PL4111824"
+
+
 def test_a_speck_read_as_a_colon_after_a_street_line_does_not_end_the_address_block():
     rows = [[(338, "M. JEAN-PIERRE ROUSSEL")], [(338, "164 RUE DE BRETAGNE :")], [(338, "69110 SAINTE-FOY-LES-LYON")]]
     found = extract_customer(doc(rows, source="ocr", conf=0.9))

@@ -2055,3 +2055,125 @@ def test_a_vat_exemption_in_its_column_opens_no_row_of_its_own():
         (104, [(40, "Majoration pour retard de paiement"), (370, "14,84 €"), (440, "14,84 €"), (505, "Non soumis")]))
     doc = build_document([page])
     assert [(i.kind, i.amount, i.vat_exempt) for i in read_items(doc, Sections(doc))] == [("fee", 14.84, True)]
+
+
+def test_a_priced_row_worded_votre_consommation_is_a_billed_line():
+    """`Votre consommation Base ‖ 412 kWh ‖ 0,12070 €/kWh ‖ 49,73 €`: the
+    possessive that opens captions (`Votre contrat`) opens a billed line here."""
+    rows = [[(40, "Libellé"), (200, "Quantité"), (280, "Prix unitaire HT"), (380, "Montant HT")],
+            [(40, "Votre consommation Base"), (200, "412 kWh"), (280, "0,12070 €/kWh"), (380, "49,73 €")],
+            [(40, "Votre consommation HP"), (200, "1.085 kWh"), (280, "0,1142 €/kWh"), (380, "123,91 €")],
+            [(40, "Votre contrat"), (200, "12 mois"), (380, "24,00 €")]]
+    doc = build_document([words_page(rows)])
+    items = read_items(doc, Sections(doc))
+    assert [(i.kind, i.amount) for i in items] == [("consumption", 49.73), ("consumption_hp", 123.91)]
+
+
+def test_a_ttc_column_header_read_tic_on_a_scan_is_no_line_amount():
+    """`Montant TIC`: OCR read TTC's second T as an I. The column is still the
+    TTC one, and a line's amount is the HT cell before it."""
+    rows = [[(40, "Libellé"), (150, "Quantité"), (220, "Prix unitaire HT"), (310, "Montant HT"), (380, "TVA"),
+             (430, "Montant TIC")],
+            [(40, "Abonnement 6 kVA"), (150, "2 mois"), (220, "10,03 €/mois"), (310, "20,06 €"), (380, "20 %"),
+             (430, "24,07 €")],
+            [(40, "CTA"), (310, "3,76 €"), (380, "20 %"), (430, "4,51 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [(i.kind, i.amount) for i in read_items(doc, Sections(doc))] == [("subscription", 20.06), ("cta", 3.76)]
+
+
+def test_an_offer_name_wrapped_in_its_cell_is_read_whole_and_the_next_rows_value_is_not_its_end():
+    """`Offre` halfway down a narrow right-aligned cell that wraps
+    `Plüm Duo Coopératif` / `Fixe`: the piece flush under the value ends the
+    name. The next row's value, its caption beside it, does not."""
+    cells = [("Titulaire", 301, 320), ("M. Yannick Gérard", 470, 330), ("Plüm Duo Coopératif", 461, 343),
+             ("Offre", 301, 348), ("Total HT", 43, 353), ("1.935,25 €", 246, 353), ("Fixe", 524, 354),
+             ("Option tarifaire", 301, 370), ("Base", 530, 370)]
+    words = []
+    for text, x, y in cells:
+        for token in text.split():
+            words.append(Word(token, x, y, x + len(token) * 4.5, y + 9, 1.0))
+            x += len(token) * 4.5 + 2.2
+    page = Page(number=1, width=595.0, height=842.0, words=words, source="text")
+    assert extract_offer(build_document([page]), []).value == "Plüm Duo Coopératif Fixe"
+    # The caption level with the first piece, the other column's line between the two pieces.
+    cells = [("offre", 301, 320), ("Plüm Coopérative", 474, 320), ("Total HT", 43, 325), ("62,04 €", 260, 324),
+             ("Indexée", 518, 330)]
+    words = []
+    for text, x, y in cells:
+        for token in text.split():
+            words.append(Word(token, x, y, x + len(token) * 4.5, y + 8, 0.95))
+            x += len(token) * 4.5 + 2.2
+    page = Page(number=1, width=595.0, height=842.0, words=words, source="text")
+    assert extract_offer(build_document([page]), []).value == "Plüm Coopérative Indexée"
+    rows = [[(300, "Offre"), (461, "Plüm Coopérative")], [(300, "Option tarifaire"), (530, "Base")]]
+    assert extract_offer(build_document([words_page(rows)]), []).value == "Plüm Coopérative"
+
+
+def test_a_header_cell_whose_space_ocr_lost_still_names_its_column():
+    """`MontantHT` (and `MontantTTC`): OCR lost the space in the header cell;
+    it still names the HT column, and a line's amount is not its TTC cell."""
+    for ht, ttc in (("MontantHT", "Montant TTC"), ("Montant HT", "MontantTTC")):
+        rows = [[(40, "Libellé"), (150, "Quantité"), (220, "Prix unitaire HT"), (310, ht), (380, "TVA"),
+                 (430, ttc)],
+                [(40, "Part fixe (abonnement) 6 kW"), (150, "12 mois"), (220, "9,56 €/mois"), (310, "114,72€"),
+                 (380, "5,5%"), (430, "121,03 €")]]
+        doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+        assert [(i.kind, i.amount) for i in read_items(doc, Sections(doc))] == [("subscription", 114.72)], ht
+
+
+def _cells_page(cells, conf=1.0):
+    words = []
+    for text, x, y in cells:
+        for token in text.split():
+            words.append(Word(token, x, y, x + len(token) * 4.5, y + 9, conf))
+            x += len(token) * 4.5 + 2.2
+    return Page(number=1, width=595.0, height=842.0, words=words, source="text")
+
+
+def test_an_offer_caption_glued_after_the_other_columns_amount_and_its_wrapped_value():
+    """Two columns a narrow gutter apart: the left one's amount and the right
+    one's caption come as one cell (`38,33 € Offre`); the offer beside it,
+    wrapped, ends under it (`Fixe 2` / `ans`)."""
+    cells = [("Total hors taxes", 43, 323), ("38,33 € Offre", 260, 323), ("Plüm Biogaz Fixe", 477, 320)]
+    assert extract_offer(build_document([_cells_page(cells)]), []).value == "Plüm Biogaz Fixe"
+    cells = [("Total HT", 43, 323), ("104,16 € Offre", 255, 323), ("Plüm Coopérative Fixe 2", 445, 320),
+             ("ans", 535.3, 330), ("TVA", 43, 341), ("17,86 €", 264, 341)]
+    assert extract_offer(build_document([_cells_page(cells)]), []).value == "Plüm Coopérative Fixe 2 ans"
+    # `Fixe` / `ans`: the years went with a speck, the name is unknown.
+    cells = [("Offre", 301, 323), ("Plüm Coopérative Fixe", 445, 320), ("ans", 521.4, 330)]
+    assert extract_offer(build_document([_cells_page(cells)]), []) is None
+
+
+def test_a_rows_ttc_cell_after_its_amount_under_a_header_whose_ttc_cell_ocr_garbled():
+    """`Montantnc`: the TTC header cell garbled, the row's last amount is its
+    TTC. The amount before it that quantity × price makes is the line's."""
+    rows = [[(40, "Libellé"), (150, "Quantité"), (220, "Prix unitaire HT"), (310, "Montant HT"), (380, "TVA"),
+             (430, "Montantnc")],
+            [(40, "Abonnement 15 kW"), (150, "12 mois"), (220, "16,50 €/mois"), (310, "198,00€"),
+             (380, "5,5%"), (430, "208,89 €")],
+            [(40, "Énergie consommée Base"), (150, "2.095 kWh"), (220, "0,16580 €/kWh"), (310, "347,35€"),
+             (380, "20%"), (430, "416,82 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    items = read_items(doc, Sections(doc))
+    assert [(i.kind, i.amount, i.checked) for i in items] == [("subscription", 198.0, True),
+                                                             ("consumption", 347.35, True)]
+    # On a scan the TTC cell drifted out of its column and the quantity lost
+    # its unit (`35 ‖ 0,5576 €/jour`): the bare number before the amounts.
+    W = Word
+    words = [W("Libellé", 43, 73, 65, 78, 0.96), W("Période", 198, 73, 223, 78, 0.96),
+             W("Quantité", 321, 73, 350, 79, 0.96), W("Prix", 367, 73, 378, 78, 0.97),
+             W("unitaire", 382, 73, 407, 78, 0.96), W("HT", 410, 73, 419, 78, 0.86),
+             W("Montant", 430, 73, 457, 78, 0.96),
+             W("HT", 460, 73, 469, 78, 0.97), W("TVA", 486, 73, 499, 78, 0.81), W("Montant", 510, 73, 537, 78, 0.96),
+             W("TTC", 540, 73, 552, 78, 0.85), W("Gaz", 43, 90, 57, 96, 0.96), W("naturel", 60, 90, 88, 96, 0.96),
+             W("Part", 43, 106, 57, 112, 0.97), W("fixe", 60, 106, 73, 112, 0.96),
+             W("(abonnement)", 76, 106, 129, 112, 0.96), W("gaz", 132, 107, 145, 113, 0.96),
+             W("T2", 147, 106, 156, 112, 0.97), W("09/04/2025", 198, 106, 240, 112, 0.93),
+             W("-", 243, 109, 245, 110, 0.93),
+             W("13/05/2025", 249, 106, 291, 112, 0.97), W("35", 337, 106, 350, 113, 0.75),
+             W("0,5576", 369, 106, 393, 112, 0.93), W("€/jour", 397, 106, 419, 115, 0.76),
+             W("19,52€", 441, 106, 469, 112, 0.89), W("5,5%", 478, 106, 498, 112, 0.81),
+             W("20,59", 524, 106, 545, 112, 0.94), W("€", 548, 106, 552, 111, 0.94)]
+    doc = build_document([Page(number=3, width=595.44, height=841.58, words=words, source="ocr")])
+    [item] = read_items(doc, Sections(doc))
+    assert (item.quantity, item.amount, item.checked) == (35, 19.52, True)

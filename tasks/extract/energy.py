@@ -142,7 +142,7 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
         out.append((m.start(), "|", None, 1.0))
     for n in find_numbers(blanked, ocr=ocr):
         after = blanked[n.end:n.end + 8].lower()
-        if re.match(r"^\s?(?:%|€|mois|jours?|kva|c€)", after):
+        if re.match(r"^\s?(?:%|€|mois|jours?|j\b|kva|kw\b|c€)", after):  # `9 kW`, `366 j`: no index
             continue
         if n.decimals == 2 and "€" in after:
             continue
@@ -203,7 +203,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
     # du 06.09.2023 et du 24.10.2023` over rows that print none), with the
     # heading's line, page and energy; and the unit its header names
     # (`Consommation (kWh)`) for rows that print bare numbers.
-    table_dates: tuple[int, int, str | None, date, date] | None = None
+    table_dates: tuple | None = None
     table_unit: tuple[int, str | None] | None = None
     for line in parts:
         f = fold(line.text)
@@ -214,7 +214,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             table_unit = (line.index, _unit_of(f))
         tokens = _tokens(line) if is_context else None
         if is_context and not any(kind == "N" for kind, _, _ in tokens):
-            heading = _heading_dates(line, line_dates)
+            heading = _heading_dates(line, line_dates, tokens)
             if heading is not None:
                 table_dates = heading
             elif table_dates is not None and line_energy(line.text) not in (None, table_dates[2]):
@@ -242,6 +242,9 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
                 undated = None  # dates the row's indexes cannot be told apart by
             elif under_heading:
                 days = (table_dates[3], table_dates[4])
+                a_nat, b_nat = table_dates[5]  # `relevés du 04/11/25 (réel) au 24/12/25 (estimé)`
+                undated[0].nature = undated[0].nature or a_nat
+                undated[1].nature = undated[1].nature or b_nat
             else:
                 days = (None, None)  # never guessed: unknown
         if undated is not None:
@@ -341,12 +344,25 @@ def _unit_of(folded: str) -> str | None:
     return "m3" if re.search(M3, folded) else ("kWh" if "kwh" in folded else None)
 
 
-def _heading_dates(line: Line, dates) -> tuple[int, int, str | None, date, date] | None:
+def _heading_dates(line: Line, dates, tokens) -> tuple | None:
     """A readings heading's two dates (`relevés du 06.09.2023 et du
-    24.10.2023`), the readings' start and end, in that order."""
+    24.10.2023`), the readings' start and end, in that order, and the
+    nature it gives each (`du 04/11/25 (réel) au 24/12/25 (estimé)`)."""
     if len(dates) != 2 or dates[0].value >= dates[1].value:
         return None
-    return line.index, line.page, line_energy(line.text), dates[0].value, dates[1].value
+    return (line.index, line.page, line_energy(line.text), dates[0].value, dates[1].value,
+            _natures_after_dates(tokens))
+
+
+def _natures_after_dates(tokens: list[tuple[str, object, float]]) -> tuple[str | None, str | None]:
+    """The nature printed after each of a heading's two dates, before the next one."""
+    natures: list[str | None] = []
+    for kind, value, _ in tokens:
+        if kind == "D":
+            natures.append(None)
+        elif kind == "T" and natures and natures[-1] is None:
+            natures[-1] = value
+    return (natures[0], natures[1]) if len(natures) == 2 else (None, None)
 
 
 def _undated_pair(tokens: list[tuple[str, object, float]]) -> tuple[Point, Point] | None:
@@ -947,6 +963,8 @@ def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
             if columns.column_at(seg.x0, seg.x1) != "amount_ttc":
                 continue
             found = read_amount(seg.text, ocr=seg.ocr)
+            if found and _HT_AFTER.match(fold(seg.text[found[2]:])):
+                break  # `Électricité ‖ 85,90 € HT`: the share before tax, under a TTC column or not
             if found:
                 out[energy].append(from_segment(found[0], seg, 0.85, "energy-ttc-table", span=(found[1], found[2])))
                 break
@@ -961,7 +979,8 @@ _ENERGY_NAMED = re.compile(r"^(?:(?:(?:sous-?)?total |montant )?(?:de l'|du |de 
                            r"(electricite|elec|gaz(?: naturel)?)\s*(?::|$)"
                            r"|(?:sous-?)?total (?:de l'|du |de la )?(electricite|elec|gaz(?: naturel)?)\s*(?=\d))")
 _TTC_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ttc\)|ttc)\b")
-_HT_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ht\)|ht|hors tva|htva)\b")
+# What follows an amount printed before tax: `85,90 € HT`, `85,90 hors TVA`.
+_HT_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ht\)|ht|htva|hors (?:tva|taxes?))\b")
 
 
 def _marked_ttc(doc: Document, seg) -> tuple[str, Candidate] | None:

@@ -156,7 +156,10 @@ def _in_its_column(doc: Document, cand: Candidate, tables: dict, column: str) ->
     for seg in line.segments[1:]:
         if columns.column_at(seg.x0, seg.x1) == column and (found := read_amount(seg.text, ocr=seg.ocr)):
             return from_segment(found[0], seg, cand.conf, cand.note, span=(found[1], found[2]))
-    return None
+    amounts = [seg for seg in line.segments if read_amount(seg.text, ocr=seg.ocr)]
+    # `Total hors taxes ‖ 214,93 €` under a table it is no row of (a recap
+    # after it, a card's header taken for its header): one amount, its caption's.
+    return cand if len(amounts) == 1 else None
 
 
 _OFFER_DASH = re.compile(r"\s+[–\-|]\s+")
@@ -231,6 +234,7 @@ def _offer_reader(text: str, *, ocr: bool = False):
 
 def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
+    cands = [c for c in (_with_wrapped_rest(doc, c) for c in cands) if c]
     cands = [replace(c, value=_catalogue_words(_unglued(spelled_as_always(c.value, _unaccented_offer_words())),
                                                known_offers)) if c.source == "ocr" else c for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
@@ -272,6 +276,52 @@ def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
     if not cands:
         cands = _printed_offers(doc, [o for o in known_offers if len(o) >= 6], 0.6)
     return vote(cands, key=lambda v: fold(v))
+
+
+# The end of a name wrapped in its cell: a few words, no caption, no amount.
+_WRAPPED_REST = re.compile(r"(?:\d{1,2} ans?|[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'&-]*)(?: (?:\d{1,2} ans?|[A-Za-zÀ-ÿ'&-]+)){0,3}")
+
+
+def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate | None:
+    """`Offre ‖ Plüm Duo Coopératif` over `‖ Fixe`: a name wrapped in a narrow
+    cell, its caption beside the cell (often halfway down it). The line under
+    the value continues it when its piece is flush with the value (left or
+    right), a line's height under it, and nothing stands in the caption's
+    column beside it (the next row's caption would)."""
+    if cand.spot is None:
+        return cand
+    seg = doc.lines[cand.spot[0]].segments[cand.spot[1]]
+    captions = [h.seg for h in find_labels(doc, "offer") if h.seg.page == seg.page and h.seg.x1 <= seg.x0
+                and abs(h.seg.line - seg.line) <= 1]
+    caption = captions[0] if captions else None
+    if caption is None:
+        return cand
+    # The next line holding anything in the caption's column (the other column's lines interleave).
+    def in_column(ln) -> list:
+        return [s for s in ln.segments if s is not caption and s.x0 >= caption.x0 - caption.height]
+
+    line = next((ln for ln in doc.lines[seg.line + 1:seg.line + 4] if in_column(ln)), None)
+    if line is None or line.page != seg.page or line.y0 - seg.y1 > 0.8 * seg.height:
+        return cand
+    rest = in_column(line)
+    if len(rest) != 1 or not (abs(rest[0].x1 - seg.x1) <= seg.height or abs(rest[0].x0 - seg.x0) <= seg.height):
+        return cand
+    beside = [s for ln in doc.lines[seg.line + 1:seg.line + 4] for s in ln.segments
+              if s is not rest[0] and s is not caption and s.page == seg.page and s.x0 >= caption.x0 - caption.height
+              and s.x1 <= rest[0].x0 and s.y0 < rest[0].y1 and s.y1 > rest[0].y0]
+    if beside:
+        return cand  # another row's caption level with the piece (`Option tarifaire ‖ Base`)
+    text = clean(rest[0].text).strip()
+    # Read across both lines already (labels: a flush-right value's wrapped end).
+    joined = fold(cand.value).endswith(fold(text))
+    head = cand.value[:len(cand.value) - len(text)].rstrip() if joined else cand.value
+    if _YEARS_TAIL.fullmatch(fold(text)) and not re.search(r"\d$", head):
+        return None  # `Plüm Fixe ‖ ans`: how many years went with a speck
+    if joined:
+        return cand
+    if not _WRAPPED_REST.fullmatch(text):
+        return cand
+    return replace(cand, value=f"{cand.value} {text}")
 
 
 def _catalogue_words(value: str, known_offers: list[str]) -> str:

@@ -100,12 +100,13 @@ def read_reference(text: str, *, min_len: int = 5, max_len: int = 24,
     for i, (tok, start, end) in enumerate(tokens):
         if not tok or tok.lower() in {"n°", "no", "nº", "numéro", "numero", "-", "–"}:
             continue
-        if not _REF_TOKEN.fullmatch(tok) or not any(c.isdigit() for c in tok):
+        letters_apart = join_groups and _spaced_prefix(tok, tokens[i + 1:])
+        if not letters_apart and (not _REF_TOKEN.fullmatch(tok) or not any(c.isdigit() for c in tok)):
             return None
         value = tok
         # `51908 49861`: a reference printed in two groups of five.
         fives = len(tok) == 5 and i + 1 < len(tokens) and re.fullmatch(r"\d{5}", tokens[i + 1][0]) is not None
-        if join_groups and tok.isdigit() and (len(tok) <= 4 or fives):
+        if join_groups and (tok.isdigit() and (len(tok) <= 4 or fives) or letters_apart):
             for nxt, _, nend in tokens[i + 1:]:
                 # The last groups may come joined (`801 178677`: OCR lost a space).
                 if not (nxt.isdigit() and 2 <= len(nxt) <= 6):
@@ -120,6 +121,14 @@ def read_reference(text: str, *, min_len: int = 5, max_len: int = 24,
             return value, start, end
         return None
     return None
+
+
+def _spaced_prefix(tok: str, rest: list[tuple[str, int, int]]) -> bool:
+    """`PL 547 6809`: two or three capitals printed apart from the digit groups they open."""
+    if not re.fullmatch(r"[A-Z]{2,3}", tok) or len(rest) < 2:
+        return False
+    groups = [t for t, _, _ in rest[:2]]
+    return all(g.isdigit() and 2 <= len(g) <= 4 for g in groups)
 
 
 @dataclass

@@ -187,7 +187,12 @@ def share_label(line: Line) -> str | None | bool:
     such a table sums the bill up by section (`Électricité ‖ 73,60 € ‖
     11,49 € ‖ 85,09 €`); its rows are no billed lines."""
     label = _LABEL_WORDS.match(line.segments[0].text).group(0).strip()
+    # `Total électricité ‖ 85,90 € ‖ ‖ 103,08 €`: a section's subtotal row under the lines it sums.
+    label = _SUBTOTAL_OF.sub("", label)
     return heading_energy(label) if label else False
+
+
+_SUBTOTAL_OF = re.compile(r"^(?:sous-?\s?)?total\s+(?=\S)", re.I)
 
 
 def share_rows(doc: Document) -> list[tuple[Line, str | None, Columns]]:
@@ -391,6 +396,21 @@ def _close(a: float, b: float, *, rel: float = 0.006, abs_tol: float = 0.02) -> 
 MAX_ROW_WORDS = 20
 
 
+def _amount_that_fits(amounts: list, quantity, price, amount_tok, amount: float, kind: str, line: Line):
+    """`12 mois ‖ 16,50 €/mois ‖ 198,00 € ‖ 5,5 % ‖ 208,89 €`, the TTC
+    column's header unread: the row's last amount is its TTC; the one amount
+    before it that quantity × price (or the CTA's rate × base) makes is the line's."""
+    if quantity is not None and price is not None:
+        if _close(quantity * price, abs(amount), rel=0.006, abs_tol=0.02):
+            return amount_tok, amount
+        fit = [a for a in amounts[:-1] if _close(quantity * price, abs(a.value), rel=0.006, abs_tol=0.02)]
+    elif kind == "cta" and _cta_amount(line, amount) is None:
+        fit = [a for a in amounts[:-1] if _cta_amount(line, a.value) is not None]
+    else:
+        return amount_tok, amount
+    return (fit[0], fit[0].value) if len(fit) == 1 else (amount_tok, amount)
+
+
 def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item | None:
     label_seg = line.segments[0]
     label = label_seg.text
@@ -538,6 +558,14 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     elif (kind == "subscription" or kind.startswith("consumption")) and amount < 0 and ocr_row(line) \
             and (quantity or 0) > 0 and (price or 0) > 0 and not _credit_words().search(f):
         amount = -amount  # a speck before the amount read as a minus: a positive price credits nothing
+    if len(amounts) >= 2 and amount_tok is amounts[-1]:
+        # A bare number before the amounts may be the quantity (`35 ‖ 0,5576 €/jour`, its unit lost).
+        sizes = [quantity] if quantity is not None else [b.value for b in bares if b.x1 <= amounts[0].x0]
+        for size in sizes or [None]:
+            fit_tok, fit = _amount_that_fits(amounts, size, price, amount_tok, amount, kind, line)
+            if fit_tok is not amount_tok:
+                amount_tok, amount, quantity = fit_tok, fit, size
+                break
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
                                                                     rel=0.006, abs_tol=0.02)
     if kind == "cta" and not checked:

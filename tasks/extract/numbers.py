@@ -365,8 +365,14 @@ def _day(text: str) -> int:
 @lru_cache(maxsize=1)
 def _date_patterns() -> tuple[re.Pattern, re.Pattern]:
     numeric = re.compile(r"(?<![\d/])(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4}|\d{2})(?![\d/])")
-    written = re.compile(r"(?<![\w])" + _day_month() + r"\s*((?:19|20)\d{2})(?!\d)", re.I)
+    written = re.compile(r"(?<![\w])" + _day_month() + r"\s*((?:19|20)\d{2}(?!\d)|" + _SHORT_YEAR + ")", re.I)
     return numeric, written
+
+
+# `01 mars 24`, `15 sept. 25`: a written month with its year cut to two
+# digits, after a space and followed by no digit, decimal or unit (so that
+# `15 mars 24,50 €` or `1er mars 12 kWh` are no dates).
+_SHORT_YEAR = r"(?<=\s)\d{2}(?![\d,.a-z]|\s?(?:€|%|kwh|kva|kw\b|m3|m³|h\b|j\b|jours))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,7 +401,7 @@ def find_dates(text: str, *, ocr: bool = False) -> list[DateMatch]:
             found.append(DateMatch(d, m.start(), m.end()))
     months = _months()
     for m in written.finditer(t):
-        d = _make_date(int(m.group(3)), months[m.group(2).lower()], _day(m.group(1)))
+        d = _make_date(_year(m.group(3)), months[m.group(2).lower()], _day(m.group(1)))
         if d:
             found.append(DateMatch(d, m.start(), m.end()))
     found.sort(key=lambda d: d.start)

@@ -437,11 +437,9 @@ def _electricity(rng: random.Random, bill: Bill, option: str, *, above: bool, ov
         split = {f"tempo_{c}_{p}": share * (hc if p == "hc" else 1 - hc)
                  for c, share in TEMPO_SPLIT.items() for p in ("hc", "hp")}
     registers = _split_int(kwh, split)
-    while option == "hphc" and not hphc_bad and registers["hc"] < 0.38 * kwh:
-        # The whole kWh of a share drawn at 38 % fell under it (the remainder goes to HP):
-        # a clean bill's HC share is 38 % at least.
+    while option == "hphc" and not hphc_bad and registers["hp"] > 0 and registers["hc"] < 0.38 * kwh:
+        registers["hp"] -= 1  # integer rounding must not take a clean bill's HC share below 38 %
         registers["hc"] += 1
-        registers["hp"] -= 1
 
     # Prices: one price per register for the whole bill (a fixed or indexed offer
     # moves at most once a year); compared with every TRVE movement it overlaps.

@@ -231,6 +231,12 @@ SUPPLIERS = {
         "legal": "Primeo Energie France SAS", "domains": ["primeo-energie.fr", "particuliers.primeo-energie.fr"],
         "city": "75008 Paris", "street": "17 rue de Miromesnil", "capital": "2 450 000", "rcs": "Paris",
     },
+    "Plum Energie": {
+        "display": "Plüm énergie", "spellings": ["Plum Energie", "Plüm énergie", "Plüm Énergie", "PLÜM ÉNERGIE",
+                                                 "Plüm"],
+        "legal": "Plüm Énergie SAS", "domains": ["plum.fr"], "city": "69002 Lyon",
+        "street": "8 quai Saint-Antoine", "capital": "1 120 000", "rcs": "Lyon",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -304,6 +310,11 @@ OFFERS = {
     "Primeo Energie": {  # electricity names from the catalogue (Fidélité Verte: a discount on the TRV); gas invented
         "electricite": [("Offre Fixe -20%", "fixe", True), ("Fidélité Verte", "indexe", True)],
         "gaz": [("Gaz Prix Fixe 2 ans", "fixe", False), ("Gaz Fidélité", "indexe", False)],
+    },
+    "Plum Energie": {  # invented
+        "electricite": [("Plüm Coopérative Fixe 2 ans", "fixe", False), ("Plüm Locale & Verte", "fixe", False),
+                        ("Plüm Coopérative Indexée", "indexe", False)],
+        "gaz": [("Plüm Biogaz Fixe", "fixe", False), ("Plüm Gaz Indexé", "indexe", False)],
     },
 }
 
