@@ -130,12 +130,12 @@ def relabel(bill: Bill, labels: dict) -> None:
                 line.label = text(line, e) if callable(text) else text
 
 
-def consumption_label(energy_word: str, hp_hc: tuple[str, str]):
-    """A `relabel` wording of consumption lines: `<word> gaz naturel`,
-    `<word> Base`, `<word> Heures Pleines` (or HP), `<word> Tempo Bleu HC`."""
+def consumption_label(energy_word: str, hp_hc: tuple[str, str], gas: str = "gaz naturel"):
+    """A `relabel` wording of consumption lines: `<word> gaz naturel` (or
+    `gas`), `<word> Base`, `<word> Heures Pleines` (or HP), `<word> Tempo Bleu HC`."""
     def label(line: Line, e) -> str:
         if e.energy == "gaz":
-            return f"{energy_word} gaz naturel"
+            return f"{energy_word} {gas}"
         reg = line.register or "base"
         if reg == "base":
             return f"{energy_word} Base"

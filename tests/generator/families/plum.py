@@ -18,6 +18,7 @@ from tests.generator.data import random_digits
 from tests.generator.families.common import (
     Fmt,
     chart,
+    consumption_label,
     context,
     env,
     helpers,
@@ -71,16 +72,7 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
     hp_hc = pick(rng, ("Heures Pleines", "Heures Creuses"), ("HP", "HC"))
     conso_word = pick(rng, "Consommation", "Énergie consommée", "Votre consommation")
 
-    def cons_label(line: Line, e) -> str:
-        if e.energy == "gaz":
-            return f"{conso_word} gaz"
-        reg = line.register or "base"
-        if reg == "base":
-            return f"{conso_word} Base"
-        if reg in ("hp", "hc"):
-            return f"{conso_word} {hp_hc[0] if reg == 'hp' else hp_hc[1]}"
-        _, colour, period = reg.split("_")
-        return f"{conso_word} Tempo {colour.capitalize()} {period.upper()}"
+    cons_label = consumption_label(conso_word, hp_hc, gas="gaz")
 
     sub_word = pick(rng, "Abonnement", "Abonnement", "Part fixe (abonnement)")
     relabel(bill, {
