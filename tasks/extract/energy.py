@@ -917,9 +917,11 @@ def detect_energy(scores: dict[str, float]) -> tuple[str | None, float]:
     return None, 0.0
 
 
+# An energy as a row's caption names it.
+_ENERGY_WORD = r"(electricite|elec|gaz(?: naturel)?)"
 _ENERGY_TTC = re.compile(
     r"^(?:[*•·.\-–] ?)?(?:(?:sous-?)?total |montant |dont )?(?:de l'|du |de la |de votre |votre |mon |ma )?"
-    r"(electricite|elec|gaz(?: naturel)?)\s*(?:\(ttc\)|ttc)\s*:?\s*")
+    + _ENERGY_WORD + r"\s*(?:\(ttc\)|ttc)\s*:?\s*")
 
 
 def printed_energy_ttc(doc: Document) -> dict[str, list[Candidate]]:
@@ -975,9 +977,8 @@ _ENERGY_ROW = re.compile(r"^(electricite|gaz(?: naturel)?)\s*:?\s*$")
 # `Électricité ‖ 191,28 € HT ‖ 225,70 € TTC`, `Total électricité : 191,28 € HT ‖ 225,70 € TTC`,
 # `Total gaz naturel 49,82 € HT 56,68 € TTC`: a row named by its energy alone
 # (a total's amounts may follow in its cell) whose amounts each carry their own mark.
-_ENERGY_NAMED = re.compile(r"^(?:(?:(?:sous-?)?total |montant )?(?:de l'|du |de la |mon |ma )?"
-                           r"(electricite|elec|gaz(?: naturel)?)\s*(?::|$)"
-                           r"|(?:sous-?)?total (?:de l'|du |de la )?(electricite|elec|gaz(?: naturel)?)\s*(?=\d))")
+_ENERGY_NAMED = re.compile(r"^(?:(?P<total>(?:sous-?)?total )|montant )?(?:de l'|du |de la |mon |ma )?"
+                           + _ENERGY_WORD + r"\s*(?::|$|(?(total)(?=\d)|(?!)))")
 _TTC_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ttc\)|ttc)\b")
 # What follows an amount printed before tax: `85,90 € HT`, `85,90 hors TVA`.
 _HT_AFTER = re.compile(r"\s*(?:€|eur)?\s*(?:\(ht\)|ht|htva|hors (?:tva|taxes?))\b")
@@ -989,7 +990,7 @@ def _marked_ttc(doc: Document, seg) -> tuple[str, Candidate] | None:
     m = _ENERGY_NAMED.match(fold(seg.text))
     if not m:
         return None
-    energy = "gaz" if (m.group(1) or m.group(2)).startswith("gaz") else "electricite"
+    energy = "gaz" if m.group(2).startswith("gaz") else "electricite"
     spots = [(seg.text[m.end():], seg, m.end())] + [(o.text, o, 0) for o in doc.right_of(seg)]
     for text, where, offset in spots:
         start = 0
