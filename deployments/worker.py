@@ -32,8 +32,9 @@ server then matches every event against). This one's runs share one set,
 made at its first run and closed after its last.
 
 For every run it starts, a stock worker also serialises the whole of its
-Prefect settings into the run's environment, though they change only when
-the worker restarts (a third of its CPU per run), and builds a new TLS
+Prefect settings into the run's environment twice (its job configuration's
+and its engine starter's), though they change only when the worker
+restarts (half of its CPU per run), and builds a new TLS
 context for the client that watches the run for cancellation (another
 quarter, flows/prefect_tls.py). This one serialises them once per settings
 object and shares one TLS context between its clients.
@@ -51,9 +52,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
+import prefect.runner._starter_engine
 import prefect.workers.process
 from prefect.client.schemas.responses import WorkerFlowRunResponse
 from prefect.runner._flow_run_executor import FlowRunExecutorContext
+from prefect.settings import get_current_settings
 from prefect.workers.process import ProcessJobConfiguration, ProcessWorker
 
 from flows.prefect_settings import once_per_settings
@@ -74,6 +77,21 @@ class ProcessJobConfigurationOncePerSettings(ProcessJobConfiguration):
 
 # Prefect's own, which reads the settings that once_per_settings passes.
 _stock_base_environment = once_per_settings(lambda settings: ProcessJobConfiguration._base_environment())
+
+
+class EngineStarterSettings:
+    """What Prefect's engine starter reads of the current settings (their
+    environment, to pass to the run's process), serialised once per
+    settings object as well."""
+
+    @staticmethod
+    def to_environment_variables(exclude_unset: bool = False) -> dict[str, str]:
+        if exclude_unset:  # what the job configuration's base environment is too
+            return dict(_stock_base_environment())
+        return get_current_settings().to_environment_variables()
+
+
+prefect.runner._starter_engine.get_current_settings = EngineStarterSettings
 
 
 # Same type as the stock process worker: it takes its place in Prefect's

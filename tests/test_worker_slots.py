@@ -9,6 +9,7 @@ import uuid
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
+from prefect.settings import PREFECT_API_URL, Settings, get_current_settings, temporary_settings
 from prefect.workers.process import ProcessWorker
 
 from deployments.worker import FULL_POLL_SECONDS, SlotLimitedProcessWorker
@@ -104,7 +105,6 @@ def test_prefect_worker_start_takes_this_worker_for_the_process_type():
 
 
 def test_a_runs_environment_is_serialised_once_per_settings(monkeypatch):
-    from prefect.settings import PREFECT_API_URL, Settings, get_current_settings, temporary_settings
     from prefect.workers.process import ProcessJobConfiguration
 
     from deployments.worker import ProcessJobConfigurationOncePerSettings as Configuration
@@ -122,6 +122,27 @@ def test_a_runs_environment_is_serialised_once_per_settings(monkeypatch):
         with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:10/api"}):
             assert Configuration._base_environment()["PREFECT_API_URL"] == "http://127.0.0.1:10/api"
     assert len(calls) == 2
+
+
+def test_the_engine_starters_environment_is_serialised_once_per_settings(monkeypatch):
+    from prefect.runner import _starter_engine
+
+    from deployments import worker
+
+    assert _starter_engine.get_current_settings is worker.EngineStarterSettings
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        stock = get_current_settings().to_environment_variables(exclude_unset=True)
+        calls = []
+        original = Settings.to_environment_variables
+        monkeypatch.setattr(Settings, "to_environment_variables",
+                            lambda self, *args, **kwargs: calls.append(kwargs) or original(self, *args, **kwargs))
+        starter = _starter_engine.get_current_settings()
+        first = starter.to_environment_variables(exclude_unset=True)
+        first["PREFECT_API_URL"] = "changed by a run's environment"
+        assert starter.to_environment_variables(exclude_unset=True) == stock
+        assert worker.ProcessJobConfigurationOncePerSettings._base_environment() == stock
+        assert calls == [{"exclude_unset": True}]
+        assert starter.to_environment_variables()["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
 
 
 def test_the_workers_clients_share_one_tls_context():
