@@ -146,7 +146,7 @@ def render(rows: list[dict], sync_runs: list[float]) -> str:
     sync_per_minute = statistics.mean(sync_runs)
     lines = [f"# Jobs bench — {datetime.now():%Y-%m-%d %H:%M}", "",
              f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
-             f"over HTTP (16 clients), process workers with `WORKER_LIMIT={rows[0]['limit']}` (the default: two runs "
+             f"over HTTP (16 clients), process workers with `WORKER_LIMIT={rows[0]['limit']}` (the default: three runs "
              "per core) under their fork server "
              "(runs in forks of a process that imported the flows once, each fork running one run after "
              "another), polling every "

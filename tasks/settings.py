@@ -15,11 +15,11 @@ from dotenv import dotenv_values
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
 TEMPLATES = ROOT / "templates"
-# Two job runs per core: a run waits on the Prefect server for about a third
-# of its time (its submission, state changes, the end of its heartbeat), and
-# with one run per core the cores sat idle for a quarter of a burst of jobs
-# (bench/bench_jobs.py).
-DEFAULT_WORKER_LIMIT = 2 * len(os.sched_getaffinity(0))
+# Three job runs per core: a run waits on the Prefect server for part of its
+# time (its submission, state changes, the end of its heartbeat); in a burst
+# of jobs the cores sat idle a quarter of the time with one run per core,
+# 5-9 % with two, 3-4 % with three (bench/bench_jobs.py).
+DEFAULT_WORKER_LIMIT = 3 * len(os.sched_getaffinity(0))
 
 
 def _csv(value: str) -> tuple[str, ...]:
