@@ -552,6 +552,25 @@ def test_the_date_under_the_bills_title_is_its_date():
     assert extract_invoice_date(build_document([words_page(scan, source="ocr", conf=0.9)])).value == date(2024, 2, 3)
 
 
+def test_a_written_dates_year_wrapped_under_it_in_a_narrow_right_aligned_cell_is_joined():
+    """« Facture émise le ‖ vendredi 7 novembre » over « 2025 » flush right
+    in its cell: the year is the date's; a bare number under a value that
+    is no day and month is not joined."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+    from tasks.extract.labels import _right_aligned_rest
+
+    # 9 pt words: « vendredi 7 novembre » from 250 ends at 331, « 2025 » from 313 too.
+    rows = [[(40, "Facture émise le"), (250, "vendredi 7 novembre")], [(313, "2025")]]
+    doc = build_document([words_page(rows, line_gap=11)])
+    assert extract_invoice_date(doc).value == date(2025, 11, 7)
+    other = [[(40, "Référence"), (250, "lot vendredi matin")], [(308.5, "2025")]]
+    doc = build_document([words_page(other, line_gap=11)])
+    line, seg = doc.lines[1], doc.lines[0].segments[1]
+    assert not _right_aligned_rest(doc, line, line.segments[0], seg, seg.height)
+
+
 def test_lines_without_their_vat_rate_take_the_one_the_vat_table_proves():
     """A dual bill printing no rate on its lines: the legal plan (fixed part
     at 5,5 %, the rest at 20 %) gives exactly the VAT table's bases, so each

@@ -107,6 +107,15 @@ def test_a_contract_number_does_not_compete_with_the_client_number():
     assert extract_client_number(alone).value == "881060642"
 
 
+def test_a_number_sign_before_compte_client_is_part_of_the_caption():
+    """« Numéro de compte client ‖ 47966697 »: the caption is the whole phrase,
+    not « Numéro de compte » followed by a word that would stop the search."""
+    d = doc([[(40, "Numéro de compte client"), (250, "47966697")]])
+    assert extract_client_number(d).value == "47966697"
+    d = doc([[(40, "N° de compte client : 4503 0606")]])
+    assert extract_client_number(d).value == "45030606"
+
+
 @pytest.mark.parametrize("raw, name", [
     ("Monsieur DUPONT Laurent", "Laurent Dupont"), ("M. et Mme Jean-Pierre MEYER", "Jean-Pierre Meyer"),
     ("MME NADIA GIRARD", "Nadia Girard"), ("M. ET MME THOMAS CHEVALIER", "Thomas Chevalier"),

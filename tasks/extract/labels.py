@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Line, Segment, placed
-from tasks.extract.numbers import edit_distance, garbled_long_words, long_words, respell, words_of
+from tasks.extract.numbers import edit_distance, ends_with_day_month, garbled_long_words, long_words, respell, words_of
 from tasks.settings import ASSETS
 
 LABELS_DIR = ASSETS / "labels"
@@ -675,7 +675,14 @@ def _right_aligned_rest(doc: Document, line: Line, other: Segment, seg: Segment,
     beside a block of text printed left of the value's whole row: a chart's legend)."""
     row_start = doc.lines[seg.line].segments[0].x0 if 0 <= seg.line < len(doc.lines) else seg.x0
     return all(o is other or o.x1 < row_start for o in line.segments) and abs(other.x1 - seg.x1) < h \
-        and other.x0 >= seg.x0 and re.search(r"[^\W\d_]{2}", other.text) is not None
+        and other.x0 >= seg.x0 and (re.search(r"[^\W\d_]{2}", other.text) is not None
+                                    or _wrapped_year(seg.text, other.text))
+
+
+def _wrapped_year(value: str, rest: str) -> bool:
+    """`vendredi 7 novembre` over `2025`, flush right in a narrow cell: a
+    written date's year wrapped onto a line of its own."""
+    return re.fullmatch(r"(?:19|20)\d{2}", rest.strip()) is not None and ends_with_day_month(value)
 
 
 def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:
