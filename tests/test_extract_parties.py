@@ -481,6 +481,7 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("Référence client", "1L47901238", None),  # I or 1 before the letters
     ("Référence client", "ILO7404012", None),  # O or 0 opening the digits
     ("Numéro de compte", "A-1EDCCOFB", None),  # an O among letters and digits
+    ("Numéro de compte", "OV24571102", "OV24571102"),  # an O among a prefix's letters, digits after them
     ("RÉFÉRENCE CLIENT", "c3870978", "C3870978"),  # a capital read small, same shape
     ("Référence client", "ÉC830689", "EC830689"),  # a speck over the capital read as an accent
     ("RÉFÉRENCE CLIENT", "Cc7876444", "C7876444"),  # a capital read twice, once small (no reference mixes cases)
@@ -537,6 +538,37 @@ def test_an_invoice_number_whose_glyph_ocr_may_have_confused_is_unknown_on_a_sca
     assert extract_invoice_number(doc(rows)).value == "1L240112-93471"
     rows = [[(40, "Facture n°"), (140, "IL240112-93471")]]
     assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "IL240112-93471"
+
+
+def test_an_o_among_the_letters_opening_an_invoice_number_is_a_letter():
+    """« OV2457110244 » on a scan: no 0 stands among a prefix's letters; an O
+    read where the digits start (« ILO7404012 ») may still be a 0."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(40, "Numéro de facture"), (160, "OV2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "OV2457110244"
+    rows = [[(40, "Numéro de facture"), (160, "0V2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
+    rows = [[(40, "Numéro de facture"), (160, "FAO2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
+
+
+def test_a_value_beside_its_own_caption_is_not_the_value_of_a_caption_over_it():
+    """A title « Facture de régularisation » over « Numéro de compte client ‖
+    25610161 » and « Référence de la facture ‖ 0V2457110244 » (its value left
+    in doubt by OCR): the number under the title is the account's, not the
+    invoice's (null rather than wrong)."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(420, "Facture de régularisation")],
+            [(360, "Numéro de compte client"), (480, "25610161")],
+            [(40, "énergie ovoenergy.fr"), (360, "Référence de la facture"), (480, "0V2457110244")]]
+    d = doc(rows, source="ocr", conf=0.9)
+    assert extract_invoice_number(d) is None
+    assert extract_client_number(d).value == "25610161"
+    # Under its caption, alone on its line, a value is still read.
+    rows = [[(40, "Référence de la facture")], [(40, "FA2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "FA2457110244"
 
 
 def test_the_pdl_whose_caption_ocr_lost_is_the_one_lone_14_digit_number_no_label_claims():

@@ -477,7 +477,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             s.folded for s in doc.lines[seg.line].segments))):
         below = False
     if below and hit.below_ok:
-        found = [o for o in doc.below(seg, max_lines=below_lines, start_x=label_x) if not is_label(o)]
+        found = [o for o in doc.below(seg, max_lines=below_lines, start_x=label_x)
+                 if not is_label(o) and not _beside_own_label(doc, o)]
         for i, other in enumerate(found):
             dy = (other.y0 - seg.y1) / h
             dx = abs(other.x0 - label_x) / h
@@ -487,7 +488,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
                 spots.append(ValueSpot(other.text + " " + nxt.text, _joined(other, nxt), 0, dist - 0.01, "below"))
             spots.append(ValueSpot(other.text, other, 0, dist, "below"))
     if above and hit.below_ok:
-        found = [o for o in doc.above(seg, max_lines=2, start_x=label_x) if not is_label(o)]
+        found = [o for o in doc.above(seg, max_lines=2, start_x=label_x)
+                 if not is_label(o) and not _beside_own_label(doc, o)]
         if habit != "above":
             # A value right under another label is that label's value.
             found = [o for o in found if not under_a_label(doc, o) or _nearer_below(doc, o, seg)]
@@ -507,6 +509,20 @@ def _joined(first: Segment, second: Segment) -> Segment:
     """A label's or a value's two pieces as one segment in the first's place:
     what is read across both, or in the second alone, is measured on its own words."""
     return placed(first.words + second.words, first)
+
+
+def _beside_own_label(doc: Document, seg: Segment) -> bool:
+    """Whether a label stands just left of `seg` on its line (`Numéro de
+    compte client ‖ 25610161` over `Référence de la facture ‖ OV…`): that
+    label's value, not one of the caption over or under it."""
+    if seg.line < 0:
+        return False
+    segs = doc.lines[seg.line].segments
+    k = next((i for i, o in enumerate(segs) if o is seg), 0)
+    if k == 0:
+        return False
+    left = segs[k - 1]
+    return is_label(left) and (seg.x0 - left.x1) / seg.height <= MAX_RIGHT_GAP
 
 
 def under_a_label(doc: Document, seg: Segment) -> bool:
