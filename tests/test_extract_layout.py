@@ -2440,3 +2440,22 @@ def test_a_client_number_printed_in_two_groups_of_five_is_read_whole():
     doc = build_document([words_page([[(40, "N° CLIENT"), (200, "DATE DE FACTURE")],
                                       [(40, "51908 49861"), (200, "12/09/2024")]])])
     assert extract_client_number(doc).value == "5190849861"
+
+
+def test_a_peak_power_far_above_the_power_subscribed_leaves_both_unknown():
+    """« Puissance souscrite 3 kVA » (a 9 read as 3 on a scan) beside « puissance
+    maximale atteinte : 8,8 kVA »: a meter cuts the supply soon above the power
+    subscribed, so one of the two is misread (both null); a peak under it stands."""
+    from tasks.extract.checks import check_electricity
+    from tasks.extract.store import Candidate, Draft
+
+    d = Draft()
+    d.set("electricity.subscribed_power_kva", Candidate(3, 0.53, 1, "ocr", "subscribed_power"))
+    d.set("electricity.max_power_reached_kva", Candidate(8.8, 0.8, 2, "ocr", "max_power"))
+    check_electricity(d, [])
+    assert d.cand("electricity.subscribed_power_kva").conf == 0.0
+    assert d.cand("electricity.max_power_reached_kva").conf == 0.0
+    d.set("electricity.subscribed_power_kva", Candidate(9, 0.8, 1, "ocr", "subscribed_power"))
+    d.set("electricity.max_power_reached_kva", Candidate(8.8, 0.8, 2, "ocr", "max_power"))
+    check_electricity(d, [])
+    assert d.get("electricity.subscribed_power_kva") == 9 and d.cand("electricity.subscribed_power_kva").conf == 0.8

@@ -425,6 +425,7 @@ def check_electricity(d: Draft, readings: list[Reading]) -> None:
     kva = d.get(p + "subscribed_power_kva")
     if kva is not None and kva not in KVA_STEPS:
         d.drop(p + "subscribed_power_kva", "kva")
+    _check_peak(d, p)
     lo, hi = KWH_PRICE_BAND["electricite"]
     for k in ("unit_price_kwh_ht_eur", "unit_price_hc_kwh_ht_eur"):
         v = d.get(p + k)
@@ -437,6 +438,20 @@ def check_electricity(d: Draft, readings: list[Reading]) -> None:
         v = d.get(p + k)
         if v is not None and not 0 <= v <= 500_000:
             d.drop(p + k, "range")
+
+
+# A meter cuts the supply soon above the power subscribed: the peak reached
+# stays under this multiple of it (a 9 kVA read as 3 beside an 8,8 kVA peak).
+PEAK_OVER_KVA = 1.5
+
+
+def _check_peak(d: Draft, p: str) -> None:
+    """A maximum power reached far above the power subscribed: one of the
+    two was misread, and which cannot be told (both null)."""
+    kva, peak = d.get(p + "subscribed_power_kva"), d.get(p + "max_power_reached_kva")
+    if kva is not None and peak is not None and peak > PEAK_OVER_KVA * kva:
+        d.drop(p + "subscribed_power_kva", "kva-peak")
+        d.drop(p + "max_power_reached_kva", "kva-peak")
 
 
 def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None:
