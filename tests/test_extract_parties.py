@@ -210,6 +210,22 @@ def test_supplier_from_siren_domain_or_name(rows, name):
     assert detect_supplier(doc(rows)).value == name
 
 
+@pytest.mark.parametrize("footer, name", [
+    ("OO Energy France SAS – SAS au capital de 5 200 000 € – RCS Paris", "OVO Energy"),  # a letter lost
+    ("Octopus Enerqy France SAS – capital 4 500 000 €", "Octopus Energy"),  # a letter misread
+    ("Prime0 Energie France SAS – RCS Paris", "Primeo Energie"),
+])
+def test_a_legal_name_ocr_read_one_letter_off_still_names_the_supplier(footer, name):
+    """The footer's legal name is the bill's surest identity: on a scan, one
+    letter dropped or misread in a long name still names its supplier; a
+    text layer's print is what it says (no name there)."""
+    assert detect_supplier(doc([[(40, footer)]], source="ocr", conf=0.9)).value == name
+
+
+def test_a_legal_name_one_letter_off_in_a_text_layer_names_no_supplier():
+    assert detect_supplier(doc([[(40, "OO Energy France SAS – RCS Paris")]])) is None
+
+
 def test_a_brand_sold_by_another_suppliers_legal_entity_is_the_brands_bill():
     """`happ-e` over `by ENGIE`, `ENGIE SA` in the footer: the brand's own bill.
     A parent's bill naming the brand once (an advert) stays the parent's."""
