@@ -2459,3 +2459,19 @@ def test_a_peak_power_far_above_the_power_subscribed_leaves_both_unknown():
     d.set("electricity.max_power_reached_kva", Candidate(8.8, 0.8, 2, "ocr", "max_power"))
     check_electricity(d, [])
     assert d.get("electricity.subscribed_power_kva") == 9 and d.cand("electricity.subscribed_power_kva").conf == 0.8
+
+
+def test_a_power_whose_k_ocr_read_twice_is_no_index():
+    """« Abonnement électricité (18 kKVA) ‖ 01/08/25 ‖ 16/09/25 ‖ 47) ‖ … »
+    under the readings: the power (its k read twice) and the days (their j
+    read as a bracket) make no reading beside the meter's real one."""
+    from tasks.extract.energy import read_readings
+
+    rows = [[(40, "Registre"), (110, "Date"), (170, "Index précédent"), (250, "Date"), (310, "Index actuel")],
+            [(40, "Base"), (110, "25/07/2025"), (170, "4698 R"), (250, "16/09/2025"), (310, "4923 R"),
+             (400, "225 kWh")],
+            [(40, "Abonnement électricité (18 kKVA)"), (200, "01/08/25"), (250, "16/09/25"), (300, "47)"),
+             (340, "0,7946 €/jour"), (420, "20 %"), (460, "37,35 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_index, reading.end_index, reading.end_nature) == (4698, 4923, "reel")
