@@ -565,6 +565,9 @@ def test_a_written_dates_year_wrapped_under_it_in_a_narrow_right_aligned_cell_is
     rows = [[(40, "Facture émise le"), (250, "vendredi 7 novembre")], [(313, "2025")]]
     doc = build_document([words_page(rows, line_gap=11)])
     assert extract_invoice_date(doc).value == date(2025, 11, 7)
+    # On a scan, boxes hugging the ink leave the year 0,7 of a line's height below.
+    doc = build_document([words_page(rows, line_gap=15.3, source="ocr", conf=0.9)])
+    assert extract_invoice_date(doc).value == date(2025, 11, 7)
     other = [[(40, "Référence"), (250, "lot vendredi matin")], [(308.5, "2025")]]
     doc = build_document([words_page(other, line_gap=11)])
     line, seg = doc.lines[1], doc.lines[0].segments[1]

@@ -666,8 +666,11 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     h = seg.height
     if seg.ocr:  # a box a speck stretched (`Électricité verte- Prix fixe` over `Électricité`) is no taller print
         h = min(h, statistics.median(w.y1 - w.y0 for w in seg.words))
+    # A written date's year wrapped under its day and month is what it waits for:
+    # OCR boxes hugging the ink leave it as far below as a line of prose.
+    gap = (_PROSE_GAP if ends_with_day_month(seg.text) else _LINE_GAP)[seg.ocr] * h
     for line in doc.lines[seg.line + 1:seg.line + 3]:
-        if line.page != seg.page or line.y0 - seg.y1 > _LINE_GAP[seg.ocr] * h:
+        if line.page != seg.page or line.y0 - seg.y1 > gap:
             return None
         for k, other in enumerate(line.segments):
             aligned = abs(other.x0 - seg.x0) < 1.0 * h or (
