@@ -658,6 +658,20 @@ def test_a_speck_read_as_a_minus_before_a_consumption_is_no_credit_unless_its_la
     assert [(i.kind, i.amount) for i in items] == [("consumption_hp", 45.23), ("consumption", -12.67)]
 
 
+def test_a_speck_read_as_a_minus_before_a_kwh_price_is_no_credit_unless_its_label_says_so():
+    """« 1 931 kWh ‖ -0,16210 €/kWh ‖ 313,02 € »: a positive amount billed at
+    a price read negative has a speck before its price (the row checks out
+    with it positive); « Régularisation consommation » keeps its sign."""
+    page = ocr_page((200, [(60, "Désignation"), (250, "Qté"), (330, "Prix HT"), (420, "Total HT")]),
+                    (214, [(60, "Consommation HP"), (250, "1 931 kWh"), (330, "-0,16210 €/kWh"),
+                           (420, "313,02 €")]),
+                    (228, [(60, "Régularisation consommation"), (250, "100 kWh"), (330, "-0,1267 €/kWh"),
+                           (420, "12,67 €")]))
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.unit_price, i.checked) for i in items][0] == ("consumption_hp", 0.1621, True)
+    assert items[1].unit_price == -0.1267
+
+
 def test_a_detail_line_with_its_commas_lost_or_its_vat_glued_still_details_its_row():
     """`50 jours x 03143 €/jour HT TVA55%` under `Abonnement … 15,72 € HT`:
     the price that makes the amount from the quantity once its comma is put

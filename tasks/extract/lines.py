@@ -558,6 +558,9 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     elif (kind == "subscription" or kind.startswith("consumption")) and amount < 0 and ocr_row(line) \
             and (quantity or 0) > 0 and (price or 0) > 0 and not _credit_words().search(f):
         amount = -amount  # a speck before the amount read as a minus: a positive price credits nothing
+    if (kind == "subscription" or kind.startswith("consumption")) and (price or 0) < 0 and ocr_row(line) \
+            and (quantity or 0) > 0 and amount > 0 and not _credit_words().search(f):
+        price = -price  # `1931 kWh ‖ -0,16210 €/kWh ‖ 313,02 €`: a speck before the price, no credit
     if len(amounts) >= 2 and amount_tok is amounts[-1]:
         # A bare number before the amounts may be the quantity (`35 ‖ 0,5576 €/jour`, its unit lost).
         sizes = [quantity] if quantity is not None else [b.value for b in bares if b.x1 <= amounts[0].x0]
