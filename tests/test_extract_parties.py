@@ -491,6 +491,7 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("Ré!érence client", "IL28291041", "IL28291041"),
     ("Référence chent", "IL22545741", "IL22545741"),  # li read h
     ("Numéro dient", "647 389 907", "647389907"),  # cl read d
+    ("Numéro de compte cfent", "03 421 802", "03421802"),  # li read f
     ("Référence client", "EC7201 17, point de livraison", "EC720117"),  # digits cut in two by a space
     ("Référence client", "EC7201 17 kWh", "EC7201"),
     ("Référence client", "IL0O2348522", None),  # one glyph read both 0 and O
