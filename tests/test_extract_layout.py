@@ -2478,3 +2478,23 @@ def test_a_power_whose_k_ocr_read_twice_is_no_index():
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     [reading] = read_readings(doc, Sections(doc))
     assert (reading.start_index, reading.end_index, reading.end_nature) == (4698, 4923, "reel")
+
+
+def test_an_ocr_ttc_total_under_half_the_ht_total_is_a_piece_of_the_figure():
+    """« Montant TT C ‖ 49 0,21 € » read 0,21 € beside an HT total of 449,05 €:
+    a printed TTC may miss HT + VAT by some euros, never fall under half the
+    HT; the piece OCR cut is forgotten (null rather than wrong). A text
+    layer's figure, or a TTC a few euros off, stays as printed."""
+    from tasks.extract.checks import check_totals
+    from tasks.extract.store import Candidate, Draft
+
+    def ttc_after(ttc: float, source: str = "ocr") -> float:
+        d = Draft()
+        d.set("total_ht_eur", Candidate(449.05, 0.9, 1, source, "total_ht"))
+        d.set("total_ttc_eur", Candidate(ttc, 0.9, 2, source, "total_ttc"))
+        check_totals(d, [], [])
+        return d.conf("total_ttc_eur")
+
+    assert ttc_after(0.21) == 0.0
+    assert ttc_after(0.21, "text") > 0.5
+    assert ttc_after(490.21) > 0.5

@@ -308,6 +308,11 @@ def _due_differs(d: Draft, ttc: float) -> bool:
     return due is not None and d.get("already_paid_eur") is None and not close(due, ttc)
 
 
+# A printed TTC total may disagree with HT + VAT by some euros, never fall
+# under this share of the HT total: below it, OCR read a piece of the figure.
+TTC_FLOOR_SHARE = 0.5
+
+
 def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     ht, vat, ttc = d.get("total_ht_eur"), d.get("total_vat_eur"), d.get("total_ttc_eur")
     lines_sum = round(sum(i.amount for i in items if i.amount is not None), 2) if items else None
@@ -321,6 +326,9 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
         # a bill's totals share their sign.
         d.set("total_ttc_eur", replace(d.cand("total_ttc_eur"), value=-ttc))
         ttc = -ttc
+    if ttc is not None and ht is not None and 0 < ttc < TTC_FLOOR_SHARE * ht and _is_ocr(d, "total_ttc_eur"):
+        # `Montant TT C ‖ 49 0,21 €` read 0,21 €: a piece of the figure OCR cut.
+        d.drop("total_ttc_eur", "ttc-below-ht")
     # An HT total read by OCR that neither the lines nor the TTC less the VAT bear out.
     unborne = ht is not None and _is_ocr(d, "total_ht_eur") and not (lines_sum is not None and close(lines_sum, ht)) \
         and not (vat_seen is not None and ttc is not None and close(ht + vat_seen, ttc, abs_tol=0.03))
