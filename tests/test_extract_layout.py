@@ -2498,3 +2498,14 @@ def test_an_ocr_ttc_total_under_half_the_ht_total_is_a_piece_of_the_figure():
     assert ttc_after(0.21) == 0.0
     assert ttc_after(0.21, "text") > 0.5
     assert ttc_after(490.21) > 0.5
+
+
+def test_a_note_under_a_value_level_with_its_caption_is_another_rows():
+    """« Offre ‖ OVO Gaz Fixe 1 an » over the offer's wider note « Prix fixe du
+    kWh HT jusqu'au 30/11/2026 », starting further left and drifting close on
+    a scan: the value level with the caption is the caption's."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(40, "Offre"), (150, "OVO Gaz Fixe 1 an")], [(100, "Prix fixe du kWh HT jusqu'au 30/11/2026")]]
+    doc = build_document([words_page(rows, line_gap=7, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "OVO Gaz Fixe 1 an"

@@ -643,6 +643,10 @@ def _right_candidates(doc: Document, seg: Segment) -> list[Segment]:
                         and not (k > 0 and abs(segs[k - 1].x0 - seg.x0) < 2 * h and is_label(segs[k - 1])):
                     # (A value beside a caption under or over this one is that caption's.)
                     found.append(other)
+    # A neighbouring line's text overlapping a value level with the label is
+    # another row's (`Offre ‖ OVO Gaz Fixe 1 an` over the offer's wider note).
+    level = [o for o in found if o.line == seg.line]
+    found = [o for o in found if o.line == seg.line or not any(o.x0 < s.x1 and s.x0 < o.x1 for s in level)]
     found.sort(key=lambda o: o.x0)
     if len(found) > 1:
         # Cells of one column on neighbouring lines: the one level with the label first.
