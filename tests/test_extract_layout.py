@@ -552,6 +552,28 @@ def test_the_date_under_the_bills_title_is_its_date():
     assert extract_invoice_date(build_document([words_page(scan, source="ocr", conf=0.9)])).value == date(2024, 2, 3)
 
 
+def test_a_written_dates_year_wrapped_under_it_in_a_narrow_right_aligned_cell_is_joined():
+    """« Facture émise le ‖ vendredi 7 novembre » over « 2025 » flush right
+    in its cell: the year is the date's; a bare number under a value that
+    is no day and month is not joined."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+    from tasks.extract.labels import _right_aligned_rest
+
+    # 9 pt words: « vendredi 7 novembre » from 250 ends at 331, « 2025 » from 313 too.
+    rows = [[(40, "Facture émise le"), (250, "vendredi 7 novembre")], [(313, "2025")]]
+    doc = build_document([words_page(rows, line_gap=11)])
+    assert extract_invoice_date(doc).value == date(2025, 11, 7)
+    # On a scan, boxes hugging the ink leave the year 0,7 of a line's height below.
+    doc = build_document([words_page(rows, line_gap=15.3, source="ocr", conf=0.9)])
+    assert extract_invoice_date(doc).value == date(2025, 11, 7)
+    other = [[(40, "Référence"), (250, "lot vendredi matin")], [(308.5, "2025")]]
+    doc = build_document([words_page(other, line_gap=11)])
+    line, seg = doc.lines[1], doc.lines[0].segments[1]
+    assert not _right_aligned_rest(doc, line, line.segments[0], seg, seg.height)
+
+
 def test_lines_without_their_vat_rate_take_the_one_the_vat_table_proves():
     """A dual bill printing no rate on its lines: the legal plan (fixed part
     at 5,5 %, the rest at 20 %) gives exactly the VAT table's bases, so each
@@ -2421,3 +2443,69 @@ def test_a_client_number_printed_in_two_groups_of_five_is_read_whole():
     doc = build_document([words_page([[(40, "N° CLIENT"), (200, "DATE DE FACTURE")],
                                       [(40, "51908 49861"), (200, "12/09/2024")]])])
     assert extract_client_number(doc).value == "5190849861"
+
+
+def test_a_peak_power_far_above_the_power_subscribed_leaves_both_unknown():
+    """« Puissance souscrite 3 kVA » (a 9 read as 3 on a scan) beside « puissance
+    maximale atteinte : 8,8 kVA »: a meter cuts the supply soon above the power
+    subscribed, so one of the two is misread (both null); a peak under it stands."""
+    from tasks.extract.checks import check_electricity
+    from tasks.extract.store import Candidate, Draft
+
+    d = Draft()
+    d.set("electricity.subscribed_power_kva", Candidate(3, 0.53, 1, "ocr", "subscribed_power"))
+    d.set("electricity.max_power_reached_kva", Candidate(8.8, 0.8, 2, "ocr", "max_power"))
+    check_electricity(d, [])
+    assert d.cand("electricity.subscribed_power_kva").conf == 0.0
+    assert d.cand("electricity.max_power_reached_kva").conf == 0.0
+    d.set("electricity.subscribed_power_kva", Candidate(9, 0.8, 1, "ocr", "subscribed_power"))
+    d.set("electricity.max_power_reached_kva", Candidate(8.8, 0.8, 2, "ocr", "max_power"))
+    check_electricity(d, [])
+    assert d.get("electricity.subscribed_power_kva") == 9 and d.cand("electricity.subscribed_power_kva").conf == 0.8
+
+
+def test_a_power_whose_k_ocr_read_twice_is_no_index():
+    """« Abonnement électricité (18 kKVA) ‖ 01/08/25 ‖ 16/09/25 ‖ 47) ‖ … »
+    under the readings: the power (its k read twice) and the days (their j
+    read as a bracket) make no reading beside the meter's real one."""
+    from tasks.extract.energy import read_readings
+
+    rows = [[(40, "Registre"), (110, "Date"), (170, "Index précédent"), (250, "Date"), (310, "Index actuel")],
+            [(40, "Base"), (110, "25/07/2025"), (170, "4698 R"), (250, "16/09/2025"), (310, "4923 R"),
+             (400, "225 kWh")],
+            [(40, "Abonnement électricité (18 kKVA)"), (200, "01/08/25"), (250, "16/09/25"), (300, "47)"),
+             (340, "0,7946 €/jour"), (420, "20 %"), (460, "37,35 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_index, reading.end_index, reading.end_nature) == (4698, 4923, "reel")
+
+
+def test_an_ocr_ttc_total_under_half_the_ht_total_is_a_piece_of_the_figure():
+    """« Montant TT C ‖ 49 0,21 € » read 0,21 € beside an HT total of 449,05 €:
+    a printed TTC may miss HT + VAT by some euros, never fall under half the
+    HT; the piece OCR cut is forgotten (null rather than wrong). A text
+    layer's figure, or a TTC a few euros off, stays as printed."""
+    from tasks.extract.checks import check_totals
+    from tasks.extract.store import Candidate, Draft
+
+    def ttc_after(ttc: float, source: str = "ocr") -> float:
+        d = Draft()
+        d.set("total_ht_eur", Candidate(449.05, 0.9, 1, source, "total_ht"))
+        d.set("total_ttc_eur", Candidate(ttc, 0.9, 2, source, "total_ttc"))
+        check_totals(d, [], [])
+        return d.conf("total_ttc_eur")
+
+    assert ttc_after(0.21) == 0.0
+    assert ttc_after(0.21, "text") > 0.5
+    assert ttc_after(490.21) > 0.5
+
+
+def test_a_note_under_a_value_level_with_its_caption_is_another_rows():
+    """« Offre ‖ OVO Gaz Fixe 1 an » over the offer's wider note « Prix fixe du
+    kWh HT jusqu'au 30/11/2026 », starting further left and drifting close on
+    a scan: the value level with the caption is the caption's."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(40, "Offre"), (150, "OVO Gaz Fixe 1 an")], [(100, "Prix fixe du kWh HT jusqu'au 30/11/2026")]]
+    doc = build_document([words_page(rows, line_gap=7, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "OVO Gaz Fixe 1 an"

@@ -107,6 +107,15 @@ def test_a_contract_number_does_not_compete_with_the_client_number():
     assert extract_client_number(alone).value == "881060642"
 
 
+def test_a_number_sign_before_compte_client_is_part_of_the_caption():
+    """« Numéro de compte client ‖ 47966697 »: the caption is the whole phrase,
+    not « Numéro de compte » followed by a word that would stop the search."""
+    d = doc([[(40, "Numéro de compte client"), (250, "47966697")]])
+    assert extract_client_number(d).value == "47966697"
+    d = doc([[(40, "N° de compte client : 4503 0606")]])
+    assert extract_client_number(d).value == "45030606"
+
+
 @pytest.mark.parametrize("raw, name", [
     ("Monsieur DUPONT Laurent", "Laurent Dupont"), ("M. et Mme Jean-Pierre MEYER", "Jean-Pierre Meyer"),
     ("MME NADIA GIRARD", "Nadia Girard"), ("M. ET MME THOMAS CHEVALIER", "Thomas Chevalier"),
@@ -199,6 +208,22 @@ def test_suppliers_file_has_the_documented_format():
 ])
 def test_supplier_from_siren_domain_or_name(rows, name):
     assert detect_supplier(doc(rows)).value == name
+
+
+@pytest.mark.parametrize("footer, name", [
+    ("OO Energy France SAS – SAS au capital de 5 200 000 € – RCS Paris", "OVO Energy"),  # a letter lost
+    ("Octopus Enerqy France SAS – capital 4 500 000 €", "Octopus Energy"),  # a letter misread
+    ("Prime0 Energie France SAS – RCS Paris", "Primeo Energie"),
+])
+def test_a_legal_name_ocr_read_one_letter_off_still_names_the_supplier(footer, name):
+    """The footer's legal name is the bill's surest identity: on a scan, one
+    letter dropped or misread in a long name still names its supplier; a
+    text layer's print is what it says (no name there)."""
+    assert detect_supplier(doc([[(40, footer)]], source="ocr", conf=0.9)).value == name
+
+
+def test_a_legal_name_one_letter_off_in_a_text_layer_names_no_supplier():
+    assert detect_supplier(doc([[(40, "OO Energy France SAS – RCS Paris")]])) is None
 
 
 def test_a_brand_sold_by_another_suppliers_legal_entity_is_the_brands_bill():
@@ -466,12 +491,14 @@ def test_a_street_name_wrapped_in_a_narrow_block_is_one_line_and_a_building_with
     ("Ré!érence client", "IL28291041", "IL28291041"),
     ("Référence chent", "IL22545741", "IL22545741"),  # li read h
     ("Numéro dient", "647 389 907", "647389907"),  # cl read d
+    ("Numéro de compte cfent", "03 421 802", "03421802"),  # li read f
     ("Référence client", "EC7201 17, point de livraison", "EC720117"),  # digits cut in two by a space
     ("Référence client", "EC7201 17 kWh", "EC7201"),
     ("Référence client", "IL0O2348522", None),  # one glyph read both 0 and O
     ("Référence client", "1L47901238", None),  # I or 1 before the letters
     ("Référence client", "ILO7404012", None),  # O or 0 opening the digits
     ("Numéro de compte", "A-1EDCCOFB", None),  # an O among letters and digits
+    ("Numéro de compte", "OV24571102", "OV24571102"),  # an O among a prefix's letters, digits after them
     ("RÉFÉRENCE CLIENT", "c3870978", "C3870978"),  # a capital read small, same shape
     ("Référence client", "ÉC830689", "EC830689"),  # a speck over the capital read as an accent
     ("RÉFÉRENCE CLIENT", "Cc7876444", "C7876444"),  # a capital read twice, once small (no reference mixes cases)
@@ -528,6 +555,37 @@ def test_an_invoice_number_whose_glyph_ocr_may_have_confused_is_unknown_on_a_sca
     assert extract_invoice_number(doc(rows)).value == "1L240112-93471"
     rows = [[(40, "Facture n°"), (140, "IL240112-93471")]]
     assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "IL240112-93471"
+
+
+def test_an_o_among_the_letters_opening_an_invoice_number_is_a_letter():
+    """« OV2457110244 » on a scan: no 0 stands among a prefix's letters; an O
+    read where the digits start (« ILO7404012 ») may still be a 0."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(40, "Numéro de facture"), (160, "OV2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "OV2457110244"
+    rows = [[(40, "Numéro de facture"), (160, "0V2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
+    rows = [[(40, "Numéro de facture"), (160, "FAO2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
+
+
+def test_a_value_beside_its_own_caption_is_not_the_value_of_a_caption_over_it():
+    """A title « Facture de régularisation » over « Numéro de compte client ‖
+    25610161 » and « Référence de la facture ‖ 0V2457110244 » (its value left
+    in doubt by OCR): the number under the title is the account's, not the
+    invoice's (null rather than wrong)."""
+    from tasks.extract.identifiers import extract_invoice_number
+
+    rows = [[(420, "Facture de régularisation")],
+            [(360, "Numéro de compte client"), (480, "25610161")],
+            [(40, "énergie ovoenergy.fr"), (360, "Référence de la facture"), (480, "0V2457110244")]]
+    d = doc(rows, source="ocr", conf=0.9)
+    assert extract_invoice_number(d) is None
+    assert extract_client_number(d).value == "25610161"
+    # Under its caption, alone on its line, a value is still read.
+    rows = [[(40, "Référence de la facture")], [(40, "FA2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "FA2457110244"
 
 
 def test_the_pdl_whose_caption_ocr_lost_is_the_one_lone_14_digit_number_no_label_claims():

@@ -658,6 +658,37 @@ def test_a_speck_read_as_a_minus_before_a_consumption_is_no_credit_unless_its_la
     assert [(i.kind, i.amount) for i in items] == [("consumption_hp", 45.23), ("consumption", -12.67)]
 
 
+def test_a_speck_read_as_a_minus_before_a_kwh_price_is_no_credit_unless_its_label_says_so():
+    """« 1 931 kWh ‖ -0,16210 €/kWh ‖ 313,02 € »: a positive amount billed at
+    a price read negative has a speck before its price (the row checks out
+    with it positive); « Régularisation consommation » keeps its sign."""
+    page = ocr_page((200, [(60, "Désignation"), (250, "Qté"), (330, "Prix HT"), (420, "Total HT")]),
+                    (214, [(60, "Consommation HP"), (250, "1 931 kWh"), (330, "-0,16210 €/kWh"),
+                           (420, "313,02 €")]),
+                    (228, [(60, "Régularisation consommation"), (250, "100 kWh"), (330, "-0,1267 €/kWh"),
+                           (420, "12,67 €")]))
+    items = read_items(build_document([page]))
+    assert [(i.kind, i.unit_price, i.checked) for i in items][0] == ("consumption_hp", 0.1621, True)
+    assert items[1].unit_price == -0.1267
+
+
+def test_a_daily_subscription_whose_day_count_ocr_misread_counts_the_days_of_its_period():
+    """« 03/06/25 ‖ 29/07/25 ‖ 7j ‖ 0,5757 jour ‖ 32,81 € » on a scan: no day
+    count has four decimals (a price per day, its `€/` lost), and the 57
+    days of the line's period make its amount (the 5 of 57 lost). A period
+    whose days do not make it leaves the row unchecked."""
+    def subscription(end):
+        page = ocr_page((200, [(60, "Description"), (200, "Du"), (250, "Au"), (300, "Quantité"), (360, "Prix"),
+                               (420, "TVA"), (470, "Montant HT")]),
+                        (214, [(60, "Abonnement gaz T2"), (200, "03/06/25"), (250, end), (300, "7j"),
+                               (360, "0,5757 jour"), (420, "5,5 %"), (470, "32,81 €")]))
+        [item] = [i for i in read_items(build_document([page])) if i.kind == "subscription"]
+        return item.quantity, item.unit_price, item.amount, item.checked
+
+    assert subscription("29/07/25") == (57, 0.5757, 32.81, True)
+    assert subscription("20/07/25")[3] is False
+
+
 def test_a_detail_line_with_its_commas_lost_or_its_vat_glued_still_details_its_row():
     """`50 jours x 03143 €/jour HT TVA55%` under `Abonnement … 15,72 € HT`:
     the price that makes the amount from the quantity once its comma is put

@@ -42,7 +42,7 @@ def _dates(d: str) -> list[str]:
 
 def _prices(eur: float) -> list[str]:
     return [_fr(eur, 4), _fr(eur, 5), _fr(eur * 100, 2) + " c€", _fr(eur * 100, 3) + " c€",
-            _fr(eur * 1000, 2) + " €/MWh"]
+            _fr(eur * 100, 2) + " cts", _fr(eur * 1000, 2) + " €/MWh"]  # ovo writes cents « cts »
 
 
 def _digits(text: str) -> str:

@@ -308,6 +308,11 @@ def _due_differs(d: Draft, ttc: float) -> bool:
     return due is not None and d.get("already_paid_eur") is None and not close(due, ttc)
 
 
+# A printed TTC total may disagree with HT + VAT by some euros, never fall
+# under this share of the HT total: below it, OCR read a piece of the figure.
+TTC_FLOOR_SHARE = 0.5
+
+
 def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
     ht, vat, ttc = d.get("total_ht_eur"), d.get("total_vat_eur"), d.get("total_ttc_eur")
     lines_sum = round(sum(i.amount for i in items if i.amount is not None), 2) if items else None
@@ -321,6 +326,9 @@ def check_totals(d: Draft, items: list[Item], vat_rows: list[VatRow]) -> None:
         # a bill's totals share their sign.
         d.set("total_ttc_eur", replace(d.cand("total_ttc_eur"), value=-ttc))
         ttc = -ttc
+    if ttc is not None and ht is not None and 0 < ttc < TTC_FLOOR_SHARE * ht and _is_ocr(d, "total_ttc_eur"):
+        # `Montant TT C ‖ 49 0,21 €` read 0,21 €: a piece of the figure OCR cut.
+        d.drop("total_ttc_eur", "ttc-below-ht")
     # An HT total read by OCR that neither the lines nor the TTC less the VAT bear out.
     unborne = ht is not None and _is_ocr(d, "total_ht_eur") and not (lines_sum is not None and close(lines_sum, ht)) \
         and not (vat_seen is not None and ttc is not None and close(ht + vat_seen, ttc, abs_tol=0.03))
@@ -425,6 +433,7 @@ def check_electricity(d: Draft, readings: list[Reading]) -> None:
     kva = d.get(p + "subscribed_power_kva")
     if kva is not None and kva not in KVA_STEPS:
         d.drop(p + "subscribed_power_kva", "kva")
+    _check_peak(d, p)
     lo, hi = KWH_PRICE_BAND["electricite"]
     for k in ("unit_price_kwh_ht_eur", "unit_price_hc_kwh_ht_eur"):
         v = d.get(p + k)
@@ -437,6 +446,20 @@ def check_electricity(d: Draft, readings: list[Reading]) -> None:
         v = d.get(p + k)
         if v is not None and not 0 <= v <= 500_000:
             d.drop(p + k, "range")
+
+
+# A meter cuts the supply soon above the power subscribed: the peak reached
+# stays under this multiple of it (a 9 kVA read as 3 beside an 8,8 kVA peak).
+PEAK_OVER_KVA = 1.5
+
+
+def _check_peak(d: Draft, p: str) -> None:
+    """A maximum power reached far above the power subscribed: one of the
+    two was misread, and which cannot be told (both null)."""
+    kva, peak = d.get(p + "subscribed_power_kva"), d.get(p + "max_power_reached_kva")
+    if kva is not None and peak is not None and peak > PEAK_OVER_KVA * kva:
+        d.drop(p + "subscribed_power_kva", "kva-peak")
+        d.drop(p + "max_power_reached_kva", "kva-peak")
 
 
 def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None:

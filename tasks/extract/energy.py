@@ -142,7 +142,8 @@ def _tokens(line: Line) -> list[tuple[str, object]]:
         out.append((m.start(), "|", None, 1.0))
     for n in find_numbers(blanked, ocr=ocr):
         after = blanked[n.end:n.end + 8].lower()
-        if re.match(r"^\s?(?:%|€|mois|jours?|j\b|kva|kw\b|c€)", after):  # `9 kW`, `366 j`: no index
+        # `9 kW`, `366 j`, `18 kKVA` (a k OCR read twice): no index
+        if re.match(r"^\s?(?:%|€|mois|jours?|j\b|k?kva|kw\b|c€)", after):
             continue
         if n.decimals == 2 and "€" in after:
             continue

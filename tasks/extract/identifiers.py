@@ -363,8 +363,17 @@ def _glyph_in_doubt(value: str) -> bool:
     """A reference read on a scan where letters meet digits through a glyph
     OCR confuses both ways: `IL0O2348522` (one glyph read both ways),
     `1L240112-93471` (I or 1 before the letters), `A-1EDCCOFB` (an O among
-    digits and letters). Which it is cannot be told: better unknown."""
-    return bool(re.search(r"^[01][A-Z]", value) or ("O" in value and re.search(r"\d", value)))
+    digits and letters). Which it is cannot be told: better unknown. An O
+    within the letters that open a reference whose rest is all digits
+    (`OV2457110244`) is a letter: no 0 stands among a prefix's letters; an O
+    that ends them (`ILO7404012`) may be the digits' first 0."""
+    if re.search(r"^[01][A-Z]", value):
+        return True
+    return "O" in value and re.search(r"\d", value) is not None and not _LETTER_PREFIX.fullmatch(value)
+
+
+# Letters, the last no O, then only digits (in dash-separated groups): a reference's prefix and its number.
+_LETTER_PREFIX = re.compile(r"[A-Z]{1,3}[A-NP-Z]\d+(?:-\d+)*")
 
 
 def _capital_first(text: str) -> str:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from tasks.extract.layout import BULLET_MARKS, SPECK_MARKS, Document, Line, Segment, placed
-from tasks.extract.numbers import edit_distance, garbled_long_words, long_words, respell, words_of
+from tasks.extract.numbers import edit_distance, ends_with_day_month, garbled_long_words, long_words, respell, words_of
 from tasks.settings import ASSETS
 
 LABELS_DIR = ASSETS / "labels"
@@ -477,7 +477,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             s.folded for s in doc.lines[seg.line].segments))):
         below = False
     if below and hit.below_ok:
-        found = [o for o in doc.below(seg, max_lines=below_lines, start_x=label_x) if not is_label(o)]
+        found = [o for o in doc.below(seg, max_lines=below_lines, start_x=label_x)
+                 if not is_label(o) and not _beside_own_label(doc, o)]
         for i, other in enumerate(found):
             dy = (other.y0 - seg.y1) / h
             dx = abs(other.x0 - label_x) / h
@@ -487,7 +488,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
                 spots.append(ValueSpot(other.text + " " + nxt.text, _joined(other, nxt), 0, dist - 0.01, "below"))
             spots.append(ValueSpot(other.text, other, 0, dist, "below"))
     if above and hit.below_ok:
-        found = [o for o in doc.above(seg, max_lines=2, start_x=label_x) if not is_label(o)]
+        found = [o for o in doc.above(seg, max_lines=2, start_x=label_x)
+                 if not is_label(o) and not _beside_own_label(doc, o)]
         if habit != "above":
             # A value right under another label is that label's value.
             found = [o for o in found if not under_a_label(doc, o) or _nearer_below(doc, o, seg)]
@@ -507,6 +509,20 @@ def _joined(first: Segment, second: Segment) -> Segment:
     """A label's or a value's two pieces as one segment in the first's place:
     what is read across both, or in the second alone, is measured on its own words."""
     return placed(first.words + second.words, first)
+
+
+def _beside_own_label(doc: Document, seg: Segment) -> bool:
+    """Whether a label stands just left of `seg` on its line (`Numéro de
+    compte client ‖ 25610161` over `Référence de la facture ‖ OV…`): that
+    label's value, not one of the caption over or under it."""
+    if seg.line < 0:
+        return False
+    segs = doc.lines[seg.line].segments
+    k = next((i for i, o in enumerate(segs) if o is seg), 0)
+    if k == 0:
+        return False
+    left = segs[k - 1]
+    return is_label(left) and (seg.x0 - left.x1) / seg.height <= MAX_RIGHT_GAP
 
 
 def under_a_label(doc: Document, seg: Segment) -> bool:
@@ -627,6 +643,10 @@ def _right_candidates(doc: Document, seg: Segment) -> list[Segment]:
                         and not (k > 0 and abs(segs[k - 1].x0 - seg.x0) < 2 * h and is_label(segs[k - 1])):
                     # (A value beside a caption under or over this one is that caption's.)
                     found.append(other)
+    # A neighbouring line's text overlapping a value level with the label is
+    # another row's (`Offre ‖ OVO Gaz Fixe 1 an` over the offer's wider note).
+    level = [o for o in found if o.line == seg.line]
+    found = [o for o in found if o.line == seg.line or not any(o.x0 < s.x1 and s.x0 < o.x1 for s in level)]
     found.sort(key=lambda o: o.x0)
     if len(found) > 1:
         # Cells of one column on neighbouring lines: the one level with the label first.
@@ -650,8 +670,11 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     h = seg.height
     if seg.ocr:  # a box a speck stretched (`Électricité verte- Prix fixe` over `Électricité`) is no taller print
         h = min(h, statistics.median(w.y1 - w.y0 for w in seg.words))
+    # A written date's year wrapped under its day and month is what it waits for:
+    # OCR boxes hugging the ink leave it as far below as a line of prose.
+    gap = (_PROSE_GAP if ends_with_day_month(seg.text) else _LINE_GAP)[seg.ocr] * h
     for line in doc.lines[seg.line + 1:seg.line + 3]:
-        if line.page != seg.page or line.y0 - seg.y1 > _LINE_GAP[seg.ocr] * h:
+        if line.page != seg.page or line.y0 - seg.y1 > gap:
             return None
         for k, other in enumerate(line.segments):
             aligned = abs(other.x0 - seg.x0) < 1.0 * h or (
@@ -675,7 +698,14 @@ def _right_aligned_rest(doc: Document, line: Line, other: Segment, seg: Segment,
     beside a block of text printed left of the value's whole row: a chart's legend)."""
     row_start = doc.lines[seg.line].segments[0].x0 if 0 <= seg.line < len(doc.lines) else seg.x0
     return all(o is other or o.x1 < row_start for o in line.segments) and abs(other.x1 - seg.x1) < h \
-        and other.x0 >= seg.x0 and re.search(r"[^\W\d_]{2}", other.text) is not None
+        and other.x0 >= seg.x0 and (re.search(r"[^\W\d_]{2}", other.text) is not None
+                                    or _wrapped_year(seg.text, other.text))
+
+
+def _wrapped_year(value: str, rest: str) -> bool:
+    """`vendredi 7 novembre` over `2025`, flush right in a narrow cell: a
+    written date's year wrapped onto a line of its own."""
+    return re.fullmatch(r"(?:19|20)\d{2}", rest.strip()) is not None and ends_with_day_month(value)
 
 
 def _same_print_size(a: Segment, b: Segment, *, by_words: bool) -> bool:

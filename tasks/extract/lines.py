@@ -355,6 +355,10 @@ def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
             toks.append(_Token("price", n.value / 100, None, x0, x1, n.decimals, conf))
             continue
         unit = next((name for name, pat in _units() if pat.match(after)), None)
+        if unit == "jour" and seg.ocr and n.decimals >= 3:
+            # `0,5757 jour`: no day count has decimals; a price per day whose `€/` OCR lost.
+            toks.append(_Token("price", n.value, None, x0, x1, n.decimals, conf))
+            continue
         if unit:
             toks.append(_Token("qty", quantity_value(n, t), unit, x0, x1, n.decimals, conf, n.text))
             continue
@@ -558,6 +562,9 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     elif (kind == "subscription" or kind.startswith("consumption")) and amount < 0 and ocr_row(line) \
             and (quantity or 0) > 0 and (price or 0) > 0 and not _credit_words().search(f):
         amount = -amount  # a speck before the amount read as a minus: a positive price credits nothing
+    if (kind == "subscription" or kind.startswith("consumption")) and (price or 0) < 0 and ocr_row(line) \
+            and (quantity or 0) > 0 and amount > 0 and not _credit_words().search(f):
+        price = -price  # `1931 kWh ‖ -0,16210 €/kWh ‖ 313,02 €`: a speck before the price, no credit
     if len(amounts) >= 2 and amount_tok is amounts[-1]:
         # A bare number before the amounts may be the quantity (`35 ‖ 0,5576 €/jour`, its unit lost).
         sizes = [quantity] if quantity is not None else [b.value for b in bares if b.x1 <= amounts[0].x0]
@@ -568,6 +575,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
                 break
     checked = quantity is not None and price is not None and _close(quantity * price, abs(amount),
                                                                     rel=0.006, abs_tol=0.02)
+    if not checked and kind == "subscription" and ocr_row(line):
+        quantity, unit, checked = _days_of_period(period, price, amount, quantity, unit)
     if kind == "cta" and not checked:
         held = _cta_amount(line, amount)
         checked = held is not None
@@ -670,6 +679,19 @@ def _lost_a_digit(amount: float, product: float) -> bool:
     short, full = (f"{abs(v):.2f}".replace(".", "") for v in (amount, round(product, 2)))
     rest = iter(full)
     return len(short) == len(full) - 1 and all(c in rest for c in short)
+
+
+def _days_of_period(period, price, amount, quantity, unit):
+    """`03/06/25 ‖ 29/07/25 ‖ 7j ‖ 0,5757 jour ‖ 32,81 €`: a subscription
+    billed by the day whose day count OCR misread (a digit lost) is as many
+    days as its own period holds when they make its amount. Returns the
+    quantity, its unit and whether the row now checks out."""
+    if price is None or price <= 0 or amount is None or period[0] is None or period[1] is None:
+        return quantity, unit, False
+    days = (period[1] - period[0]).days + 1
+    if days > 0 and _close(days * price, abs(amount), rel=0.006, abs_tol=0.02):
+        return days, "jour", True
+    return quantity, unit, False
 
 
 def _row_conf(confs: list[float], checked: bool) -> float:

@@ -350,6 +350,12 @@ def spelled_month(word: str) -> bool:
     return len(folded) >= SURE_MONTH_LEN and folded in _months()
 
 
+def ends_with_day_month(text: str) -> bool:
+    """`vendredi 7 novembre`: a written date whose year is not on its line
+    (a narrow cell wrapped it onto the next)."""
+    return re.search(r"(?<![\w])" + _day_month() + r"\s*$", fold(text).strip(), re.I) is not None
+
+
 @lru_cache(maxsize=1)
 def _day_month() -> str:
     """`1er févr.`, `17 août`: a written day and month (two groups); the

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tasks.extract.layout import Document
-from tasks.extract.numbers import clean, fold, repair_ocr_digits
+from tasks.extract.numbers import clean, edit_distance, fold, repair_ocr_digits
 from tasks.extract.store import Candidate
 from tasks.settings import ASSETS
 
@@ -102,7 +102,10 @@ def detect_supplier(doc: Document) -> Candidate | None:
         for s in suppliers:
             pats = _patterns(s)
             hits = 0.0
-            hits += 3 * sum(1 for p in pats["legal"] if p.search(folded))
+            legal = sum(1 for p in pats["legal"] if p.search(folded))
+            if ocr and not legal:
+                legal = _misread_legal_names(folded, s.legal_names)
+            hits += 3 * legal
             hits += 2.5 * sum(1 for p in pats["domains"] if p.search(folded))
             alias_hits = sum(len(p.findall(folded)) for p in pats["aliases"]) + \
                 sum(len(p.findall(text)) for p in pats["short"])
@@ -124,6 +127,30 @@ def detect_supplier(doc: Document) -> Candidate | None:
         return None
     conf = min(0.99, 0.5 + 0.06 * best_score) * (1.0 - 0.5 * second / best_score)
     return Candidate(best, round(conf, 3), pages.get(best), "ocr" if ocr else "text", f"score {best_score:.1f}")
+
+
+# A legal name this long (letters, no spaces) read one letter off on a scan
+# is still that name: no two suppliers' legal names are so close.
+FUZZY_LEGAL_LEN = 12
+
+
+def _misread_legal_names(folded: str, legal_names: tuple[str, ...]) -> int:
+    """How many of `legal_names` a scanned line holds one letter off (`OO
+    Energy France SAS` for `OVO Energy France`): the footer's legal name is
+    the bill's surest identity, and OCR drops or swaps a letter of it. A
+    line is searched only when it holds one of the name's words whole."""
+    found = 0
+    compact = re.sub(r"[^a-z0-9&']", "", folded)
+    words = set(re.findall(r"[a-z]{4,}", folded))
+    for name in legal_names:
+        target = re.sub(r"[^a-z0-9&']", "", fold(name))
+        if len(target) < FUZZY_LEGAL_LEN or not words & set(re.findall(r"[a-z]{4,}", fold(name))):
+            continue
+        n = len(target)
+        if any(edit_distance(compact[i:i + m], target, limit=1) <= 1
+               for m in (n - 1, n, n + 1) for i in range(0, max(1, len(compact) - m + 1))):
+            found += 1
+    return found
 
 
 def _credit_brands(suppliers: tuple[Supplier, ...], scores: dict[str, float], named_on: dict[str, int]) -> None:

@@ -237,6 +237,11 @@ SUPPLIERS = {
         "legal": "Plüm Énergie SAS", "domains": ["plum.fr"], "city": "69002 Lyon",
         "street": "8 quai Saint-Antoine", "capital": "1 120 000", "rcs": "Lyon",
     },
+    "OVO Energy": {
+        "display": "OVO Energy", "spellings": ["OVO Energy", "OVO Énergie", "OVO ENERGY", "OVO", "ovo"],
+        "legal": "OVO Energy France SAS", "domains": ["ovoenergy.fr", "moncompte.ovoenergy.fr"],
+        "city": "75002 Paris", "street": "21 rue du Sentier", "capital": "5 200 000", "rcs": "Paris",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -315,6 +320,11 @@ OFFERS = {
         "electricite": [("Plüm Coopérative Fixe 2 ans", "fixe", False), ("Plüm Locale & Verte", "fixe", False),
                         ("Plüm Coopérative Indexée", "indexe", False)],
         "gaz": [("Plüm Biogaz Fixe", "fixe", False), ("Plüm Gaz Indexé", "indexe", False)],
+    },
+    "OVO Energy": {  # invented
+        "electricite": [("OVO Électricité Verte Fixe 2 ans", "fixe", False), ("OVO Simplicité Fixe", "fixe", False),
+                        ("OVO Électricité Verte Indexée", "indexe", False)],
+        "gaz": [("OVO Gaz Fixe 1 an", "fixe", False), ("OVO Gaz Indexé", "indexe", False)],
     },
 }
 
