@@ -237,6 +237,11 @@ SUPPLIERS = {
         "legal": "Plüm Énergie SAS", "domains": ["plum.fr"], "city": "69002 Lyon",
         "street": "8 quai Saint-Antoine", "capital": "1 120 000", "rcs": "Lyon",
     },
+    "Dyneff": {
+        "display": "Dyneff", "spellings": ["Dyneff", "DYNEFF", "Dyneff Gaz & Électricité"],
+        "legal": "Dyneff SAS", "domains": ["dyneff.fr"], "city": "34000 Montpellier",
+        "street": "1350 avenue Albert Einstein", "capital": "44 050 000", "rcs": "Montpellier",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -315,6 +320,11 @@ OFFERS = {
         "electricite": [("Plüm Coopérative Fixe 2 ans", "fixe", False), ("Plüm Locale & Verte", "fixe", False),
                         ("Plüm Coopérative Indexée", "indexe", False)],
         "gaz": [("Plüm Biogaz Fixe", "fixe", False), ("Plüm Gaz Indexé", "indexe", False)],
+    },
+    "Dyneff": {  # invented
+        "electricite": [("Dyneff Électricité Fixe 2 ans", "fixe", False), ("Dyneff Élec Sérénité", "fixe", False),
+                        ("Dyneff Électricité Indexée", "indexe", False)],
+        "gaz": [("Dyneff Gaz Fixe 1 an", "fixe", False), ("Dyneff Gaz Indexé", "indexe", False)],
     },
 }
 
