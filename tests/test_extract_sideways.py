@@ -108,3 +108,16 @@ def test_a_reference_ending_a_sentence_under_the_amount_column_is_no_billed_line
     doc = build_document([page])
     items = read_items(doc, Sections(doc))
     assert [(i.kind, i.amount) for i in items] == [("consumption", 51.76)]
+
+
+def test_a_name_all_in_capitals_with_the_given_name_last_is_turned_round():
+    """`MENARD HELENE`, `LE GOFF GRÉGOIRE`: capitals do not say which word is
+    the surname, a known given name last does. Two given names (`RICHARD
+    THOMAS`) and the usual order (`JEAN DUPONT`) stay as printed."""
+    from tasks.extract.customer import format_name
+
+    assert format_name("MÉNARD HÉLÈNE") == "Hélène Ménard"
+    assert format_name("M. LE GOFF GRÉGOIRE") == "Grégoire Le Goff"
+    assert format_name("JEAN DUPONT") == "Jean Dupont"
+    assert format_name("RICHARD THOMAS") == "Richard Thomas"
+    assert format_name("DUPONT Jean") == "Jean Dupont"
