@@ -121,3 +121,35 @@ def test_a_name_all_in_capitals_with_the_given_name_last_is_turned_round():
     assert format_name("JEAN DUPONT") == "Jean Dupont"
     assert format_name("RICHARD THOMAS") == "Richard Thomas"
     assert format_name("DUPONT Jean") == "Jean Dupont"
+
+
+def test_hours_abbreviated_hres_name_the_hp_and_hc_registers():
+    """`Fourniture Hres Pleines` / `Fourniture Hres Creuses`: the abbreviation
+    of « heures » names the registers as the full word does."""
+    from tasks.extract.lines import line_kind
+
+    assert line_kind("Fourniture Hres Pleines") == "consumption_hp"
+    assert line_kind("Fourniture Hres Creuses") == "consumption_hc"
+
+
+def test_a_wide_table_with_a_wrapped_label_is_not_taken_for_two_columns():
+    """A text layer's detail table whose CTA labels wrap over two lines
+    (`Contribution Tarifaire d'Acheminement (21,93 % ×` / `121,25 €)`), the
+    row's dates and amount on a line of their own between them, under a
+    six-column readings table on its side and over a one-column one: the
+    lines that hold one side only take no turns, the page is no two columns
+    and every billed line keeps its cells."""
+    import tempfile
+    from pathlib import Path
+
+    from tasks.extract.layout import column_flow
+    from tasks.rasterise import load_pages
+
+    truth, files = build(22, "dyneff", "digital")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bill.pdf"
+        path.write_bytes(files[0][1])
+        pages = load_pages([path], "pdf")
+    flow = column_flow(build_document(pages))
+    amounts = sorted(i.amount for i in read_items(flow, Sections(flow)))
+    assert amounts == sorted(line["amount_ht_eur"] for line in truth["_meta"]["lines"])
