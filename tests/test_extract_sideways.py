@@ -153,3 +153,17 @@ def test_a_wide_table_with_a_wrapped_label_is_not_taken_for_two_columns():
     flow = column_flow(build_document(pages))
     amounts = sorted(i.amount for i in read_items(flow, Sections(flow)))
     assert amounts == sorted(line["amount_ht_eur"] for line in truth["_meta"]["lines"])
+
+
+def test_a_client_number_read_without_its_leading_zeros_is_the_zero_padded_one():
+    """`N° de compte client ‖ 00 8031 9992` on page 1 and, OCR having lost the
+    group of zeros, `N° de compte client : ‖ 8031 9992` on page 2: one number,
+    the padded one, not two readings that cancel each other."""
+    page = words_page([
+        [(330, "FACTURE")],
+        [(330, "N° de compte client"), (480, "00 8031 9992")],
+        [(60, "Détail de la facture")],
+        [(60, "N° de compte client :"), (160, "8031 9992 - Titulaire : Mme MICHEL Noémie")],
+    ])
+    cand = extract_client_number(build_document([page]))
+    assert cand is not None and cand.value == "0080319992"
