@@ -103,9 +103,29 @@ _PLACE_PARTICLES = frozenset({"sur", "sous", "le", "la", "les", "de", "du", "des
 _NOT_IN_NAMES = re.compile(r"[\d!?|/\\@#{}\[\]<>=+*%$€§]")
 
 
-def format_name(raw: str) -> str | None:
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    return frozenset(vocabulary("first_names")["first_names"])
+
+
+def _given(word: str) -> bool:
+    parts = fold(word).strip(".,").split("-")
+    return all(part in _first_names() for part in parts)
+
+
+def given_name_last(words: list[str]) -> bool:
+    """Whether a name whose case says nothing of its order (all capitals)
+    ends with the given name: its last word is a known given name and its
+    first is none (`LE GOFF GREGOIRE`). Two given names (`RICHARD THOMAS`)
+    leave the order as printed."""
+    return len(words) >= 2 and _given(words[-1]) and not _given(words[0])
+
+
+def format_name(raw: str, *, given_first: bool = True) -> str | None:
     """First name(s) then surname, without civility, in normal case; None
-    for a caption or a label (`Titulaire :`, `Vos références`)."""
+    for a caption or a label (`Titulaire :`, `Vos références`). With
+    `given_first`, a name all in capitals whose given name comes last
+    (`MENARD HELENE`) is turned round."""
     name, _ = strip_civility(raw)
     name = re.sub(r"\s+", " ", name).strip(" ,.")
     words = name.split(" ")
@@ -115,6 +135,9 @@ def format_name(raw: str) -> str | None:
     if _NOT_IN_NAMES.search(name):
         return None  # `Ilsabe!le Martin`: a letter OCR read as a mark no name holds
     caps = [_is_caps(w) for w in words]
+    if all(caps) and given_first and given_name_last(words):
+        # `MENARD HELENE`: all in capitals, the given name last.
+        words, caps = words[-1:] + words[:-1], caps[-1:] + caps[:-1]
     if any(caps) and not all(caps):
         if caps[0] and not caps[-1]:
             # `DUPONT Laurent`: the surname in capitals comes first.
@@ -652,7 +675,7 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     if _is_caps(raw.replace(" ", "")):
         # `GREGOIRE DA SILVA` re-cased lacks the accents `Débiteur : Grégoire Da Silva` prints;
         # `HADDAD LUCIE` printed `HADDAD Lucie` elsewhere says which word is the surname.
-        mixed = _mixed_case_version(doc, name)
+        mixed = _mixed_case_version(doc, name) or _mixed_case_version(doc, format_name(raw, given_first=False) or name)
         return (format_name(mixed) or mixed) if mixed else name
     return name
 

@@ -308,10 +308,99 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             r.conf = min(r.conf, conf)
             readings.append(r)
     found = [r for r in readings if r.delta is not None and r.delta >= 0]
+    sideways = transposed_readings(doc, sections)
+    if sideways:
+        # A table on its side: its rows read one by one gave no reading, or a
+        # pair of its columns' indexes taken for one register's (undated).
+        found = [r for r in found if r.start_date and not any(
+            t.energy == r.energy and t.register == r.register for t in sideways)] + sideways
     legend = _star_legend(doc)
     for r in found:
         r.start_nature, r.end_nature = _starred(r.start_nature, legend), _starred(r.end_nature, legend)
     return _surest_per_register(found)
+
+
+# --- readings tables on their side ---------------------------------------------------
+
+
+def _row_label(line: Line) -> str:
+    return fold(line.segments[0].text) if line.segments and not re.search(r"\d", line.segments[0].text) else ""
+
+
+def _row_cells(line: Line, reader) -> list:
+    """The values of a row's cells after its caption, one per cell, or [] when a cell reads as none."""
+    values = [reader(seg) for seg in line.segments[1:]]
+    return values if values and all(v is not None for v in values) else []
+
+
+def _one_index(seg: Segment) -> float | None:
+    nums = find_numbers(clean(seg.text), ocr=seg.ocr)
+    if len(nums) != 1 or nums[0].decimals or nums[0].value < 0:
+        return None
+    return float(nums[0].value)
+
+
+def _one_date(seg: Segment) -> date | None:
+    days = find_dates(clean(seg.text), ocr=seg.ocr)
+    return days[0].value if len(days) == 1 else None
+
+
+def _one_register(seg: Segment) -> str | None:
+    return _register_or_none(seg.text) if not re.search(r"\d", seg.text) else None
+
+
+def _side_row(lines: list[Line], which: re.Pattern, what: str, reader, n: int) -> list:
+    """The cells of the row whose caption names `what` (index, date) at the start or end (`which`)."""
+    for line in lines:
+        label = _row_label(line)
+        if what in label and which.search(label) and (cells := _row_cells(line, reader)) and len(cells) == n:
+            return cells
+    return []
+
+
+def transposed_readings(doc: Document, sections: Sections) -> list[Reading]:
+    """Readings tables printed on their side: one column per register under a
+    header row (`Relevés ‖ HP ‖ HC`, `Relevés ‖ Gaz naturel`), one row per fact
+    (`Ancien index ‖ 56 500 ‖ 39 587`, `Nouvel index ‖ …`, `Date nouveau relevé ‖ …`,
+    `Type de relevé ‖ Réel ‖ Réel`). Read only when both index rows give as many
+    cells as the header names registers, each cell one value: a row read short
+    (cells merged or lost on a scan) gives nothing rather than misplaced indexes."""
+    start_re = re.compile(r"\b(?:" + "|".join(_vocab()["start_words"]) + r")")
+    end_re = re.compile(r"\b(?:" + "|".join(_vocab()["end_words"]) + r")")
+    out: list[Reading] = []
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        label = _row_label(line)
+        if "index" not in label or not start_re.search(label) or end_re.search(label):
+            continue
+        starts = _row_cells(line, _one_index)
+        if not starts:
+            continue
+        n = len(starts)
+        table = [ln for ln in lines[max(0, i - 4):i + 6] if ln.page == line.page]
+        ends = _side_row([ln for ln in table if ln.index > line.index], end_re, "index", _one_index, n)
+        above = [ln for ln in table if ln.index < line.index]
+        heads = next((h for ln in reversed(above) if (h := _row_cells(ln, _one_register)) and len(h) == n), None)
+        if not ends or (heads is None and n > 1):
+            continue
+        natures = next((c for ln in table if (c := _row_cells(ln, lambda s: _nature(s.text))) and len(c) == n),
+                       [None] * n)
+        start_days = _side_row(table, start_re, "date", _one_date, n) or [None] * n
+        end_days = _side_row(table, end_re, "date", _one_date, n) or [None] * n
+        header = next((ln for ln in reversed(above) if _row_cells(ln, _one_register)), None)
+        named = line_energy(header.text) if header else None
+        unit = next((u for ln in table if (u := _unit_of(_row_label(ln)))), None)
+        conf = 1.0 if not line.segments[0].ocr else 0.85
+        for k in range(n):
+            register = heads[k] if heads else None
+            energy = named or ("electricite" if register not in (None, "base", "gaz") else
+                               "gaz" if register == "gaz" else sections.of(line.segments[0]))
+            register = register or ("gaz" if energy == "gaz" else "base")
+            if ends[k] < starts[k]:
+                return []  # columns out of step: nothing rather than a wrong pairing
+            out.append(Reading(register, start_days[k], end_days[k], starts[k], ends[k], None, natures[k],
+                               energy, line.page, conf, unit))
+    return out
 
 
 # An index marked with an asterisk (`20 089*`), its nature said once in a legend

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tasks.extract.labels import LabelHit, fallback_ranks, find_labels, under_a_label, value_spots
 from tasks.extract.layout import Document
@@ -402,7 +402,21 @@ def extract_client_number(doc: Document, invoice_number: str | None = None) -> C
     prefix = _bill_prefix(invoice_number)
     cands = _from_labels(doc, "client_number", lambda text, ocr: _read_client_number(text, ocr=ocr, prefix=prefix),
                          rank_penalty=0.04)
-    return vote(cands, key=_ref_key)
+    return vote(_with_leading_zeros(cands), key=_ref_key)
+
+
+def _with_leading_zeros(cands: list[Candidate]) -> list[Candidate]:
+    """A reading that is another's digits without its leading zeros (`8031 9992`
+    where `00 8031 9992` is printed elsewhere: OCR lost the group of zeros, or
+    a layout printed the number as a number) is that other reading: the
+    zeros are part of the reference, and two readings of it must not cancel
+    each other out."""
+    values = {c.value for c in cands}
+    out = []
+    for c in cands:
+        padded = next((v for v in values if v != c.value and v.startswith("0") and v.lstrip("0") == c.value), None)
+        out.append(replace(c, value=padded) if padded else c)
+    return out
 
 
 def _ref_key(value: str) -> str:

@@ -105,7 +105,8 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     items = read_items(flow, flow_sections)
     st.vat_rows = read_vat_rows(doc)
     readings = read_readings(flow, flow_sections)
-    pdl, pce = extract_pdl(doc, excl), extract_pce(doc, excl)
+    pce = extract_pce(doc, excl)
+    pdl = _unless_the_pce(extract_pdl(doc, excl), pce)
     kva = extract_kva(doc)
     labelled = labelled_consumption(doc, sections)
     conversion = gas_conversion(doc)
@@ -208,6 +209,16 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     if "gaz" in present:
         _gas(st, doc, pce, labelled, conversion, car["gaz"])
     return st
+
+
+def _unless_the_pce(pdl: Candidate | None, pce: Candidate | None) -> Candidate | None:
+    """The PDL read, unless it is the PCE's number: gas bills call their point « point de
+    livraison » too (a contract table's « Point de livraison » column over a « Gaz naturel »
+    row), so a 14-digit PCE also reads as a PDL. One number is one meter's point, and the
+    caption naming gas says which: reading it as a PDL would make a gas bill dual."""
+    if pdl is None or pce is None:
+        return pdl
+    return None if re.sub(r"\D", "", str(pdl.value)) == re.sub(r"\D", "", str(pce.value)) else pdl
 
 
 def _energy_of_readings(readings: list[Reading], items: list[Item]) -> None:

@@ -799,8 +799,9 @@ def _unaligned_columns(lines: list[Line], width: float) -> tuple[int, float, int
         gutter, edge = min(cluster) - 2, max(cluster) + 1
         for first, last in _regions(lines, gutter):
             region = lines[first:last]
-            sides = [("L" if ln.segments[-1].x1 <= gutter else "R") for ln in region
-                     if ln.segments[-1].x1 <= gutter or ln.segments[0].x0 >= gutter]
+            one_side = [ln for ln in region if ln.segments[-1].x1 <= gutter or ln.segments[0].x0 >= gutter]
+            sides = [("L" if ln.segments[-1].x1 <= gutter else "R") for k, ln in enumerate(one_side)
+                     if not _inside_wrapped_label(one_side, k, gutter)]
             # The columns' lines take turns down the region (a table's totals
             # box under it, or a table's own columns, do not).
             turns = sum(1 for a, b in zip(sides, sides[1:]) if a != b)
@@ -811,6 +812,19 @@ def _unaligned_columns(lines: list[Line], width: float) -> tuple[int, float, int
             if turns >= 4 and right_rows >= 2 and left_rows >= 2 and (best is None or turns > best[0]):
                 best = (turns, gutter, first, last)
     return best
+
+
+def _inside_wrapped_label(one_side: list[Line], k: int, gutter: float) -> bool:
+    """Whether the k-th one-sided line is the rest of a wide table's row
+    whose label wrapped over two lines (`Contribution Tarifaire d'Acheminement
+    (21,93 % ×` / `05/02/2024 31/01/2025 ‖ 26,59 €` / `121,25 €)`): right
+    of the gutter, between a left line that opens a row and its label's end,
+    a left line that opens none. Such a line is no second column's."""
+    if not 0 < k < len(one_side) - 1 or one_side[k].segments[0].x0 < gutter:
+        return False
+    above, below = one_side[k - 1], one_side[k + 1]
+    return above.segments[-1].x1 <= gutter and below.segments[-1].x1 <= gutter \
+        and _opens_row(above.segments[0]) and not _opens_row(below.segments[0])
 
 
 def _left_row(ln: Line, gutter: float) -> bool:

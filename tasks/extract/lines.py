@@ -439,6 +439,10 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
     label_tail = _label_tail(label_seg)
     if label_tail is not None:
         toks.extend(_tokens(label_tail, skip_label=False))
+    # Numbers of the label's own segment on a text layer are words of it
+    # (`… Réf. édition 887807-28-G.`, a sentence under the table's amount
+    # column), no cells: only OCR glues a cell to the label.
+    in_label = set() if ocr_row(line) else {id(t) for t in toks}
     segs = line.segments[1:]
     if segs and kind.startswith("consumption") and re.fullmatch(r"[A-Za-zÀ-ÿ' -]{2,}", segs[0].text.strip()) \
             and (line_kind(f"{label} {segs[0].text}") not in (kind, "other")
@@ -470,6 +474,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         under_amount = []
         for t in toks:
             col = columns.column_at(t.x0, t.x1)
+            if t.kind == "bare" and id(t) in in_label:
+                continue
             if t.kind == "bare":
                 if col == "quantity" and t.decimals >= 3 and t.value < 5:
                     t.kind = "price"  # `0,1927` has the shape of a price, whatever column it drifted to

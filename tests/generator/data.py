@@ -242,6 +242,11 @@ SUPPLIERS = {
         "legal": "OVO Energy France SAS", "domains": ["ovoenergy.fr", "moncompte.ovoenergy.fr"],
         "city": "75002 Paris", "street": "21 rue du Sentier", "capital": "5 200 000", "rcs": "Paris",
     },
+    "Dyneff": {
+        "display": "Dyneff", "spellings": ["Dyneff", "DYNEFF", "Dyneff Gaz & Électricité"],
+        "legal": "Dyneff SAS", "domains": ["dyneff.fr"], "city": "34000 Montpellier",
+        "street": "1350 avenue Albert Einstein", "capital": "44 050 000", "rcs": "Montpellier",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -325,6 +330,11 @@ OFFERS = {
         "electricite": [("OVO Électricité Verte Fixe 2 ans", "fixe", False), ("OVO Simplicité Fixe", "fixe", False),
                         ("OVO Électricité Verte Indexée", "indexe", False)],
         "gaz": [("OVO Gaz Fixe 1 an", "fixe", False), ("OVO Gaz Indexé", "indexe", False)],
+    },
+    "Dyneff": {  # invented
+        "electricite": [("Dyneff Électricité Fixe 2 ans", "fixe", False), ("Dyneff Élec Sérénité", "fixe", False),
+                        ("Dyneff Électricité Indexée", "indexe", False)],
+        "gaz": [("Dyneff Gaz Fixe 1 an", "fixe", False), ("Dyneff Gaz Indexé", "indexe", False)],
     },
 }
 
