@@ -675,7 +675,9 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     if _is_caps(raw.replace(" ", "")):
         # `GREGOIRE DA SILVA` re-cased lacks the accents `Débiteur : Grégoire Da Silva` prints;
         # `HADDAD LUCIE` printed `HADDAD Lucie` elsewhere says which word is the surname.
-        mixed = _mixed_case_version(doc, name) or _mixed_case_version(doc, format_name(raw, given_first=False) or name)
+        # A name turned round (`MENARD HELENE`) may be printed elsewhere in its own order.
+        as_printed = format_name(raw, given_first=False) or name
+        mixed = _mixed_case_version(doc, name) or (as_printed != name and _mixed_case_version(doc, as_printed))
         return (format_name(mixed) or mixed) if mixed else name
     return name
 

@@ -62,7 +62,7 @@ def _name_pattern(name: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
-def _patterns(supplier: Supplier) -> dict[str, list[re.Pattern]]:
+def _patterns(supplier: Supplier) -> dict[str, list]:
     return {
         "aliases": [_name_pattern(a) for a in supplier.aliases if len(a) > 3],
         "short": [re.compile(rf"(?<![A-Za-z0-9]){re.escape(a)}(?![A-Za-z0-9])") for a in supplier.aliases
@@ -70,6 +70,8 @@ def _patterns(supplier: Supplier) -> dict[str, list[re.Pattern]]:
         "legal": [_name_pattern(a) for a in supplier.legal_names],
         "domains": [re.compile(rf"(?<![a-z0-9-]){re.escape(d.lower())}(?![a-z0-9-])") for d in supplier.domains],
         "offers": [_name_pattern(o) for o in supplier.offer_names if len(o) >= 6],
+        "legal_shapes": [shape for shape in map(_legal_shape, supplier.legal_names)
+                         if len(shape[0]) >= FUZZY_LEGAL_LEN],
     }
 
 
@@ -96,6 +98,7 @@ def detect_supplier(doc: Document) -> Candidate | None:
     for line in doc.lines:
         text = _unspaced(clean(line.text))
         folded = fold(text)
+        line_shape = None  # made once a line is searched for a legal name read one letter off
         top = line.page == first_page and line.y0 < doc.page_height(line.page) * 0.15
         if re.search(r"rcs|siren|siret|capital", folded):
             digits_text.append(re.sub(r"\D", "", repair_ocr_digits(text) if ocr else text))
@@ -103,8 +106,9 @@ def detect_supplier(doc: Document) -> Candidate | None:
             pats = _patterns(s)
             hits = 0.0
             legal = sum(1 for p in pats["legal"] if p.search(folded))
-            if ocr and not legal:
-                legal = _misread_legal_names(folded, s.legal_names)
+            if ocr and not legal and pats["legal_shapes"]:
+                line_shape = line_shape or _legal_shape(folded)
+                legal = _misread_legal_names(line_shape, pats["legal_shapes"])
             hits += 3 * legal
             hits += 2.5 * sum(1 for p in pats["domains"] if p.search(folded))
             alias_hits = sum(len(p.findall(folded)) for p in pats["aliases"]) + \
@@ -134,17 +138,22 @@ def detect_supplier(doc: Document) -> Candidate | None:
 FUZZY_LEGAL_LEN = 12
 
 
-def _misread_legal_names(folded: str, legal_names: tuple[str, ...]) -> int:
-    """How many of `legal_names` a scanned line holds one letter off (`OO
-    Energy France SAS` for `OVO Energy France`): the footer's legal name is
-    the bill's surest identity, and OCR drops or swaps a letter of it. A
-    line is searched only when it holds one of the name's words whole."""
+def _legal_shape(text: str) -> tuple[str, frozenset[str]]:
+    """A name or a line as `_misread_legal_names` compares them: its letters and
+    digits without spaces, and its words of four letters or more."""
+    folded = fold(text)
+    return re.sub(r"[^a-z0-9&']", "", folded), frozenset(re.findall(r"[a-z]{4,}", folded))
+
+
+def _misread_legal_names(line: tuple[str, frozenset[str]], legal_shapes: list[tuple[str, frozenset[str]]]) -> int:
+    """How many legal names (their `_legal_shape`) a scanned line holds one
+    letter off (`OO Energy France SAS` for `OVO Energy France`): the footer's
+    legal name is the bill's surest identity, and OCR drops or swaps a letter
+    of it. A line is searched only when it holds one of the name's words whole."""
     found = 0
-    compact = re.sub(r"[^a-z0-9&']", "", folded)
-    words = set(re.findall(r"[a-z]{4,}", folded))
-    for name in legal_names:
-        target = re.sub(r"[^a-z0-9&']", "", fold(name))
-        if len(target) < FUZZY_LEGAL_LEN or not words & set(re.findall(r"[a-z]{4,}", fold(name))):
+    compact, words = line
+    for target, name_words in legal_shapes:
+        if not words & name_words:
             continue
         n = len(target)
         if any(edit_distance(compact[i:i + m], target, limit=1) <= 1
