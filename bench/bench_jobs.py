@@ -42,6 +42,7 @@ from deployments.processes import point_prefect_at_temporary_server  # noqa: E40
 point_prefect_at_temporary_server()  # before Prefect is imported
 
 from deployments.processes import temporary_prefect_server  # noqa: E402
+from tasks.settings import Settings  # noqa: E402
 from tests.databases import mysql_database, prefect_server_database  # noqa: E402
 from tests.delivery_check import delivery_problems  # noqa: E402
 from tests.live_stack import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveStack, descendants, peak_rss_mib  # noqa: E402
@@ -115,7 +116,11 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         receiver = stack_of.enter_context(PhpServer(
             {"WEBHOOK_SECRET": WEBHOOK_SECRET, "WEBHOOK_TOKEN": WEBHOOK_TOKEN, "INVOICE_STORAGE_DIR": str(storage),
              **database.env()}, workers=4))
-        stack = LiveStack(folder / "stack").start()
+        # Workers on one machine share its cores: each takes its share of the
+        # machine's slots, as an operator adding a worker beside the first
+        # would split WORKER_LIMIT (a worker on a machine of its own keeps them all).
+        limit = max(1, Settings.from_env().worker_limit // workers)
+        stack = LiveStack(folder / "stack", WORKER_LIMIT=str(limit)).start()
         stack_of.callback(stack.stop)
         names = ["worker"]
         for extra in range(2, workers + 1):
@@ -128,7 +133,7 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         records = wait_delivered(stack, task_ids, deadline=started + 60 * max(10, jobs))
         elapsed = time.monotonic() - started
         problems = delivery_problems(database, storage, records, stack.settings)
-        return {"workers": workers, "jobs": jobs, "limit": stack.settings.worker_limit,
+        return {"workers": workers, "jobs": jobs, "limit": limit,
                 "queued_s": queued, "elapsed_s": elapsed, "per_minute": jobs / elapsed * 60,
                 "webhook_attempts": sum(r["webhook"]["attempts"] for r in records if r),
                 "problems": problems, **worker_figures(stack, names)}
@@ -146,8 +151,10 @@ def render(rows: list[dict], sync_runs: list[float]) -> str:
     sync_per_minute = statistics.mean(sync_runs)
     lines = [f"# Jobs bench — {datetime.now():%Y-%m-%d %H:%M}", "",
              f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
-             f"over HTTP (16 clients), process workers with `WORKER_LIMIT={rows[0]['limit']}` (the default: three runs "
-             "per core) under their fork server "
+             f"over HTTP (16 clients), process workers sharing the machine's "
+             f"`WORKER_LIMIT={Settings.from_env().worker_limit}` "
+             "(the default: three runs per core; two workers on this machine take half each) "
+             "under their fork server "
              "(runs in forks of a process that imported the flows once, each fork running one run after "
              "another), polling every "
              "`PREFECT_WORKER_QUERY_SECONDS` (1 s), the PHP receiver (php -S, "
@@ -160,14 +167,17 @@ def render(rows: list[dict], sync_runs: list[float]) -> str:
              f"Sync throughput in the same run, on the same Prefect server (two clients, two gunicorn workers, "
              f"as in bench/bench_sync.py): {sync_runs[0]:.1f} bills/min before the jobs, {sync_runs[1]:.1f} after, "
              f"{sync_per_minute:.1f} on average, the reference; jobs ÷ sync target ≥ 0.7.", "",
-             "| workers | jobs | all queued after | all delivered after | jobs/min | jobs ÷ sync | webhook attempts "
-             "| exactly once | CPU of a run | peak RSS: fork server / Prefect worker / a run |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| workers | runs at once per worker | jobs | all queued after | all delivered after | jobs/min "
+             "| jobs ÷ sync | webhook attempts | exactly once | CPU of a run "
+             "| peak RSS: fork server / Prefect worker / a run |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
-        lines.append(f"| {row['workers']} | {row['jobs']} | {row['queued_s']:.1f} s | {row['elapsed_s']:.1f} s | "
-                     f"{row['per_minute']:.1f} | {row['per_minute'] / sync_per_minute:.2f} | {row['webhook_attempts']} | "
+        lines.append(f"| {row['workers']} | {row['limit']} | {row['jobs']} | {row['queued_s']:.1f} s | "
+                     f"{row['elapsed_s']:.1f} s | {row['per_minute']:.1f} | "
+                     f"{row['per_minute'] / sync_per_minute:.2f} | {row['webhook_attempts']} | "
                      f"{'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems'][:3])} | "
-                     f"{row['run_cpu_s']:.2f} s | {row['fork_server_mib']:.0f} / {row['prefect_worker_mib']:.0f} / {row['run_mib']:.0f} MiB |")
+                     f"{row['run_cpu_s']:.2f} s | {row['fork_server_mib']:.0f} / "
+                     f"{row['prefect_worker_mib']:.0f} / {row['run_mib']:.0f} MiB |")
     return "\n".join(lines) + "\n"
 
 

@@ -2,8 +2,10 @@
 
 Importing them makes this process's Prefect clients share one TLS context
 (flows/prefect_tls.py) and skip the round trips whose answers they already
-have (flows/prefect_roundtrips.py), and deployment runs start no suspension
-observer (flows/prefect_suspension.py)."""
+have (flows/prefect_roundtrips.py), deployment runs start no suspension
+observer (flows/prefect_suspension.py), and runs send their first heartbeat
+one interval in (flows/prefect_heartbeats.py)."""
+from flows.prefect_heartbeats import delay_first_heartbeat
 from flows.prefect_roundtrips import skip_known_roundtrips
 from flows.prefect_suspension import skip_suspension_observer
 from flows.prefect_tls import share_tls_context
@@ -11,3 +13,4 @@ from flows.prefect_tls import share_tls_context
 share_tls_context()
 skip_known_roundtrips()
 skip_suspension_observer()
+delay_first_heartbeat()

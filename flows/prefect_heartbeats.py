@@ -1,0 +1,30 @@
+"""A run's first heartbeat after one heartbeat interval, not at its start.
+
+Prefect's flow engine sends a heartbeat event as a run starts, then one per
+interval (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, 30 s for worker runs). The one
+at the start says nothing the run's `Running` state has not just said, and
+a job run is over in seconds: per job, an event for the server to receive,
+store and hold against the zombie automation (a bucket read and written),
+for nothing. The zombie automation (deployments/deploy.py) starts its watch
+at `Running` as well, and expects the next sign of life within ZOMBIE_AFTER,
+three intervals: the first heartbeat, one interval in, comes well within it.
+"""
+from __future__ import annotations
+
+import time
+
+from prefect.flow_engine import BaseFlowRunEngine
+
+_send_now = BaseFlowRunEngine._emit_flow_run_heartbeat
+
+
+def _after_first_interval(engine, resource=None, related=None) -> None:
+    first_due = engine.__dict__.setdefault("_first_heartbeat_due", time.monotonic() + (engine.heartbeat_seconds or 0))
+    if time.monotonic() >= first_due:
+        _send_now(engine, resource, related)
+
+
+def delay_first_heartbeat() -> None:
+    """From now on, runs of this process send their first heartbeat one
+    interval after their start. Idempotent."""
+    BaseFlowRunEngine._emit_flow_run_heartbeat = _after_first_interval
