@@ -119,7 +119,8 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         # Workers on one machine share its cores: each takes its share of the
         # machine's slots, as an operator adding a worker beside the first
         # would split WORKER_LIMIT (a worker on a machine of its own keeps them all).
-        limit = max(1, Settings.from_env().worker_limit // workers)
+        machine_limit = Settings.from_env().worker_limit
+        limit = max(1, machine_limit // workers)
         stack = LiveStack(folder / "stack", WORKER_LIMIT=str(limit)).start()
         stack_of.callback(stack.stop)
         names = ["worker"]
@@ -133,7 +134,7 @@ def run_once(folder: Path, jobs: int, workers: int) -> dict:
         records = wait_delivered(stack, task_ids, deadline=started + 60 * max(10, jobs))
         elapsed = time.monotonic() - started
         problems = delivery_problems(database, storage, records, stack.settings)
-        return {"workers": workers, "jobs": jobs, "limit": limit,
+        return {"workers": workers, "jobs": jobs, "limit": limit, "machine_limit": machine_limit,
                 "queued_s": queued, "elapsed_s": elapsed, "per_minute": jobs / elapsed * 60,
                 "webhook_attempts": sum(r["webhook"]["attempts"] for r in records if r),
                 "problems": problems, **worker_figures(stack, names)}
@@ -152,7 +153,7 @@ def render(rows: list[dict], sync_runs: list[float]) -> str:
     lines = [f"# Jobs bench — {datetime.now():%Y-%m-%d %H:%M}", "",
              f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
              f"over HTTP (16 clients), process workers sharing the machine's "
-             f"`WORKER_LIMIT={Settings.from_env().worker_limit}` "
+             f"`WORKER_LIMIT={rows[0]['machine_limit']}` "
              "(the default: three runs per core; two workers on this machine take half each) "
              "under their fork server "
              "(runs in forks of a process that imported the flows once, each fork running one run after "

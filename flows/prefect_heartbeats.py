@@ -19,8 +19,9 @@ _send_now = BaseFlowRunEngine._emit_flow_run_heartbeat
 
 
 def _after_first_interval(engine, resource=None, related=None) -> None:
-    first_due = engine.__dict__.setdefault("_first_heartbeat_due", time.monotonic() + (engine.heartbeat_seconds or 0))
-    if time.monotonic() >= first_due:
+    now = time.monotonic()
+    first_due = engine.__dict__.setdefault("_first_heartbeat_due", now + (engine.heartbeat_seconds or 0))
+    if now >= first_due:
         _send_now(engine, resource, related)
 
 
