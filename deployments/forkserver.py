@@ -400,19 +400,24 @@ def serve_runs(control: socket.socket) -> NoReturn:
     reporting each one's end, until it closes the control socket, a run ends
     otherwise than cleanly, or RUNS_PER_PROCESS runs were run."""
     setup = PrefectSetup()
+    before = _cpu_seconds()
     for runs in itertools.count(1):
         request = receive_request(control)
         if request is None:
             exit_without_teardown(0)
-        before = _cpu_seconds()
         take_request(request)
         code = run_status(lambda: run_engine(request.argv, setup))
         if code != 0 or runs >= RUNS_PER_PROCESS:
             exit_without_teardown(code)  # the fork server reports the run's end when it reaps this process
-        drain_prefect_services()
         release_standard_fds()
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        control.sendall(f"done {code} {peak_mib:.0f} {_cpu_seconds() - before:.3f}\n".encode())
+        now = _cpu_seconds()
+        control.sendall(f"done {code} {peak_mib:.0f} {now - before:.3f}\n".encode())
+        # Reported ended, the run frees its worker's slot; what it left in
+        # Prefect's queues is sent before this process takes the next run
+        # (whose CPU time counts it).
+        before = now
+        drain_prefect_services()
     raise AssertionError("not reached")
 
 

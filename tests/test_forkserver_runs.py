@@ -16,6 +16,15 @@ FORK_SERVER = """
 import json, os, sys, time
 from deployments import forkserver
 
+def drain():
+    # Held until the worker opens DRAIN_GATE, as long as the launcher waits on it.
+    gate = os.environ.get("DRAIN_GATE")
+    if gate:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(gate) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        open(gate + ".drained", "w").close()
+
 def engine(argv, setup):
     print(json.dumps({"pid": os.getpid(), "run": os.environ.get("RUN_NAME"),
                       "first_only": os.environ.get("FIRST_ONLY"), "cwd": os.getcwd()}), flush=True)
@@ -26,7 +35,7 @@ def engine(argv, setup):
 
 forkserver.preload = lambda root: 0  # Prefect and the flows are not needed here
 forkserver.PrefectSetup = lambda: None
-forkserver.drain_prefect_services = lambda: None
+forkserver.drain_prefect_services = drain
 forkserver.run_engine = engine
 sys.exit(forkserver.main(sys.argv[1:]))
 """
@@ -49,6 +58,12 @@ def run(name, *argv, cwd=None, **env):
     done = subprocess.run(LAUNCHER + list(argv), env=environment(RUN_NAME=name, **env), cwd=cwd,
                           capture_output=True, text=True, timeout=60)
     report(name, done.stdout, done.returncode)
+
+def drained_after(name, gate):
+    run(name, "ok", DRAIN_GATE=gate)
+    print(json.dumps({"name": name + " drained before its end", "value": os.path.exists(gate + ".drained")}),
+          flush=True)
+    open(gate, "w").close()
 
 def running(pid):
     try:
@@ -106,6 +121,18 @@ def test_a_run_that_ended_cleanly_leaves_its_process_to_the_next_and_nothing_els
     # the end (the runner let go of the first launcher's pipes).
     assert one["seen"]["first_only"] == "x" and two["seen"]["first_only"] is None
     assert two["seen"]["run"] == "two" and two["seen"]["cwd"] == str(tmp_path)
+
+
+@pytest.mark.slow
+def test_a_run_is_reported_ended_before_its_logs_and_events_are_drained(tmp_path):
+    """The worker's slot is free as the run ends; its process sends what the
+    run left in Prefect's queues before it takes the next run."""
+    gate = tmp_path / "gate"
+    runs = serve(tmp_path, f'drained_after("one", "{gate}")', 'run("two", "ok")')
+    assert runs["one"]["code"] == runs["two"]["code"] == 0
+    assert runs["one drained before its end"]["value"] is False
+    assert (tmp_path / "gate.drained").exists()
+    assert runs["two"]["seen"]["pid"] == runs["one"]["seen"]["pid"]
 
 
 @pytest.mark.slow

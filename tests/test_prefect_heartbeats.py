@@ -1,6 +1,10 @@
-"""Runs send their first heartbeat one interval in (flows/prefect_heartbeats.py),
-against the session's real Prefect server."""
+"""Runs send their first heartbeat one interval in and end without waiting for
+their heartbeat thread (flows/prefect_heartbeats.py), against the session's
+real Prefect server."""
 from __future__ import annotations
+
+import logging
+import threading
 
 import prefect.flow_engine
 from prefect import flow
@@ -53,3 +57,24 @@ def test_heartbeats_start_one_interval_in(monkeypatch):
     for now[0] in (1000.0, 1029.0, 1030.0, 1060.0):  # the engine's calls: at the start, then each interval
         prefect_heartbeats._after_first_interval(engine)
     assert sent == [1030.0, 1060.0]
+
+
+def test_a_run_ends_without_waiting_for_its_heartbeat_thread():
+    class Engine:  # what the heartbeat thread reads of a flow run engine
+        heartbeat_seconds = 30
+        flow_run = None
+        logger = logging.getLogger("heartbeat-check")
+
+        def _build_heartbeat_event_template(self):
+            return {}, []
+
+        def _emit_flow_run_heartbeat(self, resource, related):
+            pass
+
+    before = set(threading.enumerate())
+    with prefect.flow_engine._send_heartbeats(Engine()):  # as the engine enters it around a run
+        (thread,) = set(threading.enumerate()) - before
+    # Stopped but still in its one-second sleep: the engine joined it there, up to a second per run.
+    assert thread.is_alive()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
