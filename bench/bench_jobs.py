@@ -154,7 +154,7 @@ def render(rows: list[dict], sync_runs: list[float]) -> str:
              f"`python -m bench.bench_jobs`: {rows[0]['jobs']} copies of a digital two-page bill queued at once "
              f"over HTTP (16 clients), process workers sharing the machine's "
              f"`WORKER_LIMIT={rows[0]['machine_limit']}` "
-             "(the default: three runs per core; two workers on this machine take half each) "
+             "(the default: two runs per core; two workers on this machine take half each) "
              "under their fork server "
              "(runs in forks of a process that imported the flows once, each fork running one run after "
              "another), polling every "

@@ -15,11 +15,12 @@ from dotenv import dotenv_values
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
 TEMPLATES = ROOT / "templates"
-# Three job runs per core: a run waits on the Prefect server for part of its
-# time (its submission, state changes, the end of its heartbeat); in a burst
-# of jobs the cores sat idle a quarter of the time with one run per core,
-# 5-9 % with two, 3-4 % with three (bench/bench_jobs.py).
-DEFAULT_WORKER_LIMIT = 3 * len(os.sched_getaffinity(0))
+# Two job runs per core: a run waits on the Prefect server for part of its
+# time (its submission, state changes), so one per core leaves the cores
+# idle; since runs stopped waiting for their heartbeat thread and for the
+# drain of their logs, two keep them busy, and three only add contention
+# (bench/bench_jobs.py: 0,81-0,82x sync with two, 0,63x with three).
+DEFAULT_WORKER_LIMIT = 2 * len(os.sched_getaffinity(0))
 
 
 def _csv(value: str) -> tuple[str, ...]:
