@@ -19,7 +19,8 @@ TEMPLATES = ROOT / "templates"
 # time (its submission, state changes), so one per core leaves the cores
 # idle; since runs stopped waiting for their heartbeat thread and for the
 # drain of their logs, two keep them busy, and three only add contention
-# (bench/bench_jobs.py: 0,81-0,82x sync with two, 0,63x with three).
+# (bench/bench_jobs.py, one worker on 2 cores: 0,81-0,82x sync with two a
+# core, 0,63x with three).
 DEFAULT_WORKER_LIMIT = 2 * len(os.sched_getaffinity(0))
 
 
