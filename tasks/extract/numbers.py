@@ -446,7 +446,9 @@ def parse_date(text: str, *, ocr: bool = False) -> date | None:
     return dates[0].value if dates else None
 
 
-_RANGE_SEP = re.compile(r"^\s*(?:au|a|-|–|>|→|jusqu'au|et le)?\s*$", re.I)
+# An arrow between the dates (`01/02/2024 → 29/02/2024`), in any of its glyphs
+# or as OCR spells it out (`->`, `=>`, `—>`).
+_RANGE_SEP = re.compile(r"^\s*(?:au|a|-|–|—|>|[-–—=]+>|[→➜➔➙➛➝➞➟➠⟶⇒⇨]|jusqu'au|et le)?\s*$", re.I)
 # On a scan, a speck glued to a date before the word (`du 30/12/2024.au 18/02/2025`).
 _RANGE_SEP_SPECK = re.compile(r"^\s*[.,'‘’`]\s*(?:au|a|jusqu'au)\s*$", re.I)
 
