@@ -79,6 +79,11 @@ def test_date_ranges_with_an_arrow():
     for arrow in ("→", "➜", "⟶", "->", "—>", "=>"):
         ranges = find_date_ranges(f"Période facturée : 01/02/2024 {arrow} 29/02/2024 (29 jours)")
         assert [(a, b) for a, b, _, _ in ranges] == [(date(2024, 2, 1), date(2024, 2, 29))], arrow
+    # On a scan, Tesseract reads the arrow as `+` (or `»`): a range there only.
+    for arrow in ("+", "»"):
+        text = f"Période facturée : 01/08/2024 {arrow} 31/08/2024 (31 jours)"
+        assert [r[:2] for r in find_date_ranges(text, ocr=True)] == [(date(2024, 8, 1), date(2024, 8, 31))], arrow
+        assert find_date_ranges(text) == []
 
 
 def test_ocr_misreads_inside_numbers_are_repaired():

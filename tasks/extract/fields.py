@@ -143,7 +143,8 @@ def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
 
 
 # A column header naming an energy (`Électricité ‖ Gaz naturel ‖ Total`).
-_ENERGY_HEAD = re.compile(r"^(?:electricite|elec|gaz(?: naturel)?|energie|electricite et gaz)$")
+# (or its contract: `Contrat 1234567-01`, the energy's name over it lost by OCR).
+_ENERGY_HEAD = re.compile(r"^(?:electricite|elec|gaz(?: naturel)?|energie|electricite et gaz|contrat(?: n°?)? ?[\w.-]*\d)$")
 _TOTAL_HEAD = re.compile(r"^total(?: \(?(?:€|eur|ttc|facture)\)?)?$")
 
 
@@ -179,7 +180,7 @@ def energy_matrix_rows(doc: Document) -> dict[int, tuple[float, float, list[tupl
         last_y, height = lines[last].y1, line.height
         k = last + 1
         while k < len(lines) and lines[k].page == line.page and lines[k].y0 - last_y <= 4.5 * max(height, lines[k].height):
-            if any(_ENERGY_HEAD.match(fold(s.text).strip(" :.|_*")) for s in lines[k].segments[1:]):
+            if any(_TOTAL_HEAD.match(fold(s.text).strip(" :.|_*")) for s in lines[k].segments[1:]):
                 break  # another matrix's header
             out[k] = (total.x0, total.x1, spans)
             last_y = lines[k].y1
@@ -189,17 +190,10 @@ def energy_matrix_rows(doc: Document) -> dict[int, tuple[float, float, list[tupl
 
 
 def _column_of(seg, total: tuple[float, float], spans: list[tuple[float, float]]) -> str:
-    """`total` or `energy`: the header a cell overlaps most (nearest by its
-    right edge when it overlaps none: amounts are set flush right)."""
-    def overlap(span):
-        return min(seg.x1, span[1]) - max(seg.x0, span[0])
-
-    best = max([("total", overlap(total))] + [("energy", overlap(s)) for s in spans], key=lambda t: t[1])
-    if best[1] > 0:
-        return best[0]
-    near = min([("total", abs(seg.x1 - total[1]))] + [("energy", abs(seg.x1 - s[1])) for s in spans],
-               key=lambda t: t[1])
-    return near[0]
+    """`total` for a cell under the `Total` header (overlapping it: a header
+    is set like its cells, flush right, centred or left), else `energy` (an
+    energy's column, its header maybe lost by OCR)."""
+    return "total" if min(seg.x1, total[1]) - max(seg.x0, total[0]) > -2 else "energy"
 
 
 def _in_total_column(doc: Document, cand: Candidate, matrix: dict) -> Candidate | None:
