@@ -2509,3 +2509,27 @@ def test_a_note_under_a_value_level_with_its_caption_is_another_rows():
     rows = [[(40, "Offre"), (150, "OVO Gaz Fixe 1 an")], [(100, "Prix fixe du kWh HT jusqu'au 30/11/2026")]]
     doc = build_document([words_page(rows, line_gap=7, source="ocr", conf=0.9)])
     assert extract_offer(doc, []).value == "OVO Gaz Fixe 1 an"
+
+
+def test_a_summary_matrix_whose_energy_headers_ocr_lost_gives_its_total_column():
+    """`‖ Électricité ‖ Gaz naturel ‖ Total` over `Total TTC ‖ 99,20 € ‖ 204,46 € ‖
+    292,79 €`: the bill's total is under `Total`, even when OCR lost the gas
+    header (its amounts in no known column) or left only a contract number
+    (`Contrat 6249893-01`) over the energy's column."""
+    from tasks.extract.fields import extract_totals
+    from tasks.extract.store import vote
+
+    rows = [[(283, "Électricité"), (528, "Total")],
+            [(262, "Contrat 3004388-01"), (388, "Contrat 3004388-02")],
+            [(46, "Abonnement(s)"), (298, "19,00 €"), (424, "33,23 €"), (515, "52,23 €")],
+            [(46, "Total HT"), (294, "85,41 €"), (415, "175,22 €"), (509, "276,32 €")],
+            [(46, "TVA"), (298, "13,79 €"), (424, "29,24 €"), (515, "43,03 €")],
+            [(46, "Total TTC"), (289, "99,20 €"), (409, "204,46 €"), (504, "292,79 €")]]
+    totals = extract_totals(build_document([words_page(rows)]))
+    assert (vote(totals["total_ht"]).value, vote(totals["total_ttc"]).value) == (276.32, 292.79)
+    rows = [[(378, "Contrat 6249893-01"), (510, "Total")],
+            [(45, "Total HT"), (409, "51,50 €"), (497, "54,49 €")],
+            [(44, "TVA"), (417, "8,60 €"), (503, "9,19 €")],
+            [(45, "Total TTC"), (404, "50,30 €"), (492, "63,68 €")]]
+    totals = extract_totals(build_document([words_page(rows)]))
+    assert (vote(totals["total_ht"]).value, vote(totals["total_ttc"]).value) == (54.49, 63.68)

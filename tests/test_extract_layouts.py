@@ -246,3 +246,67 @@ def test_one_energy_without_ht_total_gets_the_ttc_its_lines_make():
     a = extract_invoice(pdf_pages(ELEC_TTC_ONLY))
     assert a["total_ht_eur"] is None and a["total_ttc_eur"] == 222.65
     assert a["electricity"]["amount_ttc_eur"] == 222.65
+
+
+# A summary matrix with one column per energy and a Total column; periods with
+# an arrow; readings one row per reading (no « ancien / nouvel » words); each
+# energy's detail under a band « Électricité · Contrat … » rather than a bare heading.
+DUAL_MATRIX = STYLE + """
+<div style="font-size:18pt">Butagaz</div>
+<h2>Votre facture de mars 2024</h2>
+<table>
+ <tr><td>N° de facture</td><td>F2403123456</td></tr>
+ <tr><td>Émise le</td><td>06/03/2024</td></tr>
+ <tr><td>N° client</td><td>4577382</td></tr>
+ <tr><td>Vos contrats</td><td>4577382-01 / 4577382-02</td></tr>
+</table>
+<div style="margin:0 0 0 320pt">M. Benoît HENRY<br>162 chemin Albert Camus<br>84000 Avignon</div>
+<p><b>Période facturée :</b> 01/02/2024 ➜ 29/02/2024 (29 jours)</p>
+<table style="width:100%">
+ <tr><th></th><th class="num">Électricité<br><span class="caption">Contrat 4577382-01</span></th>
+ <th class="num">Gaz naturel<br><span class="caption">Contrat 4577382-02</span></th><th class="num">Total</th></tr>
+ <tr><td>Abonnement</td><td class="num">9,84 €</td><td class="num">18,02 €</td><td class="num">27,86 €</td></tr>
+ <tr><td>Consommation</td><td class="num">56,60 €</td><td class="num">121,80 €</td><td class="num">178,40 €</td></tr>
+ <tr><td>Taxes et contributions</td><td class="num">12,56 €</td><td class="num">36,14 €</td><td class="num">48,70 €</td></tr>
+ <tr><td>Total HT</td><td class="num">79,00 €</td><td class="num">175,96 €</td><td class="num">254,96 €</td></tr>
+ <tr><td>TVA</td><td class="num">14,18 €</td><td class="num">32,37 €</td><td class="num">46,55 €</td></tr>
+ <tr><td>Total TTC</td><td class="num">93,18 €</td><td class="num">208,33 €</td><td class="num">301,51 €</td></tr>
+</table>
+<p>Offre : Duo Fixe 2 ans – PDL 58582557540268 – 6 kVA – PCE 23317345174881</p>
+<div style="page-break-before: always"></div>
+<p><b>Électricité · Contrat 4577382-01 · PDL 58582557540268</b></p>
+<table>
+ <tr><th>Date</th><th class="num">Index (kWh)</th><th>Type de relevé</th></tr>
+ <tr><td>01/02/2024</td><td class="num">5 609</td><td>Réel</td></tr>
+ <tr><td>29/02/2024</td><td class="num">6 109</td><td>Estimé</td></tr>
+</table>
+<table>
+ <tr><th>Libellé</th><th>Période</th><th>Quantité</th><th>Prix unitaire HT</th><th>Montant HT</th><th>TVA</th></tr>
+ <tr><td>Abonnement 6 kVA</td><td>01/02/2024 → 29/02/2024</td><td class="num">1 mois</td><td class="num">9,84 €/mois</td><td class="num">9,84 €</td><td class="num">5,5 %</td></tr>
+ <tr><td>Consommation Base</td><td>01/02/2024 → 29/02/2024</td><td class="num">500 kWh</td><td class="num">0,1132 €/kWh</td><td class="num">56,60 €</td><td class="num">20 %</td></tr>
+</table>
+<p><b>Gaz naturel · Contrat 4577382-02 · PCE 23317345174881</b></p>
+<table>
+ <tr><th>Date</th><th class="num">Index (m³)</th><th>Type de relevé</th></tr>
+ <tr><td>01/02/2024</td><td class="num">39 572</td><td>Réel</td></tr>
+ <tr><td>29/02/2024</td><td class="num">39 752</td><td>Réel</td></tr>
+</table>
+<p>Volume consommé : 180 m³ × coefficient de conversion 11,28 kWh/m³ = 2 030 kWh</p>
+<table>
+ <tr><th>Libellé</th><th>Période</th><th>Quantité</th><th>Prix unitaire HT</th><th>Montant HT</th><th>TVA</th></tr>
+ <tr><td>Abonnement gaz naturel T2</td><td>01/02/2024 → 29/02/2024</td><td class="num">1 mois</td><td class="num">18,02 €/mois</td><td class="num">18,02 €</td><td class="num">5,5 %</td></tr>
+ <tr><td>Consommation gaz naturel</td><td>01/02/2024 → 29/02/2024</td><td class="num">2 030 kWh</td><td class="num">0,0600 €/kWh</td><td class="num">121,80 €</td><td class="num">20 %</td></tr>
+</table>
+<p class="foot">Butagaz SAS au capital de 195 225 000 € – RCS Nanterre 402 960 397 – www.butagaz.fr</p>
+"""
+
+
+def test_summary_matrix_per_energy_and_one_row_per_reading():
+    a = extract_invoice(pdf_pages(DUAL_MATRIX))
+    assert a["energy"] == "dual"
+    assert a["period"] == {"start": "2024-02-01", "end": "2024-02-29", "days": 29}  # `➜` between the dates
+    # The bill's totals are the Total column's, not the first energy's.
+    assert (a["total_ht_eur"], a["total_ttc_eur"]) == (254.96, 301.51)
+    # Two rows of one register, one per date: its start and its end.
+    assert a["electricity"]["reading"] == "estime"
+    assert a["gas"]["reading"] == "reel"

@@ -74,6 +74,18 @@ def test_date_ranges():
                                                 (date(2023, 3, 25), date(2023, 4, 25))]
 
 
+def test_date_ranges_with_an_arrow():
+    # `01/02/2024 → 29/02/2024` in any arrow glyph, or spelt out by OCR.
+    for arrow in ("→", "➜", "⟶", "->", "—>", "=>"):
+        ranges = find_date_ranges(f"Période facturée : 01/02/2024 {arrow} 29/02/2024 (29 jours)")
+        assert [(a, b) for a, b, _, _ in ranges] == [(date(2024, 2, 1), date(2024, 2, 29))], arrow
+    # On a scan, Tesseract reads the arrow as `+` (or `»`): a range there only.
+    for arrow in ("+", "»"):
+        text = f"Période facturée : 01/08/2024 {arrow} 31/08/2024 (31 jours)"
+        assert [r[:2] for r in find_date_ranges(text, ocr=True)] == [(date(2024, 8, 1), date(2024, 8, 31))], arrow
+        assert find_date_ranges(text) == []
+
+
 def test_ocr_misreads_inside_numbers_are_repaired():
     assert repair_ocr_digits("1 O5O,2l €") == "1 050,21 €"
     assert find_numbers("l2,34", ocr=True)[0].value == 12.34

@@ -2208,3 +2208,12 @@ def test_a_rows_ttc_cell_after_its_amount_under_a_header_whose_ttc_cell_ocr_garb
     doc = build_document([Page(number=3, width=595.44, height=841.58, words=words, source="ocr")])
     [item] = read_items(doc, Sections(doc))
     assert (item.quantity, item.amount, item.checked) == (35, 19.52, True)
+
+
+def test_a_band_naming_the_energy_then_its_contract_is_a_heading():
+    # `Électricité · Contrat 1234567-01 · PDL …` opens the electricity's detail…
+    assert heading_energy("Électricité · Contrat 4577382-01 · PDL 58582557540268") == "electricite"
+    assert heading_energy("Gaz naturel · Contrat 4577382-02 · PCE 23317345174881") == "gaz"
+    assert heading_energy("Gaz naturel | Contrat 4577382-02") == "gaz"
+    # … a tagline listing the energies sold opens no section.
+    assert heading_energy("Électricité · Gaz naturel · Gaz en citerne") is False

@@ -192,6 +192,7 @@ def _pair_points(tokens: list[tuple[str, object, float]]) -> list[Point]:
 def read_readings(doc: Document, sections: Sections) -> list[Reading]:
     readings: list[Reading] = []
     pending: dict[tuple[str, str | None], Reading] = {}
+    lone: dict[tuple[str, str | None], Reading] = {}  # a register's one-reading row, its next to come
     context_until = -1
     register_hint: tuple[int, str] | None = None
     start_re = re.compile(r"\b(?:" + "|".join(_vocab()["start_words"]) + r")")
@@ -268,13 +269,17 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         if register is None and register_hint and line.index - register_hint[0] <= 2:
             register = register_hint[1]
         unit = _unit_of(f)
-        if unit is None and undated is not None and table_unit and 0 < line.index - table_unit[0] <= 10:
+        if unit is None and (undated is not None or len(pts) == 1) and table_unit \
+                and 0 < line.index - table_unit[0] <= 16:
+            # Bare numbers under a header naming their unit (`Index (m³)`).
             unit = table_unit[1]
         if named is None and (register not in (None, "base", "gaz") or (register == "base" and unit == "kWh")):
             # Gas has one register, counted in m³: hours, Tempo colours and a
             # `Base` register counted in kWh are electricity's, whatever
             # section (its heading lost) they seem to sit in.
             energy = "electricite"
+        elif named is None and energy is None and register in (None, "gaz") and unit == "m3":
+            energy = "gaz"  # indexes counted in m³, their section's heading lost
         register = register or ("gaz" if energy == "gaz" else "base")
         ocr = any(s.ocr for s in line.segments)
         # OCR specks (`:`, `ë`) around the cells say nothing about the values.
@@ -307,6 +312,18 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
             r.end_date, r.end_index, r.end_nature = p.day, p.index, p.nature
             r.conf = min(r.conf, conf)
             readings.append(r)
+        elif not (is_start or is_end) and in_context and p.day is not None and len(line_dates) == 1:
+            # One row per reading (`Date ‖ Cadran ‖ Index ‖ Type`): a register's
+            # earlier row is its start, its later one its end.
+            before = lone.pop(key, None)
+            if before is not None and before.start_date < p.day and before.start_index <= p.index:
+                before.end_date, before.end_index, before.end_nature = p.day, p.index, p.nature
+                before.conf = min(before.conf, conf)
+                readings.append(before)
+            else:
+                lone[key] = Reading(register, p.day, None, p.index, None, p.nature, None, energy, line.page,
+                                    conf, unit)
+            context_until = max(context_until, line.index + 2)  # the table goes on while its rows do
     found = [r for r in readings if r.delta is not None and r.delta >= 0]
     sideways = transposed_readings(doc, sections)
     if sideways:

@@ -121,6 +121,10 @@ def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
     out = {key: _labelled(doc, key, _amount_reader, below_lines=1 if key == "total_vat" else 2, opens_off_line=True)
            for key in ("total_ttc", "total_ht", "total_vat", "amount_due", "already_paid")}
     tables = {line.index: columns for line, columns in rows_under_ttc_header(doc)}
+    matrix = energy_matrix_rows(doc)
+    for key in ("total_ttc", "total_ht", "total_vat"):
+        if matrix:
+            out[key] = [c for c in (_in_total_column(doc, c, matrix) for c in out[key]) if c is not None]
     for key, column in (("total_ttc", "amount_ttc"), ("total_ht", "amount"), ("total_vat", "vat")):
         if tables:
             out[key] = [_in_its_column(doc, c, tables, column) for c in out[key]]
@@ -136,6 +140,77 @@ def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
                         out[key].append(from_segment(found[0], seg, 0.8, f"{key}:table", span=(found[1], found[2])))
                     break
     return out
+
+
+# A column header naming an energy (`Électricité ‖ Gaz naturel ‖ Total`).
+# (or its contract: `Contrat 1234567-01`, the energy's name over it lost by OCR).
+_ENERGY_HEAD = re.compile(r"^(?:electricite|elec|gaz(?: naturel)?|energie|electricite et gaz|contrat(?: n°?)? ?[\w.-]*\d)$")
+_TOTAL_HEAD = re.compile(r"^total(?: \(?(?:€|eur|ttc|facture)\)?)?$")
+
+
+def energy_matrix_rows(doc: Document) -> dict[int, tuple[float, float, list[tuple[float, float]]]]:
+    """The rows of a summary matrix with one column per energy and a column
+    for the bill (`‖ Électricité ‖ Gaz naturel ‖ Total` over `Abonnement`,
+    `Taxes et contributions`, `TVA`, `Total TTC`…): line index → the Total
+    column's span and the energy columns' spans. The header's cells may sit
+    on two lines (an energy's name over its contract number, `Total` between)."""
+    out: dict[int, tuple[float, float, list[tuple[float, float]]]] = {}
+    lines = doc.lines
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        energies = [s for s in line.segments if _ENERGY_HEAD.match(fold(s.text).strip(" :.|_*"))]
+        if not energies:
+            i += 1
+            continue
+        total = None
+        last = i
+        for j in range(i, min(i + 3, len(lines))):
+            other = lines[j]
+            if other.page != line.page or other.y0 - line.y1 > 1.5 * line.height:
+                break
+            heads = [s for s in other.segments if _TOTAL_HEAD.match(fold(s.text).strip(" :.|_*"))]
+            if heads and heads[-1].x0 > max(s.x1 for s in energies):
+                total, last = heads[-1], max(last, j)
+                break
+        if total is None:
+            i += 1
+            continue
+        spans = [(s.x0, s.x1) for s in energies]
+        last_y, height = lines[last].y1, line.height
+        k = last + 1
+        while k < len(lines) and lines[k].page == line.page and lines[k].y0 - last_y <= 4.5 * max(height, lines[k].height):
+            if any(_TOTAL_HEAD.match(fold(s.text).strip(" :.|_*")) for s in lines[k].segments[1:]):
+                break  # another matrix's header
+            out[k] = (total.x0, total.x1, spans)
+            last_y = lines[k].y1
+            k += 1
+        i = k
+    return out
+
+
+def _column_of(seg, total: tuple[float, float], spans: list[tuple[float, float]]) -> str:
+    """`total` for a cell under the `Total` header (overlapping it: a header
+    is set like its cells, flush right, centred or left), else `energy` (an
+    energy's column, its header maybe lost by OCR)."""
+    return "total" if min(seg.x1, total[1]) - max(seg.x0, total[0]) > -2 else "energy"
+
+
+def _in_total_column(doc: Document, cand: Candidate, matrix: dict) -> Candidate | None:
+    """A total read on a row of an energy matrix is the cell under its
+    `Total` column: the first amount right of `Total TTC` is the first
+    energy's."""
+    if cand.spot is None or cand.spot[0] not in matrix or doc.lines[cand.spot[0]].page != cand.page:
+        return cand
+    x0, x1, spans = matrix[cand.spot[0]]
+    line = doc.lines[cand.spot[0]]
+    seg = line.segments[cand.spot[1]]
+    if cand.spot[1] > 0 and _column_of(seg, (x0, x1), spans) == "total":
+        return cand
+    for seg in line.segments[1:]:
+        if _column_of(seg, (x0, x1), spans) == "total" and (found := read_amount(seg.text, ocr=seg.ocr)):
+            return from_segment(found[0], seg, cand.conf, cand.note, span=(found[1], found[2]))
+    return None
 
 
 # `Total de votre facture`, `Total facture`, `Montant total`: the bill's total row (not a `Sous-total`).

@@ -446,9 +446,13 @@ def parse_date(text: str, *, ocr: bool = False) -> date | None:
     return dates[0].value if dates else None
 
 
-_RANGE_SEP = re.compile(r"^\s*(?:au|a|-|–|>|→|jusqu'au|et le)?\s*$", re.I)
+# An arrow between the dates (`01/02/2024 → 29/02/2024`), in any of its glyphs
+# or as OCR spells it out (`->`, `=>`, `—>`).
+_RANGE_SEP = re.compile(r"^\s*(?:au|a|-|–|—|>|[-–—=]+>|[→➜➔➙➛➝➞➟➠⟶⇒⇨]|jusqu'au|et le)?\s*$", re.I)
 # On a scan, a speck glued to a date before the word (`du 30/12/2024.au 18/02/2025`).
 _RANGE_SEP_SPECK = re.compile(r"^\s*[.,'‘’`]\s*(?:au|a|jusqu'au)\s*$", re.I)
+# On a scan, an arrow read as another sign (`01/08/2024 + 31/08/2024`, `»`, `=`).
+_RANGE_ARROW_OCR = re.compile(r"^\s*(?:\+|»|>>|=|[-–—=]+\s*>?)\s*$")
 
 
 def find_date_ranges(text: str, *, ocr: bool = False) -> list[tuple[date, date, int, int]]:
@@ -458,7 +462,8 @@ def find_date_ranges(text: str, *, ocr: bool = False) -> list[tuple[date, date, 
     ranges = []
     for a, b in zip(dates, dates[1:]):
         between = t[a.end:b.start]
-        if (_RANGE_SEP.match(between) or ocr and _RANGE_SEP_SPECK.match(between)) and a.value <= b.value:
+        if (_RANGE_SEP.match(between) or ocr and (_RANGE_SEP_SPECK.match(between) or _RANGE_ARROW_OCR.match(between))) \
+                and a.value <= b.value:
             ranges.append((a.value, b.value, a.start, b.end))
     if not ranges:
         ranges = _yearless_range(t)

@@ -247,6 +247,11 @@ SUPPLIERS = {
         "legal": "Dyneff SAS", "domains": ["dyneff.fr"], "city": "34000 Montpellier",
         "street": "1350 avenue Albert Einstein", "capital": "44 050 000", "rcs": "Montpellier",
     },
+    "Butagaz": {
+        "display": "Butagaz", "spellings": ["Butagaz", "BUTAGAZ", "butagaz"],
+        "legal": "Butagaz SAS", "domains": ["butagaz.fr", "espace-client.butagaz.fr"], "city": "92300 Levallois-Perret",
+        "street": "47-53 rue Raspail", "capital": "195 225 000", "rcs": "Nanterre",
+    },
 }
 
 # Offer names per supplier and energy: (name, pricing, in the market catalogue?)
@@ -335,6 +340,11 @@ OFFERS = {
         "electricite": [("Dyneff Électricité Fixe 2 ans", "fixe", False), ("Dyneff Élec Sérénité", "fixe", False),
                         ("Dyneff Électricité Indexée", "indexe", False)],
         "gaz": [("Dyneff Gaz Fixe 1 an", "fixe", False), ("Dyneff Gaz Indexé", "indexe", False)],
+    },
+    "Butagaz": {  # invented
+        "electricite": [("Électricité Fixe 2 ans", "fixe", False), ("Électricité Verte Fixe 1 an", "fixe", False),
+                        ("Électricité Référence", "indexe", False)],
+        "gaz": [("Gaz naturel Fixe 2 ans", "fixe", False), ("Gaz naturel Référence", "indexe", False)],
     },
 }
 
