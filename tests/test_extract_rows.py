@@ -2208,3 +2208,26 @@ def test_a_rows_ttc_cell_after_its_amount_under_a_header_whose_ttc_cell_ocr_garb
     doc = build_document([Page(number=3, width=595.44, height=841.58, words=words, source="ocr")])
     [item] = read_items(doc, Sections(doc))
     assert (item.quantity, item.amount, item.checked) == (35, 19.52, True)
+
+
+def test_a_sous_total_ht_closing_each_group_of_lines_is_not_the_bills_total():
+    """A detail grouped by VAT rate closes each group with « Sous-total HT »:
+    two of them with different amounts are the groups', the bill's total HT
+    is the summary's « Montant hors taxes »; one alone still is the bill's."""
+    from tasks.extract.fields import extract_totals
+
+    rows = [
+        [(40, "Montant hors taxes"), (300, "43,86 €")],
+        [(40, "Montant TVA"), (300, "6,53 €")],
+        [(40, "Soumis à TVA 5,5 %")],
+        [(40, "Abonnement gaz T1"), (200, "2 mois"), (300, "15,46 €")],
+        [(40, "Sous-total HT"), (300, "15,46 €")],
+        [(40, "Soumis à TVA 20 %")],
+        [(40, "Consommation gaz naturel"), (200, "280 kWh"), (300, "25,47 €")],
+        [(40, "Accise gaz"), (200, "280 kWh"), (300, "2,93 €")],
+        [(40, "Sous-total HT"), (300, "28,40 €")],
+    ]
+    page = words_page(rows)
+    assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [43.86]
+    page = words_page([[(40, "Consommation Base"), (300, "43,86 €")], [(40, "Sous-total HT"), (300, "43,86 €")]])
+    assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [43.86]
