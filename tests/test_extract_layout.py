@@ -2537,18 +2537,3 @@ def test_a_landscape_page_in_two_halves_is_read_half_by_half():
     # The same rows on a portrait page are left to the columns' own rules.
     portrait = column_flow(build_document([words_page(rows)]))
     assert [ln.text for ln in portrait.lines][1].startswith("Gaz naturel – PCE")
-
-
-def test_a_caption_far_from_its_value_does_not_take_the_next_rows_caption():
-    """A references table of « caption ‖ value » rows, values flush right
-    far from their captions: under « Offre » stands the next row's caption
-    (« Tarif d'acheminement gaz ‖ T2 - zone 1 »), no value of « Offre »."""
-    from tasks.extract.fields import _labelled, _offer_reader
-
-    page = words_page([
-        [(40, "Point de comptage (PCE)"), (430, "45777152507675")],
-        [(40, "Offre"), (430, "Yéli Gaz Indexé")],
-        [(40, "Tarif d'acheminement gaz"), (475, "T2 - zone 1")],
-    ], line_gap=11)
-    cands = _labelled(build_document([page]), "offer", _offer_reader, below_lines=1)
-    assert [c.value for c in cands] == ["Yéli Gaz Indexé"]

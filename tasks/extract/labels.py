@@ -477,11 +477,8 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
             s.folded for s in doc.lines[seg.line].segments))):
         below = False
     if below and hit.below_ok:
-        # A row of captions and values (`Offre ‖ Yéli Gaz Indexé` over `Tarif d'acheminement gaz ‖
-        # T2 - zone 1`): with a value beside the label, the next row's caption is none of its.
-        beside = any(s.where == "right" for s in spots)
         found = [o for o in doc.below(seg, max_lines=below_lines, start_x=label_x)
-                 if not is_label(o) and not _beside_own_label(doc, o) and not (beside and _opens_own_row(doc, o))]
+                 if not is_label(o) and not _beside_own_label(doc, o)]
         for i, other in enumerate(found):
             dy = (other.y0 - seg.y1) / h
             dx = abs(other.x0 - label_x) / h
@@ -512,16 +509,6 @@ def _joined(first: Segment, second: Segment) -> Segment:
     """A label's or a value's two pieces as one segment in the first's place:
     what is read across both, or in the second alone, is measured on its own words."""
     return placed(first.words + second.words, first)
-
-
-def _opens_own_row(doc: Document, seg: Segment) -> bool:
-    """Whether `seg` is the first segment of its line, a caption in words
-    with a value beside it (`Tarif d'acheminement gaz ‖ T2 - zone 1`)."""
-    if seg.line < 0:
-        return False
-    segs = doc.lines[seg.line].segments
-    return len(segs) >= 2 and segs[0] is seg and bool(re.search(r"[A-Za-zÀ-ÿ]{3}", seg.text)) \
-        and not re.search(r"\d", seg.text)
 
 
 def _beside_own_label(doc: Document, seg: Segment) -> bool:
