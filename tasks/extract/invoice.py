@@ -235,8 +235,9 @@ def _energy_of_readings(readings: list[Reading], items: list[Item]) -> None:
             r.energy = billed.pop()
 
 
-# Kinds billed by each energy of a dual bill (tax or subscription lines), one energy per line.
-_PER_ENERGY_KINDS = ("subscription", "cta", "accise")
+# Kinds each energy of a dual bill bills once, labelled by its energy (a subscription read above the
+# first heading, naming none, stays unknown: `test_a_dual_bills_line_of_no_known_energy…`).
+_PER_ENERGY_KINDS = ("cta",)
 
 
 def _energy_by_elimination(items: list[Item], present: list[str]) -> None:
