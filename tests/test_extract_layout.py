@@ -2533,3 +2533,31 @@ def test_a_summary_matrix_whose_energy_headers_ocr_lost_gives_its_total_column()
             [(45, "Total TTC"), (404, "50,30 €"), (492, "63,68 €")]]
     totals = extract_totals(build_document([words_page(rows)]))
     assert (vote(totals["total_ht"]).value, vote(totals["total_ttc"]).value) == (54.49, 63.68)
+
+
+def test_a_landscape_page_in_two_halves_is_read_half_by_half():
+    """An A4 landscape page laid out as two A5 halves: the left half's
+    readings table shares its lines with the right half's notices (« Prochaine
+    facture vers le … »); read half by half, the readings row is a row of its own."""
+    from tasks.extract.energy import read_readings
+    rows = [
+        [(30, "Vos relevés"), (440, "Informations")],
+        [(30, "Gaz naturel – PCE 21456789012345"), (440, "Index « Estimé » : calculé par le gestionnaire du réseau.")],
+        [(30, "Cadran"), (90, "Date"), (140, "Ancien index"), (200, "Date"), (250, "Nouvel index"), (310, "Type"),
+         (360, "Consommation"), (440, "En cas de retard de paiement, pénalités au taux légal.")],
+        [(30, "Gaz naturel"), (90, "11/01/2025"), (140, "18 929"), (200, "05/03/2025"), (250, "18 954"),
+         (310, "Télérelevé"), (372, "25 m³"), (440, "Prochaine facture vers le 06/05/2025. Réclamations : service")],
+        [(30, "Volume 25 m³ × coefficient 11,22 kWh/m³ = 280 kWh."), (440, "clients ; médiateur de l'énergie.")],
+        [(30, "Consommation annuelle de référence : 1 711 kWh"), (440, "Yéli est une marque de GEG.")],
+        [(30, "Votre consommation sur 12 mois"), (440, "Réclamations auprès du service clients.")],
+        [(30, "361 376 316 317 349"), (440, "Dépannage électricité et gaz.")],
+    ]
+    page = replace(words_page(rows), width=842.0, height=595.0)
+    flow = column_flow(build_document([page]))
+    texts = [ln.text for ln in flow.lines]
+    assert texts.index("Informations") > texts.index("Consommation annuelle de référence : 1 711 kWh")
+    readings = read_readings(flow, Sections(flow))
+    assert [(r.start_index, r.end_index, r.end_nature) for r in readings] == [(18929, 18954, "reel")]
+    # The same rows on a portrait page are left to the columns' own rules.
+    portrait = column_flow(build_document([words_page(rows)]))
+    assert [ln.text for ln in portrait.lines][1].startswith("Gaz naturel – PCE")

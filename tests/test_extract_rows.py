@@ -2217,3 +2217,59 @@ def test_a_band_naming_the_energy_then_its_contract_is_a_heading():
     assert heading_energy("Gaz naturel | Contrat 4577382-02") == "gaz"
     # … a tagline listing the energies sold opens no section.
     assert heading_energy("Électricité · Gaz naturel · Gaz en citerne") is False
+
+
+def test_a_sous_total_ht_closing_each_group_of_lines_is_not_the_bills_total():
+    """A detail grouped by VAT rate closes each group with « Sous-total HT »:
+    two of them with different amounts are the groups', the bill's total HT
+    is the summary's « Montant hors taxes »; one alone still is the bill's."""
+    from tasks.extract.fields import extract_totals
+
+    rows = [
+        [(40, "Montant hors taxes"), (300, "43,86 €")],
+        [(40, "Montant TVA"), (300, "6,53 €")],
+        [(40, "Soumis à TVA 5,5 %")],
+        [(40, "Abonnement gaz T1"), (200, "2 mois"), (300, "15,46 €")],
+        [(40, "Sous-total HT"), (300, "15,46 €")],
+        [(40, "Soumis à TVA 20 %")],
+        [(40, "Consommation gaz naturel"), (200, "280 kWh"), (300, "25,47 €")],
+        [(40, "Accise gaz"), (200, "280 kWh"), (300, "2,93 €")],
+        [(40, "Sous-total HT"), (300, "28,40 €")],
+    ]
+    page = words_page(rows)
+    assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [43.86]
+    page = words_page([[(40, "Consommation Base"), (300, "43,86 €")], [(40, "Sous-total HT"), (300, "43,86 €")]])
+    assert [c.value for c in extract_totals(build_document([page]))["total_ht"]] == [43.86]
+
+
+def test_a_cta_label_wrapped_in_a_narrow_column_keeps_the_energy_it_names():
+    """A dual bill's detail grouped by VAT rate in a narrow half page: the
+    CTA's label wraps, its energy and formula under its values
+    (`Contribution Tarifaire d'Acheminement ‖ … ‖ 3,53 €` / `gaz (20,8 % ×` /
+    `16,95 €)`): the line is the gas's, the other the electricity's."""
+    from tasks.extract.invoice import _energy_by_elimination
+    from tasks.extract.lines import read_items
+
+    rows = [
+        [(40, "Soumis à TVA 5,5 %")],
+        [(40, "Libellé"), (170, "Du"), (215, "Au"), (260, "Quantité"), (330, "Montant HT")],
+        [(40, "Abonnement électricité 3 kVA"), (170, "01/04/2025"), (215, "30/04/2025"), (260, "1 mois"),
+         (330, "7,14 €")],
+        [(40, "Contribution Tarifaire"), (170, "01/04/2025"), (215, "30/04/2025"), (330, "1,20 €")],
+        [(40, "d'Acheminement électricité")],
+        [(40, "(21,93 % × 5,46 €)")],
+        [(40, "Abonnement gaz T2"), (170, "01/04/2025"), (215, "30/04/2025"), (260, "1 mois"), (330, "16,18 €")],
+        [(40, "Contribution Tarifaire d'Acheminement"), (170, "01/04/2025"), (215, "30/04/2025"), (330, "3,53 €")],
+        [(40, "gaz (20,8 % ×")],
+        [(40, "16,95 €)")],
+    ]
+    doc = build_document([words_page(rows, line_gap=11)])
+    items = read_items(doc, Sections(doc))
+    ctas = [(i.amount, i.energy) for i in items if i.kind == "cta"]
+    assert ctas == [(1.2, "electricite"), (3.53, "gaz")]
+    # One CTA whose energy went unread beside the other energy's: the remaining energy's.
+    for i in items:
+        if i.amount == 3.53:
+            i.energy = None
+    _energy_by_elimination(items, ["electricite", "gaz"])
+    assert [(i.amount, i.energy) for i in items if i.kind == "cta"] == [(1.2, "electricite"), (3.53, "gaz")]

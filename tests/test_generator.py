@@ -194,13 +194,38 @@ def test_every_family_renders_as_photos(fam):
     truth, files = build(3000, fam, "photo", dpi=150)
     assert [n for n, _ in files] == truth["files"] and len(files) == truth["pages"]
     rotations = truth["_meta"]["page_rotations"]
-    for (name, data), turn in zip(files, rotations):
+    wide = truth["_meta"].get("landscape_pages", [False] * len(files))
+    for (name, data), turn, landscape in zip(files, rotations, wide):
         img = Image.open(io.BytesIO(data))
         assert img.format == ("PNG" if name.endswith(".png") else "JPEG")
         w, h = img.size
-        # A4 is portrait: a picture taken sideways is landscape.
-        assert (w > h) == (turn in (90, 270))
+        # A4 portrait: a picture taken sideways is landscape (and the other way round for a landscape page).
+        assert (w > h) == ((turn in (90, 270)) != landscape)
         assert min(w, h) >= 1000
+
+
+def test_landscape_pages_are_drawn_and_scanned_both_ways():
+    # geg prints most bills on A4 landscape: the pages are wider than tall, and a scanner fed the
+    # sheet upright turns about half of them a quarter (a portrait image, recorded as a rotation).
+    from tests.generator.families import geg
+    assert geg.SPEC["landscape"]
+    wide_seen, portrait_scans, wide_scans = 0, 0, 0
+    for seed in range(40, 52):
+        truth, files = build(seed, "geg", "scan", dpi=150)
+        wide = truth["_meta"].get("landscape_pages")
+        if not wide:
+            continue
+        wide_seen += 1
+        for turn, landscape in zip(truth["_meta"]["page_rotations"], wide):
+            assert landscape
+            if turn in (90, 270):
+                portrait_scans += 1
+            else:
+                wide_scans += 1
+        pdf_pages = render.rasterise(files[0][1], 20)
+        for img, turn in zip(pdf_pages, truth["_meta"]["page_rotations"]):
+            assert (img.width > img.height) == (turn not in (90, 270))
+    assert wide_seen >= 4 and portrait_scans and wide_scans
 
 
 def test_scan_and_photo_rotations_happen_over_a_corpus():

@@ -120,6 +120,7 @@ def _amount_reader(text: str, *, ocr: bool = False):
 def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
     out = {key: _labelled(doc, key, _amount_reader, below_lines=1 if key == "total_vat" else 2, opens_off_line=True)
            for key in ("total_ttc", "total_ht", "total_vat", "amount_due", "already_paid")}
+    out["total_ht"] = _without_group_subtotals(doc, out["total_ht"])
     tables = {line.index: columns for line, columns in rows_under_ttc_header(doc)}
     matrix = energy_matrix_rows(doc)
     for key in ("total_ttc", "total_ht", "total_vat"):
@@ -211,6 +212,26 @@ def _in_total_column(doc: Document, cand: Candidate, matrix: dict) -> Candidate 
         if _column_of(seg, (x0, x1), spans) == "total" and (found := read_amount(seg.text, ocr=seg.ocr)):
             return from_segment(found[0], seg, cand.conf, cand.note, span=(found[1], found[2]))
     return None
+
+
+_SUBTOTAL = re.compile(r"^\W*sous-?\s?total\b")
+
+
+def _without_group_subtotals(doc: Document, cands: list[Candidate]) -> list[Candidate]:
+    """`Sous-total HT` closing each group of lines (one per VAT rate, one per
+    energy) with different amounts: the groups' totals, none the bill's."""
+    def subtotal(c: Candidate) -> bool:
+        if c.spot is None:
+            return False
+        line = doc.lines[c.spot[0]]
+        own = line.segments[c.spot[1]]
+        before = line.segments[c.spot[1] - 1] if c.spot[1] > 0 else None
+        return bool(_SUBTOTAL.match(fold(own.text)) or (before is not None and _SUBTOTAL.match(fold(before.text))))
+
+    subs = [c for c in cands if subtotal(c)]
+    if len({c.value for c in subs}) < 2:
+        return cands
+    return [c for c in cands if not subtotal(c)]
 
 
 # `Total de votre facture`, `Total facture`, `Montant total`: the bill's total row (not a `Sous-total`).

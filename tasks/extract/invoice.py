@@ -137,6 +137,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
                 r.energy = present[0]
     else:
         _energy_of_readings(readings, items)
+        _energy_by_elimination(items, present)
     checks.check_line_quantities(items)
     st.items, st.readings = items, readings
 
@@ -232,6 +233,26 @@ def _energy_of_readings(readings: list[Reading], items: list[Item]) -> None:
                   and it.quantity is not None and abs(it.quantity - r.delta) < 0.5}
         if len(billed) == 1:
             r.energy = billed.pop()
+
+
+# Kinds each energy of a dual bill bills once, labelled by its energy (a subscription read above the
+# first heading, naming none, stays unknown: `test_a_dual_bills_line_of_no_known_energy…`).
+_PER_ENERGY_KINDS = ("cta",)
+
+
+def _energy_by_elimination(items: list[Item], present: list[str]) -> None:
+    """On a bill of both energies, a line of a kind each energy bills
+    (`Contribution Tarifaire d'Acheminement`, its `gaz` wrapped off in a
+    narrow column) whose energy is not named, when every other line of that
+    kind is one energy's, is the other energy's: that one bills none else."""
+    if len(present) != 2:
+        return
+    for kind in _PER_ENERGY_KINDS:
+        of_kind = [it for it in items if it.kind == kind]
+        unnamed = [it for it in of_kind if it.energy is None]
+        named = {it.energy for it in of_kind if it.energy is not None}
+        if len(unnamed) == 1 and len(named) == 1:
+            unnamed[0].energy = next(e for e in present if e not in named)
 
 
 def _energy_of_column(items: list[Item], flow: Document) -> None:

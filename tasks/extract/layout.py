@@ -650,7 +650,11 @@ def column_flow(doc: Document) -> Document:
     out: list[Line] = []
     for page in sorted({ln.page for ln in doc.lines}):
         lines = [ln for ln in doc.lines if ln.page == page]
-        out.extend(_flow_page(lines, doc.page_width(page)))
+        width = doc.page_width(page)
+        if width > doc.page_height(page):
+            out.extend(_flow_halves(lines, width))
+        else:
+            out.extend(_flow_page(lines, width))
     fresh: list[Line] = []
     for ln in out:
         segs = [replace(s, _compact=None) for s in ln.segments]
@@ -659,6 +663,38 @@ def column_flow(doc: Document) -> Document:
             seg.line, seg.col = line.index, col
         fresh.append(line)
     return Document(pages=doc.pages, lines=fresh)
+
+
+# A landscape page laid out as two halves side by side (two A5 pages on one A4): a gutter near its
+# middle that no segment crosses over a run of at least HALVES_MIN_LINES lines, each side holding
+# text on at least HALVES_MIN_SIDE of them. Only on landscape pages: a portrait page's columns are
+# blocks of rows, left to `_flow_page`.
+HALVES_MIN_LINES, HALVES_MIN_SIDE = 8, 0.3
+
+
+def _flow_halves(lines: list[Line], width: float) -> list[Line]:
+    """The left half's lines, then the right half's (each re-flowed as a
+    page of its own), for the longest run of lines the middle gutter
+    splits; the lines before and after it as they are."""
+    best = None  # (length, gutter, first, last)
+    for step in sorted(range(-20, 21), key=abs):  # the middle first: of equal runs, the likelier gutter
+        gutter = width * (0.5 + step * 0.005)
+        for first, last in _regions(lines, gutter):
+            region = lines[first:last]
+            left = sum(1 for ln in region if any(s.x1 <= gutter for s in ln.segments))
+            right = sum(1 for ln in region if any(s.x0 >= gutter for s in ln.segments))
+            if len(region) >= HALVES_MIN_LINES and min(left, right) >= HALVES_MIN_SIDE * len(region) \
+                    and (best is None or len(region) > best[0]):
+                best = (len(region), gutter, first, last)
+    if best is None:
+        return _flow_page(lines, width)
+    _, gutter, first, last = best
+    region = lines[first:last]
+    where = (region[0].page, round(region[0].y0))
+    left = _column_lines([[s for s in ln.segments if s.x0 < gutter] for ln in region], (*where, "left"))
+    right = _column_lines([[s for s in ln.segments if s.x0 >= gutter] for ln in region], (*where, "right"))
+    return (_flow_page(lines[:first], width) + _flow_page(left, width) + _flow_page(right, width)
+            + _flow_page(lines[last:], width))
 
 
 def _flow_page(lines: list[Line], width: float) -> list[Line]:

@@ -970,15 +970,21 @@ def _wrapped_label_end(item: Item, row: Line, nxt: Line) -> bool:
     if len(nxt.segments) != 1 or abs(nxt.segments[0].x0 - row.segments[0].x0) > row.height:
         return False
     text = nxt.text.strip()
-    outside = re.sub(r"\([^()]*\)", "", text)  # a formula in brackets is the label's
+    # A formula in brackets is the label's, its closing bracket perhaps wrapped onto the next line
+    # (`gaz (20,8 % ×` / `17,20 €)`).
+    outside = re.sub(r"\([^()]*(?:\)|$)", "", text)
     if re.search(r"\d", outside) or len(outside.split()) > 3 or _speck_line(nxt):
         return False
     label = f"{item.label} {text}"
     kind = line_kind(label)
-    # A word of its own, not a speck a scan left under the row (`s,`), goes on with the label.
-    goes_on = text[:1].islower() and re.search(r"[A-Za-zÀ-ÿ]{4}", outside) and kind == item.kind != "other"
+    # A word of its own, not a speck a scan left under the row (`s,`), goes on with the label; so
+    # does the energy it bills (`gaz`).
+    goes_on = text[:1].islower() and (re.search(r"[A-Za-zÀ-ÿ]{4}", outside) or label_energy(outside)) \
+        and kind == item.kind != "other"
     if kind.startswith("consumption_") and kind != item.kind or goes_on:
         item.label, item.kind = _clean_label(label), kind
+        if item.energy is None:
+            item.energy = label_energy(label)  # `Contribution Tarifaire d'Acheminement` / `électricité (…)`
         return True
     return False
 

@@ -242,6 +242,11 @@ SUPPLIERS = {
         "legal": "OVO Energy France SAS", "domains": ["ovoenergy.fr", "moncompte.ovoenergy.fr"],
         "city": "75002 Paris", "street": "21 rue du Sentier", "capital": "5 200 000", "rcs": "Paris",
     },
+    "Yéli": {  # GEG's retail brand; the legal entity printed is Gaz Électricité de Grenoble
+        "display": "Yéli", "spellings": ["Yéli", "YÉLI", "Yéli by GEG"],
+        "legal": "Gaz Électricité de Grenoble", "domains": ["yeli.fr", "geg.fr"], "city": "38000 Grenoble",
+        "street": "8 place Robert Schuman", "capital": "49 540 000", "rcs": "Grenoble",
+    },
     "Dyneff": {
         "display": "Dyneff", "spellings": ["Dyneff", "DYNEFF", "Dyneff Gaz & Électricité"],
         "legal": "Dyneff SAS", "domains": ["dyneff.fr"], "city": "34000 Montpellier",
@@ -335,6 +340,11 @@ OFFERS = {
         "electricite": [("OVO Électricité Verte Fixe 2 ans", "fixe", False), ("OVO Simplicité Fixe", "fixe", False),
                         ("OVO Électricité Verte Indexée", "indexe", False)],
         "gaz": [("OVO Gaz Fixe 1 an", "fixe", False), ("OVO Gaz Indexé", "indexe", False)],
+    },
+    "Yéli": {  # the gas names are in the market catalogue; the electricity names are invented
+        "electricite": [("Yéli Élec Fixe 2 ans", "fixe", False), ("Yéli Élec Verte Alpes", "fixe", False),
+                        ("Yéli Élec Indexée", "indexe", False)],
+        "gaz": [("Yéli gaz", "fixe", True), ("Yéli gaz 100% vert", "fixe", True), ("Yéli Gaz Indexé", "indexe", False)],
     },
     "Dyneff": {  # invented
         "electricite": [("Dyneff Électricité Fixe 2 ans", "fixe", False), ("Dyneff Élec Sérénité", "fixe", False),

@@ -37,6 +37,13 @@ def scan(pages: list[Image.Image], rng: random.Random, *, dpi: int, grey: bool) 
     nrng = _np_rng(rng)
     quality = rng.randint(35, 75)
     turns = _page_turns(rng, len(pages), (180, 180, 90, 270), 0.15)
+    landscape = [img.width > img.height for img in pages]
+    if any(landscape):
+        # A landscape page is printed across a portrait sheet, and the sheet goes through the scanner
+        # upright about half the time: the page comes out portrait, its content turned a quarter.
+        # (Drawn only for landscape pages, so portrait layouts keep their bytes for a seed.)
+        turns = [rng.choice((90, 270)) if wide and not turn and rng.random() < 0.5 else turn
+                 for wide, turn in zip(landscape, turns)]
     skews, out = [], []
     mode = "L" if grey else "RGB"
     for img, turn in zip(pages, turns):
@@ -81,6 +88,8 @@ def scan(pages: list[Image.Image], rng: random.Random, *, dpi: int, grey: bool) 
     out[0].save(buf, "PDF", save_all=True, append_images=out[1:], resolution=float(dpi), quality=quality,
                 creationDate=_EPOCH, modDate=_EPOCH, producer="Scanner", creator="Scan to PDF")
     meta = {"dpi": dpi, "grey": grey, "jpeg_quality": quality, "page_rotations": turns, "skew_deg": skews}
+    if any(landscape):
+        meta["landscape_pages"] = landscape
     return buf.getvalue(), meta
 
 
@@ -187,6 +196,8 @@ def photo(pages: list[Image.Image], rng: random.Random) -> tuple[list[tuple[byte
             shot = shot.convert("L")
         files.append((image_bytes(shot, image_format, quality=meta_quality), "png" if image_format == "png" else "jpg"))
     meta = {"page_rotations": turns, "image_format": image_format}
+    if any(img.width > img.height for img in pages):  # a landscape layout: the phone is held sideways
+        meta["landscape_pages"] = [img.width > img.height for img in pages]
     if image_format == "jpeg":
         meta["jpeg_quality"] = meta_quality
     return files, meta

@@ -4,7 +4,8 @@ from __future__ import annotations
 from importlib import import_module
 
 NAMES = ("ekwateur", "octopus", "mint", "ohm", "vattenfall", "ilek", "plenitude", "enercoop", "wekiwi",
-         "gazdebordeaux", "iberdrola", "alpiq", "es", "happe", "primeo", "plum", "ovo", "dyneff", "butagaz")
+         "gazdebordeaux", "iberdrola", "alpiq", "es", "happe", "primeo", "plum", "ovo", "dyneff", "butagaz",
+         "geg")
 
 
 def get(name: str):
