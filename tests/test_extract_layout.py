@@ -2464,6 +2464,18 @@ def test_a_peak_power_far_above_the_power_subscribed_leaves_both_unknown():
     assert d.get("electricity.subscribed_power_kva") == 9 and d.cand("electricity.subscribed_power_kva").conf == 0.8
 
 
+def test_the_months_a_peak_power_caption_covers_are_not_the_peak():
+    """« PUISSANCE MAX. ATTEINTE (12 MOIS) » over « 5,1 kVA »: the peak is
+    5,1 kVA, not 12 (which, above 1,5 × the 6 kVA subscribed, made both
+    powers be dropped as misread)."""
+    from tasks.extract.energy import extract_kva, extract_max_power
+
+    rows = [[(40, "PUISSANCE SOUSCRITE")], [(40, "6 kVA")], [(40, "PUISSANCE MAX. ATTEINTE (12 MOIS)")],
+            [(40, "5,1 kVA")]]
+    doc = build_document([words_page(rows)])
+    assert (extract_kva(doc).value, extract_max_power(doc).value) == (6, 5.1)
+
+
 def test_a_power_whose_k_ocr_read_twice_is_no_index():
     """« Abonnement électricité (18 kKVA) ‖ 01/08/25 ‖ 16/09/25 ‖ 47) ‖ … »
     under the readings: the power (its k read twice) and the days (their j

@@ -686,9 +686,13 @@ def _read_kva_value(text: str, *, ocr: bool = False):
     return (value, found[1], found[2]) if value else None
 
 
+# `Puissance max. atteinte (12 mois)`: the months its caption covers, not a power.
+_DURATION = re.compile(r"^\W*\d+\s?(?:mois|ans?|jours?)\b")
+
+
 def extract_max_power(doc: Document) -> Candidate | None:
     def reader(text, *, ocr=False):
-        found = read_kva(text, ocr=ocr) or read_plain_number(text, ocr=ocr)
+        found = read_kva(text, ocr=ocr) or (None if _DURATION.match(fold(text)) else read_plain_number(text, ocr=ocr))
         if found and 0 < found[0] <= 40:
             return found
         return None
