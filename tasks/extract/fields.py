@@ -145,7 +145,8 @@ def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
 
 # A column header naming an energy (`Électricité ‖ Gaz naturel ‖ Total`).
 # (or its contract: `Contrat 1234567-01`, the energy's name over it lost by OCR).
-_ENERGY_HEAD = re.compile(r"^(?:electricite|elec|gaz(?: naturel)?|energie|electricite et gaz|contrat(?: n°?)? ?[\w.-]*\d)$")
+_ENERGY_HEAD = re.compile(r"^(?:electricite|elec|gaz(?: naturel)?|energie|electricite et gaz"
+                          r"|contrat(?: n°?)? ?[\w.-]*\d)$")
 _TOTAL_HEAD = re.compile(r"^total(?: \(?(?:€|eur|ttc|facture)\)?)?$")
 
 
@@ -180,7 +181,8 @@ def energy_matrix_rows(doc: Document) -> dict[int, tuple[float, float, list[tupl
         spans = [(s.x0, s.x1) for s in energies]
         last_y, height = lines[last].y1, line.height
         k = last + 1
-        while k < len(lines) and lines[k].page == line.page and lines[k].y0 - last_y <= 4.5 * max(height, lines[k].height):
+        while (k < len(lines) and lines[k].page == line.page
+               and lines[k].y0 - last_y <= 4.5 * max(height, lines[k].height)):
             if any(_TOTAL_HEAD.match(fold(s.text).strip(" :.|_*")) for s in lines[k].segments[1:]):
                 break  # another matrix's header
             out[k] = (total.x0, total.x1, spans)

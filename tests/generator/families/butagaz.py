@@ -195,14 +195,16 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         due = (pick(rng, "Montant en votre faveur", "Somme à vous rembourser"), credit(-bill.amount_due))
 
     c = ctx["c"]
-    name_line = pick(rng, f"{c['civility']} {c['first']} {c['last']}", f"{c['civility']} {c['first']} {c['last'].upper()}",
+    name_line = pick(rng, f"{c['civility']} {c['first']} {c['last']}",
+                     f"{c['civility']} {c['first']} {c['last'].upper()}",
                      f"{c['civility']} {c['last'].upper()} {c['first']}")
     pdl = spaced(elec.point, (2, 3, 3, 3, 3)) if elec and rng.random() < 0.25 else (elec.point if elec else "")
     pce = gas.point if gas else ""
     nature_word = {"reel": pick(rng, "Réel", "Relevé", "Télérelevé"), "estime": pick(rng, "Estimé", "Estimation")}
     ctx.update({
         "title": month_title(bill.invoice_date, bill.kind == "regularisation"),
-        "name_line": name_line, "est_word": nature_word["estime"], "pdl_printed": pdl, "pce_printed": pce, "cols": cols, "total": total,
+        "name_line": name_line, "est_word": nature_word["estime"], "pdl_printed": pdl, "pce_printed": pce,
+        "cols": cols, "total": total,
         "rows": rows, "services_amt": services, "fees_amt": fees, "print_ht": print_ht, "kwh_row": kwh_row,
         "after": after, "due": due, "eur": eur, "qty_d": qty, "pu": pu, "per": per, "arrow": arrow,
         "energy_ht": energy_ht, "contract_of": contract_of, "refs_style": refs_style,
@@ -216,7 +218,8 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         "lab_invoice": pick(rng, "Facture n°", "N° de facture"),
         "lab_date": pick(rng, "Date d'émission", "Émise le", "Date de facture"),
         "lab_period": pick(rng, "Période de facturation", "Période facturée", "Période de consommation"),
-        "lab_matrix": pick(rng, "Votre facture en un coup d'œil", "Le résumé de votre facture", "Synthèse de votre facture"),
+        "lab_matrix": pick(rng, "Votre facture en un coup d'œil", "Le résumé de votre facture",
+                           "Synthèse de votre facture"),
         "lab_pdl": pick(rng, "Point de livraison (PDL)", "N° PDL", "Référence PDL"),
         "lab_pce": pick(rng, "Point de comptage et d'estimation (PCE)", "N° PCE", "Référence PCE"),
         "lab_car": pick(rng, "Consommation annuelle de référence", "Consommation annuelle estimée"),

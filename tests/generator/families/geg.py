@@ -127,7 +127,8 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         return r2(sum(line.amount for line in e.lines))
 
     c = ctx["c"]
-    name_line = pick(rng, f"{c['civility']} {c['first']} {c['last']}", f"{c['civility']} {c['last'].upper()} {c['first']}",
+    name_line = pick(rng, f"{c['civility']} {c['first']} {c['last']}",
+                     f"{c['civility']} {c['last'].upper()} {c['first']}",
                      f"{c['first']} {c['last'].upper()}")
     client_groups = pick(rng, None, None, (2, 4, 4), (4, 3, 3))
     client_printed = spaced(bill.client_number, client_groups) if client_groups else bill.client_number
@@ -168,7 +169,8 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         "title": "Facture de régularisation" if bill.kind == "regularisation" else "Facture",
         "name_line": name_line, "client_printed": client_printed, "pdl_printed": pdl, "pce_printed": pce,
         "lab_pdl": lab_pdl, "lab_pce": lab_pce, "period_txt": period_txt, "eur": eur, "dd": d,
-        "energy_ht": energy_ht, "extras_ht": r2(sum(x.amount for x in bill.extra_lines)), "nat": lambda n: nature_word[n],
+        "energy_ht": energy_ht, "extras_ht": r2(sum(x.amount for x in bill.extra_lines)),
+        "nat": lambda n: nature_word[n],
         "energy_name": lambda e: "Électricité" if e.energy == "electricite" else "Gaz naturel",
         "vat_txt": lambda v: fmt.pct(v) if v else "–",
         "m_iban": masked_iban(bill.iban),
