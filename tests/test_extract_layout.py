@@ -243,6 +243,8 @@ def test_an_offer_read_unsure_or_glued_by_ocr():
     # a brand's capital inside one word of the catalogue stays.
     assert offer(("Gaz", 0.95), ("ClassicFixe", 0.95)) == "Gaz Classic Fixe"
     assert offer(("OctoTempo", 0.95)) == "OctoTempo"
+    # A speck after the name read as an apostrophe (« Fixe 2 ans' »).
+    assert offer(("Fixe", 0.95), ("2", 0.93), ("ans'", 0.8)) == "Fixe 2 ans"
 
 
 def test_an_offer_name_whose_end_a_tilted_scan_put_on_another_line_is_unknown():

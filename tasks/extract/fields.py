@@ -307,7 +307,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
             kept.append(part)
         else:
             break
-    value = " - ".join(kept).strip(" .,–-")  # no name ends with a dash: a speck or a rule under it
+    # No name ends with a dash or an apostrophe: a speck or a rule read as one.
+    value = " - ".join(kept).strip(" .,–-").rstrip("'‘’`").rstrip()
     words = value.split()
     if not (1 <= len(words) <= 8) or len(value) > 70 or not re.search(r"[A-Za-zÀ-ÿ]{2}", value):
         return None
