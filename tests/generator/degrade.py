@@ -196,8 +196,9 @@ def photo(pages: list[Image.Image], rng: random.Random) -> tuple[list[tuple[byte
             shot = shot.convert("L")
         files.append((image_bytes(shot, image_format, quality=meta_quality), "png" if image_format == "png" else "jpg"))
     meta = {"page_rotations": turns, "image_format": image_format}
-    if any(img.width > img.height for img in pages):  # a landscape layout: the phone is held sideways
-        meta["landscape_pages"] = [img.width > img.height for img in pages]
+    landscape = [img.width > img.height for img in pages]
+    if any(landscape):  # a landscape layout: the phone is held sideways
+        meta["landscape_pages"] = landscape
     if image_format == "jpeg":
         meta["jpeg_quality"] = meta_quality
     return files, meta

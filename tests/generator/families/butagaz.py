@@ -103,8 +103,8 @@ def _readings(e, fmt: Fmt, nature_word: dict, by_date: bool) -> list[tuple[str, 
 
 
 def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
-    fmt = Fmt(date_style="dmy", thousands=pick(rng, " ", " ", "\u00a0", "\u202f"))
-    price_mode = pick(rng, "eur4", "eur4", "eur5", "ceur")
+    thousands = pick(rng, " ", " ", "\u00a0", "\u202f")
+    fmt = Fmt(date_style="dmy", thousands=thousands, price_unit=pick(rng, "eur4", "eur4", "eur5", "ceur"))
     accise_style = pick(rng, "eur", "eur", "mwh")
     detail_dates = pick(rng, "dmy", "dmy", "dmy2")
     arrow = pick(rng, "→", "→", "➜")
@@ -114,7 +114,6 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
     refs_style = pick(rng, "strip", "table")
     _relabel(bill, rng)
     ctx = context(bill, rng, fmt)
-    ctx.update(helpers(fmt, bill, accise_style=accise_style))
     elec, gas = ctx["elec"], ctx["gas"]
 
     def eur(x: float | None) -> str:
@@ -125,27 +124,8 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
     def credit(x: float) -> str:
         return f"{MINUS}{fmt.money(x)}"
 
-    day_unit = pick(rng, "jours", "j")
-
-    def qty(line: Line) -> str:
-        if line.quantity is None:
-            return ""
-        unit = {"kWh": "kWh", "mois": "mois", "jour": day_unit}.get(line.unit or "", "")
-        return f"{fmt.int(line.quantity)} {unit}".strip()
-
-    def pu(line: Line) -> str:
-        p = line.unit_price
-        if p is None:
-            return ""
-        if line.kind == "accise":
-            return fmt.rate(p, accise_style)
-        if line.unit == "kWh":
-            return fmt.price(p, price_mode)
-        if line.unit == "mois":
-            return f"{fmt.num(p, 2)} €/mois"
-        if line.unit == "jour":
-            return f"{fmt.num(p, 4)} €/jour"
-        return fmt.money(p)
+    ctx.update(helpers(fmt, bill, accise_style=accise_style, day_unit=pick(rng, "jours", "j")))
+    energy_ht = ctx["energy_ht"]
 
     def per(a, b) -> str:
         if not a or not b:
@@ -154,9 +134,6 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
 
     def kinds(e, *names) -> float:
         return r2(sum(line.amount for line in e.lines if line.kind in names))
-
-    def energy_ht(e) -> float:
-        return r2(sum(line.amount for line in e.lines))
 
     # The matrix: one column per energy, then Total.
     cols = []
@@ -206,12 +183,11 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         "name_line": name_line, "est_word": nature_word["estime"], "pdl_printed": pdl, "pce_printed": pce,
         "cols": cols, "total": total,
         "rows": rows, "services_amt": services, "fees_amt": fees, "print_ht": print_ht, "kwh_row": kwh_row,
-        "after": after, "due": due, "eur": eur, "qty_d": qty, "pu": pu, "per": per, "arrow": arrow,
-        "energy_ht": energy_ht, "contract_of": contract_of, "refs_style": refs_style,
+        "after": after, "due": due, "eur": eur, "per": per, "arrow": arrow,
+        "contract_of": contract_of, "refs_style": refs_style,
         "period_txt": f"{fmt.date(bill.start)} {arrow} {fmt.date(bill.end)}",
         "readings_rows": {e.energy: _readings(e, fmt, nature_word, by_date) for e in bill.energies},
         "show_cadran": lambda e: len(e.readings) > 1,
-        "energy_name": lambda e: "Électricité" if e.energy == "electricite" else "Gaz naturel",
         "vat_txt": lambda v: fmt.pct(v) if v else "Non soumis",
         "m_iban": masked_iban(bill.iban),
         "lab_client": pick(rng, "N° client", "Numéro client", "Votre numéro client"),
@@ -226,7 +202,6 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         "pay_mode": {"prelevement": "Prélèvement automatique", "tip": "TIP SEPA", "virement": "Virement bancaire",
                      "cb": "Carte bancaire"}[bill.payment],
         "bars_main": chart((elec or gas).history, colour="#0a4da2", height_px=40),
-        "coef_txt": lambda e: fmt.num(e.coefficient, 2 if round(e.coefficient, 2) == e.coefficient else 3),
     })
     ctx["_self_ctx"] = ctx
     html = env().get_template("butagaz.html").render(**ctx)

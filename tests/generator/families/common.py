@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from tests.generator import data
-from tests.generator.bill import Bill, Line, customer_name
+from tests.generator.bill import Bill, Line, customer_name, r2
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -262,7 +262,6 @@ def helpers(fmt: Fmt, bill: Bill, *, accise_style: str = "eur", day_unit: str = 
     extras = bill.extra_lines
     extras_vat = 0.0
     for rate in {line.vat for line in extras if line.vat}:
-        from tests.generator.bill import r2
         extras_vat += r2(r2(sum(line.amount for line in extras if line.vat == rate)) * rate / 100)
     extras_ttc = round(sum(line.amount for line in extras) + extras_vat, 2)
     pay = {
@@ -274,6 +273,8 @@ def helpers(fmt: Fmt, bill: Bill, *, accise_style: str = "eur", day_unit: str = 
     return {
         "qty": qty, "unit_price": unit_price, "cta_text": cta_text, "nature": lambda n: NATURE[n],
         "coef": lambda e: fmt.num(e.coefficient, 2 if round(e.coefficient, 2) == e.coefficient else 3),
+        "energy_ht": lambda e: r2(sum(line.amount for line in e.lines)),
+        "energy_name": lambda e: "Électricité" if e.energy == "electricite" else "Gaz naturel",
         "reg_names": REGISTER_NAMES, "extras_ttc": extras_ttc, "pay_text": pay,
         "energies": bill.energies,
         "option_label": OPTION_LABELS.get(bill.energies[0].option or "", "") if bill.energies else "",

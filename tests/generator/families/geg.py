@@ -47,7 +47,6 @@ SPEC = {
     "dual_offer": {"fixe": "Yéli Duo Énergies Fixe", "indexe": "Yéli Duo Énergies Indexé"},
     "invoice_number": lambda rng, d: f"{d:%Y%m}{random_digits(rng, 6, False)}",
     "client_number": lambda rng: f"40{random_digits(rng, 8, False)}",
-    "landscape": True,  # most bills: A4 landscape, two A5 halves (see render)
 }
 
 _REG = {"base": "Base", "hp": "Heures Pleines", "hc": "Heures Creuses", "gaz": "Gaz naturel",
@@ -116,15 +115,13 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
     ctx = context(bill, rng, fmt)
     ctx.update(helpers(fmt, bill, accise_style="eur", day_unit="j"))
     elec, gas = ctx["elec"], ctx["gas"]
+    energy_ht = ctx["energy_ht"]
 
     def eur(x: float | None) -> str:
         return "" if x is None else fmt.money(x)
 
     def d(x) -> str:
         return fmt.date(x) if x else ""
-
-    def energy_ht(e) -> float:
-        return r2(sum(line.amount for line in e.lines))
 
     c = ctx["c"]
     name_line = pick(rng, f"{c['civility']} {c['first']} {c['last']}",
@@ -169,9 +166,8 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         "title": "Facture de régularisation" if bill.kind == "regularisation" else "Facture",
         "name_line": name_line, "client_printed": client_printed, "pdl_printed": pdl, "pce_printed": pce,
         "lab_pdl": lab_pdl, "lab_pce": lab_pce, "period_txt": period_txt, "eur": eur, "dd": d,
-        "energy_ht": energy_ht, "extras_ht": r2(sum(x.amount for x in bill.extra_lines)),
+        "extras_ht": r2(sum(x.amount for x in bill.extra_lines)),
         "nat": lambda n: nature_word[n],
-        "energy_name": lambda e: "Électricité" if e.energy == "electricite" else "Gaz naturel",
         "vat_txt": lambda v: fmt.pct(v) if v else "–",
         "m_iban": masked_iban(bill.iban),
         "lab_holder": pick(rng, "Titulaire du contrat", "Titulaire du contrat :"),
@@ -186,7 +182,6 @@ def render(bill: Bill, rng: random.Random) -> tuple[str, dict]:
         "pay_mode": {"prelevement": "Prélèvement automatique", "tip": "TIP SEPA", "virement": "Virement",
                      "cb": "Carte bancaire"}[bill.payment],
         "bars_main": chart((elec or gas).history, colour="#e2007a", height_px=34),
-        "coef_txt": lambda e: fmt.num(e.coefficient, 3 if round(e.coefficient, 2) != e.coefficient else 2),
         "reg_name": lambda r: _REG.get(r, r), "opt_name": lambda o: _OPTION.get(o or "", ""),
     })
     ctx["_self_ctx"] = ctx
