@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots, vocabulary
-from tasks.extract.layout import Document
+from tasks.extract.layout import Document, Line
 from tasks.extract.lines import heads_priced_lines, is_table_header, rows_under_ttc_header
 from tasks.extract.numbers import clean, find_date_ranges, fold, one_known_within, spelled_as_always
 from tasks.extract.readers import read_amount, read_date, read_range
@@ -123,8 +123,8 @@ def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
     out["total_ht"] = _without_group_subtotals(doc, out["total_ht"])
     tables = {line.index: columns for line, columns in rows_under_ttc_header(doc)}
     matrix = energy_matrix_rows(doc)
-    for key in ("total_ttc", "total_ht", "total_vat"):
-        if matrix:
+    if matrix:
+        for key in ("total_ttc", "total_ht", "total_vat"):
             out[key] = [c for c in (_in_total_column(doc, c, matrix) for c in out[key]) if c is not None]
     for key, column in (("total_ttc", "amount_ttc"), ("total_ht", "amount"), ("total_vat", "vat")):
         if tables:
@@ -135,11 +135,10 @@ def extract_totals(doc: Document) -> dict[str, list[Candidate]]:
             line = doc.lines[index]
             if not _TOTAL_ROW.match(fold(line.segments[0].text)):
                 continue
-            for seg in line.segments[1:]:
-                if columns.column_at(seg.x0, seg.x1) == column and (found := read_amount(seg.text, ocr=seg.ocr)):
-                    if not any(c.spot == (seg.line, seg.col) for c in out[key]):
-                        out[key].append(from_segment(found[0], seg, 0.8, f"{key}:table", span=(found[1], found[2])))
-                    break
+            found = _amount_in_column(line, lambda seg: columns.column_at(seg.x0, seg.x1) == column, 0.8,
+                                      f"{key}:table")
+            if found is not None and not any(c.spot == found.spot for c in out[key]):
+                out[key].append(found)
     return out
 
 
@@ -150,13 +149,13 @@ _ENERGY_HEAD = re.compile(r"^(?:electricite|elec|gaz(?: naturel)?|energie|electr
 _TOTAL_HEAD = re.compile(r"^total(?: \(?(?:€|eur|ttc|facture)\)?)?$")
 
 
-def energy_matrix_rows(doc: Document) -> dict[int, tuple[float, float, list[tuple[float, float]]]]:
+def energy_matrix_rows(doc: Document) -> dict[int, tuple[float, float]]:
     """The rows of a summary matrix with one column per energy and a column
     for the bill (`‖ Électricité ‖ Gaz naturel ‖ Total` over `Abonnement`,
     `Taxes et contributions`, `TVA`, `Total TTC`…): line index → the Total
-    column's span and the energy columns' spans. The header's cells may sit
-    on two lines (an energy's name over its contract number, `Total` between)."""
-    out: dict[int, tuple[float, float, list[tuple[float, float]]]] = {}
+    column's span. The header's cells may sit on two lines (an energy's name
+    over its contract number, `Total` between)."""
+    out: dict[int, tuple[float, float]] = {}
     lines = doc.lines
     i = 0
     while i < len(lines):
@@ -173,46 +172,48 @@ def energy_matrix_rows(doc: Document) -> dict[int, tuple[float, float, list[tupl
                 break
             heads = [s for s in other.segments if _TOTAL_HEAD.match(fold(s.text).strip(" :.|_*"))]
             if heads and heads[-1].x0 > max(s.x1 for s in energies):
-                total, last = heads[-1], max(last, j)
+                total, last = heads[-1], j
                 break
         if total is None:
             i += 1
             continue
-        spans = [(s.x0, s.x1) for s in energies]
         last_y, height = lines[last].y1, line.height
         k = last + 1
         while (k < len(lines) and lines[k].page == line.page
                and lines[k].y0 - last_y <= 4.5 * max(height, lines[k].height)):
             if any(_TOTAL_HEAD.match(fold(s.text).strip(" :.|_*")) for s in lines[k].segments[1:]):
                 break  # another matrix's header
-            out[k] = (total.x0, total.x1, spans)
+            out[k] = (total.x0, total.x1)
             last_y = lines[k].y1
             k += 1
         i = k
     return out
 
 
-def _column_of(seg, total: tuple[float, float], spans: list[tuple[float, float]]) -> str:
-    """`total` for a cell under the `Total` header (overlapping it: a header
-    is set like its cells, flush right, centred or left), else `energy` (an
-    energy's column, its header maybe lost by OCR)."""
-    return "total" if min(seg.x1, total[1]) - max(seg.x0, total[0]) > -2 else "energy"
-
-
 def _in_total_column(doc: Document, cand: Candidate, matrix: dict) -> Candidate | None:
     """A total read on a row of an energy matrix is the cell under its
     `Total` column: the first amount right of `Total TTC` is the first
-    energy's."""
+    energy's. A cell is under `Total` when it overlaps it (a header is set
+    like its cells, flush right, centred or left); any other is an energy's,
+    its header maybe lost by OCR."""
     if cand.spot is None or cand.spot[0] not in matrix or doc.lines[cand.spot[0]].page != cand.page:
         return cand
-    x0, x1, spans = matrix[cand.spot[0]]
+    x0, x1 = matrix[cand.spot[0]]
+
+    def under_total(seg) -> bool:
+        return min(seg.x1, x1) - max(seg.x0, x0) > -2
+
     line = doc.lines[cand.spot[0]]
-    seg = line.segments[cand.spot[1]]
-    if cand.spot[1] > 0 and _column_of(seg, (x0, x1), spans) == "total":
+    if cand.spot[1] > 0 and under_total(line.segments[cand.spot[1]]):
         return cand
+    return _amount_in_column(line, under_total, cand.conf, cand.note)
+
+
+def _amount_in_column(line: Line, in_column, conf: float, note: str) -> Candidate | None:
+    """The first amount of `line`, past its caption, in a cell `in_column` accepts."""
     for seg in line.segments[1:]:
-        if _column_of(seg, (x0, x1), spans) == "total" and (found := read_amount(seg.text, ocr=seg.ocr)):
-            return from_segment(found[0], seg, cand.conf, cand.note, span=(found[1], found[2]))
+        if in_column(seg) and (found := read_amount(seg.text, ocr=seg.ocr)):
+            return from_segment(found[0], seg, conf, note, span=(found[1], found[2]))
     return None
 
 
@@ -248,12 +249,14 @@ def _in_its_column(doc: Document, cand: Candidate, tables: dict, column: str) ->
     if cand.spot is None or cand.spot[0] not in tables or doc.lines[cand.spot[0]].page != cand.page:
         return cand
     columns, line = tables[cand.spot[0]], doc.lines[cand.spot[0]]
-    seg = line.segments[cand.spot[1]]
-    if cand.spot[1] == 0 or columns.column_at(seg.x0, seg.x1) == column:
+
+    def in_column(seg) -> bool:
+        return columns.column_at(seg.x0, seg.x1) == column
+
+    if cand.spot[1] == 0 or in_column(line.segments[cand.spot[1]]):
         return cand
-    for seg in line.segments[1:]:
-        if columns.column_at(seg.x0, seg.x1) == column and (found := read_amount(seg.text, ocr=seg.ocr)):
-            return from_segment(found[0], seg, cand.conf, cand.note, span=(found[1], found[2]))
+    if (found := _amount_in_column(line, in_column, cand.conf, cand.note)) is not None:
+        return found
     amounts = [seg for seg in line.segments if read_amount(seg.text, ocr=seg.ocr)]
     # `Total hors taxes ‖ 214,93 €` under a table it is no row of (a recap
     # after it, a card's header taken for its header): one amount, its caption's.
