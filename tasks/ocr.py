@@ -214,30 +214,39 @@ def prepare(image, dpi: float) -> _Prepared:
 
 def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float,
           strips: int = 1) -> list[tesseract.TessWord]:
+    """The words of `image`: Tesseract's read of the whole (of its strips at
+    once when `strips` > 1), then its long references read alone
+    (tasks/ocr_doubles.py) and the print it left out (tasks/ocr_missed.py)."""
+    def read(sheet, psm: int, config: dict[str, str] | None = None) -> list[tesseract.TessWord]:
+        return _tesseract(sheet, dpi, lang, deadline, timeout_s, psm=psm, config=config)
+
+    def page_read(part) -> list[tesseract.TessWord]:
+        return without_twin_lines(read(part, PSM, TESSERACT_CONFIG))
+
     cuts = imaging.blank_cuts(image, strips, min_gap=round(MIN_STRIP_GAP_IN * dpi)) if strips > 1 else []
-    if not cuts:
-        return _read_all(image, dpi, lang, deadline, timeout_s)
-    bounds = [0, *cuts, image.height]
-    parts = [(image.crop((0, top, image.width, bottom)), top) for top, bottom in zip(bounds, bounds[1:])]
-    with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="ocr-strip") as pool:
-        reads = list(pool.map(lambda part: _read_all(part[0], dpi, lang, deadline, timeout_s), parts))
-    # Back to the page's pixels; each strip's blocks kept apart from the others'.
-    return [replace(w, top=w.top + top, block=w.block + k * _STRIP_BLOCKS)
-            for k, ((_, top), words) in enumerate(zip(parts, reads)) for w in words]
+    if cuts:
+        bounds = [0, *cuts, image.height]
+        parts = [(image.crop((0, top, image.width, bottom)), top) for top, bottom in zip(bounds, bounds[1:])]
+        with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="ocr-strip") as pool:
+            reads = list(pool.map(lambda part: page_read(part[0]), parts))
+        # Back to the page's pixels; each strip's blocks kept apart from the others'.
+        words = [replace(w, top=w.top + top, block=w.block + k * _STRIP_BLOCKS)
+                 for k, ((_, top), found) in enumerate(zip(parts, reads)) for w in found]
+    else:
+        words = page_read(image)
+    # Both second looks at once, over the whole page: a Tesseract costs ~0,17 s
+    # before it reads a pixel, which a look per strip paid twice over. They
+    # are independent: the print left out is found from the sure words'
+    # boxes, and a double only changes a sure word's text.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ocr-look") as pool:
+        doubles = pool.submit(ocr_doubles.with_doubles, image, words, dpi,
+                              read=lambda sheet: read(sheet, ocr_doubles.PSM))
+        missed = pool.submit(ocr_missed.read_missed, image, words, dpi,
+                             read=lambda sheet: read(sheet, ocr_missed.PSM))
+        return ocr_missed.merge(doubles.result(), missed.result())
 
 
 _STRIP_BLOCKS = 10_000
-
-
-def _read_all(image, dpi: float, lang: str, deadline: float, timeout_s: float) -> list[tesseract.TessWord]:
-    """The words of `image`: Tesseract's read of the whole, its long
-    references read alone (tasks/ocr_doubles.py), then the print it left out
-    (tasks/ocr_missed.py)."""
-    words = without_twin_lines(_tesseract(image, dpi, lang, deadline, timeout_s, psm=PSM, config=TESSERACT_CONFIG))
-    words = ocr_doubles.with_doubles(image, words, dpi, read=lambda sheet: _tesseract(
-        sheet, dpi, lang, deadline, timeout_s, psm=ocr_doubles.PSM))
-    return ocr_missed.with_missed(image, words, dpi, read=lambda sheet: _tesseract(
-        sheet, dpi, lang, deadline, timeout_s, psm=ocr_missed.PSM))
 
 
 def _tesseract(image, dpi: float, lang: str, deadline: float, timeout_s: float, *, psm: int,

@@ -11,7 +11,7 @@ import copy
 import pytest
 from PIL import Image
 
-from tasks import pdfium
+from tasks import ocr, pdfium, tesseract
 from tasks.errors import StageTimeout
 from tasks.model import Page
 from tasks.ocr import ocr_page, ocr_pages
@@ -135,8 +135,6 @@ def test_sideways_photo_with_uneven_light_reads_right(bill, tmp_path):
 def _tesseract_runs(monkeypatch) -> list[int]:
     """Heights of the images handed to Tesseract from now on to be read as
     a page (not the second look at what it left out, tasks/ocr_missed.py)."""
-    from tasks import ocr, tesseract
-
     heights, real = [], tesseract.ocr_words
 
     def counted(image, **kwargs):
@@ -162,6 +160,26 @@ def test_a_scanned_page_read_in_strips_reads_as_one_read_whole(bill, monkeypatch
     for a, b in zip(strips.words, whole.words):
         assert (a.x0, a.y0, a.x1, a.y1) == pytest.approx((b.x0, b.y0, b.x1, b.y1), abs=1.0)
         assert a.conf == pytest.approx(b.conf, abs=0.05)
+
+
+def test_the_print_a_strips_read_left_out_is_read_again_once_for_the_page(bill, monkeypatch):
+    """Each strip's page read loses a value: both come back from one second
+    look over the whole page, not one Tesseract per strip."""
+    _, image = bill
+    real, second_looks = tesseract.ocr_words, []
+
+    def losing(sheet, **kwargs):
+        words = real(sheet, **kwargs)
+        if kwargs.get("psm") == ocr.PSM:
+            return [w for w in words if w.text not in ("6746180302", "218,31")]
+        second_looks.append(sheet.height)
+        return words
+
+    monkeypatch.setattr(tesseract, "ocr_words", losing)
+    page = ocr_page(scanned(image), strips=2)
+
+    assert len(second_looks) == 1
+    assert "6746180302" in text_of(page) and "218,31" in text_of(page)
 
 
 def test_a_photo_is_never_cut_in_strips(bill, tmp_path, monkeypatch):

@@ -297,10 +297,22 @@ def test_blank_cuts_fall_on_blank_paper_at_the_middle_of_the_print(text_page):
     rows = np.asarray(text_page)[:, 60:-60] < 128
     [cut] = imaging.blank_cuts(text_page, 2, min_gap=10)
     assert not rows[cut - 4:cut + 5].any()
-    ink = rows.sum(axis=1)
-    assert abs(ink[:cut].sum() - ink[cut:].sum()) < 0.1 * ink.sum()
+    strokes = (rows[:, 1:] & ~rows[:, :-1]).sum(axis=1)
+    assert abs(strokes[:cut].sum() - strokes[cut:].sum()) < 0.1 * strokes.sum()
     first, second = imaging.blank_cuts(text_page, 3, min_gap=10)
     assert first < cut < second
+
+
+def test_blank_cuts_share_the_lines_of_text_not_the_ink_of_a_logo(text_page):
+    # A big solid logo above the text holds more dark pixels than all its
+    # lines: cut at equal ink, one strip would get the logo and a few lines,
+    # the other the rest (and all of Tesseract's work).
+    with_logo = Image.new("L", (1240, 2354), 255)
+    ImageDraw.Draw(with_logo).rectangle((140, 40, 1100, 560), fill=0)
+    with_logo.paste(text_page, (0, 600))
+    [cut] = imaging.blank_cuts(with_logo, 2, min_gap=10)
+    [plain_cut] = imaging.blank_cuts(text_page, 2, min_gap=10)
+    assert abs(cut - (600 + plain_cut)) <= 48  # at most a line from the text's own middle
 
 
 def test_blank_cuts_see_past_a_scanners_dark_edge_and_never_cut_through_print(text_page):
