@@ -26,7 +26,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from tasks import imaging, ocr_doubles, ocr_missed, tesseract
+from tasks import imaging, memory, ocr_doubles, ocr_missed, tesseract
 from tasks.errors import StageTimeout
 from tasks.model import Page, Word
 from tasks.rasterise import reading_order
@@ -165,6 +165,8 @@ def ocr_page(page: Page, *, lang: str = "fra", timeout_s: float = 60, strips: in
     page.skew = prepared.skew
     page.image = None
     page.dpi = 0
+    del image, prepared
+    memory.release_freed_memory()
     page.timings_ms["ocr"] = _ms(started)
     return page
 
@@ -220,29 +222,29 @@ def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float,
     def read(sheet, psm: int, config: dict[str, str] | None = None) -> list[tesseract.TessWord]:
         return _tesseract(sheet, dpi, lang, deadline, timeout_s, psm=psm, config=config)
 
-    def page_read(part) -> list[tesseract.TessWord]:
-        return without_twin_lines(read(part, PSM, TESSERACT_CONFIG))
-
     cuts = imaging.blank_cuts(image, strips, min_gap=round(MIN_STRIP_GAP_IN * dpi)) if strips > 1 else []
-    if cuts:
-        bounds = [0, *cuts, image.height]
-        parts = [(image.crop((0, top, image.width, bottom)), top) for top, bottom in zip(bounds, bounds[1:])]
-        with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="ocr-strip") as pool:
-            reads = list(pool.map(lambda part: page_read(part[0]), parts))
+    if not cuts:
+        words = without_twin_lines(read(image, PSM, TESSERACT_CONFIG))
+        # Pages read at once keep the cores busy: one look after the other
+        # (both at once held 75 MiB more on a 10-page scan).
+        return ocr_missed.merge(
+            ocr_doubles.with_doubles(image, words, dpi, read=lambda sheet: read(sheet, ocr_doubles.PSM)),
+            ocr_missed.read_missed(image, words, dpi, read=lambda sheet: read(sheet, ocr_missed.PSM)))
+    bounds = [0, *cuts, image.height]
+    parts = [(image.crop((0, top, image.width, bottom)), top) for top, bottom in zip(bounds, bounds[1:])]
+    with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="ocr-strip") as pool:
+        reads = list(pool.map(lambda part: without_twin_lines(read(part[0], PSM, TESSERACT_CONFIG)), parts))
         # Back to the page's pixels; each strip's blocks kept apart from the others'.
         words = [replace(w, top=w.top + top, block=w.block + k * _STRIP_BLOCKS)
                  for k, ((_, top), found) in enumerate(zip(parts, reads)) for w in found]
-    else:
-        words = page_read(image)
-    # Both second looks at once, over the whole page: a Tesseract costs ~0,17 s
-    # before it reads a pixel, which a look per strip paid twice over. They
-    # are independent: the print left out is found from the sure words'
-    # boxes, and a double only changes a sure word's text.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ocr-look") as pool:
+        # A page cut in strips is read alone: its two second looks at once,
+        # over the whole page (a Tesseract costs ~0,17 s before it reads a
+        # pixel, which looks per strip, one after the other, paid four
+        # times). They are independent: the print left out is found from the
+        # sure words' boxes, and a double only changes a sure word's text.
         doubles = pool.submit(ocr_doubles.with_doubles, image, words, dpi,
                               read=lambda sheet: read(sheet, ocr_doubles.PSM))
-        missed = pool.submit(ocr_missed.read_missed, image, words, dpi,
-                             read=lambda sheet: read(sheet, ocr_missed.PSM))
+        missed = pool.submit(ocr_missed.read_missed, image, words, dpi, read=lambda sheet: read(sheet, ocr_missed.PSM))
         return ocr_missed.merge(doubles.result(), missed.result())
 
 
