@@ -142,6 +142,32 @@ def test_long_runs_are_rules_not_text():
     assert not runs[10].any()
 
 
+def test_long_runs_match_a_run_by_run_count_and_never_join_two_lines():
+    def by_hand(mask, length):  # along rows
+        out = np.zeros_like(mask)
+        for y, row in enumerate(mask):
+            x = 0
+            while x < len(row):
+                end = x
+                while end < len(row) and row[end]:
+                    end += 1
+                if end - x >= length:
+                    out[y, x:end] = True
+                x = end + 1
+        return out
+
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        mask = rng.random(tuple(rng.integers(1, 40, 2))) < rng.random()
+        length = int(rng.integers(1, 25))
+        assert np.array_equal(imaging.long_runs(mask, length, axis=1), by_hand(mask, length))
+        assert np.array_equal(imaging.long_runs(mask, length, axis=0), by_hand(mask.T, length).T)
+    # A run ending one row and one starting the next are two short runs.
+    mask = np.zeros((2, 10), dtype=bool)
+    mask[0, 6:] = mask[1, :4] = True
+    assert not imaging.long_runs(mask, 6, axis=1).any()
+
+
 def test_quarter_turns_are_clockwise():
     image = Image.new("L", (4, 2), 255)
     image.putpixel((0, 0), 0)  # top left
