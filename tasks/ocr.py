@@ -61,8 +61,8 @@ MIN_LINES_RATIO = 1.15
 MIN_UPSIDE_DOWN_EVIDENCE = 1.3
 # A scanned page read alone while cores are idle is cut across blank paper
 # into horizontal strips, one Tesseract each (at most this many): a
-# single-page scan then reads in about 1,15x a bare Tesseract instead of
-# 1,5x. With every scanned page of the eval corpus cut (2026-11-29), 85,3 %
+# single-page scan then read in about 1,15x a bare Tesseract instead of
+# 1,5x (2026-11-29; 0,9-1,2x since its looks are made once per page). With every scanned page of the eval corpus cut (2026-11-29), 85,3 %
 # of the fields were right and 1,5 % wrong, against 85,3 % and 1,6 % uncut;
 # cutting between any two lines (bands of 0,04 in) gave 1,8 % wrong, hence
 # only bands of at least MIN_STRIP_GAP_IN inches. Photos lost 0,7 point:
