@@ -2366,3 +2366,14 @@ def test_a_scanned_meter_change_row_mends_a_thousands_group_and_a_lost_caption()
     ]
     assert min(r.conf for r in readings) >= 0.9  # each row's consumption bears its indexes out
 
+
+def test_a_real_index_with_a_letter_ocr_put_in_its_word_is_still_real():
+    """`57 (RPéel)`: a scan read « Réel » with a letter more; still the real index's nature."""
+    page = ocr_page(
+        (100, [(40, "Cadran"), (100, "Date"), (160, "Ancien index"), (230, "Date"), (290, "Nouvel index"),
+               (360, "Type"), (410, "Consommation")]),
+        (112, [(40, "Base"), (100, "01/09/2023"), (160, "35 067"), (230, "30/09/2023"), (290, "35 233"),
+               (360, "RPéel"), (410, "166 kWh")]),
+    )
+    doc = build_document([page])
+    assert [(r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == [(35233, "reel")]
