@@ -2575,3 +2575,21 @@ def test_a_landscape_page_in_two_halves_is_read_half_by_half():
     # The same rows on a portrait page are left to the columns' own rules.
     portrait = column_flow(build_document([words_page(rows)]))
     assert [ln.text for ln in portrait.lines][1].startswith("Gaz naturel – PCE")
+
+
+def test_the_next_rows_caption_for_an_energy_is_no_offer_name():
+    """A references table of « caption ‖ value » rows, values flush right far
+    from their captions: under « Offre » stands the next row's caption
+    (« Tarif d'acheminement gaz ‖ T2 - zone 1 »), a caption for an energy and
+    no offer name, whether the offer's value beside was read (it is the one)
+    or lost on a scan (none rather than the caption)."""
+    from tasks.extract.fields import _labelled, _offer_reader
+
+    for beside, source, expected in ((True, "text", ["Yéli Gaz Indexé"]), (False, "ocr", [])):
+        page = words_page([
+            [(40, "Point de comptage (PCE)"), (430, "45777152507675")],
+            [(40, "Offre")] + ([(430, "Yéli Gaz Indexé")] if beside else []),
+            [(40, "Tarif d'acheminement gaz"), (475, "T2 - zone 1")],
+        ], line_gap=11, source=source, conf=0.9)
+        cands = _labelled(build_document([page]), "offer", _offer_reader, below_lines=1)
+        assert [c.value for c in cands] == expected

@@ -310,3 +310,46 @@ def test_summary_matrix_per_energy_and_one_row_per_reading():
     # Two rows of one register, one per date: its start and its end.
     assert a["electricity"]["reading"] == "estime"
     assert a["gas"]["reading"] == "reel"
+
+
+METER_CHANGE = STYLE + """
+<div style="font-size:16pt">Wekiwi</div>
+<p>Facture d'électricité n° WK-2024-55810 du 05/10/2024</p>
+<div style="margin-left:300pt">M. Louis GIRARD<br>14 rue des Lilas<br>69003 Lyon</div>
+<p>Point de livraison : 30001122334455 – Puissance souscrite : 6 kVA – Option Base</p>
+<p>Remplacement de votre compteur le 12/08/2024.</p>
+<table style="width:100%; white-space:nowrap; font-size:6pt">
+ <tr><th>Cadran</th><th>Date de début</th><th>Index de début</th><th>Index de démontage</th><th>Index d'installation</th>
+  <th>Date de fin</th><th>Index de fin</th><th>Consommation</th><th>Type</th></tr>
+ <tr><td>Base</td><td>01/08/2024</td><td class="num">48 310</td><td class="num">48 402</td><td class="num">12</td>
+  <td>30/09/2024</td><td class="num">516</td><td class="num">596 kWh</td><td>Estimé</td></tr>
+</table>
+<table style="margin-top:10pt">
+ <tr><th>Libellé</th><th>Période</th><th>Quantité</th><th>Prix HT</th><th>Montant HT</th><th>TVA</th></tr>
+ <tr><td>Abonnement 6 kVA</td><td>01/08/2024 - 30/09/2024</td><td class="num">2 mois</td><td class="num">12,44</td><td class="num">24,88</td><td class="num">5,5 %</td></tr>
+ <tr><td>Consommation Base</td><td>01/08/2024 - 30/09/2024</td><td class="num">596 kWh</td><td class="num">0,1952</td><td class="num">116,34</td><td class="num">20 %</td></tr>
+ <tr><td>Accise sur l'électricité</td><td>01/08/2024 - 30/09/2024</td><td class="num">596 kWh</td><td class="num">0,02250</td><td class="num">13,41</td><td class="num">20 %</td></tr>
+ <tr><td>CTA</td><td>01/08/2024 - 30/09/2024</td><td></td><td></td><td class="num">3,86</td><td class="num">5,5 %</td></tr>
+</table>
+<table style="margin-left:300pt">
+ <tr><td>Total HT</td><td class="num">158,49 €</td></tr>
+ <tr><td>Total TVA</td><td class="num">27,53 €</td></tr>
+ <tr><td>Total TTC</td><td class="num">186,02 €</td></tr>
+</table>
+<p class="foot">Wekiwi SAS – RCS Lyon 123 456 789</p>
+"""
+
+
+def test_a_meter_change_table_of_another_wording_gives_the_reading_type_and_the_consumption():
+    """A meter replaced during the period (« Index de démontage », « Index
+    d'installation », dates on the row, the nature in a « Type » column after
+    the consumption): the reading is the closing index's nature, both
+    meters' indexes are kept, and what they counted is the consumption billed."""
+    a = extract_invoice(pdf_pages(METER_CHANGE))
+    e = a["electricity"]
+    assert e["reading"] == "estime"
+    assert e["consumption_kwh"] == 596
+    assert e["readings"] == [{
+        "register": "base", "start_date": "2024-08-01", "end_date": "2024-09-30", "start_index": 48310,
+        "end_index": 516, "start_nature": None, "end_nature": "estime", "removal_index": 48402, "install_index": 12,
+        "change_date": "2024-08-12"}]

@@ -2273,3 +2273,107 @@ def test_a_cta_label_wrapped_in_a_narrow_column_keeps_the_energy_it_names():
             i.energy = None
     _energy_by_elimination(items, ["electricite", "gaz"])
     assert [(i.amount, i.energy) for i in items if i.kind == "cta"] == [(1.2, "electricite"), (3.53, "gaz")]
+
+
+# --- a meter changed during the period --------------------------------------------------
+
+def _change_rows(readings):
+    return [(r.register, r.start_date, r.end_date, r.start_index, r.removal_index, r.install_index, r.end_index,
+             r.change_date, r.end_nature, r.delta) for r in readings]
+
+
+def test_a_meter_change_row_reads_both_meters_and_its_consumption_spans_them():
+    """`Index début ‖ Index dépose ‖ Index pose ‖ Index fin` dated under the
+    header, one row per register (its caption wrapped around it: `Heures` over
+    the indexes over `Pleines`): the old meter's start and removal indexes,
+    the new meter's installation and end indexes, the nature of the end
+    index; what the indexes say was used is what both meters counted, the
+    row's printed consumption (end - start would be negative)."""
+    page = words_page([
+        [(35, "Électricité – Point de livraison (PDL) 47832788541427")],
+        [(35, "Changement de compteur le 03/11/2023 : dépose du compteur n° 68859926328149, pose du compteur n° "
+              "54366128320102.")],
+        [(72, "Index début"), (145, "Index dépose"), (221, "Index pose"), (292, "Index fin")],
+        [(38, "Cadran"), (361, "Consommation")],
+        [(72, "(01/10/2023)"), (145, "(03/11/2023)"), (221, "(03/11/2023)"), (292, "(30/09/2024)")],
+        [(39, "Heures")],
+        [(115, "36 089"), (190, "36 471"), (265, "29"), (310, "1 033 (Estimé)"), (382, "1 386 kWh")],
+        [(39, "Pleines")],
+        [(39, "Heures")],
+        [(115, "16 145"), (190, "16 917"), (265, "0"), (310, "413 (Estimé)"), (382, "1 185 kWh")],
+        [(39, "Creuses")],
+        [(35, "Consommation : 2 571 kWh dont Heures Pleines 1 386 kWh et Heures Creuses 1 185 kWh.")],
+    ])
+    doc = build_document([page])
+    readings = read_readings(doc, Sections(doc))
+    change = (date(2023, 10, 1), date(2024, 9, 30))
+    assert _change_rows(readings) == [
+        ("hp", *change, 36089, 36471, 29, 1033, date(2023, 11, 3), "estime", 1386),
+        ("hc", *change, 16145, 16917, 0, 413, date(2023, 11, 3), "estime", 1185),
+    ]
+    assert {r.energy for r in readings} == {"electricite"}
+    assert readings[0].as_dict() == {
+        "register": "hp", "start_date": "2023-10-01", "end_date": "2024-09-30", "start_index": 36089,
+        "end_index": 1033, "start_nature": None, "end_nature": "estime",
+        "removal_index": 36471, "install_index": 29, "change_date": "2023-11-03"}
+
+
+def test_a_meter_change_row_with_its_own_dates_and_no_consumption_printed():
+    """Dates on the row itself and no consumption column: four indexes alone
+    on a register's row under a header naming the removal and the
+    installation are still the change's. Four bare numbers under the table
+    (a chart's bars) are no reading, and a reading without a change keeps
+    its usual keys."""
+    page = words_page([
+        [(40, "Relevés de votre compteur")],
+        [(40, "Cadran"), (100, "Date début"), (160, "Index début"), (220, "Index de dépose"), (300, "Index de pose"),
+         (370, "Date fin"), (430, "Index fin")],
+        [(40, "Base"), (100, "01/02/2024"), (160, "12 345"), (220, "12 400"), (300, "0"), (370, "29/02/2024"),
+         (430, "120 réel")],
+        [(100, "120"), (160, "150"), (220, "130"), (300, "170")],
+    ])
+    doc = build_document([page])
+    readings = read_readings(doc, Sections(doc))
+    assert _change_rows(readings) == [
+        ("base", date(2024, 2, 1), date(2024, 2, 29), 12345, 12400, 0, 120, None, "reel", 175)]
+    plain = replace(readings[0], removal_index=None, install_index=None)
+    assert "removal_index" not in plain.as_dict() and plain.delta == 120 - 12345
+
+
+def test_a_scanned_meter_change_row_mends_a_thousands_group_and_a_lost_caption():
+    """A scan of the table: OCR put the start index's thousands group on the
+    line under (`30` … over `391`, for 30 391) and garbled the row's caption
+    (`Heures` … `Bras`): the group goes back to its number since the printed
+    consumption then bears the four indexes out, and the row beside the
+    off-peak hours' is the peak hours'."""
+    page = ocr_page(
+        (100, [(33, "Changement de compteur le 07/11/2023 : dépose du compteur n° 65643920887082, pose du compteur")]),
+        (120, [(79, "Index début"), (150, "Index dépose"), (223, "Index pose"), (292, "Index fin")]),
+        (131, [(37, "Cadran"), (359, "Consommation")]),
+        (142, [(79, "(02/10/2023)"), (150, "(07/11/2023)"), (223, "(07/11/2023)"), (292, "(10/11/2023)")]),
+        (160, [(37, "Heures")]),
+        (170, [(120, "30"), (193, "31 161"), (282, "0"), (318, "275 (Réel)"), (380, "1 045 kWh")]),
+        (180, [(37, "Bras"), (129, "391")]),
+        (194, [(37, "Heures"), (120, "12 980"), (193, "13 033"), (282, "0"), (322, "66 (Réel)"), (387, "119 kWh")]),
+        (204, [(37, "Creuses")]),
+    )
+    doc = build_document([page])
+    readings = read_readings(doc, Sections(doc))
+    period = (date(2023, 10, 2), date(2023, 11, 10))
+    assert _change_rows(readings) == [
+        ("hp", *period, 30391, 31161, 0, 275, date(2023, 11, 7), "reel", 1045),
+        ("hc", *period, 12980, 13033, 0, 66, date(2023, 11, 7), "reel", 119),
+    ]
+    assert min(r.conf for r in readings) >= 0.9  # each row's consumption bears its indexes out
+
+
+def test_a_real_index_with_a_letter_ocr_put_in_its_word_is_still_real():
+    """`57 (RPéel)`: a scan read « Réel » with a letter more; still the real index's nature."""
+    page = ocr_page(
+        (100, [(40, "Cadran"), (100, "Date"), (160, "Ancien index"), (230, "Date"), (290, "Nouvel index"),
+               (360, "Type"), (410, "Consommation")]),
+        (112, [(40, "Base"), (100, "01/09/2023"), (160, "35 067"), (230, "30/09/2023"), (290, "35 233"),
+               (360, "RPéel"), (410, "166 kWh")]),
+    )
+    doc = build_document([page])
+    assert [(r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == [(35233, "reel")]

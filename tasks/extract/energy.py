@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import combinations
 from datetime import date
 from functools import lru_cache
 
@@ -83,23 +84,42 @@ class Reading:
     page: int
     conf: float
     unit: str | None = None
+    # A meter changed during the period: the old meter's last index (« dépose »),
+    # the new meter's first (« pose ») and the day of the change. The start
+    # index is then the old meter's, the end index the new one's.
+    removal_index: float | None = None
+    install_index: float | None = None
+    change_date: date | None = None
+
+    @property
+    def meter_change(self) -> bool:
+        return self.removal_index is not None and self.install_index is not None
 
     @property
     def delta(self) -> float | None:
+        """What the indexes say was used: end - start, or across a meter
+        change what each meter counted, (removal - start) + (end - install)."""
         if self.start_index is None or self.end_index is None:
             return None
+        if self.meter_change:
+            return (self.removal_index - self.start_index) + (self.end_index - self.install_index)
         return self.end_index - self.start_index
 
     def as_dict(self) -> dict:
         def num(v):
             return int(v) if v is not None and float(v).is_integer() else v
-        return {
+        out = {
             "register": self.register,
             "start_date": self.start_date.isoformat() if self.start_date else None,
             "end_date": self.end_date.isoformat() if self.end_date else None,
             "start_index": num(self.start_index), "end_index": num(self.end_index),
             "start_nature": self.start_nature, "end_nature": self.end_nature,
         }
+        if self.meter_change:
+            # Optional keys, only on a meter change: end_index - start_index is then no consumption.
+            out.update(removal_index=num(self.removal_index), install_index=num(self.install_index),
+                       change_date=self.change_date.isoformat() if self.change_date else None)
+        return out
 
 
 def _nature(word: str) -> str | None:
@@ -197,7 +217,9 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
     register_hint: tuple[int, str] | None = None
     start_re = re.compile(r"\b(?:" + "|".join(_vocab()["start_words"]) + r")")
     end_re = re.compile(r"\b(?:" + "|".join(_vocab()["end_words"]) + r")")
-    parts = [part for whole in _wrapped_cells(doc.lines) for part in _reading_parts(whole)]
+    changed, change_rows = meter_change_readings(doc, sections)
+    parts = [part for whole in _wrapped_cells(doc.lines) if whole.index not in change_rows
+             for part in _reading_parts(whole)]
     parts_of: dict[int, list[Line]] = {}
     for part in parts:
         parts_of.setdefault(part.index, []).append(part)
@@ -324,7 +346,7 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
                 lone[key] = Reading(register, p.day, None, p.index, None, p.nature, None, energy, line.page,
                                     conf, unit)
             context_until = max(context_until, line.index + 2)  # the table goes on while its rows do
-    found = [r for r in readings if r.delta is not None and r.delta >= 0]
+    found = [r for r in readings + changed if r.delta is not None and r.delta >= 0]
     sideways = transposed_readings(doc, sections)
     if sideways:
         # A table on its side: its rows read one by one gave no reading, or a
@@ -335,6 +357,230 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
     for r in found:
         r.start_nature, r.end_nature = _starred(r.start_nature, legend), _starred(r.end_nature, legend)
     return _surest_per_register(found)
+
+
+# --- a meter changed during the period ---------------------------------------------------
+
+# Lines a meter change's table runs on after what announces it (a sentence, its
+# header) or after its last row.
+_CHANGE_WINDOW = 12
+
+
+def meter_change_readings(doc: Document, sections: Sections) -> tuple[list[Reading], set[int]]:
+    """Readings across a meter change: the old meter's start and removal
+    (« dépose ») indexes and the new meter's installation (« pose ») and end
+    indexes on one row (`Base ‖ 35 067 ‖ 35 176 ‖ 0 ‖ 57 (Réel) ‖ 166 kWh`),
+    under a header or a sentence naming the removal or the installation.
+    The four indexes are in the order they were read (start, removal,
+    installation, end); each meter's count never goes down, and the row's
+    printed consumption, when there is one, is what both meters counted. The
+    dates are the row's own or the header's (`Index début (01/09/2023) ‖ Index
+    dépose (05/09/2023) ‖ …`). Returns the readings and the lines they were
+    read on, which no other reading takes."""
+    removal = vocabulary_patterns("meter_change", "removal")
+    install = vocabulary_patterns("meter_change", "install")
+    announce = vocabulary_patterns("meter_change", "announce")
+    context = vocabulary_patterns("reading_context")
+    out: list[Reading] = []
+    unnamed: list[Reading] = []  # rows whose register was not read
+    used: set[int] = set()
+    anchor: tuple[int, int] | None = None  # (line index, page) the table runs on from
+    table_days: tuple = (None, None, None)  # the header's start, change and end dates
+    header = False  # a header names both the removal and the installation indexes
+    lines = doc.lines
+    for k, line in enumerate(lines):
+        f = fold(line.text)
+        announced = matches_any(announce, f)
+        names = announced or (matches_any(context, f) and (matches_any(removal, f) or matches_any(install, f)))
+        if names:
+            if anchor is None or anchor[1] != line.page or line.index - anchor[0] > _CHANGE_WINDOW:
+                table_days, header = (None, None, None), False  # another table
+            anchor = (line.index, line.page)
+            header = header or (not announced and matches_any(removal, f) and matches_any(install, f))
+        if anchor is None or anchor[1] != line.page or line.index - anchor[0] > _CHANGE_WINDOW:
+            anchor = None
+            continue
+        tokens = _tokens(line)
+        row = _change_row(tokens)
+        if row is None or row[1] is None:
+            mended = _mended_row(lines, k)
+            if mended is not None:
+                line, tokens, row = mended
+        if row is None:
+            days = _chronological([v for kind, v, _ in tokens if kind == "D"])
+            if len(days) >= 2:
+                table_days = _start_change_end(days)
+            elif len(days) == 1 and announced:
+                table_days = (table_days[0], days[0], table_days[2])  # `Changement de compteur le 05/09/2023`
+            continue
+        (a, b, c, d), printed, start_nature, end_nature = row
+        register_text = _change_register_text(lines, k)
+        register = _register_or_none(register_text) if register_text else None
+        unit = _unit_of(f)
+        if register is None and (printed is None or unit is None) or printed is None and not header:
+            # Bare numbers (a chart's bars under the table) are no row: a row
+            # names its register or its consumption's unit, and without a
+            # consumption printed it sits under a header naming both indexes.
+            continue
+        row_days = _chronological([v for kind, v, _ in tokens[:d[0]] if kind == "D"])
+        start_day, change_day, end_day = _start_change_end(row_days) if len(row_days) >= 2 else table_days
+        change_day = change_day or table_days[1]  # the day a sentence gives (`Changement de compteur le …`)
+        named = line_energy(register_text or "")
+        energy = named or sections.of(line.segments[0])
+        if named is None and (register not in (None, "base", "gaz") or (register == "base" and unit == "kWh")):
+            energy = "electricite"
+        elif named is None and energy is None and register in (None, "gaz") and unit == "m3":
+            energy = "gaz"
+        unread = register is None and energy != "gaz" and unit != "m3"
+        register = register or ("gaz" if energy == "gaz" else "base")
+        conf = 1.0
+        if any(s.ocr for s in line.segments):
+            conf = min(x[2] for x in (a, b, c, d))
+            if printed is not None:
+                conf = max(conf, 0.9)  # what both meters counted, printed on the row itself
+        out.append(Reading(register, start_day, end_day, a[1], d[1], start_nature, end_nature, energy, line.page,
+                           conf, unit, removal_index=b[1], install_index=c[1], change_date=change_day))
+        used.add(line.index)
+        if unread:
+            unnamed.append(out[-1])
+        anchor = (line.index, line.page)  # the table goes on while its rows do
+    _other_hours(out, unnamed)
+    return out, used
+
+
+def _other_hours(readings: list[Reading], unnamed: list[Reading]) -> None:
+    """A row whose caption OCR garbled (`Heures ‖ … ‖ sl`) beside a row of
+    peak hours over the same dates is the off-peak hours' (and the reverse):
+    HP and HC go together, a Base register never beside either."""
+    def beside(o: Reading, r: Reading) -> bool:
+        return (None in (o.energy, r.energy) or o.energy == r.energy) \
+            and (o.start_date, o.end_date) == (r.start_date, r.end_date)
+
+    for r in unnamed:
+        mates = {o.register for o in readings if o is not r and o.energy == "electricite" and beside(o, r)}
+        if mates in ({"hp"}, {"hc"}) and sum(1 for o in unnamed if beside(o, r)) == 1:
+            r.register = "hc" if mates == {"hp"} else "hp"
+            r.energy = "electricite"
+
+
+def _mended_row(lines: list[Line], k: int):
+    """A scan's row with a thousands group OCR put on the line above or under
+    (`30 ‖ 31 161 ‖ 0 ‖ 275 (Réel) ‖ 1 045 kWh` over `391`, for 30 391): the
+    group joined to the number it follows, kept only when the row's printed
+    consumption then bears the four indexes out. (line, tokens, row) or None."""
+    line = lines[k]
+    if not any(s.ocr for s in line.segments):
+        return None
+    pieces = [seg for j in (k - 1, k + 1) if 0 <= j < len(lines) and lines[j].page == line.page
+              and abs(lines[j].y0 - line.y0) < 2 * line.height
+              for seg in lines[j].segments if re.fullmatch(r"\d{3}", seg.text.strip())]
+    segments = list(line.segments)
+    mended = False
+    for piece in pieces:
+        for n, seg in enumerate(segments):
+            if re.search(r"(?<![\d,.])\d{1,3}$", seg.text) and 0 <= piece.x0 - seg.x1 <= line.height:
+                segments[n] = placed(seg.words + piece.words, seg)
+                mended = True
+                break
+    if not mended:
+        return None
+    whole = Line(page=line.page, y0=line.y0, y1=line.y1, segments=segments, index=line.index, column=line.column)
+    tokens = _tokens(whole)
+    row = _change_row(tokens)
+    return (whole, tokens, row) if row is not None and row[1] is not None else None
+
+
+def _chronological(days: list[date]) -> list[date]:
+    """A line's first dates while they follow one another (a header's four,
+    not a date of the text beside the table)."""
+    out: list[date] = []
+    for day in days[:4]:
+        if out and day < out[-1]:
+            break
+        out.append(day)
+    return out
+
+
+def _start_change_end(days: list[date]) -> tuple:
+    """The start, change and end dates of two to four dates in order (the
+    removal's and the installation's are the same day, or the change is one date)."""
+    return days[0], (days[1] if len(days) >= 3 else None), days[-1]
+
+
+def _change_row(tokens: list[tuple[str, object, float]]):
+    """The four indexes of a meter change's row, in order (each a token's
+    (position, value, confidence)), the consumption it prints (or None), and
+    the start and end indexes' natures: four numbers in a row whose meters
+    each count up, followed by what both counted together; or, with OCR's
+    specks among them, the one choice of four of its first numbers that the
+    consumption printed right after bears out; or four numbers alone."""
+    nums = [(i, v, c) for i, (kind, v, c) in enumerate(tokens) if kind == "N"]
+
+    def used(q) -> float | None:
+        a, b, c, d = (x[1] for x in q)
+        return (b - a) + (d - c) if b >= a and d >= c else None
+
+    def prints(q, nxt) -> bool:
+        total = used(q)
+        return total is not None and total > 0 and abs(nxt[1] - total) < 0.5
+
+    found = None
+    for s in range(len(nums) - 4):
+        if prints(nums[s:s + 4], nums[s + 4]):
+            found = (tuple(nums[s:s + 4]), nums[s + 4])
+            break
+    if found is None:
+        head = nums[:8]
+        fits = [(q, head[q[3] + 1 + m]) for q in combinations(range(len(head)), 4)
+                for m in range(2) if q[3] + 1 + m < len(head) and prints([head[x] for x in q], head[q[3] + 1 + m])]
+        if len({q for q, _ in fits}) == 1:
+            q, nxt = fits[0]
+            found = (tuple(head[x] for x in q), nxt)
+    if found is None and len(nums) == 4 and used(nums) is not None:
+        found = (tuple(nums), None)
+    if found is None:
+        return None
+    (a, b, c, d), printed = found
+
+    def nature_between(lo: int, hi: int) -> str | None:
+        return next((v for kind, v, _ in tokens[lo + 1:hi] if kind == "T" and v != _STAR), None)
+
+    start_nature = nature_between(a[0], b[0])
+    end_nature = nature_between(d[0], printed[0] if printed else min(d[0] + 2, len(tokens)))
+    if end_nature is None and printed is not None:
+        end_nature = nature_between(printed[0], printed[0] + 2)  # a `Type` column after the consumption
+    return (a, b, c, d), printed, start_nature, end_nature
+
+
+def _change_register_text(lines: list[Line], k: int) -> str:
+    """The register's caption of a meter change's row: its first cell, or
+    that cell wrapped over the lines just above and under it (`Heures` over
+    the row's indexes over `Pleines`)."""
+    line = lines[k]
+    numbers_x = next((s.x0 for s in line.segments if re.search(r"\d", s.text)), line.segments[-1].x1)
+
+    def caption(ln: Line) -> str | None:
+        first = ln.segments[0]
+        if ln.page != line.page or re.search(r"\d", first.text) or first.x0 >= numbers_x:
+            return None
+        if sum(1 for s in ln.segments[1:] if re.search(r"\d", s.text)) >= 2:
+            return None  # a row of its own (the row above's caption is its own)
+        return first.text
+
+    # Its own caption, before the first digit (`Heures Pleines 36 089`: OCR kept them in one cell).
+    own = re.match(r"[^\d]*", line.segments[0].text).group(0).strip() or None
+    above = caption(lines[k - 1]) if k > 0 and line.y0 - lines[k - 1].y1 < line.height else None
+    below = caption(lines[k + 1]) if k + 1 < len(lines) and lines[k + 1].y0 - line.y1 < line.height else None
+    tries = [own, " ".join(x for x in (above, own, below) if x), " ".join(x for x in (above, own) if x),
+             " ".join(x for x in (own, below) if x)]
+    found = next((t for t in tries if t and _register_or_none(t)), None)
+    if found is None:
+        # `Heures` misread (`freures`) over `Creuses`: the word that tells the hours apart.
+        f = fold(tries[1])
+        hours = [key for key, word in (("hp", "pleine"), ("hc", "creuse")) if re.search(rf"\b{word}s?\b", f)]
+        if len(hours) == 1:
+            return "heures " + hours[0]
+    return found or own or ""
 
 
 # --- readings tables on their side ---------------------------------------------------

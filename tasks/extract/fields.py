@@ -270,6 +270,10 @@ _OFFER_STOP = re.compile(r"\s*[(:;]\s*|\s{3,}")
 _CUT_PRICING = {"index": "indexé", "fix": "fixe"}
 
 
+# A caption's energy after it (`Tarif d'acheminement gaz`, `Option tarifaire électricité`).
+_ENERGY_TAIL = re.compile(r"(?i)\s+(?:gaz(?: naturel)?|[ée]lectricit[ée]|[ée]lec\.?)$")
+
+
 def _offer_reader(text: str, *, ocr: bool = False):
     t = clean(text).strip(" |[]_").lstrip("'‘’`")  # a box's edge or a speck read as a character
     if ocr:  # `Flexi Watt- Heures Creuses`, `Online& Green`: OCR glued a dash or `&` to a word
@@ -320,7 +324,10 @@ def _offer_reader(text: str, *, ocr: bool = False):
             or re.match(r"(?i)^(?:n°|de |du |la |le |les |des |(?:mon|ma|mes)(?: |$))", value) \
             or re.search(r"(?i)\b(?:votre|vos|notre|nos)\b", value):
         return None  # a phrase, or a sentence addressing the customer, not a name
-    if re.search(r"\d{5,}|€|\d+[,.]\d+", value) or is_label_text(value):
+    if re.search(r"\d{5,}|€|\d+[,.]\d+", value) or is_label_text(value) \
+            or is_label_text(_ENERGY_TAIL.sub("", value)):
+        # Another field's caption, or one for an energy (`Tarif d'acheminement gaz`, the next
+        # row's caption under « Offre » when its value beside is far or lost): no name.
         return None
     if ocr and re.search(r"(?i)\d[\s.,]*\S?\s*(?:k?va|kwh)\b", value):
         return None  # `Duo Verte Fixe 19. 0 «VA`: run into the power the next column prints
