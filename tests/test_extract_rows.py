@@ -2273,3 +2273,16 @@ def test_a_cta_label_wrapped_in_a_narrow_column_keeps_the_energy_it_names():
             i.energy = None
     _energy_by_elimination(items, ["electricite", "gaz"])
     assert [(i.amount, i.energy) for i in items if i.kind == "cta"] == [(1.2, "electricite"), (3.53, "gaz")]
+
+
+def test_a_reading_said_relevé_with_its_l_read_as_an_i_is_real():
+    """`relevés du 01/03/25 (téléreievé) au 31/03/25 (reievé)` over a
+    grid of indexes: OCR read the l of « relevé » as an i."""
+    rows = [[(41, "Électricité - reievés du 01/03/2025 (téléreievé) au 31/03/2025 (reievé)")],
+            [(47, "Cadran"), (163, "Ancien index"), (277, "Nouvel index"), (391, "Conso (kWh)")],
+            [(47, "Base"), (197, "2.322"), (312, "3.368"), (424, "1.046")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_index, reading.end_index, reading.start_nature, reading.end_nature) == \
+        (2322, 3368, "reel", "reel")
+
