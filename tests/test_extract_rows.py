@@ -2286,3 +2286,39 @@ def test_a_reading_said_relevé_with_its_l_read_as_an_i_is_real():
     assert (reading.start_index, reading.end_index, reading.start_nature, reading.end_nature) == \
         (2322, 3368, "reel", "reel")
 
+
+def test_a_vat_row_beside_the_totals_run_into_their_caption_leaves_the_ht_total_its_amount():
+    """Under a detail table with `Montant HT ‖ TVA ‖ Montant TTC` columns,
+    the VAT rows beside the totals: OCR ran a VAT amount into the next
+    column's caption (`8,98 € Total hors taxes ‖ 1 412,62 €`). That amount
+    is the VAT row's, not a second amount of the total's row."""
+    from tasks.extract.fields import extract_totals
+
+    rows = [[(43, "Libellé"), (198, "Période"), (320, "Quantité"), (361, "Prix unitaire HT"), (429, "Montant HT"),
+             (484, "TVA"), (509, "Montant TTC")],
+            [(43, "Abonnement 9 kVA"), (198, "01/02/2024 - 31/01/2025"), (320, "12 mois"), (361, "13,61 €/mois"),
+             (429, "163,27 €"), (484, "5,5 %"), (509, "172,25 €")],
+            [(43, "Total électricité"), (424, "1 412,62 €"), (508, "1 671,47 €")],
+            [(43, "TVA 5,5 % sur 163,27 €"), (269, "8,98 € Total hors taxes"), (508, "1 412,62 €")],
+            [(43, "TVA 20 % sur 1 249,35 €"), (258, "249,87 € Total TVA"), (516, "258,85 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [c.value for c in extract_totals(doc)["total_ht"]] == [1412.62]
+
+
+def test_cards_captioned_montant_ttc_and_montant_a_regler_head_no_table_of_totals():
+    """`Période facturée ‖ Montant TTC ‖ Montant à régler` over three cards:
+    « Montant à régler » is the amount due, no column of HT amounts, so the
+    summary under the cards is no row of a `HT ‖ TTC` table (its `Total HT`
+    amount would stand in the TTC column)."""
+    from tasks.extract.fields import extract_totals
+    from tasks.extract.lines import rows_under_ttc_header
+
+    rows = [[(49, "Période facturée"), (219, "Montant TTC"), (389, "Montant à régler")],
+            [(49, "01 janv. 24 - 29 févr. 24"), (219, "314,25 €"), (389, "402,78 €")],
+            [(43, "Électricité"), (252, "124,13 € HT")],
+            [(43, "Total HT"), (252, "301,67 €")],
+            [(43, "TVA"), (252, "45,50 €")],
+            [(43, "Montant TTC"), (252, "314,25 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert rows_under_ttc_header(doc) == []
+    assert {c.value for c in extract_totals(doc)["total_ttc"]} == {314.25}

@@ -257,9 +257,12 @@ def _in_its_column(doc: Document, cand: Candidate, tables: dict, column: str) ->
         return cand
     if (found := _amount_in_column(line, in_column, cand.conf, cand.note)) is not None:
         return found
-    amounts = [seg for seg in line.segments if read_amount(seg.text, ocr=seg.ocr)]
     # `Total hors taxes ‖ 214,93 €` under a table it is no row of (a recap
-    # after it, a card's header taken for its header): one amount, its caption's.
+    # after it, a card's header taken for its header): one amount, its
+    # caption's. An amount left of the caption is another column's (`TVA
+    # 5,5 % sur 163,27 € ‖ 8,98 € Total hors taxes ‖ 1 412,62 €`: a VAT
+    # row beside the totals, run into their caption by OCR).
+    amounts = [seg for seg in line.segments[cand.spot[1]:] if read_amount(seg.text, ocr=seg.ocr)]
     return cand if len(amounts) == 1 else None
 
 
