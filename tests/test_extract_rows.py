@@ -2322,3 +2322,16 @@ def test_cards_captioned_montant_ttc_and_montant_a_regler_head_no_table_of_total
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert rows_under_ttc_header(doc) == []
     assert {c.value for c in extract_totals(doc)["total_ttc"]} == {314.25}
+
+
+def test_a_vat_row_after_a_speck_on_a_scan_is_read():
+    """`.TVA 20 % sur 56,38 € ‖ 11,28 €`: a speck read before the row on a
+    scan. Both VAT rows read, HT + VAT bear out a TTC total OCR read unsure."""
+    rows = [[(248, "Sous-total HT"), (517, "95,21 €")],
+            [(247, "TVA 5,5 % sur 38,83 €"), (523, "2,14 €")],
+            [(244, ".TVA 20 % sur 56,38 €"), (517, "11,28 €")],
+            [(247, "Total TTC"), (449, "108,63 €")]]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page.words[-2:] = [replace(w, conf=0.45) for w in page.words[-2:]]
+    doc = build_document([page])
+    assert [(r.rate, r.base, r.vat) for r in read_vat_rows(doc)] == [(5.5, 38.83, 2.14), (20.0, 56.38, 11.28)]
