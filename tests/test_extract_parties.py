@@ -1324,3 +1324,9 @@ def test_an_address_block_does_not_run_up_into_a_card_of_captions_and_values():
     found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9, line_gap=16)]))
     assert found["address"].value == "98 square des Écoles, 62100 Calais"
     assert found["address"].conf > 0.8
+
+
+def test_a_pale_client_caption_whose_l_ocr_read_as_a_t():
+    """`Référence ctent` over `IL46557489` on a pale 150 dpi scan: « Référence client »."""
+    page = ocr_words_page([[("Référence", 0.5), ("ctent", 0.4)], [("IL46557489", 0.74)]], x=46)
+    assert extract_client_number(build_document([page])).value == "IL46557489"
