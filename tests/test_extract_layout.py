@@ -2626,11 +2626,3 @@ def test_an_issue_date_caption_whose_l_ocr_read_as_a_t():
     doc = build_document([words_page(rows, source="ocr", conf=0.8, line_gap=10)])
     assert extract_invoice_date(doc).value == date(2025, 5, 6)
 
-
-def test_an_accent_a_speck_put_on_an_offer_word_that_never_takes_one_is_left_out():
-    """`Électricité verte localé - Prix fixe`: « locale » takes no accent."""
-    from tasks.extract.fields import extract_offer
-
-    page = words_page([[(299, "Offre")], [(299, "Électricité verte localé - Prix fixe")]], source="ocr", conf=0.9,
-                      line_gap=10)
-    assert extract_offer(build_document([page]), []).value == "Électricité verte locale - Prix fixe"
