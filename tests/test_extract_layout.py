@@ -2593,3 +2593,54 @@ def test_the_next_rows_caption_for_an_energy_is_no_offer_name():
         ], line_gap=11, source=source, conf=0.9)
         cands = _labelled(build_document([page]), "offer", _offer_reader, below_lines=1)
         assert [c.value for c in cands] == expected
+
+
+def test_a_flush_right_offer_wrapped_round_its_caption_on_a_scan_is_read_whole():
+    """A card of captions and flush-right values beside a summary: the
+    offer's name wrapped over two lines, its caption between them. On a
+    scan « ans » is boxed from its x-height, further under the name than
+    a line of print would stand; `Verte` shares its line with the summary's
+    `TVA ‖ 7,76 €`, another column's caption and its amount."""
+    from tasks.extract.fields import extract_offer
+
+    words = [Word("Total", 43.0, 323.4, 65.0, 330.1, 0.96), Word("HT", 69.1, 323.7, 81.1, 330.1, 0.96),
+             Word("130,06", 255.0, 323.9, 286.0, 331.3, 0.96), Word("€", 289.1, 323.9, 294.6, 330.4, 0.96),
+             Word("Plüm", 444.6, 321.0, 465.9, 327.5, 0.93), Word("Coopérative", 469.5, 320.5, 523.0, 329.2, 0.96),
+             Word("Fixe", 526.6, 321.3, 544.4, 327.7, 0.96), Word("2", 547.8, 321.5, 552.3, 327.7, 0.97),
+             Word("offre", 301.1, 326.5, 320.1, 333.0, 0.96), Word("ans", 537.2, 333.5, 552.3, 338.3, 0.96)]
+    assert extract_offer(scan_document(words), []).value == "Plüm Coopérative Fixe 2 ans"
+    words = [Word("Plüm", 489.9, 331.6, 511.3, 338.1, 0.92), Word("Locale", 514.6, 331.6, 542.7, 338.1, 0.91),
+             Word("&", 546.1, 331.8, 552.1, 338.1, 0.91), Word("Offre", 300.9, 331.6, 319.8, 344.1, 0.87),
+             Word("TVA", 41.8, 340.7, 58.8, 350.8, 0.95), Word("7,76", 269.2, 341.9, 286.2, 349.1, 0.94),
+             Word("€", 289.6, 341.9, 294.4, 348.4, 0.96), Word("Verte", 528.6, 342.4, 552.3, 348.6, 0.95)]
+    assert extract_offer(scan_document(words), []).value == "Plüm Locale & Verte"
+
+
+def test_an_ocr_offer_word_one_letter_off_the_suppliers_brand_is_the_brand():
+    """`Piüm Biogaz Fixe` on a scan of a Plüm bill, the brand read unsure:
+    names open on the brand, one letter off it and no offer word; the brand
+    read without its accent takes it; another word is left as read."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(first: str, conf: float = 0.51, brands=("Plüm",)):
+        words = [Word("Offre", 301.0, 344.1, 319.8, 350.5, 0.96), Word(first, 477.0, 344.0, 497.5, 351.0, conf),
+                 Word("Biogaz", 501.0, 344.0, 530.0, 352.5, 0.9), Word("Fixe", 533.5, 344.2, 551.5, 350.6, 0.9)]
+        found = extract_offer(scan_document(words), [], brands)
+        return found.value if found else None
+
+    assert offer("Piüm") == "Plüm Biogaz Fixe"
+    assert offer("Plum", 0.9) == "Plüm Biogaz Fixe"
+    assert offer("Piüm", brands=()) is None  # unsure and unknown: a guess
+    assert offer("Gaüm") is None  # two letters off
+
+
+def test_an_issue_date_caption_whose_l_ocr_read_as_a_t():
+    """`Émise te` over `6 mai 2025` on a pale 150 dpi scan: « Émise le »."""
+    from datetime import date
+
+    from tasks.extract.fields import extract_invoice_date
+
+    rows = [[(299, "Émise te")], [(298, "6 mai 2025")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.8, line_gap=10)])
+    assert extract_invoice_date(doc).value == date(2025, 5, 6)
+

@@ -1293,3 +1293,40 @@ def test_a_name_in_capitals_takes_its_order_from_its_mixed_case_printing():
     for source in ("text", "ocr"):
         assert extract_customer(build_document([words_page(rows, source=source, conf=0.9)]))["name"].value == \
             "Lucie Haddad"
+
+
+def test_a_street_type_whose_speck_sank_its_confidence_is_read():
+    """`38 avenüe Anatole France`: a speck over the u, the word read with
+    next to no confidence, is still the street type; another word read so is not."""
+    def address(word: str) -> str | None:
+        page = ocr_words_page([[("Mme", 0.96), ("Sandrine", 0.96), ("Gérard", 0.96)], [("3e", 0.96), ("étage", 0.96)],
+                               [("38", 0.96), (word, 0.05), ("Anatole", 0.96), ("France", 0.96)],
+                               [("02100", 0.96), ("Saint-Quentin", 0.96)]])
+        found = extract_customer(build_document([page]))["address"]
+        return found.value if found else None
+
+    assert address("avenüe") == "3e étage, 38 avenue Anatole France, 02100 Saint-Quentin"
+    assert address("Anatoüe") is None
+
+
+def test_an_address_block_does_not_run_up_into_a_card_of_captions_and_values():
+    """A contract card (`Titulaire ‖ Monsieur Jérôme Rivière`, `Offre ‖
+    Plüm Duo Coopératif Fixe`, `Lieu de consommation ‖ 47 boulevard du
+    Château,` / `13100 Aix-en-Provence`), its values flush right beside a
+    summary whose amount OCR ran into the caption (`244,81 € HT Offre`): the
+    consumption address is no billing block with the offer for its first
+    line; the block in the window is the billing address."""
+    rows = [[(324, "Monsieur Jérôme Rivière")], [(324, "98 square des Écoles")], [(324, "62100 Calais")], [],
+            [(43, "Électricité"), (250, "57,74 € HT Titulaire"), (444, "Monsieur Jérôme Rivière")],
+            [(43, "Gaz naturel"), (244, "244,81 € HT Offre"), (440, "Plüm Duo Coopératif Fixe")],
+            [(438, "47 boulevard du Château,")],
+            [(43, "Services et frais"), (250, "12,98 € HT Lieu de consommation"), (450, "13100 Aix-en-Provence")]]
+    found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9, line_gap=16)]))
+    assert found["address"].value == "98 square des Écoles, 62100 Calais"
+    assert found["address"].conf > 0.8
+
+
+def test_a_pale_client_caption_whose_l_ocr_read_as_a_t():
+    """`Référence ctent` over `IL46557489` on a pale 150 dpi scan: « Référence client »."""
+    page = ocr_words_page([[("Référence", 0.5), ("ctent", 0.4)], [("IL46557489", 0.74)]], x=46)
+    assert extract_client_number(build_document([page])).value == "IL46557489"

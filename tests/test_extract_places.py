@@ -104,3 +104,16 @@ def test_an_ocr_address_block_is_checked_a_text_layer_is_as_printed():
     rows = [[(330, "M. GREGOIRE DA SILVA")], [(330, "33 TER RUE SAINT-ELOI")], [(330, "42000 SAINT-ETIENNE")]]
     ocr = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
     assert ocr["address"].value == "33 ter rue Saint-Éloi, 42000 Saint-Étienne"
+
+
+def test_a_town_whose_word_ocr_cut_in_two_is_the_commune_and_a_postcode_glued_to_a_speck_is_read():
+    """`69119 Sainte-Foy-l ès-Lyon`: a space OCR put inside the town's word
+    hid the commune, so the postcode a digit off went unchecked; `84000:
+    Avignon`: a speck glued after the postcode."""
+    assert checked_town("69119", "Sainte-Foy-l ès-Lyon") == ("69110", "Sainte-Foy-lès-Lyon")
+    assert checked_town("69110", "SainteFoy-lès-Lyon") == ("69110", "Sainte-Foy-lès-Lyon")
+    rows = [[(325, "Madame Sandrine Clément")], [(325, "102 avenue Émile Zola")], [(325, "84000: Avignon")]]
+    found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert found["address"].value == "102 avenue Émile Zola, 84000 Avignon"
+    rows[2] = [(325, "84000: Lyon")]
+    assert extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))["address"] is None

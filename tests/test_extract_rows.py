@@ -2377,3 +2377,65 @@ def test_a_real_index_with_a_letter_ocr_put_in_its_word_is_still_real():
     )
     doc = build_document([page])
     assert [(r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == [(35233, "reel")]
+
+
+def test_a_reading_said_relevé_with_its_l_read_as_an_i_is_real():
+    """`relevés du 01/03/25 (téléreievé) au 31/03/25 (reievé)` over a
+    grid of indexes: OCR read the l of « relevé » as an i."""
+    rows = [[(41, "Électricité - reievés du 01/03/2025 (téléreievé) au 31/03/2025 (reievé)")],
+            [(47, "Cadran"), (163, "Ancien index"), (277, "Nouvel index"), (391, "Conso (kWh)")],
+            [(47, "Base"), (197, "2.322"), (312, "3.368"), (424, "1.046")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    [reading] = read_readings(doc, Sections(doc))
+    assert (reading.start_index, reading.end_index, reading.start_nature, reading.end_nature) == \
+        (2322, 3368, "reel", "reel")
+
+
+def test_a_vat_row_beside_the_totals_run_into_their_caption_leaves_the_ht_total_its_amount():
+    """Under a detail table with `Montant HT ‖ TVA ‖ Montant TTC` columns,
+    the VAT rows beside the totals: OCR ran a VAT amount into the next
+    column's caption (`8,98 € Total hors taxes ‖ 1 412,62 €`). That amount
+    is the VAT row's, not a second amount of the total's row."""
+    from tasks.extract.fields import extract_totals
+
+    rows = [[(43, "Libellé"), (198, "Période"), (320, "Quantité"), (361, "Prix unitaire HT"), (429, "Montant HT"),
+             (484, "TVA"), (509, "Montant TTC")],
+            [(43, "Abonnement 9 kVA"), (198, "01/02/2024 - 31/01/2025"), (320, "12 mois"), (361, "13,61 €/mois"),
+             (429, "163,27 €"), (484, "5,5 %"), (509, "172,25 €")],
+            [(43, "Total électricité"), (424, "1 412,62 €"), (508, "1 671,47 €")],
+            [(43, "TVA 5,5 % sur 163,27 €"), (269, "8,98 € Total hors taxes"), (508, "1 412,62 €")],
+            [(43, "TVA 20 % sur 1 249,35 €"), (258, "249,87 € Total TVA"), (516, "258,85 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [c.value for c in extract_totals(doc)["total_ht"]] == [1412.62]
+
+
+def test_cards_captioned_montant_ttc_and_montant_a_regler_head_no_table_of_totals():
+    """`Période facturée ‖ Montant TTC ‖ Montant à régler` over three cards:
+    « Montant à régler » is the amount due, no column of HT amounts, so the
+    summary under the cards is no row of a `HT ‖ TTC` table (its `Total HT`
+    amount would stand in the TTC column)."""
+    from tasks.extract.fields import extract_totals
+    from tasks.extract.lines import rows_under_ttc_header
+
+    rows = [[(49, "Période facturée"), (219, "Montant TTC"), (389, "Montant à régler")],
+            [(49, "01 janv. 24 - 29 févr. 24"), (219, "314,25 €"), (389, "402,78 €")],
+            [(43, "Électricité"), (252, "124,13 € HT")],
+            [(43, "Total HT"), (252, "301,67 €")],
+            [(43, "TVA"), (252, "45,50 €")],
+            [(43, "Montant TTC"), (252, "314,25 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert rows_under_ttc_header(doc) == []
+    assert {c.value for c in extract_totals(doc)["total_ttc"]} == {314.25}
+
+
+def test_a_vat_row_after_a_speck_on_a_scan_is_read():
+    """`.TVA 20 % sur 56,38 € ‖ 11,28 €`: a speck read before the row on a
+    scan. Both VAT rows read, HT + VAT bear out a TTC total OCR read unsure."""
+    rows = [[(248, "Sous-total HT"), (517, "95,21 €")],
+            [(247, "TVA 5,5 % sur 38,83 €"), (523, "2,14 €")],
+            [(244, ".TVA 20 % sur 56,38 €"), (517, "11,28 €")],
+            [(247, "Total TTC"), (449, "108,63 €")]]
+    page = words_page(rows, source="ocr", conf=0.9)
+    page.words[-2:] = [replace(w, conf=0.45) for w in page.words[-2:]]
+    doc = build_document([page])
+    assert [(r.rate, r.base, r.vat) for r in read_vat_rows(doc)] == [(5.5, 38.83, 2.14), (20.0, 56.38, 11.28)]

@@ -274,7 +274,8 @@ def find_blocks(doc: Document) -> list[Block]:
                     # `M.  ‖ Karim Laurent`: a photo's wider gap cut the civility from the name.
                     name_seg = placed(above.words + beside[0].words, above)
                 break
-            if _looks_like_label(above) or _supplierish(above.text) or not re.search(r"[A-Za-z]", above.text):
+            if _looks_like_label(above) or _supplierish(above.text) or not re.search(r"[A-Za-z]", above.text) \
+                    or _other_captions_value(doc, above):
                 break
             lines.insert(0, above)
             current = above
@@ -296,6 +297,27 @@ def find_blocks(doc: Document) -> list[Block]:
             score -= 3.0
         blocks.append(Block(name_seg, lines, score))
     return blocks
+
+
+# A caption naming an address: its value may be a line of an address block.
+_ADDRESS_CAPTION = re.compile(r"\b(?:adresse|lieu|site|livraison|consommation|fourniture)\b")
+
+
+def _other_captions_value(doc: Document, seg: Segment) -> bool:
+    """`Offre ‖ Plüm Duo Coopératif Fixe` over `Lieu de consommation ‖ 47
+    boulevard du Château,`: a value beside a caption naming no address (the
+    caption ending the segment left of it, which OCR may have run into the
+    next column's amount: `244,81 € HT Offre`) is a row of a table of
+    captions and values, which no address block runs up into."""
+    if seg.line < 0 or seg.col == 0 or seg.col >= len(doc.lines[seg.line].segments) \
+            or doc.lines[seg.line].segments[seg.col].x0 != seg.x0:
+        return False
+    words = doc.lines[seg.line].segments[seg.col - 1].text.split()
+    for n in (1, 2, 3):
+        tail = " ".join(words[-n:])
+        if len(words) >= n and is_label_text(tail):
+            return not _ADDRESS_CAPTION.search(fold(tail))
+    return False
 
 
 def _with_town(doc: Document, seg: Segment) -> Segment:
@@ -328,6 +350,11 @@ def _with_read_postcode(seg: Segment) -> Segment:
             and len(postcode := cut.group(1) + cut.group(2)) == 5 and serves(postcode, cut.group(3)):
         joined = replace(seg.words[0], text=postcode, x1=seg.words[1].x1)
         return placed([joined, *seg.words[2:]], seg)
+    glued = re.fullmatch(r"(\d{5})[.,:;'`·]\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
+    if glued and seg.words[0].text[:5] == glued.group(1) and len(seg.words[0].text) == 6 \
+            and serves(glued.group(1), glued.group(2)):
+        # `84000: Avignon`: a speck read glued after the postcode.
+        return placed([replace(seg.words[0], text=glued.group(1)), *seg.words[1:]], seg)
     specked = re.fullmatch(r"(\d{1,4})[.,'`·](\d{1,4})\s+([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ' -]+)", seg.text.strip())
     if specked and len(postcode := specked.group(1) + specked.group(2)) == 5 \
             and seg.words[0].text == seg.text.strip().split()[0] and serves(postcode, specked.group(3)):
@@ -487,8 +514,16 @@ UNREAD_WORD_CONF = 0.2
 
 
 def _unread_word(seg: Segment) -> bool:
-    """An address line holding a word OCR could not read: the address would be another's."""
-    return seg.ocr and any(w.conf < UNREAD_WORD_CONF and any(c.isalnum() for c in w.text) for w in seg.words)
+    """An address line holding a word OCR could not read: the address would
+    be another's. A street type read whole but for a speck over a letter
+    (`avenüe`, its confidence sunk by the speck) was read."""
+    return seg.ocr and any(w.conf < UNREAD_WORD_CONF and any(c.isalnum() for c in w.text)
+                           and fold(w.text.strip(_SPECKS)) not in _street_type_names() for w in seg.words)
+
+
+@lru_cache(maxsize=1)
+def _street_type_names() -> frozenset[str]:
+    return frozenset(fold(t) for t in _vocab()["street_types"] if len(t) >= 4)
 
 
 def _bare_complement(text: str) -> bool:

@@ -257,9 +257,12 @@ def _in_its_column(doc: Document, cand: Candidate, tables: dict, column: str) ->
         return cand
     if (found := _amount_in_column(line, in_column, cand.conf, cand.note)) is not None:
         return found
-    amounts = [seg for seg in line.segments if read_amount(seg.text, ocr=seg.ocr)]
     # `Total hors taxes ‖ 214,93 €` under a table it is no row of (a recap
-    # after it, a card's header taken for its header): one amount, its caption's.
+    # after it, a card's header taken for its header): one amount, its
+    # caption's. An amount left of the caption is another column's (`TVA
+    # 5,5 % sur 163,27 € ‖ 8,98 € Total hors taxes ‖ 1 412,62 €`: a VAT
+    # row beside the totals, run into their caption by OCR).
+    amounts = [seg for seg in line.segments[cand.spot[1]:] if read_amount(seg.text, ocr=seg.ocr)]
     return cand if len(amounts) == 1 else None
 
 
@@ -341,11 +344,14 @@ def _offer_reader(text: str, *, ocr: bool = False):
     return value, 0, len(value)
 
 
-def extract_offer(doc: Document, known_offers: list[str]) -> Candidate | None:
+def extract_offer(doc: Document, known_offers: list[str], brands: tuple[str, ...] = ()) -> Candidate | None:
+    """The offer's name; `known_offers`: the supplier's offer names the
+    catalogue holds, `brands`: the one-word names it trades under."""
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
     cands = [c for c in (_with_wrapped_rest(doc, c) for c in cands) if c]
-    cands = [replace(c, value=_catalogue_words(_unglued(spelled_as_always(c.value, _unaccented_offer_words())),
-                                               known_offers)) if c.source == "ocr" else c for c in cands]
+    cands = [replace(c, value=_brand_words(_catalogue_words(
+        _unglued(spelled_as_always(c.value, _unaccented_offer_words())), known_offers), brands))
+        if c.source == "ocr" else c for c in cands]
     # An offer name of the catalogue supports the reading that spells it in full.
     known = {fold(o): o for o in known_offers if len(o) >= 4}
     # An OCR reading of a catalogue name whose dash or space OCR lost
@@ -444,6 +450,29 @@ def _catalogue_words(value: str, known_offers: list[str]) -> str:
         near = None if word in words else one_known_within(word, tuple(words), 1)
         return m.group(0) if near is None else words[near]
     return re.sub(r"[A-Za-zÀ-ÿ]{6,}", fix, value)
+
+
+def _brand_words(value: str, brands: tuple[str, ...]) -> str:
+    """An OCR reading's word one letter off the supplier's brand, or its
+    brand without its accent, and no word of offer names (`Piüm Biogaz
+    Fixe` for « Plüm Biogaz Fixe »: names open on the brand) is the brand
+    as it spells itself."""
+    spelled: dict[str, str] = {}
+    for b in brands:
+        if len(b) >= 4 and b.isalpha() and (fold(b) not in spelled or _accents(b) > _accents(spelled[fold(b)])):
+            spelled[fold(b)] = b
+    if not spelled:
+        return value
+
+    def fix(m: re.Match) -> str:
+        word = fold(m.group(0))
+        if word in _offer_vocabulary() and word not in spelled:
+            return m.group(0)
+        near = word if word in spelled else one_known_within(word, tuple(spelled), 1)
+        if near is None or (near == word and _accents(m.group(0)) >= _accents(spelled[near])):
+            return m.group(0)
+        return spelled[near].upper() if m.group(0).isupper() and len(m.group(0)) > 1 else spelled[near]
+    return re.sub(r"[A-Za-zÀ-ÿ]{4,}", fix, value)
 
 
 def _letters_and_digits(folded: str) -> str:

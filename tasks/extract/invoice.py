@@ -28,7 +28,7 @@ from tasks.extract.lines import NOT_ENERGY, Item, bills_extras, read_items, read
 from tasks.extract.numbers import cents
 from tasks.extract.sections import Sections
 from tasks.extract.store import Candidate, Draft, vote
-from tasks.extract.supplier import catalogue_pricing, detect_supplier, offers_of
+from tasks.extract.supplier import brands_of, catalogue_pricing, detect_supplier, offers_of
 from tasks.model import Page
 
 if TYPE_CHECKING:
@@ -153,7 +153,8 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     for key in ("name", "address", "delivery_address"):
         d.set(f"customer.{key}", cust[key])
     st.has_civility = cust["name"] is not None
-    offer = extract_offer(doc, offers_of(supplier.value if supplier else None))
+    offer = extract_offer(doc, offers_of(supplier.value if supplier else None),
+                          brands_of(supplier.value if supplier else None))
     d.set("offer_name", offer)
     pricing, mentions = pricing_candidates(doc, offer.value if offer else None)
     if not pricing and offer and (kind := catalogue_pricing(supplier.value if supplier else None, offer.value)):

@@ -673,8 +673,9 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     # A written date's year wrapped under its day and month is what it waits for:
     # OCR boxes hugging the ink leave it as far below as a line of prose.
     gap = (_PROSE_GAP if ends_with_day_month(seg.text) else _LINE_GAP)[seg.ocr] * h
+    row_start = doc.lines[seg.line].segments[0].x0 if 0 <= seg.line < len(doc.lines) else seg.x0
     for line in doc.lines[seg.line + 1:seg.line + 3]:
-        if line.page != seg.page or line.y0 - seg.y1 > gap:
+        if line.page != seg.page or min(_print_top(s) for s in line.segments) - seg.y1 > gap:
             return None
         for k, other in enumerate(line.segments):
             aligned = abs(other.x0 - seg.x0) < 1.0 * h or (
@@ -685,11 +686,24 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
             if aligned and _same_print_size(seg, other, by_words=not label_ok) \
                     and (label_ok or not is_label(other)):
                 # The value of the next row's own label is no continuation (`Offre : Classic` over
-                # `Période de facturation : du 01/10/2025 au 30/11/2025`).
-                if not label_ok and any(is_label(left) for left in line.segments[:k]):
+                # `Période de facturation : du 01/10/2025 au 30/11/2025`); a caption left of
+                # where the value's row starts, its own value between, is another column's
+                # (`TVA ‖ 7,76 €` of a summary beside a card whose `Plüm Locale &` wrapped
+                # `Verte` onto its line).
+                if not label_ok and (k > 0 and is_label(line.segments[k - 1]) or any(
+                        is_label(left) and left.x1 >= row_start for left in line.segments[:k])):
                     return None
                 return other
     return None
+
+
+def _print_top(seg: Segment) -> float:
+    """Where the print of `seg` would start if it held a capital: OCR boxes
+    a word of short letters (`ans`) from their x-height down, lower than its
+    line's top (a text layer's box is the font's whole height)."""
+    if seg.ocr and _SHORT_LETTERS.fullmatch(seg.text.strip()):
+        return seg.y1 - (seg.y1 - seg.y0) / X_HEIGHT_SHARE
+    return seg.y0
 
 
 def _right_aligned_rest(doc: Document, line: Line, other: Segment, seg: Segment, h: float) -> bool:

@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from tasks.extract.labels import is_speck, vocabulary
-from tasks.extract.layout import Document, Line, Segment, make_segment, placed
+from tasks.extract.layout import SPECK_MARKS, Document, Line, Segment, make_segment, placed
 from tasks.extract.numbers import (blank_dates, clean, find_date_ranges, find_dates, find_numbers, find_percents, fold,
                                    PERCENT_MISREADS, garbled_long_words, long_words, parse_number, respell,
                                    words_of)
@@ -1322,6 +1322,9 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
     for line in doc.lines:
         seg = line.segments[0]
         f = fold(seg.text)
+        # `.TVA 20 % sur 56,38 €`: a speck read before the row on a scan.
+        lead = len(f) - len(f.lstrip(SPECK_MARKS + " ")) if seg.ocr else 0
+        f = f[lead:]
         # `TVA à°5,5 %`, `TVA 20.%`: a speck glued between the words and the rate, or after the rate;
         # `1VA 20 %`: its T read as a 1; `TVA à 20 Le%`: on a scan, a speck read as letters before the sign.
         speck = r"(?:[a-z]{1,2})?" if seg.ocr else ""
@@ -1336,7 +1339,7 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
         if rate not in VAT_RATES:
             continue
         values = []
-        rest = seg.text[m.end():]
+        rest = seg.text[lead + m.end():]
         segs = [(rest, seg)] + [(s.text, s) for s in line.segments[1:]]
         for text, s in segs:
             if s is not seg and s.ocr and is_speck(s):

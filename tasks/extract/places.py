@@ -58,11 +58,11 @@ def checked_town(postcode: str, town: str) -> tuple[str, str] | None:
     could be more than one or none of its communes: None."""
     towns = _towns()
     key = _town_key(town)
-    if key in towns.get(postcode, {}):
-        return postcode, _commune_spelling(town, towns[postcode][key])
+    if (known := _named(postcode, key)) is not None:
+        return postcode, _commune_spelling(town, towns[postcode][known])
     near = _serving(_one_digit_off(postcode), key)
     if len(near) == 1:
-        return near[0], _commune_spelling(town, towns[near[0]][key])
+        return near[0], _commune_spelling(town, towns[near[0]][_named(near[0], key)])
     if postcode not in towns:
         return postcode, town
     if near:
@@ -94,7 +94,18 @@ def _town_key(town: str) -> str:
 
 def _serving(postcodes, key: str) -> list[str]:
     """The postcodes among `postcodes` that serve the town of `key`."""
-    return [p for p in postcodes if key in _towns().get(p, {})]
+    return [p for p in postcodes if _named(p, key) is not None]
+
+
+def _named(postcode: str, key: str) -> str | None:
+    """The key of the commune of `postcode` named `key`, a space OCR put
+    inside a word (`Sainte-Foy-l ès-Lyon`) or lost between two aside."""
+    names = _towns().get(postcode, {})
+    if key in names:
+        return key
+    compact = key.replace(" ", "")
+    found = [k for k in names if k.replace(" ", "") == compact]
+    return found[0] if len(found) == 1 else None
 
 
 def _misread_commune(key: str, names: dict[str, str]) -> str | None:

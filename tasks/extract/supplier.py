@@ -56,6 +56,11 @@ def offers_of(name: str | None) -> list[str]:
     return [o for s in load_suppliers() if s.name == name for o in s.offer_names]
 
 
+def brands_of(name: str | None) -> tuple[str, ...]:
+    """The one-word names a supplier trades under (`Plüm`), as it spells them."""
+    return tuple(a for s in load_suppliers() if s.name == name for a in s.aliases if " " not in a)
+
+
 def _name_pattern(name: str) -> re.Pattern:
     folded = re.escape(fold(name)).replace(r"\ ", r"\s*")
     return re.compile(rf"(?<![a-z0-9]){folded}(?![a-z0-9])")
