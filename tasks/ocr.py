@@ -62,8 +62,9 @@ MIN_UPSIDE_DOWN_EVIDENCE = 1.3
 # A scanned page read alone while cores are idle is cut across blank paper
 # into horizontal strips, one Tesseract each (at most this many): a
 # single-page scan then read in about 1,15x a bare Tesseract instead of
-# 1,5x (2026-11-29; 0,9-1,2x since its looks are made once per page). With every scanned page of the eval corpus cut (2026-11-29), 85,3 %
-# of the fields were right and 1,5 % wrong, against 85,3 % and 1,6 % uncut;
+# 1,5x (2026-11-29; 0,9-1,2x since its looks are made once per page). With
+# every scanned page of the eval corpus cut (2026-11-29), 85,3 % of the
+# fields were right and 1,5 % wrong, against 85,3 % and 1,6 % uncut;
 # cutting between any two lines (bands of 0,04 in) gave 1,8 % wrong, hence
 # only bands of at least MIN_STRIP_GAP_IN inches. Photos lost 0,7 point:
 # they are never cut (`ocr_page`).
@@ -244,7 +245,8 @@ def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float,
         # sure words' boxes, and a double only changes a sure word's text.
         doubles = pool.submit(ocr_doubles.with_doubles, image, words, dpi,
                               read=lambda sheet: read(sheet, ocr_doubles.PSM))
-        missed = pool.submit(ocr_missed.read_missed, image, words, dpi, read=lambda sheet: read(sheet, ocr_missed.PSM))
+        missed = pool.submit(ocr_missed.read_missed, image, words, dpi,
+                             read=lambda sheet: read(sheet, ocr_missed.PSM))
         return ocr_missed.merge(doubles.result(), missed.result())
 
 
