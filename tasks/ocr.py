@@ -269,7 +269,9 @@ def without_twin_lines(words: list[tesseract.TessWord]) -> list[tesseract.TessWo
     paragraph over the same ink (`Votre fact ° FA25101987388` and `otre
     facture n`, boxes overlapping): of two words of such twin lines over
     the same print, where one's text holds the other's, the fuller one
-    stays, boxed over both; words only one of the lines read stay too."""
+    stays, boxed over both, and where each read a part of one word, the two
+    parts joined (`_joined_twins`); words only one of the lines read stay
+    too."""
     dropped: set[int] = set()
     grown: dict[int, tesseract.TessWord] = {}
     paragraphs: dict[tuple[int, int], list[int]] = {}
@@ -286,19 +288,41 @@ def without_twin_lines(words: list[tesseract.TessWord]) -> list[tesseract.TessWo
             continue
         ta, tb = (re.sub(r"\W", "", w.text).lower() for w in (grown.get(i, a), grown.get(j, b)))
         short, full = sorted(((ta, i), (tb, j)), key=lambda t: len(t[0]))
-        if len(short[0]) < 2 or short[0] not in full[0]:
+        keep, lose = grown.get(full[1], words[full[1]]), grown.get(short[1], words[short[1]])
+        if len(short[0]) >= 2 and short[0] in full[0]:
+            text = keep.text
+        elif (text := _joined_twins(keep, lose)) is None:
             continue
-        keep, lose = grown.get(full[1], words[full[1]]), words[short[1]]
         x0, y0 = min(keep.left, lose.left), min(keep.top, lose.top)
         x1 = max(keep.left + keep.width, lose.left + lose.width)
         y1 = max(keep.top + keep.height, lose.top + lose.height)
-        grown[full[1]] = replace(keep, left=x0, top=y0, width=x1 - x0, height=y1 - y0)
+        grown[full[1]] = replace(keep, text=text, left=x0, top=y0, width=x1 - x0, height=y1 - y0)
         dropped.add(short[1])
     return [grown.get(k, w) for k, w in enumerate(words) if k not in dropped]
 
 
 # Twin words overlap over this share of the smaller one's height and width.
 TWIN_OVERLAP = 0.5
+
+
+# Characters by which the overlap of two twin parts' texts may differ from
+# the width their boxes share.
+TWIN_JOIN_SLACK = 0.6
+
+
+def _joined_twins(a: tesseract.TessWord, b: tesseract.TessWord) -> str | None:
+    """The word two twin reads of one reference make when each holds a part
+    of it, the left one's end read again at the right one's start
+    (`FA2414776082` and `0829` over the ink of `FA24147760829`): the longest
+    such overlap of at least two characters that spans about as many
+    characters' width as the boxes share; None when there is none."""
+    left, right = sorted((a, b), key=lambda w: w.left)
+    shared = left.left + left.width - right.left
+    char_width = (left.width + right.width) / (len(left.text) + len(right.text))
+    for k in range(min(len(left.text), len(right.text)) - 1, 1, -1):
+        if left.text.endswith(right.text[:k]) and abs(shared / char_width - k) <= TWIN_JOIN_SLACK:
+            return left.text + right.text[k:]
+    return None
 
 
 def speck(word: tesseract.TessWord) -> bool:

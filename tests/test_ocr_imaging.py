@@ -480,6 +480,20 @@ def test_a_bold_line_read_twice_as_two_lines_keeps_each_word_once():
     assert without_twin_lines(first + below) == first + below
 
 
+def test_twin_reads_of_a_reference_each_holding_a_part_make_it_whole():
+    """A bold reference read as two twin lines over its ink, `FA2414776082`
+    and `0829`, each a part of `FA24147760829` (the boxes share about three
+    characters, `082`): one word, boxed over both; not the two glued."""
+    def w(text, left, width, line):
+        return tesseract.TessWord(text, left, 179, width, 41, 92.0, 2, 1, line)
+
+    [word] = without_twin_lines([w("FA2414776082", 1822, 414, 1), w("0829", 2135, 138, 2)])
+    assert (word.text, word.left, word.left + word.width) == ("FA24147760829", 1822, 2273)
+    # Texts overlapping by two characters (`82`) where the boxes share three: no join.
+    apart = [w("FA2414776082", 1822, 414, 1), w("8291", 2135, 138, 2)]
+    assert without_twin_lines(apart) == apart
+
+
 def _header_grid_page(fill: int, print_grey: int) -> Image.Image:
     """A strip of a 300 dpi bill, as scanned (softened): a bold logo, a
     header grid whose captions are printed `print_grey` on a band of grey
