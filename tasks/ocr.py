@@ -223,18 +223,25 @@ def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float,
     def read(sheet, psm: int, config: dict[str, str] | None = None) -> list[tesseract.TessWord]:
         return _tesseract(sheet, dpi, lang, deadline, timeout_s, psm=psm, config=config)
 
+    def page_read(part) -> list[tesseract.TessWord]:
+        return without_twin_lines(read(part, PSM, TESSERACT_CONFIG))
+
+    def second_looks(words, pool=None) -> list[tesseract.TessWord]:
+        looks = (lambda: ocr_doubles.with_doubles(image, words, dpi, read=lambda s: read(s, ocr_doubles.PSM)),
+                 lambda: ocr_missed.read_missed(image, words, dpi, read=lambda s: read(s, ocr_missed.PSM)))
+        if pool is None:
+            return ocr_missed.merge(*(look() for look in looks))
+        return ocr_missed.merge(*(future.result() for future in [pool.submit(look) for look in looks]))
+
     cuts = imaging.blank_cuts(image, strips, min_gap=round(MIN_STRIP_GAP_IN * dpi)) if strips > 1 else []
     if not cuts:
-        words = without_twin_lines(read(image, PSM, TESSERACT_CONFIG))
         # Pages read at once keep the cores busy: one look after the other
         # (both at once held 75 MiB more on a 10-page scan).
-        return ocr_missed.merge(
-            ocr_doubles.with_doubles(image, words, dpi, read=lambda sheet: read(sheet, ocr_doubles.PSM)),
-            ocr_missed.read_missed(image, words, dpi, read=lambda sheet: read(sheet, ocr_missed.PSM)))
+        return second_looks(page_read(image))
     bounds = [0, *cuts, image.height]
     parts = [(image.crop((0, top, image.width, bottom)), top) for top, bottom in zip(bounds, bounds[1:])]
     with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="ocr-strip") as pool:
-        reads = list(pool.map(lambda part: without_twin_lines(read(part[0], PSM, TESSERACT_CONFIG)), parts))
+        reads = list(pool.map(lambda part: page_read(part[0]), parts))
         # Back to the page's pixels; each strip's blocks kept apart from the others'.
         words = [replace(w, top=w.top + top, block=w.block + k * _STRIP_BLOCKS)
                  for k, ((_, top), found) in enumerate(zip(parts, reads)) for w in found]
@@ -243,11 +250,7 @@ def _read(image, dpi: float, lang: str, deadline: float, timeout_s: float,
         # pixel, which looks per strip, one after the other, paid four
         # times). They are independent: the print left out is found from the
         # sure words' boxes, and a double only changes a sure word's text.
-        doubles = pool.submit(ocr_doubles.with_doubles, image, words, dpi,
-                              read=lambda sheet: read(sheet, ocr_doubles.PSM))
-        missed = pool.submit(ocr_missed.read_missed, image, words, dpi,
-                             read=lambda sheet: read(sheet, ocr_missed.PSM))
-        return ocr_missed.merge(doubles.result(), missed.result())
+        return second_looks(words, pool)
 
 
 _STRIP_BLOCKS = 10_000
