@@ -5,7 +5,7 @@ reduced to the general case: a readings table on its side, a PCE under a
 a detail table's amount column."""
 from tasks.extract.energy import read_readings
 from tasks.extract.fields import extract_totals
-from tasks.extract.identifiers import extract_client_number
+from tasks.extract.identifiers import collect_exclusions, extract_client_number, extract_pce, extract_pdl
 from tasks.extract.invoice import extract_invoice
 from tasks.extract.layout import build_document
 from tasks.extract.lines import read_items
@@ -73,6 +73,23 @@ def test_a_pce_under_a_point_de_livraison_caption_is_no_pdl():
     assert analysis["energy"] == "gaz"
     assert analysis["electricity"] is None
     assert analysis["gas"]["pce"] == truth["gas"]["pce"]
+
+
+def test_the_point_in_a_gas_row_of_a_contract_table_is_the_pce_without_any_pce_caption():
+    """A scan whose `PCE` caption OCR garbled (`PCÈÉ`): the contract table's
+    `Gaz naturel ‖ 55832420846270` row under `Point de livraison` still says
+    the number is the gas point; an `Électricité` row's stays the PDL."""
+    def identifiers(rows):
+        doc = build_document([words_page(rows)])
+        excl = collect_exclusions(doc)
+        pdl, pce = extract_pdl(doc, excl), extract_pce(doc, excl)
+        return pdl and pdl.value, pce and pce.value
+
+    head = [(60, "Énergie"), (200, "Point de livraison"), (380, "Offre")]
+    gas = [(60, "Gaz naturel"), (200, "55832420846270"), (380, "Gaz Fixe 1 an")]
+    elec = [(60, "Électricité"), (200, "12345678901234"), (380, "Élec Fixe 1 an")]
+    assert identifiers([head, gas]) == (None, "55832420846270")
+    assert identifiers([head, elec, gas])[0] == "12345678901234"
 
 
 def test_numero_de_compte_client_is_the_client_number_caption():

@@ -218,7 +218,23 @@ def _only_noise(text: str, *, ocr: bool = False) -> bool:
 
 
 def extract_pdl(doc: Document, excl: Exclusions) -> Candidate | None:
-    return vote(_from_labels(doc, "pdl", read_pdl, excl=excl))
+    return vote(c for c in _from_labels(doc, "pdl", read_pdl, excl=excl) if not _in_gas_row(doc, c))
+
+
+# A table row's first cell naming gas alone (`Gaz naturel`, `Gaz`), not electricity.
+_GAS_ROW = re.compile(r"[\W_]*gaz(?: naturel)?\W*")
+
+
+def _in_gas_row(doc: Document, cand: Candidate) -> bool:
+    """A number read under « Point de livraison » in a row that opens with
+    `Gaz naturel` (a contract table: one row per energy, its point in the
+    column): gas bills call their PCE a point de livraison too, and the
+    row says whose point it is."""
+    if cand.spot is None:
+        return False
+    line, col = cand.spot
+    segments = doc.lines[line].segments
+    return col > 0 and bool(_GAS_ROW.fullmatch(segments[0].folded))
 
 
 def unlabelled_pdl(doc: Document, excl: Exclusions, taken: set[str]) -> Candidate | None:
@@ -240,7 +256,8 @@ def unlabelled_pdl(doc: Document, excl: Exclusions, taken: set[str]) -> Candidat
 
 
 def extract_pce(doc: Document, excl: Exclusions) -> Candidate | None:
-    return vote(_from_labels(doc, "pce", read_pce, excl=excl))
+    gas_rows = [c for c in _from_labels(doc, "pdl", read_pce, excl=excl) if _in_gas_row(doc, c)]
+    return vote([*_from_labels(doc, "pce", read_pce, excl=excl), *gas_rows])
 
 
 # `71100 Chalon-sur-Saône`: a postcode and its town, the line of an address.
