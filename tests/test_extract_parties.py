@@ -1330,3 +1330,24 @@ def test_a_pale_client_caption_whose_l_ocr_read_as_a_t():
     """`Référence ctent` over `IL46557489` on a pale 150 dpi scan: « Référence client »."""
     page = ocr_words_page([[("Référence", 0.5), ("ctent", 0.4)], [("IL46557489", 0.74)]], x=46)
     assert extract_client_number(build_document([page])).value == "IL46557489"
+
+
+def test_an_address_block_beside_a_column_of_captions_over_their_values():
+    """`VOTRE NUMÉRO CLIENT` over `1162030`, `DATE DE FACTURE` over `11 février
+    2026` in a left column, read by OCR on the lines of the address block in
+    the window: each caption's value is under it, so the address line beside
+    it on its line is the block's, not the caption's value."""
+    rows = [[(50, "VOTRE NUMÉRO CLIENT"), (379, "Madame Gaëlle Rousseau")], [(51, "1162030")],
+            [(379, "Lieu-dit Les Granges")], [(51, "DATE DE FACTURE"), (378, "99 ter allée du Château")],
+            [(51, "11 février 2026")], [(379, "67000 Strasbourg")]]
+    found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9, line_gap=9)]))
+    assert found["address"].value == "Lieu-dit Les Granges, 99 ter allée du Château, 67000 Strasbourg"
+    assert found["name"].value == "Gaëlle Rousseau"
+
+
+def test_an_index_and_its_reading_nature_in_a_readings_row_are_no_postcode_and_town():
+    """`Index fin` over `51433 Réel` in a readings table: no address."""
+    rows = [[(40, "Relevé"), (90, "Date fin"), (160, "Index fin"), (230, "Nature")],
+            [(40, "Base"), (90, "31/01/2026"), (160, "51433 Réel"), (230, "3 290 kWh")]]
+    found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
+    assert found["address"] is None

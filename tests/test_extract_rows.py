@@ -2439,3 +2439,21 @@ def test_a_vat_row_after_a_speck_on_a_scan_is_read():
     page.words[-2:] = [replace(w, conf=0.45) for w in page.words[-2:]]
     doc = build_document([page])
     assert [(r.rate, r.base, r.vat) for r in read_vat_rows(doc)] == [(5.5, 38.83, 2.14), (20.0, 56.38, 11.28)]
+
+
+def test_a_readings_row_whose_m3_ocr_read_as_m_degree_is_no_billed_line():
+    """`Gaz ‖ 01/02/2025 ‖ 6151 31/01/2026 ‖ 7813 Réel ‖ 1662 m°` under a
+    readings header, after a table of billed lines: the volume's `m³` read
+    `m°` is still a unit, so 1 662 is no amount billed."""
+    rows = [[(47, "Désignation"), (173, "Période"), (324, "Quantité"), (382, "Prix unitaire HT"), (466, "Montant HT")],
+            [(46, "CTA (21,93 % x 50,65 €)"), (173, "01/02/2025 - 31/07/2025"), (481, "11,11€"), (528, "5,5%")],
+            [(43, "Gaz naturel")],
+            [(47, "Relevé"), (98, "Date début"), (205, "Index début"), (261, "Date fin"), (359, "Index fin"),
+             (402, "Nature"), (488, "Consommation")],
+            [(46, "Gaz"), (98, "01/02/2025"), (233, "6151 31/01/2026"), (373, "7813 Réel"), (515, "1662 m°")],
+            [(47, "Désignation"), (173, "Période"), (324, "Quantité"), (382, "Prix unitaire HT"), (466, "Montant HT")],
+            [(46, "Abonnement gaz T2"), (173, "01/02/2025 - 31/07/2025"), (334, "6 mois"), (397, "16,85 €/mois"),
+             (481, "101,10€"), (528, "5,5%")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    flow = column_flow(doc)
+    assert [i.amount for i in read_items(flow, Sections(flow))] == [11.11, 101.10]

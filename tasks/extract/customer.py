@@ -216,7 +216,7 @@ class Block:
 
 # `19003 kKWh`, `11422 kWh`: a quantity of a table row, not a postcode and its town.
 # A unit or a reading's nature after a number is no town (`21773 ‖ Estimé`: an index).
-_UNIT_TOWN = re.compile(r"^k*\s?w\s?h|^k\s?va\b|^m3\b|^jours?\b|^mois\b|^litres?\b|^(?:estimee?|reelle?|releve)\b")
+_UNIT_TOWN = re.compile(r"^k*\s?w\s?h|^k\s?va\b|^m3\b|^jours?\b|^mois\b|^litres?\b|^(?:estimee?|reel(?:le)?|releve)\b")
 
 
 # What OCR reads around an address line's ends: punctuation and specks (`Toulouse?`).
@@ -312,12 +312,21 @@ def _other_captions_value(doc: Document, seg: Segment) -> bool:
     if seg.line < 0 or seg.col == 0 or seg.col >= len(doc.lines[seg.line].segments) \
             or doc.lines[seg.line].segments[seg.col].x0 != seg.x0:
         return False
-    words = doc.lines[seg.line].segments[seg.col - 1].text.split()
+    left = doc.lines[seg.line].segments[seg.col - 1]
+    words = left.text.split()
     for n in (1, 2, 3):
         tail = " ".join(words[-n:])
         if len(words) >= n and is_label_text(tail):
-            return not _ADDRESS_CAPTION.search(fold(tail))
+            return not _ADDRESS_CAPTION.search(fold(tail)) and not (is_label_text(left.text) and _value_under(doc, left))
     return False
+
+
+def _value_under(doc: Document, caption: Segment) -> bool:
+    """`DATE DE FACTURE` over `11 février 2026`, a column of captions each over
+    its value beside the address block: the caption's value is the line under
+    it, and the address line beside it on its line is no value of it."""
+    under = doc.below(caption, max_lines=1, max_dy=1.5)
+    return len(under) == 1 and not is_label_text(under[0].text) and not _looks_like_label(under[0])
 
 
 def _with_town(doc: Document, seg: Segment) -> Segment:
