@@ -1699,6 +1699,24 @@ def test_a_coefficient_between_a_volume_and_kwh_both_read_twice_is_the_misread()
     assert gas("12,03", end_index="13 945")[1] != 11.03  # no digit changed on a guess
 
 
+def test_a_coefficient_one_digit_off_finer_than_the_volumes_rounding_is_unknown():
+    """A pale scan's `Coefficient de conversion 11.65`, 80 m³ (printed and
+    between the indexes) and 885 kWh billed by both the consumption and the
+    excise lines, no « énergie consommée » caption read: the coefficient is
+    the misread, and 11,05 one digit away fits, but so does every one from
+    10,99 to 11,13 with 80 m³ rounded to the m³ (11,06 was printed): unknown."""
+    from tasks.extract.invoice import extract_invoice
+
+    rows = [[(40, "Point de comptage et d'estimation (PCE)"), (250, "65399324997603")], [(40, "Gaz naturel")],
+            [(40, "Compteur - Gaz"), (500, "80 m³")],
+            [(40, "Index de début 23 238 (réel, 01/02/2024) Index de fin 23 318 (réel, 29/02/2024)")],
+            [(40, "Coefficient de conversion"), (200, "11.65 kWh/m³")],
+            [(40, "Biogaz et gaz vert 885 kWh x 0,0538 €/kWh"), (420, "47,61 €"), (500, "20 %")],
+            [(40, "Accise sur le gaz naturel 885 kWh x 0,01637 €/kWh"), (420, "14,49 €"), (500, "20 %")]]
+    gas = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["gas"]
+    assert (gas["consumption_m3"], gas["conversion_coefficient"], gas["consumption_kwh"]) == (80, None, 885)
+
+
 def test_a_coefficient_against_a_volume_read_twice_and_kwh_billed_bare_in_two_excise_lines():
     """wekiwi's layout on a scan: units only in the table's header, so the
     lines bill bare kWh, the excise in two lines over two periods (1 917 +

@@ -513,35 +513,43 @@ def check_gas(d: Draft, readings: list[Reading], items: list[Item] = ()) -> None
 def _volume_and_energy_borne_out(d: Draft, gas: list[Reading], items: list[Item]) -> bool:
     """The volume read is the indexes' difference as well (`29 m³` printed,
     29 m³ between the indexes), and the kWh read are the lines' kWh as well
-    (`énergie consommée : 320 kWh`, 320 kWh billed): two reads each."""
+    (`énergie consommée : 320 kWh`, 320 kWh billed; with no such caption
+    read, the consumption line's kWh the excise line's too): two reads each."""
     m3, kwh = d.cand("gas.consumption_m3"), d.cand("gas.consumption_kwh")
     deltas = [r.delta for r in gas if r.delta is not None]
     # Units printed only in a column's header leave the lines' kWh bare; the
     # excise split over two periods bills them in two lines.
-    billed = []
+    billing = []
     for kind in ("consumption", "accise"):
         lines = [i.quantity for i in items if i.energy == "gaz" and i.kind == kind and i.unit in ("kWh", None)
                  and i.quantity is not None]
-        billed += lines + [sum(lines)]
-    return m3.note != "readings" and kwh.note != "lines" and bool(deltas) and abs(sum(deltas) - m3.value) <= 0.5 \
-        and any(close(q, kwh.value) for q in billed)
+        billing.append(any(close(q, kwh.value) for q in lines + [sum(lines)]))
+    kwh_twice = all(billing) if kwh.note == "lines" else any(billing)
+    return m3.note != "readings" and kwh_twice and bool(deltas) and abs(sum(deltas) - m3.value) <= 0.5
 
 
 def _one_digit_coefficient(coef: float, m3: float | None, kwh: float | None) -> float | None:
     """A coefficient misread by one digit (`19,715` for 10,715): the one
     digit change that brings it into the plausible range and makes m³ ×
-    coefficient = kWh, to the half m³ the volume was rounded to."""
+    coefficient = kWh, to the half m³ the volume was rounded to. A digit
+    finer than that rounding leaves the coefficient unknown (`11,65` with
+    80 m³ and 885 kWh: 11,05 fits, and so does every coefficient from 10,99
+    to 11,13; the one printed was 11,06)."""
     if not m3 or not kwh or m3 < 10:
         return None
     text = f"{coef:.3f}"
-    fits = set()
+    point = text.index(".")
+    fits = {}
     for i, ch in enumerate(text):
         for digit in "0123456789":
             if ch.isdigit() and digit != ch:
                 value = float(text[:i] + digit + text[i + 1:])
                 if COEF_BAND[0] <= value <= COEF_BAND[1] and close(m3 * value, kwh, abs_tol=0.5 * value + 1):
-                    fits.add(value)
-    return fits.pop() if len(fits) == 1 else None
+                    fits[value] = 10.0 ** (point - i - (1 if i < point else 0))  # the changed digit's place
+    if len(fits) != 1:
+        return None
+    value, place = fits.popitem()
+    return value if place > 2 * (0.5 * value + 1) / m3 else None
 
 
 def check_references(d: Draft) -> None:
