@@ -689,6 +689,10 @@ def test_address_words_whose_accents_ocr_got_wrong_are_spelled_as_always_and_a_s
     rows = [[(330, "M. Joël Clément")], [(330, "35 ter rue de là Gare")], [(330, "13100 Aix-en-Provence")]]
     assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
         "35 ter rue de la Gare, 13100 Aix-en-Provence"
+    # `del'Industrie`: the space between `de` and `l'` lost.
+    rows = [[(330, "Madame Sandrine LEMOINE")], [(330, "51 cours del'Industrie")], [(330, "59000 Lille")]]
+    assert extract_customer(doc(rows, source="ocr", conf=0.9))["address"].value == \
+        "51 cours de l'Industrie, 59000 Lille"
 
 
 def test_an_invoice_number_ocr_cut_with_a_space_at_the_end_of_its_line_is_read_whole():

@@ -644,15 +644,18 @@ def _as_printed(text: str, seg: Segment) -> str:
     house number (`45. ter`, `22'chemin`), as an umlaut (`Cäen`) or as the accent of a
     stair's letter (`Escalier À`), the point of a complement cut short lost
     (`Bât B`), an ordinal glued to its building word (`3eétage`) or a street
-    type to its particle (`boulevarddu`), words misread by a letter or an accent."""
+    type to its particle (`boulevarddu`) or `de` to `l'` (`del'Industrie`), words misread by a letter or an accent."""
     text = _NUMBER_SPECK.sub(r"\1 ", _LONE_QUOTE.sub("", text))
-    text = _unglued_designator(_unglued_street_type(_unglued_ordinal(text)))
+    text = _unglued_designator(_unglued_street_type(_unglued_ordinal(_GLUED_ARTICLE.sub("de l'", text))))
     text = _unaccented_designator(text.translate(_FOREIGN_UMLAUTS))
     text = _CUT_COMPLEMENT.sub(lambda m: m.group(1) + "." if fold(m.group(1)) in _vocab()["cut_complement_words"]
                                else m.group(0), text)
     text = respell(text, _street_words(), min_len=5, doubtful=lambda a, b: seg.conf_between(a, b) < 0.9)
     return _spelled(_street_type_respelled(text))
 
+
+# `cours del'Industrie`: OCR lost the space between `de` and `l'` (no French word is `del'`).
+_GLUED_ARTICLE = re.compile(r"\bdel'(?=[A-ZÀ-Ý])")
 
 _AFTER_NUMBER = re.compile(r"^(\d{1,4}\s*(?:bis|ter|quater)?\s+)([A-Za-zÀ-ÿ]{4,})\b", re.I)
 
