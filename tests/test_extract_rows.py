@@ -2457,3 +2457,29 @@ def test_a_readings_row_whose_m3_ocr_read_as_m_degree_is_no_billed_line():
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     flow = column_flow(doc)
     assert [i.amount for i in read_items(flow, Sections(flow))] == [11.11, 101.10]
+
+
+def test_an_amount_whose_group_space_ocr_put_a_digit_off_is_read_whole():
+    """A pale scan's `14 02,37 € HT` (1 402,37 €: the thin space of the
+    thousands read a digit late, the boxes 0,5 px apart) over `5 021 kWh x
+    0,2793 €/kWh HT TVA 20 %`, and `2 16,96 € HT` over `12 mois x 18,08 €/mois
+    HT TVA 5,5` (its `%` lost): one amount each, the rate still named. The
+    same cell with a word's space between its numbers is two numbers."""
+    def row(y: float, label: str, cell: list[tuple[str, float, float]], detail: str) -> list[Word]:
+        words = [Word(label, 46, y, 200, y + 8, 0.95)]
+        words += [Word(text, x0, y, x1, y + 8, 0.95) for text, x0, x1 in cell]
+        return words + [Word(w, 50 + 40 * i, y + 12, 50 + 40 * i + 35, y + 20, 0.95)
+                        for i, w in enumerate(detail.split())]
+
+    def items(gap: float) -> list:
+        words = row(100, "Électricité verte heures pleines",
+                    [("14", 484, 496.6), ("02,37", 496.6 + gap, 524), ("€", 527, 533), ("HT", 537, 550)],
+                    "du 01/06/2024 au 31/05/2025 5 021 kWh x 0,2793 €/kWh HT TVA 20 %")
+        words += row(130, "Abonnement électricité (12 kVA)",
+                     [("2", 490, 496), ("16,96", 496 + gap, 524), ("€", 527, 533), ("HT", 537, 550)],
+                     "du 01/06/2024 au 31/05/2025 12 mois x 18,08 €/mois HT TVA 5,5")
+        page = Page(number=1, width=595.0, height=842.0, words=words, source="ocr")
+        return [(i.amount, i.vat_rate, i.checked) for i in read_items(build_document([page]))]
+
+    assert items(0.5) == [(1402.37, 20.0, True), (216.96, 5.5, True)]
+    assert all(amount not in (1402.37, 216.96) for amount, _, _ in items(3.5))

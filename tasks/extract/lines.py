@@ -365,7 +365,7 @@ def _tokens(seg: Segment, *, skip_label: bool) -> list[_Token]:
         if re.match(r"^\s?k\s?va", after, re.I):
             continue  # `9 kVA` in a label is not a value of the row
         if _EURO_AFTER.match(after):
-            toks.append(_Token("amount", n.value, None, x0, x1, n.decimals, conf))
+            toks.append(_Token("amount", n.value, None, x0, x1, n.decimals, conf, n.text))
             continue
         toks.append(_Token("bare", n.value, None, x0, x1, n.decimals, conf, n.text))
     if re.fullmatch(r"\s*[-–]\s*", t):
@@ -453,6 +453,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         kind, f, segs = line_kind(label), fold(label), segs[1:]
     for i, seg in enumerate(segs):
         seg_toks = _tokens(seg, skip_label=False)
+        if seg.ocr:
+            seg_toks = _rejoined_amount(seg, seg_toks)
         # `170 ‖ kWh`: a unit printed in its own cell belongs to the number before it.
         nxt = segs[i + 1].text.strip() if i + 1 < len(segs) else ""
         unit = next((name for name, pat in _units() if pat.fullmatch(nxt)), None) if nxt else None
@@ -1052,6 +1054,10 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
     vat = next((t for t in toks if t.kind == "vat" and t.value in VAT_RATES), None)
     if vat is None and _vat_55_misread(line):
         vat = _Token("vat", 5.5, None, line.segments[0].x0, line.segments[-1].x1)
+    cut = _VAT_CUT.search(f) if vat is None and ocr_row(line) else None
+    if cut and parse_number(cut.group(1)) in VAT_RATES:
+        # `… €/mois HT TVA 5,5` ending a scan's detail line: the pale `%` lost, the rate still named.
+        vat = _Token("vat", parse_number(cut.group(1)), None, line.segments[-1].x0, line.segments[-1].x1)
     ranges = find_date_ranges(line.text)
     held = _cta_amount(line, item.amount) if item.kind == "cta" and not item.checked and item.amount is not None \
         else None
@@ -1090,6 +1096,27 @@ def _continue(item: Item, line: Line, columns: Columns | None) -> bool:
         if item.checked and item.ocr:
             item.conf = max(item.conf, 0.9)
     return True
+
+
+def _rejoined_amount(seg: Segment, toks: list[_Token]) -> list[_Token]:
+    """`14 02,37 € HT`, `2 16,96 €`: a cell holding one amount whose integer
+    part is too short for a group of thousands, one to three digits a thin
+    space before it: OCR put the group's space a digit off (1 402,37 €;
+    216,96 €). Two values would stand a word's space apart at least."""
+    if len(toks) != 2 or not _SPLIT_AMOUNT.fullmatch(seg.text.strip()):
+        return toks
+    group, amount = toks
+    height = min(w.y1 - w.y0 for w in seg.words)
+    if group.kind != "bare" or amount.kind != "amount" or not 0 <= amount.x0 - group.x1 < SPLIT_GROUP_GAP * height:
+        return toks
+    value = float(group.text.strip() + amount.text.strip().replace(",", "."))
+    return [replace(amount, value=value, x0=group.x0, conf=min(group.conf, amount.conf), text=f"{value:.2f}")]
+
+
+_SPLIT_AMOUNT = re.compile(r"\d{1,3} \d{1,2},\d{2} ?(?:€|eur)(?: ?HT| ?TTC)?", re.I)
+# Widest space OCR leaves inside a number, in digit heights: a thin space
+# (0,1–0,2 on scans); words stand 0,4 and more apart.
+SPLIT_GROUP_GAP = 0.3
 
 
 def _starts_row(seg: Segment) -> bool:
