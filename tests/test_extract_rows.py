@@ -2483,3 +2483,24 @@ def test_an_amount_whose_group_space_ocr_put_a_digit_off_is_read_whole():
 
     assert items(0.5) == [(1402.37, 20.0, True), (216.96, 5.5, True)]
     assert all(amount not in (1402.37, 216.96) for amount, _, _ in items(3.5))
+
+
+def test_a_legal_footer_cut_into_cells_by_ocr_is_no_billed_line():
+    """A photo's footer `Octopus Energy ance SAS : SAS au ‖ capital de 4 SNA
+    AN0 € 6 ‖ boulevard …`, its boxes as OCR gave them: its garbled capital
+    read as a figure made a line of no energy, and with it no energy's share
+    of the bill."""
+    boxes = [("Octopus", 17, 814.8, 41, 818.2), ("Energy", 44, 812.6, 63, 820.8), ("ance", 66, 813.8, 75, 818.6),
+             ("SAS", 83, 813.6, 100, 819.1), (":", 101, 812.6, 104, 820.8), ("SAS", 107, 812.6, 116, 820.8),
+             ("au", 119, 812.6, 125, 820.8), ("capital", 134, 815.0, 146, 818.6), ("de", 150, 813.8, 158, 819.4),
+             ("4", 162, 814.6, 163, 818.2), ("SNA", 167, 812.6, 176, 820.8), ("AN0", 180, 812.6, 188, 820.8),
+             ("€", 193, 815.3, 194, 817.7), ("6", 202, 813.8, 205, 819.4), ("boulevard", 217, 816.5, 231, 818.6),
+             ("Maussmann,", 236, 814.1, 272, 818.6), ("75028", 279, 812.6, 296, 820.8), ("Paris", 299, 812.6, 313, 820.8),
+             ("RCS", 320, 812.6, 330, 820.8), ("Paris", 333, 812.6, 348, 820.8), ("5506724600", 349, 813.8, 384, 819.1),
+             (".", 385, 812.6, 387, 820.8), ("SIRET", 390, 812.6, 405, 820.8), ("#€0€7€68900828", 408, 815.0, 461, 818.9),
+             ("-", 463, 812.6, 466, 820.8), ("TVA", 468, 812.6, 478, 820.8), ("FR95559676689", 481, 814.8, 530, 818.9),
+             (":", 531, 812.6, 534, 820.8), ("page", 537, 814.6, 556, 819.8), ("1", 552, 812.6, 556, 820.8)]
+    confs = [0.9, 0.66, 0.57, 0.93, 0.75, 0.96, 0.92, 0.85, 0.96, 0.95, 0.5, 0.24, 0.86, 0.96, 0.91, 0.79, 0.8, 0.7,
+             0.83, 0.67, 0.72, 0.9, 0.93, 0.23, 0.69, 0.93, 0.88, 0.76, 0.96, 0.96]
+    words = [Word(text, x0, y0, x1, y1, conf) for (text, x0, y0, x1, y1), conf in zip(boxes, confs)]
+    assert read_items(build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])) == []

@@ -40,6 +40,11 @@ def _not_items() -> list[re.Pattern]:
 
 
 @lru_cache(maxsize=1)
+def _not_item_lines() -> list[re.Pattern]:
+    return [re.compile(p) for p in _vocab()["not_line_item_lines"]]
+
+
+@lru_cache(maxsize=1)
 def _credit_words() -> re.Pattern:
     return re.compile(_vocab()["credit_words"])
 
@@ -433,6 +438,8 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         return None
     if sum(1 for w in fold(line.text).split() if re.search(r"[a-z]{2}", w)) > MAX_ROW_WORDS:
         return None  # the same prose, a gap (a lost `;`) cutting it into cells
+    if any(p.search(fold(line.text)) for p in _not_item_lines()):
+        return None
     kind = line_kind(label)
     # Numbers inside the label segment after the words (OCR may glue cells).
     toks: list[_Token] = []
