@@ -1355,3 +1355,21 @@ def test_an_index_and_its_reading_nature_in_a_readings_row_are_no_postcode_and_t
             [(40, "Base"), (90, "31/01/2026"), (160, "51433 Réel"), (230, "3 290 kWh")]]
     found = extract_customer(build_document([words_page(rows, source="ocr", conf=0.9)]))
     assert found["address"] is None
+
+
+def test_an_address_line_whose_box_spans_two_lines_leaves_the_address_unknown():
+    """A scan's `Joël VINCENT` (its `M.` lost) whose `Joël` OCR boxed as
+    tall as two lines, over the lost `Bât. B`, then `137 avenue du Port`,
+    `69003 Lyon`: a line of the block was read over another, so the address
+    is not known whole (it read « Joël, 137 avenue du Port, 69003 Lyon »)."""
+    def address(joel_bottom: float):
+        boxes = [("Joël", 119, 87.3, 134, joel_bottom), ("VINCENT", 138, 87.3, 176, 94.3),
+                 ("137", 121, 111.8, 135, 118.3), ("avenue", 139, 113.3, 170, 118.5), ("du", 174, 111.6, 184, 118.5),
+                 ("Port", 188, 111.8, 204, 118.5), ("69003", 120, 123.8, 146, 130.6), ("Lyon", 150, 123.8, 169, 132.2)]
+        words = [Word(text, x0, y0, x1, y1, 0.95) for text, x0, y0, x1, y1 in boxes]
+        found = extract_customer(build_document([Page(number=1, width=595.0, height=842.0, words=words,
+                                                      source="ocr")]))["address"]
+        return found and found.value
+
+    assert address(100.8) is None
+    assert address(94.3) == "137 avenue du Port, 69003 Lyon"

@@ -676,7 +676,11 @@ def _street_types() -> dict[int, frozenset[str]]:
 
 
 def _format_block_address(doc: Document, lines: list[Segment]) -> str | None:
-    """The block's lines as one address; None when OCR misread its town."""
+    """The block's lines as one address; None when OCR misread its town or
+    read one of its lines over two (a box twice as tall as the others:
+    `Joël` over the name's line and the lost `Bât. B` under it)."""
+    if _line_read_over_two(lines):
+        return None
     parts = []
     for i, seg in enumerate(lines):
         text = _address_text(seg)
@@ -699,6 +703,19 @@ def _format_block_address(doc: Document, lines: list[Segment]) -> str | None:
         else:
             out.append(part)
     return ", ".join(out)
+
+
+def _line_read_over_two(lines: list[Segment]) -> bool:
+    streets = lines[:-1]  # the town's line may be two pieces joined (`43000 Le` / `Puy-en-Velay`)
+    for i, seg in enumerate(streets):
+        others = sorted(s.height for j, s in enumerate(streets) if j != i)
+        if seg.ocr and others and seg.height > MERGED_LINE_HEIGHT * others[len(others) // 2]:
+            return True
+    return False
+
+
+# A block's line this many times as tall as its others holds two lines.
+MERGED_LINE_HEIGHT = 1.5
 
 
 # A quote standing alone between words: a speck, no apostrophe (`d'` holds its letter).
