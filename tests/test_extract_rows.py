@@ -2504,3 +2504,17 @@ def test_a_legal_footer_cut_into_cells_by_ocr_is_no_billed_line():
              0.83, 0.67, 0.72, 0.9, 0.93, 0.23, 0.69, 0.93, 0.88, 0.76, 0.96, 0.96]
     words = [Word(text, x0, y0, x1, y1, conf) for (text, x0, y0, x1, y1), conf in zip(boxes, confs)]
     assert read_items(build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])) == []
+
+
+def test_vat_table_rows_captioned_taux_and_a_scans_tux_are_vat_rows_not_lines():
+    """`TVA ‖ Base HT ‖ Montant` over `Taux 5,5 % ‖ 19,74 € ‖ 1,09 €` and
+    `Tux 20 % ‖ 61,89 € ‖ 12,38 €` (its `a` lost on a scan): two VAT rows,
+    no billed line."""
+    rows = [[(40, "Désignation"), (300, "Montant HT"), (400, "TVA")],
+            [(40, "Part fixe gaz (T2)"), (300, "16,21 €"), (400, "5,5 %")],
+            [(40, "TVA"), (150, "Base HT"), (250, "Montant")],
+            [(40, "Taux 5,5 %"), (150, "19,74 €"), (250, "1,09 €")],
+            [(40, "Tux 20 %"), (150, "61,89 €"), (250, "12,38 €")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert [(r.rate, r.base, r.vat) for r in read_vat_rows(doc)] == [(5.5, 19.74, 1.09), (20.0, 61.89, 12.38)]
+    assert [i.label for i in read_items(doc)] == ["Part fixe gaz (T2)"]

@@ -1365,7 +1365,7 @@ def read_vat_rows(doc: Document) -> list[VatRow]:
         m = re.match(r"^(?:tva|1va|t\.v\.a\.?)\s*(?:a|de|au taux de)?[°º*'’]?\s*(\d{1,2}(?:[,.]\d{1,2})?)[.,]?\s?"
                      + speck + "%", f)
         if not m:
-            m2 = re.match(r"^(\d{1,2}(?:[,.]\d{1,2})?)\s?%$", f.strip())
+            m2 = _RATE_CELL.match(f.strip())
             if not (m2 and _vat_table_above(doc, line)):
                 continue
             m = m2
@@ -1421,6 +1421,10 @@ def _without_leading_one(value: float) -> float | None:
     """`157.33` → 57.33: the number without the 1 it starts with."""
     whole = str(int(value))
     return round(value - 10 ** (len(whole) - 1), 2) if len(whole) >= 2 and whole[0] == "1" else None
+
+
+# `5,5 %`, `Taux 20 %` (`Tux 20 %` on a scan): a VAT table's row caption.
+_RATE_CELL = re.compile(r"^(?:t[a-z]{0,2}x\s*)?(\d{1,2}(?:[,.]\d{1,2})?)\s?%$")
 
 
 def _vat_table_above(doc: Document, line: Line) -> bool:
