@@ -1373,3 +1373,16 @@ def test_an_address_line_whose_box_spans_two_lines_leaves_the_address_unknown():
 
     assert address(100.8) is None
     assert address(94.3) == "137 avenue du Port, 69003 Lyon"
+
+
+def test_an_address_block_beside_a_sentence_of_references_wrapping_onto_its_next_line():
+    """`Numéro client 8295011 · Contrat électricité 8295011-01 · Contrat` (its
+    last value wrapped: `gaz naturel 8295011-02`) beside `14 avenue de
+    Bretagne`: the caption ending the line is the sentence's, whose value
+    goes on under it, so the address block runs up to its name."""
+    rows = [[(41, "Facture n° F2453875961 · Date d'émission 23/02/2024"), (363, "Mme Amina GÉRARD")],
+            [(41, "Numéro client 8295011 · Contrat électricité 8295011-01 · Contrat"), (364, "14 avenue de Bretagne")],
+            [(40, "gaz naturel 8295011-02"), (363, "33000 Bordeaux")]]
+    found = extract_customer(build_document([words_page(rows, size=8, line_gap=12)]))
+    assert found["address"].value == "14 avenue de Bretagne, 33000 Bordeaux"
+    assert found["name"].value == "Amina Gérard"

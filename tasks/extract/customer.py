@@ -317,8 +317,17 @@ def _other_captions_value(doc: Document, seg: Segment) -> bool:
     for n in (1, 2, 3):
         tail = " ".join(words[-n:])
         if len(words) >= n and is_label_text(tail):
-            return not _ADDRESS_CAPTION.search(fold(tail)) and not (is_label_text(left.text) and _value_under(doc, left))
+            return not _ADDRESS_CAPTION.search(fold(tail)) and not _wrapped_sentence(doc, left) \
+                and not (is_label_text(left.text) and _value_under(doc, left))
     return False
+
+
+def _wrapped_sentence(doc: Document, seg: Segment) -> bool:
+    """`Numéro client 8295011 · Contrat électricité 8295011-01 · Contrat` over
+    `gaz naturel 8295011-02`: a sentence going on at the start of the next
+    line, in small letters; its last caption's value is there, not beside it."""
+    under = doc.below(seg, max_lines=1, max_dy=1.5)
+    return bool(under) and abs(under[0].x0 - seg.x0) < seg.height and under[0].text[:1].islower()
 
 
 def _value_under(doc: Document, caption: Segment) -> bool:
