@@ -2476,3 +2476,22 @@ def test_a_labelled_total_of_no_known_energy_counts_when_the_excise_lines_bear_i
     assert found["consumption_kwh"] == 6433
     found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["electricity"]
     assert found["consumption_kwh"] == 6483
+
+
+def test_a_labels_end_wrapped_under_values_read_on_a_line_of_their_own_names_the_register():
+    """A landscape scan's detail table: `Consommation électricité Heures`
+    read a line above its values, `Creuses` (and `Pieines`, its l read as
+    an i) under them. The label joined to its values, the line under the
+    values still ends the label and names the register."""
+    rows = [(160, [(454, "Libellé"), (599, "Du"), (645, "Au"), (691, "Quantité"), (735, "Prix unitaire HT"),
+                   (800, "Montant HT")]),
+            (176, [(454, "Consommation électricité Heures")]),
+            (180, [(600, "22/10/2023 22/11/2023"), (698, "57 kWh"), (739, "28,93 c€/kWh"), (809, "16,49 €")]),
+            (185, [(454, "Pieines")]),
+            (198, [(454, "Consommation électricité Heures")]),
+            (202, [(600, "22/10/2023 22/11/2023"), (698, "37 kWh"), (739, "21,46 c€/kWh"), (813, "7,94 €")]),
+            (206, [(454, "Creuses")])]
+    page = ocr_page(*rows, size=6.0)
+    page.width, page.height = 842.0, 595.0
+    got = [(i.kind, i.quantity, i.amount) for i in read_items(build_document([page]))]
+    assert got == [("consumption_hp", 57, 16.49), ("consumption_hc", 37, 7.94)]
