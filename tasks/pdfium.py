@@ -75,9 +75,6 @@ class PageInfo:
     unicode_errors: bool  # the text layer maps some glyphs to no character
     image_cover: float  # share of the page area covered by images, 0..1 (capped)
     largest_image_pixels: int  # pixel count of the largest embedded image
-    # Pixels per inch of an image that covers most of the page on its own
-    # (a scanner's page), 0 when there is none.
-    scan_dpi: float = 0.0
 
 
 def _transform(rotation: int, bbox: tuple[float, float, float, float]):
@@ -173,8 +170,8 @@ def _read_page(page: pdfium.PdfPage, index: int) -> PageInfo:
         chars, unicode_errors = _read_chars(textpage, rotation, to_upright)
     finally:
         textpage.close()
-    cover, largest, scan_dpi = _image_stats(page, bbox)
-    return PageInfo(index, width, height, rotation, chars, unicode_errors, cover, largest, scan_dpi)
+    cover, largest = _image_stats(page, bbox)
+    return PageInfo(index, width, height, rotation, chars, unicode_errors, cover, largest)
 
 
 def _read_chars(textpage, rotation: int, to_upright) -> tuple[list[Char], bool]:
@@ -236,22 +233,14 @@ def _read_chars(textpage, rotation: int, to_upright) -> tuple[list[Char], bool]:
     return chars, unicode_errors
 
 
-# An image over this share of the page is the page (a scan): its resolution
-# is the page's.
-SCAN_IMAGE_COVER = 0.8
-
-
-def _image_stats(page: pdfium.PdfPage, bbox) -> tuple[float, int, float]:
-    """How much of the page images cover, the largest image in pixels and
-    the resolution of one covering most of the page, to spot scanned pages
-    under a thin text layer, images too big to decode safely, and the
-    resolution a scan holds. Form XObjects are searched too (scanners nest
-    them)."""
+def _image_stats(page: pdfium.PdfPage, bbox) -> tuple[float, int]:
+    """How much of the page images cover, and the largest image in pixels,
+    to spot scanned pages under a thin text layer and images too big to
+    decode safely. Form XObjects are searched too (scanners nest them)."""
     left, bottom, right, top = bbox
     area = max((right - left) * (top - bottom), 1.0)
     covered = 0.0
     largest = 0
-    scan_dpi = 0.0
     try:
         objects = page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=4)
         for obj in objects:
@@ -266,29 +255,7 @@ def _image_stats(page: pdfium.PdfPage, bbox) -> tuple[float, int, float]:
                 px_w, px_h = obj.get_px_size()
                 largest = max(largest, int(px_w) * int(px_h))
             except (pdfium.PdfiumError, AttributeError):
-                continue
-            drawn = max((x1 - x0) * (y1 - y0), 1.0)
-            if w * h >= SCAN_IMAGE_COVER * area:
-                # Whatever its orientation on the page: pixels over the area it is drawn on.
-                scan_dpi = max(scan_dpi, 72.0 * math.sqrt(int(px_w) * int(px_h) / drawn))
+                pass
     except pdfium.PdfiumError:
         pass
-    if scan_dpi and _draws_more_than_images(page):
-        scan_dpi = 0.0  # print drawn over a background picture: as sharp as any rendering makes it
-    return min(covered / area, 1.0), largest, scan_dpi
-
-
-def _draws_more_than_images(page: pdfium.PdfPage) -> bool:
-    """Whether the page draws visible text, paths or shadings besides its
-    images (typed notes, rules, print in vector form), more than pictures
-    and an invisible text layer (another program's OCR)."""
-    try:
-        for obj in page.get_objects(max_depth=4):
-            if obj.type in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_SHADING):
-                return True
-            if obj.type == raw.FPDF_PAGEOBJ_TEXT \
-                    and raw.FPDFTextObj_GetTextRenderMode(obj.raw) != _TEXT_RENDER_INVISIBLE:
-                return True
-    except pdfium.PdfiumError:
-        return True
-    return False
+    return min(covered / area, 1.0), largest

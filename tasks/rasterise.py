@@ -35,12 +35,6 @@ MIN_BODY_CHARS = 40
 # trusted: a scan with a few typed annotations must still be OCRed.
 IMAGE_COVER_SCANNED = 0.5
 MIN_BODY_CHARS_OVER_IMAGE = 200
-# A scanned page (one picture over the page, nothing drawn besides) is
-# rendered at its own resolution when it holds fewer pixels than asked for,
-# and no lower than this; OCR brings it to its working resolution. A 150 dpi
-# landscape scan rendered at 300 dpi by PDFium read « ottre » for « Offre »
-# and lost its PDL, left at 150 dpi and enlarged by OCR it read both.
-MIN_SCAN_DPI = 100.0
 # Confidence given to an invisible text layer (another program's OCR): good
 # enough to use when it looks sane, but not a digital original.
 INVISIBLE_LAYER_CONF = 0.9
@@ -150,10 +144,6 @@ def _pdf_page(pdf: pdfium.PdfFile, index: int, *, max_pixels: int, dpi: int) -> 
         return page
 
     render_dpi = _render_dpi(info.width, info.height, dpi, max_pixels)
-    if MIN_SCAN_DPI <= info.scan_dpi < render_dpi:
-        # A scan holds no more than its own pixels: rendered larger, PDFium
-        # smooths them coarsely; OCR enlarges them more finely (Lanczos).
-        render_dpi = info.scan_dpi
     try:
         image = pdf.render(index, render_dpi)
     except Exception:

@@ -206,27 +206,6 @@ def test_scanned_page_with_text_only_in_margins_goes_to_ocr(tmp_path):
     assert page.image.getextrema()[0] < 60
 
 
-def test_a_scan_is_rendered_at_its_own_resolution_for_ocr_to_enlarge(tmp_path):
-    """A page that is one 150 dpi picture and nothing else: rendered at
-    150 dpi (PDFium's enlargement blurs the print more than OCR's); with a
-    typed note drawn over it, at the resolution asked for."""
-    image = _text_image([f"Facture ligne {i}" for i in range(20)])  # 1240 px across 595 pt: 150 dpi
-    pdf = tmp_path / "scan.pdf"
-    image.save(pdf, "PDF", resolution=150.0)
-    [page] = load_pages([pdf], "pdf", dpi=300)
-    assert page.source == "ocr" and page.dpi == 150 and page.image.size == pytest.approx((1240, 1754), abs=1)
-    assert (page.width, page.height) == pytest.approx((595.2, 841.92), abs=0.1)
-
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    png = tmp_path / "scan.png"
-    png.write_bytes(buffer.getvalue())
-    body = f'<img src="{png.as_uri()}" style="position:absolute;left:0;top:0;width:595pt;height:842pt">' \
-        + at(30, 10, "Document numérisé le 03/02/2025")
-    [page] = load_pages([write_pdf(tmp_path / "noted.pdf", body)], "pdf", dpi=300)
-    assert page.source == "ocr" and page.dpi == 300
-
-
 def test_oversized_page_is_rendered_within_the_pixel_budget(tmp_path):
     pdf = write_pdf(tmp_path / "poster.pdf", "", size="2000pt 3000pt")
 
@@ -261,8 +240,7 @@ def test_dev_corpus_pdfs(doc):
             for w in p.words:
                 assert 0 <= w.x0 < w.x1 <= p.width + 1 and 0 <= w.y0 < w.y1 <= p.height + 1
     else:
-        # A scan at its own resolution, up to the 300 dpi asked for.
-        assert all(p.needs_ocr and p.image is not None and 100 <= p.dpi <= 300 for p in pages)
+        assert all(p.needs_ocr and p.image is not None and p.dpi == 300 for p in pages)
 
 
 @pytest.mark.parametrize("doc", [d for d in corpus_documents() if d["kind"] == "images"], ids=lambda d: d["id"])
