@@ -2662,3 +2662,31 @@ def test_an_issue_date_caption_whose_l_ocr_read_as_a_t():
     doc = build_document([words_page(rows, source="ocr", conf=0.8, line_gap=10)])
     assert extract_invoice_date(doc).value == date(2025, 5, 6)
 
+
+
+
+def test_a_words_neighbour_in_its_row_sets_its_level_in_a_row_across_two_columns():
+    """A landscape scan: `Titulaire du contrat : ‖ Madame BOYER Yasmine` left,
+    the detail table's `22/10/2023 ‖ S7kWh ‖ … ‖ 16,49 €` right, two points
+    higher, read as one row whose middle lies between the two. `contrat :`,
+    level with `du` before it, stays in the row rather than open one with the
+    right column's `Pieines` (where « contrat : » read as the offer's caption)."""
+    w = Word
+    words = [w("Date", 39.60, 168.24, 57.12, 174.24, 0.965), w("d'émission", 59.52, 168.06, 98.88, 174.30, 0.96),
+             w("26/11/2023", 371.52, 168.39, 417.12, 175.11, 0.955),
+             w("Titulaire", 39.36, 182.30, 69.12, 188.78, 0.963),
+             w("du", 71.52, 182.60, 80.64, 188.60, 0.966), w("contrat", 83.52, 182.91, 109.92, 188.67, 0.966),
+             w(":", 112.80, 183.97, 115.20, 188.77, 0.895), w("Madame", 315.36, 182.17, 349.92, 188.41, 0.966),
+             w("BOYER", 352.80, 182.13, 380.40, 188.13, 0.967), w("Yasmine", 383.28, 182.09, 417.60, 188.33, 0.954),
+             w("Consommation", 454.32, 176.06, 505.44, 182.06, 0.879),
+             w("Pieines", 454.56, 184.91, 478.32, 190.67, 0.848),
+             w("électricité", 508.08, 176.28, 541.92, 182.04, 0.967),
+             w("Heures", 544.80, 176.52, 569.04, 182.04, 0.965),
+             w("22/10/2023", 600.72, 180.28, 639.60, 186.04, 0.749),
+             w("22/11/2023", 646.32, 176.55, 684.72, 185.91, 0.894), w("S7kWh", 697.92, 180.26, 722.88, 185.78, 0.808),
+             w("28,93", 739.44, 180.18, 757.92, 186.18, 0.918), w("cUkWh", 760.80, 180.22, 786.24, 185.74, 0.128),
+             w("16,49", 809.52, 180.08, 828.24, 185.84, 0.916), w("€", 830.88, 179.97, 834.24, 185.49, 0.916)]
+    doc = build_document([Page(number=1, width=841.92, height=595.68, words=words, source="ocr")])
+    texts = [[s.text for s in line.segments] for line in doc.lines]
+    assert ["Titulaire du contrat :", "Madame BOYER Yasmine"] == next(t[:2] for t in texts if "Titulaire" in t[0])
+    assert not any(t[0].startswith("contrat") for t in texts)

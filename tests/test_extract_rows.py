@@ -1586,6 +1586,61 @@ def test_peak_hours_indexes_without_off_peak_make_no_total():
     assert (found["consumption_hp_kwh"], found["consumption_kwh"]) == (1370, None)
 
 
+_HC_ONLY = [
+    [(40, "Point de livraison (PDL)"), (200, "24250555708099")],
+    [(40, "Abonnement 366 jours x 0,3909 €/jour"), (420, "143,07 €"), (500, "5,5 %")],
+    [(40, "Consommation heures pleines"), (420, "550,210"), (500, "20 %")],
+    [(40, "Consommation heures creuses 3 352 kWh x 0,13240 €/kWh"), (420, "443,80 €"), (500, "20 %")],
+]
+_EXCISE = [
+    [(40, "Accise électricité 545 kWh x 1,00 €/MWh"), (420, "0,55 €"), (500, "20 %")],
+    [(40, "Accise électricité 5 888 kWh x 21,00 €/MWh"), (420, "123,65 €"), (500, "20 %")],
+]
+
+
+def test_off_peak_lines_without_peak_ones_make_no_total():
+    """The peak-hours line lost (its amount misread, its columns read
+    interleaved with the next table's): the off-peak line's kWh are its
+    register's, not the bill's consumption; the option is still HP/HC. The
+    excise lines' kWh, read apart, still make the total."""
+    found = extract_invoice([words_page(_HC_ONLY, source="ocr", conf=0.9)], strict=False)["electricity"]
+    assert (found["consumption_kwh"], found["consumption_hc_kwh"], found["tariff_option"]) == (None, 3352, "hphc")
+    found = extract_invoice([words_page(_HC_ONLY + _EXCISE, source="ocr", conf=0.9)], strict=False)["electricity"]
+    assert (found["consumption_kwh"], found["consumption_hc_kwh"]) == (6433, 3352)
+
+
+def test_a_labelled_total_of_no_known_energy_counts_when_the_excise_lines_bear_it_out():
+    """`Consommation de la période : 6 433 kWh` under a heading OCR lost: the
+    excise lines' kWh (545 + 5 888) make it the electricity's, against a
+    consumption line misread `6 483 kWh`. Borne out by nothing, it is left
+    unplaced: it could be either energy's, or a yearly estimate."""
+    rows = [_HC_ONLY[0], [(40, "Consommation de la période : 6 433 kWh")], _HC_ONLY[1],
+            [(40, "Consommation 6 483 kWh"), (420, "1 149,39 €"), (500, "20 %")]]
+    found = extract_invoice([words_page(rows + _EXCISE, source="ocr", conf=0.9)], strict=False)["electricity"]
+    assert found["consumption_kwh"] == 6433
+    found = extract_invoice([words_page(rows, source="ocr", conf=0.9)], strict=False)["electricity"]
+    assert found["consumption_kwh"] == 6483
+
+
+def test_a_labels_end_wrapped_under_values_read_on_a_line_of_their_own_names_the_register():
+    """A landscape scan's detail table: `Consommation électricité Heures`
+    read a line above its values, `Creuses` (and `Pieines`, its l read as
+    an i) under them. The label joined to its values, the line under the
+    values still ends the label and names the register."""
+    rows = [(160, [(454, "Libellé"), (599, "Du"), (645, "Au"), (691, "Quantité"), (735, "Prix unitaire HT"),
+                   (800, "Montant HT")]),
+            (176, [(454, "Consommation électricité Heures")]),
+            (180, [(600, "22/10/2023 22/11/2023"), (698, "57 kWh"), (739, "28,93 c€/kWh"), (809, "16,49 €")]),
+            (185, [(454, "Pieines")]),
+            (198, [(454, "Consommation électricité Heures")]),
+            (202, [(600, "22/10/2023 22/11/2023"), (698, "37 kWh"), (739, "21,46 c€/kWh"), (813, "7,94 €")]),
+            (206, [(454, "Creuses")])]
+    page = ocr_page(*rows, size=6.0)
+    page.width, page.height = 842.0, 595.0
+    got = [(i.kind, i.quantity, i.amount) for i in read_items(build_document([page]))]
+    assert got == [("consumption_hp", 57, 16.49), ("consumption_hc", 37, 7.94)]
+
+
 _BARE_HEADER = [(40, "Désignation"), (200, "Période"), (300, "Quantité (kWh)"), (370, "Prix unitaire HT (€)"),
                 (470, "Montant HT (€) TVA (%)")]
 _BARE_ROWS = [

@@ -968,6 +968,9 @@ def option_from_items(items: list[Item]) -> Candidate | None:
         return Candidate("tempo", 0.9, page, src, "lines")
     if "consumption_hp" in kinds and "consumption_hc" in kinds:
         return Candidate("hphc", 0.9, page, src, "lines")
+    if "consumption" not in kinds and ("consumption_hp" in kinds or "consumption_hc" in kinds):
+        # One register's line alone (the other's lost to OCR): still an HP/HC option.
+        return Candidate("hphc", 0.7, page, src, "lines")
     if "consumption" in kinds:
         labels = " ".join(fold(i.label) for i in items if i.kind == "consumption" and i.energy == "electricite")
         return Candidate("base", 0.85 if "base" in labels else 0.7, page, src, "lines")
@@ -989,8 +992,10 @@ def option_from_readings(readings: list[Reading]) -> Candidate | None:
 
 
 def labelled_consumption(doc: Document, sections: Sections) -> dict[str, list[Candidate]]:
-    """Totals printed with a label (`Consommation facturée : 4 112 kWh`), by energy."""
-    out: dict[str, list[Candidate]] = {"kwh_electricite": [], "kwh_gaz": [], "m3": []}
+    """Totals printed with a label (`Consommation facturée : 4 112 kWh`), by
+    energy; under `kwh_unknown` those of no known energy (no section heading
+    read above them, nor the energy's name on their line)."""
+    out: dict[str, list[Candidate]] = {"kwh_electricite": [], "kwh_gaz": [], "kwh_unknown": [], "m3": []}
     for hit in find_labels(doc, "consumption_total"):
         en = line_energy(hit.seg.text) or sections.of(hit.seg)
         text = hit.seg.text[hit.end:]
@@ -1012,9 +1017,8 @@ def labelled_consumption(doc: Document, sections: Sections) -> dict[str, list[Ca
                 continue
         else:
             out_seg, off = hit.seg, hit.end
-        if en in ENERGIES:
-            out[f"kwh_{en}"].append(from_segment(kwh[0], out_seg, 0.9, "kwh-label",
-                                                 span=(off + kwh[1], off + kwh[2])))
+        out[f"kwh_{en}" if en in ENERGIES else "kwh_unknown"].append(
+            from_segment(kwh[0], out_seg, 0.9, "kwh-label", span=(off + kwh[1], off + kwh[2])))
     return out
 
 

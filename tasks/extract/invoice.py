@@ -297,6 +297,24 @@ def _price_out_of_band(item: Item) -> bool:
     return band is not None and item.unit_price is not None and not band[0] <= item.unit_price <= band[1]
 
 
+def _one_register_only(by_kind: dict[str, list[Item]]) -> bool:
+    """Peak-hour lines read without off-peak ones (or the reverse) and no
+    other consumption line: the other register's line was lost (a table's
+    columns read interleaved, its amount misread), and what was read is
+    part of the consumption, not its total."""
+    return (bool(by_kind["consumption_hp"]) != bool(by_kind["consumption_hc"])
+            and not by_kind["consumption"] and not by_kind["consumption_tempo"])
+
+
+def _borne_out(unplaced: list[Candidate], cands: list[Candidate | None]) -> list[Candidate]:
+    """The labelled totals of no known energy (`Consommation de la période :
+    6 433 kWh` under a heading OCR lost) that an energy's own reads make
+    (its excise lines' kWh, its indexes): that energy's. Alone, such a
+    total could be either energy's, or a yearly estimate's."""
+    return [u for u in unplaced if any(c is not None and c.note != "kwh-label" and abs(c.value - u.value) < 0.5
+                                       for c in cands)]
+
+
 def _excise_candidate(items: list[Item]) -> Candidate | None:
     """The kWh the excise lines are levied on: the energy's consumption, read
     apart from the consumption lines and labels."""
@@ -544,7 +562,8 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
                ("consumption", "consumption_hp", "consumption_hc", "consumption_tempo")}
     energy_lines = [i for k in by_kind for i in by_kind[k]]
     total_cands = list(labelled["kwh_electricite"])
-    total_cands.append(_sum_candidate(energy_lines, "quantity", "lines"))
+    if not _one_register_only(by_kind):
+        total_cands.append(_sum_candidate(energy_lines, "quantity", "lines"))
     total_cands.append(_excise_candidate(items))
     main = [r for r in readings if r.register in ("base", "hp", "hc") or "_" in r.register]
     if len({r.register for r in main} & {"hp", "hc"}) == 1 and not any(r.register == "base" for r in main):
@@ -554,6 +573,7 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
     if main:
         total_cands.append(Candidate(_int(read_use["all"][0]), 0.7 * min(r.conf for r in main), main[0].page,
                                      "computed", "readings"))
+    total_cands += _borne_out(labelled["kwh_unknown"], total_cands)
     d.set(p + "consumption_kwh", vote(total_cands))
     checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     hphc = d.get(p + "tariff_option") in ("hphc", None)
@@ -598,6 +618,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     cons = [i for i in items if i.kind == "consumption" and i.unit in ("kWh", None)]
     kwh = list(labelled["kwh_gaz"]) + conversion["kwh"] + [_sum_candidate(cons, "quantity", "lines"),
                                                           _excise_candidate(items)]
+    kwh += _borne_out(labelled["kwh_unknown"], kwh)
     d.set(p + "consumption_kwh", vote(kwh))
     checks.check_quantities_against_consumption(items, d.cand(p + "consumption_kwh"))
     m3 = list(labelled["m3"]) + conversion["m3"]

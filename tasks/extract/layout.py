@@ -405,6 +405,14 @@ def _page_lines(page: Page) -> list[Line]:
         for i in range(len(rows) - 1, max(-1, len(rows) - 6), -1):
             rcy, rh = bands[i]
             dist = abs(cy - rcy)
+            # The row's word a space before this one, itself beside another of
+            # the row (no stray of another line), is its line's level there: a
+            # row across two columns (`Titulaire du ‖ … ‖ 16,49 €`) has its
+            # middle between theirs, and `contrat :` would start a row of its own.
+            before = [v for v in rows[i] if v.x1 <= w.x0 and _adjacent(v, w)
+                      and any(u is not v and _adjacent(u, v) for u in rows[i])]
+            if before and not mark:
+                dist = min(dist, min(abs(cy - (v.y0 + v.y1) / 2) for v in before))
             within = mark and rcy - rh / 2 <= w.y0 and w.y1 <= rcy + rh / 2
             if (within or dist <= 0.45 * min(h, rh)) and (best_dist is None or dist < best_dist):
                 best, best_dist = i, dist

@@ -1186,6 +1186,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
         if line.page != last_page:
             columns, last_page, pending = None, line.page, None
         first = line.segments[0].text
+        own_index = line.index  # a label's values joined to it: what follows comes after the values
         if pending is not None and (not re.search(r"[A-Za-zÀ-ÿ]{2}", first) or _LABEL_REST.match(first)) \
                 and line.y0 - pending.y1 < 0.8 * line.height:
             line = Line(page=line.page, y0=pending.y0, y1=line.y1,
@@ -1238,7 +1239,7 @@ def read_items(doc: Document, sections: Sections | None = None) -> list[Item]:
                 last_y = band.y1  # a row of the table whose amount went unread: the table goes on
             continue
         used.update(taken)
-        nxt_index = max([line.index, *taken]) + 1
+        nxt_index = max([line.index, own_index, *taken]) + 1
         if nxt_index + 1 < len(doc.lines) and _speck_line(doc.lines[nxt_index]):
             nxt_index += 1  # a speck read as a line of its own between a row and its detail
         if nxt_index < len(doc.lines):
