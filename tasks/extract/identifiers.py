@@ -395,7 +395,25 @@ _PREFIXED_ID = re.compile(r"[A-Z]{1,3}-[0-9A-Z]{6,}")
 def extract_invoice_number(doc: Document, client_number: str | None = None) -> Candidate | None:
     prefix = _bill_prefix(client_number)
     cands = _from_labels(doc, "invoice_number", lambda text, ocr: _read_invoice_number(text, ocr=ocr, prefix=prefix))
-    return vote(cands, key=_ref_key)
+    return vote(_with_cut_groups(doc, cands), key=_ref_key)
+
+
+def _with_cut_groups(doc: Document, cands: list[Candidate]) -> list[Candidate]:
+    """A scan's reading that OCR cut off at a space (`20231188 7957 - N° de
+    compte…`) where another caption's reading is the same number whole
+    (`202311887957`) is that number: its print goes on with the very digits
+    the other reading has after it. The two must not cancel each other out."""
+    values = {c.value for c in cands}
+    out = []
+    for c in cands:
+        seg = doc.lines[c.spot[0]].segments[c.spot[1]] if c.source == "ocr" and c.spot is not None else None
+        whole = None
+        if seg is not None:
+            whole = next((v for v in values if v != c.value and v.startswith(c.value) and v[len(c.value):].isdigit()
+                          and re.search(rf"(?<![\w-]){re.escape(c.value)} {v[len(c.value):]}(?![\w-])",
+                                        clean(seg.text))), None)
+        out.append(replace(c, value=whole) if whole else c)
+    return out
 
 
 def extract_client_number(doc: Document, invoice_number: str | None = None) -> Candidate | None:
