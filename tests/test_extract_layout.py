@@ -920,6 +920,21 @@ def test_an_offer_caption_whose_double_f_ocr_misread_still_captions_the_offer():
     assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
 
 
+def test_an_offer_caption_whose_ff_ocr_read_as_ti_or_tt_still_captions_the_offer():
+    """`Mon otire` under its value, `ottre` over it: « offre » with either f
+    read as t, i or l."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon otire")], [], [(318, "6327766845")],
+            [(318, "Mon n° client")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
+    rows = [[(40, "N° de compte client"), (160, "4078146960")], [(40, "ottre")], [(40, "Yéli Élec Fixe 2 ans")],
+            [(40, "Puissance souscrite"), (160, "36 kVA")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "Yéli Élec Fixe 2 ans"
+
+
 def test_a_value_under_a_caption_but_nearer_its_own_caption_under_it_is_that_captions():
     """A card of values over their captions beside a chart's legend:
     `6707452717` stands under « Mon offre » but nearer « Mon compte client »
@@ -2228,6 +2243,15 @@ def test_a_word_whose_ocr_box_runs_over_the_words_after_it_stays_a_word_of_its_o
     doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
     assert [[s.text for s in ln.segments] for ln in doc.lines] == [["FACTURE N° M5961111278"]]
     assert extract_invoice_number(doc).value == "M5961111278"
+    # A less sure second read of a letter inside a word whose box holds only
+    # its own print (`9` for the `g` of `régularisation`) is no word: the
+    # caption goes on to its number.
+    words = [Word("Facture", 243.8, 39.4, 295.2, 49.2, 0.96), Word("de", 300.5, 38.9, 317.3, 49.0, 0.96),
+             Word("régularisation", 322.6, 38.6, 420.7, 49.2, 0.96), Word("9", 337.0, 41.5, 344.9, 51.6, 0.51),
+             Word("n°", 426.7, 39.1, 440.4, 48.7, 0.92), Word("FA25469388362", 446.4, 39.1, 557.0, 49.0, 0.9)]
+    doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+    assert [[s.text for s in ln.segments] for ln in doc.lines] == [["Facture de régularisation n° FA25469388362"]]
+    assert extract_invoice_number(doc).value == "FA25469388362"
     # In a text layer, overlapping words are a ligature split in two (`f` `ixe`).
     layer = [Word("f", 100, 100, 105, 108), Word("ixe", 102, 100, 115, 108)]
     doc = build_document([Page(number=1, width=595, height=842, words=layer, source="text")])

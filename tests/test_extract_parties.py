@@ -420,6 +420,20 @@ def test_an_invoice_number_cut_in_two_by_ocr_at_the_end_of_its_line_is_read_whol
         == "30241137"
 
 
+def test_an_invoice_number_ocr_cut_at_a_space_is_the_whole_number_another_caption_reads():
+    """« N° de facture 20231188 7957 - N° de compte client … » in a header,
+    « N° de facture ‖ 202311887957 » in the body: the header's reading is
+    the body's number cut by a space, not a second number. Alone, the cut
+    reading stays as read."""
+    rows = [[(40, "N° de facture 20231188 7957 - N° de compte client 4078146960")], [],
+            [(40, "N° de facture"), (160, "202311887957")], [(40, "Date d'émission"), (160, "26/11/2023")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "202311887957"
+    rows = [[(40, "N° de facture 20231188 7957 - N° de compte client 4078146960")], [],
+            [(40, "N° de facture"), (160, "202311887958")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None or \
+        extract_invoice_number(doc(rows, source="ocr", conf=0.9)).conf < 0.5
+
+
 def test_a_service_phone_whose_label_ocr_misread_is_no_client_number():
     """« Service client 09 78 28 86 62 » read « ervice client 09 78 … »: the
     words left look like a client number's label, but a number printed in
