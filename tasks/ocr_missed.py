@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from tasks import tesseract
 from tasks.imaging import long_runs
@@ -111,8 +111,54 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
     # The cells of two lines under a scrap past the cap read apart from the
     # rest: on a sheet as wide as a long missed line, Tesseract read them unsurely.
     plain, scraps = [p for p in pieces if not p.scrap], [p for p in pieces if p.scrap]
-    return _read_pieces(image, plain, dpi, read) + [
+    found = _read_pieces(image, plain, dpi, read) + [
         replace(w, par=CELL_LINES_PAR) for w in _read_pieces(image, scraps, dpi, read, first=len(plain))]
+    fills = scraps_on_fills(image, words)
+    if fills:
+        turned = image.copy()
+        for p in fills:
+            box = (p.left, p.top, p.right, p.bottom)
+            turned.paste(ImageOps.invert(image.crop(box)), box[:2])
+        sure = [w for w in words if w.conf >= MIN_COVER_CONF]
+        found += [w for w in _read_pieces(turned, fills, dpi, read, first=len(pieces))
+                  if not any(_holds_middle(s, w) for s in sure)]
+    return found
+
+
+# An unsure scrap lies on a dark fill when this share of its box is darker
+# than half the paper's level.
+MIN_FILL_SHARE = 0.5
+
+
+def scraps_on_fills(image: Image.Image, words: list[tesseract.TessWord]) -> list[Piece]:
+    """Boxes (pixels) of the unsure scraps spanning lines of print that lie
+    on a dark fill, grown by a quarter of the print's height. Tesseract's
+    layout analysis may read lines of light print on a dark band as one
+    scrap (`et` for « Facture n° F-2414634664 » over « Émise le 04/11/24 »
+    in a supplier's header), which the same box read alone reads right; no
+    print darker than the paper stands there for `missed_pieces` to find."""
+    sure = [w for w in words if w.conf >= MIN_COVER_CONF]
+    if len(sure) < MIN_WORDS_FOR_SIZE:
+        return []
+    print_height = float(np.median([w.height for w in sure]))
+    grey = np.asarray(image)
+    paper = paper_level(grey)
+    grow = round(0.25 * print_height)
+    out = []
+    for w in words:
+        if w.conf >= MIN_COVER_CONF or w.height <= TALL_RATIO * print_height:
+            continue
+        left, top = max(0, w.left - grow), max(0, w.top - grow)
+        right, bottom = min(image.width, w.left + w.width + grow), min(image.height, w.top + w.height + grow)
+        if (grey[top:bottom, left:right] < paper / 2).mean() >= MIN_FILL_SHARE:
+            out.append(Piece(left, top, right, bottom))
+    return out[:MAX_PIECES]
+
+
+def _holds_middle(word: tesseract.TessWord, other: tesseract.TessWord) -> bool:
+    """The middle of `other` lies in `word`'s box (a word read already)."""
+    x, y = other.left + other.width / 2, other.top + other.height / 2
+    return word.left <= x <= word.left + word.width and word.top <= y <= word.top + word.height
 
 
 def _read_pieces(image: Image.Image, pieces: list[Piece], dpi: float,
