@@ -264,6 +264,8 @@ def _read_invoice_number(text: str, *, ocr: bool = False, prefix: str | None = N
     if ocr:
         text = _DASH_BEFORE_WORD.sub(" ", text)
     found = read_reference(text, min_len=5, join_groups=False)
+    if found and ocr and _ZERO_FOR_O.match(found[0]):
+        found = "O" + found[0][1:], found[1], found[2]
     if found and ocr and prefix:
         found = _with_bill_prefix(found, prefix)
         if found is None:
@@ -287,6 +289,11 @@ def _with_cut_digits(text: str, found: tuple[str, int, int], tail: re.Pattern) -
     return (found[0] + m.group(1), found[1], m.end(1)) if m else found
 
 
+# `0V2457110244` under an invoice number's caption: a zero, then capitals,
+# then only digits. A bill's number opens on its letters, then its digits;
+# a zero before the letters is their O (no speck reads as a 0, as one does
+# as the 1 of `1L240112`, whose I is in doubt).
+_ZERO_FOR_O = re.compile(r"0(?=[A-NP-Z]{1,2}\d{6,}(?:-\d+)*$)")
 # A dash glued after a long run of digits that ends the text: a speck.
 _SPECK_DASH = re.compile(r"(?<=\d{6})-\s*$")
 # `917177658309-du 23/08/2025`: a speck read as a dash between the number and the word after it.
