@@ -935,6 +935,22 @@ def test_an_offer_caption_whose_ff_ocr_read_as_ti_or_tt_still_captions_the_offer
     assert extract_offer(doc, []).value == "Yéli Élec Fixe 2 ans"
 
 
+def test_an_offer_name_with_a_cell_just_beyond_it_may_go_on_there_and_is_unknown():
+    """`Happ-e ‖ Élec. Indexée` over « Mon offre »: OCR cut the name at a
+    space a speck widened, or the next cell begins there: unknown rather
+    than `Happ-e`. A cell a column's gap away is another's."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(318.6, "Happ-e"), (359.6, "Élec. Indexée")], [(318.4, "Mon offre")], [], [(318, "6302548274")],
+            [(318, "Mon compte client")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []) is None
+    rows = [[(318.6, "Happ-e Duo"), (420, "Base")], [(318.4, "Mon offre")], [], [(318, "6302548274")],
+            [(318, "Mon compte client")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "Happ-e Duo"
+
+
 def test_a_value_under_a_caption_but_nearer_its_own_caption_under_it_is_that_captions():
     """A card of values over their captions beside a chart's legend:
     `6707452717` stands under « Mon offre » but nearer « Mon compte client »
@@ -2252,6 +2268,11 @@ def test_a_word_whose_ocr_box_runs_over_the_words_after_it_stays_a_word_of_its_o
     doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
     assert [[s.text for s in ln.segments] for ln in doc.lines] == [["Facture de régularisation n° FA25469388362"]]
     assert extract_invoice_number(doc).value == "FA25469388362"
+    # A sure word at the end of the box before it is the next word, its box run over.
+    words = [Word("Madame", 41.5, 246.6, 80.9, 254.1, 0.96), Word("Agnès", 84.7, 246.4, 127.2, 256.7, 0.965),
+             Word("Le", 115.9, 245.4, 126.4, 261.0, 0.963), Word("Goff", 131.2, 246.6, 150.7, 255.7, 0.94)]
+    doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+    assert doc.lines[0].text == "Madame Agnès Le Goff"
     # In a text layer, overlapping words are a ligature split in two (`f` `ixe`).
     layer = [Word("f", 100, 100, 105, 108), Word("ixe", 102, 100, 115, 108)]
     doc = build_document([Page(number=1, width=595, height=842, words=layer, source="text")])
