@@ -951,6 +951,19 @@ def test_an_offer_name_with_a_cell_just_beyond_it_may_go_on_there_and_is_unknown
     assert extract_offer(doc, []).value == "Happ-e Duo"
 
 
+def test_flat_unsure_letters_between_a_caption_and_its_value_are_a_rule_not_the_value():
+    """`TES` (conf 0.43, three points tall, a line lower) between « Offre »
+    and `OVO Gaz Indexé` (print six points tall): a rule read as letters."""
+    from tasks.extract.fields import extract_offer
+
+    words = [Word("Offre", 51.6, 433.6, 70.1, 443.4, 0.97), Word("OVO", 221.0, 434.5, 240.0, 440.8, 0.92),
+             Word("Gaz", 243.0, 434.5, 259.0, 440.8, 0.96), Word("Indexé", 262.0, 434.5, 288.9, 440.8, 0.83),
+             Word("Compteur", 445.6, 433.1, 485.0, 439.6, 0.93), Word("Gazpar", 488.0, 433.1, 515.0, 439.6, 0.91),
+             Word("TES", 167.0, 438.4, 183.8, 441.2, 0.43)]
+    doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+    assert extract_offer(doc, []).value == "OVO Gaz Indexé"
+
+
 def test_a_value_under_a_caption_but_nearer_its_own_caption_under_it_is_that_captions():
     """A card of values over their captions beside a chart's legend:
     `6707452717` stands under « Mon offre » but nearer « Mon compte client »
