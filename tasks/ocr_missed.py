@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image, ImageOps
 
-from tasks import tesseract
+from tasks import imaging, tesseract
 from tasks.imaging import long_runs
 
 # The pieces, stacked, are read as one block of text.
@@ -113,7 +113,7 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
     plain, scraps = [p for p in pieces if not p.scrap], [p for p in pieces if p.scrap]
     found = _read_pieces(image, plain, dpi, read) + [
         replace(w, par=CELL_LINES_PAR) for w in _read_pieces(image, scraps, dpi, read, first=len(plain))]
-    fills = scraps_on_fills(image, words)
+    fills = unsure_on_fills(image, words, dpi)
     if fills:
         turned = image.copy()
         for p in fills:
@@ -125,18 +125,20 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
     return found
 
 
-# An unsure scrap lies on a dark fill when this share of its box is darker
+# An unsure word lies on a dark fill when this share of its box is darker
 # than half the paper's level.
 MIN_FILL_SHARE = 0.5
 
 
-def scraps_on_fills(image: Image.Image, words: list[tesseract.TessWord]) -> list[Piece]:
-    """Boxes (pixels) of the unsure scraps spanning lines of print that lie
-    on a dark fill, grown by a quarter of the print's height. Tesseract's
-    layout analysis may read lines of light print on a dark band as one
-    scrap (`et` for « Facture n° F-2414634664 » over « Émise le 04/11/24 »
-    in a supplier's header), which the same box read alone reads right; no
-    print darker than the paper stands there for `missed_pieces` to find."""
+def unsure_on_fills(image: Image.Image, words: list[tesseract.TessWord], dpi: float) -> list[Piece]:
+    """Boxes (pixels) of the dark fills that unsure words lie on: a fill of
+    light print that Tesseract's layout analysis read badly (`et` for
+    « Facture n° F-2414634664 » over « Émise le 04/11/24 » in a supplier's
+    header, or `Ho` for the first line and nothing of the rest), which the
+    same fill read alone, turned dark on light, reads right. No print darker
+    than the paper stands there for `missed_pieces` to find. Off a fill
+    `invert_dark_fills` finds (too thin, too large), an unsure scrap spanning
+    lines, grown by a quarter of the print's height, stands for its fill."""
     sure = [w for w in words if w.conf >= MIN_COVER_CONF]
     if len(sure) < MIN_WORDS_FOR_SIZE:
         return []
@@ -144,15 +146,20 @@ def scraps_on_fills(image: Image.Image, words: list[tesseract.TessWord]) -> list
     grey = np.asarray(image)
     paper = paper_level(grey)
     grow = round(0.25 * print_height)
-    out = []
+    boxes: list[tuple[int, int, int, int]] = []
     for w in words:
-        if w.conf >= MIN_COVER_CONF or w.height <= TALL_RATIO * print_height:
+        if w.conf >= MIN_COVER_CONF or not _wordy(w):
             continue
         left, top = max(0, w.left - grow), max(0, w.top - grow)
         right, bottom = min(image.width, w.left + w.width + grow), min(image.height, w.top + w.height + grow)
-        if (grey[top:bottom, left:right] < paper / 2).mean() >= MIN_FILL_SHARE:
-            out.append(Piece(left, top, right, bottom))
-    return out[:MAX_PIECES]
+        if (grey[top:bottom, left:right] < paper / 2).mean() < MIN_FILL_SHARE:
+            continue
+        box = imaging.dark_fill_around(image, dpi, w.left + w.width // 2, w.top + w.height // 2)
+        if box is None and w.height > TALL_RATIO * print_height:
+            box = (left, top, right, bottom)
+        if box is not None and box not in boxes:
+            boxes.append(box)
+    return [Piece(*box) for box in boxes[:MAX_PIECES]]
 
 
 def _holds_middle(word: tesseract.TessWord, other: tesseract.TessWord) -> bool:

@@ -240,7 +240,7 @@ def test_a_scrap_over_lines_of_light_print_on_a_dark_band_is_read_again_turned()
     light, is read again and replaces it; a sure word beside it is not read
     twice, and a scrap on paper is left to `missed_pieces`."""
     font = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans.ttf"), 25)
-    image = Image.new("L", (1700, 600), 245)
+    image = Image.new("L", (1700, 1200), 245)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 1700, 200), fill=25)
     draw.text((1100, 40), "Facture n° F-2414634664", font=font, fill=225)
@@ -258,5 +258,11 @@ def test_a_scrap_over_lines_of_light_print_on_a_dark_band_is_read_again_turned()
     texts = [w.text for w in again]
     assert "et" not in texts and "F-2414634664" in texts and "04/11/24" in texts
     assert texts.count("A-AF859313") == 1
+    # A short unsure scrap on the band, the rest of its line and the next lost
+    # (`Ho` for `Facture`): the whole band is read again.
+    scrap = TessWord("Ho", 1100, 40, 110, 28, 26.0, 1, 1, 1)
+    texts = [w.text for w in ocr_missed.with_missed(image, [*words, scrap], 200, reader(200))]
+    assert "Ho" not in texts and "F-2414634664" in texts and "Émise" in texts
+    assert texts.count("A-AF859313") == 1
     # The same scrap over paper: nothing dark under it to turn.
-    assert ocr_missed.scraps_on_fills(Image.new("L", (1700, 600), 245), [*words, scrap]) == []
+    assert ocr_missed.unsure_on_fills(Image.new("L", (1700, 1200), 245), [*words, scrap], 200) == []
