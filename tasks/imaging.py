@@ -332,6 +332,24 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
     return image if out is None else out
 
 
+def dark_fill_around(image: Image.Image, dpi: float, x: int, y: int) -> tuple[int, int, int, int] | None:
+    """The box (left, top, right, bottom, pixels) of the dark fill that
+    holds the point (`x`, `y`), found as `invert_dark_fills` finds fills;
+    None off a fill, or for a fill over most of the page."""
+    factor = max(1, round(dpi / FILL_WORK_DPI))
+    small = image.reduce(factor) if factor > 1 else image
+    paper = float(np.median(np.asarray(small)))
+    radius = max(1, round(FILL_BLUR_IN * dpi / factor))
+    mask = np.asarray(small.filter(ImageFilter.BoxBlur(radius))) < FILL_LEVEL * paper
+    sx, sy = min(x // factor, mask.shape[1] - 1), min(y // factor, mask.shape[0] - 1)
+    if not mask[sy, sx]:
+        return None
+    for top, bottom, left, right, count in _components(mask):
+        if top <= sy < bottom and left <= sx < right and count <= MAX_FILL_PAGE_SHARE * mask.size:
+            return (left * factor, top * factor, min(image.width, right * factor), min(image.height, bottom * factor))
+    return None
+
+
 def _sharp_edges(box: np.ndarray, step: float) -> int:
     """Pixels inside `box` (away from its own edges) where the level,
     smoothed over 3 × 3, changes by `step` or more over two pixels across

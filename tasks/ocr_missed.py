@@ -23,9 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
-from tasks import tesseract
+from tasks import imaging, tesseract
 from tasks.imaging import long_runs
 
 # The pieces, stacked, are read as one block of text.
@@ -111,8 +111,61 @@ def read_missed(image: Image.Image, words: list[tesseract.TessWord], dpi: float,
     # The cells of two lines under a scrap past the cap read apart from the
     # rest: on a sheet as wide as a long missed line, Tesseract read them unsurely.
     plain, scraps = [p for p in pieces if not p.scrap], [p for p in pieces if p.scrap]
-    return _read_pieces(image, plain, dpi, read) + [
+    found = _read_pieces(image, plain, dpi, read) + [
         replace(w, par=CELL_LINES_PAR) for w in _read_pieces(image, scraps, dpi, read, first=len(plain))]
+    fills = unsure_on_fills(image, words, dpi)
+    if fills:
+        turned = image.copy()
+        for p in fills:
+            box = (p.left, p.top, p.right, p.bottom)
+            turned.paste(ImageOps.invert(image.crop(box)), box[:2])
+        sure = [w for w in words if w.conf >= MIN_COVER_CONF]
+        found += [w for w in _read_pieces(turned, fills, dpi, read, first=len(pieces))
+                  if not any(_holds_middle(s, w) for s in sure)]
+    return found
+
+
+# An unsure word lies on a dark fill when this share of its box is darker
+# than half the paper's level.
+MIN_FILL_SHARE = 0.5
+
+
+def unsure_on_fills(image: Image.Image, words: list[tesseract.TessWord], dpi: float) -> list[Piece]:
+    """Boxes (pixels) of the dark fills that unsure words lie on: a fill of
+    light print that Tesseract's layout analysis read badly (`et` for
+    « Facture n° F-2414634664 » over « Émise le 04/11/24 » in a supplier's
+    header, or `Ho` for the first line and nothing of the rest), which the
+    same fill read alone, turned dark on light, reads right. No print darker
+    than the paper stands there for `missed_pieces` to find. Off a fill
+    `invert_dark_fills` finds (too thin, too large), an unsure scrap spanning
+    lines, grown by a quarter of the print's height, stands for its fill."""
+    sure = [w for w in words if w.conf >= MIN_COVER_CONF]
+    if len(sure) < MIN_WORDS_FOR_SIZE:
+        return []
+    print_height = float(np.median([w.height for w in sure]))
+    grey = np.asarray(image)
+    paper = paper_level(grey)
+    grow = round(0.25 * print_height)
+    boxes: list[tuple[int, int, int, int]] = []
+    for w in words:
+        if w.conf >= MIN_COVER_CONF or not _wordy(w):
+            continue
+        left, top = max(0, w.left - grow), max(0, w.top - grow)
+        right, bottom = min(image.width, w.left + w.width + grow), min(image.height, w.top + w.height + grow)
+        if (grey[top:bottom, left:right] < paper / 2).mean() < MIN_FILL_SHARE:
+            continue
+        box = imaging.dark_fill_around(image, dpi, w.left + w.width // 2, w.top + w.height // 2)
+        if box is None and w.height > TALL_RATIO * print_height:
+            box = (left, top, right, bottom)
+        if box is not None and box not in boxes:
+            boxes.append(box)
+    return [Piece(*box) for box in boxes[:MAX_PIECES]]
+
+
+def _holds_middle(word: tesseract.TessWord, other: tesseract.TessWord) -> bool:
+    """The middle of `other` lies in `word`'s box (a word read already)."""
+    x, y = other.left + other.width / 2, other.top + other.height / 2
+    return word.left <= x <= word.left + word.width and word.top <= y <= word.top + word.height
 
 
 def _read_pieces(image: Image.Image, pieces: list[Piece], dpi: float,

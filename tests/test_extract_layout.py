@@ -920,6 +920,50 @@ def test_an_offer_caption_whose_double_f_ocr_misread_still_captions_the_offer():
     assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
 
 
+def test_an_offer_caption_whose_ff_ocr_read_as_ti_or_tt_still_captions_the_offer():
+    """`Mon otire` under its value, `ottre` over it: « offre » with either f
+    read as t, i or l."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(318, "Happ-e Élec Fixe 2 ans")], [(317, "Mon otire")], [], [(318, "6327766845")],
+            [(318, "Mon n° client")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "Happ-e Élec Fixe 2 ans"
+    rows = [[(40, "N° de compte client"), (160, "4078146960")], [(40, "ottre")], [(40, "Yéli Élec Fixe 2 ans")],
+            [(40, "Puissance souscrite"), (160, "36 kVA")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "Yéli Élec Fixe 2 ans"
+
+
+def test_an_offer_name_with_a_cell_just_beyond_it_may_go_on_there_and_is_unknown():
+    """`Happ-e ‖ Élec. Indexée` over « Mon offre »: OCR cut the name at a
+    space a speck widened, or the next cell begins there: unknown rather
+    than `Happ-e`. A cell a column's gap away is another's."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(318.6, "Happ-e"), (359.6, "Élec. Indexée")], [(318.4, "Mon offre")], [], [(318, "6302548274")],
+            [(318, "Mon compte client")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []) is None
+    rows = [[(318.6, "Happ-e Duo"), (420, "Base")], [(318.4, "Mon offre")], [], [(318, "6302548274")],
+            [(318, "Mon compte client")]]
+    doc = build_document([words_page(rows, line_gap=11, source="ocr", conf=0.9)])
+    assert extract_offer(doc, []).value == "Happ-e Duo"
+
+
+def test_flat_unsure_letters_between_a_caption_and_its_value_are_a_rule_not_the_value():
+    """`TES` (conf 0.43, three points tall, a line lower) between « Offre »
+    and `OVO Gaz Indexé` (print six points tall): a rule read as letters."""
+    from tasks.extract.fields import extract_offer
+
+    words = [Word("Offre", 51.6, 433.6, 70.1, 443.4, 0.97), Word("OVO", 221.0, 434.5, 240.0, 440.8, 0.92),
+             Word("Gaz", 243.0, 434.5, 259.0, 440.8, 0.96), Word("Indexé", 262.0, 434.5, 288.9, 440.8, 0.83),
+             Word("Compteur", 445.6, 433.1, 485.0, 439.6, 0.93), Word("Gazpar", 488.0, 433.1, 515.0, 439.6, 0.91),
+             Word("TES", 167.0, 438.4, 183.8, 441.2, 0.43)]
+    doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+    assert extract_offer(doc, []).value == "OVO Gaz Indexé"
+
+
 def test_a_value_under_a_caption_but_nearer_its_own_caption_under_it_is_that_captions():
     """A card of values over their captions beside a chart's legend:
     `6707452717` stands under « Mon offre » but nearer « Mon compte client »
@@ -2246,6 +2290,20 @@ def test_a_word_whose_ocr_box_runs_over_the_words_after_it_stays_a_word_of_its_o
     doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
     assert [[s.text for s in ln.segments] for ln in doc.lines] == [["FACTURE N° M5961111278"]]
     assert extract_invoice_number(doc).value == "M5961111278"
+    # A less sure second read of a letter inside a word whose box holds only
+    # its own print (`9` for the `g` of `régularisation`) is no word: the
+    # caption goes on to its number.
+    words = [Word("Facture", 243.8, 39.4, 295.2, 49.2, 0.96), Word("de", 300.5, 38.9, 317.3, 49.0, 0.96),
+             Word("régularisation", 322.6, 38.6, 420.7, 49.2, 0.96), Word("9", 337.0, 41.5, 344.9, 51.6, 0.51),
+             Word("n°", 426.7, 39.1, 440.4, 48.7, 0.92), Word("FA25469388362", 446.4, 39.1, 557.0, 49.0, 0.9)]
+    doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+    assert [[s.text for s in ln.segments] for ln in doc.lines] == [["Facture de régularisation n° FA25469388362"]]
+    assert extract_invoice_number(doc).value == "FA25469388362"
+    # A sure word at the end of the box before it is the next word, its box run over.
+    words = [Word("Madame", 41.5, 246.6, 80.9, 254.1, 0.96), Word("Agnès", 84.7, 246.4, 127.2, 256.7, 0.965),
+             Word("Le", 115.9, 245.4, 126.4, 261.0, 0.963), Word("Goff", 131.2, 246.6, 150.7, 255.7, 0.94)]
+    doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+    assert doc.lines[0].text == "Madame Agnès Le Goff"
     # In a text layer, overlapping words are a ligature split in two (`f` `ixe`).
     layer = [Word("f", 100, 100, 105, 108), Word("ixe", 102, 100, 115, 108)]
     doc = build_document([Page(number=1, width=595, height=842, words=layer, source="text")])

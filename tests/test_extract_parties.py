@@ -420,6 +420,20 @@ def test_an_invoice_number_cut_in_two_by_ocr_at_the_end_of_its_line_is_read_whol
         == "30241137"
 
 
+def test_an_invoice_number_ocr_cut_at_a_space_is_the_whole_number_another_caption_reads():
+    """« N° de facture 20231188 7957 - N° de compte client … » in a header,
+    « N° de facture ‖ 202311887957 » in the body: the header's reading is
+    the body's number cut by a space, not a second number. Alone, the cut
+    reading stays as read."""
+    rows = [[(40, "N° de facture 20231188 7957 - N° de compte client 4078146960")], [],
+            [(40, "N° de facture"), (160, "202311887957")], [(40, "Date d'émission"), (160, "26/11/2023")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "202311887957"
+    rows = [[(40, "N° de facture 20231188 7957 - N° de compte client 4078146960")], [],
+            [(40, "N° de facture"), (160, "202311887958")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None or \
+        extract_invoice_number(doc(rows, source="ocr", conf=0.9)).conf < 0.5
+
+
 def test_a_service_phone_whose_label_ocr_misread_is_no_client_number():
     """« Service client 09 78 28 86 62 » read « ervice client 09 78 … »: the
     words left look like a client number's label, but a number printed in
@@ -558,13 +572,19 @@ def test_an_invoice_number_whose_glyph_ocr_may_have_confused_is_unknown_on_a_sca
 
 
 def test_an_o_among_the_letters_opening_an_invoice_number_is_a_letter():
-    """« OV2457110244 » on a scan: no 0 stands among a prefix's letters; an O
-    read where the digits start (« ILO7404012 ») may still be a 0."""
+    """« OV2457110244 » on a scan: no 0 stands among a prefix's letters, nor
+    before them (« 0V2457110244 » is the same number); an O read where the
+    digits start (« ILO7404012 ») may still be a 0, and « O0V… » is one O
+    read twice or two."""
     from tasks.extract.identifiers import extract_invoice_number
 
     rows = [[(40, "Numéro de facture"), (160, "OV2457110244")]]
     assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "OV2457110244"
     rows = [[(40, "Numéro de facture"), (160, "0V2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)).value == "OV2457110244"
+    rows = [[(40, "Numéro de facture"), (160, "O0V2457110244")]]
+    assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
+    rows = [[(40, "Numéro de facture"), (160, "0V2457")]]
     assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
     rows = [[(40, "Numéro de facture"), (160, "FAO2457110244")]]
     assert extract_invoice_number(doc(rows, source="ocr", conf=0.9)) is None
@@ -572,14 +592,14 @@ def test_an_o_among_the_letters_opening_an_invoice_number_is_a_letter():
 
 def test_a_value_beside_its_own_caption_is_not_the_value_of_a_caption_over_it():
     """A title « Facture de régularisation » over « Numéro de compte client ‖
-    25610161 » and « Référence de la facture ‖ 0V2457110244 » (its value left
+    25610161 » and « Référence de la facture ‖ O0V2457110244 » (its value left
     in doubt by OCR): the number under the title is the account's, not the
     invoice's (null rather than wrong)."""
     from tasks.extract.identifiers import extract_invoice_number
 
     rows = [[(420, "Facture de régularisation")],
             [(360, "Numéro de compte client"), (480, "25610161")],
-            [(40, "énergie ovoenergy.fr"), (360, "Référence de la facture"), (480, "0V2457110244")]]
+            [(40, "énergie ovoenergy.fr"), (360, "Référence de la facture"), (480, "O0V2457110244")]]
     d = doc(rows, source="ocr", conf=0.9)
     assert extract_invoice_number(d) is None
     assert extract_client_number(d).value == "25610161"

@@ -231,3 +231,38 @@ def test_cells_under_a_scrap_over_two_lines_are_read_again_on_a_page_of_many_hol
     assert len(calls) == 1  # the cells under the scrap alone: the rest of the table stays unread
     texts = [w.text for w in again]
     assert "RE" not in texts and "10,600" in texts and "18,54" in texts
+
+
+def test_a_scrap_over_lines_of_light_print_on_a_dark_band_is_read_again_turned():
+    """A supplier's header printed white on a dark band, read by the page
+    read as one unsure scrap over two lines (`et` for « Facture n°
+    F-2414634664 » over « Émise le 04/11/24 »): its box, turned dark on
+    light, is read again and replaces it; a sure word beside it is not read
+    twice, and a scrap on paper is left to `missed_pieces`."""
+    font = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans.ttf"), 25)
+    image = Image.new("L", (1700, 1200), 245)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1700, 200), fill=25)
+    draw.text((1100, 40), "Facture n° F-2414634664", font=font, fill=225)
+    draw.text((1180, 80), "Émise le 04/11/24", font=font, fill=225)
+    draw.text((1000, 125), "Numéro de compte A-AF859313", font=font, fill=225)
+    for row in range(4):
+        draw.text((50, 300 + 40 * row), "Abonnement mensuel du compteur électrique relevé", font=font, fill=20)
+    words = [w for w in tesseract.ocr_words(image, lang="fra", psm=ocr.PSM, dpi=200)
+             if w.top > 250 or w.top > 115 and w.conf >= ocr_missed.MIN_COVER_CONF]
+    assert len([w for w in words if w.conf >= ocr_missed.MIN_COVER_CONF]) >= ocr_missed.MIN_WORDS_FOR_SIZE
+    scrap = TessWord("et", 1100, 38, 350, 75, 26.0, 1, 1, 1)
+
+    again = ocr_missed.with_missed(image, [*words, scrap], 200, reader(200))
+
+    texts = [w.text for w in again]
+    assert "et" not in texts and "F-2414634664" in texts and "04/11/24" in texts
+    assert texts.count("A-AF859313") == 1
+    # A short unsure scrap on the band, the rest of its line and the next lost
+    # (`Ho` for `Facture`): the whole band is read again.
+    scrap = TessWord("Ho", 1100, 40, 110, 28, 26.0, 1, 1, 1)
+    texts = [w.text for w in ocr_missed.with_missed(image, [*words, scrap], 200, reader(200))]
+    assert "Ho" not in texts and "F-2414634664" in texts and "Émise" in texts
+    assert texts.count("A-AF859313") == 1
+    # The same scrap over paper: nothing dark under it to turn.
+    assert ocr_missed.unsure_on_fills(Image.new("L", (1700, 1200), 245), [*words, scrap], 200) == []

@@ -574,7 +574,16 @@ def _with_cut_tail(doc: Document, cand: Candidate) -> Candidate | None:
     rest = beside[0].text.strip(" .:;")
     if _LOWER_WORDS.fullmatch(rest) and beside[0].x0 - seg.x1 <= 2.5 * seg.height:
         return replace(cand, value=f"{cand.value} {rest}")  # `Électricité ‖ verte fixe`: a wide space
+    if beside[0].x0 - seg.x1 <= NEAR_CELL * seg.height and re.match(r"\w", rest) and not is_label_text(rest):
+        # `Happ-e ‖ Élec. Indexée`: a space a speck widened, or the next
+        # cell? The name may go on there: unknown rather than cut.
+        return None
     return cand
+
+
+# A cell this near (a share of the line's height) may be the rest of a name
+# that OCR cut at a space (a segment's cut is 1.1).
+NEAR_CELL = 1.6
 
 
 # A name's words going on in small letters (a column's caption starts with a capital).

@@ -281,6 +281,8 @@ def _read_invoice_number(text: str, *, ocr: bool = False, prefix: str | None = N
     if ocr:
         text = _DASH_BEFORE_WORD.sub(" ", text)
     found = read_reference(text, min_len=5, join_groups=False)
+    if found and ocr and _ZERO_FOR_O.match(found[0]):
+        found = "O" + found[0][1:], found[1], found[2]
     if found and ocr and prefix:
         found = _with_bill_prefix(found, prefix)
         if found is None:
@@ -304,6 +306,11 @@ def _with_cut_digits(text: str, found: tuple[str, int, int], tail: re.Pattern) -
     return (found[0] + m.group(1), found[1], m.end(1)) if m else found
 
 
+# `0V2457110244` under an invoice number's caption: a zero, then capitals,
+# then only digits. A bill's number opens on its letters, then its digits;
+# a zero before the letters is their O (no speck reads as a 0, as one does
+# as the 1 of `1L240112`, whose I is in doubt).
+_ZERO_FOR_O = re.compile(r"0(?=[A-NP-Z]{1,2}\d{6,}(?:-\d+)*$)")
 # A dash glued after a long run of digits that ends the text: a speck.
 _SPECK_DASH = re.compile(r"(?<=\d{6})-\s*$")
 # `917177658309-du 23/08/2025`: a speck read as a dash between the number and the word after it.
@@ -412,7 +419,25 @@ _PREFIXED_ID = re.compile(r"[A-Z]{1,3}-[0-9A-Z]{6,}")
 def extract_invoice_number(doc: Document, client_number: str | None = None) -> Candidate | None:
     prefix = _bill_prefix(client_number)
     cands = _from_labels(doc, "invoice_number", lambda text, ocr: _read_invoice_number(text, ocr=ocr, prefix=prefix))
-    return vote(cands, key=_ref_key)
+    return vote(_with_cut_groups(doc, cands), key=_ref_key)
+
+
+def _with_cut_groups(doc: Document, cands: list[Candidate]) -> list[Candidate]:
+    """A scan's reading that OCR cut off at a space (`20231188 7957 - N° de
+    compte…`) where another caption's reading is the same number whole
+    (`202311887957`) is that number: its print goes on with the very digits
+    the other reading has after it. The two must not cancel each other out."""
+    values = {c.value for c in cands}
+    out = []
+    for c in cands:
+        seg = doc.lines[c.spot[0]].segments[c.spot[1]] if c.source == "ocr" and c.spot is not None else None
+        whole = None
+        if seg is not None:
+            whole = next((v for v in values if v != c.value and v.startswith(c.value) and v[len(c.value):].isdigit()
+                          and re.search(rf"(?<![\w-]){re.escape(c.value)} {v[len(c.value):]}(?![\w-])",
+                                        clean(seg.text))), None)
+        out.append(replace(c, value=whole) if whole else c)
+    return out
 
 
 def extract_client_number(doc: Document, invoice_number: str | None = None) -> Candidate | None:

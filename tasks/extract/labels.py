@@ -382,6 +382,10 @@ def _label_ending(rest: str) -> bool:
 SPECK_MAX_CONF = 0.6
 # Three letters may be a word: a speck only read with less confidence still.
 SPECK3_MAX_CONF = 0.4
+# Letters read unsurely (under SPECK_MAX_CONF) in a box under this share of
+# the line's print height are a rule or a leader read as letters (`TES`
+# three points tall beside `Offre`, print six), not a value.
+FLAT_UNSURE = 0.5
 
 
 _QUOTE_MARKS = "“”«»\"'‘’`"
@@ -433,12 +437,14 @@ def value_spots(doc: Document, hit: LabelHit, *, right: bool = True, below: bool
     h = seg.height
     # A label's box a speck stretched (`Offre` twice as tall as its line):
     # a rule is flat beside the line's print, not beside that box.
-    flat = 0.4 * (min(h, statistics.median(o.height for o in doc.lines[seg.line].segments)) if seg.line >= 0 else h)
+    line_h = min(h, statistics.median(o.height for o in doc.lines[seg.line].segments)) if seg.line >= 0 else h
+    flat = 0.4 * line_h
     if right:
         for other in _right_candidates(doc, seg):
             if other.line != seg.line and seg.text.startswith(other.text):
                 continue
-            if seg.ocr and (is_speck(other) or other.height < flat):
+            if seg.ocr and (is_speck(other) or other.height < flat
+                            or other.height < FLAT_UNSURE * line_h and other.conf < SPECK_MAX_CONF):
                 # A speck read as a letter or two, or a rule read as letters
                 # (`RE` two points tall), stands between the label and its value.
                 continue

@@ -534,6 +534,14 @@ def _drop_duplicates(row: list[Word], *, ocr: bool = False) -> list[Word]:
     for w in row:
         if kept:
             prev = kept[-1]
+            if ocr and prev.x0 < w.x0 and w.x1 <= prev.x1 - (prev.y1 - prev.y0) and _fits_its_text(prev) \
+                    and 2 * len(w.text) <= len(prev.text) and w.conf <= prev.conf - TWIN_CONF_GAP:
+                # A second, far less sure read of a letter inside a word whose
+                # box holds only its own print (`9` inside `régularisation`,
+                # its `g` read again): it would cut the line at its end. A
+                # sure word at the end of a box (`Le` in `Agnès`'s) is the
+                # next word, its box run over.
+                continue
             if ocr and prev.x0 < w.x0 and w.x1 <= prev.x1:
                 # Tesseract boxed a word over the words after it (`FACTURE`
                 # to the end of `N° M5961111278`): they are words of their
@@ -553,6 +561,18 @@ def _drop_duplicates(row: list[Word], *, ocr: bool = False) -> list[Word]:
                 continue
         kept.append(w)
     return kept
+
+
+# The widest a character of a word's print is, as a share of its box's
+# height (a capital M is about 0.9): a box wider than its text takes at this
+# width covers more print than its own.
+MAX_CHAR_WIDTH = 1.2
+# A twin read of a letter is this much less sure than its word (0-1).
+TWIN_CONF_GAP = 0.2
+
+
+def _fits_its_text(w: Word) -> bool:
+    return len(w.text) >= 3 and w.x1 - w.x0 <= MAX_CHAR_WIDTH * len(w.text) * (w.y1 - w.y0)
 
 
 # OCR boxes hold a word's ink: capitals and digits stand this much lower
