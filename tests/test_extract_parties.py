@@ -1406,3 +1406,15 @@ def test_an_address_block_beside_a_sentence_of_references_wrapping_onto_its_next
     found = extract_customer(build_document([words_page(rows, size=8, line_gap=12)]))
     assert found["address"].value == "14 avenue de Bretagne, 33000 Bordeaux"
     assert found["name"].value == "Amina Gérard"
+
+
+def test_a_client_number_read_with_specks_as_digit_groups_is_no_reading_of_it():
+    """A scan's header `Compte client 4 40 0620 2 8069` (two specks read as
+    digits among the groups of 40 0620 8069) and the card's `N° de compte
+    client ‖ 40 0620 8069`: the garbled groups give no reference (they read
+    « 4400620 », a wrong client number, and outvoted the card's)."""
+    from tasks.extract.identifiers import extract_client_number
+
+    rows = [[(330, "Compte client 4 40 0620 2 8069")], [], [],
+            [(40, "N° de compte client"), (200, "40 0620 8069")]]
+    assert extract_client_number(doc(rows, source="ocr", conf=0.9)).value == "4006208069"

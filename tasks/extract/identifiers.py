@@ -110,6 +110,8 @@ def read_reference(text: str, *, min_len: int = 5, max_len: int = 24,
             for nxt, _, nend in tokens[i + 1:]:
                 # The last groups may come joined (`801 178677`: OCR lost a space).
                 if not (nxt.isdigit() and 2 <= len(nxt) <= 6):
+                    if nxt.isdigit() and value.isdigit():
+                        return None  # `4 40 0620 2 8069`: groups no reference is printed in (specks read as digits)
                     break
                 value += nxt
                 end = nend
