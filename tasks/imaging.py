@@ -281,10 +281,7 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
     factor = round(dpi / FILL_WORK_DPI)
     if factor <= 1:
         return image
-    small = image.reduce(factor)
-    paper = float(np.median(np.asarray(small)))
-    radius = max(1, round(FILL_BLUR_IN * dpi / factor))
-    mask = np.asarray(small.filter(ImageFilter.BoxBlur(radius))) < FILL_LEVEL * paper
+    mask, paper = _fill_mask(image, dpi, factor)
     if not mask.any():
         return image
     min_h, min_w = MIN_FILL_HEIGHT_IN * dpi / factor, MIN_FILL_WIDTH_IN * dpi / factor
@@ -332,15 +329,21 @@ def invert_dark_fills(image: Image.Image, dpi: float) -> Image.Image:
     return image if out is None else out
 
 
-def dark_fill_around(image: Image.Image, dpi: float, x: int, y: int) -> tuple[int, int, int, int] | None:
-    """The box (left, top, right, bottom, pixels) of the dark fill that
-    holds the point (`x`, `y`), found as `invert_dark_fills` finds fills;
-    None off a fill, or for a fill over most of the page."""
-    factor = max(1, round(dpi / FILL_WORK_DPI))
+def _fill_mask(image: Image.Image, dpi: float, factor: int) -> tuple[np.ndarray, float]:
+    """Where dark fills lie, on a copy `factor` times smaller and smoothed,
+    and the paper's level."""
     small = image.reduce(factor) if factor > 1 else image
     paper = float(np.median(np.asarray(small)))
     radius = max(1, round(FILL_BLUR_IN * dpi / factor))
-    mask = np.asarray(small.filter(ImageFilter.BoxBlur(radius))) < FILL_LEVEL * paper
+    return np.asarray(small.filter(ImageFilter.BoxBlur(radius))) < FILL_LEVEL * paper, paper
+
+
+def dark_fill_around(image: Image.Image, dpi: float, x: int, y: int) -> tuple[int, int, int, int] | None:
+    """The box (left, top, right, bottom, in pixels) of the dark fill that
+    holds the point (`x`, `y`), found as `invert_dark_fills` finds fills;
+    None off a fill, or for a fill over most of the page."""
+    factor = max(1, round(dpi / FILL_WORK_DPI))
+    mask, _ = _fill_mask(image, dpi, factor)
     sx, sy = min(x // factor, mask.shape[1] - 1), min(y // factor, mask.shape[0] - 1)
     if not mask[sy, sx]:
         return None
