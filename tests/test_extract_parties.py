@@ -1418,3 +1418,34 @@ def test_a_client_number_read_with_specks_as_digit_groups_is_no_reading_of_it():
     rows = [[(330, "Compte client 4 40 0620 2 8069")], [], [],
             [(40, "N° de compte client"), (200, "40 0620 8069")]]
     assert extract_client_number(doc(rows, source="ocr", conf=0.9)).value == "4006208069"
+
+
+def test_a_scans_offer_name_with_a_speck_after_a_whole_word_and_no_period_sentence_for_a_name():
+    """`Électricité et gaz verts - Prix. fixe` (a speck after « Prix ») is the
+    name without it; under `Offre ‖ … Yéli gaz 100% vert` (its value far
+    right), `Tarif d'acheminement gaz` and `Consommation du 01/08/2025 au
+    30/09/2025` under it are no name, joined or not."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(40, "Offre : Électricité et gaz verts - Prix. fixe")]]
+    assert extract_offer(doc(rows, source="ocr", conf=0.9), []).value == "Électricité et gaz verts - Prix fixe"
+    boxes = [("Offre", 39, 221.7, 57, 231.8), ("Yéli", 480, 222.4, 494, 228.6), ("gaz", 497, 224.1, 512, 230.3),
+             ("100%", 515, 222.9, 537, 228.6), ("vert", 540, 223.1, 557, 228.6),
+             ("Tarif", 38, 235.6, 54, 244.9), ("d'acheminement", 56, 235.6, 119, 247.1),
+             ("gaz", 122, 238.0, 134, 244.0),
+             ("T2", 510, 236.5, 520, 242.3), ("-", 523, 239.4, 527, 240.9), ("zone", 529, 237.7, 549, 242.3),
+             ("3", 552, 236.5, 556, 242.3), ("Consommation", 34, 250.7, 98, 260.3), ("du", 101, 250.7, 111, 256.9),
+             ("01/08/2025", 114, 250.9, 162, 257.4), ("au", 165, 252.1, 175, 256.9),
+             ("30/09/2025", 178, 250.9, 226, 257.4)]
+    page = Page(number=1, width=595.0, height=842.0, source="ocr",
+                words=[Word(text, x0, y0, x1, y1, 0.95) for text, x0, y0, x1, y1 in boxes])
+    assert extract_offer(build_document([page]), []).value == "Yéli gaz 100% vert"
+
+
+def test_a_speck_read_as_a_colon_after_a_complement_line_does_not_end_the_address_block():
+    """`PORTE 5:` between `M. MEHDI HADDAD` and `61 BOULEVARD DES PEUPLIERS`."""
+    rows = [[(375, "M. MEHDI HADDAD")], [(374, "PORTE 5:")], [(374, "61 BOULEVARD DES PEUPLIERS")],
+            [(369, "62100 CALAIS")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["address"].value == "Porte 5, 61 boulevard des Peupliers, 62100 Calais"
+    assert found["name"].value == "Mehdi Haddad"

@@ -246,9 +246,11 @@ def _supplierish(text: str) -> bool:
 def _looks_like_label(seg: Segment) -> bool:
     f = fold(seg.text)
     opening = f.lstrip(SPECK_MARKS + BULLET_MARKS + " ")[:1]  # past a speck before the line (`- 143 impasse …`)
-    if seg.ocr and f.endswith(":") and (opening.isdigit() or re.search(r"\s:$", f) and not is_label_text(f)):
+    first = f.lstrip(SPECK_MARKS + BULLET_MARKS + " ").split(" ")[0].strip(".")
+    if seg.ocr and f.endswith(":") and (opening.isdigit() or first in _vocab()["complement_words"]
+                                        or re.search(r"\s:$", f) and not is_label_text(f)):
         # A speck read as `:` after an address line (`164 RUE DE BRETAGNE :`,
-        # `RÉSIDENCE LES ÉRABLES :`) makes no label.
+        # `RÉSIDENCE LES ÉRABLES :`, `PORTE 5:`) makes no label.
         f = f.rstrip(" :")
     return ":" in f or bool(re.search(r"\b(?:n°|no|facture|client|reference|date|montant|total|contrat|page)\b", f))
 

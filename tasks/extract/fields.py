@@ -11,7 +11,7 @@ from tasks.extract.energy import matches_any, vocabulary_patterns
 from tasks.extract.labels import _wrapped_next, find_labels, is_label_text, value_spots, vocabulary
 from tasks.extract.layout import Document, Line
 from tasks.extract.lines import heads_priced_lines, is_table_header, rows_under_ttc_header
-from tasks.extract.numbers import clean, find_date_ranges, fold, one_known_within, spelled_as_always
+from tasks.extract.numbers import clean, find_date_ranges, find_dates, fold, one_known_within, spelled_as_always
 from tasks.extract.readers import read_amount, read_date, read_range
 from tasks.extract.store import Candidate, from_segment, vote
 from tasks.extract.supplier import offers_of
@@ -295,6 +295,8 @@ def _offer_reader(text: str, *, ocr: bool = False):
         # A speck between two words (`Prix . fixe`), a dash or a speck read as a
         # dot before a duration's unit (`2-ans`, `2.ans`).
         t = re.sub(r"(?<=\w)\s+[.,·'`]\s+(?=\w)", " ", re.sub(r"(?<=\d)[-.](ans?)\b", r" \1", t))
+        # `Prix. fixe`: a speck glued to a whole word the name goes on after (no offer abbreviates these).
+        t = re.sub(r"(?i)\b(prix|fixe|offre|tarif|verte?s?)[.,](?=\s+[a-zà-ÿ])", r"\1", t)
     quoted = re.match(r"^[«\"“]\s*([^»\"”]{2,70}?)\s*[»\"”]", t)
     if quoted:
         value = quoted.group(1).strip()
@@ -328,9 +330,10 @@ def _offer_reader(text: str, *, ocr: bool = False):
             or re.search(r"(?i)\b(?:votre|vos|notre|nos)\b", value):
         return None  # a phrase, or a sentence addressing the customer, not a name
     if re.search(r"\d{5,}|€|\d+[,.]\d+", value) or is_label_text(value) \
-            or is_label_text(_ENERGY_TAIL.sub("", value)):
+            or is_label_text(_ENERGY_TAIL.sub("", value)) or find_dates(value):
         # Another field's caption, or one for an energy (`Tarif d'acheminement gaz`, the next
-        # row's caption under « Offre » when its value beside is far or lost): no name.
+        # row's caption under « Offre » when its value beside is far or lost), or a period's
+        # sentence joined to it (`… Consommation du 01/08/2025 au 30/09/2025`): no name.
         return None
     if ocr and re.search(r"(?i)\d[\s.,]*\S?\s*(?:k?va|kwh)\b", value):
         return None  # `Duo Verte Fixe 19. 0 «VA`: run into the power the next column prints
