@@ -1449,3 +1449,13 @@ def test_a_speck_read_as_a_colon_after_a_complement_line_does_not_end_the_addres
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["address"].value == "Porte 5, 61 boulevard des Peupliers, 62100 Calais"
     assert found["name"].value == "Mehdi Haddad"
+
+
+def test_a_speck_read_as_a_colon_glued_inside_a_street_line_makes_no_caption_of_it():
+    """`46 boulevard:-Anatole France` under `Madame Élodie Nicolas`: the
+    colon glued between two words is a speck, no caption's: the block holds
+    the name and the street."""
+    rows = [[(321, "Madame Élodie Nicolas")], [(321, "46 boulevard:-Anatole France")], [(322, "37000 Tours")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Élodie Nicolas"
+    assert found["address"].value == "46 boulevard Anatole France, 37000 Tours"

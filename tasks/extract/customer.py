@@ -246,6 +246,8 @@ def _supplierish(text: str) -> bool:
 def _looks_like_label(seg: Segment) -> bool:
     f = fold(seg.text)
     opening = f.lstrip(SPECK_MARKS + BULLET_MARKS + " ")[:1]  # past a speck before the line (`- 143 impasse …`)
+    if seg.ocr and opening.isdigit():
+        f = _GLUED_SPECK.sub(" ", f)  # `46 boulevard:-Anatole France`
     first = f.lstrip(SPECK_MARKS + BULLET_MARKS + " ").split(" ")[0].strip(".")
     if seg.ocr and f.endswith(":") and (opening.isdigit() or first in _vocab()["complement_words"]
                                         or re.search(r"\s:$", f) and not is_label_text(f)):
@@ -594,6 +596,8 @@ _DESIGNATOR_A = re.compile(r"(\b([A-Za-zÀ-ÿ]+)\.?\s+)À(?![\w'’])")
 _CUT_COMPLEMENT = re.compile(r"\b([A-Za-zÀ-ÿ]{2,4})(?=\s+(?:[A-Z]|\d{1,3})\b)")
 # `Cäen`: specks over a letter read as an umlaut no French place name carries.
 _FOREIGN_UMLAUTS = str.maketrans("äöÄÖ", "aoAO")
+# `boulevard:-Anatole`: a speck read as marks glued between two words (no address prints a colon so).
+_GLUED_SPECK = re.compile(r"(?<=[A-Za-zÀ-ÿ])[:;][-–.]?(?=[A-Za-zÀ-ÿ])")
 # `45. ter avenue des Hirondelles`, `45.ter`: a speck after the house number (no address prints a mark there).
 _NUMBER_SPECK = re.compile(r"^(\d{1,4})[.,:;'’](?:\s+|(?=(?:bis|ter|quater)\b|[A-Za-zÀ-ÿ]{3,}))", re.I)
 _GLUED_ORDINAL = re.compile(r"\b(\d{1,2}(?:er|ère|ere|ème|eme|e))([A-Za-zÀ-ÿ]{3,})\b")
@@ -656,7 +660,7 @@ def _as_printed(text: str, seg: Segment) -> str:
     stair's letter (`Escalier À`), the point of a complement cut short lost
     (`Bât B`), an ordinal glued to its building word (`3eétage`) or a street
     type to its particle (`boulevarddu`) or `de` to `l'` (`del'Industrie`), words misread by a letter or an accent."""
-    text = _NUMBER_SPECK.sub(r"\1 ", _LONE_QUOTE.sub("", text))
+    text = _GLUED_SPECK.sub(" ", _NUMBER_SPECK.sub(r"\1 ", _LONE_QUOTE.sub("", text)))
     text = _unglued_designator(_unglued_street_type(_unglued_ordinal(_GLUED_ARTICLE.sub("de l'", text))))
     text = _unaccented_designator(text.translate(_FOREIGN_UMLAUTS))
     text = _CUT_COMPLEMENT.sub(lambda m: m.group(1) + "." if fold(m.group(1)) in _vocab()["cut_complement_words"]
