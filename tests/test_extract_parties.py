@@ -1459,3 +1459,13 @@ def test_a_speck_read_as_a_colon_glued_inside_a_street_line_makes_no_caption_of_
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["name"].value == "Élodie Nicolas"
     assert found["address"].value == "46 boulevard Anatole France, 37000 Tours"
+
+
+def test_an_l_read_as_an_exclamation_mark_in_a_photos_town_still_ends_the_block():
+    """`19100 Brive-!a-Gaitlarde` on a photo: the `!` is an l, the town one
+    commune of its postcode can be (Brive-la-Gaillarde)."""
+    rows = [[(330, "Monsieur Stéphane Marchand")], [(330, "Résidence Les Erables")], [(330, "42 sauare du Port")],
+            [(330, "19100 Brive-!a-Gaitlarde")]]
+    found = extract_customer(doc(rows, source="ocr", conf=0.9))
+    assert found["name"].value == "Stéphane Marchand"
+    assert found["address"].value == "Résidence Les Érables, 42 square du Port, 19100 Brive-la-Gaillarde"

@@ -225,9 +225,15 @@ _SPECKS = " ,.:;?!"
 
 def _address_text(seg: Segment) -> str:
     """An address line's text without the specks OCR read around it, a
-    dash before it included (`- 24000 PÉRIGUEUX`)."""
+    dash before it included (`- 24000 PÉRIGUEUX`), an l read as `!` put back."""
     text = seg.text.strip(_SPECKS)
-    return text.lstrip(SPECK_MARKS + BULLET_MARKS + " ") if seg.ocr else text
+    if not seg.ocr:
+        return text
+    # `Brive-!a-Gaillarde`: an l read as `!` inside a word.
+    return _BANG_FOR_L.sub("l", text.lstrip(SPECK_MARKS + BULLET_MARKS + " "))
+
+
+_BANG_FOR_L = re.compile(r"(?<=[A-Za-zÀ-ÿ-])!(?=[A-Za-zÀ-ÿ])")
 
 
 def _is_postcode_city(seg: Segment) -> bool:
