@@ -2748,3 +2748,21 @@ def test_a_words_neighbour_in_its_row_sets_its_level_in_a_row_across_two_columns
     texts = [[s.text for s in line.segments] for line in doc.lines]
     assert ["Titulaire du contrat :", "Madame BOYER Yasmine"] == next(t[:2] for t in texts if "Titulaire" in t[0])
     assert not any(t[0].startswith("contrat") for t in texts)
+
+
+def test_a_text_layer_word_whose_accent_lifts_its_box_stays_in_its_line():
+    """`Offre ‖ Yéli Élec Fixe 2 ans` beside `Accise sur l'électricité` (the
+    next column's row a few points higher): `Élec`'s box, its capital's accent
+    reaching higher, has its centre a hair above its line's and went to the
+    other column's row, cutting the name in two."""
+    from tasks.extract.fields import extract_offer
+
+    words = [Word("Offre", 39.01, 221.69, 56.56, 230.3), Word("Yéli", 337.36, 221.69, 351.58, 230.3),
+             Word("Élec", 355.46, 221.59, 371.28, 230.3), Word("Fixe", 375.03, 221.69, 391.38, 230.3),
+             Word("2", 394.89, 221.69, 398.81, 230.3), Word("ans", 402.35, 221.69, 416.35, 230.3),
+             Word("Accise", 452.93, 218.33, 474.46, 226.36), Word("sur", 477.39, 218.33, 487.82, 226.36),
+             Word("l'électricité", 490.66, 218.33, 527.78, 226.36), Word("27,63", 807.98, 218.33, 826.67, 226.36),
+             Word("€", 829.41, 218.33, 833.35, 226.36)]
+    doc = build_document([Page(number=1, width=842, height=595, words=words, source="text")])
+    assert [ln.text for ln in doc.lines] == ["Accise sur l'électricité   27,63 €", "Offre   Yéli Élec Fixe 2 ans"]
+    assert extract_offer(doc, []).value == "Yéli Élec Fixe 2 ans"

@@ -1469,3 +1469,32 @@ def test_an_l_read_as_an_exclamation_mark_in_a_photos_town_still_ends_the_block(
     found = extract_customer(doc(rows, source="ocr", conf=0.9))
     assert found["name"].value == "Stéphane Marchand"
     assert found["address"].value == "Résidence Les Érables, 42 square du Port, 19100 Brive-la-Gaillarde"
+
+
+def test_an_ocr_offer_name_ending_short_of_its_flush_right_column_is_cut():
+    """`Offre ‖ Plüm Coopérative Fixe` in a card whose values end flush right
+    (`Madame Sophie Dupont`, `06195792948351`, `6 kVA`), ending a figure and
+    a space short of that edge: OCR lost `2` (and `ans`, wrapped a line
+    lower), the name read is cut: unknown. Flush with the edge, or in a
+    column whose values start level (flush left), the name stands."""
+    from tasks.extract.fields import extract_offer
+
+    def offer(value_x0: float, neighbours_x0: tuple[float, float, float], widths=(103.7, 75.1, 24.5)):
+        value = [("Plüm", 0.0, 21.1), ("Coopérative", 24.2, 76.6), ("Fixe", 79.9, 97.7)]
+        words = [Word("Titulaire", 298.1, 317.5, 329.3, 323.8, 0.96), Word("Offre", 298.3, 333.4, 317.3, 340.1, 0.95),
+                 Word("Point", 298.6, 365.0, 318.0, 371.5, 0.95), Word("Puissance", 298.8, 386.4, 336.2, 392.6, 0.96)]
+        words += [Word(t, value_x0 + a, 333.4, value_x0 + b, 340.1, 0.96) for t, a, b in value]
+        for (text, y0, y1), x0, width in zip((("Madame", 317.5, 325.4), ("06195792948351", 365.0, 371.5),
+                                               ("kVA", 386.4, 392.6)), neighbours_x0, widths):
+            if text == "Madame":  # `Madame Sophie Dupont`
+                words += [Word(text, x0, y0, x0 + 36.2, y1, 0.95), Word("Dupont", x0 + 40.0, y0, x0 + width, y1, 0.95)]
+            else:
+                words.append(Word(text, x0, y0, x0 + width, y1, 0.95))
+        doc = build_document([Page(number=1, width=595, height=842, words=words, source="ocr")])
+        found = extract_offer(doc, [])
+        return found.value if found else None
+
+    right = (441.1, 469.4, 520.3)  # flush right at 544.8
+    assert offer(438.9, right) is None
+    assert offer(447.1, right) == "Plüm Coopérative Fixe"
+    assert offer(438.9, (441.1, 441.1, 441.1), widths=(103.7, 75.1, 30.0)) == "Plüm Coopérative Fixe"

@@ -3,6 +3,7 @@ totals, amount due, instalments already paid, offer, pricing, bill kind."""
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -351,7 +352,7 @@ def extract_offer(doc: Document, known_offers: list[str], brands: tuple[str, ...
     """The offer's name; `known_offers`: the supplier's offer names the
     catalogue holds, `brands`: the one-word names it trades under."""
     cands = [c for c in (_with_cut_tail(doc, c) for c in _labelled(doc, "offer", _offer_reader, below_lines=1)) if c]
-    cands = [c for c in (_with_wrapped_rest(doc, c) for c in cands) if c]
+    cands = [c for c in (_with_wrapped_rest(doc, c) for c in cands) if c and not _short_of_flush_edge(doc, c)]
     cands = [replace(c, value=_brand_words(_catalogue_words(
         _unglued(spelled_as_always(c.value, _unaccented_offer_words())), known_offers), brands))
         if c.source == "ocr" else c for c in cands]
@@ -440,6 +441,37 @@ def _with_wrapped_rest(doc: Document, cand: Candidate) -> Candidate | None:
     if not _WRAPPED_REST.fullmatch(text):
         return cand
     return replace(cand, value=f"{cand.value} {text}")
+
+
+# How far short of its column's flush right edge (a share of its height) a
+# reading ends when OCR lost its last word (`Fixe ‖ 2` a figure and a space).
+FLUSH_SHORT = 0.6
+# How near each other the lines of a flush right column end (a share of their height).
+FLUSH_EDGE = 0.3
+
+
+def _short_of_flush_edge(doc: Document, cand: Candidate) -> bool:
+    """`Plüm Coopérative Fixe` read in a column whose values end flush
+    right (`Madame Sophie Dupont`, `06195792948351` above and under it, ending
+    level, starting apart) but ending short of that edge, nothing after it:
+    OCR lost the end of the line (`2`, then `ans` wrapped a line lower), so
+    the name read is cut."""
+    if cand.source != "ocr" or cand.spot is None:
+        return False
+    line, col = cand.spot
+    seg = doc.lines[line].segments[col]
+    if not seg.text.rstrip(" .").endswith(cand.value) or col + 1 < len(doc.lines[line].segments):
+        return False
+    h = seg.height
+    near = [s for ln in doc.lines[max(0, line - 4):line + 5] if ln.page == seg.page and ln.index != line
+            for s in ln.segments if abs((s.y0 + s.y1) / 2 - (seg.y0 + seg.y1) / 2) <= 6 * h
+            and s.x0 < seg.x1 and s.x1 > seg.x0 and s is ln.segments[-1]]
+    # The right-most end two lines or more share, starting apart: a flush right edge.
+    for end in sorted((s.x1 for s in near), reverse=True):
+        level = [s for s in near if abs(s.x1 - end) <= FLUSH_EDGE * h]
+        if len(level) >= 2 and max(s.x0 for s in level) - min(s.x0 for s in level) > h:
+            return statistics.median(s.x1 for s in level) - seg.x1 > FLUSH_SHORT * h
+    return False
 
 
 def _catalogue_words(value: str, known_offers: list[str]) -> str:

@@ -425,8 +425,11 @@ def _page_lines(page: Page) -> list[Line]:
             centres = sorted((x.y0 + x.y1) / 2 for x in row)
             heights = sorted(max(x.y1 - x.y0, floor) for x in row)
             bands[best] = (centres[len(centres) // 2], heights[len(heights) // 2])
-    if page.source == "ocr":
-        rows = _rejoin_strays(rows)
+    # A text layer too sets a word's box by its glyphs: `Élec`, its capital's
+    # accent reaching higher, has its centre a hair above its line's and may
+    # land in the next column's row (`Yéli ‖ Fixe 2 ans`, `Élec` beside
+    # `Accise`), cutting a name in two.
+    rows = _rejoin_strays(rows)
     lines = []
     for row in rows:
         row.sort(key=lambda w: w.x0)
