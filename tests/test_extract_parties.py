@@ -1498,3 +1498,22 @@ def test_an_ocr_offer_name_ending_short_of_its_flush_right_column_is_cut():
     assert offer(438.9, right) is None
     assert offer(447.1, right) == "Plüm Coopérative Fixe"
     assert offer(438.9, (441.1, 441.1, 441.1), widths=(103.7, 75.1, 30.0)) == "Plüm Coopérative Fixe"
+
+
+def test_a_pce_whose_last_digits_wrapped_flush_right_under_it_is_read_whole():
+    """A scan's card `Point de comptage et d'estimation ‖ 361 844 710 800`
+    over `(PCE) ‖ 36` (the caption's acronym and the number's last group
+    wrapped, the summary's `Total HT ‖ 368,87 €` between them on the left):
+    the PCE is 36184471080036."""
+    from tasks.extract.identifiers import collect_exclusions, extract_pce
+
+    boxes = [("Total", 43, 341.6, 65, 348.3), ("HT", 69, 341.9, 81, 348.1), ("368,87", 255, 341.6, 286, 349.3),
+             ("€", 289, 341.6, 295, 348.1), ("Point", 301, 337.3, 320, 343.5), ("de", 323, 337.3, 332, 343.8),
+             ("comptage", 335, 337.8, 374, 345.2), ("et", 378, 337.8, 385, 343.5),
+             ("d'estimation", 388, 337.3, 436, 343.5), ("361", 479, 337.3, 494, 343.5), ("844", 498, 337.3, 514, 343.5),
+             ("710", 517, 337.3, 533, 343.5), ("800", 537, 337.3, 552, 343.5), ("(PCE)", 301, 347.6, 321, 354.8),
+             ("36", 542, 347.6, 552, 353.9)]
+    page = Page(number=1, width=595.0, height=842.0, source="ocr",
+                words=[Word(text, x0, y0, x1, y1, 0.95) for text, x0, y0, x1, y1 in boxes])
+    document = build_document([page])
+    assert extract_pce(document, collect_exclusions(document)).value == "36184471080036"

@@ -666,6 +666,8 @@ def _right_candidates(doc: Document, seg: Segment) -> list[Segment]:
 # the ink, a text layer's the font's whole height, so the same leading
 # leaves a wider gap between OCR boxes.
 _LINE_GAP = {False: 0.35, True: 0.6}
+# A figure's box height as a share of a word's with ascenders and descenders.
+DIGIT_HEIGHT_SHARE = 0.75
 # Between two lines of running text, whose boxes hold descenders and accents
 # (a photo's leading measured 0,61 of them).
 _PROSE_GAP = {False: 0.35, True: 0.8}
@@ -676,6 +678,8 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
     h = seg.height
     if seg.ocr:  # a box a speck stretched (`Électricité verte- Prix fixe` over `Électricité`) is no taller print
         h = min(h, statistics.median(w.y1 - w.y0 for w in seg.words))
+        if not re.search(r"[^\W\d_]", seg.text):
+            h /= DIGIT_HEIGHT_SHARE  # figures' boxes stop at their top and baseline, words' reach past them
     # A written date's year wrapped under its day and month is what it waits for:
     # OCR boxes hugging the ink leave it as far below as a line of prose.
     gap = (_PROSE_GAP if ends_with_day_month(seg.text) else _LINE_GAP)[seg.ocr] * h
@@ -696,8 +700,8 @@ def _wrapped_next(doc: Document, seg: Segment, *, label_ok: bool = False) -> Seg
                 # where the value's row starts, its own value between, is another column's
                 # (`TVA ‖ 7,76 €` of a summary beside a card whose `Plüm Locale &` wrapped
                 # `Verte` onto its line).
-                if not label_ok and (k > 0 and is_label(line.segments[k - 1]) or any(
-                        is_label(left) and left.x1 >= row_start for left in line.segments[:k])):
+                if not label_ok and any(is_label(left) and (left is line.segments[k - 1] or left.x1 >= row_start)
+                                        and not _ACRONYM.fullmatch(left.text.strip()) for left in line.segments[:k]):
                     return None
                 return other
     return None
@@ -715,11 +719,23 @@ def _print_top(seg: Segment) -> float:
 def _right_aligned_rest(doc: Document, line: Line, other: Segment, seg: Segment, h: float) -> bool:
     """`Happ-e Élec Fixe 2` over `ans`, flush right in their cell: the words
     a value right-aligned in its cell wrapped onto a line of their own (or
-    beside a block of text printed left of the value's whole row: a chart's legend)."""
+    beside a block of text printed left of the value's whole row: a chart's
+    legend, or its caption's acronym wrapped too: `(PCE)` under `Point de
+    comptage et d'estimation`)."""
     row_start = doc.lines[seg.line].segments[0].x0 if 0 <= seg.line < len(doc.lines) else seg.x0
-    return all(o is other or o.x1 < row_start for o in line.segments) and abs(other.x1 - seg.x1) < h \
-        and other.x0 >= seg.x0 and (re.search(r"[^\W\d_]{2}", other.text) is not None
-                                    or _wrapped_year(seg.text, other.text))
+    return all(o is other or o.x1 < row_start or _ACRONYM.fullmatch(o.text.strip()) for o in line.segments) \
+        and abs(other.x1 - seg.x1) < h and other.x0 >= seg.x0 \
+        and (re.search(r"[^\W\d_]{2}", other.text) is not None or _wrapped_year(seg.text, other.text)
+             or _wrapped_digits(seg.text, other.text))
+
+
+def _wrapped_digits(value: str, rest: str) -> bool:
+    """`361 844 710 800` over `36`: the last digits of a long number printed in groups."""
+    return re.fullmatch(r"\d{1,4}", rest.strip()) is not None and re.search(r"\d{3} \d{3}$", value.strip()) is not None
+
+
+# `(PCE)`, `(PDL)`: a caption's acronym wrapped under it, left of its value's rest.
+_ACRONYM = re.compile(r"\([A-Z]{2,4}\)")
 
 
 def _wrapped_year(value: str, rest: str) -> bool:
