@@ -2625,3 +2625,17 @@ def test_an_index_whose_thousands_space_ocr_read_as_a_comma_is_read_whole_when_t
     rows[2] = [(47, "Base"), (197, "21.155"), (312, "21,375"), (424, "230")]
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert read_readings(doc, Sections(doc)) == []
+
+
+def test_a_readings_row_cut_in_cells_is_in_context_when_one_of_its_cells_names_the_index():
+    """`moex de début 22 496 (réel. 01/08/2023) ‖ index de ñn ‖ 28643 Iréei.
+    31/07/2024)`: the first cell's « index » misread, the second names it;
+    and `(retevé)`, the l of « relevé » read as a t, is a real reading."""
+    page = ocr_page((100, [(40, "Compteur - Base 6147 kWh")]),
+                    (112, [(40, "moex de début 22 496 (réel. 01/08/2023)"), (260, "index de ñn"),
+                           (330, "28643 Iréei. 31/07/2024)")]))
+    doc = build_document([page])
+    assert [(r.start_index, r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == \
+        [(22496, 28643, "reel")]
+    from tasks.extract.energy import _nature
+    assert _nature("(retevé)") == "reel"

@@ -248,7 +248,12 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         hint = _register_or_none(line.segments[0].text)
         if hint and not line_dates:
             register_hint = (line.index, hint)  # `Compteur – Heures Pleines` above its indexes
-        in_context = is_context or line.index <= context_until
+        # A row cut in cells (`moex de début 22 496 (réel. 01/08/2023) ‖ index
+        # de ñn ‖ 28643 …`, its first word misread): a cell that names the
+        # index puts its line's other cells in context too.
+        in_context = is_context or line.index <= context_until or any(
+            o is not line and matches_any(vocabulary_patterns("reading_context"), fold(o.text))
+            for o in parts_of.get(line.index, []))
         # Under a heading that dates the readings, its table's header unread
         # (white on colour, on a photo): rows whose numbers add up are readings.
         under_heading = table_dates is not None and table_dates[1] == line.page \
