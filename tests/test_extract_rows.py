@@ -2575,3 +2575,67 @@ def test_vat_table_rows_captioned_taux_and_a_scans_tux_are_vat_rows_not_lines():
     doc = build_document([words_page(rows, source="ocr", conf=0.9)])
     assert [(r.rate, r.base, r.vat) for r in read_vat_rows(doc)] == [(5.5, 19.74, 1.09), (20.0, 61.89, 12.38)]
     assert [i.label for i in read_items(doc)] == ["Part fixe gaz (T2)"]
+
+
+def test_a_readings_heading_gives_the_reading_type_its_misread_rows_do_not():
+    """`Électricité - relevés du 01/05/24 (relevé) au 30/06/24 (relevé)` over
+    rows whose indexes OCR garbled (`HP ‖ 41.230 ‖ 41.377` and their
+    consumption on the line under): no reading, but the heading's word for
+    its end date is the reading type. A heading without a word right after
+    its end date, or announcing the next reading, says nothing."""
+    from tasks.extract.energy import heading_natures
+    from tasks.extract.invoice import _reading_nature
+
+    rows = [[(41, "Électricité - relevés du 01/05/24 {reievé) au 30/06/24 (relevé)")],
+            [(47, "Cadran"), (163, "Ancien index"), (277, "Nouvel index"), (391, "Conso (kWh)")],
+            [(47, "HP"), (197, "41.230"), (312, "41.377")], [(424, "147")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    headed = heading_natures(doc, Sections(doc))
+    assert [(e, n) for e, n, _, _ in headed] == [("electricite", "reel")]
+    assert _reading_nature(read_readings(doc, Sections(doc)), headed).value == "reel"
+    for heading in ("Électricité - relevés du 01/05/24 au 30/06/24",
+                    "Prochain relevé du 01/05/24 au 30/06/24 (estimé)"):
+        doc = build_document([words_page([[(41, heading)]] + rows[1:], source="ocr", conf=0.9)])
+        assert heading_natures(doc, Sections(doc)) == []
+
+
+def test_a_reading_type_whose_parenthesis_ocr_read_as_an_i_is_read():
+    """`index de fin 23318 Iréei, 29/02/2024)`: the `(` of `(réel,` read as
+    an I. A lone code letter after such a letter (`Ie`, `la`) is no type."""
+    from tasks.extract.energy import _nature
+
+    page = ocr_page((100, [(40, "Compteur - Gaz 80 m³")]),
+                    (112, [(40, "index de début 23 238 (réei. 01/02/2024) index de fin 23318 Iréei, 29/02/2024)")]))
+    doc = build_document([page])
+    assert [(r.start_nature, r.end_nature) for r in read_readings(doc, Sections(doc))] == [("reel", "reel")]
+    assert [_nature(w) for w in ("lestimé", "Ie", "la", "Iautres")] == ["estime", None, None, None]
+
+
+def test_an_index_whose_thousands_space_ocr_read_as_a_comma_is_read_whole_when_the_difference_holds():
+    """`Base ‖ 21.155 ‖ 21,375 ‖ 220` under a heading that dates and types
+    the readings: 21 375 - 21 155 is the 220 the row prints; a row whose
+    numbers add up to nothing that way is no reading."""
+    rows = [[(41, "Électricité - relevés du 01/11/23 (réel) au 30/11/23 (réel)")],
+            [(47, "Cadran"), (163, "Ancien index"), (277, "Nouvel index"), (391, "Conso (kWh)")],
+            [(47, "Base"), (197, "21.155"), (312, "21,375"), (424, "220")]]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    readings = [(r.start_index, r.end_index, r.start_nature, r.end_nature, r.start_date, r.end_date)
+                for r in read_readings(doc, Sections(doc))]
+    assert readings == [(21155, 21375, "reel", "reel", date(2023, 11, 1), date(2023, 11, 30))]
+    rows[2] = [(47, "Base"), (197, "21.155"), (312, "21,375"), (424, "230")]
+    doc = build_document([words_page(rows, source="ocr", conf=0.9)])
+    assert read_readings(doc, Sections(doc)) == []
+
+
+def test_a_readings_row_cut_in_cells_is_in_context_when_one_of_its_cells_names_the_index():
+    """`moex de début 22 496 (réel. 01/08/2023) ‖ index de ñn ‖ 28643 Iréei.
+    31/07/2024)`: the first cell's « index » misread, the second names it;
+    and `(retevé)`, the l of « relevé » read as a t, is a real reading."""
+    page = ocr_page((100, [(40, "Compteur - Base 6147 kWh")]),
+                    (112, [(40, "moex de début 22 496 (réel. 01/08/2023)"), (260, "index de ñn"),
+                           (330, "28643 Iréei. 31/07/2024)")]))
+    doc = build_document([page])
+    assert [(r.start_index, r.end_index, r.end_nature) for r in read_readings(doc, Sections(doc))] == \
+        [(22496, 28643, "reel")]
+    from tasks.extract.energy import _nature
+    assert _nature("(retevé)") == "reel"

@@ -128,9 +128,11 @@ def _nature(word: str) -> str | None:
     # letter A (`^a$`), which folding would make of it.
     if not bare or bare in ("à", "À"):
         return None
-    f = fold(bare)
+    # The parenthesis before it read as a letter (`Iréei,` for `(réel,`): the
+    # word after it, when it is one (a word, never a lone code letter).
+    words = [bare, bare[1:]] if re.match(r"[Il][a-zà-ÿ]{4}", bare) else [bare]
     for key in ("estime", "reel"):
-        if matches_any(vocabulary_patterns("nature", key), f):
+        if any(matches_any(vocabulary_patterns("nature", key), fold(w)) for w in words):
             return key
     return None
 
@@ -246,7 +248,12 @@ def read_readings(doc: Document, sections: Sections) -> list[Reading]:
         hint = _register_or_none(line.segments[0].text)
         if hint and not line_dates:
             register_hint = (line.index, hint)  # `Compteur – Heures Pleines` above its indexes
-        in_context = is_context or line.index <= context_until
+        # A row cut in cells (`moex de début 22 496 (réel. 01/08/2023) ‖ index
+        # de ñn ‖ 28643 …`, its first word misread): a cell that names the
+        # index puts its line's other cells in context too.
+        in_context = is_context or line.index <= context_until or any(
+            o is not line and matches_any(vocabulary_patterns("reading_context"), fold(o.text))
+            for o in parts_of.get(line.index, []))
         # Under a heading that dates the readings, its table's header unread
         # (white on colour, on a photo): rows whose numbers add up are readings.
         under_heading = table_dates is not None and table_dates[1] == line.page \
@@ -707,6 +714,27 @@ def _heading_dates(line: Line, dates, tokens) -> tuple | None:
             _natures_after_dates(tokens))
 
 
+def heading_natures(doc: Document, sections: Sections) -> list[tuple[str | None, str, float, int]]:
+    """The nature a readings heading gives its end date (`Électricité -
+    relevés du 01/11/23 (réel) au 30/11/23 (réel)`), said right after it:
+    the readings' nature when their rows, misread, say none. Each as
+    (energy, nature, conf, page)."""
+    out = []
+    for line in doc.lines:
+        f = fold(line.text)
+        if not matches_any(vocabulary_patterns("reading_context"), f) or re.search(r"\bprochain|\bprevu", f):
+            continue
+        tokens = _tokens(line)
+        dates = [k for k, (kind, _, _) in enumerate(tokens) if kind == "D"]
+        if any(kind == "N" for kind, _, _ in tokens) or len(dates) != 2 \
+                or tokens[dates[0]][1] >= tokens[dates[1]][1] or dates[1] + 1 >= len(tokens):
+            continue
+        kind, nature, conf = tokens[dates[1] + 1]
+        if kind == "T" and nature != _STAR:
+            out.append((line_energy(line.text) or sections.of(line.segments[0]), nature, conf, line.page))
+    return out
+
+
 def _natures_after_dates(tokens: list[tuple[str, object, float]]) -> tuple[str | None, str | None]:
     """The nature printed after each of a heading's two dates, before the next one."""
     natures: list[str | None] = []
@@ -724,8 +752,12 @@ def _undated_pair(tokens: list[tuple[str, object, float]]) -> tuple[Point, Point
     one pair of its numbers whose difference the row prints after them, each
     with the nature that follows it. Dates are left to the caller."""
     nums = [(i, v, c) for i, (kind, v, c) in enumerate(tokens) if kind == "N"]
-    fits = [(x, y) for k, x in enumerate(nums) for m, y in enumerate(nums[k + 1:], k + 1)
-            if y[1] > x[1] and any(abs(z[1] - (y[1] - x[1])) < 0.5 for z in nums[m + 1:])]
+    fits = _fitting_pairs(nums)
+    if not fits:
+        # An index whose thousands' space OCR read as a comma (`21,375`, a
+        # decimal 21.375 beside 21 155): read whole, when the difference the
+        # row prints then holds.
+        fits = _fitting_pairs([(i, _whole_thousands(v), c) for i, v, c in nums])
     if len(fits) != 1:
         return None
     (i, x, cx), (j, y, cy) = fits[0]
@@ -739,6 +771,20 @@ def _undated_pair(tokens: list[tuple[str, object, float]]) -> tuple[Point, Point
     if na is None and nb is None:
         (na, ca), (nb, cb) = _trailing_natures(tokens, nums[-1][0])
     return Point(None, x, na, i, min(cx, ca)), Point(None, y, nb, j, min(cy, cb))
+
+
+def _fitting_pairs(nums: list[tuple[int, float, float]]) -> list[tuple]:
+    """The pairs of a row's numbers whose difference one of its later numbers is."""
+    return [(x, y) for k, x in enumerate(nums) for m, y in enumerate(nums[k + 1:], k + 1)
+            if y[1] > x[1] and any(abs(z[1] - (y[1] - x[1])) < 0.5 for z in nums[m + 1:])]
+
+
+def _whole_thousands(value: float) -> float:
+    """`21.375` (three decimals, OCR's comma for a thousands' space) as 21 375."""
+    scaled = value * 1000
+    if 1 <= value < 1000 and not value.is_integer() and abs(scaled - round(scaled)) < 1e-6:
+        return float(round(scaled))
+    return value
 
 
 def _trailing_natures(tokens: list[tuple[str, object, float]], last_number: int) -> tuple[tuple, tuple]:

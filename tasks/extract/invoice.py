@@ -13,7 +13,7 @@ from tasks.extract.customer import extract_customer
 from tasks.extract.energy import (
     ENERGY_ROW_CONF, energy_scores, detect_energy, extract_band_zone, extract_car, extract_kva, extract_max_power,
     extract_meter, gas_conversion, labelled_consumption, makes_kwh, option_from_items, option_from_readings,
-    printed_energy_ttc, printed_volumes, read_readings, tariff_option_mentions, Reading,
+    heading_natures, printed_energy_ttc, printed_volumes, read_readings, tariff_option_mentions, Reading,
 )
 from tasks.extract.fields import (
     extract_invoice_date, extract_kind, extract_offer, extract_residential, extract_totals, period_candidates,
@@ -78,6 +78,7 @@ class State:
         self.items: list[Item] = []
         self.vat_rows = []
         self.readings: list[Reading] = []
+        self.heading_natures: list[tuple] = []  # (energy, nature, conf, page): see heading_natures
         self.energy: Candidate | None = None
         self.scores: dict[str, float] = {}
         self.offer_mentions: list[str] = []
@@ -105,6 +106,7 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     items = read_items(flow, flow_sections)
     st.vat_rows = read_vat_rows(doc)
     readings = read_readings(flow, flow_sections)
+    headed = heading_natures(flow, flow_sections)
     pce = extract_pce(doc, excl)
     pdl = _unless_the_pce(extract_pdl(doc, excl), pce)
     kva = extract_kva(doc)
@@ -135,11 +137,12 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
         for r in readings:
             if r.energy is None:
                 r.energy = present[0]
+        headed = [(e or present[0], *rest) for e, *rest in headed]
     else:
         _energy_of_readings(readings, items)
         _energy_by_elimination(items, present)
     checks.check_line_quantities(items)
-    st.items, st.readings = items, readings
+    st.items, st.readings, st.heading_natures = items, readings, headed
 
     # Bill-level fields.
     supplier = detect_supplier(doc)
@@ -536,10 +539,16 @@ def _confirmed_by_other_share(st: State, energy: str, printed: Candidate) -> Can
     return printed
 
 
-def _reading_nature(readings: list[Reading]) -> Candidate | None:
+def _reading_nature(readings: list[Reading], headed: list[tuple] = ()) -> Candidate | None:
     natures = [r.end_nature for r in readings if r.end_nature]
     if not natures:
-        return None
+        # Rows misread (a garbled index, an unread type cell): the nature
+        # their heading gives the end date, when its headings agree.
+        said = {nature for _, nature, _, _ in headed}
+        if len(said) != 1:
+            return None
+        conf = min(c for _, _, c, _ in headed) * 0.9
+        return Candidate(said.pop(), round(conf, 3), headed[0][3], "text", "readings heading")
     value = "estime" if "estime" in natures else "reel"
     # Three rows or more that all say the same vouch for each other: one
     # row's unsure index does not make their word unsure.
@@ -603,7 +612,7 @@ def _electricity(st: State, doc: Document, pdl, kva, labelled, car) -> None:
         used = d.cand(p + {"hp": "consumption_hp_kwh", "hc": "consumption_hc_kwh"}.get(r.register, "consumption_kwh"))
         if used is not None and used.note != "readings" and r.delta is not None and abs(used.value - r.delta) < 0.5:
             r.conf = max(r.conf, 0.8)
-    d.set(p + "reading", _reading_nature(readings))
+    d.set(p + "reading", _reading_nature(readings, [h for h in st.heading_natures if h[0] == "electricite"]))
     d.set(p + "amount_ttc_eur", _energy_ttc(st, "electricite", st.printed_ttc["electricite"]))
     d.set(p + "annual_reference_kwh", vote(car))
     d.set(p + "max_power_reached_kva", extract_max_power(doc))
@@ -652,7 +661,7 @@ def _gas(st: State, doc: Document, pce, labelled, conversion, car) -> None:
     independent = [c.value for c in labelled["kwh_gaz"] + conversion["kwh"]]
     d.set(p + "unit_price_kwh_ht_eur", _unit_price(st, cons, independent, checks.KWH_PRICE_BAND["gaz"]))
     _set_subscription(st, p, items)
-    d.set(p + "reading", _reading_nature(readings))
+    d.set(p + "reading", _reading_nature(readings, [h for h in st.heading_natures if h[0] == "gaz"]))
     d.set(p + "amount_ttc_eur", _energy_ttc(st, "gaz", st.printed_ttc["gaz"]))
     d.set(p + "annual_reference_kwh", vote(car))
     band, zone = st.band_zone
