@@ -1517,3 +1517,15 @@ def test_a_pce_whose_last_digits_wrapped_flush_right_under_it_is_read_whole():
                 words=[Word(text, x0, y0, x1, y1, 0.95) for text, x0, y0, x1, y1 in boxes])
     document = build_document([page])
     assert extract_pce(document, collect_exclusions(document)).value == "36184471080036"
+
+
+def test_the_next_rows_payment_caption_under_an_offer_caption_is_no_offer_name():
+    """`Offre ‖ ovo Simplicité Fixe` (its brand read in small letters, no
+    name) over `Mode de paiement ‖ TIP SEPA`: the caption under it is the
+    next row's, no offer name."""
+    from tasks.extract.fields import extract_offer
+
+    rows = [[(52, "Offre"), (205, "ovo Simplicité Fixe"), (307, "Puissance souscrite"), (520, "6 kVA")],
+            [(52, "Mode de paiement"), (251, "TIP SEPA")]]
+    found = extract_offer(doc(rows, source="ocr", conf=0.9), [])
+    assert found is None or found.value != "Mode de paiement"
