@@ -2639,3 +2639,21 @@ def test_a_readings_row_cut_in_cells_is_in_context_when_one_of_its_cells_names_t
         [(22496, 28643, "reel")]
     from tasks.extract.energy import _nature
     assert _nature("(retevé)") == "reel"
+
+
+def test_a_scans_subscribed_power_printed_once_against_another_printed_once_is_unknown():
+    """`Puissance souscrite ‖ 3 kVA` on page 1 (its 9 read as a 3) against
+    the subscription line's `Abonnement 9 kVA`: one read each, the power is
+    unknown; with a second `9 kVA` (or the caption read right) it is 9."""
+    from tasks.extract.energy import extract_kva
+
+    def kva(caption_value: str, *more: str):
+        rows = [[(40, "Puissance souscrite"), (300, caption_value)], [],
+                [(40, "Abonnement 9 kVA"), (200, "21/06/2025 - 26/07/2025"), (420, "17,47 €")]]
+        rows += [[(40, text)] for text in more]
+        found = extract_kva(build_document([words_page(rows, source="ocr", conf=0.9)]))
+        return found and found.value
+
+    assert kva("3 kVA") is None
+    assert kva("9 kVA") == 9
+    assert kva("3 kVA", "Votre puissance : 9 kVA") == 9

@@ -942,9 +942,10 @@ def extract_kva(doc: Document) -> Candidate | None:
     cands = []
     max_lines = {h.seg.line for h in find_labels(doc, "max_power")}
     cands.extend(_spot_candidates(doc, "subscribed_power", _read_kva_value, base=0.92))
+    captioned = {c.spot for c in cands}
     for seg in doc.segments:
-        if seg.line in max_lines:
-            continue
+        if seg.line in max_lines or (seg.line, seg.col) in captioned:
+            continue  # a caption's value read once, not twice
         f = fold(seg.text)
         for m in re.finditer(r"(?<![\d,.])(\d{1,2}(?:[,.]0)?)\s?k\s?k?va\b", f):
             value = _kva_value(m.group(1))
@@ -952,6 +953,19 @@ def extract_kva(doc: Document) -> Candidate | None:
                 continue
             base = 0.8 if re.search(r"puissance|abonnement|option|offre|souscri", f) else 0.6
             cands.append(from_segment(value, seg, base, "kva", span=(m.start(), m.end())))
+    return _outnumbering(cands)
+
+
+def _outnumbering(cands: list[Candidate]) -> Candidate | None:
+    """The vote's power, unless another is printed in as many places: a
+    scan's `Puissance souscrite 3 kVA` against its `Abonnement 9 kVA` (the 9
+    read as a 3) leaves the power unknown."""
+    places: dict[int, set] = {}
+    for c in cands:
+        places.setdefault(c.value, set()).add(c.spot)
+    counts = sorted((len(p) for p in places.values()), reverse=True)
+    if len(counts) > 1 and counts[0] == counts[1] and any(c.source == "ocr" for c in cands):
+        return None
     return vote(cands)
 
 
