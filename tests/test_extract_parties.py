@@ -1529,3 +1529,24 @@ def test_the_next_rows_payment_caption_under_an_offer_caption_is_no_offer_name()
             [(52, "Mode de paiement"), (251, "TIP SEPA")]]
     found = extract_offer(doc(rows, source="ocr", conf=0.9), [])
     assert found is None or found.value != "Mode de paiement"
+
+
+def test_a_name_whose_last_word_runs_into_a_box_ocr_could_not_read_is_unknown():
+    """`Mme Amina Hen` and, touching « Hen », a box read `d:` at 4 % (the
+    name's « ry »): the name is not known whole. The same block without that
+    box has its name."""
+    def name(with_scrap: bool):
+        boxes = [("Mme", 50, 97.4, 74, 105.1, 0.97), ("Amina", 77, 97.2, 108, 105.1, 0.93),
+                 ("Hen", 113, 97.4, 132, 105.1, 0.91), ("43", 49, 110.6, 62, 118.6, 0.96),
+                 ("square", 66, 112.3, 99, 120.2, 0.96), ("de", 103, 110.6, 115, 118.6, 0.95),
+                 ("la", 119, 110.6, 127, 118.6, 0.96), ("République", 131, 110.4, 187, 120.2, 0.96),
+                 ("83000", 50, 123.8, 81, 131.8, 0.96), ("Toulon", 84, 123.8, 116, 131.5, 0.95)]
+        if with_scrap:
+            boxes.append(("d:", 133, 98.2, 142, 115.4, 0.04))
+        page = Page(number=1, width=595.0, height=842.0, source="ocr",
+                    words=[Word(t, x0, y0, x1, y1, c) for t, x0, y0, x1, y1, c in boxes])
+        found = extract_customer(build_document([page]))["name"]
+        return found and found.value
+
+    assert name(False) == "Amina Hen"
+    assert name(True) is None

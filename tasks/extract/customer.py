@@ -749,7 +749,7 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
     """The name over an address block, or None for an OCR remnant or a name OCR garbled."""
     name = format_name(seg.text)
     raw, had_civility = strip_civility(seg.text)
-    if not name or (seg.ocr and _misread_name(raw)):
+    if not name or (seg.ocr and (_misread_name(raw) or _runs_into_unread(doc, seg))):
         return None
     if seg.ocr:
         name = _as_spelled(name, seg)
@@ -765,6 +765,16 @@ def _block_name(doc: Document, seg: Segment) -> str | None:
         mixed = _mixed_case_version(doc, name) or (as_printed != name and _mixed_case_version(doc, as_printed))
         return (format_name(mixed) or mixed) if mixed else name
     return name
+
+
+def _runs_into_unread(doc: Document, seg: Segment) -> bool:
+    """`Mme Amina Hen` and, touching its last word, a box OCR could not read
+    (`d:` at 4 %, the name's `ry`): the name's end was not read."""
+    last = seg.words[-1]
+    h = last.y1 - last.y0
+    return any(w is not last and w.conf < UNREAD_WORD_CONF and 0 <= w.x0 - last.x1 < 0.5 * h
+               and min(w.y1, last.y1) - max(w.y0, last.y0) > 0.5 * h
+               for line in doc.page_lines(seg.page) for other in line.segments for w in other.words)
 
 
 def _after_civility(seg: Segment) -> tuple[int, int] | None:
