@@ -2657,3 +2657,22 @@ def test_a_scans_subscribed_power_printed_once_against_another_printed_once_is_u
     assert kva("3 kVA") is None
     assert kva("9 kVA") == 9
     assert kva("3 kVA", "Votre puissance : 9 kVA") == 9
+
+
+def test_a_subscription_line_its_own_quantity_and_price_contradict_gives_no_subscription():
+    """`8 mois ‖ 9,29 EUR/mois ‖ 1,32` on a photo (74,32 read short): the
+    subscription is unknown rather than 38,48 €; read right, 111,48 €."""
+    def subscription(first_amount: str):
+        rows = [[(40, "Point de livraison (PDL)"), (250, "12345678901234")],
+                [(40, "Désignation"), (200, "Du"), (250, "Au"), (300, "Quantité"), (360, "Prix unitaire"),
+                 (450, "Montant"), (510, "TVA")],
+                [(40, "Abonnement élec. 6 kVA"), (200, "01/12/24"), (250, "31/07/25"), (300, "8 mois"),
+                 (360, "9,29 EUR/mois"), (450, first_amount), (510, "5,5%")],
+                [(40, "Abonnement élec. 6 kVA"), (200, "01/08/25"), (250, "30/11/25"), (300, "4 mois"),
+                 (360, "9,29 EUR/mois"), (450, "37,16"), (510, "20%")],
+                [(40, "Conso. électricité Base"), (200, "01/12/24"), (250, "30/11/25"), (300, "1 000 kWh"),
+                 (360, "0,2000 EUR/kWh"), (450, "200,00"), (510, "20%")]]
+        return extract_invoice([words_page(rows, source="ocr", conf=0.9)])["electricity"]["subscription_eur"]
+
+    assert subscription("74,32") == 111.48
+    assert subscription("1,32") is None

@@ -420,6 +420,10 @@ def _set_subscription(st: State, p: str, items: list[Item]) -> None:
         # The lines with their VAT make the printed totals: each amount is as
         # printed, however unsure the OCR of one was (`117€` for 11,17 €).
         cand = cand.with_conf(max(cand.conf, 0.85))
+    elif any(i.ocr and not i.checked and i.quantity and i.unit_price for i in lines):
+        # `8 mois ‖ 9,29 EUR/mois ‖ 1,32` (74,32 read short): a line its own
+        # quantity and price contradict, and nothing else vouches for it.
+        cand = None
     st.draft.set(p + "subscription_eur", cand)
     checks.check_subscription_days(st.draft, p + "subscription_eur", items)
 
