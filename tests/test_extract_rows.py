@@ -2676,3 +2676,22 @@ def test_a_subscription_line_its_own_quantity_and_price_contradict_gives_no_subs
 
     assert subscription("74,32") == 111.48
     assert subscription("1,32") is None
+
+
+def test_the_kwh_a_dual_bills_gas_volume_and_coefficient_make_is_no_electricity_total():
+    """`Énergie consommée ‖ 6 433 kWh` under the gas's `578 m³` and
+    `Coefficient de conversion ‖ 11,130` (578 × 11,13 = 6 433), read in the
+    electricity's section (the gas heading lost): the electricity used the
+    423 kWh between its indexes, not 6 433."""
+    rows = [[(40, "PDL : 94238684207046")], [(40, "PCE : 82927288450012")], [(40, "Électricité")],
+            [(40, "Compteur / cadran"), (200, "Date de début"), (270, "Index de début"), (340, "Date de fin"),
+             (410, "Index de fin"), (480, "Consommation")],
+            [(40, "Linky - Base"), (200, "01/12/2023"), (270, "9 088"), (340, "31/01/2024"), (410, "9 511"),
+             (480, "423 kWh")],
+            [(40, "Gazpar - Gaz naturel"), (200, "01/12/2023"), (270, "36 362"), (340, "31/01/2024"), (410, "36 940"),
+             (480, "578 m³")],
+            [(40, "Coefficient de conversion"), (250, "11,130")],
+            [(40, "Énergie consommée"), (250, "6 433 kWh")]]
+    found = extract_invoice([words_page(rows, source="ocr", conf=0.9)])
+    assert found["energy"] == "dual"
+    assert found["electricity"]["consumption_kwh"] != 6433

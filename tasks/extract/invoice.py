@@ -210,10 +210,23 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
         if pdl is None:
             taken = {re.sub(r"\D", "", str(d.get(k) or "")) for k in ("invoice_number", "customer.client_number")}
             pdl = unlabelled_pdl(doc, excl, taken | {pce.value if pce else ""})
+        if "gaz" in present:
+            volumes = [c.value for c in labelled["m3"] + conversion["m3"]] + \
+                [r.delta for r in readings if (r.energy == "gaz" or r.unit == "m3") and r.delta]
+            labelled = {**labelled, "kwh_electricite": [c for c in labelled["kwh_electricite"]
+                                                        if not _gas_kwh(c.value, volumes, conversion)]}
         _electricity(st, doc, pdl, kva, labelled, car["electricite"])
     if "gaz" in present:
         _gas(st, doc, pce, labelled, conversion, car["gaz"])
     return st
+
+
+def _gas_kwh(kwh: float, volumes: list[float], conversion: dict) -> bool:
+    """The kWh the bill's gas volume and coefficient make (`Énergie consommée
+    6 433 kWh` under `Volume consommé 578 m³ ‖ Coefficient 11,130`, its gas
+    heading lost): the gas's, not an electricity total."""
+    return any(abs(c.value - kwh) < 0.5 for c in conversion["kwh"]) or any(
+        makes_kwh(m3, k.value, kwh, exactly=True) for m3 in volumes for k in conversion["coef"])
 
 
 def _unless_the_pce(pdl: Candidate | None, pce: Candidate | None) -> Candidate | None:
