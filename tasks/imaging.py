@@ -338,19 +338,37 @@ def _fill_mask(image: Image.Image, dpi: float, factor: int) -> tuple[np.ndarray,
     return np.asarray(small.filter(ImageFilter.BoxBlur(radius))) < FILL_LEVEL * paper, paper
 
 
-def dark_fill_around(image: Image.Image, dpi: float, x: int, y: int) -> tuple[int, int, int, int] | None:
-    """The box (left, top, right, bottom, in pixels) of the dark fill that
-    holds the point (`x`, `y`), found as `invert_dark_fills` finds fills;
-    None off a fill, or for a fill over most of the page."""
+@dataclass(frozen=True, eq=False)
+class DarkFills:
+    """A page's dark fills, found as `invert_dark_fills` finds them, once:
+    then asked which one holds a point."""
+
+    mask: np.ndarray  # on the page reduced `factor` times
+    factor: int
+    boxes: tuple[tuple[int, int, int, int], ...]  # (top, bottom, left, right) on the mask
+    width: int
+    height: int
+
+    def around(self, x: int, y: int) -> tuple[int, int, int, int] | None:
+        """The box (left, top, right, bottom, in pixels) of the fill that
+        holds the point (`x`, `y`); None off a fill, or for a fill over most
+        of the page."""
+        f = self.factor
+        sx, sy = min(x // f, self.mask.shape[1] - 1), min(y // f, self.mask.shape[0] - 1)
+        if not self.mask[sy, sx]:
+            return None
+        for top, bottom, left, right in self.boxes:
+            if top <= sy < bottom and left <= sx < right:
+                return (left * f, top * f, min(self.width, right * f), min(self.height, bottom * f))
+        return None
+
+
+def dark_fills(image: Image.Image, dpi: float) -> DarkFills:
     factor = max(1, round(dpi / FILL_WORK_DPI))
     mask, _ = _fill_mask(image, dpi, factor)
-    sx, sy = min(x // factor, mask.shape[1] - 1), min(y // factor, mask.shape[0] - 1)
-    if not mask[sy, sx]:
-        return None
-    for top, bottom, left, right, count in _components(mask):
-        if top <= sy < bottom and left <= sx < right and count <= MAX_FILL_PAGE_SHARE * mask.size:
-            return (left * factor, top * factor, min(image.width, right * factor), min(image.height, bottom * factor))
-    return None
+    boxes = tuple((top, bottom, left, right) for top, bottom, left, right, count in _components(mask)
+                  if count <= MAX_FILL_PAGE_SHARE * mask.size)
+    return DarkFills(mask, factor, boxes, image.width, image.height)
 
 
 def _sharp_edges(box: np.ndarray, step: float) -> int:

@@ -147,6 +147,7 @@ def unsure_on_fills(image: Image.Image, words: list[tesseract.TessWord], dpi: fl
     paper = paper_level(grey)
     grow = round(0.25 * print_height)
     boxes: list[tuple[int, int, int, int]] = []
+    fills = None  # the page's fills, found at the first unsure word lying on dark
     for w in words:
         if w.conf >= MIN_COVER_CONF or not _wordy(w):
             continue
@@ -154,7 +155,8 @@ def unsure_on_fills(image: Image.Image, words: list[tesseract.TessWord], dpi: fl
         right, bottom = min(image.width, w.left + w.width + grow), min(image.height, w.top + w.height + grow)
         if (grey[top:bottom, left:right] < paper / 2).mean() < MIN_FILL_SHARE:
             continue
-        box = imaging.dark_fill_around(image, dpi, w.left + w.width // 2, w.top + w.height // 2)
+        fills = fills or imaging.dark_fills(image, dpi)
+        box = fills.around(w.left + w.width // 2, w.top + w.height // 2)
         if box is None and w.height > TALL_RATIO * print_height:
             box = (left, top, right, bottom)
         if box is not None and box not in boxes:
