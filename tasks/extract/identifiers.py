@@ -219,8 +219,18 @@ def _only_noise(text: str, *, ocr: bool = False) -> bool:
                 or ocr and re.fullmatch(r"\W*[a-z]{1,2}\W*", folded))
 
 
+def extract_points(doc: Document, excl: Exclusions) -> tuple[Candidate | None, Candidate | None]:
+    """The PDL and the PCE. A number under « Point de livraison » in a row
+    opening with `Gaz naturel` is the PCE (`_in_gas_row`)."""
+    under_pdl = _from_labels(doc, "pdl", read_pdl, excl=excl)
+    in_gas_row = [_in_gas_row(doc, c) for c in under_pdl]
+    pdl = vote(c for c, gas in zip(under_pdl, in_gas_row) if not gas)
+    pce = vote([*_from_labels(doc, "pce", read_pce, excl=excl), *(c for c, gas in zip(under_pdl, in_gas_row) if gas)])
+    return pdl, pce
+
+
 def extract_pdl(doc: Document, excl: Exclusions) -> Candidate | None:
-    return vote(c for c in _from_labels(doc, "pdl", read_pdl, excl=excl) if not _in_gas_row(doc, c))
+    return extract_points(doc, excl)[0]
 
 
 # A table row's first cell naming gas alone (`Gaz naturel`, `Gaz`), not electricity.
@@ -258,8 +268,7 @@ def unlabelled_pdl(doc: Document, excl: Exclusions, taken: set[str]) -> Candidat
 
 
 def extract_pce(doc: Document, excl: Exclusions) -> Candidate | None:
-    gas_rows = [c for c in _from_labels(doc, "pdl", read_pce, excl=excl) if _in_gas_row(doc, c)]
-    return vote([*_from_labels(doc, "pce", read_pce, excl=excl), *gas_rows])
+    return extract_points(doc, excl)[1]
 
 
 # `71100 Chalon-sur-Saône`: a postcode and its town, the line of an address.

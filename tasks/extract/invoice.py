@@ -20,7 +20,7 @@ from tasks.extract.fields import (
     pricing_candidates,
 )
 from tasks.extract.identifiers import (
-    collect_exclusions, extract_client_number, extract_invoice_number, extract_pce, extract_pdl, unlabelled_pdl,
+    collect_exclusions, extract_client_number, extract_invoice_number, extract_points, unlabelled_pdl,
 )
 from tasks.extract.labels import vocabulary
 from tasks.extract.layout import Document, build_document, column_flow
@@ -107,8 +107,8 @@ def _read(doc: Document, requested_type: str = "auto") -> State:
     st.vat_rows = read_vat_rows(doc)
     readings = read_readings(flow, flow_sections)
     headed = heading_natures(flow, flow_sections)
-    pce = extract_pce(doc, excl)
-    pdl = _unless_the_pce(extract_pdl(doc, excl), pce)
+    pdl, pce = extract_points(doc, excl)
+    pdl = _unless_the_pce(pdl, pce)
     kva = extract_kva(doc)
     labelled = labelled_consumption(doc, sections)
     conversion = gas_conversion(doc)
