@@ -436,9 +436,10 @@ def _parse_row(line: Line, columns: Columns | None, energy: str | None) -> Item 
         return None
     if any(p.search(f) for p in _not_items()) or len(f.split()) > MAX_ROW_WORDS:
         return None
-    if sum(1 for w in fold(line.text).split() if re.search(r"[a-z]{2}", w)) > MAX_ROW_WORDS:
+    line_folded = fold(line.text)
+    if sum(1 for w in line_folded.split() if re.search(r"[a-z]{2}", w)) > MAX_ROW_WORDS:
         return None  # the same prose, a gap (a lost `;`) cutting it into cells
-    if any(p.search(fold(line.text)) for p in _not_item_lines()):
+    if any(p.search(line_folded) for p in _not_item_lines()):
         return None
     kind = line_kind(label)
     # Numbers inside the label segment after the words (OCR may glue cells).
