@@ -34,6 +34,13 @@ def words_page(rows: list[list[tuple[float, str]]], *, number: int = 1, size: fl
     return Page(number=number, width=595.0, height=842.0, words=words, source=source)
 
 
+def boxes_page(boxes, *, conf: float = 0.95, source: str = "ocr") -> Page:
+    """A page from word boxes as OCR gave them: `(text, x0, y0, x1, y1)`, or
+    with a sixth item, the word's own confidence."""
+    words = [Word(*box) if len(box) == 6 else Word(*box, conf) for box in boxes]
+    return Page(number=1, width=595.0, height=842.0, words=words, source=source)
+
+
 def ocr_words_page(rows: list[list[tuple[str, float]]], *, x: float = 330.0, top: float = 100.0,
                    line_gap: float = 14.0) -> Page:
     """A scanned page from rows of words `(text, confidence)`, each row

@@ -11,7 +11,7 @@ from tasks.extract.identifiers import (
 from tasks.extract.layout import build_document
 from tasks.extract.supplier import SUPPLIERS_PATH, detect_supplier, load_suppliers
 from tasks.model import Page, Word
-from tests.extract_support import ocr_words_page, words_page
+from tests.extract_support import boxes_page, ocr_words_page, words_page
 
 
 def doc(rows, **kw):
@@ -1386,9 +1386,7 @@ def test_an_address_line_whose_box_spans_two_lines_leaves_the_address_unknown():
         boxes = [("Joël", 119, 87.3, 134, joel_bottom), ("VINCENT", 138, 87.3, 176, 94.3),
                  ("137", 121, 111.8, 135, 118.3), ("avenue", 139, 113.3, 170, 118.5), ("du", 174, 111.6, 184, 118.5),
                  ("Port", 188, 111.8, 204, 118.5), ("69003", 120, 123.8, 146, 130.6), ("Lyon", 150, 123.8, 169, 132.2)]
-        words = [Word(text, x0, y0, x1, y1, 0.95) for text, x0, y0, x1, y1 in boxes]
-        found = extract_customer(build_document([Page(number=1, width=595.0, height=842.0, words=words,
-                                                      source="ocr")]))["address"]
+        found = extract_customer(build_document([boxes_page(boxes)]))["address"]
         return found and found.value
 
     assert address(100.8) is None
@@ -1437,9 +1435,7 @@ def test_a_scans_offer_name_with_a_speck_after_a_whole_word_and_no_period_senten
              ("3", 552, 236.5, 556, 242.3), ("Consommation", 34, 250.7, 98, 260.3), ("du", 101, 250.7, 111, 256.9),
              ("01/08/2025", 114, 250.9, 162, 257.4), ("au", 165, 252.1, 175, 256.9),
              ("30/09/2025", 178, 250.9, 226, 257.4)]
-    page = Page(number=1, width=595.0, height=842.0, source="ocr",
-                words=[Word(text, x0, y0, x1, y1, 0.95) for text, x0, y0, x1, y1 in boxes])
-    assert extract_offer(build_document([page]), []).value == "Yéli gaz 100% vert"
+    assert extract_offer(build_document([boxes_page(boxes)]), []).value == "Yéli gaz 100% vert"
 
 
 def test_a_speck_read_as_a_colon_after_a_complement_line_does_not_end_the_address_block():
@@ -1513,9 +1509,7 @@ def test_a_pce_whose_last_digits_wrapped_flush_right_under_it_is_read_whole():
              ("d'estimation", 388, 337.3, 436, 343.5), ("361", 479, 337.3, 494, 343.5), ("844", 498, 337.3, 514, 343.5),
              ("710", 517, 337.3, 533, 343.5), ("800", 537, 337.3, 552, 343.5), ("(PCE)", 301, 347.6, 321, 354.8),
              ("36", 542, 347.6, 552, 353.9)]
-    page = Page(number=1, width=595.0, height=842.0, source="ocr",
-                words=[Word(text, x0, y0, x1, y1, 0.95) for text, x0, y0, x1, y1 in boxes])
-    document = build_document([page])
+    document = build_document([boxes_page(boxes)])
     assert extract_pce(document, collect_exclusions(document)).value == "36184471080036"
 
 
@@ -1543,9 +1537,7 @@ def test_a_name_whose_last_word_runs_into_a_box_ocr_could_not_read_is_unknown():
                  ("83000", 50, 123.8, 81, 131.8, 0.96), ("Toulon", 84, 123.8, 116, 131.5, 0.95)]
         if with_scrap:
             boxes.append(("d:", 133, 98.2, 142, 115.4, 0.04))
-        page = Page(number=1, width=595.0, height=842.0, source="ocr",
-                    words=[Word(t, x0, y0, x1, y1, c) for t, x0, y0, x1, y1, c in boxes])
-        found = extract_customer(build_document([page]))["name"]
+        found = extract_customer(build_document([boxes_page(boxes)]))["name"]
         return found and found.value
 
     assert name(False) == "Amina Hen"

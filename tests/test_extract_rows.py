@@ -12,7 +12,7 @@ from tasks.extract.layout import build_document, column_flow
 from tasks.extract.lines import read_items, read_vat_rows
 from tasks.extract.sections import Sections, heading_energy
 from tasks.model import Page, Word
-from tests.extract_support import ocr_words_page, pdf_pages, words_page
+from tests.extract_support import boxes_page, ocr_words_page, pdf_pages, words_page
 
 
 def ocr_page(*rows: tuple[float, list[tuple[float, str]]], size: float = 8.0, source: str = "ocr") -> Page:
@@ -2559,8 +2559,8 @@ def test_a_legal_footer_cut_into_cells_by_ocr_is_no_billed_line():
              (":", 531, 812.6, 534, 820.8), ("page", 537, 814.6, 556, 819.8), ("1", 552, 812.6, 556, 820.8)]
     confs = [0.9, 0.66, 0.57, 0.93, 0.75, 0.96, 0.92, 0.85, 0.96, 0.95, 0.5, 0.24, 0.86, 0.96, 0.91, 0.79, 0.8, 0.7,
              0.83, 0.67, 0.72, 0.9, 0.93, 0.23, 0.69, 0.93, 0.88, 0.76, 0.96, 0.96]
-    words = [Word(text, x0, y0, x1, y1, conf) for (text, x0, y0, x1, y1), conf in zip(boxes, confs)]
-    assert read_items(build_document([Page(number=1, width=595.0, height=842.0, words=words, source="ocr")])) == []
+    page = boxes_page([(*box, conf) for box, conf in zip(boxes, confs)])
+    assert read_items(build_document([page])) == []
 
 
 def test_vat_table_rows_captioned_taux_and_a_scans_tux_are_vat_rows_not_lines():
