@@ -140,6 +140,19 @@ def test_a_name_all_in_capitals_with_the_given_name_last_is_turned_round():
     assert format_name("DUPONT Jean") == "Jean Dupont"
 
 
+def test_two_given_names_in_capitals_put_a_frequent_surname_last():
+    """`LAURENT MARIE-CLAIRE`, `CLÉMENT YASMINE`: both words are given names,
+    but only the first is also a frequent surname, so it is the surname.
+    `YANNICK MARTIN` is in order already; `RICHARD THOMAS` (both frequent
+    surnames) stays as printed."""
+    from tasks.extract.customer import format_name
+
+    assert format_name("MME LAURENT MARIE-CLAIRE") == "Marie-Claire Laurent"
+    assert format_name("CLÉMENT YASMINE") == "Yasmine Clément"
+    assert format_name("YANNICK MARTIN") == "Yannick Martin"
+    assert format_name("RICHARD THOMAS") == "Richard Thomas"
+
+
 def test_hours_abbreviated_hres_name_the_hp_and_hc_registers():
     """`Fourniture Hres Pleines` / `Fourniture Hres Creuses`: the abbreviation
     of « heures » names the registers as the full word does."""

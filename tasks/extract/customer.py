@@ -113,12 +113,24 @@ def _given(word: str) -> bool:
     return all(part in _first_names() for part in parts)
 
 
+@lru_cache(maxsize=1)
+def _frequent_surnames() -> frozenset[str]:
+    return frozenset(vocabulary("frequent_surnames")["frequent_surnames"])
+
+
+def _surname(word: str) -> bool:
+    return fold(word).strip(".,") in _frequent_surnames()
+
+
 def given_name_last(words: list[str]) -> bool:
     """Whether a name whose case says nothing of its order (all capitals)
     ends with the given name: its last word is a known given name and its
-    first is none (`LE GOFF GREGOIRE`). Two given names (`RICHARD THOMAS`)
-    leave the order as printed."""
-    return len(words) >= 2 and _given(words[-1]) and not _given(words[0])
+    first is none (`LE GOFF GREGOIRE`), or both are given names and only the
+    first is also a frequent surname (`LAURENT MARIE-CLAIRE`). Names that
+    stay ambiguous (`RICHARD THOMAS`) keep the order as printed."""
+    if len(words) < 2 or not _given(words[-1]):
+        return False
+    return not _given(words[0]) or (_surname(words[0]) and not _surname(words[-1]))
 
 
 def format_name(raw: str, *, given_first: bool = True) -> str | None:
